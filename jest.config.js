@@ -1,0 +1,25 @@
+// Two projects: `unit` needs no servers; `integration` runs against a real Kafka and Schema
+// Registry, started by the global setup unless KAFKA_BROKERS / SCHEMA_REGISTRY_URL are set.
+const transform = { '^.+\\.tsx?$': ['@swc/jest'] };
+
+/** @type {import('jest').Config} */
+module.exports = {
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  projects: [
+    {
+      displayName: 'unit',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+    },
+    {
+      displayName: 'integration',
+      testEnvironment: 'node',
+      transform,
+      testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+      testTimeout: 120000,
+    },
+  ],
+};

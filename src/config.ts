@@ -1,0 +1,174 @@
+/**
+ * contracts.config.json: which topics exist, which schema files make their contracts, in which
+ * format, under which subjects and compatibility level. Codegen, the CLI and the runtime read it.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Ajv from 'ajv';
+import { ConfigError } from './errors';
+
+export type SchemaFormat = 'AVRO' | 'JSON';
+export type SubjectNameStrategy = 'TopicNameStrategy' | 'RecordNameStrategy' | 'TopicRecordNameStrategy';
+export const COMPATIBILITY_LEVELS = [
+  'NONE',
+  'BACKWARD',
+  'BACKWARD_TRANSITIVE',
+  'FORWARD',
+  'FORWARD_TRANSITIVE',
+  'FULL',
+  'FULL_TRANSITIVE',
+] as const;
+export type CompatibilityLevel = (typeof COMPATIBILITY_LEVELS)[number];
+
+export interface EventConfig {
+  /** The value of the discriminator field, e.g. `booking.created`. */
+  type: string;
+  /** Schema file of the event, relative to the config file. */
+  schema: string;
+}
+
+export interface TopicConfig {
+  name: string;
+  format: SchemaFormat;
+  /** The topic-level schema: an Avro union or a JSON Schema `oneOf` of the events. */
+  value: string;
+  events: EventConfig[];
+  /** Shared schema files the events reference (named types such as Money), in any order. */
+  references: string[];
+  subjectStrategy: SubjectNameStrategy;
+  compatibility: CompatibilityLevel;
+  /** Field of the event that discriminates the union (`eventType`). */
+  discriminator: string;
+  /** Field of the event used as the Kafka message key (`bookingId`). */
+  key: string;
+  partitions: number;
+  replicationFactor: number;
+  deadLetterTopic: string;
+}
+
+export interface ContractsConfig {
+  /** Absolute path of the config file; other paths are relative to its folder. */
+  configFile: string;
+  rootDir: string;
+  /** Folder of generated code, absolute. */
+  output: string;
+  /** Module the generated code imports the kit's runtime from. */
+  runtimeImport: string;
+  topics: TopicConfig[];
+}
+
+export const DEFAULT_CONFIG_FILE = 'contracts.config.json';
+export const PACKAGE_NAME = 'booking-event-contracts';
+
+const configSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['topics'],
+  properties: {
+    $schema: { type: 'string' },
+    output: { type: 'string', minLength: 1 },
+    runtimeImport: { type: 'string', minLength: 1 },
+    topics: {
+      type: 'array',
+      minItems: 1,
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'format', 'value', 'events'],
+        properties: {
+          name: { type: 'string', pattern: '^[A-Za-z0-9._-]+$' },
+          format: { enum: ['AVRO', 'JSON'] },
+          value: { type: 'string', minLength: 1 },
+          events: {
+            type: 'array',
+            minItems: 1,
+            items: {
+              type: 'object',
+              additionalProperties: false,
+              required: ['type', 'schema'],
+              properties: { type: { type: 'string', minLength: 1 }, schema: { type: 'string', minLength: 1 } },
+            },
+          },
+          references: { type: 'array', items: { type: 'string', minLength: 1 } },
+          subjectStrategy: { enum: ['TopicNameStrategy', 'RecordNameStrategy', 'TopicRecordNameStrategy'] },
+          compatibility: { enum: [...COMPATIBILITY_LEVELS] },
+          discriminator: { type: 'string', minLength: 1 },
+          key: { type: 'string', minLength: 1 },
+          partitions: { type: 'integer', minimum: 1 },
+          replicationFactor: { type: 'integer', minimum: 1 },
+          deadLetterTopic: { type: 'string', pattern: '^[A-Za-z0-9._-]+$' },
+        },
+      },
+    },
+  },
+} as const;
+
+let validateShape: ReturnType<Ajv['compile']> | undefined;
+
+/** Reads and checks a config file; every path in the result is absolute. */
+export function loadConfig(file: string = DEFAULT_CONFIG_FILE, cwd: string = process.cwd()): ContractsConfig {
+  const configFile = resolve(cwd, file);
+  if (!existsSync(configFile)) {
+    throw new ConfigError(configFile, 'no such file', {
+      hint: `create ${DEFAULT_CONFIG_FILE} (see README "Configuration") or pass --config <file>`,
+    });
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(configFile, 'utf8'));
+  } catch (cause) {
+    throw new ConfigError(configFile, `not valid JSON: ${(cause as Error).message}`, { cause });
+  }
+  return parseConfig(raw, configFile);
+}
+
+/** Checks an already-parsed config object; `configFile` anchors its relative paths. */
+export function parseConfig(raw: unknown, configFile: string): ContractsConfig {
+  validateShape ??= new Ajv({ allErrors: true }).compile(configSchema);
+  if (!validateShape(raw)) {
+    const problems = (validateShape.errors ?? [])
+      .map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`)
+      .join('; ');
+    throw new ConfigError(configFile, `does not fit the config shape: ${problems}`);
+  }
+  const input = raw as {
+    output?: string;
+    runtimeImport?: string;
+    topics: Array<Partial<TopicConfig> & Pick<TopicConfig, 'name' | 'format' | 'value' | 'events'>>;
+  };
+  const rootDir = dirname(configFile);
+  const abs = (p: string) => resolve(rootDir, p);
+  const names = new Set<string>();
+  const topics = input.topics.map((t): TopicConfig => {
+    if (names.has(t.name)) throw new ConfigError(configFile, `topic "${t.name}" is listed twice`);
+    names.add(t.name);
+    const types = new Set<string>();
+    for (const e of t.events) {
+      if (types.has(e.type)) {
+        throw new ConfigError(configFile, `topic "${t.name}" lists event type "${e.type}" twice`);
+      }
+      types.add(e.type);
+    }
+    return {
+      name: t.name,
+      format: t.format,
+      value: abs(t.value),
+      events: t.events.map((e) => ({ type: e.type, schema: abs(e.schema) })),
+      references: (t.references ?? []).map(abs),
+      subjectStrategy: t.subjectStrategy ?? 'TopicNameStrategy',
+      compatibility: t.compatibility ?? 'BACKWARD',
+      discriminator: t.discriminator ?? 'eventType',
+      key: t.key ?? 'bookingId',
+      partitions: t.partitions ?? 1,
+      replicationFactor: t.replicationFactor ?? 1,
+      deadLetterTopic: t.deadLetterTopic ?? `${t.name}.dlq`,
+    };
+  });
+  return {
+    configFile,
+    rootDir,
+    output: abs(input.output ?? 'src/generated'),
+    runtimeImport: input.runtimeImport ?? PACKAGE_NAME,
+    topics,
+  };
+}

@@ -1,0 +1,192 @@
+/**
+ * One error family for the whole kit.
+ *
+ * Every error the kit throws is a `ContractsError`: it carries a stable `code`, whether retrying
+ * can help (`retriable`, read by the retry loops and the consumer's dead-letter decision), a
+ * fix-it `hint` for people, and the underlying `cause`. Subclasses add the context that names the
+ * thing at fault (file and JSON pointer, event and field path, registry URL, topic/partition).
+ */
+
+export type ContractsErrorCode =
+  | 'CONFIG_INVALID'
+  | 'SCHEMA_INVALID'
+  | 'CODEGEN_STALE'
+  | 'EVENT_INVALID'
+  | 'WIRE_FORMAT'
+  | 'SCHEMA_NOT_FOUND'
+  | 'DECODE_FAILED'
+  | 'UNKNOWN_EVENT_TYPE'
+  | 'REGISTRY_HTTP'
+  | 'REGISTRY_UNREACHABLE'
+  | 'REGISTRY_AUTH'
+  | 'KAFKA'
+  | 'HANDLER_FAILED'
+  | 'INCOMPATIBLE'
+  | 'BASELINE_INVALID'
+  | 'STACK'
+  | 'USAGE'
+  | 'INTERNAL';
+
+export interface ContractsErrorOptions {
+  retriable?: boolean;
+  hint?: string;
+  cause?: unknown;
+}
+
+export class ContractsError extends Error {
+  readonly code: ContractsErrorCode;
+  readonly retriable: boolean;
+  readonly hint: string | undefined;
+  override readonly cause: unknown;
+
+  constructor(code: ContractsErrorCode, message: string, options: ContractsErrorOptions = {}) {
+    super(message);
+    this.name = new.target.name;
+    this.code = code;
+    this.retriable = options.retriable ?? false;
+    this.hint = options.hint;
+    this.cause = options.cause;
+  }
+
+  /** The message followed by the hint, as the CLI prints it. */
+  describe(): string {
+    return this.hint ? `${this.message}\n  fix: ${this.hint}` : this.message;
+  }
+}
+
+export function isContractsError(error: unknown): error is ContractsError {
+  return error instanceof ContractsError;
+}
+
+/** The config file (contracts.config.json) is missing, unreadable or does not fit its shape. */
+export class ConfigError extends ContractsError {
+  constructor(
+    readonly file: string,
+    message: string,
+    options: ContractsErrorOptions = {},
+  ) {
+    super('CONFIG_INVALID', `${file}: ${message}`, options);
+  }
+}
+
+/** A schema file cannot be read, parsed or understood. `pointer` is a JSON pointer inside it. */
+export class SchemaFileError extends ContractsError {
+  constructor(
+    readonly file: string,
+    readonly pointer: string,
+    readonly reason: string,
+    options: ContractsErrorOptions = {},
+  ) {
+    super('SCHEMA_INVALID', `${file}${pointer ? ` at ${pointer}` : ''}: ${reason}`, options);
+  }
+}
+
+/** `contracts generate --check` found generated files that differ from what the schemas give. */
+export class StaleGeneratedCodeError extends ContractsError {
+  constructor(
+    readonly files: string[],
+    readonly diff: string,
+  ) {
+    super('CODEGEN_STALE', `generated code is out of date: ${files.join(', ')}`, {
+      hint: 'run `contracts generate` (npm run codegen) and commit the result',
+    });
+  }
+}
+
+export interface ValidationIssue {
+  /** JSON pointer of the offending value inside the event, e.g. `/data/price/amountMinor`. */
+  path: string;
+  /** What the contract expects there, e.g. `integer`, `one of flight, hotel, car`. */
+  expected: string;
+  /** The rule that failed: a JSON Schema keyword (`type`, `required`, `enum`, …). */
+  keyword: string;
+  message: string;
+}
+
+/** An event does not match its contract; nothing was sent. */
+export class EventValidationError extends ContractsError {
+  constructor(
+    readonly eventType: string,
+    readonly issues: ValidationIssue[],
+  ) {
+    const first = issues[0];
+    const where = first ? ` at ${first.path || '/'}: ${first.message}` : '';
+    const more = issues.length > 1 ? ` (and ${issues.length - 1} more)` : '';
+    super('EVENT_INVALID', `${eventType} does not match its contract${where}${more}`, {
+      hint: first
+        ? `set ${first.path || 'the event'} to ${first.expected}; the contract is in schemas/ (see the generated types)`
+        : undefined,
+    });
+  }
+}
+
+/** Bytes that are not a Confluent-framed message (magic byte 0, 4-byte schema ID, body). */
+export class WireFormatError extends ContractsError {
+  constructor(
+    message: string,
+    readonly found?: number,
+    readonly expected?: number,
+  ) {
+    super('WIRE_FORMAT', message, {
+      hint: 'the producer did not use a Schema Registry serializer; publish through the kit or a Confluent serializer',
+    });
+  }
+}
+
+/** The body could not be decoded with the schema its header names. */
+export class DecodeError extends ContractsError {
+  constructor(
+    message: string,
+    readonly schemaId?: number,
+    options: ContractsErrorOptions = {},
+  ) {
+    super('DECODE_FAILED', message, options);
+  }
+}
+
+/** The event type is not part of the topic's contract. */
+export class UnknownEventTypeError extends ContractsError {
+  constructor(
+    readonly eventType: string,
+    readonly known: readonly string[],
+  ) {
+    super('UNKNOWN_EVENT_TYPE', `unknown event type "${eventType}"; known: ${known.join(', ')}`, {
+      hint: 'add the event to contracts.config.json and run `contracts generate`',
+    });
+  }
+}
+
+/** The registry answered with an HTTP error (or not at all). Never includes credentials. */
+export class RegistryError extends ContractsError {
+  constructor(
+    readonly url: string,
+    readonly status: number | undefined,
+    readonly registryCode: number | undefined,
+    message: string,
+    options: ContractsErrorOptions = {},
+  ) {
+    super(
+      status === 401 || status === 403
+        ? 'REGISTRY_AUTH'
+        : status === undefined
+          ? 'REGISTRY_UNREACHABLE'
+          : 'REGISTRY_HTTP',
+      message,
+      options,
+    );
+  }
+}
+
+/** A failure the stack command (local Kafka and registry) reports. */
+export class StackError extends ContractsError {
+  constructor(message: string, options: ContractsErrorOptions = {}) {
+    super('STACK', message, options);
+  }
+}
+
+/** A command-line usage error: unknown flag, missing argument. */
+export class UsageError extends ContractsError {
+  constructor(message: string, hint?: string) {
+    super('USAGE', message, { hint });
+  }
+}
