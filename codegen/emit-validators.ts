@@ -1,0 +1,38 @@
+/**
+ * TopicModel → `validators.ts`: ajv standalone code for each event, compiled now so that services
+ * do not compile schemas at start-up. The code is CommonJS; a wrapper gives it typed exports.
+ */
+import standaloneCode from 'ajv/dist/standalone';
+import { createAjv } from '../src/validation/ajv';
+import type { TopicModel } from './model';
+
+export function validatorName(typeName: string): string {
+  return `validate${typeName}`;
+}
+
+export function emitValidators(model: TopicModel): string {
+  const ajv = createAjv();
+  for (const schema of model.validatorSchemas) ajv.addSchema(schema);
+  const exportsMap: Record<string, string> = {};
+  for (const event of model.events) {
+    const id = String(event.writableSchema.$id);
+    if (!ajv.getSchema(id)) ajv.addSchema(event.writableSchema);
+    exportsMap[validatorName(event.typeName)] = id;
+  }
+  const code = standaloneCode(ajv, exportsMap);
+  const names = Object.keys(exportsMap);
+  return [
+    '/* eslint-disable */',
+    '// @ts-nocheck: ajv standalone output, checked by ajv when it was generated',
+    "import type { CompiledValidator } from '%RUNTIME%';",
+    '',
+    'const compiled = ((module) => {',
+    'const exports = module.exports;',
+    code,
+    'return module.exports;',
+    '})({ exports: {} });',
+    '',
+    ...names.map((name) => `export const ${name} = compiled.${name} as CompiledValidator;`),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,69 @@
+/**
+ * The intermediate form between the schema files and the emitted TypeScript. Readers (Avro, JSON
+ * Schema) build it; emitters see only it.
+ */
+import type { TopicConfig } from '../src/config';
+import type { RegisteredSchemaSpec } from '../src/contract';
+
+/** A JSON Schema (draft-07) as codegen builds and emits it. */
+export interface JsonSchema {
+  [keyword: string]: unknown;
+}
+
+export interface EventModel {
+  eventType: string;
+  /** Avro full name or JSON Schema title. */
+  name: string;
+  /** TypeScript name of the decoded event, e.g. `BookingCreated`; the input type adds `Input`. */
+  typeName: string;
+  subject: string;
+  /** JSON Schema of an event ready to send: the validator's schema. */
+  writableSchema: JsonSchema;
+}
+
+export interface TopicModel {
+  config: TopicConfig;
+  /** PascalCase of the topic name, e.g. `Bookings`. */
+  baseName: string;
+  events: EventModel[];
+  valueSubject: string | null;
+  /** Every schema to register, dependencies first. */
+  schemas: RegisteredSchemaSpec[];
+  autoFields: Array<'eventId' | 'timestamp' | 'source'>;
+  /**
+   * One JSON Schema whose `definitions` hold every named type, decoded and input forms, keyed by
+   * TypeScript name: what the types emitter turns into interfaces.
+   */
+  typesSchema: JsonSchema;
+  format: 'AVRO' | 'JSON';
+  /** Schemas the validators resolve `$ref`s against (the authored JSON Schema files). */
+  validatorSchemas: JsonSchema[];
+}
+
+/** Fields the producer fills when an event does not carry them. */
+export const AUTO_FIELDS = ['eventId', 'timestamp', 'source'] as const;
+
+export function pascalCase(name: string): string {
+  return name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
+}
+
+export function constantCase(name: string): string {
+  return name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .join('_')
+    .toUpperCase();
+}
+
+export function subjectFor(
+  strategy: TopicConfig['subjectStrategy'],
+  topic: string,
+  recordName: string,
+): string {
+  return strategy === 'TopicRecordNameStrategy' ? `${topic}-${recordName}` : recordName;
+}

@@ -1,0 +1,59 @@
+/**
+ * How the kit turns Avro schemas into avsc types. Codegen and the runtime both go through here, so
+ * the generated TypeScript describes exactly what the runtime decoder returns:
+ * - `timestamp-millis` is a `Date`, `uuid` a string (checked by the contract's validator);
+ * - unions stay as avsc's default ("auto") makes them: unwrapped unless two branches fall in the
+ *   same JavaScript bucket (two records, say), in which case a value is `{ "full.Name": value }`.
+ */
+import * as crypto from 'node:crypto';
+import * as avro from 'avsc';
+
+class TimestampMillisType extends avro.types.LogicalType {
+  override _fromValue(millis: number): Date {
+    return new Date(millis);
+  }
+  override _toValue(date: unknown): number | undefined {
+    return date instanceof Date ? date.getTime() : undefined;
+  }
+  override _resolve(type: avro.Type) {
+    if (avro.Type.isType(type, 'long', 'int', 'logical:timestamp-millis')) return this._fromValue.bind(this);
+    return undefined;
+  }
+}
+
+/** The same UUID syntax JSON Schema's `format: uuid` accepts (ajv-formats), so both formats agree. */
+export const UUID_PATTERN = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
+
+class UuidType extends avro.types.LogicalType {
+  override _fromValue(value: string): string {
+    return value;
+  }
+  override _toValue(value: unknown): string | undefined {
+    return typeof value === 'string' && UUID_PATTERN.test(value) ? value : undefined;
+  }
+  override _resolve(type: avro.Type) {
+    if (avro.Type.isType(type, 'string', 'logical:uuid')) return this._fromValue.bind(this);
+    return undefined;
+  }
+  // avsc's typings declare random() as returning the type; at run time it returns a value
+  override random(): avro.types.LogicalType {
+    return crypto.randomUUID() as unknown as avro.types.LogicalType;
+  }
+}
+
+export const LOGICAL_TYPES = { 'timestamp-millis': TimestampMillisType, uuid: UuidType };
+
+/** avsc options shared by every parse, so codegen and runtime agree. */
+export function avroTypeOptions(registry: Record<string, avro.Type> = {}): Partial<avro.ForSchemaOptions> {
+  return { registry, logicalTypes: LOGICAL_TYPES, wrapUnions: 'auto' };
+}
+
+/**
+ * Parses a set of Avro schemas that reference each other by name (Confluent schema references):
+ * referenced schemas first, each parse sees the named types of the earlier ones.
+ */
+export function parseAvroSchemas(schemas: unknown[]): { types: avro.Type[]; registry: Record<string, avro.Type> } {
+  const registry: Record<string, avro.Type> = {};
+  const types = schemas.map((schema) => avro.Type.forSchema(schema as avro.Schema, avroTypeOptions(registry)));
+  return { types, registry };
+}

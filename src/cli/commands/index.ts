@@ -1,0 +1,7 @@
+import type { Command } from 'commander';
+import { registerGenerateCommand } from './generate';
+
+/** Every command of the CLI, in the order `contracts --help` lists them. */
+export function registerCommands(program: Command): void {
+  registerGenerateCommand(program);
+}

@@ -1,0 +1,70 @@
+/**
+ * The shape of a generated topic contract: what codegen writes for each topic of the config and
+ * what the producer, consumer, registry and CLI read. Type-only for generated code, so generated
+ * modules import nothing at run time but their validators.
+ */
+import type { CompatibilityLevel, SchemaFormat, SubjectNameStrategy } from './config';
+
+/** A validator compiled by codegen (ajv standalone): true when the value fits the contract. */
+export interface CompiledValidator {
+  (value: unknown): boolean;
+  errors?: Array<{
+    instancePath: string;
+    keyword: string;
+    params: Record<string, unknown>;
+    message?: string;
+  }> | null;
+}
+
+/** A schema as it is registered: the text, its type, and the subjects of the schemas it imports. */
+export interface RegisteredSchemaSpec {
+  subject: string;
+  schemaType: SchemaFormat;
+  /** Schema text exactly as registered (minified JSON). */
+  schema: string;
+  /** The imports: `name` is how the schema refers to it (Avro full name, JSON `$ref`). */
+  references: Array<{ name: string; subject: string }>;
+  /** The schema file it came from, relative to the config file. */
+  file: string;
+}
+
+export interface EventContract<TEventType extends string = string> {
+  eventType: TEventType;
+  /** Avro full name, or the JSON Schema title. */
+  name: string;
+  /** The subject whose schema frames this event on the wire. */
+  subject: string;
+  /** Validates an event ready to be sent (auto-filled fields present, defaults optional). */
+  validate: CompiledValidator;
+}
+
+export interface TopicContract<
+  TEventMap extends object = Record<string, unknown>,
+  TInputMap extends { [K in keyof TEventMap]: unknown } = { [K in keyof TEventMap]: unknown },
+> {
+  topic: string;
+  format: SchemaFormat;
+  subjectStrategy: SubjectNameStrategy;
+  compatibility: CompatibilityLevel;
+  /** Event field whose value is the Kafka key. */
+  key: string;
+  /** Event field that names the event type. */
+  discriminator: string;
+  deadLetterTopic: string;
+  partitions: number;
+  replicationFactor: number;
+  /** Subject of the topic-level union (TopicNameStrategy), or null when each event has its own. */
+  valueSubject: string | null;
+  events: { [K in keyof TEventMap & string]: EventContract<K> };
+  /** Every schema to register, dependencies first. */
+  schemas: RegisteredSchemaSpec[];
+  /** Top-level fields the producer fills when absent (`eventId`, `timestamp`, `source`). */
+  autoFields: Array<'eventId' | 'timestamp' | 'source'>;
+  /** Phantom members that carry the event types; never set at run time. */
+  readonly __events?: TEventMap;
+  readonly __inputs?: TInputMap;
+}
+
+export type EventMapOf<C> = C extends TopicContract<infer M, infer _I> ? M : never;
+export type InputMapOf<C> = C extends TopicContract<infer _M, infer I> ? I : never;
+export type EventTypeOf<C> = keyof EventMapOf<C> & string;
