@@ -2,6 +2,7 @@
  * How the kit turns Avro schemas into avsc types. Codegen and the runtime both go through here, so
  * the generated TypeScript describes exactly what the runtime decoder returns:
  * - `timestamp-millis` is a `Date`, `uuid` a string (checked by the contract's validator);
+ * - records are plain data (no avsc methods on their prototype, as the types say);
  * - unions stay as avsc's default ("auto") makes them: unwrapped unless two branches fall in the
  *   same JavaScript bucket (two records, say), in which case a value is `{ "full.Name": value }`.
  */
@@ -45,7 +46,7 @@ export const LOGICAL_TYPES = { 'timestamp-millis': TimestampMillisType, uuid: Uu
 
 /** avsc options shared by every parse, so codegen and runtime agree. */
 export function avroTypeOptions(registry: Record<string, avro.Type> = {}): Partial<avro.ForSchemaOptions> {
-  return { registry, logicalTypes: LOGICAL_TYPES, wrapUnions: 'auto' };
+  return { registry, logicalTypes: LOGICAL_TYPES, wrapUnions: 'auto', omitRecordMethods: true };
 }
 
 /**
