@@ -190,3 +190,45 @@ export class UsageError extends ContractsError {
     super('USAGE', message, { hint });
   }
 }
+
+/** The registry has no schema with the ID a message names; retrying cannot help. */
+export class SchemaNotFoundError extends DecodeError {
+  override readonly code: ContractsErrorCode = 'SCHEMA_NOT_FOUND';
+
+  constructor(
+    readonly registryUrl: string,
+    schemaId: number,
+    options: ContractsErrorOptions = {},
+  ) {
+    super(`schema ID ${schemaId} is not in the registry at ${registryUrl}`, schemaId, {
+      hint: 'the message was framed against another registry (check SCHEMA_REGISTRY_URL) or the schema was deleted',
+      ...options,
+    });
+  }
+}
+
+/** A consumer's handler threw; `attempts` counts every try, the first one included. */
+export class HandlerError extends ContractsError {
+  constructor(
+    readonly eventType: string,
+    readonly attempts: number,
+    cause: unknown,
+  ) {
+    const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    super('HANDLER_FAILED', `the handler of ${eventType} failed after ${attempts} attempt(s): ${reason}`, {
+      cause,
+      retriable: cause instanceof ContractsError ? cause.retriable : false,
+    });
+  }
+}
+
+/** Kafka (kafkajs) failed: connect, send, commit. `retriable` comes from kafkajs. */
+export class KafkaError extends ContractsError {
+  constructor(
+    message: string,
+    readonly topic: string | undefined,
+    options: ContractsErrorOptions = {},
+  ) {
+    super('KAFKA', message, options);
+  }
+}

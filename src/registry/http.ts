@@ -1,0 +1,309 @@
+/**
+ * The registry client over HTTP (Node's fetch), for Confluent Schema Registry and Apicurio 3's
+ * ccompat API (`http://host:8080/apis/ccompat/v7`). Every failure is a RegistryError naming the URL
+ * (never the credentials), the HTTP status and the registry's error code.
+ *
+ * Caching follows what is immutable: a schema by ID never changes, nor does a numbered version of
+ * a subject, nor the ID of a schema in a subject once resolved; so after warm-up a producer or
+ * consumer makes no registry calls per message. Concurrent calls for the same key share one request.
+ */
+import type { CompatibilityLevel } from '../config';
+import { COMPATIBILITY_LEVELS } from '../config';
+import { RegistryError } from '../errors';
+import type {
+  CompatibilityResult,
+  RegistryRequestInfo,
+  SchemaInput,
+  SchemaReference,
+  SchemaRegistryClient,
+  SchemaType,
+  StoredSchema,
+  SubjectVersion,
+} from './types';
+
+export type RegistryAuth = { username: string; password: string } | { token: string };
+
+export interface HttpRegistryOptions {
+  /** Base URL; for Apicurio the ccompat root, e.g. `http://localhost:8080/apis/ccompat/v7`. */
+  url: string;
+  /** Basic (`username`/`password`) or bearer (`token`) auth. `user:pass@` in the URL works too. */
+  auth?: RegistryAuth;
+  /** Per-request timeout; a timeout is a retriable RegistryError. Default 10 s. */
+  timeoutMs?: number;
+  /** Called before each HTTP request: count calls in tests and benchmarks. */
+  onRequest?: (request: RegistryRequestInfo) => void;
+  /** Extra headers for every request (proxies, tenancy). */
+  headers?: Record<string, string>;
+}
+
+/** Environment variables read by `registryOptionsFromEnv`. */
+export const REGISTRY_ENV = {
+  URL: 'SCHEMA_REGISTRY_URL',
+  /** `username:password` for basic auth. */
+  AUTH: 'SCHEMA_REGISTRY_AUTH',
+  /** A bearer token; used when AUTH is not set. */
+  TOKEN: 'SCHEMA_REGISTRY_TOKEN',
+} as const;
+
+const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
+
+export function createSchemaRegistryClient(options: HttpRegistryOptions): SchemaRegistryClient {
+  return new HttpSchemaRegistryClient(options);
+}
+
+/** Options from SCHEMA_REGISTRY_URL, SCHEMA_REGISTRY_AUTH and SCHEMA_REGISTRY_TOKEN; undefined without a URL. */
+export function registryOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): HttpRegistryOptions | undefined {
+  const url = env[REGISTRY_ENV.URL];
+  if (!url) return undefined;
+  const basic = env[REGISTRY_ENV.AUTH];
+  const token = env[REGISTRY_ENV.TOKEN];
+  let auth: RegistryAuth | undefined;
+  if (basic) {
+    const colon = basic.indexOf(':');
+    auth = colon < 0 ? { username: basic, password: '' } : { username: basic.slice(0, colon), password: basic.slice(colon + 1) };
+  } else if (token) {
+    auth = { token };
+  }
+  return { url, auth };
+}
+
+class HttpSchemaRegistryClient implements SchemaRegistryClient {
+  readonly url: string;
+  private requests = 0;
+  private readonly authorization: string | undefined;
+  private readonly timeoutMs: number;
+  private readonly onRequest: ((request: RegistryRequestInfo) => void) | undefined;
+  private readonly extraHeaders: Record<string, string>;
+  private readonly byId = new Map<number, Promise<StoredSchema>>();
+  private readonly bySchema = new Map<string, Promise<SubjectVersion>>();
+  private readonly registered = new Map<string, Promise<{ id: number }>>();
+  private readonly versions = new Map<string, Promise<SubjectVersion>>();
+
+  constructor(options: HttpRegistryOptions) {
+    const parsed = safeParseUrl(options.url);
+    let auth = options.auth;
+    if (parsed.username && !auth) {
+      auth = { username: decodeURIComponent(parsed.username), password: decodeURIComponent(parsed.password) };
+    }
+    parsed.username = '';
+    parsed.password = '';
+    this.url = parsed.toString().replace(/\/+$/, '');
+    this.authorization = !auth
+      ? undefined
+      : 'token' in auth
+        ? `Bearer ${auth.token}`
+        : `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
+    this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.onRequest = options.onRequest;
+    this.extraHeaders = options.headers ?? {};
+  }
+
+  get requestCount(): number {
+    return this.requests;
+  }
+
+  register(subject: string, schema: SchemaInput): Promise<{ id: number }> {
+    return memo(this.registered, schemaKey(subject, schema), async () => {
+      const body = await this.request<{ id: number }>('POST', `/subjects/${enc(subject)}/versions`, requestBody(schema));
+      return { id: body.id };
+    });
+  }
+
+  lookup(subject: string, schema: SchemaInput): Promise<SubjectVersion> {
+    return memo(this.bySchema, schemaKey(subject, schema), async () => {
+      const body = await this.request<RawSubjectVersion>('POST', `/subjects/${enc(subject)}`, requestBody(schema));
+      return toSubjectVersion(body, subject, schema);
+    });
+  }
+
+  getSchemaById(id: number): Promise<StoredSchema> {
+    return memo(this.byId, id, async () => {
+      const body = await this.request<RawSchema>('GET', `/schemas/ids/${id}`);
+      return toStoredSchema(body);
+    });
+  }
+
+  async getSubjectVersionsById(id: number): Promise<Array<{ subject: string; version: number }>> {
+    const body = await this.request<Array<{ subject: string; version: number }>>('GET', `/schemas/ids/${id}/versions`);
+    return body.map((v) => ({ subject: v.subject, version: Number(v.version) }));
+  }
+
+  getSubjectVersion(subject: string, version: number | 'latest'): Promise<SubjectVersion> {
+    const load = async () => {
+      const body = await this.request<RawSubjectVersion>('GET', `/subjects/${enc(subject)}/versions/${version}`);
+      return toSubjectVersion(body, subject);
+    };
+    // `latest` moves; a numbered version does not
+    return version === 'latest' ? load() : memo(this.versions, `${subject}\u0000${version}`, load);
+  }
+
+  listSubjects(): Promise<string[]> {
+    return this.request<string[]>('GET', '/subjects');
+  }
+
+  async listVersions(subject: string): Promise<number[]> {
+    const body = await this.request<Array<number | string>>('GET', `/subjects/${enc(subject)}/versions`);
+    return body.map(Number);
+  }
+
+  async getCompatibility(subject?: string): Promise<CompatibilityLevel | null> {
+    const path = subject === undefined ? '/config' : `/config/${enc(subject)}`;
+    try {
+      const body = await this.request<{ compatibilityLevel?: string; compatibility?: string }>('GET', path);
+      return toLevel(body.compatibilityLevel ?? body.compatibility, this.url + path);
+    } catch (error) {
+      // Confluent: 40408 "subject has no subject-level compatibility"; Apicurio: 40401 for a subject without config
+      if (subject !== undefined && error instanceof RegistryError && error.status === 404) return null;
+      throw error;
+    }
+  }
+
+  async setCompatibility(level: CompatibilityLevel, subject?: string): Promise<CompatibilityLevel> {
+    const path = subject === undefined ? '/config' : `/config/${enc(subject)}`;
+    const body = await this.request<{ compatibility?: string; compatibilityLevel?: string }>('PUT', path, {
+      compatibility: level,
+    });
+    return toLevel(body.compatibility ?? body.compatibilityLevel ?? level, this.url + path) ?? level;
+  }
+
+  async testCompatibility(subject: string, schema: SchemaInput): Promise<CompatibilityResult> {
+    const body = await this.request<{ is_compatible: boolean; messages?: string[] }>(
+      'POST',
+      `/compatibility/subjects/${enc(subject)}/versions/latest?verbose=true`,
+      requestBody(schema),
+    );
+    return { isCompatible: body.is_compatible === true, messages: (body.messages ?? []).map(String) };
+  }
+
+  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+    this.requests += 1;
+    this.onRequest?.({ method, path });
+    const url = this.url + path;
+    const headers: Record<string, string> = { Accept: `${CONTENT_TYPE}, application/json`, ...this.extraHeaders };
+    if (body !== undefined) headers['Content-Type'] = CONTENT_TYPE;
+    if (this.authorization) headers.Authorization = this.authorization;
+    let response: Response;
+    try {
+      response = await fetch(url, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (cause) {
+      const reason = cause instanceof Error && cause.name === 'TimeoutError'
+        ? `no answer within ${this.timeoutMs} ms`
+        : describeNetworkError(cause);
+      throw new RegistryError(url, undefined, undefined, `schema registry ${method} ${url} failed: ${reason}`, {
+        retriable: true,
+        cause,
+        hint: `check that the registry runs at ${this.url} (${REGISTRY_ENV.URL})`,
+      });
+    }
+    const text = await response.text().catch(() => '');
+    if (!response.ok) throw httpError(method, url, response.status, text);
+    try {
+      return JSON.parse(text) as T;
+    } catch (cause) {
+      throw new RegistryError(url, response.status, undefined, `schema registry ${method} ${url} answered with non-JSON: ${text.slice(0, 200)}`, {
+        cause,
+        hint: `check that ${REGISTRY_ENV.URL} points at the Confluent-compatible API (for Apicurio: /apis/ccompat/v7)`,
+      });
+    }
+  }
+}
+
+type RawSchema = { schema: string; schemaType?: string; references?: Array<{ name: string; subject: string; version: number | string }> };
+type RawSubjectVersion = RawSchema & { subject?: string; version: number | string; id: number };
+
+function requestBody(schema: SchemaInput): Record<string, unknown> {
+  const body: Record<string, unknown> = { schema: schema.schema };
+  // Confluent's default is AVRO; leaving it out keeps the request identical to Confluent's serializers
+  if (schema.schemaType && schema.schemaType !== 'AVRO') body.schemaType = schema.schemaType;
+  if (schema.references && schema.references.length > 0) body.references = schema.references;
+  return body;
+}
+
+function toStoredSchema(raw: RawSchema): StoredSchema {
+  return {
+    schema: raw.schema,
+    schemaType: (raw.schemaType as SchemaType | undefined) ?? 'AVRO',
+    references: (raw.references ?? []).map((r) => ({ name: r.name, subject: r.subject, version: Number(r.version) })),
+  };
+}
+
+function toSubjectVersion(raw: RawSubjectVersion, subject: string, input?: SchemaInput): SubjectVersion {
+  const stored = toStoredSchema({
+    schema: raw.schema ?? input?.schema ?? '',
+    schemaType: raw.schemaType ?? input?.schemaType,
+    references: raw.references ?? input?.references,
+  });
+  return { ...stored, subject: raw.subject ?? subject, version: Number(raw.version), id: Number(raw.id) };
+}
+
+function toLevel(value: string | undefined, url: string): CompatibilityLevel | null {
+  if (value === undefined) return null;
+  if ((COMPATIBILITY_LEVELS as readonly string[]).includes(value)) return value as CompatibilityLevel;
+  throw new RegistryError(url, 200, undefined, `schema registry ${url} answered an unknown compatibility level "${value}"`);
+}
+
+function httpError(method: string, url: string, status: number, text: string): RegistryError {
+  let registryCode: number | undefined;
+  let detail = text.slice(0, 500);
+  try {
+    const body = JSON.parse(text) as { error_code?: number; message?: string };
+    if (typeof body.error_code === 'number') registryCode = body.error_code;
+    if (typeof body.message === 'string') detail = body.message;
+  } catch {
+    // not JSON: keep the text
+  }
+  const retriable = status >= 500 || status === 429 || status === 408;
+  const hint =
+    status === 401 || status === 403
+      ? `check the registry credentials (${REGISTRY_ENV.AUTH}=user:password or ${REGISTRY_ENV.TOKEN})`
+      : undefined;
+  return new RegistryError(
+    url,
+    status,
+    registryCode,
+    `schema registry ${method} ${url} answered ${status}${registryCode !== undefined ? ` (error code ${registryCode})` : ''}: ${detail}`,
+    { retriable, hint },
+  );
+}
+
+function describeNetworkError(cause: unknown): string {
+  if (!(cause instanceof Error)) return String(cause);
+  const inner = (cause as { cause?: { code?: string; message?: string } }).cause;
+  return inner?.code ? `${inner.code} ${inner.message ?? ''}`.trim() : cause.message;
+}
+
+function safeParseUrl(url: string): URL {
+  try {
+    return new URL(url);
+  } catch (cause) {
+    throw new RegistryError('(invalid URL)', undefined, undefined, 'the schema registry URL is not a valid URL', {
+      cause,
+      hint: `set ${REGISTRY_ENV.URL} to e.g. http://localhost:8081 (Confluent) or http://localhost:8080/apis/ccompat/v7 (Apicurio)`,
+    });
+  }
+}
+
+function enc(subject: string): string {
+  return encodeURIComponent(subject);
+}
+
+export function schemaKey(subject: string, schema: SchemaInput): string {
+  return JSON.stringify([subject, schema.schemaType ?? 'AVRO', schema.schema, schema.references ?? []]);
+}
+
+/** Caches a promise under a key; a failure is forgotten so the next call tries again. */
+function memo<K, V>(cache: Map<K, Promise<V>>, key: K, load: () => Promise<V>): Promise<V> {
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const pending = load();
+  cache.set(key, pending);
+  pending.catch(() => cache.delete(key));
+  return pending;
+}
+
+export type { SchemaReference };

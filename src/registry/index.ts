@@ -1,0 +1,12 @@
+export * from './types';
+export {
+  createSchemaRegistryClient,
+  registryOptionsFromEnv,
+  REGISTRY_ENV,
+  type HttpRegistryOptions,
+  type RegistryAuth,
+} from './http';
+export { createInMemoryRegistry, type InMemoryRegistryOptions, type InMemorySchemaRegistry } from './memory';
+export { registerContract, createSchemaIdResolver, type RegisteredSubject, type ContractSchemas } from './contract';
+export { withReferences } from './references';
+export { resolveRegistry, type RegistrySource } from './resolve';

@@ -1,0 +1,33 @@
+/**
+ * Schema references: a schema names others by subject and version, which may name others in turn.
+ * Parsing needs them all, dependencies first, each once (a diamond such as two events that both use
+ * Money must not define Money twice).
+ */
+import type { SchemaRegistryClient, StoredSchema } from './types';
+
+/** The schemas `root` depends on, dependencies first, followed by `root` itself. */
+export async function withReferences(
+  registry: Pick<SchemaRegistryClient, 'getSubjectVersion'>,
+  root: StoredSchema,
+): Promise<StoredSchema[]> {
+  const ordered: StoredSchema[] = [];
+  const seen = new Set<string>();
+  const visit = async (schema: StoredSchema, trail: string[]): Promise<void> => {
+    for (const ref of schema.references) {
+      const key = `${ref.subject}\u0000${ref.version}`;
+      if (seen.has(key)) continue;
+      // a cycle would recurse forever; the registries refuse cycles, but a schema read from a
+      // message must never hang the decoder
+      if (trail.includes(key)) continue;
+      const dependency = await registry.getSubjectVersion(ref.subject, ref.version);
+      await visit(dependency, [...trail, key]);
+      if (!seen.has(key)) {
+        seen.add(key);
+        ordered.push(dependency);
+      }
+    }
+  };
+  await visit(root, []);
+  ordered.push(root);
+  return ordered;
+}

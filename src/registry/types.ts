@@ -1,0 +1,84 @@
+/**
+ * The Schema Registry calls the kit makes, as one interface with two implementations: HTTP
+ * (Confluent Schema Registry, Apicurio 3 ccompat) and in memory (for users' unit tests).
+ */
+import type { CompatibilityLevel } from '../config';
+
+export type SchemaType = 'AVRO' | 'JSON' | 'PROTOBUF';
+
+/** A schema this schema imports: `name` is how it refers to it (Avro full name, JSON `$ref`). */
+export interface SchemaReference {
+  name: string;
+  subject: string;
+  version: number;
+}
+
+export interface SchemaInput {
+  schema: string;
+  /** Defaults to AVRO, as in Confluent's API. */
+  schemaType?: SchemaType;
+  references?: SchemaReference[];
+}
+
+/** A schema as the registry stores it (GET /schemas/ids/{id}). */
+export interface StoredSchema {
+  schema: string;
+  schemaType: SchemaType;
+  references: SchemaReference[];
+}
+
+/** A version of a subject (GET /subjects/{s}/versions/{v}, POST /subjects/{s}). */
+export interface SubjectVersion extends StoredSchema {
+  subject: string;
+  version: number;
+  id: number;
+}
+
+export interface CompatibilityResult {
+  isCompatible: boolean;
+  /** Why not, as the registry words it (verbose=true). */
+  messages: string[];
+}
+
+/** What the registry was asked, for counting calls in tests and the benchmark. */
+export interface RegistryRequestInfo {
+  method: string;
+  /** Path below the registry URL, e.g. `/schemas/ids/3`. */
+  path: string;
+}
+
+export interface SchemaRegistryClient {
+  /** The registry URL without credentials (safe to print). */
+  readonly url: string;
+  /** Registry calls made so far (HTTP requests, or calls into the in-memory registry). */
+  readonly requestCount: number;
+  /** Registers a schema under a subject (idempotent: the same schema gets the same ID back). */
+  register(subject: string, schema: SchemaInput): Promise<{ id: number }>;
+  /** The version of `subject` that holds `schema` (POST /subjects/{s}). Cached. */
+  lookup(subject: string, schema: SchemaInput): Promise<SubjectVersion>;
+  /** The schema with this ID and its references (GET /schemas/ids/{id}). Cached forever. */
+  getSchemaById(id: number): Promise<StoredSchema>;
+  /** The subjects and versions that hold the schema with this ID (GET /schemas/ids/{id}/versions). */
+  getSubjectVersionsById(id: number): Promise<Array<{ subject: string; version: number }>>;
+  /** A version of a subject, or its latest. Numbered versions are cached. */
+  getSubjectVersion(subject: string, version: number | 'latest'): Promise<SubjectVersion>;
+  listSubjects(): Promise<string[]>;
+  listVersions(subject: string): Promise<number[]>;
+  /** The subject's level, or the global one without a subject; null when the subject has none. */
+  getCompatibility(subject?: string): Promise<CompatibilityLevel | null>;
+  setCompatibility(level: CompatibilityLevel, subject?: string): Promise<CompatibilityLevel>;
+  /** Would `schema` be accepted as the next version of `subject`? */
+  testCompatibility(subject: string, schema: SchemaInput): Promise<CompatibilityResult>;
+}
+
+/** Confluent's error codes the kit relies on (Apicurio's ccompat API uses the same). */
+export const REGISTRY_ERROR_CODES = {
+  SUBJECT_NOT_FOUND: 40401,
+  VERSION_NOT_FOUND: 40402,
+  SCHEMA_NOT_FOUND: 40403,
+  SUBJECT_COMPATIBILITY_NOT_CONFIGURED: 40408,
+  INCOMPATIBLE_SCHEMA: 409,
+  INVALID_SCHEMA: 42201,
+  INVALID_VERSION: 42202,
+  INVALID_COMPATIBILITY_LEVEL: 42203,
+} as const;

@@ -1,0 +1,208 @@
+/**
+ * Avro reading and writing for a contract. The reader side is the contract's own schemas; the
+ * writer side is whatever schema a message's header names. Each writer schema gets a plan once
+ * (per union branch: the reader event and, if the schemas differ, an avsc resolver), so schema
+ * evolution works both ways and a message costs one varint read and one record decode.
+ */
+import * as avro from 'avsc';
+import { parseAvroSchemas } from '../avro/types';
+import type { TopicContract } from '../contract';
+import { DecodeError, EventValidationError, UnknownEventTypeError, type ValidationIssue } from '../errors';
+
+export interface ReaderEvent {
+  eventType: string;
+  type: avro.Type;
+}
+
+export interface AvroReader {
+  /** subject → parsed type, for every schema of the contract. */
+  bySubject: Map<string, avro.Type>;
+  /** Avro full name → event. */
+  byName: Map<string, ReaderEvent>;
+}
+
+export function buildAvroReader(contract: TopicContract): AvroReader {
+  const { types } = parseAvroSchemas(contract.schemas.map((s) => JSON.parse(s.schema) as unknown));
+  const bySubject = new Map<string, avro.Type>();
+  contract.schemas.forEach((s, i) => bySubject.set(s.subject, types[i]!));
+  const byName = new Map<string, ReaderEvent>();
+  for (const event of Object.values(contract.events)) {
+    const type = findNamed(types, event.name);
+    if (type) byName.set(event.name, { eventType: event.eventType, type });
+  }
+  return { bySubject, byName };
+}
+
+function findNamed(types: avro.Type[], name: string): avro.Type | undefined {
+  for (const t of types) {
+    if (t.name === name) return t;
+    if (isUnion(t)) for (const b of t.types) if (b.name === name) return b;
+  }
+  return undefined;
+}
+
+type UnionType = avro.types.WrappedUnionType | avro.types.UnwrappedUnionType;
+
+function isUnion(type: avro.Type): type is UnionType {
+  return type.typeName === 'union:wrapped' || type.typeName === 'union:unwrapped';
+}
+
+/** How to write one event: the subject's type and, for a union, the branch index. */
+export interface WritePlan {
+  record: avro.Type;
+  branch: number | undefined;
+}
+
+export function writePlan(subjectType: avro.Type, eventName: string): WritePlan | undefined {
+  if (isUnion(subjectType)) {
+    const branch = subjectType.types.findIndex((t) => t.name === eventName);
+    return branch < 0 ? undefined : { record: subjectType.types[branch]!, branch };
+  }
+  return subjectType.name === eventName ? { record: subjectType, branch: undefined } : undefined;
+}
+
+let scratch = Buffer.allocUnsafe(16 * 1024);
+
+/** Writes header + (union index) + record into one buffer; throws EventValidationError when avsc refuses. */
+export function writeAvro(header: Buffer, plan: WritePlan, event: unknown, eventType: string): Buffer {
+  for (;;) {
+    header.copy(scratch, 0);
+    let pos = header.length;
+    if (plan.branch !== undefined) pos = writeVarint(scratch, pos, plan.branch * 2);
+    let end: number;
+    try {
+      end = pos < 0 ? pos : plan.record.encode(event, scratch, pos);
+    } catch (cause) {
+      throw new EventValidationError(eventType, avroIssues(plan.record, event, cause));
+    }
+    if (end >= 0) return Buffer.from(scratch.subarray(0, end));
+    scratch = Buffer.allocUnsafe(Math.max(scratch.length * 2, scratch.length - end + 1024));
+  }
+}
+
+/** Zig-zag encoded already; returns the new position or a negative number when out of room. */
+function writeVarint(buf: Buffer, pos: number, value: number): number {
+  let n = value;
+  while (n > 0x7f) {
+    if (pos >= buf.length) return -1;
+    buf[pos++] = (n & 0x7f) | 0x80;
+    n >>>= 7;
+  }
+  if (pos >= buf.length) return -1;
+  buf[pos++] = n;
+  return pos;
+}
+
+/** Reads a zig-zag varint (an Avro int); undefined when truncated or too long. */
+function readVarint(buf: Buffer, pos: number): { value: number; offset: number } | undefined {
+  let result = 0;
+  let shift = 0;
+  for (let i = pos; i < buf.length && shift <= 28; i++) {
+    const byte = buf[i]!;
+    result |= (byte & 0x7f) << shift;
+    if ((byte & 0x80) === 0) return { value: (result >>> 1) ^ -(result & 1), offset: i + 1 };
+    shift += 7;
+  }
+  return undefined;
+}
+
+function avroIssues(type: avro.Type, value: unknown, cause: unknown): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  type.isValid(value, {
+    errorHook: (path: string[], _value: unknown, at: avro.Type) => {
+      const expected = at.typeName.startsWith('logical:') ? at.typeName.slice(8) : (at.name ?? at.typeName);
+      issues.push({ path: path.map((p) => `/${p}`).join(''), expected, keyword: 'avro', message: `must be ${expected}` });
+    },
+  });
+  if (issues.length === 0) {
+    issues.push({ path: '', expected: type.name ?? type.typeName, keyword: 'avro', message: (cause as Error).message });
+  }
+  return issues;
+}
+
+type BranchPlan =
+  | { kind: 'read'; eventType: string; type: avro.Type; resolver: avro.Resolver | undefined }
+  | { kind: 'unknown'; writer: avro.Type }
+  | { kind: 'incompatible'; eventType: string; reason: string };
+
+export interface ReadPlan {
+  union: boolean;
+  branches: BranchPlan[];
+}
+
+export function readPlan(reader: AvroReader, writer: avro.Type, schemaId: number): ReadPlan {
+  const union = isUnion(writer);
+  const writers = union ? writer.types : [writer];
+  const branches = writers.map((w): BranchPlan => {
+    const target = w.name ? reader.byName.get(w.name) : undefined;
+    if (!target) return { kind: 'unknown', writer: w };
+    if (target.type.equals(w)) return { kind: 'read', eventType: target.eventType, type: target.type, resolver: undefined };
+    try {
+      return { kind: 'read', eventType: target.eventType, type: target.type, resolver: target.type.createResolver(w) };
+    } catch (cause) {
+      return { kind: 'incompatible', eventType: target.eventType, reason: (cause as Error).message };
+    }
+  });
+  if (!union && writers[0]?.typeName !== 'record') {
+    throw new DecodeError(`schema ${schemaId} is a ${writers[0]?.typeName ?? 'type'}, not a record or a union of records`, schemaId);
+  }
+  return { union, branches };
+}
+
+export function readAvro(
+  plan: ReadPlan,
+  body: Buffer,
+  schemaId: number,
+  discriminator: string,
+  known: readonly string[],
+): { eventType: string; event: Record<string, unknown> } {
+  let pos = 0;
+  let branch: BranchPlan | undefined = plan.branches[0];
+  if (plan.union) {
+    const index = readVarint(body, 0);
+    if (!index) throw new DecodeError(`the body is truncated: no union branch index (schema ${schemaId})`, schemaId);
+    branch = plan.branches[index.value];
+    if (!branch) {
+      throw new DecodeError(`union branch ${index.value} does not exist in schema ${schemaId} (${plan.branches.length} branches)`, schemaId);
+    }
+    pos = index.offset;
+  }
+  if (!branch) throw new DecodeError(`schema ${schemaId} has no record to read`, schemaId);
+  if (branch.kind === 'incompatible') {
+    throw new DecodeError(`schema ${schemaId} cannot be read as ${branch.eventType}: ${branch.reason}`, schemaId);
+  }
+  if (branch.kind === 'unknown') {
+    const value = decodeExactly(branch.writer, undefined, body, pos, schemaId);
+    const stated = value !== null && typeof value === 'object' ? value[discriminator] : undefined;
+    const named = typeof stated === 'string' ? stated : (branch.writer.name ?? branch.writer.typeName);
+    throw new UnknownEventTypeError(named, known);
+  }
+  const event = decodeExactly(branch.type, branch.resolver, body, pos, schemaId);
+  if (event[discriminator] !== branch.eventType) {
+    throw new DecodeError(
+      `a ${branch.type.name ?? branch.eventType} record says ${discriminator} ${JSON.stringify(event[discriminator])}, expected "${branch.eventType}" (schema ${schemaId})`,
+      schemaId,
+    );
+  }
+  return { eventType: branch.eventType, event };
+}
+
+function decodeExactly(
+  type: avro.Type,
+  resolver: avro.Resolver | undefined,
+  body: Buffer,
+  pos: number,
+  schemaId: number,
+): Record<string, unknown> {
+  let decoded: { value: unknown; offset: number };
+  try {
+    decoded = type.decode(body, pos, resolver);
+  } catch (cause) {
+    throw new DecodeError(`the body does not decode with schema ${schemaId}: ${(cause as Error).message}`, schemaId, { cause });
+  }
+  if (decoded.offset < 0) throw new DecodeError(`the body is truncated (schema ${schemaId})`, schemaId);
+  if (decoded.offset !== body.length) {
+    throw new DecodeError(`${body.length - decoded.offset} unexpected byte(s) after the event (schema ${schemaId})`, schemaId);
+  }
+  return decoded.value as Record<string, unknown>;
+}

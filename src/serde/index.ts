@@ -1,0 +1,177 @@
+/**
+ * Serializer/deserializer of a topic contract: validates, encodes and frames events exactly as
+ * Confluent's serializers do (Avro binary or UTF-8 JSON after the 5-byte header), and decodes any
+ * framed message by its writer schema into the contract's types.
+ *
+ * The decoder only ever throws the kit's errors: WireFormatError (not framed), SchemaNotFoundError
+ * (unknown schema ID), DecodeError (the body does not fit), UnknownEventTypeError (a type the
+ * contract does not know), RegistryError (registry unreachable: retriable).
+ */
+import type * as avro from 'avsc';
+import { parseAvroSchemas } from '../avro/types';
+import type { TopicContract } from '../contract';
+import { DecodeError, EventValidationError, isContractsError, RegistryError, SchemaNotFoundError, UnknownEventTypeError } from '../errors';
+import { createSchemaIdResolver } from '../registry/contract';
+import { withReferences } from '../registry/references';
+import type { SchemaRegistryClient } from '../registry/types';
+import { decodeFrame } from '../wire/decode';
+import { encodeFrame, encodeHeader } from '../wire/encode';
+import { buildAvroReader, readAvro, readPlan, writeAvro, writePlan, type AvroReader, type ReadPlan, type WritePlan } from './avro';
+import type { AnyTopicContract, DecodedEvent, EventOf } from './types';
+import { assertValidEvent } from './validation';
+
+export * from './types';
+export { toValidationIssues, assertValidEvent } from './validation';
+
+export interface Serde<C extends AnyTopicContract> {
+  readonly contract: C;
+  readonly registry: SchemaRegistryClient;
+  /** Validates, encodes and frames an event (its type is its discriminator field). */
+  encode(event: EventOf<C>): Promise<Buffer>;
+  /** Decodes a framed message into an event of the contract. */
+  decode(message: Uint8Array | null | undefined): Promise<DecodedEvent<C>>;
+  /** The schema ID events of this type are framed with (resolved once, then cached). */
+  schemaIdFor(eventType: string): Promise<number>;
+}
+
+export function createSerde<C extends AnyTopicContract>(contract: C, registry: SchemaRegistryClient): Serde<C> {
+  // the generic bound hides the event map; at run time every contract has this shape
+  const runtime = contract as unknown as TopicContract;
+  const known = Object.keys(runtime.events);
+  const resolveId = createSchemaIdResolver(runtime, registry);
+  let reader: AvroReader | undefined;
+  const getReader = () => (reader ??= buildAvroReader(runtime));
+  const writePlans = new Map<string, { id: number; header: Buffer; plan: WritePlan | undefined }>();
+  const readPlans = new Map<number, ReadPlan>();
+  const pendingPlans = new Map<number, Promise<ReadPlan>>();
+  const knownIds = new Set<number>();
+
+  const eventContract = (eventType: unknown) => {
+    const event = typeof eventType === 'string' ? runtime.events[eventType] : undefined;
+    if (!event) throw new UnknownEventTypeError(String(eventType), known);
+    return event;
+  };
+
+  const subjectOf = (eventType: string) => runtime.valueSubject ?? eventContract(eventType).subject;
+
+  const writeInfo = async (eventType: string) => {
+    const cached = writePlans.get(eventType);
+    if (cached) return cached;
+    const event = eventContract(eventType);
+    const subject = subjectOf(eventType);
+    const { id } = await resolveId(subject);
+    let plan: WritePlan | undefined;
+    if (runtime.format === 'AVRO') {
+      const subjectType = getReader().bySubject.get(subject);
+      plan = subjectType ? writePlan(subjectType, event.name) : undefined;
+      if (!plan) {
+        throw new DecodeError(`the schema of subject ${subject} has no record ${event.name}`, id, {
+          hint: 'run `contracts generate`: the contract and its schemas disagree',
+        });
+      }
+    }
+    const info = { id, header: encodeHeader(id), plan };
+    writePlans.set(eventType, info);
+    return info;
+  };
+
+  const loadReadPlan = (schemaId: number): Promise<ReadPlan> => {
+    const pending = pendingPlans.get(schemaId);
+    if (pending) return pending;
+    const load = (async () => {
+      const root = await fetchSchema(registry, schemaId);
+      let all;
+      try {
+        all = await withReferences(registry, root);
+      } catch (error) {
+        if (error instanceof RegistryError && error.status === 404) {
+          throw new DecodeError(`schema ${schemaId} references a schema the registry does not have: ${error.message}`, schemaId, { cause: error });
+        }
+        throw error;
+      }
+      if (root.schemaType !== 'AVRO') {
+        throw new DecodeError(`schema ${schemaId} is ${root.schemaType}, the topic ${runtime.topic} is AVRO`, schemaId);
+      }
+      let writer: avro.Type;
+      try {
+        const { types } = parseAvroSchemas(all.map((s) => JSON.parse(s.schema) as unknown));
+        writer = types[types.length - 1]!;
+      } catch (cause) {
+        throw new DecodeError(`schema ${schemaId} is not a valid Avro schema: ${(cause as Error).message}`, schemaId, { cause });
+      }
+      const plan = readPlan(getReader(), writer, schemaId);
+      readPlans.set(schemaId, plan);
+      return plan;
+    })();
+    pendingPlans.set(schemaId, load);
+    // a retriable failure (registry down) must be tried again; a poison schema stays refused
+    load.catch((error: unknown) => {
+      if (!isContractsError(error) || error.retriable) pendingPlans.delete(schemaId);
+    });
+    return load;
+  };
+
+  const serde: Serde<C> = {
+    contract,
+    registry,
+    schemaIdFor: async (eventType) => (await writeInfo(eventType)).id,
+
+    async encode(value) {
+      const event = value as unknown as Record<string, unknown>;
+      if (event === null || typeof event !== 'object') {
+        throw new EventValidationError(runtime.topic, [{ path: '', expected: 'object', keyword: 'type', message: 'must be object' }]);
+      }
+      const eventType = event[runtime.discriminator];
+      const contractEvent = eventContract(eventType);
+      assertValidEvent(contractEvent, event);
+      const info = await writeInfo(contractEvent.eventType);
+      if (info.plan) return writeAvro(info.header, info.plan, event, contractEvent.eventType);
+      return encodeFrame(info.id, Buffer.from(JSON.stringify(event), 'utf8'));
+    },
+
+    async decode(message) {
+      const { schemaId, body } = decodeFrame(message);
+      if (runtime.format === 'AVRO') {
+        const plan = readPlans.get(schemaId) ?? (await loadReadPlan(schemaId));
+        const { eventType, event } = readAvro(plan, body, schemaId, runtime.discriminator, known);
+        return { eventType, event, schemaId } as DecodedEvent<C>;
+      }
+      if (!knownIds.has(schemaId)) {
+        const stored = await fetchSchema(registry, schemaId);
+        if (stored.schemaType !== 'JSON') {
+          throw new DecodeError(`schema ${schemaId} is ${stored.schemaType}, the topic ${runtime.topic} is JSON`, schemaId);
+        }
+        knownIds.add(schemaId);
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(body.toString('utf8'));
+      } catch (cause) {
+        throw new DecodeError(`the body is not JSON (schema ${schemaId}): ${(cause as Error).message}`, schemaId, { cause });
+      }
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+        throw new DecodeError(`the body is JSON but not an object (schema ${schemaId})`, schemaId);
+      }
+      const event = parsed as Record<string, unknown>;
+      const contractEvent = eventContract(event[runtime.discriminator]);
+      try {
+        assertValidEvent(contractEvent, event);
+      } catch (cause) {
+        const detail = cause instanceof EventValidationError ? cause.message : String(cause);
+        throw new DecodeError(`the body does not fit the contract: ${detail} (schema ${schemaId})`, schemaId, { cause });
+      }
+      return { eventType: contractEvent.eventType, event, schemaId } as DecodedEvent<C>;
+    },
+  };
+  return serde;
+}
+
+async function fetchSchema(registry: SchemaRegistryClient, schemaId: number) {
+  try {
+    return await registry.getSchemaById(schemaId);
+  } catch (error) {
+    if (error instanceof RegistryError && error.status === 404) throw new SchemaNotFoundError(registry.url, schemaId, { cause: error });
+    if (isContractsError(error)) throw error;
+    throw new DecodeError(`reading schema ${schemaId} failed: ${String(error)}`, schemaId, { cause: error, retriable: true });
+  }
+}

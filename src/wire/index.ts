@@ -1,0 +1,2 @@
+export { MAGIC_BYTE, HEADER_SIZE, encodeFrame, encodeHeader } from './encode';
+export { decodeFrame, type Frame } from './decode';
