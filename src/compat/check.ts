@@ -1,0 +1,128 @@
+/**
+ * Levels and histories: which previous versions a candidate is checked against, and in which
+ * direction, as Confluent's compatibility checker does.
+ */
+import { UsageError } from '../errors';
+import { checkAvroPair } from './avro';
+import type { AvroNode } from './avro/parse';
+import { parseAvroVersion } from './avro/parse';
+import { checkJsonPair } from './json';
+import type { JsonNode } from './json/parse';
+import { parseJsonSchemaVersion } from './json/parse';
+import { RULES_BY_ID } from './rules';
+import type {
+  CheckDirection,
+  CompatibilityInput,
+  CompatibilityLevel,
+  CompatibilityResult,
+  Finding,
+  HistoryInput,
+  HistoryResult,
+  HistoryStep,
+  JsonSchemaPolicy,
+  SchemaFormat,
+  SchemaVersion,
+} from './types';
+
+const LEVELS: Record<CompatibilityLevel, { directions: CheckDirection[]; transitive: boolean }> = {
+  NONE: { directions: [], transitive: false },
+  BACKWARD: { directions: ['BACKWARD'], transitive: false },
+  BACKWARD_TRANSITIVE: { directions: ['BACKWARD'], transitive: true },
+  FORWARD: { directions: ['FORWARD'], transitive: false },
+  FORWARD_TRANSITIVE: { directions: ['FORWARD'], transitive: true },
+  FULL: { directions: ['BACKWARD', 'FORWARD'], transitive: false },
+  FULL_TRANSITIVE: { directions: ['BACKWARD', 'FORWARD'], transitive: true },
+};
+
+type Parsed = { format: 'AVRO'; root: AvroNode } | { format: 'JSON'; root: JsonNode };
+
+interface ParsedVersion {
+  number: number;
+  parsed: Parsed;
+}
+
+function parseVersion(format: SchemaFormat, version: SchemaVersion, number: number): ParsedVersion {
+  const label = version.source ?? `version ${number}`;
+  if (format === 'AVRO') return { number, parsed: { format, root: parseAvroVersion(version, label) } };
+  if (format === 'JSON') return { number, parsed: { format, root: parseJsonSchemaVersion(version, label) } };
+  throw new UsageError(`unsupported schema format "${String(format)}"`, 'use AVRO or JSON');
+}
+
+function validateLevel(level: CompatibilityLevel): void {
+  if (!(level in LEVELS)) {
+    throw new UsageError(`unknown compatibility level "${String(level)}"`, `use one of ${Object.keys(LEVELS).join(', ')}`);
+  }
+}
+
+interface PairSettings {
+  level: CompatibilityLevel;
+  policy: JsonSchemaPolicy;
+  includeNonBreaking: boolean;
+}
+
+function checkParsed(previous: readonly ParsedVersion[], candidate: ParsedVersion, settings: PairSettings): CompatibilityResult {
+  const { directions, transitive } = LEVELS[settings.level];
+  const against = transitive ? previous : previous.slice(-1);
+  const findings: Finding[] = [];
+  // Newest first, so the most relevant findings lead.
+  for (const old of [...against].reverse()) {
+    for (const direction of directions) {
+      const options = { direction, level: settings.level, previousVersion: old.number, rules: RULES_BY_ID };
+      const pairFindings =
+        old.parsed.format === 'AVRO' && candidate.parsed.format === 'AVRO'
+          ? checkAvroPair(old.parsed.root, candidate.parsed.root, options)
+          : old.parsed.format === 'JSON' && candidate.parsed.format === 'JSON'
+            ? checkJsonPair(old.parsed.root, candidate.parsed.root, { ...options, policy: settings.policy, includeNonBreaking: settings.includeNonBreaking })
+            : [];
+      findings.push(...pairFindings);
+    }
+  }
+  const breaking = findings.filter((f) => f.breaking);
+  return { compatible: breaking.length === 0, findings: settings.includeNonBreaking ? findings : breaking };
+}
+
+/**
+ * Is `candidate` compatible with the registered `previous` versions at `level`?
+ * Throws `SchemaFileError` for a schema that cannot be parsed or whose references are missing.
+ */
+export function checkCompatibility(input: CompatibilityInput): CompatibilityResult {
+  validateLevel(input.level);
+  if (input.level === 'NONE' || input.previous.length === 0) {
+    // Still parse the candidate: NONE accepts any change, not a broken schema.
+    parseVersion(input.format, input.candidate, input.candidate.version ?? input.previous.length + 1);
+    return { compatible: true, findings: [] };
+  }
+  const { transitive } = LEVELS[input.level];
+  const numbered = input.previous.map((v, i) => ({ v, number: v.version ?? i + 1 }));
+  // Only versions the level looks at are parsed.
+  const used = transitive ? numbered : numbered.slice(-1);
+  const previous = used.map(({ v, number }) => parseVersion(input.format, v, number));
+  const candidate = parseVersion(input.format, input.candidate, input.candidate.version ?? input.previous.length + 1);
+  return checkParsed(previous, candidate, {
+    level: input.level,
+    policy: input.policy ?? 'STRICT',
+    includeNonBreaking: input.includeNonBreaking ?? false,
+  });
+}
+
+/**
+ * Walks a whole history: every version is checked against the ones before it, as if each had
+ * been registered in turn under `level`. Each version is parsed once.
+ */
+export function checkHistory(input: HistoryInput): HistoryResult {
+  validateLevel(input.level);
+  const parsed = input.versions.map((v, i) => parseVersion(input.format, v, v.version ?? i + 1));
+  const settings: PairSettings = {
+    level: input.level,
+    policy: input.policy ?? 'STRICT',
+    includeNonBreaking: input.includeNonBreaking ?? false,
+  };
+  const steps: HistoryStep[] = [];
+  for (let i = 1; i < parsed.length; i++) {
+    const candidate = parsed[i] as ParsedVersion;
+    const result =
+      input.level === 'NONE' ? { compatible: true, findings: [] } : checkParsed(parsed.slice(0, i), candidate, settings);
+    steps.push({ version: candidate.number, ...result });
+  }
+  return { compatible: steps.every((s) => s.compatible), steps };
+}
