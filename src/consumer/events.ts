@@ -1,0 +1,49 @@
+/**
+ * Instrumentation events of the consumer, as namespaced constants. `on()` refuses any other name
+ * and lists these, so a typo fails at start-up instead of silently never firing.
+ */
+import type { DeadLetterReason } from '../dlq/headers';
+
+export const CONSUMER_EVENTS = {
+  STARTED: 'consumer.started',
+  STOPPED: 'consumer.stopped',
+  /** A handler finished; the offset will be committed. */
+  HANDLED: 'consumer.handled',
+  /** A message was skipped on purpose (`'ignore'` handler, or an unknown type with onUnknownEventType 'ignore'). */
+  IGNORED: 'consumer.ignored',
+  /** A handler failed and will run again after a backoff. */
+  RETRIED: 'consumer.retried',
+  /** A message went to the dead-letter topic; its offset will be committed. */
+  DEAD_LETTERED: 'consumer.dead_lettered',
+  /** A retriable failure (registry or broker unavailable): the message is fetched again after a pause. */
+  TRANSIENT_ERROR: 'consumer.transient_error',
+  /** kafkajs stopped the consumer (it restarts by itself when the error is retriable). */
+  CRASHED: 'consumer.crashed',
+} as const;
+
+export type ConsumerEventName = (typeof CONSUMER_EVENTS)[keyof typeof CONSUMER_EVENTS];
+
+export interface MessagePosition {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+export interface ConsumerEventPayloads {
+  'consumer.started': { groupId: string; topic: string };
+  'consumer.stopped': { groupId: string; topic: string };
+  'consumer.handled': MessagePosition & { eventType: string; attempts: number; durationMs: number };
+  'consumer.ignored': MessagePosition & { eventType: string; reason: 'handler' | 'unknown-event-type' };
+  'consumer.retried': MessagePosition & { eventType: string; attempt: number; delayMs: number; error: unknown };
+  'consumer.dead_lettered': MessagePosition & {
+    reason: DeadLetterReason;
+    eventType: string | undefined;
+    attempts: number;
+    error: unknown;
+    deadLetterTopic: string;
+  };
+  'consumer.transient_error': MessagePosition & { error: unknown; retryInMs: number };
+  'consumer.crashed': { error: unknown; restart: boolean };
+}
+
+export type ConsumerListener<N extends ConsumerEventName> = (payload: ConsumerEventPayloads[N]) => void;

@@ -1,0 +1,351 @@
+/**
+ * Typed consumer: decodes each message with the registry, dispatches it to the handler of its
+ * event type, and commits its offset only once it is handled or dead-lettered (at-least-once).
+ *
+ * - A handler that throws is retried with exponential backoff, then its message goes to the
+ *   dead-letter topic with the headers of src/dlq/headers.ts, and the consumer carries on.
+ * - A message that cannot be decoded (not framed, unknown schema ID, truncated, wrong schema) goes
+ *   to the dead-letter topic at once: retrying cannot fix it.
+ * - A retriable failure (`error.retriable === true`: registry or broker unavailable, whether from
+ *   the decoder, the dead-letter producer or a handler) is never dead-lettered: the partition is
+ *   paused, rewound to the message and resumed after a backoff, as long as it takes.
+ */
+import type { Consumer as KafkaConsumer, ConsumerConfig, EachBatchPayload, IHeaders, KafkaMessage, Producer as KafkaProducer } from 'kafkajs';
+import type { EventMapOf, EventTypeOf, TopicContract } from '../contract';
+import { HandlerError, isContractsError, UnknownEventTypeError, UsageError } from '../errors';
+import { deadLetterHeaders, headerString, type DeadLetterReason } from '../dlq/headers';
+import { resolveKafka, toKafkaError, type KafkaConnectionOptions } from '../kafka/client';
+import { MESSAGE_HEADERS } from '../producer';
+import { resolveRegistry, type RegistrySource } from '../registry/resolve';
+import { createSerde, type AnyTopicContract, type Serde } from '../serde';
+import { CONSUMER_EVENTS, type ConsumerEventName, type ConsumerEventPayloads, type ConsumerListener } from './events';
+
+export * from './events';
+
+export interface MessageContext {
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  /** Kafka timestamp of the message (ms since the epoch, as a string). */
+  timestamp: string;
+  headers: IHeaders;
+  /** W3C trace context from the `traceparent` header, when the producer sent one. */
+  traceparent: string | undefined;
+  schemaId: number;
+  /** 1 on the first run of the handler for this message, 2 on the first retry, … */
+  attempt: number;
+  /** Keeps the group membership alive during long work. */
+  heartbeat(): Promise<void>;
+}
+
+export type EventHandler<E> = (event: E, context: MessageContext) => Promise<void> | void;
+
+/**
+ * One entry per event type of the contract: a handler, or `'ignore'` to opt out explicitly. A
+ * missing entry is a compile error, so a new event type in the contract cannot be dropped silently.
+ */
+export type Handlers<C> = { [K in EventTypeOf<C>]: EventHandler<EventMapOf<C>[K]> | 'ignore' };
+
+export interface RetryOptions {
+  /** Runs of a failing handler before its message is dead-lettered, the first included. Default 3. */
+  attempts?: number;
+  /** Delay before the first retry; doubles each time. Default 200 ms. */
+  initialDelayMs?: number;
+  /** Upper bound of the delay. Default 5 s. */
+  maxDelayMs?: number;
+}
+
+export interface TransientRetryOptions {
+  /** First pause of a partition after a retriable failure; doubles while it lasts. Default 500 ms. */
+  initialDelayMs?: number;
+  /** Default 30 s. */
+  maxDelayMs?: number;
+}
+
+export interface ConsumerOptions<C extends AnyTopicContract> extends KafkaConnectionOptions {
+  contract: C;
+  groupId: string;
+  handlers: Handlers<C>;
+  registry?: RegistrySource;
+  /** Where a new group starts: the earliest offset (true) or new messages only (false, default). */
+  fromBeginning?: boolean;
+  retry?: RetryOptions;
+  transientRetry?: TransientRetryOptions;
+  /** An event type the contract does not know: skip it, or dead-letter it (default). */
+  onUnknownEventType?: 'ignore' | 'dead-letter';
+  /** Default: the contract's deadLetterTopic (`bookings.dlq`). */
+  deadLetterTopic?: string;
+  /** Stop gracefully on these signals (handled messages committed, the rest redelivered). Default ['SIGTERM']; [] to opt out. */
+  stopOnSignals?: NodeJS.Signals[];
+  /** Partitions handled in parallel (order is kept within each partition). Default 1. */
+  partitionsConsumedConcurrently?: number;
+  /** Commit after this many handled messages of a partition, and at the end of every batch. Default 100. */
+  commitEvery?: number;
+  /** Other kafkajs consumer settings (sessionTimeout, heartbeatInterval, …). */
+  consumerConfig?: Omit<ConsumerConfig, 'groupId'>;
+}
+
+export interface Consumer<C extends AnyTopicContract> {
+  readonly serde: Serde<C>;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Subscribes to an instrumentation event (CONSUMER_EVENTS); returns the unsubscribe function. */
+  on<N extends ConsumerEventName>(name: N, listener: ConsumerListener<N>): () => void;
+}
+
+type Outcome = 'done' | 'retry-later' | 'abandon';
+
+const VALID_EVENTS = Object.values(CONSUMER_EVENTS) as string[];
+
+export function createConsumer<C extends AnyTopicContract>(options: ConsumerOptions<C>): Consumer<C> {
+  const contract = options.contract as unknown as TopicContract;
+  const handlers = options.handlers as unknown as Record<string, EventHandler<unknown> | 'ignore' | undefined>;
+  const registry = resolveRegistry(options.registry);
+  const serde = createSerde(options.contract, registry);
+  const kafka = resolveKafka(options, `${options.groupId}`);
+  const deadLetterTopic = options.deadLetterTopic ?? contract.deadLetterTopic;
+  const attempts = Math.max(1, options.retry?.attempts ?? 3);
+  const retryDelay = (n: number) => backoff(n, options.retry?.initialDelayMs ?? 200, options.retry?.maxDelayMs ?? 5000);
+  const transientDelay = (n: number) =>
+    backoff(n, options.transientRetry?.initialDelayMs ?? 500, options.transientRetry?.maxDelayMs ?? 30_000);
+  const unknownPolicy = options.onUnknownEventType ?? 'dead-letter';
+  const commitEvery = Math.max(1, options.commitEvery ?? 100);
+  const signals = options.stopOnSignals ?? ['SIGTERM'];
+
+  const listeners = new Map<string, Set<(payload: never) => void>>();
+  const emit = <N extends ConsumerEventName>(name: N, payload: ConsumerEventPayloads[N]) => {
+    for (const listener of listeners.get(name) ?? []) {
+      try {
+        (listener as ConsumerListener<N>)(payload);
+      } catch {
+        // instrumentation must never break consumption
+      }
+    }
+  };
+
+  let consumer: KafkaConsumer | undefined;
+  let dlqProducer: KafkaProducer | undefined;
+  let running = false;
+  let stopping: Promise<void> | undefined;
+  const timers = new Set<NodeJS.Timeout>();
+  const transientFailures = new Map<string, number>();
+  const onSignal = () => {
+    void api.stop();
+  };
+
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      const timer = setTimeout(() => {
+        timers.delete(timer);
+        resolve();
+      }, ms);
+      timers.add(timer);
+    });
+
+  const deadLetter = async (
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    reason: DeadLetterReason,
+    error: unknown,
+    tries: number,
+    eventType: string | undefined,
+  ): Promise<Outcome> => {
+    const cause = error instanceof HandlerError ? error.cause : error;
+    const headers = {
+      ...message.headers,
+      ...deadLetterHeaders({
+        originalTopic: topic,
+        originalPartition: partition,
+        originalOffset: message.offset,
+        originalTimestamp: message.timestamp,
+        reason,
+        errorClass: cause instanceof Error ? cause.constructor.name : typeof cause,
+        errorCode: isContractsError(error) ? error.code : 'UNKNOWN',
+        errorMessage: cause instanceof Error ? cause.message : String(cause),
+        attempts: tries,
+        eventType,
+        consumerGroup: options.groupId,
+        deadLetteredAt: new Date().toISOString(),
+      }),
+    };
+    try {
+      await dlqProducer!.send({ topic: deadLetterTopic, acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
+    } catch (sendError) {
+      const wrapped = toKafkaError(sendError, 'sending to the dead-letter topic', deadLetterTopic);
+      return transient(topic, partition, message, wrapped);
+    }
+    emit(CONSUMER_EVENTS.DEAD_LETTERED, { topic, partition, offset: message.offset, reason, eventType, attempts: tries, error, deadLetterTopic });
+    return 'done';
+  };
+
+  const transient = (topic: string, partition: number, message: KafkaMessage, error: unknown): Outcome => {
+    const key = `${topic}:${partition}`;
+    const n = (transientFailures.get(key) ?? 0) + 1;
+    transientFailures.set(key, n);
+    emit(CONSUMER_EVENTS.TRANSIENT_ERROR, { topic, partition, offset: message.offset, error, retryInMs: transientDelay(n) });
+    return 'retry-later';
+  };
+
+  const handleMessage = async (topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<Outcome> => {
+    const position = { topic, partition, offset: message.offset };
+    let decoded;
+    try {
+      decoded = await serde.decode(message.value);
+    } catch (error) {
+      if (isRetriable(error)) return transient(topic, partition, message, error);
+      if (error instanceof UnknownEventTypeError) {
+        if (unknownPolicy === 'ignore') {
+          emit(CONSUMER_EVENTS.IGNORED, { ...position, eventType: error.eventType, reason: 'unknown-event-type' });
+          return 'done';
+        }
+        return deadLetter(topic, partition, message, 'unknown-event-type', error, 0, error.eventType);
+      }
+      return deadLetter(topic, partition, message, 'undecodable', error, 0, undefined);
+    }
+    const { eventType, event, schemaId } = decoded;
+    const handler = handlers[eventType];
+    if (handler === 'ignore' || handler === undefined) {
+      emit(CONSUMER_EVENTS.IGNORED, { ...position, eventType, reason: 'handler' });
+      return 'done';
+    }
+    for (let attempt = 1; ; attempt++) {
+      const started = Date.now();
+      try {
+        await handler(event, {
+          ...position,
+          key: message.key ? message.key.toString('utf8') : null,
+          timestamp: message.timestamp,
+          headers: message.headers ?? {},
+          traceparent: headerString(message.headers, MESSAGE_HEADERS.TRACEPARENT),
+          schemaId,
+          attempt,
+          heartbeat,
+        });
+        transientFailures.delete(`${topic}:${partition}`);
+        emit(CONSUMER_EVENTS.HANDLED, { ...position, eventType, attempts: attempt, durationMs: Date.now() - started });
+        return 'done';
+      } catch (error) {
+        if (isRetriable(error)) return transient(topic, partition, message, error);
+        if (attempt >= attempts) {
+          return deadLetter(topic, partition, message, 'handler-failed', new HandlerError(eventType, attempt, error), attempt, eventType);
+        }
+        const delayMs = retryDelay(attempt);
+        emit(CONSUMER_EVENTS.RETRIED, { ...position, eventType, attempt, delayMs, error });
+        await sleep(delayMs);
+        if (!running) return 'abandon';
+        await heartbeat();
+      }
+    }
+  };
+
+  const commit = async (topic: string, partition: number, offset: string) => {
+    await consumer!.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
+  };
+
+  const eachBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload) => {
+    const { topic, partition } = batch;
+    let handled: string | undefined;
+    let sinceCommit = 0;
+    for (const message of batch.messages) {
+      if (!running || !isRunning() || isStale()) break;
+      const outcome = await handleMessage(topic, partition, message, heartbeat);
+      if (outcome === 'abandon') break;
+      if (outcome === 'retry-later') {
+        // fetch this message again after a pause; what was handled before it is committed below
+        consumer!.seek({ topic, partition, offset: message.offset });
+        const resume = pause();
+        const delay = transientDelay(transientFailures.get(`${topic}:${partition}`) ?? 1);
+        const timer = setTimeout(() => {
+          timers.delete(timer);
+          resume();
+        }, delay);
+        timers.add(timer);
+        break;
+      }
+      resolveOffset(message.offset);
+      handled = message.offset;
+      if (++sinceCommit >= commitEvery) {
+        await commit(topic, partition, handled);
+        sinceCommit = 0;
+      }
+    }
+    if (handled !== undefined && sinceCommit > 0) await commit(topic, partition, handled);
+  };
+
+  const api: Consumer<C> = {
+    serde,
+    on(name, listener) {
+      if (!VALID_EVENTS.includes(name)) {
+        throw new UsageError(`unknown consumer event "${String(name)}"`, `use one of: ${VALID_EVENTS.join(', ')} (CONSUMER_EVENTS)`);
+      }
+      const set = listeners.get(name) ?? new Set();
+      set.add(listener as (payload: never) => void);
+      listeners.set(name, set);
+      return () => set.delete(listener as (payload: never) => void);
+    },
+
+    async start() {
+      if (running) return;
+      for (const eventType of Object.keys(contract.events)) {
+        const h = handlers[eventType];
+        if (h !== 'ignore' && typeof h !== 'function') {
+          throw new UsageError(`no handler for ${eventType}`, `add a handler for "${eventType}", or set it to 'ignore' to skip these events`);
+        }
+      }
+      consumer = kafka.consumer({ ...options.consumerConfig, groupId: options.groupId });
+      dlqProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      consumer.on(consumer.events.CRASH, (e) => {
+        emit(CONSUMER_EVENTS.CRASHED, { error: e.payload.error, restart: e.payload.restart });
+      });
+      try {
+        await dlqProducer.connect();
+        await consumer.connect();
+        await consumer.subscribe({ topics: [contract.topic], fromBeginning: options.fromBeginning ?? false });
+        running = true;
+        await consumer.run({
+          autoCommit: false,
+          eachBatchAutoResolve: false,
+          partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+          eachBatch,
+        });
+      } catch (error) {
+        running = false;
+        await consumer.disconnect().catch(() => undefined);
+        await dlqProducer.disconnect().catch(() => undefined);
+        throw toKafkaError(error, 'starting the consumer', contract.topic);
+      }
+      for (const signal of signals) process.once(signal, onSignal);
+      emit(CONSUMER_EVENTS.STARTED, { groupId: options.groupId, topic: contract.topic });
+    },
+
+    stop() {
+      stopping ??= (async () => {
+        running = false;
+        for (const signal of signals) process.off(signal, onSignal);
+        for (const timer of timers) clearTimeout(timer);
+        timers.clear();
+        // kafkajs waits for the batch in progress; handled offsets are committed by then
+        await consumer?.disconnect().catch(() => undefined);
+        await dlqProducer?.disconnect().catch(() => undefined);
+        consumer = undefined;
+        dlqProducer = undefined;
+        emit(CONSUMER_EVENTS.STOPPED, { groupId: options.groupId, topic: contract.topic });
+      })().finally(() => {
+        stopping = undefined;
+      });
+      return stopping;
+    },
+  };
+  return api;
+}
+
+function isRetriable(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === true;
+}
+
+function backoff(attempt: number, initial: number, max: number): number {
+  return Math.min(max, initial * 2 ** Math.max(0, attempt - 1));
+}
+

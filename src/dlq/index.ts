@@ -1,0 +1,2 @@
+export * from './headers';
+export { replayDeadLetters, type ReplayOptions, type ReplayResult } from './replay';

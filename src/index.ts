@@ -1,0 +1,30 @@
+/**
+ * booking-event-contracts: schema-first event contracts for Kafka and a Schema Registry.
+ */
+// the seed's API
+export {
+  connectProducer,
+  publishBookingEvent,
+  disconnectProducer,
+  createBookingConsumer,
+  EVENT_TYPES,
+  bookingsContract,
+  type BookingsContract,
+  type BookingHandlers,
+} from './bookings';
+export * from './generated/bookings/types';
+export { SUBJECTS, type BookingsEventMap, type BookingsEventInputMap, type BookingsEventType } from './generated/bookings';
+
+// the generic API
+export * from './producer';
+export * from './consumer';
+export * from './serde';
+export * from './registry';
+export * from './dlq';
+export * from './wire';
+export { ensureTopics, KAFKA_ENV, type KafkaConnectionOptions } from './kafka';
+export { tailTopic, type TailOptions, type TailRecord } from './tail';
+
+// contracts and errors
+export type { TopicContract, EventContract, RegisteredSchemaSpec, CompiledValidator, EventMapOf, InputMapOf, EventTypeOf } from './contract';
+export * from './errors';

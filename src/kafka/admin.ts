@@ -1,0 +1,26 @@
+import type { Kafka } from 'kafkajs';
+import type { TopicContract } from '../contract';
+import { toKafkaError } from './client';
+
+/** Creates the contract's topic and its dead-letter topic when missing (partitions from the contract). */
+export async function ensureTopics(
+  kafka: Kafka,
+  contract: Pick<TopicContract, 'topic' | 'deadLetterTopic' | 'partitions' | 'replicationFactor'>,
+): Promise<void> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const existing = new Set(await admin.listTopics());
+    const topics = [
+      { topic: contract.topic, numPartitions: contract.partitions },
+      { topic: contract.deadLetterTopic, numPartitions: 1 },
+    ]
+      .filter((t) => !existing.has(t.topic))
+      .map((t) => ({ ...t, replicationFactor: contract.replicationFactor }));
+    if (topics.length > 0) await admin.createTopics({ topics, waitForLeaders: true });
+  } catch (error) {
+    throw toKafkaError(error, 'creating topics', contract.topic);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}

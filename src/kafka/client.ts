@@ -1,0 +1,52 @@
+/**
+ * Where the kit gets its kafkajs client: the caller's `Kafka` instance, or one built from
+ * `brokers` / KAFKA_BROKERS (comma-separated, as in the seed). kafkajs failures become KafkaErrors
+ * that keep kafkajs's own `retriable` verdict.
+ */
+import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+import { isContractsError, KafkaError } from '../errors';
+
+export const KAFKA_ENV = {
+  /** Comma-separated `host:port` list. */
+  BROKERS: 'KAFKA_BROKERS',
+} as const;
+
+/** The seed's default, kept so existing `.env` files without KAFKA_BROKERS behave as before. */
+export const DEFAULT_BROKERS = ['localhost:9092'];
+
+export interface KafkaConnectionOptions {
+  /** A kafkajs client to use as it is (SSL, SASL, logging are then the caller's). */
+  kafka?: Kafka;
+  /** Broker addresses; default KAFKA_BROKERS, else localhost:9092. */
+  brokers?: string[] | string;
+  clientId?: string;
+  /** Extra kafkajs client settings (ssl, sasl, retry, logLevel) when the kit builds the client. */
+  kafkaConfig?: Omit<KafkaConfig, 'brokers' | 'clientId'>;
+}
+
+export function brokersFrom(value: string[] | string | undefined, env: NodeJS.ProcessEnv = process.env): string[] {
+  const raw = value ?? env[KAFKA_ENV.BROKERS];
+  const list = (Array.isArray(raw) ? raw : (raw ?? '').split(',')).map((b) => b.trim()).filter(Boolean);
+  return list.length > 0 ? list : DEFAULT_BROKERS;
+}
+
+export function resolveKafka(options: KafkaConnectionOptions, defaultClientId: string): Kafka {
+  if (options.kafka) return options.kafka;
+  return new Kafka({
+    logLevel: logLevel.WARN,
+    ...options.kafkaConfig,
+    clientId: options.clientId ?? defaultClientId,
+    brokers: brokersFrom(options.brokers),
+  });
+}
+
+/** Wraps a kafkajs failure (or passes a kit error through). */
+export function toKafkaError(error: unknown, action: string, topic?: string): Error {
+  if (isContractsError(error)) return error;
+  const e = error as { name?: string; message?: string; retriable?: boolean };
+  return new KafkaError(`${action}${topic ? ` (topic ${topic})` : ''} failed: ${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`, topic, {
+    retriable: e?.retriable ?? true,
+    cause: error,
+    hint: `check that Kafka is reachable at ${KAFKA_ENV.BROKERS} and that the topic exists (\`contracts stack up\` starts a local one)`,
+  });
+}

@@ -1,0 +1,2 @@
+export { KAFKA_ENV, DEFAULT_BROKERS, brokersFrom, resolveKafka, toKafkaError, type KafkaConnectionOptions } from './client';
+export { ensureTopics } from './admin';

@@ -1,0 +1,172 @@
+/**
+ * Typed producer: `publish(eventType, payload)` fills the envelope (eventId, timestamp, source),
+ * validates against the contract (nothing is sent when it does not fit), encodes in the Confluent
+ * wire format with the cached schema ID, and sends with the contract's key and an `event-type`
+ * header, through an idempotent kafkajs producer with acks=all.
+ */
+import { randomUUID } from 'node:crypto';
+import { Partitioners, type IHeaders, type Message, type Producer as KafkaProducer } from 'kafkajs';
+import type { EventTypeOf, TopicContract } from '../contract';
+import { ContractsError } from '../errors';
+import { resolveKafka, toKafkaError, type KafkaConnectionOptions } from '../kafka/client';
+import { resolveRegistry, type RegistrySource } from '../registry/resolve';
+import { createSerde, type AnyTopicContract, type EventOf, type InputOf, type Serde } from '../serde';
+
+/** Headers the producer sets on every message. */
+export const MESSAGE_HEADERS = {
+  EVENT_TYPE: 'event-type',
+  /** W3C trace context, when given. */
+  TRACEPARENT: 'traceparent',
+  TRACESTATE: 'tracestate',
+} as const;
+
+export interface ProducerOptions<C extends AnyTopicContract> extends KafkaConnectionOptions {
+  contract: C;
+  /** A registry client, its HTTP options, or its URL; default SCHEMA_REGISTRY_URL (+ auth env). */
+  registry?: RegistrySource;
+  /** Fills the `source` field when a payload has none; default the clientId, else the package name. */
+  source?: string;
+  /** kafkajs producer retries (on top of idempotence). Default 5. */
+  retries?: number;
+  /** In-flight requests per broker; 1 keeps order under retries with kafkajs's idempotent producer. */
+  maxInFlightRequests?: number;
+  /** Compress batches (kafkajs CompressionTypes). */
+  compression?: number;
+}
+
+export interface PublishOptions {
+  headers?: Record<string, string | Buffer>;
+  /** W3C `traceparent` to propagate (sent as the `traceparent` header). */
+  traceparent?: string;
+  tracestate?: string;
+  /** Overrides the key (default: the event's contract key field, e.g. bookingId). */
+  key?: string;
+}
+
+export interface PublishResult {
+  topic: string;
+  partition: number;
+  /** Offset of the message (of the batch's first message on this partition when batched). */
+  offset: string | undefined;
+  eventId: string | undefined;
+  schemaId: number;
+}
+
+/** kafkajs reports a batch per partition (base offsets), not per message. */
+export interface BatchResult {
+  topic: string;
+  events: Array<{ eventId: string | undefined; schemaId: number }>;
+  partitions: Array<{ partition: number; baseOffset: string | undefined }>;
+}
+
+export type BatchItem<C extends AnyTopicContract> = {
+  [K in EventTypeOf<C>]: { eventType: K; payload: InputOf<C, K> } & PublishOptions;
+}[EventTypeOf<C>];
+
+export interface Producer<C extends AnyTopicContract> {
+  readonly serde: Serde<C>;
+  connect(): Promise<void>;
+  publish<K extends EventTypeOf<C>>(eventType: K, payload: InputOf<C, K>, options?: PublishOptions): Promise<PublishResult>;
+  /** Validates every event first; sends nothing when one of them does not fit. */
+  publishBatch(items: ReadonlyArray<BatchItem<C>>): Promise<BatchResult>;
+  /** The event as it would be sent (envelope filled), without validating or sending it. */
+  prepare<K extends EventTypeOf<C>>(eventType: K, payload: InputOf<C, K>): EventOf<C>;
+  disconnect(): Promise<void>;
+}
+
+const PACKAGE = 'booking-event-contracts';
+
+export function createProducer<C extends AnyTopicContract>(options: ProducerOptions<C>): Producer<C> {
+  const contract = options.contract as unknown as TopicContract;
+  const registry = resolveRegistry(options.registry);
+  const serde = createSerde(options.contract, registry);
+  const kafka = resolveKafka(options, `${PACKAGE}-producer`);
+  const source = options.source ?? options.clientId ?? PACKAGE;
+  let producer: KafkaProducer | undefined;
+  let connecting: Promise<void> | undefined;
+
+  const fill = (eventType: string, payload: unknown): Record<string, unknown> => {
+    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
+      throw new ContractsError('EVENT_INVALID', `the payload of ${eventType} must be an object`, {
+        hint: 'pass the event fields as an object (see the generated *Input types)',
+      });
+    }
+    const event: Record<string, unknown> = { ...(payload as Record<string, unknown>) };
+    event[contract.discriminator] ??= eventType;
+    for (const field of contract.autoFields) {
+      if (event[field] !== undefined) continue;
+      if (field === 'eventId') event.eventId = randomUUID();
+      else if (field === 'timestamp') event.timestamp = contract.format === 'AVRO' ? new Date() : new Date().toISOString();
+      else event.source = source;
+    }
+    return event;
+  };
+
+  const toMessage = async (eventType: string, payload: unknown, publish: PublishOptions = {}) => {
+    const event = fill(eventType, payload);
+    const value = await serde.encode(event as unknown as EventOf<C>);
+    const headers: IHeaders = { ...publish.headers, [MESSAGE_HEADERS.EVENT_TYPE]: eventType };
+    if (publish.traceparent) headers[MESSAGE_HEADERS.TRACEPARENT] = publish.traceparent;
+    if (publish.tracestate) headers[MESSAGE_HEADERS.TRACESTATE] = publish.tracestate;
+    const keyValue = publish.key ?? event[contract.key];
+    const message: Message = { key: keyValue === undefined || keyValue === null ? null : String(keyValue), value, headers };
+    return { message, eventId: typeof event.eventId === 'string' ? event.eventId : undefined, schemaId: await serde.schemaIdFor(eventType) };
+  };
+
+  const connect = async () => {
+    if (producer) return;
+    connecting ??= (async () => {
+      const p = kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: options.maxInFlightRequests ?? 1,
+        retry: { retries: options.retries ?? 5 },
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      try {
+        await p.connect();
+      } catch (error) {
+        connecting = undefined;
+        throw toKafkaError(error, 'connecting the producer');
+      }
+      producer = p;
+    })();
+    await connecting;
+  };
+
+  const send = async (messages: Message[]) => {
+    await connect();
+    try {
+      return await producer!.send({ topic: contract.topic, acks: -1, messages, compression: options.compression });
+    } catch (error) {
+      throw toKafkaError(error, `publishing ${messages.length} message(s)`, contract.topic);
+    }
+  };
+
+  return {
+    serde,
+    connect,
+    prepare: (eventType, payload) => fill(eventType, payload) as unknown as EventOf<C>,
+    async publish(eventType, payload, publishOptions) {
+      const { message, eventId, schemaId } = await toMessage(eventType, payload, publishOptions);
+      const [meta] = await send([message]);
+      return { topic: contract.topic, partition: meta?.partition ?? -1, offset: meta?.baseOffset, eventId, schemaId };
+    },
+    async publishBatch(items) {
+      if (items.length === 0) return { topic: contract.topic, events: [], partitions: [] };
+      const prepared = [];
+      for (const item of items) prepared.push(await toMessage(item.eventType, item.payload, item));
+      const metadata = await send(prepared.map((p) => p.message));
+      return {
+        topic: contract.topic,
+        events: prepared.map((p) => ({ eventId: p.eventId, schemaId: p.schemaId })),
+        partitions: metadata.map((m) => ({ partition: m.partition, baseOffset: m.baseOffset })),
+      };
+    },
+    async disconnect() {
+      const p = producer;
+      producer = undefined;
+      connecting = undefined;
+      if (p) await p.disconnect().catch((error: unknown) => Promise.reject(toKafkaError(error, 'disconnecting the producer')));
+    },
+  };
+}
