@@ -282,16 +282,17 @@ export function createLocalStack(options: LocalStackOptions): LocalStack {
     }
   }
 
+  /** A node serves when it answers a metadata request itself and the cluster lists it. */
+  async function nodeServes(node: KafkaNode): Promise<boolean> {
+    return (await describeKafkaBrokers([`127.0.0.1:${node.port}`]))?.includes(node.nodeId) ?? false;
+  }
+
   async function waitForBrokers(layout: Layout, nodeIds: number[], deadline: number): Promise<void> {
-    const bootstrap = envOf(layout).KAFKA_BROKERS.split(',');
-    for (const nodeId of nodeIds) {
-      await waitUntil(
-        brokerName(nodeId),
-        `Kafka node ${nodeId}`,
-        async () => (await describeKafkaBrokers(bootstrap))?.includes(nodeId) ?? false,
-        deadline,
-      );
-    }
+    await Promise.all(
+      nodeIds.map((nodeId) =>
+        waitUntil(brokerName(nodeId), `Kafka node ${nodeId}`, () => nodeServes(nodeOf(layout, nodeId)), deadline),
+      ),
+    );
   }
 
   async function waitForRegistry(layout: Layout, deadline: number): Promise<void> {
@@ -326,6 +327,12 @@ export function createLocalStack(options: LocalStackOptions): LocalStack {
         downloaded = prerequisites(layout.state).artifacts.downloaded;
         log(`starting ${[...missingBrokers.map((n) => `Kafka node ${n.nodeId} (127.0.0.1:${n.port})`), ...(registryMissing ? [`Schema Registry (127.0.0.1:${layout.state.registryPort})`] : [])].join(', ')}`);
       }
+      // Check every port before starting anything, so a taken port leaves nothing half-started.
+      for (const node of missingBrokers) {
+        await assertPortFree(node.port, `Kafka node ${node.nodeId}`);
+        await assertPortFree(node.controllerPort, `Kafka controller ${node.nodeId}`);
+      }
+      if (registryMissing) await assertPortFree(layout.state.registryPort, 'Schema Registry');
       // Kafka and the registry do not depend on each other: start all, then wait for all.
       for (const node of missingBrokers) {
         await launchBroker(layout, node);
@@ -382,9 +389,9 @@ export function createLocalStack(options: LocalStackOptions): LocalStack {
     };
     const layout = layoutFor(state);
     const env = envOf(layout);
-    const listed = layout.nodes.some((n) => running(brokerName(n.nodeId)))
-      ? ((await describeKafkaBrokers(env.KAFKA_BROKERS.split(','))) ?? [])
-      : [];
+    const servingNodes = await Promise.all(
+      layout.nodes.map(async (n) => running(brokerName(n.nodeId)) && (await nodeServes(n))),
+    );
     const describe = (name: string, port: number, serving: boolean): StackProcessStatus => {
       const pid = readPidFile(pidFile(name));
       const alive = pid !== undefined && isOurProcess(pid, marker(name));
@@ -398,7 +405,7 @@ export function createLocalStack(options: LocalStackOptions): LocalStack {
         logFile: logFile(name),
       };
     };
-    const brokers = layout.nodes.map((n) => describe(brokerName(n.nodeId), n.port, listed.includes(n.nodeId)));
+    const brokers = layout.nodes.map((n, index) => describe(brokerName(n.nodeId), n.port, servingNodes[index] ?? false));
     const registryRunning = running('registry');
     const registry = describe('registry', state.registryPort, registryRunning && (await registryServes(env.SCHEMA_REGISTRY_URL)));
     const all = [...brokers, registry];

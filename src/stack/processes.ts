@@ -61,6 +61,8 @@ export function isPortListening(port: number): Promise<boolean> {
   });
 }
 
+const RUN_HEADER = '---- contracts stack:';
+
 export interface ManagedProcessSpec {
   /** Short name used for the pid file, the log file and the marker, e.g. `kafka-1`, `registry`. */
   name: string;
@@ -87,7 +89,7 @@ export function startManagedProcess(spec: ManagedProcessSpec): number {
   mkdirSync(dirname(spec.pidFile), { recursive: true });
   const out = openSync(spec.logFile, 'a');
   try {
-    writeFileSync(out, `\n---- ${new Date().toISOString()} starting ${spec.name}\n`);
+    writeFileSync(out, `\n${RUN_HEADER} ${new Date().toISOString()} starting ${spec.name}\n`);
     const child = spawn(spec.command, spec.args, {
       cwd: spec.cwd,
       detached: true,
@@ -206,7 +208,10 @@ export function residentBytes(pid: number): number | undefined {
 export function tailFile(file: string, lines = 25): string {
   if (!existsSync(file)) return '(no log file)';
   const text = readFileSync(file, 'utf8');
-  return text.trimEnd().split('\n').slice(-lines).join('\n');
+  // Only this run's lines: the log is appended to across starts, each opened by a `----` line.
+  const runStart = text.lastIndexOf(`\n${RUN_HEADER}`);
+  const thisRun = runStart >= 0 ? text.slice(runStart + 1) : text;
+  return thisRun.trimEnd().split('\n').slice(-lines).join('\n');
 }
 
 export function sleep(ms: number): Promise<void> {

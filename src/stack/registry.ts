@@ -54,8 +54,6 @@ export function registrySettings(options: { port: number; dataDir: string }): Re
     // Keep temporary files in the stack folder, not /tmp.
     'apicurio.storage.snapshot.location': options.dataDir,
     'apicurio.import.work-dir': options.dataDir,
-    'quarkus.otel.sdk.disabled': 'true',
-    'quarkus.log.console.color': 'false',
   };
 }
 

@@ -153,6 +153,8 @@ describe('kafkajs 2.2.4 against this Kafka release', () => {
     const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
     expect(metadata.topics[0]?.partitions).toHaveLength(3);
     await admin.createPartitions({ topicPartitions: [{ topic, count: 4 }] });
+    // On a 3-node cluster the new partitions reach every broker's metadata a moment later.
+    await waitFor(async () => (await admin.fetchTopicMetadata({ topics: [topic] })).topics[0]?.partitions.length === 4);
     expect((await admin.fetchTopicOffsets(topic)).map((o) => o.high).sort()).toEqual(['0', '0', '0', '0']);
     const configs = await admin.describeConfigs({ resources: [{ type: 2, name: topic }], includeSynonyms: false });
     expect(configs.resources[0]?.configEntries.some((e) => e.configName === 'retention.ms')).toBe(true);
