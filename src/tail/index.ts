@@ -65,7 +65,9 @@ export async function tailTopic(options: TailOptions): Promise<{ count: number }
       eachMessage: async ({ topic, partition, message }) => {
         if (options.maxMessages !== undefined && count >= options.maxMessages) return;
         const headers = stringHeaders(message.headers);
-        const decoded = await decoder(message.value, topic);
+        const deadLetter = readDeadLetterHeaders(message.headers);
+        // one schema can be registered under many subjects: name the one of the record's own topic
+        const decoded = await decoder(message.value, deadLetter?.originalTopic ?? topic);
         count += 1;
         await options.onRecord({
           topic,
@@ -75,7 +77,7 @@ export async function tailTopic(options: TailOptions): Promise<{ count: number }
           key: message.key ? message.key.toString('utf8') : null,
           headers,
           ...decoded,
-          deadLetter: readDeadLetterHeaders(message.headers),
+          deadLetter,
         });
         if (options.maxMessages !== undefined && count >= options.maxMessages) finish();
       },
