@@ -26,7 +26,7 @@ export interface ProducerOptions<C extends AnyTopicContract> extends KafkaConnec
   registry?: RegistrySource;
   /** Fills the `source` field when a payload has none; default the clientId, else the package name. */
   source?: string;
-  /** kafkajs producer retries (on top of idempotence). Default 5. */
+  /** kafkajs producer retries. Default: kafkajs's for an idempotent producer (unbounded within its timeouts). */
   retries?: number;
   /** In-flight requests per broker; 1 keeps order under retries with kafkajs's idempotent producer. */
   maxInFlightRequests?: number;
@@ -119,7 +119,7 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
       const p = kafka.producer({
         idempotent: true,
         maxInFlightRequests: options.maxInFlightRequests ?? 1,
-        retry: { retries: options.retries ?? 5 },
+        ...(options.retries === undefined ? {} : { retry: { retries: options.retries } }),
         createPartitioner: Partitioners.DefaultPartitioner,
       });
       try {
