@@ -232,3 +232,15 @@ export class KafkaError extends ContractsError {
     super('KAFKA', message, options);
   }
 }
+
+/** A baseline for `contracts check --against` (git ref or lock file) is missing or malformed. */
+export class BaselineError extends ContractsError {
+  constructor(
+    /** The lock file, or `<ref>:<path>` for a file at a git ref. */
+    readonly source: string,
+    message: string,
+    options: ContractsErrorOptions = {},
+  ) {
+    super('BASELINE_INVALID', `${source}: ${message}`, options);
+  }
+}

@@ -12,6 +12,7 @@ import { COMPATIBILITY_LEVELS } from '../config';
 import { RegistryError } from '../errors';
 import type {
   CompatibilityResult,
+  CompatibilityTestOptions,
   RegistryRequestInfo,
   SchemaInput,
   SchemaReference,
@@ -166,10 +167,12 @@ class HttpSchemaRegistryClient implements SchemaRegistryClient {
     return toLevel(body.compatibility ?? body.compatibilityLevel ?? level, this.url + path) ?? level;
   }
 
-  async testCompatibility(subject: string, schema: SchemaInput): Promise<CompatibilityResult> {
+  async testCompatibility(subject: string, schema: SchemaInput, options: CompatibilityTestOptions = {}): Promise<CompatibilityResult> {
+    const against = options.against ?? 'latest';
+    const versions = against === 'all' ? '/versions' : `/versions/${against}`;
     const body = await this.request<{ is_compatible: boolean; messages?: string[] }>(
       'POST',
-      `/compatibility/subjects/${enc(subject)}/versions/latest?verbose=true`,
+      `/compatibility/subjects/${enc(subject)}${versions}?verbose=true`,
       requestBody(schema),
     );
     return { isCompatible: body.is_compatible === true, messages: (body.messages ?? []).map(String) };

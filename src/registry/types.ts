@@ -34,6 +34,10 @@ export interface SubjectVersion extends StoredSchema {
   id: number;
 }
 
+export interface CompatibilityTestOptions {
+  against?: 'latest' | 'all' | number;
+}
+
 export interface CompatibilityResult {
   isCompatible: boolean;
   /** Why not, as the registry words it (verbose=true). */
@@ -67,8 +71,13 @@ export interface SchemaRegistryClient {
   /** The subject's level, or the global one without a subject; null when the subject has none. */
   getCompatibility(subject?: string): Promise<CompatibilityLevel | null>;
   setCompatibility(level: CompatibilityLevel, subject?: string): Promise<CompatibilityLevel>;
-  /** Would `schema` be accepted as the next version of `subject`? */
-  testCompatibility(subject: string, schema: SchemaInput): Promise<CompatibilityResult>;
+  /**
+   * Would `schema` be accepted as the next version of `subject`? By default the registry checks it
+   * against the latest version (POST /compatibility/subjects/{s}/versions/latest); `against: 'all'`
+   * checks every version (POST …/versions, what transitive levels need: both Confluent and Apicurio
+   * compare with the latest only at `latest`), a number one version.
+   */
+  testCompatibility(subject: string, schema: SchemaInput, options?: CompatibilityTestOptions): Promise<CompatibilityResult>;
 }
 
 /** Confluent's error codes the kit relies on (Apicurio's ccompat API uses the same). */

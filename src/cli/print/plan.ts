@@ -1,0 +1,75 @@
+/** Printers for `contracts register` (the plan of --dry-run, and what was registered). */
+import type { PlannedSubject, RegistrationPlan, RegistrationResult } from '../../registration';
+import type { PrintContext } from './check';
+import { displayPath } from './check';
+import { annotation } from './github';
+import { json } from './output';
+
+function levelText(s: PlannedSubject): string {
+  return s.registryLevel === s.level ? s.level : `${s.registryLevel ?? '(global)'} → ${s.level}`;
+}
+
+export function renderPlan(plan: RegistrationPlan, ctx: PrintContext): string {
+  if (ctx.format === 'json') return json(plan);
+  const c = ctx.colors;
+  if (ctx.format === 'github') {
+    const out = plan.subjects
+      .filter((s) => s.verdict && !s.verdict.compatible)
+      .map((s) =>
+        annotation(
+          'error',
+          { file: displayPath(s.path, ctx.cwd), line: 1, title: `INCOMPATIBLE (${s.subject})` },
+          `registering ${s.subject} would be refused at ${s.verdict!.level}${s.verdict!.messages.length ? `: ${s.verdict!.messages.join('; ')}` : ''}`,
+        ),
+      );
+    return out.join('') + summary(plan, false);
+  }
+  const width = Math.max(...plan.subjects.map((s) => s.subject.length), 7);
+  const lines = [c.bold(`register plan against ${plan.registryUrl} (dry run: nothing is written)`)];
+  for (const s of plan.subjects) {
+    const name = s.subject.padEnd(width);
+    let what: string;
+    if (s.status === 'unchanged') {
+      what = `${c.dim('=')} ${name}  ${c.dim(`unchanged: v${s.current!.version}, id ${s.current!.id}`)}`;
+    } else if (s.status === 'new-subject') {
+      what = `${c.green('+')} ${name}  ${c.green('new subject')}`;
+    } else {
+      const verdict = !s.verdict
+        ? c.yellow('verdict not asked')
+        : s.verdict.compatible
+          ? c.green(`compatible at ${s.verdict.level} (${s.verdict.against === 'all' ? 'all versions' : `v${s.latestVersion}`})`)
+          : c.red(c.bold(`INCOMPATIBLE at ${s.verdict.level} (${s.verdict.against === 'all' ? 'all versions' : `v${s.latestVersion}`})`));
+      what = `${c.yellow('~')} ${name}  new version after v${s.latestVersion}: ${verdict}`;
+    }
+    lines.push(`${what}  ${c.dim(`level ${levelText(s)}  ${displayPath(s.path, ctx.cwd)}`)}`);
+    for (const m of s.verdict?.messages ?? []) lines.push(`      ${c.yellow('registry:')} ${m}`);
+    if (s.note) lines.push(`      ${c.dim(`note: ${s.note}`)}`);
+  }
+  lines.push(summary(plan, true).trimEnd());
+  return `${lines.join('\n')}\n`;
+}
+
+function summary(plan: RegistrationPlan, withHint: boolean): string {
+  const count = (status: string) => plan.subjects.filter((s) => s.status === status).length;
+  const bad = plan.subjects.filter((s) => s.verdict && !s.verdict.compatible).length;
+  return (
+    `${count('unchanged')} unchanged, ${count('new-version')} new version(s), ${count('new-subject')} new subject(s)` +
+    `${bad > 0 ? `, ${bad} incompatible` : ''}${withHint && bad === 0 && count('unchanged') < plan.subjects.length ? '; run `contracts register` to apply' : ''}\n`
+  );
+}
+
+export function renderRegistration(result: RegistrationResult, ctx: PrintContext): string {
+  if (ctx.format === 'json') return json(result);
+  const c = ctx.colors;
+  const width = Math.max(...result.subjects.map((s) => s.subject.length), 7);
+  const lines = [`registered against ${result.registryUrl}`];
+  for (const s of result.subjects) {
+    const mark = s.status === 'unchanged' ? c.dim('=') : c.green('+');
+    const status = s.status === 'unchanged' ? c.dim('unchanged') : s.status === 'new-subject' ? c.green('new subject') : c.green('new version');
+    const level = s.levelChanged ? `level ${s.levelChanged.from ?? '(global)'} → ${s.levelChanged.to}` : `level ${s.level}`;
+    lines.push(`${mark} ${s.subject.padEnd(width)}  v${s.version}, id ${s.id}  ${status}  ${c.dim(level)}`);
+  }
+  const added = result.subjects.filter((s) => s.status !== 'unchanged').length;
+  lines.push(added === 0 ? 'nothing new: every schema was registered already' : `${added} version(s) registered`);
+  return `${lines.join('\n')}\n`;
+}

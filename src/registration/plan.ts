@@ -1,0 +1,226 @@
+/**
+ * Registration as a pipeline: read the local subjects → plan (ask the registry what each would
+ * become, and its verdict on each change, writing nothing) → apply (set each subject's level, then
+ * register). Works against Confluent Schema Registry and Apicurio's ccompat API alike; where they
+ * differ (Apicurio refuses a level for a subject that has no version yet) the code says so.
+ */
+import type { CompatibilityLevel, ContractsConfig } from '../config';
+import { ContractsError, RegistryError } from '../errors';
+import { REGISTRY_ERROR_CODES, type SchemaInput, type SchemaReference, type SchemaRegistryClient } from '../registry';
+import { type LocalSubject, readLocalSubjects } from './local';
+import type {
+  AppliedSubject,
+  PlannedSubject,
+  RegistrationPlan,
+  RegistrationResult,
+  RegistryVerdict,
+  SubjectOrigin,
+} from './types';
+
+export interface RegistrationOptions {
+  config: ContractsConfig;
+  registry: SchemaRegistryClient;
+  /** Only this topic's subjects. */
+  topic?: string;
+  /** Already-read local subjects (tests, tools); default: read from the config. */
+  subjects?: LocalSubject[];
+}
+
+export function isTransitive(level: CompatibilityLevel): boolean {
+  return level.endsWith('_TRANSITIVE');
+}
+
+export function origin(local: SubjectOrigin): SubjectOrigin {
+  return { subject: local.subject, topic: local.topic, format: local.format, file: local.file, path: local.path };
+}
+
+function isNotFound(error: unknown): error is RegistryError {
+  return error instanceof RegistryError && error.status === 404;
+}
+
+/**
+ * What `contracts register` would do, subject by subject, without writing anything: unchanged
+ * (the registry holds the schema: same version and ID), new version (with the registry's verdict
+ * at the level it applies now) or new subject.
+ */
+export async function planRegistration(options: RegistrationOptions): Promise<RegistrationPlan> {
+  const { registry } = options;
+  const locals = options.subjects ?? readLocalSubjects({ config: options.config, topic: options.topic });
+  const existing = new Set(await registry.listSubjects());
+  const globalLevel = await registry.getCompatibility();
+  // The version each subject's schema has (unchanged) or would reference now (its latest, when
+  // the local schema is a new version that does not exist yet).
+  const registered = new Map<string, number>();
+  const latest = new Map<string, number>();
+  const pending = new Set<string>();
+  const subjects: PlannedSubject[] = [];
+
+  for (const local of locals) {
+    const base = { ...origin(local), level: local.level };
+    if (!existing.has(local.subject)) {
+      pending.add(local.subject);
+      subjects.push({ ...base, status: 'new-subject', registryLevel: null });
+      continue;
+    }
+    const [registryLevel, versions] = await Promise.all([registry.getCompatibility(local.subject), registry.listVersions(local.subject)]);
+    const latestVersion = versions[versions.length - 1];
+    if (latestVersion !== undefined) latest.set(local.subject, latestVersion);
+    const waitingFor = local.references.filter((r) => pending.has(r.subject)).map((r) => r.subject);
+
+    if (waitingFor.length === 0) {
+      const input = toInput(local, (subject) => registered.get(subject));
+      try {
+        const found = await registry.lookup(local.subject, input);
+        registered.set(local.subject, found.version);
+        subjects.push({ ...base, status: 'unchanged', registryLevel, current: { version: found.version, id: found.id }, latestVersion, versions });
+        continue;
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+    }
+
+    pending.add(local.subject);
+    const level = registryLevel ?? globalLevel ?? 'BACKWARD';
+    const planned: PlannedSubject = { ...base, status: 'new-version', registryLevel, latestVersion, versions };
+    const newSubjects = waitingFor.filter((s) => !latest.has(s));
+    const notes: string[] = [];
+    if (newSubjects.length > 0) {
+      notes.push(`not asked: it references ${newSubjects.join(', ')}, which must be registered first`);
+    } else {
+      // A referenced subject that changes too is referenced at its current version here; its own
+      // change gets its own verdict on its subject.
+      const input = toInput(local, (subject) => registered.get(subject) ?? latest.get(subject));
+      planned.verdict = await askVerdict(registry, local.subject, input, level);
+      if (waitingFor.length > 0) {
+        notes.push(`asked with ${waitingFor.map((s) => `${s} v${latest.get(s)}`).join(', ')} (current versions; their own changes are checked on their subjects)`);
+      }
+    }
+    if (level !== local.level) {
+      notes.push(`the registry applies ${level} now; \`contracts register\` sets ${local.level} first`);
+    }
+    if (notes.length > 0) planned.note = notes.join('; ');
+    subjects.push(planned);
+  }
+  return {
+    registryUrl: registry.url,
+    globalLevel,
+    subjects,
+    compatible: subjects.every((s) => s.verdict?.compatible !== false),
+  };
+}
+
+/** The registry's verdict at `level`: transitive levels are checked against every version. */
+export async function askVerdict(
+  registry: SchemaRegistryClient,
+  subject: string,
+  input: SchemaInput,
+  level: CompatibilityLevel,
+): Promise<RegistryVerdict> {
+  const against = isTransitive(level) ? 'all' : 'latest';
+  const result = await registry.testCompatibility(subject, input, { against });
+  return { compatible: result.isCompatible, level, against, messages: result.messages };
+}
+
+/**
+ * Registers every local schema under its subject, dependencies first, after setting the subject's
+ * level from the config. Idempotent: an unchanged schema keeps its version and ID.
+ * Throws a ContractsError with code INCOMPATIBLE (exit 1) when the registry refuses a change.
+ */
+export async function applyRegistration(options: RegistrationOptions): Promise<RegistrationResult> {
+  const { registry } = options;
+  const locals = options.subjects ?? readLocalSubjects({ config: options.config, topic: options.topic });
+  const existing = new Set(await registry.listSubjects());
+  const versions = new Map<string, number>();
+  const subjects: AppliedSubject[] = [];
+
+  for (const local of locals) {
+    const input = toInput(local, (subject) => versions.get(subject));
+    let found: { id: number; version: number } | undefined;
+    if (existing.has(local.subject)) {
+      try {
+        found = await registry.lookup(local.subject, input);
+      } catch (error) {
+        if (!isNotFound(error)) throw error;
+      }
+    }
+    let levelChanged: AppliedSubject['levelChanged'];
+    const setLevel = async (): Promise<void> => {
+      const from = await registry.getCompatibility(local.subject);
+      if (from === local.level) return;
+      await registry.setCompatibility(local.level, local.subject);
+      levelChanged = { from, to: local.level };
+    };
+
+    if (found) {
+      await setLevel();
+      versions.set(local.subject, found.version);
+      subjects.push({ ...origin(local), status: 'unchanged', id: found.id, version: found.version, level: local.level, levelChanged });
+      continue;
+    }
+
+    const isNew = !existing.has(local.subject);
+    let levelSet = false;
+    if (isNew) {
+      // Confluent accepts a level for a subject without versions; Apicurio answers 404 (40401) until
+      // the first version exists. A first version is checked against nothing, so setting the level
+      // right after it is registered is equivalent.
+      try {
+        await registry.setCompatibility(local.level, local.subject);
+        levelChanged = { from: null, to: local.level };
+        levelSet = true;
+      } catch (error) {
+        if (!(isNotFound(error) && error.registryCode === REGISTRY_ERROR_CODES.SUBJECT_NOT_FOUND)) throw error;
+      }
+    } else {
+      await setLevel();
+      levelSet = true;
+    }
+
+    try {
+      await registry.register(local.subject, input);
+    } catch (error) {
+      if (error instanceof RegistryError && error.status === 409) {
+        throw new ContractsError(
+          'INCOMPATIBLE',
+          `the registry at ${registry.url} refused ${local.subject} (${local.file}) as incompatible at ${local.level}: ${error.message}`,
+          {
+            cause: error,
+            hint: `run \`contracts check --registry\` or \`contracts register --dry-run\` to see every verdict; make the change compatible (e.g. give new fields defaults) or move it to a new subject${
+              subjects.length > 0 ? `; ${subjects.map((s) => s.subject).join(', ')} were registered before the refusal` : ''
+            }`,
+          },
+        );
+      }
+      throw error;
+    }
+    const stored = await registry.lookup(local.subject, input);
+    if (!levelSet) {
+      await registry.setCompatibility(local.level, local.subject);
+      levelChanged = { from: null, to: local.level };
+    }
+    versions.set(local.subject, stored.version);
+    subjects.push({
+      ...origin(local),
+      status: isNew ? 'new-subject' : 'new-version',
+      id: stored.id,
+      version: stored.version,
+      level: local.level,
+      levelChanged,
+    });
+  }
+  return { registryUrl: registry.url, subjects };
+}
+
+/** The registry request for a local schema; `versionOf` gives each referenced subject's version. */
+export function toInput(local: LocalSubject, versionOf: (subject: string) => number | undefined): SchemaInput {
+  const references: SchemaReference[] = local.references.map((ref) => {
+    const version = versionOf(ref.subject);
+    if (version === undefined) {
+      throw new ContractsError('INTERNAL', `${local.subject} references ${ref.subject}, which has no version yet`, {
+        hint: 'the config lists schemas dependencies first; file an issue with your contracts.config.json',
+      });
+    }
+    return { name: ref.name, subject: ref.subject, version };
+  });
+  return { schema: local.schema, schemaType: local.format, references };
+}
