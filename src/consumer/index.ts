@@ -10,6 +10,7 @@
  *   the decoder, the dead-letter producer or a handler) is never dead-lettered: the partition is
  *   paused, rewound to the message and resumed after a backoff, as long as it takes.
  */
+import { Partitioners } from 'kafkajs';
 import type { Consumer as KafkaConsumer, ConsumerConfig, EachBatchPayload, IHeaders, KafkaMessage, Producer as KafkaProducer } from 'kafkajs';
 import type { EventMapOf, EventTypeOf, TopicContract } from '../contract';
 import { HandlerError, isContractsError, UnknownEventTypeError, UsageError } from '../errors';
@@ -295,7 +296,7 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
         }
       }
       consumer = kafka.consumer({ ...options.consumerConfig, groupId: options.groupId });
-      dlqProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+      dlqProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
       consumer.on(consumer.events.CRASH, (e) => {
         emit(CONSUMER_EVENTS.CRASHED, { error: e.payload.error, restart: e.payload.restart });
       });

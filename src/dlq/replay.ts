@@ -4,7 +4,7 @@
  * with a consumer group of its own whose committed offsets remember what was replayed, so running
  * it twice does not replay a record twice.
  */
-import type { IHeaders, Message } from 'kafkajs';
+import { Partitioners, type IHeaders, type Message } from 'kafkajs';
 import type { TopicContract } from '../contract';
 import { resolveKafka, toKafkaError, type KafkaConnectionOptions } from '../kafka/client';
 import { readDeadLetterHeaders, withoutDeadLetterHeaders, type DeadLetterInfo } from './headers';
@@ -58,7 +58,7 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
   if (ends.size === 0) return result;
 
   const consumer = kafka.consumer({ groupId });
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   let finish!: () => void;
   let fail!: (error: unknown) => void;
   const done = new Promise<void>((resolve, reject) => {
