@@ -1,6 +1,8 @@
 // Two projects: `unit` needs no servers; `integration` runs against a real Kafka and Schema
 // Registry, started by the global setup unless KAFKA_BROKERS / SCHEMA_REGISTRY_URL are set.
 const transform = { '^.+\\.tsx?$': ['@swc/jest'] };
+// examples import the package by name, as a service would
+const moduleNameMapper = { '^booking-event-contracts$': '<rootDir>/src/index.ts' };
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -10,12 +12,14 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       transform,
+      moduleNameMapper,
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
     },
     {
       displayName: 'integration',
       testEnvironment: 'node',
       transform,
+      moduleNameMapper,
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',

@@ -10,7 +10,7 @@ import pc from 'picocolors';
 import { join } from 'node:path';
 import { generate } from '../../codegen/generate';
 import { loadConfig } from '../../src/config';
-import { bookingsContract, createSchemaRegistryClient, isContractsError, registerContract } from '../../src';
+import { bookingsContract, createSchemaRegistryClient, isContractsError, registerContract } from 'booking-event-contracts';
 import { createLocalStack } from '../../src/stack';
 import { runBookingPlatform } from './platform';
 import { renderReport } from './report';

@@ -10,7 +10,7 @@ import {
   disconnectProducer,
   ensureTopics,
   publishBookingEvent,
-} from '../../src';
+} from 'booking-event-contracts';
 import { Kafka, logLevel } from 'kafkajs';
 import { buildScenario, type Scenario } from './scenario';
 import { createAdminAnalytics, type AdminAnalytics } from './services/admin-analytics';
@@ -74,6 +74,11 @@ export async function runBookingPlatform(options: PlatformRunOptions = {}): Prom
   });
   const consumers = [...Object.values(inventory).map((s) => s.consumer), billing.consumer, users.consumer, analytics.consumer];
 
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  const checksNow = () => {
+    const refunded = scenario.bookings.reduce((sum, b) => sum + billing.refundFor(b.input.bookingId), 0);
+    return reconcile(scenario, analytics, stock, users, refunded);
+  };
   const producer = await connectProducer({ clientId: 'booking-platform' });
   try {
     await Promise.all(consumers.map((c) => c.start()));
@@ -89,15 +94,16 @@ export async function runBookingPlatform(options: PlatformRunOptions = {}): Prom
       const cancelled = analytics.eventCounts['booking.cancelled'] ?? 0;
       options.onProgress?.({ decided, total: scenario.bookings.length, cancelled });
       return decided === scenario.bookings.length && cancelled === scenario.expected.cancelled;
-    }, options.timeoutMs ?? 120_000);
+    }, deadline - Date.now());
     await Promise.all(cancellations);
+    // billing, users and inventory consume in groups of their own: let them catch up
+    await waitFor(() => checksNow().every((c) => c.ok), deadline - Date.now());
   } finally {
     await Promise.all(consumers.map((c) => c.stop().catch(() => undefined)));
     await disconnectProducer();
   }
 
-  const refunded = scenario.bookings.reduce((sum, b) => sum + billing.refundFor(b.input.bookingId), 0);
-  const checks = reconcile(scenario, analytics, stock, users, refunded);
+  const checks = checksNow();
   return { scenario, analytics, checks, reconciled: checks.every((c) => c.ok), elapsedMs: Date.now() - started };
 }
 
@@ -142,7 +148,7 @@ function reconcile(
 async function waitFor(done: () => boolean, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!done()) {
-    if (Date.now() > deadline) return; // the checks report what is missing
+    if (Date.now() > deadline) return; // the checks then report what is missing
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
 }

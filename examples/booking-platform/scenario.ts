@@ -3,7 +3,7 @@
  * availability, bookings across the three types, some priced above billing's limit (declined), some
  * for items that sell out (not available), and some cancelled by their users after confirmation.
  */
-import type { BookingCreatedInput, BookingType } from '../../src';
+import type { BookingCreatedInput, BookingType } from 'booking-event-contracts';
 
 export interface CatalogItem {
   itemId: string;

@@ -2,7 +2,7 @@
  * Admin analytics: consumes every event and keeps the dashboard figures — counts by event type and
  * by booking type, conversion, failures by reason, and how long a booking takes to be decided.
  */
-import { type BookingConfirmed, type BookingType, type Consumer, type BookingsContract, createBookingConsumer } from '../../../src';
+import { type BookingConfirmed, type BookingType, type Consumer, type BookingsContract, createBookingConsumer } from 'booking-event-contracts';
 
 export type FinalStatus = 'pending' | 'confirmed' | 'cancelled' | `failed:${string}`;
 

@@ -3,7 +3,7 @@
  * A deterministic payment rule declines charges above a limit, so both outcomes occur: it publishes
  * `booking.confirmed` or `booking.failed` (payment_declined). It refunds cancelled bookings.
  */
-import { type BookingType, type Consumer, type BookingsContract, createBookingConsumer, publishBookingEvent } from '../../../src';
+import { type BookingType, type Consumer, type BookingsContract, createBookingConsumer, publishBookingEvent } from 'booking-event-contracts';
 import type { InventoryService } from './inventory';
 
 export interface BillingService {

@@ -4,7 +4,7 @@
  * reservation when the booking fails later (payment) or is cancelled. Billing asks it, as it would
  * ask an inventory API, whether a booking holds a reservation before charging.
  */
-import { type BookingType, type Consumer, type BookingsContract, createBookingConsumer, publishBookingEvent } from '../../../src';
+import { type BookingType, type Consumer, type BookingsContract, createBookingConsumer, publishBookingEvent } from 'booking-event-contracts';
 
 export interface InventoryService {
   type: BookingType;

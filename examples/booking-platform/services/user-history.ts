@@ -1,5 +1,5 @@
 /** The user service: records confirmed bookings in the user's history, and marks cancellations. */
-import { type Consumer, type BookingsContract, createBookingConsumer } from '../../../src';
+import { type Consumer, type BookingsContract, createBookingConsumer } from 'booking-event-contracts';
 
 export interface HistoryEntry {
   bookingId: string;
