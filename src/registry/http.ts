@@ -277,7 +277,9 @@ function httpError(method: string, url: string, status: number, text: string): R
 function describeNetworkError(cause: unknown): string {
   if (!(cause instanceof Error)) return String(cause);
   const inner = (cause as { cause?: { code?: string; message?: string } }).cause;
-  return inner?.code ? `${inner.code} ${inner.message ?? ''}`.trim() : cause.message;
+  if (inner?.code) return `${inner.code} ${inner.message ?? ''}`.trim();
+  // undici's "fetch failed" alone says nothing; its cause does (e.g. "bad port")
+  return inner?.message ? `${cause.message}: ${inner.message}` : cause.message;
 }
 
 function safeParseUrl(url: string): URL {

@@ -1,0 +1,95 @@
+/**
+ * Bad registries: unreachable, HTTP errors, refused credentials. The CLI ends with exit 2, names
+ * the URL and the cause, and never prints a credential (basic or bearer, from URL or env).
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { spawn } from 'node:child_process';
+import { join } from 'node:path';
+import { ROOT } from '../../support/bookings-samples';
+
+const SECRET = 's3cr3t-Pa55';
+const TOKEN = 'tok-9f8e7d6c5b4a';
+
+/** Runs the CLI asynchronously (the fake registry lives in this process). */
+function cli(args: string[], env: Record<string, string>): Promise<{ status: number | null; out: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [join(ROOT, 'bin', 'contracts.js'), ...args], {
+      cwd: ROOT,
+      env: { ...process.env, SCHEMA_REGISTRY_URL: '', SCHEMA_REGISTRY_AUTH: '', SCHEMA_REGISTRY_TOKEN: '', NO_COLOR: '1', ...env },
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+    child.on('close', (status) => resolve({ status, out }));
+  });
+}
+
+let server: Server;
+let port: number;
+let closedPort: number;
+const seenAuth: string[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    seenAuth.push(req.headers.authorization ?? '');
+    if (req.url?.startsWith('/unauthorized')) {
+      res.writeHead(401, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ error_code: 40101, message: 'Unauthorized' }));
+    } else {
+      res.writeHead(500, { 'Content-Type': 'application/json' });
+      res.end(JSON.stringify({ error_code: 50001, message: 'Error in the backend data store' }));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+  // a port that was free a moment ago: connection refused
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  closedPort = (probe.address() as AddressInfo).port;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+describe.each([
+  ['ls', []],
+  ['register --dry-run', []],
+  ['check --registry', []],
+  ['pull --out -', []],
+])('contracts %s', (command) => {
+  const args = command.split(' ');
+
+  it.concurrent('names an unreachable registry and exits 2 without printing the password from the URL', async () => {
+    const result = await cli(args, { SCHEMA_REGISTRY_URL: `http://admin:${SECRET}@127.0.0.1:${closedPort}/apis/ccompat/v7` });
+    expect(result.status).toBe(2);
+    expect(result.out).toMatch(new RegExp(`http://127\\.0\\.0\\.1:${closedPort}/apis/ccompat/v7/\\S* failed: ECONNREFUSED`));
+    expect(result.out).not.toContain(SECRET);
+    expect(result.out).not.toContain('admin:');
+  });
+
+  it.concurrent('names a refused login (401) and the fix, exit 2, without printing the basic credentials', async () => {
+    const result = await cli(args, { SCHEMA_REGISTRY_URL: `http://127.0.0.1:${port}/unauthorized`, SCHEMA_REGISTRY_AUTH: `admin:${SECRET}` });
+    expect(result.status).toBe(2);
+    expect(result.out).toMatch(new RegExp(`http://127\\.0\\.0\\.1:${port}/unauthorized/\\S* answered 401`));
+    expect(result.out).toMatch(/check the registry credentials/);
+    expect(result.out).not.toContain(SECRET);
+    expect(result.out).not.toContain(Buffer.from(`admin:${SECRET}`).toString('base64'));
+    // the credentials did reach the registry: the test exercised them
+    expect(seenAuth).toContain(`Basic ${Buffer.from(`admin:${SECRET}`).toString('base64')}`);
+  });
+
+  it.concurrent('names an HTTP error (500) with the registry\'s message, exit 2, without printing a bearer token', async () => {
+    const result = await cli(args, { SCHEMA_REGISTRY_URL: `http://127.0.0.1:${port}/broken`, SCHEMA_REGISTRY_TOKEN: TOKEN });
+    expect(result.status).toBe(2);
+    expect(result.out).toMatch(/answered 500 \(error code 50001\): Error in the backend data store/);
+    expect(result.out).not.toContain(TOKEN);
+    expect(seenAuth).toContain(`Bearer ${TOKEN}`);
+  });
+});
+
+it('says how to configure a registry when there is none', async () => {
+  const result = await cli(['ls'], {});
+  expect(result.status).toBe(2);
+  expect(result.out).toMatch(/no schema registry configured/);
+  expect(result.out).toMatch(/SCHEMA_REGISTRY_URL/);
+});
