@@ -8,6 +8,7 @@ import { registerPullCommand } from './pull';
 import { registerRegisterCommand } from './register';
 import { registerStackCommand } from './stack';
 import { registerTailCommand } from './tail';
+import { registerUiCommand } from './ui';
 
 /** Every command of the CLI, in the order `contracts --help` lists them. */
 export function registerCommands(program: Command): void {
@@ -20,4 +21,5 @@ export function registerCommands(program: Command): void {
   registerStackCommand(program);
   registerTailCommand(program);
   registerDlqCommand(program);
+  registerUiCommand(program);
 }

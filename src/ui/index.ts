@@ -1,0 +1,19 @@
+/**
+ * The contracts web UI: subjects, versions, references, diffs with the offline checker's verdict,
+ * the generated TypeScript of a version and a live decoded tail, over any Confluent-compatible
+ * registry and the Kafka cluster. Read-only.
+ */
+export {
+  buildUiApp,
+  createUiServer,
+  DEFAULT_UI_HOST,
+  DEFAULT_UI_PORT,
+  type UiApiError,
+  type UiInfo,
+  type UiServer,
+  type UiServerOptions,
+} from './server';
+export { createCatalog, type Catalog, type SubjectList, type SubjectSummary, type VersionView } from './catalog';
+export { createComparer, sideBySide, type CompareRequest, type DiffRow, type DiffView, type FindingView } from './compare';
+export { renderTypeScript } from './typescript';
+export { runLiveTail, type LiveTailStatus } from './live-tail';

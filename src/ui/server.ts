@@ -1,0 +1,344 @@
+/**
+ * `contracts ui`: a read-only web page over a Confluent-compatible registry and the Kafka cluster.
+ *
+ * One fastify app serves the page (src/ui/public: plain HTML, CSS and JS, no build step),
+ * a JSON API that only reads (every route is GET), and Server-Sent Events for the live tail. It
+ * binds to 127.0.0.1 by default and then answers only requests addressed to a loopback name, so a
+ * web page elsewhere cannot reach it through DNS rebinding.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { logLevel, type Kafka } from 'kafkajs';
+import { COMPATIBILITY_LEVELS, type CompatibilityLevel, type ContractsConfig } from '../config';
+import { ContractsError, RegistryError, isContractsError, UsageError } from '../errors';
+import { brokersFrom, resolveKafka, type KafkaConnectionOptions } from '../kafka/client';
+import { createSchemaRegistryClient, registryOptionsFromEnv } from '../registry/http';
+import { resolveRegistry, type RegistrySource } from '../registry/resolve';
+import type { SchemaRegistryClient } from '../registry/types';
+import type { TailRecord } from '../tail';
+import { createCatalog, isNotFound } from './catalog';
+import { createComparer } from './compare';
+import { runLiveTail, type LiveTailStatus } from './live-tail';
+import { createLocalSchemas } from './local';
+import { renderTypeScript } from './typescript';
+
+export const DEFAULT_UI_PORT = 8088;
+export const DEFAULT_UI_HOST = '127.0.0.1';
+
+export interface UiServerOptions extends KafkaConnectionOptions {
+  /** Default 8088; 0 picks a free port. */
+  port?: number;
+  /** Default 127.0.0.1. Any other address exposes the page, which has no login, to the network. */
+  host?: string;
+  /** Registry client, options or URL; default SCHEMA_REGISTRY_URL (+ SCHEMA_REGISTRY_AUTH / _TOKEN). */
+  registry?: RegistrySource;
+  /** The config whose schema files the page compares with the registry; without it there is no "local" side. */
+  config?: ContractsConfig;
+  /** Topic of the live tail; default the config's first topic, else `bookings`. */
+  topic?: string;
+  /** Its dead-letter topic; default the config's, else `<topic>.dlq`. */
+  deadLetterTopic?: string;
+  /** Field naming the event type; default the config's, else `eventType`. */
+  discriminator?: string;
+  /** Records of each partition shown when a tail opens, before new ones. Default 20. */
+  recentPerPartition?: number;
+  /** How long the subject list is reused. Default 10 s. */
+  listTtlMs?: number;
+}
+
+export interface UiServer {
+  /** e.g. `http://127.0.0.1:8088` */
+  url: string;
+  close(): Promise<void>;
+}
+
+/** What `GET /api/info` answers: what the page is connected to. */
+export interface UiInfo {
+  registryUrl: string;
+  brokers: string[];
+  topic: string;
+  deadLetterTopic: string;
+  configFile: string | null;
+  /** Subjects the config's schema files would register (compare "local" with them). */
+  localSubjects: string[];
+  /** Why the local schema files could not be read, when they could not. */
+  localError: string | null;
+  levels: readonly CompatibilityLevel[];
+  readOnly: true;
+}
+
+export interface UiApiError {
+  error: {
+    code: string;
+    message: string;
+    hint?: string;
+    /** The registry the failure came from (never with credentials). */
+    registryUrl?: string;
+    /** The registry's HTTP status. */
+    status?: number;
+  };
+}
+
+/** The page and its API as a fastify app, not listening: `inject()` it in tests, or `createUiServer`. */
+export async function buildUiApp(options: UiServerOptions = {}): Promise<FastifyInstance> {
+  const registry = uiRegistry(options.registry);
+  const configTopic = options.config?.topics.find((t) => t.name === (options.topic ?? options.config?.topics[0]?.name));
+  const topic = options.topic ?? configTopic?.name ?? 'bookings';
+  const deadLetterTopic = options.deadLetterTopic ?? configTopic?.deadLetterTopic ?? `${topic}.dlq`;
+  const discriminator = options.discriminator ?? configTopic?.discriminator ?? 'eventType';
+  const host = options.host ?? DEFAULT_UI_HOST;
+  const catalog = createCatalog({ registry, listTtlMs: options.listTtlMs });
+  const local = createLocalSchemas(options.config);
+  const comparer = createComparer({ registry, catalog, local });
+  let kafka: Kafka | undefined;
+  const kafkaClient = () =>
+    (kafka ??= resolveKafka(
+      {
+        ...options,
+        kafkaConfig: {
+          logLevel: logLevel.NOTHING,
+          connectionTimeout: 3000,
+          retry: { retries: 2, initialRetryTime: 300 },
+          ...options.kafkaConfig,
+        },
+      },
+      'contracts-ui',
+    ));
+  const streams = new Set<{ abort: AbortController; reply: FastifyReply }>();
+
+  const app = Fastify({ logger: false, forceCloseConnections: true });
+  if (isLoopback(host)) {
+    app.addHook('onRequest', async (request, reply) => {
+      const name = hostName(request.headers.host ?? '');
+      if (!['127.0.0.1', 'localhost', '::1', host].includes(name)) {
+        await reply.code(403).send(apiError('FORBIDDEN_HOST', `this server answers requests to 127.0.0.1 or localhost, not ${name || 'no host'}`));
+      }
+    });
+  }
+  app.addHook('onSend', async (_request, reply, payload) => {
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('Referrer-Policy', 'no-referrer');
+    reply.header(
+      'Content-Security-Policy',
+      "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'",
+    );
+    return payload;
+  });
+  app.setErrorHandler(async (error, _request, reply) => {
+    const { status, body } = toHttpError(error, registry.url);
+    await reply.code(status).send(body);
+  });
+  app.setNotFoundHandler(async (request, reply) => {
+    const message = request.method === 'GET' ? `no such page or API route: ${request.url}` : `${request.method} is not served: the UI is read-only`;
+    await reply.code(request.method === 'GET' ? 404 : 405).send(apiError('NOT_FOUND', message));
+  });
+
+  // The page is three files, served from a fixed list (no paths from the request touch the disk).
+  // @fastify/static would do, but its ESM-only dependency cannot load under Jest on Node 20.
+  const root = publicDir();
+  const files: Record<string, { file: string; type: string }> = {
+    '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
+    '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
+    '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
+    '/app.css': { file: 'app.css', type: 'text/css; charset=utf-8' },
+  };
+  for (const [path, { file, type }] of Object.entries(files)) {
+    app.get(path, async (_request, reply) => {
+      // read on each request: cheap, and an edited file shows on reload
+      await reply.type(type).header('Cache-Control', 'no-cache').send(readFileSync(join(root, file)));
+    });
+  }
+  app.addHook('onClose', async () => {
+    for (const stream of streams) {
+      stream.abort.abort();
+      stream.reply.raw.end();
+    }
+  });
+
+  app.get('/api/info', async (): Promise<UiInfo> => {
+    let localSubjects: string[] = [];
+    let localError: string | null = null;
+    try {
+      localSubjects = [...local.bySubject().keys()].sort();
+    } catch (error) {
+      localError = isContractsError(error) ? error.describe() : String(error);
+    }
+    return {
+      registryUrl: registry.url,
+      brokers: options.kafka ? [] : brokersFrom(options.brokers),
+      topic,
+      deadLetterTopic,
+      configFile: options.config?.configFile ?? null,
+      localSubjects,
+      localError,
+      levels: COMPATIBILITY_LEVELS,
+      readOnly: true,
+    };
+  });
+
+  app.get<{ Querystring: { refresh?: string } }>('/api/subjects', async (request) =>
+    catalog.listSubjects({ refresh: request.query.refresh === '1' }),
+  );
+
+  app.get<{ Params: { subject: string; version: string } }>('/api/subjects/:subject/versions/:version', async (request) =>
+    catalog.getVersion(request.params.subject, parseVersion(request.params.version)),
+  );
+
+  app.get<{ Params: { subject: string; version: string } }>('/api/subjects/:subject/versions/:version/typescript', async (request) => {
+    const { subject } = request.params;
+    const stored = await catalog.getRaw(subject, parseVersion(request.params.version));
+    return { subject, version: stored.version, id: stored.id, typescript: await renderTypeScript({ registry, subject, schema: stored }) };
+  });
+
+  app.get<{ Params: { subject: string }; Querystring: { from?: string; to?: string; level?: string } }>(
+    '/api/subjects/:subject/diff',
+    async (request) => {
+      const { from, to, level } = request.query;
+      return comparer.compare({
+        subject: request.params.subject,
+        from: from === undefined ? 'latest' : parseVersion(from),
+        to: to === 'local' ? 'local' : to === undefined ? 'latest' : parseVersion(to),
+        level: level ? (level as CompatibilityLevel) : undefined,
+      });
+    },
+  );
+
+  app.get<{ Params: { stream: string } }>('/api/tail/:stream', async (request, reply) => {
+    const which = request.params.stream;
+    if (which !== 'topic' && which !== 'dlq') {
+      throw new UsageError(`unknown stream "${which}"`, 'use /api/tail/topic or /api/tail/dlq');
+    }
+    const name = which === 'dlq' ? deadLetterTopic : topic;
+    reply.hijack();
+    const raw = reply.raw;
+    raw.writeHead(200, {
+      'Content-Type': 'text/event-stream; charset=utf-8',
+      'Cache-Control': 'no-cache, no-transform',
+      Connection: 'keep-alive',
+      'X-Content-Type-Options': 'nosniff',
+    });
+    // the browser reconnects by itself 5 s after the stream ends (topic missing, Kafka down)
+    raw.write('retry: 5000\n\n');
+    const send = (event: string, data: unknown) => {
+      if (!raw.writableEnded) raw.write(`event: ${event}\ndata: ${JSON.stringify(data, jsonReplacer)}\n\n`);
+    };
+    const abort = new AbortController();
+    const entry = { abort, reply };
+    streams.add(entry);
+    const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);
+    request.raw.on('close', () => abort.abort());
+    try {
+      await runLiveTail({
+        kafka: kafkaClient(),
+        registry,
+        topic: name,
+        discriminator,
+        recentPerPartition: options.recentPerPartition ?? 20,
+        signal: abort.signal,
+        onStatus: (status: LiveTailStatus) => send('status', status),
+        onRecord: (record: TailRecord) => send('record', record),
+      });
+    } catch (error) {
+      send('failure', toHttpError(error, registry.url).body.error);
+    } finally {
+      clearInterval(heartbeat);
+      streams.delete(entry);
+      raw.end();
+    }
+  });
+
+  return app;
+}
+
+/** Starts the page; resolves once it listens. */
+export async function createUiServer(options: UiServerOptions = {}): Promise<UiServer> {
+  const app = await buildUiApp(options);
+  const host = options.host ?? DEFAULT_UI_HOST;
+  try {
+    await app.listen({ port: options.port ?? DEFAULT_UI_PORT, host });
+  } catch (cause) {
+    await app.close().catch(() => undefined);
+    const code = (cause as { code?: string }).code;
+    throw new ContractsError('USAGE', `contracts ui cannot listen on ${host}:${options.port ?? DEFAULT_UI_PORT}: ${code ?? String(cause)}`, {
+      cause,
+      hint: code === 'EADDRINUSE' ? 'another program uses the port; pass --port <n> (0 picks a free one)' : undefined,
+    });
+  }
+  const address = app.server.address() as AddressInfo;
+  const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return { url: `http://${shown}:${address.port}`, close: () => app.close() };
+}
+
+function uiRegistry(source: RegistrySource): SchemaRegistryClient {
+  // a page should say "unreachable" within seconds, not after the client's 10 s default
+  if (source === undefined) {
+    const fromEnv = registryOptionsFromEnv();
+    if (fromEnv) return createSchemaRegistryClient({ timeoutMs: 5000, ...fromEnv });
+  }
+  if (typeof source === 'string') return createSchemaRegistryClient({ ...registryOptionsFromEnv(), timeoutMs: 5000, url: source });
+  return resolveRegistry(source);
+}
+
+function parseVersion(text: string): number | 'latest' {
+  if (text === 'latest') return 'latest';
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`"${text}" is not a version`, 'use a version number (1, 2, …) or latest');
+  return n;
+}
+
+function apiError(code: string, message: string, extra: Omit<UiApiError['error'], 'code' | 'message'> = {}): UiApiError {
+  return { error: { code, message, ...extra } };
+}
+
+/** The HTTP status and body the page gets for an error. */
+export function toHttpError(error: unknown, registryUrl: string): { status: number; body: UiApiError } {
+  if (error instanceof RegistryError) {
+    const extra = { hint: error.hint, registryUrl, status: error.status };
+    if (isNotFound(error)) return { status: 404, body: apiError('NOT_FOUND', error.message, extra) };
+    return { status: 502, body: apiError(error.code, error.message, extra) };
+  }
+  if (isContractsError(error)) {
+    const status = error.code === 'USAGE' ? 400 : error.code === 'KAFKA' ? 502 : 422;
+    return { status, body: apiError(error.code, error.message, { hint: error.hint }) };
+  }
+  const fastifyError = error as { statusCode?: number; message?: string };
+  if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode < 500) {
+    return { status: fastifyError.statusCode, body: apiError('BAD_REQUEST', fastifyError.message ?? 'bad request') };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return {
+    status: 500,
+    body: apiError('INTERNAL', `internal error: ${message}`, { hint: 'this is a bug in the kit; please file an issue with this message' }),
+  };
+}
+
+function jsonReplacer(_key: string, value: unknown): unknown {
+  // Buffers (Avro bytes/fixed) as hex rather than {type, data}
+  if (value && typeof value === 'object' && (value as { type?: unknown }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data)) {
+    return `0x${Buffer.from((value as { data: number[] }).data).toString('hex')}`;
+  }
+  return value;
+}
+
+function isLoopback(host: string): boolean {
+  return host === '127.0.0.1' || host === 'localhost' || host === '::1' || host.startsWith('127.');
+}
+
+function hostName(hostHeader: string): string {
+  if (hostHeader.startsWith('[')) return hostHeader.slice(1, hostHeader.indexOf(']'));
+  return hostHeader.replace(/:\d+$/, '');
+}
+
+/** src/ui/public next to this file (sources, or a dist/ that copied it), else the package's src/ui/public. */
+function publicDir(): string {
+  const candidates = [join(__dirname, 'public'), join(__dirname, '..', '..', '..', 'src', 'ui', 'public')];
+  const found = candidates.find((dir) => existsSync(join(dir, 'index.html')));
+  if (!found) {
+    throw new ContractsError('INTERNAL', `the UI's static files are missing (looked in ${candidates.join(', ')})`, {
+      hint: 'reinstall the package; a build must copy src/ui/public next to the compiled src/ui',
+    });
+  }
+  return found;
+}
