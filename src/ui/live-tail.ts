@@ -55,6 +55,16 @@ export async function runLiveTail(options: LiveTailOptions): Promise<void> {
     }
     const offsets = await admin.fetchTopicOffsets(topic);
     const decode = createGenericDecoder(options.registry, options.discriminator);
+    const subjectsById = new Map<number, Promise<Array<{ subject: string; version: number }>>>();
+    // a dead letter carries the original topic's bytes: name the schema by that topic's subject
+    const originalSubject = async (schemaId: number, originalTopic: string) => {
+      let hit = subjectsById.get(schemaId);
+      if (!hit) {
+        hit = options.registry.getSubjectVersionsById(schemaId).catch(() => []);
+        subjectsById.set(schemaId, hit);
+      }
+      return (await hit).find((s) => s.subject === `${originalTopic}-value`);
+    };
     consumer.on(consumer.events.CRASH, (event) => {
       if (!event.payload.restart) crash?.(event.payload.error);
     });
@@ -71,6 +81,11 @@ export async function runLiveTail(options: LiveTailOptions): Promise<void> {
           const value = headerString(message.headers, name);
           if (value !== undefined) headers[name] = value;
         }
+        const deadLetter = readDeadLetterHeaders(message.headers);
+        if (deadLetter && decoded.schemaId !== undefined) {
+          const original = await originalSubject(decoded.schemaId, deadLetter.originalTopic);
+          if (original) Object.assign(decoded, original);
+        }
         options.onRecord({
           topic: from,
           partition,
@@ -79,7 +94,7 @@ export async function runLiveTail(options: LiveTailOptions): Promise<void> {
           key: message.key ? message.key.toString('utf8') : null,
           headers,
           ...decoded,
-          deadLetter: readDeadLetterHeaders(message.headers),
+          deadLetter,
         });
       },
     });

@@ -106,7 +106,7 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
       },
       'contracts-ui',
     ));
-  const streams = new Set<{ abort: AbortController; reply: FastifyReply }>();
+  const streams = new Set<{ abort: AbortController; reply: FastifyReply; done: Promise<void> }>();
 
   const app = Fastify({ logger: false, forceCloseConnections: true });
   if (isLoopback(host)) {
@@ -151,10 +151,10 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
     });
   }
   app.addHook('onClose', async () => {
-    for (const stream of streams) {
-      stream.abort.abort();
-      stream.reply.raw.end();
-    }
+    // end every live tail and wait for its consumer to leave the cluster
+    const open = [...streams];
+    for (const stream of open) stream.abort.abort();
+    await Promise.all(open.map((stream) => stream.done));
   });
 
   app.get('/api/info', async (): Promise<UiInfo> => {
@@ -225,7 +225,8 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
       if (!raw.writableEnded) raw.write(`event: ${event}\ndata: ${JSON.stringify(data, jsonReplacer)}\n\n`);
     };
     const abort = new AbortController();
-    const entry = { abort, reply };
+    let finished!: () => void;
+    const entry = { abort, reply, done: new Promise<void>((resolve) => (finished = resolve)) };
     streams.add(entry);
     const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);
     request.raw.on('close', () => abort.abort());
@@ -246,6 +247,7 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
       clearInterval(heartbeat);
       streams.delete(entry);
       raw.end();
+      finished();
     }
   });
 

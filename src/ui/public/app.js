@@ -21,6 +21,7 @@
     selected: 0,
     route: { view: 'subjects', subject: null, tab: 'schema', version: null, from: null, to: null, level: null },
     detailToken: 0,
+    reveal: false,
   };
 
   // ---------- helpers ----------
@@ -158,7 +159,10 @@
     document.title = route.subject ? `${route.subject} · Contracts` : 'Contracts';
     if (route.subject) {
       const index = state.filtered.findIndex((s) => s.subject === route.subject);
-      if (index >= 0) state.selected = index;
+      if (index >= 0 && index !== state.selected) {
+        state.selected = index;
+        state.reveal = true;
+      }
     }
     renderList();
     if (!previous || JSON.stringify(previous) !== JSON.stringify(route) || !$('detail').hasChildNodes()) renderDetail();
@@ -202,7 +206,16 @@
     const open = state.route.subject ? state.filtered.findIndex((s) => s.subject === state.route.subject) : -1;
     state.selected = open >= 0 && terms.length === 0 ? open : 0;
     $('list').scrollTop = 0;
+    state.reveal = true;
     renderList();
+  }
+
+  /** Scrolls the list so that the selected row is in view. */
+  function revealSelected() {
+    const list = $('list');
+    const top = state.selected * ROW_HEIGHT;
+    if (top < list.scrollTop) list.scrollTop = top;
+    else if (top + ROW_HEIGHT > list.scrollTop + list.clientHeight) list.scrollTop = top + ROW_HEIGHT - list.clientHeight;
   }
 
   function renderList() {
@@ -231,9 +244,15 @@
       return;
     }
     sizer.style.height = `${state.filtered.length * ROW_HEIGHT}px`;
+    if (state.reveal) {
+      state.reveal = false;
+      revealSelected();
+    }
     // only the rows in view (and a few around) exist: hundreds of subjects cost nothing
     const first = Math.max(0, Math.floor(list.scrollTop / ROW_HEIGHT) - 5);
     const last = Math.min(state.filtered.length, Math.ceil((list.scrollTop + list.clientHeight) / ROW_HEIGHT) + 5);
+    // long names keep their end, where subjects differ (prefix.travel.bookings.BookingCreated)
+    const budget = Math.max(12, Math.floor((list.clientWidth - 26) / 9));
     for (let i = first; i < last; i++) {
       const s = state.filtered[i];
       const row = h(
@@ -248,7 +267,7 @@
             openSubject(s.subject);
           },
         },
-        h('div', { class: 'row-name', title: s.subject }, s.subject),
+        h('div', { class: 'row-name', title: s.subject }, middleEllipsis(s.subject, budget)),
         h(
           'div',
           { class: 'row-meta' },
@@ -264,13 +283,16 @@
     }
   }
 
+  function middleEllipsis(text, max) {
+    if (text.length <= max) return text;
+    const head = Math.ceil((max - 1) * 0.35);
+    return `${text.slice(0, head)}…${text.slice(text.length - (max - 1 - head))}`;
+  }
+
   function moveSelection(delta) {
     if (!state.filtered.length) return;
     state.selected = Math.max(0, Math.min(state.filtered.length - 1, state.selected + delta));
-    const list = $('list');
-    const top = state.selected * ROW_HEIGHT;
-    if (top < list.scrollTop) list.scrollTop = top;
-    else if (top + ROW_HEIGHT > list.scrollTop + list.clientHeight) list.scrollTop = top + ROW_HEIGHT - list.clientHeight;
+    state.reveal = true;
     renderList();
   }
 
@@ -364,7 +386,7 @@
           h(
             'button',
             { type: 'button', role: 'tab', class: route.tab === t.id ? 'active' : '', 'aria-selected': String(route.tab === t.id), dataset: { tab: t.id }, onclick: () => go({ tab: t.id }) },
-            t.id === 'refs' ? `${t.label} (${view.references.length}↑ ${(summary ? summary.referencedBy.length : view.referencedBy.length)}↓)` : t.label,
+            t.id === 'refs' ? `${t.label} (uses ${view.references.length} · used by ${summary ? summary.referencedBy.length : view.referencedBy.length})` : t.label,
             h('kbd', {}, t.key),
           ),
         ),
@@ -551,24 +573,56 @@
       ),
     );
     const tbody = h('tbody');
-    for (const row of diff.rows) {
-      const flag = (row.left && flagged.has(`left:${row.left.line}`)) || (row.right && flagged.has(`right:${row.right.line}`));
-      const tr = h(
+    const rowEl = (row) => {
+      const flagLeft = row.left && flagged.has(`left:${row.left.line}`);
+      const flagRight = row.right && flagged.has(`right:${row.right.line}`);
+      return h(
         'tr',
-        { class: `${row.kind}${flag ? ' flag' : ''}`, dataset: { left: row.left ? String(row.left.line) : undefined, right: row.right ? String(row.right.line) : undefined } },
-        h('td', { class: 'n' }, row.left ? row.left.line : ''),
+        { class: `${row.kind}${flagLeft ? ' flag-left' : ''}${flagRight ? ' flag-right' : ''}`, dataset: { left: row.left ? String(row.left.line) : undefined, right: row.right ? String(row.right.line) : undefined } },
+        h('td', { class: 'n nl' }, row.left ? row.left.line : ''),
         h('td', { class: 'l' }, row.left ? row.left.text : ''),
-        h('td', { class: 'n sep' }, row.right ? row.right.line : ''),
+        h('td', { class: 'n nr sep' }, row.right ? row.right.line : ''),
         h('td', { class: 'r' }, row.right ? row.right.text : ''),
       );
-      tbody.append(tr);
+    };
+    // long unchanged runs fold to three lines of context on each side of a change
+    const changed = diff.rows.some((r) => r.kind !== 'same');
+    const CONTEXT = 3;
+    for (let i = 0; i < diff.rows.length; ) {
+      if (diff.rows[i].kind !== 'same' || !changed) {
+        tbody.append(rowEl(diff.rows[i]));
+        i++;
+        continue;
+      }
+      let j = i;
+      while (j < diff.rows.length && diff.rows[j].kind === 'same') j++;
+      const run = diff.rows.slice(i, j);
+      const keepHead = i === 0 ? 0 : CONTEXT;
+      const keepTail = j === diff.rows.length ? 0 : CONTEXT;
+      if (run.length > keepHead + keepTail + 2) {
+        run.slice(0, keepHead).forEach((r) => tbody.append(rowEl(r)));
+        const hidden = run.slice(keepHead, run.length - keepTail);
+        const fold = h('tr', { class: 'fold' });
+        fold.append(
+          h('td', { colspan: '4' }, h('button', { type: 'button', onclick: () => fold.replaceWith(...hidden.map(rowEl)) }, `⋯ ${hidden.length} unchanged lines`)),
+        );
+        tbody.append(fold);
+        run.slice(run.length - keepTail).forEach((r) => tbody.append(rowEl(r)));
+      } else {
+        run.forEach((r) => tbody.append(rowEl(r)));
+      }
+      i = j;
     }
     table.append(tbody);
     return table;
   }
 
   function flashLine(at) {
-    const row = document.querySelector(`table.diff tr[data-${at.side}="${at.line}"]`);
+    let row = document.querySelector(`table.diff tr[data-${at.side}="${at.line}"]`);
+    if (!row) {
+      document.querySelectorAll('table.diff tr.fold button').forEach((b) => b.click());
+      row = document.querySelector(`table.diff tr[data-${at.side}="${at.line}"]`);
+    }
     if (!row) return;
     row.scrollIntoView({ block: 'center', behavior: 'smooth' });
     row.classList.add('flash');
@@ -695,8 +749,15 @@
     if (record.error) {
       card.append(h('p', { class: 'hint' }, h('strong', {}, record.error.code), ': ', record.error.message));
     } else {
-      const pre = h('pre', { class: 'collapsed', title: 'click to expand' }, JSON.stringify(record.value, null, 2));
-      pre.addEventListener('click', () => pre.classList.toggle('collapsed'));
+      // collapsed: compact JSON (more fields in four lines); expanded: indented
+      const compact = JSON.stringify(record.value);
+      const pretty = JSON.stringify(record.value, null, 2);
+      const pre = h('pre', { class: 'collapsed', title: 'click to expand or collapse' }, compact);
+      pre.addEventListener('click', () => {
+        const collapse = !pre.classList.contains('collapsed');
+        pre.classList.toggle('collapsed', collapse);
+        pre.textContent = collapse ? compact : pretty;
+      });
       card.append(pre);
     }
     if (dl) {
@@ -734,6 +795,8 @@
     if (e.key === 'Escape') {
       if (!help.hidden) help.hidden = true;
       else if (typing(e.target)) {
+        // leave the box with the filter kept (Chromium would clear a search box on Escape)
+        e.preventDefault();
         e.target.blur();
         $('list').focus();
       }
@@ -770,6 +833,7 @@
   // ---------- start ----------
   async function start() {
     $('search').addEventListener('input', applyFilter);
+    $('search').addEventListener('search', applyFilter); // the box's own clear button
     $('filter-format').addEventListener('change', applyFilter);
     $('filter-level').addEventListener('change', applyFilter);
     $('refresh').addEventListener('click', () => loadList(true));
