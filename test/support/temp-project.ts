@@ -12,7 +12,11 @@ export function tempCopy(source: string): { dir: string; cleanup: () => void } {
 }
 
 /** Runs the `contracts` CLI as a user would; never throws on a non-zero exit. */
-export function runCli(args: string[], cwd: string): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'contracts.js'), ...args], { cwd, encoding: 'utf8' });
+export function runCli(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { status: number | null; stdout: string; stderr: string } {
+  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'contracts.js'), ...args], { cwd, encoding: 'utf8', env });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
