@@ -4,8 +4,9 @@
  * `SchemaRegistryClient` (any Confluent-compatible registry). Read-only: nothing here writes.
  *
  * The list costs two registry calls per subject (its versions and its level) plus one per new
- * latest version (numbered versions are cached by the client), run a few at a time, and is kept
- * for `listTtlMs` so that a page load, a search or a filter never waits on the registry again.
+ * latest version (numbered versions are cached by the client), run a few at a time. The list is
+ * kept: within `listTtlMs` it is served as it is, after that it is served at once while a fresh
+ * one is read, so a page load never waits on the registry twice; the refresh button waits.
  */
 import type { CompatibilityLevel } from '../config';
 import { RegistryError } from '../errors';
@@ -59,7 +60,7 @@ export interface CatalogOptions {
   registry: SchemaRegistryClient;
   /** How long the subject list is reused before the registry is read again. Default 10 s. */
   listTtlMs?: number;
-  /** Registry calls in flight at once while listing. Default 8. */
+  /** Registry calls in flight at once while listing. Default 16. */
   concurrency?: number;
 }
 
@@ -76,8 +77,7 @@ export interface Catalog {
 export function createCatalog(options: CatalogOptions): Catalog {
   const { registry } = options;
   const ttl = options.listTtlMs ?? 10_000;
-  const limit = options.concurrency ?? 8;
-  let cached: { at: number; list: Promise<SubjectList> } | undefined;
+  const limit = options.concurrency ?? 16;
 
   const globalLevel = async (): Promise<CompatibilityLevel> => (await registry.getCompatibility()) ?? 'BACKWARD';
 
@@ -120,16 +120,30 @@ export function createCatalog(options: CatalogOptions): Catalog {
     return { registryUrl: registry.url, globalLevel: global, subjects, fetchedAt: new Date().toISOString() };
   };
 
-  const listSubjects = (opts: { refresh?: boolean } = {}): Promise<SubjectList> => {
-    const now = Date.now();
-    if (!opts.refresh && cached && now - cached.at < ttl) return cached.list;
-    const list = load();
-    cached = { at: now, list };
+  let lastGood: SubjectList | undefined;
+  let loading: Promise<SubjectList> | undefined;
+  const reload = (): Promise<SubjectList> => {
+    if (loading) return loading;
+    const pending = load().then(
+      (list) => {
+        lastGood = list;
+        cachedAt = Date.now();
+        return list;
+      },
+    );
+    loading = pending;
     // a failure is not kept: the next call asks the registry again
-    list.catch(() => {
-      if (cached?.list === list) cached = undefined;
-    });
-    return list;
+    pending.finally(() => {
+      if (loading === pending) loading = undefined;
+    }).catch(() => undefined);
+    return pending;
+  };
+  let cachedAt = 0;
+  /** Fresh within the TTL; after it, the last list at once while a new one is read (refresh waits for it). */
+  const listSubjects = (opts: { refresh?: boolean } = {}): Promise<SubjectList> => {
+    if (opts.refresh || !lastGood) return reload();
+    if (Date.now() - cachedAt >= ttl) reload().catch(() => undefined);
+    return Promise.resolve(lastGood);
   };
 
   const levelOf = async (subject: string): Promise<{ level: CompatibilityLevel; source: 'subject' | 'global' }> => {

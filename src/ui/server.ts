@@ -150,6 +150,10 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
       await reply.type(type).header('Cache-Control', 'no-cache').send(readFileSync(join(root, file)));
     });
   }
+  // read the subject list while the user opens the page
+  app.addHook('onReady', async () => {
+    catalog.listSubjects().catch(() => undefined);
+  });
   app.addHook('onClose', async () => {
     // end every live tail and wait for its consumer to leave the cluster
     const open = [...streams];
