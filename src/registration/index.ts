@@ -4,7 +4,8 @@
  * versions. Everything returns data; the CLI (src/cli) prints it.
  */
 export { applyRegistration, askVerdict, planRegistration, toInput, type RegistrationOptions } from './plan';
-export { checkAgainstBaseline, checkWithRegistry, type OfflineCheckOptions, type RegistryCheckOptions } from './check';
+export { checkWithRegistry, type RegistryCheckOptions } from './check';
+export { checkAgainstBaseline, type OfflineCheckOptions } from './offline';
 export { gitBaseline, lockBaseline, readLockBaseline, type Baseline, type BaselineSubject, type BaselineVersion, type GitBaselineOptions } from './baseline';
 export { DEFAULT_LOCK_FILE, parseLockFile, pullRegistry, readLockFile, serializeLockFile, type PullOptions } from './lock';
 export { diffVersions, type AvroChangeKind, type DiffInput, type SchemaChange, type VersionDiff } from './diff';

@@ -29,6 +29,14 @@ export interface RegistryVerdict {
   against: 'latest' | 'all';
   /** The registry's reasons (verbose=true); Apicurio's ccompat API returns none. */
   messages: string[];
+  /**
+   * `offline` when the registry could not answer for this schema and the kit's checker decided
+   * against the registry's versions (Apicurio 3.0's ccompat API answers 422 to compatibility tests
+   * of schemas with references).
+   */
+  source: 'registry' | 'offline';
+  /** The offline checker's findings (source `offline`). */
+  findings?: Finding[];
 }
 
 export interface PlannedSubject extends SubjectOrigin {

@@ -17,6 +17,9 @@ import { mapLimit } from '../../src/registration';
 import { createSchemaRegistryClient, type SchemaInput, type SchemaRegistryClient } from '../../src/registry';
 import { stackEnv } from '../support/stack-env';
 
+// Each test runs the CLI several times (about 1.5 s per start through tsx).
+jest.setTimeout(120_000);
+
 const CONFORMANCE_DIR = path.resolve(__dirname, '../../../shared/conformance');
 
 interface ConformanceCase {

@@ -8,6 +8,9 @@ import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { ROOT } from '../../support/bookings-samples';
 
+// These tests start the CLI (about 1.5 s each through tsx, more on a busy machine).
+jest.setTimeout(60_000);
+
 const SECRET = 's3cr3t-Pa55';
 const TOKEN = 'tok-9f8e7d6c5b4a';
 

@@ -9,6 +9,9 @@ import { gitBaseline } from '../../../src/registration';
 import { runCli } from '../../support/temp-project';
 import { createProject, type TempProject } from './project';
 
+// These tests start the CLI (about 1.5 s each through tsx, more on a busy machine).
+jest.setTimeout(60_000);
+
 function git(dir: string, ...args: string[]): void {
   execFileSync('git', args, { cwd: dir, stdio: 'ignore' });
 }
