@@ -7,6 +7,8 @@ const moduleNameMapper = { '^booking-event-contracts$': '<rootDir>/src/index.ts'
 /** @type {import('jest').Config} */
 module.exports = {
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  // a per-project testTimeout is not applied by jest 30; integration tests start CLIs and servers
+  testTimeout: 120000,
   projects: [
     {
       displayName: 'unit',
@@ -23,7 +25,6 @@ module.exports = {
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
-      testTimeout: 120000,
     },
   ],
 };

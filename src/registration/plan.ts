@@ -80,12 +80,18 @@ export async function planRegistration(options: RegistrationOptions): Promise<Re
     }
 
     pending.add(local.subject);
-    const level = registryLevel ?? globalLevel ?? 'BACKWARD';
+    // `contracts register` sets the config's level before it registers, so that is the level of
+    // the verdict; a registry can only be asked at the level it applies now.
+    const applied = registryLevel ?? globalLevel ?? 'BACKWARD';
+    const level = local.level;
     const planned: PlannedSubject = { ...base, status: 'new-version', registryLevel, latestVersion, versions };
     const newSubjects = waitingFor.filter((s) => !latest.has(s));
     const notes: string[] = [];
     if (newSubjects.length > 0) {
       notes.push(`not asked: it references ${newSubjects.join(', ')}, which must be registered first`);
+    } else if (applied !== level) {
+      notes.push(`the registry applies ${applied} now and \`contracts register\` sets ${level} first, so the kit's checker decided at ${level} against the registry's versions`);
+      offline.push({ planned, level });
     } else {
       // A referenced subject that changes too is referenced at its current version here; its own
       // change gets its own verdict on its subject.
@@ -101,9 +107,6 @@ export async function planRegistration(options: RegistrationOptions): Promise<Re
         if (!(error instanceof RegistryError && error.status === 422 && local.references.length > 0)) throw error;
         offline.push({ planned, level });
       }
-    }
-    if (level !== local.level) {
-      notes.push(`the registry applies ${level} now; \`contracts register\` sets ${local.level} first`);
     }
     if (notes.length > 0) planned.note = notes.join('; ');
     subjects.push(planned);

@@ -49,6 +49,18 @@ describe('planRegistration', () => {
     expect(value?.note).toMatch(/test\.plan\.OrderShipped v1/);
   });
 
+  it('judges a change at the level `register` will set, not at a laxer level the registry applies now', async () => {
+    const registry = createInMemoryRegistry();
+    await applyRegistration({ config: config(), registry });
+    await registry.setCompatibility('NONE', 'test.plan.OrderShipped');
+    project.edit('schemas/OrderShipped.avsc', (s) => s.fields.push({ name: 'trackingId', type: 'string' }));
+    const plan = await planRegistration({ config: config(), registry });
+    const shipped = plan.subjects.find((s) => s.subject === 'test.plan.OrderShipped');
+    expect(shipped).toMatchObject({ status: 'new-version', registryLevel: 'NONE', verdict: { compatible: false, level: 'FULL_TRANSITIVE' } });
+    expect(shipped?.note).toMatch(/the registry applies NONE now/);
+    expect(plan.compatible).toBe(false);
+  });
+
   it('reports a compatible change as compatible', async () => {
     const registry = createInMemoryRegistry();
     await applyRegistration({ config: config(), registry });
