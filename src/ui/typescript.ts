@@ -9,7 +9,8 @@
  * is left out: discriminator literals (`eventType` stays `string`) and the `…Input` types.
  */
 import type * as avro from 'avsc';
-import { compile } from 'json-schema-to-typescript';
+import { AvroProjection, TypeNames } from '../../codegen/avro-projection';
+import { compileDefinitions } from '../../codegen/emit-types';
 import { parseAvroSchemas } from '../avro/types';
 import { ContractsError } from '../errors';
 import { withReferences } from '../registry/references';
@@ -17,9 +18,6 @@ import type { SchemaRegistryClient, StoredSchema } from '../registry/types';
 
 type JsonSchema = Record<string, unknown>;
 
-const HOLDER = 'UiTypesHolder';
-const INT32 = { minimum: -2147483648, maximum: 2147483647 };
-const SAFE_LONG = { minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER };
 
 export interface TypeScriptOptions {
   registry: Pick<SchemaRegistryClient, 'getSubjectVersion'>;
@@ -70,90 +68,19 @@ function avroBundle(all: StoredSchema[], rootName: string): Bundle {
   } catch (cause) {
     throw new ContractsError('SCHEMA_INVALID', `the registered schema is not valid Avro for avsc: ${(cause as Error).message}`, { cause });
   }
-  const named = Object.values(registry).filter((t) => t.name);
-  const simpleCounts = new Map<string, number>();
-  for (const t of named) simpleCounts.set(simple(t.name!), (simpleCounts.get(simple(t.name!)) ?? 0) + 1);
-  const nameOf = (t: avro.Type) => pascalCase((simpleCounts.get(simple(t.name!)) ?? 0) > 1 ? t.name! : simple(t.name!));
+  // codegen's own projection, outside a topic: no discriminator constant, decoded form only
+  const projection = new AvroProjection(new TypeNames(Object.values(registry)));
   const definitions: Record<string, JsonSchema> = {};
-
-  const ref = (t: avro.Type): JsonSchema => {
-    const name = nameOf(t);
-    if (!(name in definitions)) {
-      definitions[name] = {}; // placeholder: recursive records refer to themselves
-      definitions[name] = namedSchema(t, name);
-    }
-    return { $ref: `#/definitions/${name}` };
-  };
-  const namedSchema = (t: avro.Type, title: string): JsonSchema => {
-    const doc = (t as { doc?: string }).doc;
-    const base: JsonSchema = doc ? { title, description: doc } : { title };
-    if (t.typeName === 'enum') return { ...base, type: 'string', enum: [...(t as avro.types.EnumType).symbols] };
-    if (t.typeName === 'fixed') return { ...base, tsType: 'Buffer' };
-    const record = t as avro.types.RecordType;
-    const properties: Record<string, JsonSchema> = {};
-    for (const field of record.fields) {
-      const schema = project(field.type);
-      const fieldDoc = (field as { doc?: string }).doc;
-      properties[field.name] = !fieldDoc ? schema : '$ref' in schema ? { allOf: [schema], description: fieldDoc } : { ...schema, description: fieldDoc };
-    }
-    return { ...base, type: 'object', additionalProperties: false, required: record.fields.map((f) => f.name), properties };
-  };
-  const project = (t: avro.Type): JsonSchema => {
-    switch (t.typeName) {
-      case 'null':
-        return { type: 'null' };
-      case 'boolean':
-        return { type: 'boolean' };
-      case 'int':
-        return { type: 'integer', ...INT32 };
-      case 'long':
-        return { type: 'integer', ...SAFE_LONG };
-      case 'float':
-      case 'double':
-        return { type: 'number' };
-      case 'string':
-      case 'logical:uuid':
-        return { type: 'string' };
-      case 'bytes':
-        return { tsType: 'Buffer' };
-      case 'logical:timestamp-millis':
-        return { tsType: 'Date' };
-      case 'array':
-        return { type: 'array', items: project((t as avro.types.ArrayType).itemsType) };
-      case 'map':
-        return { type: 'object', additionalProperties: project((t as avro.types.MapType).valuesType as avro.Type) };
-      case 'record':
-      case 'error':
-      case 'enum':
-      case 'fixed':
-        return ref(t);
-      case 'union:unwrapped':
-        return { anyOf: (t as unknown as { types: avro.Type[] }).types.map(project) };
-      case 'union:wrapped':
-        return {
-          oneOf: (t as unknown as { types: avro.Type[] }).types.map((branch) => ({
-            type: 'object',
-            additionalProperties: false,
-            required: [branch.branchName!],
-            properties: { [branch.branchName!]: project(branch) },
-          })),
-        };
-      default:
-        if (t.typeName.startsWith('logical:')) return project((t as avro.types.LogicalType).underlyingType);
-        return { tsType: 'unknown' };
-    }
-  };
-
   const rootType = types[types.length - 1]!;
   if (rootType.name) {
-    ref(rootType);
-    return { root: { $ref: `#/definitions/${nameOf(rootType)}` }, definitions };
+    return { root: projection.ref(rootType, 'decoded', definitions), definitions };
   }
   // the topic's event union: the decoder unwraps it, so codegen declares `A | B | …`, named after the topic
   if (rootType.typeName.startsWith('union')) {
-    return { root: { title: rootName, oneOf: (rootType as unknown as { types: avro.Type[] }).types.map(project) }, definitions };
+    const branches = (rootType as unknown as { types: avro.Type[] }).types;
+    return { root: { title: rootName, oneOf: branches.map((t) => projection.project(t, 'decoded', definitions)) }, definitions };
   }
-  return { root: { title: rootName, ...project(rootType) }, definitions };
+  return { root: { title: rootName, ...projection.project(rootType, 'decoded', definitions) }, definitions };
 }
 
 /** JSON Schema: each referenced document becomes a definition named by its title, `$ref`s rewritten to it. */
@@ -215,25 +142,6 @@ async function compileBundle(bundle: Bundle): Promise<string> {
   const rootTitle = typeof rootRest.title === 'string' ? rootRest.title : undefined;
   const all: Record<string, JsonSchema> = { ...(nested ?? {}), ...bundle.definitions };
   if (rootTitle && !('$ref' in rootRest)) all[rootTitle] = rootRest;
-  const holder = {
-    title: HOLDER,
-    type: 'object',
-    additionalProperties: false,
-    properties: Object.fromEntries(Object.keys(all).map((name) => [name, { $ref: `#/definitions/${name}` }])),
-    definitions: all,
-  };
-  const code = await compile(holder as Parameters<typeof compile>[0], HOLDER, {
-    bannerComment: '',
-    additionalProperties: false,
-    declareExternallyReferenced: true,
-    strictIndexSignatures: true,
-    format: true,
-    style: { singleQuote: true, printWidth: 110 },
-    $refOptions: { resolve: { external: false } },
-  });
-  return code.replace(new RegExp(`export interface ${HOLDER} \\{[\\s\\S]*?\\n\\}\\n\\s*`), '');
+  return compileDefinitions(all);
 }
 
-function simple(fullName: string): string {
-  return fullName.slice(fullName.lastIndexOf('.') + 1);
-}
