@@ -14,8 +14,8 @@ import { DecodeError, EventValidationError, isContractsError, RegistryError, Sch
 import { createSchemaIdResolver } from '../registry/contract';
 import { withReferences } from '../registry/references';
 import type { SchemaRegistryClient } from '../registry/types';
-import { decodeFrame } from '../wire/decode';
-import { encodeFrame, encodeHeader } from '../wire/encode';
+import { frameBuffer, frameSchemaId } from '../wire/decode';
+import { encodeFrame, encodeHeader, HEADER_SIZE } from '../wire/encode';
 import { buildAvroReader, readAvro, readPlan, writeAvro, writePlan, type AvroReader, type ReadPlan, type WritePlan } from './avro';
 import type { AnyTopicContract, DecodedEvent, EventOf } from './types';
 import { assertValidEvent } from './validation';
@@ -124,18 +124,21 @@ export function createSerde<C extends AnyTopicContract>(contract: C, registry: S
       const eventType = event[runtime.discriminator];
       const contractEvent = eventContract(eventType);
       assertValidEvent(contractEvent, event);
-      const info = await writeInfo(contractEvent.eventType);
+      // after the first event of a type the plan is cached: no extra await on the hot path
+      const info = writePlans.get(contractEvent.eventType) ?? (await writeInfo(contractEvent.eventType));
       if (info.plan) return writeAvro(info.header, info.plan, event, contractEvent.eventType);
       return encodeFrame(info.id, Buffer.from(JSON.stringify(event), 'utf8'));
     },
 
     async decode(message) {
-      const { schemaId, body } = decodeFrame(message);
+      const buffer = frameBuffer(message);
+      const schemaId = frameSchemaId(buffer);
       if (runtime.format === 'AVRO') {
         const plan = readPlans.get(schemaId) ?? (await loadReadPlan(schemaId));
-        const { eventType, event } = readAvro(plan, body, schemaId, runtime.discriminator, known);
+        const { eventType, event } = readAvro(plan, buffer, HEADER_SIZE, schemaId, runtime.discriminator, known);
         return { eventType, event, schemaId } as DecodedEvent<C>;
       }
+      const body = buffer.subarray(HEADER_SIZE);
       if (!knownIds.has(schemaId)) {
         const stored = await fetchSchema(registry, schemaId);
         if (stored.schemaType !== 'JSON') {

@@ -12,10 +12,23 @@ export interface Frame {
 }
 
 export function decodeFrame(message: Uint8Array | null | undefined): Frame {
+  const buffer = frameBuffer(message);
+  return { schemaId: frameSchemaId(buffer), body: buffer.subarray(HEADER_SIZE) };
+}
+
+/** The message as a Buffer (no copy); refuses a tombstone. */
+export function frameBuffer(message: Uint8Array | null | undefined): Buffer {
   if (message === null || message === undefined) {
     throw new WireFormatError('the message has no value (a tombstone); expected a framed event');
   }
-  const buffer = Buffer.isBuffer(message) ? message : Buffer.from(message.buffer, message.byteOffset, message.length);
+  return Buffer.isBuffer(message) ? message : Buffer.from(message.buffer, message.byteOffset, message.length);
+}
+
+/**
+ * Checks the header of a framed message and returns its schema ID; the body starts at HEADER_SIZE.
+ * The decoder's hot path: no view of the body is made.
+ */
+export function frameSchemaId(buffer: Buffer): number {
   if (buffer.length === 0) {
     throw new WireFormatError('the message is empty; expected at least the 5-byte header', undefined, MAGIC_BYTE);
   }
@@ -32,5 +45,5 @@ export function decodeFrame(message: Uint8Array | null | undefined): Frame {
       `the message is truncated: ${buffer.length} byte(s), the header alone takes ${HEADER_SIZE}`,
     );
   }
-  return { schemaId: buffer.readUInt32BE(1), body: buffer.subarray(HEADER_SIZE) };
+  return buffer.readUInt32BE(1);
 }
