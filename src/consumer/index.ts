@@ -81,7 +81,11 @@ export interface ConsumerOptions<C extends AnyTopicContract> extends KafkaConnec
   stopOnSignals?: NodeJS.Signals[];
   /** Partitions handled in parallel (order is kept within each partition). Default 1. */
   partitionsConsumedConcurrently?: number;
-  /** Commit after this many handled messages of a partition, and at the end of every batch. Default 100. */
+  /**
+   * Commit within a batch after this many handled messages of a partition; handled messages are
+   * always committed at the end of every batch. Default: end of batch only (a commit is a broker
+   * round trip; a crash redelivers at most one batch, which at-least-once allows).
+   */
   commitEvery?: number;
   /** Other kafkajs consumer settings (sessionTimeout, heartbeatInterval, …). */
   consumerConfig?: Omit<ConsumerConfig, 'groupId'>;
@@ -111,7 +115,7 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
   const transientDelay = (n: number) =>
     backoff(n, options.transientRetry?.initialDelayMs ?? 500, options.transientRetry?.maxDelayMs ?? 30_000);
   const unknownPolicy = options.onUnknownEventType ?? 'dead-letter';
-  const commitEvery = Math.max(1, options.commitEvery ?? 100);
+  const commitEvery = Math.max(1, options.commitEvery ?? Number.POSITIVE_INFINITY);
   const signals = options.stopOnSignals ?? ['SIGTERM'];
 
   const listeners = new Map<string, Set<(payload: never) => void>>();
