@@ -4,9 +4,12 @@
  * stale generated code, 2 an error: bad input, unreachable server).
  */
 import { Command, CommanderError } from 'commander';
-import pc from 'picocolors';
+import { colorsFor } from './print/output';
 import { isContractsError } from '../errors';
 import { registerCommands } from './commands';
+
+// picocolors alone colours whenever CI is set; the kit colours terminals only
+const pc = colorsFor(process.stderr);
 
 export const EXIT_OK = 0;
 export const EXIT_FINDING = 1;

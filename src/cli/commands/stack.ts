@@ -1,9 +1,12 @@
 import type { Command } from 'commander';
 import { dirname, resolve } from 'node:path';
-import pc from 'picocolors';
+import { colorsFor } from '../print/output';
 import { UsageError } from '../../errors';
 import { createLocalStack, formatStackEnv, type LocalStackOptions, type StackProcessStatus } from '../../stack';
 import { FindingsExit } from '../main';
+
+// picocolors alone colours whenever CI is set; the kit colours terminals only
+const pc = colorsFor(process.stderr);
 
 interface UpOptions {
   brokers?: string;

@@ -1,8 +1,11 @@
 import type { Command } from 'commander';
-import pc from 'picocolors';
+import { colorsFor } from '../print/output';
 import { loadConfig, type TopicConfig } from '../../config';
 import { UsageError } from '../../errors';
 import { tailTopic, type TailRecord } from '../../tail';
+
+// picocolors alone colours whenever CI is set; the kit colours terminals only
+const pc = colorsFor(process.stdout);
 
 interface TailFlags {
   dlq?: boolean;

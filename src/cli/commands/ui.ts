@@ -1,11 +1,14 @@
 import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
-import pc from 'picocolors';
+import { colorsFor } from '../print/output';
 import { loadConfig, type ContractsConfig } from '../../config';
 import { UsageError } from '../../errors';
 import { readStackEnvFile } from '../../stack/env-file';
 import { createUiServer, DEFAULT_UI_HOST, DEFAULT_UI_PORT } from '../../ui';
+
+// picocolors alone colours whenever CI is set; the kit colours terminals only
+const pc = colorsFor(process.stderr);
 
 interface UiFlags {
   port: string;
