@@ -45,8 +45,26 @@ export function toKafkaError(error: unknown, action: string, topic?: string): Er
   if (isContractsError(error)) return error;
   const e = error as { name?: string; message?: string; retriable?: boolean };
   return new KafkaError(`${action}${topic ? ` (topic ${topic})` : ''} failed: ${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`, topic, {
-    retriable: e?.retriable ?? true,
+    retriable: retriableOf(error),
     cause: error,
     hint: `check that Kafka is reachable at ${KAFKA_ENV.BROKERS} and that the topic exists (\`contracts stack up\` starts a local one)`,
   });
+}
+
+/**
+ * kafkajs's verdict, looking through its give-up wrappers: when its retries run out on a transient
+ * failure (a broker down for longer than the retry budget), it throws KafkaJSNonRetriableError or
+ * KafkaJSNumberOfRetriesExceeded (retriable: false) whose cause is the transient error. Retrying
+ * later can still help then, so the kit's error is retriable; an error that is not transient all
+ * the way down (bad credentials, a message too large) stays non-retriable.
+ */
+function retriableOf(error: unknown): boolean {
+  const top = error as { retriable?: boolean } | undefined;
+  if (top?.retriable === undefined) return true;
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    if ((current as { retriable?: unknown }).retriable === true) return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
