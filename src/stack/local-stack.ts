@@ -30,6 +30,7 @@ import {
 } from './processes';
 import { describeKafkaBrokers, registryServes } from './readiness';
 import { registryArgs, registryUrl } from './registry';
+import type { SaslPlainOptions } from './sasl';
 import { APICURIO_VERSION, KAFKA_VERSION } from './versions';
 
 export const DEFAULT_KAFKA_PORT = 9092;
@@ -51,6 +52,8 @@ export interface LocalStackOptions {
   startTimeoutMs?: number;
   kafkaVersion?: string;
   registryVersion?: string;
+  /** Adds a SASL/PLAIN listener to every Kafka node (ports after the controllers; see src/stack/sasl.ts). */
+  saslPlain?: SaslPlainOptions;
   /** Progress lines for people; the CLI sends them to stderr. */
   log?: (line: string) => void;
 }
@@ -153,7 +156,7 @@ export function createLocalStack(options: LocalStackOptions): LocalStack {
     const kafkaDir = join(stackDir, `kafka-${state.brokers}-nodes`);
     return {
       state,
-      nodes: planKafkaNodes({ brokers: state.brokers, kafkaPort: state.kafkaPort, kafkaDir }),
+      nodes: planKafkaNodes({ brokers: state.brokers, kafkaPort: state.kafkaPort, kafkaDir, sasl: options.saslPlain !== undefined }),
       clusterIdFile: join(kafkaDir, 'cluster-id'),
       registryDataDir: join(stackDir, 'registry'),
     };
@@ -219,8 +222,9 @@ export function createLocalStack(options: LocalStackOptions): LocalStack {
     const name = brokerName(node.nodeId);
     await assertPortFree(node.port, `Kafka node ${node.nodeId}`);
     await assertPortFree(node.controllerPort, `Kafka controller ${node.nodeId}`);
+    if (node.saslPort !== undefined) await assertPortFree(node.saslPort, `Kafka SASL listener ${node.nodeId}`);
     const { java: jre, artifacts: jars } = prerequisites(layout.state);
-    const topology: KafkaTopology = { clusterId: clusterIdOf(layout), nodes: layout.nodes };
+    const topology: KafkaTopology = { clusterId: clusterIdOf(layout), nodes: layout.nodes, sasl: options.saslPlain };
     const jvm = {
       java: jre.executable,
       libDir: jars.kafkaLibDir,
@@ -331,6 +335,7 @@ export function createLocalStack(options: LocalStackOptions): LocalStack {
       for (const node of missingBrokers) {
         await assertPortFree(node.port, `Kafka node ${node.nodeId}`);
         await assertPortFree(node.controllerPort, `Kafka controller ${node.nodeId}`);
+        if (node.saslPort !== undefined) await assertPortFree(node.saslPort, `Kafka SASL listener ${node.nodeId}`);
       }
       if (registryMissing) await assertPortFree(layout.state.registryPort, 'Schema Registry');
       // Kafka and the registry do not depend on each other: start all, then wait for all.

@@ -1,0 +1,60 @@
+/**
+ * Retrying an operation whose failures say whether retrying can help: only an error with
+ * `retriable === true` (registry unreachable or answering 5xx, broker unavailable) is tried again,
+ * after an exponential backoff; any other error, and the last retriable one, is thrown as it is.
+ *
+ *   await retry(() => registerContract(contract, registry), { attempts: 10 });
+ *
+ * `registerContract` is idempotent, so retrying it is safe; so is `publish` with the idempotent
+ * producer (a retried send may still be written twice when the first one reached the broker and
+ * its answer did not: consumers de-duplicate on `eventId`).
+ */
+import { UsageError } from './errors';
+
+export interface RetryPolicy {
+  /** Runs in all, the first one included. Default 8. */
+  attempts?: number;
+  /** Delay before the second run; doubles after each failure. Default 250 ms. */
+  initialDelayMs?: number;
+  /** Upper bound of one delay. Default 5 s. */
+  maxDelayMs?: number;
+  /** Called before each delay: log or count retries. */
+  onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void;
+  /** Stops waiting (and retrying) when aborted; the last error is thrown. */
+  signal?: AbortSignal;
+}
+
+export async function retry<T>(operation: (attempt: number) => Promise<T>, policy: RetryPolicy = {}): Promise<T> {
+  const attempts = policy.attempts ?? 8;
+  if (!Number.isInteger(attempts) || attempts < 1) {
+    throw new UsageError(`retry attempts must be a positive integer, got ${attempts}`, 'pass attempts: 1 or more');
+  }
+  const initial = policy.initialDelayMs ?? 250;
+  const max = policy.maxDelayMs ?? 5_000;
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await operation(attempt);
+    } catch (error) {
+      if (!isRetriable(error) || attempt >= attempts || policy.signal?.aborted) throw error;
+      const delayMs = Math.min(max, initial * 2 ** (attempt - 1));
+      policy.onRetry?.({ attempt, delayMs, error });
+      await delay(delayMs, policy.signal);
+    }
+  }
+}
+
+function isRetriable(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === true;
+}
+
+function delay(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

@@ -1,0 +1,86 @@
+/**
+ * A local stack of a fault scenario's own (its own folder and ports), for scenarios that kill or
+ * restart servers, need three brokers or a SASL listener: the shared stack that the other test
+ * files use is never touched. Jars are shared through `.cache/stack`.
+ */
+import { join } from 'node:path';
+import { isContractsError } from '../../../src/errors';
+import { createLocalStack, type LocalStack } from '../../../src/stack';
+import { isPortListening } from '../../../src/stack/processes';
+import { saslPort, type SaslPlainOptions } from '../../../src/stack/sasl';
+import { ROOT } from '../bookings-samples';
+
+export interface OwnStack {
+  stack: LocalStack;
+  brokers: string[];
+  registryUrl: string;
+  kafkaPort: number;
+  registryPort: number;
+  logDir: string;
+  /** SIGKILLs one Kafka node. */
+  killBroker(nodeId: number): Promise<void>;
+  /**
+   * Starts a node again once its ports can be bound: right after a SIGKILL the kernel keeps the
+   * dead broker's connections (FIN-WAIT) on its port for a moment, and `startBroker` refuses a
+   * port in use. Returns how long the ports stayed taken.
+   */
+  startBroker(nodeId: number): Promise<{ portWaitMs: number }>;
+  down(): Promise<void>;
+}
+
+export interface OwnStackOptions {
+  /** Folder `.stack/faults-<name>`. */
+  name: string;
+  kafkaPort: number;
+  registryPort: number;
+  brokers?: 1 | 3;
+  saslPlain?: SaslPlainOptions;
+}
+
+/** Starts a fresh stack (anything left by an aborted earlier run of the same scenario is purged first). */
+export async function startOwnStack(options: OwnStackOptions): Promise<OwnStack> {
+  const stackDir = join(ROOT, '.stack', `faults-${options.name}`);
+  const stack = createLocalStack({
+    rootDir: ROOT,
+    stackDir,
+    brokers: options.brokers ?? 1,
+    kafkaPort: options.kafkaPort,
+    registryPort: options.registryPort,
+    saslPlain: options.saslPlain,
+    startTimeoutMs: 150_000,
+  });
+  await stack.down({ purge: true });
+  try {
+    const { env } = await stack.up();
+    return {
+      stack,
+      brokers: env.KAFKA_BROKERS.split(','),
+      registryUrl: env.SCHEMA_REGISTRY_URL,
+      kafkaPort: options.kafkaPort,
+      registryPort: options.registryPort,
+      logDir: join(stackDir, 'logs'),
+      killBroker: (nodeId) => stack.stopBroker(nodeId, { signal: 'SIGKILL' }),
+      startBroker: async (nodeId) => {
+        const brokers = options.brokers ?? 1;
+        const ports = [options.kafkaPort + nodeId - 1, options.kafkaPort + brokers + nodeId - 1];
+        if (options.saslPlain) ports.push(saslPort(options.kafkaPort, brokers, nodeId));
+        const began = Date.now();
+        for (let i = 0; i < 300; i++) {
+          const taken = await Promise.all(ports.map((port) => isPortListening(port)));
+          if (!taken.includes(true)) break;
+          await new Promise((r) => setTimeout(r, 200));
+        }
+        const portWaitMs = Date.now() - began;
+        await stack.startBroker(nodeId);
+        return { portWaitMs };
+      },
+      down: async () => {
+        await stack.down({ purge: true });
+      },
+    };
+  } catch (error) {
+    await stack.down({ purge: true }).catch(() => undefined);
+    const reason = isContractsError(error) ? error.describe() : String(error);
+    throw new Error(`the fault scenario "${options.name}" needs a stack of its own, and it could not start:\n${reason}`);
+  }
+}
