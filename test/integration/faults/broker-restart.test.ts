@@ -6,7 +6,15 @@
 import { execFileSync } from 'node:child_process';
 import { reportFigures } from '../../support/faults/figures';
 import { startOwnStack, type OwnStack } from '../../support/faults/own-stack';
-import { kitProducer, makeEvents, publishStream, setUpFaultTopic, tallyingConsumer, waitUntil, type TopicSetup } from '../../support/faults/stream';
+import {
+  kitProducer,
+  makeEvents,
+  publishStream,
+  setUpFaultTopic,
+  tallyingConsumer,
+  waitUntil,
+  type TopicSetup,
+} from '../../support/faults/stream';
 
 jest.setTimeout(300_000);
 
@@ -54,7 +62,11 @@ describe('a broker restart in the middle of a stream', () => {
       await restart;
       if (restartError) throw restartError;
       const expected = published.acknowledged.length;
-      await waitUntil(() => tally.distinct >= expected, () => `${expected} events handled, ${tally.distinct} so far`, 180_000);
+      await waitUntil(
+        () => tally.distinct >= expected,
+        () => `${expected} events handled, ${tally.distinct} so far`,
+        180_000,
+      );
     } finally {
       await restart;
       await consumer.stop();

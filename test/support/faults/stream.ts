@@ -139,11 +139,7 @@ export interface TallyingConsumer {
 }
 
 /** A kit consumer whose every handler records the eventId it handled. */
-export function tallyingConsumer(
-  setup: TopicSetup,
-  brokers: string[],
-  extra: Partial<ConsumerOptions<Bookings>> = {},
-): TallyingConsumer {
+export function tallyingConsumer(setup: TopicSetup, brokers: string[], extra: Partial<ConsumerOptions<Bookings>> = {}): TallyingConsumer {
   const tally = new Tally();
   const counts = { crashed: 0, transient: 0, deadLettered: 0 };
   const record = async (event: { eventId: string }) => {
@@ -216,7 +212,9 @@ export async function readWholeTopic(
     });
     await Promise.race([
       done,
-      new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`reading ${topic} did not reach its end within ${timeoutMs} ms`)), timeoutMs).unref()),
+      new Promise<never>((_, reject) =>
+        setTimeout(() => reject(new Error(`reading ${topic} did not reach its end within ${timeoutMs} ms`)), timeoutMs).unref(),
+      ),
     ]);
   } finally {
     await consumer.disconnect();
