@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { Partitioners, type IHeaders, type Message, type Producer as KafkaProducer } from 'kafkajs';
 import type { EventTypeOf, TopicContract } from '../contract';
-import { ContractsError } from '../errors';
+import { EventValidationError } from '../errors';
 import { resolveKafka, toKafkaError, type KafkaConnectionOptions } from '../kafka/client';
 import { resolveRegistry, type RegistrySource } from '../registry/resolve';
 import { createSerde, type AnyTopicContract, type EventOf, type InputOf, type Serde } from '../serde';
@@ -87,9 +87,10 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
 
   const fill = (eventType: string, payload: unknown): Record<string, unknown> => {
     if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-      throw new ContractsError('EVENT_INVALID', `the payload of ${eventType} must be an object`, {
-        hint: 'pass the event fields as an object (see the generated *Input types)',
-      });
+      // the same typed error as any other payload that does not fit (callers catch one class)
+      throw new EventValidationError(eventType, [
+        { path: '', expected: 'an object with the event fields (see the generated *Input types)', keyword: 'type', message: 'must be object' },
+      ]);
     }
     const event: Record<string, unknown> = { ...(payload as Record<string, unknown>) };
     event[contract.discriminator] ??= eventType;
