@@ -15,7 +15,7 @@ import type { Consumer as KafkaConsumer, ConsumerConfig, EachBatchPayload, IHead
 import type { EventMapOf, EventTypeOf, TopicContract } from '../contract';
 import { HandlerError, isContractsError, UnknownEventTypeError, UsageError } from '../errors';
 import { deadLetterHeaders, headerString, type DeadLetterReason } from '../dlq/headers';
-import { resolveKafka, toKafkaError, type KafkaConnectionOptions } from '../kafka/client';
+import { brokersOf, resolveKafka, toKafkaError, type KafkaConnectionOptions } from '../kafka/client';
 import { MESSAGE_HEADERS } from '../producer';
 import { resolveRegistry, type RegistrySource } from '../registry/resolve';
 import { createSerde, type AnyTopicContract, type Serde } from '../serde';
@@ -319,7 +319,7 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
         running = false;
         await consumer.disconnect().catch(() => undefined);
         await dlqProducer.disconnect().catch(() => undefined);
-        throw toKafkaError(error, 'starting the consumer', contract.topic);
+        throw toKafkaError(error, 'starting the consumer', contract.topic, brokersOf(options));
       }
       for (const signal of signals) process.once(signal, onSignal);
       emit(CONSUMER_EVENTS.STARTED, { groupId: options.groupId, topic: contract.topic });

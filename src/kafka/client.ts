@@ -40,15 +40,32 @@ export function resolveKafka(options: KafkaConnectionOptions, defaultClientId: s
   });
 }
 
-/** Wraps a kafkajs failure (or passes a kit error through). */
-export function toKafkaError(error: unknown, action: string, topic?: string): Error {
+/** The brokers the kit connects to, for error messages; undefined when the caller passed its own client. */
+export function brokersOf(options: KafkaConnectionOptions): string[] | undefined {
+  return options.kafka ? undefined : brokersFrom(options.brokers);
+}
+
+/** Wraps a kafkajs failure (or passes a kit error through); `brokers` names the servers in the message. */
+export function toKafkaError(error: unknown, action: string, topic?: string, brokers?: readonly string[]): Error {
   if (isContractsError(error)) return error;
   const e = error as { name?: string; message?: string; retriable?: boolean };
-  return new KafkaError(`${action}${topic ? ` (topic ${topic})` : ''} failed: ${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`, topic, {
+  const at = brokers && brokers.length > 0 ? ` at ${brokers.join(',')}` : '';
+  return new KafkaError(`${action}${topic ? ` (topic ${topic})` : ''}${at} failed: ${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`, topic, {
     retriable: retriableOf(error),
     cause: error,
-    hint: `check that Kafka is reachable at ${KAFKA_ENV.BROKERS} and that the topic exists (\`contracts stack up\` starts a local one)`,
+    hint: isAuthenticationError(error)
+      ? `check the SASL credentials the client uses (kafkaConfig.sasl); the broker${at} refused them`
+      : `check that Kafka is reachable at ${KAFKA_ENV.BROKERS} and that the topic exists (\`contracts stack up\` starts a local one)`,
   });
+}
+
+function isAuthenticationError(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
+    if ((current as { name?: unknown }).name === 'KafkaJSSASLAuthenticationError') return true;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return false;
 }
 
 /**

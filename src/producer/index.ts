@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { Partitioners, type IHeaders, type Message, type Producer as KafkaProducer } from 'kafkajs';
 import type { EventTypeOf, TopicContract } from '../contract';
 import { EventValidationError } from '../errors';
-import { resolveKafka, toKafkaError, type KafkaConnectionOptions } from '../kafka/client';
+import { brokersOf, resolveKafka, toKafkaError, type KafkaConnectionOptions } from '../kafka/client';
 import { resolveRegistry, type RegistrySource } from '../registry/resolve';
 import { createSerde, type AnyTopicContract, type EventOf, type InputOf, type Serde } from '../serde';
 
@@ -127,7 +127,7 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
         await p.connect();
       } catch (error) {
         connecting = undefined;
-        throw toKafkaError(error, 'connecting the producer');
+        throw toKafkaError(error, 'connecting the producer', undefined, brokersOf(options));
       }
       producer = p;
     })();
@@ -139,7 +139,7 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
     try {
       return await producer!.send({ topic: contract.topic, acks: -1, messages, compression: options.compression });
     } catch (error) {
-      throw toKafkaError(error, `publishing ${messages.length} message(s)`, contract.topic);
+      throw toKafkaError(error, `publishing ${messages.length} message(s)`, contract.topic, brokersOf(options));
     }
   };
 
