@@ -211,8 +211,10 @@ export function createLocalStack(options: LocalStackOptions): LocalStack {
 
   function clusterIdOf(layout: Layout): string {
     if (existsSync(layout.clusterIdFile)) return readFileSync(layout.clusterIdFile, 'utf8').trim();
-    // KRaft cluster IDs are 16 random bytes, base64url without padding.
-    const id = randomBytes(16).toString('base64url');
+    // KRaft cluster IDs are 16 random bytes, base64url without padding; like Kafka's own
+    // Uuid.randomUuid(), never one starting with '-', which the storage tool takes for a flag.
+    let id = randomBytes(16).toString('base64url');
+    while (id.startsWith('-')) id = randomBytes(16).toString('base64url');
     mkdirSync(join(layout.clusterIdFile, '..'), { recursive: true });
     writeFileSync(layout.clusterIdFile, `${id}\n`);
     return id;
