@@ -5,9 +5,9 @@
  * header, through an idempotent kafkajs producer with acks=all.
  */
 import { randomUUID } from 'node:crypto';
-import { Partitioners, type IHeaders, type Message, type Producer as KafkaProducer } from 'kafkajs';
+import { Partitioners, type IHeaders, type Message, type Producer as KafkaProducer, type RecordMetadata } from 'kafkajs';
 import type { EventTypeOf, TopicContract } from '../contract';
-import { EventValidationError } from '../errors';
+import { EventValidationError, KafkaError } from '../errors';
 import { brokersOf, resolveKafka, toKafkaError, type KafkaConnectionOptions } from '../kafka/client';
 import { resolveRegistry, type RegistrySource } from '../registry/resolve';
 import { createSerde, type AnyTopicContract, type EventOf, type InputOf, type Serde } from '../serde';
@@ -134,13 +134,68 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
     await connecting;
   };
 
+  /**
+   * Sends with the partition of every message fixed up front (the same murmur2 partitioner), and
+   * checks that the broker acknowledged every partition sent to. kafkajs 2.2.4 can resolve a send
+   * that skipped a partition: when a leader dies mid-send, its retry keeps the answers of brokers
+   * that already replied and never sends to them again, so a partition whose new leader is one of
+   * them is silently dropped (found by test/integration/faults/broker-failover.test.ts). Messages
+   * of a partition missing from the answer are sent again; kafkajs never counted them in its
+   * idempotence sequence, so this writes no duplicate.
+   */
   const send = async (messages: Message[]) => {
     await connect();
+    const action = `publishing ${messages.length} message(s)`;
     try {
-      return await producer!.send({ topic: contract.topic, acks: -1, messages, compression: options.compression });
+      const partitions = await partitionCount();
+      if (partitions !== undefined) {
+        const metadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [], isr: [], partitionErrorCode: 0 }));
+        for (const message of messages) {
+          message.partition ??= partitioner({ topic: contract.topic, partitionMetadata: metadata, message });
+        }
+      }
+      const acknowledged: RecordMetadata[] = [];
+      let pending = messages;
+      for (let round = 1; ; round++) {
+        const answer = await producer!.send({ topic: contract.topic, acks: -1, messages: pending, compression: options.compression });
+        acknowledged.push(...answer);
+        if (partitions === undefined) return acknowledged;
+        const answered = new Set(answer.map((m) => m.partition));
+        pending = pending.filter((m) => !answered.has(m.partition!));
+        if (pending.length === 0) return acknowledged;
+        if (round >= 5) {
+          throw new KafkaError(`${action} (topic ${contract.topic}) failed: ${pending.length} message(s) were never acknowledged by their partition's leader`, contract.topic, {
+            retriable: true,
+            hint: 'a partition leader changed during the send; publish again (consumers de-duplicate on eventId)',
+          });
+        }
+      }
     } catch (error) {
-      throw toKafkaError(error, `publishing ${messages.length} message(s)`, contract.topic, brokersOf(options));
+      throw toKafkaError(error, action, contract.topic, brokersOf(options));
     }
+  };
+
+  const partitioner = Partitioners.DefaultPartitioner();
+  let partitionsCache: Promise<number | undefined> | undefined;
+  /** The topic's partition count (once per producer); undefined when it cannot be read (e.g. a topic not created yet). */
+  const partitionCount = () => {
+    partitionsCache ??= (async () => {
+      const admin = kafka.admin();
+      try {
+        await admin.connect();
+        const { topics } = await admin.fetchTopicMetadata({ topics: [contract.topic] });
+        const count = topics[0]?.partitions.length ?? 0;
+        return count > 0 ? count : undefined;
+      } catch {
+        return undefined;
+      } finally {
+        await admin.disconnect().catch(() => undefined);
+      }
+    })();
+    return partitionsCache.then((count) => {
+      if (count === undefined) partitionsCache = undefined;
+      return count;
+    });
   };
 
   return {
@@ -167,6 +222,7 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
       const p = producer;
       producer = undefined;
       connecting = undefined;
+      partitionsCache = undefined;
       if (p) await p.disconnect().catch((error: unknown) => Promise.reject(toKafkaError(error, 'disconnecting the producer')));
     },
   };
