@@ -7,6 +7,7 @@
 import { reportFigures } from '../../support/faults/figures';
 import { startOwnStack, type OwnStack } from '../../support/faults/own-stack';
 import {
+  describeProgress,
   kitProducer,
   makeEvents,
   publishStream,
@@ -50,7 +51,7 @@ async function leaderOfPartition0(): Promise<number> {
 describe('one broker of three killed mid-stream', () => {
   it(`carries on and loses none of ${EVENTS.toLocaleString('en')} events when a partition leader dies and comes back`, async () => {
     const began = Date.now();
-    const { consumer, tally, counts } = tallyingConsumer(setup, own.brokers);
+    const { consumer, groupId, tally, counts } = tallyingConsumer(setup, own.brokers);
     await consumer.start();
     const victim = await leaderOfPartition0();
     let down = false;
@@ -90,7 +91,11 @@ describe('one broker of three killed mid-stream', () => {
         () => tally.distinct >= expected,
         () => `${expected} events handled, ${tally.distinct} so far`,
         180_000,
-      );
+      ).catch(async (error: Error) => {
+        throw new Error(
+          `${error.message}; ${await describeProgress(setup.kafka, groupId, setup.contract.topic)}; consumer ${JSON.stringify(counts)}`,
+        );
+      });
     } finally {
       await returning;
       await consumer.stop();

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { reportFigures } from '../../support/faults/figures';
 import { startOwnStack, type OwnStack } from '../../support/faults/own-stack';
 import {
+  describeProgress,
   kitProducer,
   makeEvents,
   publishStream,
@@ -36,7 +37,7 @@ afterAll(async () => {
 describe('a broker restart in the middle of a stream', () => {
   it(`handles all ${EVENTS.toLocaleString('en')} events at least once when the broker is killed and restarted mid-stream`, async () => {
     const began = Date.now();
-    const { consumer, tally, counts } = tallyingConsumer(setup, own.brokers);
+    const { consumer, groupId, tally, counts } = tallyingConsumer(setup, own.brokers);
     await consumer.start();
     const events = makeEvents(EVENTS);
     let restart: Promise<void> | undefined;
@@ -66,7 +67,11 @@ describe('a broker restart in the middle of a stream', () => {
         () => tally.distinct >= expected,
         () => `${expected} events handled, ${tally.distinct} so far`,
         180_000,
-      );
+      ).catch(async (error: Error) => {
+        throw new Error(
+          `${error.message}; ${await describeProgress(setup.kafka, groupId, setup.contract.topic)}; consumer ${JSON.stringify(counts)}`,
+        );
+      });
     } finally {
       await restart;
       await consumer.stop();

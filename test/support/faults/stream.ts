@@ -134,6 +134,7 @@ export function kitProducer(setup: TopicSetup, brokers: string[], registryUrl?: 
 
 export interface TallyingConsumer {
   consumer: Consumer<Bookings>;
+  groupId: string;
   tally: Tally;
   counts: { crashed: number; transient: number; deadLettered: number };
 }
@@ -145,9 +146,10 @@ export function tallyingConsumer(setup: TopicSetup, brokers: string[], extra: Pa
   const record = async (event: { eventId: string }) => {
     tally.add(event.eventId);
   };
+  const groupId = extra.groupId ?? `faults-${randomUUID()}`;
   const consumer = createConsumer({
     contract: setup.contract,
-    groupId: `faults-${randomUUID()}`,
+    groupId,
     brokers,
     registry: setup.registry,
     fromBeginning: true,
@@ -159,7 +161,27 @@ export function tallyingConsumer(setup: TopicSetup, brokers: string[], extra: Pa
   consumer.on(CONSUMER_EVENTS.CRASHED, () => (counts.crashed += 1));
   consumer.on(CONSUMER_EVENTS.TRANSIENT_ERROR, () => (counts.transient += 1));
   consumer.on(CONSUMER_EVENTS.DEAD_LETTERED, () => (counts.deadLettered += 1));
-  return { consumer, tally, counts };
+  return { consumer, groupId, tally, counts };
+}
+
+/** Per partition: the group's committed offset and the end offset (for failure messages). */
+export async function describeProgress(kafka: Kafka, groupId: string, topic: string): Promise<string> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const ends = await admin.fetchTopicOffsets(topic);
+    const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+    return ends
+      .map(
+        (p) =>
+          `partition ${p.partition}: committed ${committed?.partitions.find((c) => c.partition === p.partition)?.offset ?? '?'} of ${p.high}`,
+      )
+      .join('; ');
+  } catch (error) {
+    return `(progress unavailable: ${String(error)})`;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }
 
 /** Waits (bounded) until `condition` holds; the error says what was awaited and how far it got. */
