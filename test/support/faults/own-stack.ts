@@ -50,6 +50,10 @@ export async function startOwnStack(options: OwnStackOptions): Promise<OwnStack>
     startTimeoutMs: 150_000,
   });
   await stack.down({ purge: true });
+  // connections of an earlier run's servers can hold these ports for a moment after they stopped
+  const brokers = options.brokers ?? 1;
+  const ports = [options.registryPort, ...Array.from({ length: (options.saslPlain ? 3 : 2) * brokers }, (_, i) => options.kafkaPort + i)];
+  await waitForFreePorts(ports, 30_000);
   try {
     const { env } = await stack.up();
     return {
@@ -64,13 +68,7 @@ export async function startOwnStack(options: OwnStackOptions): Promise<OwnStack>
         const brokers = options.brokers ?? 1;
         const ports = [options.kafkaPort + nodeId - 1, options.kafkaPort + brokers + nodeId - 1];
         if (options.saslPlain) ports.push(saslPort(options.kafkaPort, brokers, nodeId));
-        const began = Date.now();
-        for (let i = 0; i < 300; i++) {
-          const taken = await Promise.all(ports.map((port) => isPortListening(port)));
-          if (!taken.includes(true)) break;
-          await new Promise((r) => setTimeout(r, 200));
-        }
-        const portWaitMs = Date.now() - began;
+        const portWaitMs = await waitForFreePorts(ports, 60_000);
         await stack.startBroker(nodeId);
         return { portWaitMs };
       },
@@ -83,4 +81,15 @@ export async function startOwnStack(options: OwnStackOptions): Promise<OwnStack>
     const reason = isContractsError(error) ? error.describe() : String(error);
     throw new Error(`the fault scenario "${options.name}" needs a stack of its own, and it could not start:\n${reason}`);
   }
+}
+
+/** Waits (bounded) until nothing holds the ports; returns how long that took. */
+async function waitForFreePorts(ports: number[], timeoutMs: number): Promise<number> {
+  const began = Date.now();
+  while (Date.now() - began < timeoutMs) {
+    const taken = await Promise.all(ports.map((port) => isPortListening(port)));
+    if (!taken.includes(true)) break;
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return Date.now() - began;
 }
