@@ -25,6 +25,8 @@ export * from './wire';
 export { ensureTopics, KAFKA_ENV, type KafkaConnectionOptions } from './kafka';
 export { tailTopic, type TailOptions, type TailRecord } from './tail';
 
+export { retry, type RetryPolicy } from './retry';
+
 // contracts and errors
 export type { TopicContract, EventContract, RegisteredSchemaSpec, CompiledValidator, EventMapOf, InputMapOf, EventTypeOf } from './contract';
 export * from './errors';

@@ -21,3 +21,4 @@ export {
 export { CCOMPAT_PATH, registryUrl } from './registry';
 export { APICURIO_VERSION, KAFKA_VERSION } from './versions';
 export type { StopOptions } from './processes';
+export * from './sasl';
