@@ -24,6 +24,9 @@ async function main(): Promise<void> {
   const contract = withTopic(bookingsContract, required('FAULTS_TOPIC'));
   const record = async (event: { eventId: string }) => {
     appendFileSync(out, `${event.eventId}\n`);
+    // a service does some work per event; ~1 ms also keeps the stream long enough (≥ 6 s) that the
+    // kills land mid-stream on a fast, idle machine (on one, the second kill came after the last event)
+    await new Promise((resolve) => setTimeout(resolve, 1));
   };
   const consumer = createConsumer({
     contract,
