@@ -8,35 +8,17 @@
  * test (Apicurio Registry 3 through its Confluent API) decides otherwise, with its verdict and why.
  * An unlisted disagreement fails, and so does a listed one that no longer happens.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
-import path from 'node:path';
-import { checkCompatibility, type CompatibilityLevel, type JsonSchemaPolicy, type JsonValue, type SchemaFormat } from '../../src/compat';
+import { checkCompatibility, type CompatibilityLevel, type JsonValue, type SchemaFormat } from '../../src/compat';
 import { RegistryError } from '../../src/errors';
 import { mapLimit } from '../../src/registration';
 import { createSchemaRegistryClient, type SchemaInput, type SchemaRegistryClient } from '../../src/registry';
 import { stackEnv } from '../support/stack-env';
+import { type ConformanceCase, loadConformance } from '../support/conformance';
 
 // Each test runs the CLI several times (about 1.5 s per start through tsx).
 jest.setTimeout(120_000);
 
-const CONFORMANCE_DIR = path.resolve(__dirname, '../../../shared/conformance');
-
-interface ConformanceCase {
-  id: string;
-  level: CompatibilityLevel;
-  previous: JsonValue[];
-  candidate: JsonValue;
-  compatible: boolean;
-  why: string;
-  policy?: JsonSchemaPolicy;
-}
-
-interface ConformanceFile {
-  format: SchemaFormat;
-  policy?: JsonSchemaPolicy;
-  cases: ConformanceCase[];
-}
 
 type Verdict = 'compatible' | 'incompatible' | 'refused';
 
@@ -85,11 +67,7 @@ const KNOWN_DIFFERENCES: Record<string, KnownDifference> = {
 
 const CONCURRENCY = 8;
 
-function load(file: string): ConformanceFile {
-  const full = path.join(CONFORMANCE_DIR, file);
-  if (!existsSync(full)) throw new Error(`conformance file missing: ${full}`);
-  return JSON.parse(readFileSync(full, 'utf8')) as ConformanceFile;
-}
+const load = loadConformance;
 
 const RUN = randomBytes(3).toString('hex');
 let registry: SchemaRegistryClient;

@@ -3,39 +3,15 @@
  * Disagreements are not skipped silently: a case may only be excused in KNOWN_DISAGREEMENTS,
  * with the reason and evidence.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import path from 'node:path';
+import { existsSync } from 'node:fs';
 import { checkCompatibility } from '../../../src/compat';
-import type { CompatibilityLevel, JsonSchemaPolicy, JsonValue, SchemaFormat } from '../../../src/compat';
+import { CONFORMANCE_DIR, type ConformanceCase, loadConformance } from '../../support/conformance';
 
-const CONFORMANCE_DIR = path.resolve(__dirname, '../../../../shared/conformance');
-
-interface ConformanceCase {
-  id: string;
-  level: CompatibilityLevel;
-  previous: JsonValue[];
-  candidate: JsonValue;
-  compatible: boolean;
-  why: string;
-  policy?: JsonSchemaPolicy;
-}
-
-interface ConformanceFile {
-  format: SchemaFormat;
-  policy?: JsonSchemaPolicy;
-  cases: ConformanceCase[];
-}
 
 /** Case ID → why we believe the expected verdict is wrong, and the evidence. Empty: we agree with all. */
 const KNOWN_DISAGREEMENTS: Record<string, { reason: string; evidence: string }> = {};
 
-function load(file: string): ConformanceFile {
-  const full = path.join(CONFORMANCE_DIR, file);
-  if (!existsSync(full)) {
-    throw new Error(`conformance file missing: ${full} (expected the shared conformance folder next to the repository)`);
-  }
-  return JSON.parse(readFileSync(full, 'utf8')) as ConformanceFile;
-}
+const load = loadConformance;
 
 if (!existsSync(CONFORMANCE_DIR)) {
   throw new Error(`conformance folder missing: ${CONFORMANCE_DIR}`);
