@@ -69,7 +69,7 @@ describe('hostile bytes on the topic', () => {
 
     const handledCases: string[] = [];
     const handledValid = new Set<string>();
-    const counts = { deadLettered: 0, crashed: 0, transient: 0 };
+    const counts = { deadLettered: 0, crashed: 0, recovered: 0, transient: 0 };
     const record = async (event: { eventId: string }, context: MessageContext) => {
       const kase = context.headers[CASE_HEADER];
       if (kase === undefined) handledValid.add(event.eventId);
@@ -85,7 +85,9 @@ describe('hostile bytes on the topic', () => {
       handlers: { 'booking.created': record, 'booking.confirmed': record, 'booking.cancelled': record, 'booking.failed': record },
     });
     consumer.on(CONSUMER_EVENTS.DEAD_LETTERED, () => (counts.deadLettered += 1));
-    consumer.on(CONSUMER_EVENTS.CRASHED, () => (counts.crashed += 1));
+    // a crash kafkajs restarts from (a group coordinator still loading on a fresh stack) is not the
+    // consumer giving up; one that stops it would be
+    consumer.on(CONSUMER_EVENTS.CRASHED, ({ restart }) => (restart ? (counts.recovered += 1) : (counts.crashed += 1)));
     consumer.on(CONSUMER_EVENTS.TRANSIENT_ERROR, () => (counts.transient += 1));
     await consumer.start();
     try {
@@ -147,6 +149,7 @@ describe('hostile bytes on the topic', () => {
         decoderTypedErrors: expectedInDlq,
         decoderUntypedErrors: untyped.length,
         consumerCrashes: counts.crashed,
+        consumerCrashesRecovered: counts.recovered,
         ...Object.fromEntries(Object.entries(byReason).map(([k, v]) => [`reason:${k}`, v])),
         ...Object.fromEntries(Object.entries(byCode).map(([k, v]) => [`code:${k}`, v])),
         ...Object.fromEntries(
