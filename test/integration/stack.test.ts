@@ -85,12 +85,14 @@ describe('smoke: bookings topic, a registered schema, one record through Kafka',
     const config = loadConfig('contracts.config.json', rootDir);
     const bookings = config.topics.find((t) => t.name === 'bookings');
     if (!bookings) throw new Error('contracts.config.json has no bookings topic');
+    // the config's settings on a topic of this run: other tests may already have created `bookings`
+    const topicName = `${bookings.name}-smoke-${Date.now().toString(36)}`;
 
     await admin.createTopics({
-      topics: [{ topic: bookings.name, numPartitions: bookings.partitions, replicationFactor: bookings.replicationFactor }],
+      topics: [{ topic: topicName, numPartitions: bookings.partitions, replicationFactor: bookings.replicationFactor }],
       waitForLeaders: true,
     });
-    const metadata = await admin.fetchTopicMetadata({ topics: [bookings.name] });
+    const metadata = await admin.fetchTopicMetadata({ topics: [topicName] });
     expect(metadata.topics[0]?.partitions).toHaveLength(bookings.partitions);
     for (const partition of metadata.topics[0]?.partitions ?? []) {
       expect(partition.replicas).toHaveLength(bookings.replicationFactor);
@@ -118,13 +120,13 @@ describe('smoke: bookings topic, a registered schema, one record through Kafka',
     expect(value[0]).toBe(0); // Confluent framing: magic byte, then the 4-byte schema ID
     expect(value.readInt32BE(1)).toBe(id);
     const p = await producer();
-    await p.send({ topic: bookings.name, messages: [{ key: record.bookingId, value }] });
+    await p.send({ topic: topicName, messages: [{ key: record.bookingId, value }] });
 
     // The topic may hold records from earlier runs; read until ours arrives.
     const consumer = kafka.consumer({ groupId: `stack-smoke-${runId}` });
     await consumer.connect();
     opened.push(consumer);
-    await consumer.subscribe({ topic: bookings.name, fromBeginning: true });
+    await consumer.subscribe({ topic: topicName, fromBeginning: true });
     const decoded = await new Promise<unknown>((done, fail) => {
       const timer = setTimeout(() => fail(new Error('our record did not arrive within 60 s')), 60_000);
       consumer
