@@ -1,8 +1,9 @@
-// Two projects: `unit` needs no servers; `integration` runs against a real Kafka and Schema
-// Registry, started by the global setup unless KAFKA_BROKERS / SCHEMA_REGISTRY_URL are set.
+// `unit` needs no servers; `integration` runs against a real Kafka and Schema Registry, started
+// by the global setup unless KAFKA_BROKERS / SCHEMA_REGISTRY_URL are set; `conformance` judges the
+// checker against an outside corpus and runs only through `npm run test:conformance -- <dir>`.
 const transform = { '^.+\\.tsx?$': ['@swc/jest'] };
-// examples import the package by name, as a service would
-const moduleNameMapper = { '^booking-event-contracts$': '<rootDir>/src/index.ts' };
+// examples import the package by name, as a service would; generated code imports `./x.js`
+const moduleNameMapper = { '^booking-event-contracts$': '<rootDir>/src/index.ts', '^(\\.{1,2}/.*)\\.js$': '$1' };
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -23,6 +24,15 @@ module.exports = {
       transform,
       moduleNameMapper,
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
+    },
+    {
+      displayName: 'conformance',
+      testEnvironment: 'node',
+      transform,
+      moduleNameMapper,
+      testMatch: ['<rootDir>/test/conformance/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

@@ -6,6 +6,9 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Ajv from 'ajv';
 import { ConfigError } from './errors';
+import { PACKAGE_NAME } from './package-info';
+
+export { PACKAGE_NAME };
 
 export type SchemaFormat = 'AVRO' | 'JSON';
 export type SubjectNameStrategy = 'TopicNameStrategy' | 'RecordNameStrategy' | 'TopicRecordNameStrategy';
@@ -58,7 +61,6 @@ export interface ContractsConfig {
 }
 
 export const DEFAULT_CONFIG_FILE = 'contracts.config.json';
-export const PACKAGE_NAME = 'booking-event-contracts';
 
 const configSchema = {
   type: 'object',

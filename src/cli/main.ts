@@ -7,6 +7,7 @@ import { Command, CommanderError } from 'commander';
 import { colorsFor } from './print/output';
 import { isContractsError } from '../errors';
 import { registerCommands } from './commands';
+import { packageInfo } from '../package-info';
 
 // picocolors alone colours whenever CI is set; the kit colours terminals only
 const pc = colorsFor(process.stderr);
@@ -25,6 +26,7 @@ export class FindingsExit extends Error {
 export function buildProgram(): Command {
   const program = new Command('contracts')
     .description('Schema-first event contracts for Kafka and a Confluent-compatible Schema Registry')
+    .version(packageInfo().version, '-V, --version', 'print the version of the kit')
     .option('-c, --config <file>', 'config file', 'contracts.config.json')
     .showHelpAfterError()
     .exitOverride();

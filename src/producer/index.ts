@@ -9,6 +9,7 @@ import { Partitioners, type IHeaders, type Message, type Producer as KafkaProduc
 import type { EventTypeOf, TopicContract } from '../contract';
 import { EventValidationError, KafkaError } from '../errors';
 import { brokersOf, resolveKafka, toKafkaError, type KafkaConnectionOptions } from '../kafka/client';
+import { PACKAGE_NAME } from '../package-info';
 import { resolveRegistry, type RegistrySource } from '../registry/resolve';
 import { createSerde, type AnyTopicContract, type EventOf, type InputOf, type Serde } from '../serde';
 
@@ -74,14 +75,13 @@ export interface Producer<C extends AnyTopicContract> {
   disconnect(): Promise<void>;
 }
 
-const PACKAGE = 'booking-event-contracts';
 
 export function createProducer<C extends AnyTopicContract>(options: ProducerOptions<C>): Producer<C> {
   const contract = options.contract as unknown as TopicContract;
   const registry = resolveRegistry(options.registry);
   const serde = createSerde(options.contract, registry);
-  const kafka = resolveKafka(options, `${PACKAGE}-producer`);
-  const source = options.source ?? options.clientId ?? PACKAGE;
+  const kafka = resolveKafka(options, `${PACKAGE_NAME}-producer`);
+  const source = options.source ?? options.clientId ?? PACKAGE_NAME;
   let producer: KafkaProducer | undefined;
   let connecting: Promise<void> | undefined;
 

@@ -4,8 +4,8 @@
  * with the reason and evidence.
  */
 import { existsSync } from 'node:fs';
-import { checkCompatibility } from '../../../src/compat';
-import { CONFORMANCE_DIR, type ConformanceCase, loadConformance } from '../../support/conformance';
+import { checkCompatibility } from '../../src/compat';
+import { CONFORMANCE_DIR, type ConformanceCase, loadConformance } from '../support/conformance';
 
 
 /** Case ID → why we believe the expected verdict is wrong, and the evidence. Empty: we agree with all. */
