@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { type ParseError, parse, printParseErrorCode } from 'jsonc-parser';
 import { SchemaFileError } from '../src/errors';
+import { parseJsonText } from '../src/json-text';
 
 export interface SchemaFile {
   /** Absolute path. */
@@ -23,17 +23,11 @@ export function readSchemaFile(path: string, rootDir: string): SchemaFile {
       cause,
     });
   }
-  const errors: ParseError[] = [];
-  const json: unknown = parse(text, errors, { allowTrailingComma: false, disallowComments: true });
-  const first = errors[0];
-  if (first) {
-    // jsonc-parser reports where the JSON breaks; JSON.parse on Node 20 does not
-    const before = text.slice(0, first.offset);
-    const line = before.split('\n').length;
-    const column = first.offset - before.lastIndexOf('\n');
-    throw new SchemaFileError(relPath, '', `is not valid JSON (line ${line}, column ${column}): ${printParseErrorCode(first.error)}`);
+  const parsed = parseJsonText(text);
+  if (!parsed.ok) {
+    throw new SchemaFileError(relPath, '', `is not valid JSON (line ${parsed.line}, column ${parsed.column}): ${parsed.reason}`);
   }
-  return { path, relPath, json };
+  return { path, relPath, json: parsed.json };
 }
 
 /** JSON pointer escaping (RFC 6901). */

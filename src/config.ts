@@ -4,8 +4,10 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import Ajv from 'ajv';
+import Ajv, { type ErrorObject } from 'ajv';
+import { closest, distance } from 'fastest-levenshtein';
 import { ConfigError } from './errors';
+import { parseJsonText } from './json-text';
 import { PACKAGE_NAME } from './package-info';
 
 export { PACKAGE_NAME };
@@ -47,6 +49,10 @@ export interface TopicConfig {
   partitions: number;
   replicationFactor: number;
   deadLetterTopic: string;
+  /** Kafka topic configs of the topic (retention.ms, cleanup.policy, …), set by `contracts apply`. */
+  topicConfig: Record<string, string>;
+  /** Kafka topic configs of the dead-letter topic. */
+  deadLetterTopicConfig: Record<string, string>;
 }
 
 export interface ContractsConfig {
@@ -61,6 +67,13 @@ export interface ContractsConfig {
 }
 
 export const DEFAULT_CONFIG_FILE = 'contracts.config.json';
+
+/** Kafka topic configs: names as Kafka spells them, values as strings or numbers. */
+const TOPIC_CONFIGS = {
+  type: 'object',
+  propertyNames: { pattern: '^[a-z][a-z0-9.]*$' },
+  additionalProperties: { type: ['string', 'number', 'boolean'] },
+} as const;
 
 const configSchema = {
   type: 'object',
@@ -99,6 +112,8 @@ const configSchema = {
           partitions: { type: 'integer', minimum: 1 },
           replicationFactor: { type: 'integer', minimum: 1 },
           deadLetterTopic: { type: 'string', pattern: '^[A-Za-z0-9._-]+$' },
+          topicConfig: TOPIC_CONFIGS,
+          deadLetterTopicConfig: TOPIC_CONFIGS,
         },
       },
     },
@@ -115,23 +130,20 @@ export function loadConfig(file: string = DEFAULT_CONFIG_FILE, cwd: string = pro
       hint: `create ${DEFAULT_CONFIG_FILE} (see README "Configuration") or pass --config <file>`,
     });
   }
-  let raw: unknown;
-  try {
-    raw = JSON.parse(readFileSync(configFile, 'utf8'));
-  } catch (cause) {
-    throw new ConfigError(configFile, `not valid JSON: ${(cause as Error).message}`, { cause });
+  const parsed = parseJsonText(readFileSync(configFile, 'utf8'));
+  if (!parsed.ok) {
+    throw new ConfigError(configFile, `is not valid JSON (line ${parsed.line}, column ${parsed.column}): ${parsed.reason}`);
   }
+  const raw = parsed.json;
   return parseConfig(raw, configFile);
 }
 
 /** Checks an already-parsed config object; `configFile` anchors its relative paths. */
 export function parseConfig(raw: unknown, configFile: string): ContractsConfig {
-  validateShape ??= new Ajv({ allErrors: true }).compile(configSchema);
+  validateShape ??= new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true }).compile(configSchema);
   if (!validateShape(raw)) {
-    const problems = (validateShape.errors ?? [])
-      .map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`)
-      .join('; ');
-    throw new ConfigError(configFile, `does not fit the config shape: ${problems}`);
+    const problems = describeConfigErrors(validateShape.errors ?? [], raw);
+    throw new ConfigError(configFile, problems.length === 1 ? problems[0]! : `${problems.length} problems:\n  - ${problems.join('\n  - ')}`, { hint: 'see README "Configuration" for every field' });
   }
   const input = raw as {
     output?: string;
@@ -164,6 +176,8 @@ export function parseConfig(raw: unknown, configFile: string): ContractsConfig {
       partitions: t.partitions ?? 1,
       replicationFactor: t.replicationFactor ?? 1,
       deadLetterTopic: t.deadLetterTopic ?? `${t.name}.dlq`,
+      topicConfig: stringValues(t.topicConfig),
+      deadLetterTopicConfig: stringValues(t.deadLetterTopicConfig),
     };
   });
   return {
@@ -173,4 +187,54 @@ export function parseConfig(raw: unknown, configFile: string): ContractsConfig {
     runtimeImport: input.runtimeImport ?? PACKAGE_NAME,
     topics,
   };
+}
+
+function stringValues(configs: Record<string, unknown> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(configs ?? {}).map(([name, value]) => [name, String(value)]));
+}
+
+/** Where in the config a problem is, as a reader names it: `topics[0] (payments).format`. */
+function placeOf(instancePath: string, raw: unknown): string {
+  const parts = instancePath.split('/').slice(1);
+  let node: unknown = raw;
+  let place = '';
+  for (const part of parts) {
+    node = (node as Record<string, unknown> | undefined)?.[part];
+    if (/^\d+$/.test(part)) {
+      const name = (node as { name?: unknown; type?: unknown } | undefined)?.name ?? (node as { type?: unknown } | undefined)?.type;
+      place += `[${part}]${typeof name === 'string' ? ` (${name})` : ''}`;
+    } else place += place ? `.${part}` : part;
+  }
+  return place || 'the config';
+}
+
+/** One sentence per problem, with the field, what is allowed and, for a typo, the likely name. */
+export function describeConfigErrors(errors: readonly ErrorObject[], raw: unknown): string[] {
+  const sentences = errors.map((e) => {
+    const place = placeOf(e.instancePath, raw);
+    const params = e.params as Record<string, unknown>;
+    switch (e.keyword) {
+      case 'additionalProperties': {
+        const field = String(params.additionalProperty);
+        const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
+        const guess = known.length > 0 ? closest(field, known) : undefined;
+        const likely = guess && distanceOk(field, guess) ? `; did you mean "${guess}"?` : `; known fields: ${known.join(', ')}`;
+        return `unknown field "${field}" in ${place}${likely}`;
+      }
+      case 'enum':
+        return `${place} is ${JSON.stringify(e.data)}; allowed: ${(params.allowedValues as unknown[]).join(', ')}`;
+      case 'required':
+        return `${place} has no "${String(params.missingProperty)}" (required)`;
+      case 'pattern':
+        return `${place} is ${JSON.stringify(e.data)}, which does not match ${String(params.pattern)}`;
+      default:
+        return `${place} ${e.message ?? 'is invalid'}`;
+    }
+  });
+  return [...new Set(sentences)];
+}
+
+/** A suggestion only when the typo is small next to the word (a third of its letters at most). */
+function distanceOk(typed: string, guess: string): boolean {
+  return distance(typed.toLowerCase(), guess.toLowerCase()) <= Math.max(2, Math.floor(guess.length / 3));
 }

@@ -88,7 +88,7 @@ export class StaleGeneratedCodeError extends ContractsError {
     readonly diff: string,
   ) {
     super('CODEGEN_STALE', `generated code is out of date: ${files.join(', ')}`, {
-      hint: 'run `contracts generate` (npm run codegen) and commit the result',
+      hint: 'run `npx contracts generate` and commit the result',
     });
   }
 }
@@ -151,7 +151,7 @@ export class UnknownEventTypeError extends ContractsError {
     readonly known: readonly string[],
   ) {
     super('UNKNOWN_EVENT_TYPE', `unknown event type "${eventType}"; known: ${known.join(', ')}`, {
-      hint: 'add the event to contracts.config.json and run `contracts generate`',
+      hint: 'add the event to contracts.config.json and run `npx contracts generate`',
     });
   }
 }

@@ -23,9 +23,11 @@ export * from './registry';
 export * from './dlq';
 export * from './wire';
 export { ensureTopics, KAFKA_ENV, type KafkaConnectionOptions } from './kafka';
+export { applyTopics, planTopics, type TopicPlan, type TopicPlanEntry, type TopicConfigChange } from './topics';
 export { tailTopic, type TailOptions, type TailRecord } from './tail';
 
 export { retry, type RetryPolicy } from './retry';
+export { configureLogging, createLogger, LOG_ENV, type Logger, type LogEntry, type LogLevel, type LoggingOptions } from './log';
 
 // contracts and errors
 export type { TopicContract, EventContract, RegisteredSchemaSpec, CompiledValidator, EventMapOf, InputMapOf, EventTypeOf } from './contract';

@@ -10,7 +10,10 @@ import pc from 'picocolors';
 import { join } from 'node:path';
 import { generate } from '../../codegen/generate';
 import { loadConfig } from '../../src/config';
-import { bookingsContract, createSchemaRegistryClient, isContractsError, registerContract } from 'booking-event-contracts';
+import { createSchemaRegistryClient, isContractsError } from 'booking-event-contracts';
+import { resolveKafka } from '../../src/kafka/client';
+import { applyRegistration } from '../../src/registration';
+import { applyTopics } from '../../src/topics';
 import { createLocalStack } from '../../src/stack';
 import { runBookingPlatform } from './platform';
 import { renderReport } from './report';
@@ -38,9 +41,13 @@ async function main(argv: string[]): Promise<number> {
     const config = loadConfig(join(ROOT, 'contracts.config.json'));
     const generated = await generate(config);
     process.stdout.write(`generated ${generated.files.length} files from ${config.topics.map((t) => t.name).join(', ')}\n`);
+    // what `npx contracts apply` does: topics, then subjects at the config's compatibility levels
+    const topics = await applyTopics(resolveKafka({}, 'booking-platform-setup'), config.topics);
+    const created = topics.entries.filter((e) => e.action !== 'unchanged').map((e) => e.topic);
+    process.stdout.write(`topics ${created.length > 0 ? `created or updated: ${created.join(', ')}` : 'up to date'}\n`);
     const registry = createSchemaRegistryClient({ url: process.env.SCHEMA_REGISTRY_URL! });
-    const subjects = await registerContract(bookingsContract, registry);
-    process.stdout.write(`registered ${Object.keys(subjects).length} subjects at ${process.env.SCHEMA_REGISTRY_URL}\n`);
+    const registered = await applyRegistration({ config, registry });
+    process.stdout.write(`${registered.subjects.length} subjects registered at ${process.env.SCHEMA_REGISTRY_URL} (levels set)\n`);
 
     const bar = new SingleBar({ format: 'bookings decided {bar} {value}/{total}  cancelled {cancelled}', hideCursor: true }, Presets.shades_classic);
     bar.start(options.bookings, 0, { cancelled: 0 });

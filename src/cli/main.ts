@@ -7,27 +7,27 @@ import { Command, CommanderError } from 'commander';
 import { colorsFor } from './print/output';
 import { isContractsError } from '../errors';
 import { registerCommands } from './commands';
+import { EXIT_ERROR, EXIT_FINDING, EXIT_OK, FindingsExit } from './exit';
+
+export { EXIT_ERROR, EXIT_FINDING, EXIT_OK, FindingsExit };
 import { packageInfo } from '../package-info';
+import { configureLogging, LOG_ENV, parseLogFormat, parseLogLevel } from '../log';
 
 // picocolors alone colours whenever CI is set; the kit colours terminals only
 const pc = colorsFor(process.stderr);
-
-export const EXIT_OK = 0;
-export const EXIT_FINDING = 1;
-export const EXIT_ERROR = 2;
-
-/** Thrown by a command to end with exit code 1 after it has printed its findings. */
-export class FindingsExit extends Error {
-  constructor(readonly summary: string) {
-    super(summary);
-  }
-}
 
 export function buildProgram(): Command {
   const program = new Command('contracts')
     .description('Schema-first event contracts for Kafka and a Confluent-compatible Schema Registry')
     .version(packageInfo().version, '-V, --version', 'print the version of the kit')
     .option('-c, --config <file>', 'config file', 'contracts.config.json')
+    .option('--log-level <level>', `how much the kit and kafkajs log on stderr: silent, error, warn, info, debug (env ${LOG_ENV.LEVEL}; default warn)`)
+    .option('--log-format <format>', `text or json (env ${LOG_ENV.FORMAT}; default text)`)
+    .hook('preAction', (command) => {
+      const { logLevel, logFormat } = command.opts<{ logLevel?: string; logFormat?: string }>();
+      if (logLevel) configureLogging({ level: parseLogLevel(logLevel, '--log-level') });
+      if (logFormat) configureLogging({ format: parseLogFormat(logFormat, '--log-format') });
+    })
     .showHelpAfterError()
     .exitOverride();
   registerCommands(program);

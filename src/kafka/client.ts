@@ -3,8 +3,9 @@
  * `brokers` / KAFKA_BROKERS (comma-separated, as in the seed). kafkajs failures become KafkaErrors
  * that keep kafkajs's own `retriable` verdict.
  */
-import { Kafka, logLevel, type KafkaConfig } from 'kafkajs';
+import { Kafka, type KafkaConfig } from 'kafkajs';
 import { isContractsError, KafkaError } from '../errors';
+import { kafkaLogCreator, kafkaLogLevel } from './log';
 
 export const KAFKA_ENV = {
   /** Comma-separated `host:port` list. */
@@ -20,7 +21,7 @@ export interface KafkaConnectionOptions {
   /** Broker addresses; default KAFKA_BROKERS, else localhost:9092. */
   brokers?: string[] | string;
   clientId?: string;
-  /** Extra kafkajs client settings (ssl, sasl, retry, logLevel) when the kit builds the client. */
+  /** Extra kafkajs client settings (ssl, sasl, retry; logLevel/logCreator replace the kit's logger) when the kit builds the client. */
   kafkaConfig?: Omit<KafkaConfig, 'brokers' | 'clientId'>;
 }
 
@@ -33,7 +34,9 @@ export function brokersFrom(value: string[] | string | undefined, env: NodeJS.Pr
 export function resolveKafka(options: KafkaConnectionOptions, defaultClientId: string): Kafka {
   if (options.kafka) return options.kafka;
   return new Kafka({
-    logLevel: logLevel.WARN,
+    // through the kit's logger unless the caller brings its own
+    logLevel: kafkaLogLevel(),
+    logCreator: kafkaLogCreator,
     ...options.kafkaConfig,
     clientId: options.clientId ?? defaultClientId,
     brokers: brokersFrom(options.brokers),

@@ -49,7 +49,7 @@ export function createSchemaIdResolver(
       const spec = specs.get(subject);
       if (!spec) {
         throw new RegistryError(registry.url, undefined, undefined, `the contract has no schema for subject "${subject}"`, {
-          hint: 'run `contracts generate` so the generated contract lists every subject',
+          hint: 'run `npx contracts generate` so the generated contract lists every subject',
         });
       }
       const versions: Record<string, RegisteredSubject> = {};
@@ -82,7 +82,7 @@ function toInput(spec: RegisteredSchemaSpec, versions: Record<string, Registered
       const version = versions[ref.subject]?.version;
       if (version === undefined) {
         throw new RegistryError('(contract)', undefined, undefined, `schema ${spec.subject} references ${ref.subject}, which is not listed before it`, {
-          hint: 'run `contracts generate`: the generated contract lists dependencies first',
+          hint: 'run `npx contracts generate`: the generated contract lists dependencies first',
         });
       }
       return { name: ref.name, subject: ref.subject, version };

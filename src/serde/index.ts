@@ -66,7 +66,7 @@ export function createSerde<C extends AnyTopicContract>(contract: C, registry: S
       plan = subjectType ? writePlan(subjectType, event.name) : undefined;
       if (!plan) {
         throw new DecodeError(`the schema of subject ${subject} has no record ${event.name}`, id, {
-          hint: 'run `contracts generate`: the contract and its schemas disagree',
+          hint: 'run `npx contracts generate`: the contract and its schemas disagree',
         });
       }
     }

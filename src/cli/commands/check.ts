@@ -4,7 +4,7 @@ import type { JsonSchemaPolicy } from '../../compat';
 import { loadConfig } from '../../config';
 import { UsageError } from '../../errors';
 import { checkAgainstBaseline, checkWithRegistry, gitBaseline, readLockBaseline } from '../../registration';
-import { FindingsExit } from '../main';
+import { FindingsExit } from '../exit';
 import { renderCheckReport } from '../print/check';
 import { colorsFor, parseFormat } from '../print/output';
 import { registryFrom } from './register';

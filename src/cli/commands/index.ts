@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { registerApplyCommand } from './apply';
 import { registerCheckCommand } from './check';
 import { registerDiffCommand } from './diff';
 import { registerDlqCommand } from './dlq';
@@ -13,6 +14,7 @@ import { registerUiCommand } from './ui';
 /** Every command of the CLI, in the order `contracts --help` lists them. */
 export function registerCommands(program: Command): void {
   registerGenerateCommand(program);
+  registerApplyCommand(program);
   registerRegisterCommand(program);
   registerCheckCommand(program);
   registerPullCommand(program);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config';
 import { applyRegistration, planRegistration } from '../../registration';
 import { resolveRegistry, type SchemaRegistryClient } from '../../registry';
-import { FindingsExit } from '../main';
+import { FindingsExit } from '../exit';
 import { colorsFor, parseFormat } from '../print/output';
 import { renderPlan, renderRegistration } from '../print/plan';
 

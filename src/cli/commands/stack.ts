@@ -3,7 +3,7 @@ import { dirname, resolve } from 'node:path';
 import { colorsFor } from '../print/output';
 import { UsageError } from '../../errors';
 import { createLocalStack, formatStackEnv, type LocalStackOptions, type StackProcessStatus } from '../../stack';
-import { FindingsExit } from '../main';
+import { FindingsExit } from '../exit';
 
 // picocolors alone colours whenever CI is set; the kit colours terminals only
 const pc = colorsFor(process.stderr);
