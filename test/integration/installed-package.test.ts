@@ -1,0 +1,191 @@
+/**
+ * The kit as a service installs it: `npm pack` (which builds), the tarball installed into a fresh
+ * project of its own (examples/service: an ESM service with `moduleResolution: nodenext`, its own
+ * config, an Avro topic whose events share a named type and a JSON Schema topic with a shared
+ * `$ref`), then what its developers run: `npx contracts generate`, `generate --check`, `tsc`,
+ * `npx contracts apply`, the README's producer and consumer against the real stack, and a breaking
+ * change refused by `check --against HEAD`. A CommonJS project imports the same tarball.
+ */
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { ROOT } from '../support/bookings-samples';
+import { stackEnv } from '../support/stack-env';
+
+const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
+const work = mkdtempSync(join(tmpdir(), 'contracts-service-'));
+const service = join(work, 'payments-service');
+let tarball = '';
+let packedFiles: string[] = [];
+
+/** The test's own Node first on PATH, so `npm` and `npx` run on the Node line under test. */
+const env = (): NodeJS.ProcessEnv => {
+  const { brokers, registryUrl } = stackEnv();
+  return {
+    ...process.env,
+    PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}`,
+    KAFKA_BROKERS: brokers.join(','),
+    SCHEMA_REGISTRY_URL: registryUrl,
+    npm_config_update_notifier: 'false',
+    npm_config_fund: 'false',
+    npm_config_audit: 'false',
+  };
+};
+
+function run(command: string, args: string[], cwd: string, timeout = 240_000): SpawnSyncReturns<string> {
+  return spawnSync(command, args, { cwd, env: env(), encoding: 'utf8', timeout, maxBuffer: 32 * 1024 * 1024 });
+}
+
+function ok(result: SpawnSyncReturns<string>, what: string): string {
+  if (result.status !== 0) {
+    throw new Error(`${what} exited ${result.status ?? result.signal}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
+  }
+  return result.stdout;
+}
+
+function project(dir: string): void {
+  ok(run('git', ['init', '-q'], dir), 'git init');
+  ok(run('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'add', '-A'], dir), 'git add');
+  ok(run('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'service'], dir), 'git commit');
+}
+
+beforeAll(() => {
+  const packed = ok(run('npm', ['pack', '--json', '--pack-destination', work], ROOT), 'npm pack');
+  const info = JSON.parse(packed.slice(packed.indexOf('['))) as Array<{ filename: string; files: Array<{ path: string }>; size: number }>;
+  tarball = join(work, info[0]!.filename);
+  packedFiles = info[0]!.files.map((f) => f.path);
+  process.stdout.write(`tarball ${info[0]!.filename}: ${packedFiles.length} files, ${(info[0]!.size / 1024).toFixed(0)} kB\n`);
+
+  cpSync(join(ROOT, 'examples', 'service'), service, { recursive: true });
+  rmSync(join(service, 'src', 'generated'), { recursive: true, force: true });
+  project(service);
+  const install = ok(run('npm', ['install', '--prefer-offline', tarball], service), 'npm install <tarball>');
+  expect(install).not.toMatch(/EBADENGINE/);
+}, 300_000);
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+describe('the packed tarball', () => {
+  it('holds the compiled library, its types, the CLI, codegen and the UI assets, and nothing that points at missing files', () => {
+    for (const file of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/codegen/generate.js', 'dist/src/ui/public/index.html', 'bin/contracts.js', 'package.json']) {
+      expect(packedFiles).toContain(file);
+    }
+    expect(packedFiles.filter((f) => f.endsWith('.map'))).toEqual([]);
+    expect(packedFiles.filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))).toEqual([]);
+    expect(packedFiles.filter((f) => /^(test|src|bench|examples)\//.test(f))).toEqual([]);
+  });
+
+  it('npx contracts --version prints the version', () => {
+    expect(ok(run('npx', ['contracts', '--version'], service), 'contracts --version').trim()).toBe(VERSION);
+  });
+});
+
+describe('a service with its own contracts', () => {
+  it('generates its contracts, and generate --check finds them current', () => {
+    expect(ok(run('npx', ['contracts', 'generate'], service), 'generate')).toMatch(/for payments, ledger/);
+    expect(ok(run('npx', ['contracts', 'generate', '--check'], service), 'generate --check')).toMatch(/up to date/);
+  });
+
+  it('type-checks and compiles its producer and consumer (ESM, nodenext)', () => {
+    ok(run('npx', ['tsc', '-p', 'tsconfig.json'], service), 'tsc');
+  });
+
+  it('applies its topics and subjects, and a second apply changes nothing', () => {
+    const first = ok(run('npx', ['contracts', 'apply'], service), 'apply');
+    expect(first).toMatch(/payments-value/);
+    const again = ok(run('npx', ['contracts', 'apply', '--dry-run'], service), 'apply --dry-run');
+    expect(again).toMatch(/= payments\s+unchanged: 3 partition\(s\)/);
+    expect(again).toMatch(/= ledger\.dlq\s+unchanged/);
+    expect(again).not.toMatch(/^[+~] /m);
+  });
+
+  it('the README producer publishes and the README consumer receives it, typed, then stops on SIGTERM', async () => {
+    const consumer = spawn(process.execPath, ['dist/consume.js'], { cwd: service, env: env() });
+    let out = '';
+    let err = '';
+    consumer.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    consumer.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => consumer.on('exit', (code) => resolve(code)));
+    try {
+      const published = ok(run(process.execPath, ['dist/publish.js'], service), 'publish.js');
+      expect(published).toMatch(/published payment\.captured to partition \d, schema ID \d+/);
+      const deadline = Date.now() + 60_000;
+      while (!/captured PAY-1001: 12999 USD at \d{4}-\d\d-\d\dT/.test(out) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(out).toMatch(/captured PAY-1001: 12999 USD at \d{4}-\d\d-\d\dT/);
+    } finally {
+      consumer.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    // the kit's logger: no raw kafkajs JSON lines on a healthy run
+    expect(err).not.toMatch(/^\{"level"/m);
+  });
+
+  it('the README bookings example runs against the kit’s own contracts', async () => {
+    const { registryUrl } = stackEnv();
+    // the booking platform registers its contracts from the kit's repository (npm start does too)
+    ok(run(process.execPath, [join(ROOT, 'bin', 'contracts.js'), 'apply', '--config', join(ROOT, 'contracts.config.json'), '--registry', registryUrl], ROOT), 'apply bookings');
+    const child = spawn(process.execPath, ['dist/bookings.js'], { cwd: service, env: env() });
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!/charge 12999 USD for BOOK123/.test(out) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(out).toMatch(/charge 12999 USD for BOOK123 \(\d{4}-/);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  });
+
+  it('a breaking change is refused by check --against HEAD, with the rule that breaks', () => {
+    const file = join(service, 'schemas', 'avro', 'PaymentCaptured.avsc');
+    const schema = JSON.parse(readFileSync(file, 'utf8')) as { fields: Array<{ name: string; type: unknown }> };
+    // a new required field: events already written have no value for it
+    schema.fields.push({ name: 'merchantId', type: 'string' });
+    writeFileSync(file, JSON.stringify(schema, null, 2));
+    try {
+      const check = run('npx', ['contracts', 'check', '--against', 'HEAD'], service);
+      expect(check.stdout + check.stderr).toMatch(/FIELD_ADDED_WITHOUT_DEFAULT/);
+      expect(check.stdout + check.stderr).toMatch(/com\.example\.payments\.PaymentCaptured/);
+      expect(check.status).toBe(1);
+    } finally {
+      ok(run('git', ['checkout', '--', 'schemas'], service), 'git checkout');
+    }
+  });
+});
+
+describe('a CommonJS service', () => {
+  it('requires the package and type-checks against it (module commonjs)', () => {
+    const dir = join(work, 'cjs-service');
+    mkdirSync(join(dir, 'src'), { recursive: true });
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'cjs-service', version: '1.0.0', private: true }));
+    writeFileSync(
+      join(dir, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', moduleResolution: 'node10', strict: true, outDir: 'dist', rootDir: 'src', skipLibCheck: true } }),
+    );
+    writeFileSync(
+      join(dir, 'src', 'index.ts'),
+      [
+        "import { bookingsContract, createInMemoryRegistry, createSerde, registerContract, type BookingCreated } from 'booking-event-contracts';",
+        'async function main(): Promise<void> {',
+        '  const registry = createInMemoryRegistry();',
+        '  await registerContract(bookingsContract, registry);',
+        '  const serde = createSerde(bookingsContract, registry);',
+        "  const event: BookingCreated = { eventId: '0f8fad5b-d9cb-469f-a165-70867728950e', eventType: 'booking.created', timestamp: new Date(0), source: 'cjs', bookingId: 'B1', userId: 'U1', type: 'car', itemId: 'C1', data: { price: { amountMinor: 100, currency: 'EUR' }, quantity: 1, flight: null, hotel: null, car: null } };",
+        '  const decoded = await serde.decode(await serde.encode(event));',
+        "  if (decoded.event.eventType !== 'booking.created') throw new Error(`decoded ${decoded.event.eventType}`);",
+        "  console.log(`round trip ${decoded.event.bookingId} ${decoded.event.data.price.amountMinor}`);",
+        '}',
+        'main().catch((error) => { console.error(error); throw error; });',
+        '',
+      ].join('\n'),
+    );
+    ok(run('npm', ['install', '--prefer-offline', tarball], dir), 'npm install (cjs)');
+    ok(run(process.execPath, [join(service, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], dir), 'tsc (cjs)');
+    expect(ok(run(process.execPath, ['dist/index.js'], dir), 'node dist/index.js').trim()).toBe('round trip B1 100');
+  });
+});
