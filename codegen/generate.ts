@@ -10,7 +10,7 @@ import { emitTypes } from './emit-types';
 import { emitValidators } from './emit-validators';
 import { readJsonTopic } from './json-reader';
 import type { TopicModel } from './model';
-import { type GeneratedFiles, compareGenerated, writeGenerated } from './write';
+import { type GeneratedFiles, type StaleFile, compareGenerated, writeGenerated } from './write';
 
 export interface GenerateOptions {
   /** Compare with the files on disk instead of writing; throws StaleGeneratedCodeError on a difference. */
@@ -52,10 +52,7 @@ export async function generate(config: ContractsConfig, options: GenerateOptions
   if (options.check) {
     const stale = compareGenerated(config.output, files, config.rootDir);
     if (stale.length > 0) {
-      throw new StaleGeneratedCodeError(
-        stale.map((s) => s.path),
-        stale.map((s) => s.diff).join('\n'),
-      );
+      throw new StaleGeneratedCodeError(stale.map((s) => s.path), staleSummary(stale), stale.map((s) => s.diff).filter(Boolean).join('\n'));
     }
   } else {
     writeGenerated(config.output, files);
@@ -84,4 +81,15 @@ function runtimeSpecifier(config: ContractsConfig, fromDir: string): string {
   const rel = relative(fromDir, resolve(config.rootDir, spec)).replace(/\\/g, '/');
   const withExtension = /\.[cm]?js$/.test(rel) ? rel : `${rel}.js`;
   return withExtension.startsWith('.') ? withExtension : `./${withExtension}`;
+}
+
+/** What changed, file by file, before any diff: the exported declarations, not the machine code. */
+function staleSummary(stale: StaleFile[]): string {
+  const lines = stale.map((s) => {
+    if (s.kind === 'missing') return `  ${s.path}: missing (not generated yet)`;
+    if (s.kind === 'extra') return `  ${s.path}: no longer generated (delete it)`;
+    if (s.machineCode) return `  ${s.path}: compiled validators differ (diff not shown)`;
+    return `  ${s.path}: ${s.changedDeclarations.length > 0 ? `changed ${s.changedDeclarations.join(', ')}` : 'changed'}`;
+  });
+  return `${stale.length} generated file(s) out of date:\n${lines.join('\n')}`;
 }

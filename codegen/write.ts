@@ -33,26 +33,61 @@ export function writeGenerated(outputDir: string, files: GeneratedFiles): void {
 
 export interface StaleFile {
   path: string;
+  /** changed, missing (generated but not on disk), or extra (on disk but no longer generated). */
+  kind: 'changed' | 'missing' | 'extra';
+  /** Exported types and constants whose declaration differs: what a reviewer looks at first. */
+  changedDeclarations: string[];
+  /** Generated machine code (the compiled validators) is summarised, never dumped. */
+  machineCode: boolean;
   diff: string;
+}
+
+const DECLARATION = /^export (?:interface|type|const|function) (\w+)/;
+
+/** Each exported declaration with its text, up to the next one. */
+function declarations(text: string): Map<string, string> {
+  const found = new Map<string, string>();
+  let current: string | undefined;
+  for (const line of text.split('\n')) {
+    const name = DECLARATION.exec(line)?.[1];
+    if (name) current = name;
+    if (current) found.set(current, `${found.get(current) ?? ''}${line}\n`);
+  }
+  return found;
+}
+
+function changedDeclarations(before: string, after: string): string[] {
+  const a = declarations(before);
+  const b = declarations(after);
+  return [...new Set([...a.keys(), ...b.keys()])].filter((name) => a.get(name) !== b.get(name));
 }
 
 /** Files whose content on disk differs from the generated content, with a unified diff each. */
 export function compareGenerated(outputDir: string, files: GeneratedFiles, displayRoot: string): StaleFile[] {
   const stale: StaleFile[] = [];
   const onDisk = new Set(existsSync(outputDir) ? listFiles(outputDir) : []);
+  const present = new Set(onDisk);
+  const onDiskBefore = (rel: string) => present.has(rel);
   for (const [rel, content] of files) {
     const path = join(outputDir, rel);
     const shown = relative(displayRoot, path);
     const current = onDisk.has(rel) ? readFileSync(path, 'utf8') : '';
     onDisk.delete(rel);
     if (current !== content) {
-      stale.push({ path: shown, diff: createTwoFilesPatch(`a/${shown}`, `b/${shown}`, current, content, 'on disk', 'generated') });
+      const machineCode = rel.endsWith('validators.ts');
+      stale.push({
+        path: shown,
+        kind: onDiskBefore(rel) ? 'changed' : 'missing',
+        changedDeclarations: machineCode ? [] : changedDeclarations(current, content),
+        machineCode,
+        diff: machineCode ? '' : createTwoFilesPatch(`a/${shown}`, `b/${shown}`, current, content, 'on disk', 'generated'),
+      });
     }
   }
   for (const rel of onDisk) {
     const shown = relative(displayRoot, join(outputDir, rel));
     const current = readFileSync(join(outputDir, rel), 'utf8');
-    stale.push({ path: shown, diff: createTwoFilesPatch(`a/${shown}`, `/dev/null`, current, '', 'on disk', 'not generated') });
+    stale.push({ path: shown, kind: 'extra', changedDeclarations: [], machineCode: false, diff: createTwoFilesPatch(`a/${shown}`, `/dev/null`, current, '', 'on disk', 'not generated') });
   }
   return stale;
 }

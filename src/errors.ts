@@ -19,6 +19,8 @@ export type ContractsErrorCode =
   | 'REGISTRY_HTTP'
   | 'REGISTRY_UNREACHABLE'
   | 'REGISTRY_AUTH'
+  | 'REGISTRY_CONFIG'
+  | 'TOPIC_NOT_FOUND'
   | 'KAFKA'
   | 'HANDLER_FAILED'
   | 'INCOMPATIBLE'
@@ -85,6 +87,9 @@ export class SchemaFileError extends ContractsError {
 export class StaleGeneratedCodeError extends ContractsError {
   constructor(
     readonly files: string[],
+    /** File by file, the declarations that changed. */
+    readonly summary: string,
+    /** Unified diff of the readable files (not of the compiled validators). */
     readonly diff: string,
   ) {
     super('CODEGEN_STALE', `generated code is out of date: ${files.join(', ')}`, {
@@ -174,6 +179,25 @@ export class RegistryError extends ContractsError {
       message,
       options,
     );
+  }
+}
+
+/** The registry settings cannot work as given (a URL that is not one, credentials of the wrong shape): fix them. */
+export class RegistryConfigError extends ContractsError {
+  constructor(message: string, hint: string) {
+    super('REGISTRY_CONFIG', message, { hint });
+  }
+}
+
+/** A read-only command was pointed at a topic the cluster does not have (it never creates one). */
+export class TopicNotFoundError extends ContractsError {
+  constructor(
+    readonly topic: string,
+    brokers: readonly string[] | undefined,
+  ) {
+    super('TOPIC_NOT_FOUND', `topic ${topic} does not exist${brokers?.length ? ` on ${brokers.join(',')}` : ''}`, {
+      hint: 'check the name (`npx contracts ls` lists subjects); `npx contracts apply` creates the config\'s topics',
+    });
   }
 }
 

@@ -6,6 +6,7 @@
  */
 import { Partitioners, type IHeaders, type Message } from 'kafkajs';
 import type { TopicContract } from '../contract';
+import { assertTopicsExist } from '../kafka/admin';
 import { resolveKafka, toKafkaError, type KafkaConnectionOptions } from '../kafka/client';
 import { readDeadLetterHeaders, withoutDeadLetterHeaders, type DeadLetterInfo } from './headers';
 
@@ -43,6 +44,7 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
   const ends = new Map<number, bigint>();
   try {
     await admin.connect();
+    await assertTopicsExist(admin, [deadLetterTopic]);
     const offsets = await admin.fetchTopicOffsets(deadLetterTopic);
     const committed = (await admin.fetchOffsets({ groupId, topics: [deadLetterTopic] }))[0]?.partitions ?? [];
     for (const p of offsets) {
@@ -57,7 +59,7 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
   }
   if (ends.size === 0) return result;
 
-  const consumer = kafka.consumer({ groupId });
+  const consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
   const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
   let finish!: () => void;
   let fail!: (error: unknown) => void;

@@ -1,5 +1,6 @@
-import type { Kafka } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { TopicContract } from '../contract';
+import { TopicNotFoundError } from '../errors';
 import { toKafkaError } from './client';
 
 /** Creates the contract's topic and its dead-letter topic when missing (partitions from the contract). */
@@ -23,4 +24,11 @@ export async function ensureTopics(
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
+}
+
+/** For read-only commands: a missing topic is an error, never auto-created by a metadata request. */
+export async function assertTopicsExist(admin: Admin, topics: readonly string[], brokers?: readonly string[]): Promise<void> {
+  const existing = new Set(await admin.listTopics());
+  const missing = topics.find((topic) => !existing.has(topic));
+  if (missing !== undefined) throw new TopicNotFoundError(missing, brokers);
 }

@@ -9,7 +9,7 @@
  */
 import type { CompatibilityLevel } from '../config';
 import { COMPATIBILITY_LEVELS } from '../config';
-import { RegistryError } from '../errors';
+import { RegistryConfigError, RegistryError } from '../errors';
 import type {
   CompatibilityResult,
   CompatibilityTestOptions,
@@ -61,7 +61,14 @@ export function registryOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Ht
   let auth: RegistryAuth | undefined;
   if (basic) {
     const colon = basic.indexOf(':');
-    auth = colon < 0 ? { username: basic, password: '' } : { username: basic.slice(0, colon), password: basic.slice(colon + 1) };
+    if (colon <= 0) {
+      // never echo the value: it may be a secret
+      throw new RegistryConfigError(
+        `${REGISTRY_ENV.AUTH} must be username:password (the value set has ${colon < 0 ? 'no ":"' : 'no username before ":"'})`,
+        `set ${REGISTRY_ENV.AUTH}=user:password for basic auth, or ${REGISTRY_ENV.TOKEN}=<token> for a bearer token`,
+      );
+    }
+    auth = { username: basic.slice(0, colon), password: basic.slice(colon + 1) };
   } else if (token) {
     auth = { token };
   }
@@ -264,7 +271,9 @@ function httpError(method: string, url: string, status: number, text: string): R
   const hint =
     status === 401 || status === 403
       ? `check the registry credentials (${REGISTRY_ENV.AUTH}=user:password or ${REGISTRY_ENV.TOKEN})`
-      : undefined;
+      : status === 404 && registryCode === undefined
+        ? `${url} answered 404 without a registry error code: is it the Confluent-compatible API? Apicurio serves it under /apis/ccompat/v7 (${new URL(url).origin}/apis/ccompat/v7), Confluent and Karapace at the root`
+        : undefined;
   return new RegistryError(
     url,
     status,
@@ -282,15 +291,24 @@ function describeNetworkError(cause: unknown): string {
   return inner?.message ? `${cause.message}: ${inner.message}` : cause.message;
 }
 
+const URL_HINT = `set ${REGISTRY_ENV.URL} (or --registry) to e.g. http://localhost:8081 (Confluent, Karapace) or http://localhost:8080/apis/ccompat/v7 (Apicurio)`;
+
 function safeParseUrl(url: string): URL {
+  let parsed: URL;
   try {
-    return new URL(url);
-  } catch (cause) {
-    throw new RegistryError('(invalid URL)', undefined, undefined, 'the schema registry URL is not a valid URL', {
-      cause,
-      hint: `set ${REGISTRY_ENV.URL} to e.g. http://localhost:8081 (Confluent) or http://localhost:8080/apis/ccompat/v7 (Apicurio)`,
-    });
+    parsed = new URL(url);
+  } catch {
+    throw new RegistryConfigError(`the schema registry URL "${redactUrl(url)}" is not a URL`, URL_HINT);
   }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+    throw new RegistryConfigError(`the schema registry URL "${redactUrl(url)}" is not http(s)`, URL_HINT);
+  }
+  return parsed;
+}
+
+/** The URL as a user typed it, without a password in it. */
+function redactUrl(url: string): string {
+  return url.replace(/\/\/([^/@:]*):[^/@]*@/, '//$1:***@');
 }
 
 function enc(subject: string): string {

@@ -9,7 +9,8 @@ import type { IHeaders } from 'kafkajs';
 import { parseAvroSchemas } from '../avro/types';
 import { readDeadLetterHeaders, headerString, type DeadLetterInfo } from '../dlq/headers';
 import { isContractsError } from '../errors';
-import { resolveKafka, toKafkaError, type KafkaConnectionOptions } from '../kafka/client';
+import { assertTopicsExist } from '../kafka/admin';
+import { brokersOf, resolveKafka, toKafkaError, type KafkaConnectionOptions } from '../kafka/client';
 import { withReferences } from '../registry/references';
 import { resolveRegistry, type RegistrySource } from '../registry/resolve';
 import type { SchemaRegistryClient } from '../registry/types';
@@ -51,7 +52,17 @@ export async function tailTopic(options: TailOptions): Promise<{ count: number }
   const registry = resolveRegistry(options.registry);
   const decoder = createGenericDecoder(registry, options.discriminator ?? 'eventType');
   const kafka = resolveKafka(options, 'contracts-tail');
-  const consumer = kafka.consumer({ groupId: `contracts-tail-${randomBytes(4).toString('hex')}` });
+  // read-only: never create the topic by asking for it
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    await assertTopicsExist(admin, [options.topic], brokersOf(options));
+  } catch (error) {
+    throw toKafkaError(error, 'reading the topic list', options.topic, brokersOf(options));
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+  const consumer = kafka.consumer({ groupId: `contracts-tail-${randomBytes(4).toString('hex')}`, allowAutoTopicCreation: false });
   let count = 0;
   let finish!: () => void;
   const done = new Promise<void>((resolve) => (finish = resolve));

@@ -20,7 +20,7 @@ export function registerGenerateCommand(program: Command): void {
             : `generated ${result.files.length} files in ${where} for ${result.topics.map((t) => t.config.name).join(', ')}\n`,
         );
       } catch (error) {
-        if (error instanceof StaleGeneratedCodeError) process.stdout.write(`${error.diff}\n`);
+        if (error instanceof StaleGeneratedCodeError) process.stdout.write(`${error.summary}\n\n${error.diff}\n`);
         throw error;
       }
     });

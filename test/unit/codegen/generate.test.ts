@@ -40,7 +40,8 @@ describe('contracts generate', () => {
       expect(stale.status).toBe(1);
       expect(stale.stdout).toContain('-  timestamp: string;');
       expect(stale.stdout).toContain('+  timestamp: Date;');
-      expect(stale.stderr).toContain('run `contracts generate`');
+      expect(stale.stderr).toContain('run `npx contracts generate`');
+      expect(stale.stdout).toMatch(/generated file\(s\) out of date:\n  src\/generated\/bookings\/types.ts: changed BookingCreated/);
     } finally {
       project.cleanup();
     }
