@@ -56,12 +56,14 @@ export function readJsonTopic(topic: TopicConfig, rootDir: string): TopicModel {
   const valueDoc = docs[docs.length - 1]!;
   checkValueSchema(valueDoc, events);
 
+  // a title alone (`Amount`) collides on a shared registry: the topic's namespace goes before it
+  const recordName = (doc: JsonDoc) => (topic.subjectNamespace ? `${topic.subjectNamespace}.${doc.title}` : doc.title);
   const subjectOf = (doc: JsonDoc): string =>
     doc.kind === 'value'
       ? `${topic.name}-value`
       : doc.kind === 'event'
-        ? subjectFor(topic.subjectStrategy, topic.name, doc.title)
-        : doc.title;
+        ? subjectFor(topic.subjectStrategy, topic.name, recordName(doc))
+        : recordName(doc);
   const schemas: RegisteredSchemaSpec[] = ordered
     .filter((doc) => doc.kind !== 'value' || topic.subjectStrategy === 'TopicNameStrategy')
     .map((doc) => ({

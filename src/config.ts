@@ -53,6 +53,12 @@ export interface TopicConfig {
   topicConfig: Record<string, string>;
   /** Kafka topic configs of the dead-letter topic. */
   deadLetterTopicConfig: Record<string, string>;
+  /**
+   * JSON Schema only: what goes before a schema's `title` in its subject (`<namespace>.<title>`),
+   * since titles such as `Amount` collide on a shared registry. Default: the topic name; `""`
+   * keeps the bare title.
+   */
+  subjectNamespace: string;
 }
 
 export interface ContractsConfig {
@@ -114,6 +120,7 @@ const configSchema = {
           deadLetterTopic: { type: 'string', pattern: '^[A-Za-z0-9._-]+$' },
           topicConfig: TOPIC_CONFIGS,
           deadLetterTopicConfig: TOPIC_CONFIGS,
+          subjectNamespace: { type: 'string', pattern: '^[A-Za-z0-9._-]*$' },
         },
       },
     },
@@ -178,6 +185,7 @@ export function parseConfig(raw: unknown, configFile: string): ContractsConfig {
       deadLetterTopic: t.deadLetterTopic ?? `${t.name}.dlq`,
       topicConfig: stringValues(t.topicConfig),
       deadLetterTopicConfig: stringValues(t.deadLetterTopicConfig),
+      subjectNamespace: t.subjectNamespace ?? t.name,
     };
   });
   return {

@@ -94,6 +94,9 @@ describe('a service with its own contracts', () => {
   it('applies its topics and subjects, and a second apply changes nothing', () => {
     const first = ok(run('npx', ['contracts', 'apply'], service), 'apply');
     expect(first).toMatch(/payments-value/);
+    // JSON Schema subjects carry the topic as their namespace: no bare `Amount` on a shared registry
+    expect(first).toMatch(/ledger\.Amount/);
+    expect(first).toMatch(/ledger\.EntryPosted/);
     const again = ok(run('npx', ['contracts', 'apply', '--dry-run'], service), 'apply --dry-run');
     expect(again).toMatch(/= payments\s+unchanged: 3 partition\(s\)/);
     expect(again).toMatch(/= ledger\.dlq\s+unchanged/);
