@@ -8,7 +8,7 @@ import { Command } from 'commander';
 import { SingleBar, Presets } from 'cli-progress';
 import pc from 'picocolors';
 import { join } from 'node:path';
-import { generate } from '../../codegen/generate';
+import { generate } from '../../codegen';
 import { loadConfig } from '../../src/config';
 import { createSchemaRegistryClient, isContractsError } from 'booking-event-contracts';
 import { resolveKafka } from '../../src/kafka/client';

@@ -7,7 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, sep } from 'node:path';
-import { readTopics } from '../../codegen/generate';
+import { readTopics } from '../../codegen';
 import { type ContractsConfig, parseConfig } from '../config';
 import { BaselineError, isContractsError } from '../errors';
 import type { SchemaFormat } from '../config';

@@ -4,8 +4,8 @@
  * generate` puts into the generated contracts).
  */
 import { resolve } from 'node:path';
-import { readTopics } from '../../codegen/generate';
-import type { TopicModel } from '../../codegen/model';
+import { readTopics } from '../../codegen';
+import type { TopicModel } from '../../codegen';
 import type { CompatibilityLevel, ContractsConfig, SchemaFormat } from '../config';
 import { ConfigError, UsageError } from '../errors';
 import type { SchemaReference as CompatReference, SchemaVersion } from '../compat';

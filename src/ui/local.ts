@@ -2,7 +2,7 @@
  * The local side of "local file vs registered": the schemas the config's topics would register,
  * read by codegen's own readers, so the UI compares exactly what `contracts register` would send.
  */
-import { readTopics } from '../../codegen/generate';
+import { readTopics } from '../../codegen';
 import type { ContractsConfig } from '../config';
 import type { RegisteredSchemaSpec } from '../contract';
 

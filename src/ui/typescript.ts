@@ -9,8 +9,7 @@
  * is left out: discriminator literals (`eventType` stays `string`) and the `…Input` types.
  */
 import type * as avro from 'avsc';
-import { AvroProjection, TypeNames } from '../../codegen/avro-projection';
-import { compileDefinitions } from '../../codegen/emit-types';
+import { AvroProjection, TypeNames, compileDefinitions } from '../../codegen';
 import { parseAvroSchemas } from '../avro/types';
 import { ContractsError } from '../errors';
 import { withReferences } from '../registry/references';

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { relative } from 'node:path';
-import { generate } from '../../../codegen/generate';
+import { generate } from '../../../codegen';
 import { loadConfig } from '../../config';
 import { StaleGeneratedCodeError } from '../../errors';
 

@@ -1,0 +1,46 @@
+/**
+ * The layers of the kit, each importing only the ones below it (ARCHITECTURE.md):
+ *
+ *   cli, ui            presentation: thin shells over operations
+ *   operations         registration, topics, tail, stack: what the CLI and UI do
+ *   runtime | codegen  what services run (registry, serde, producer, consumer, dlq, kafka) | the build step
+ *   base               errors, config, contract types, logging, wire framing, Avro/validation set-up, compat rules
+ *
+ * `npm test` fails on an import that runs back up, and on any import circle.
+ */
+const BASE = '^src/(errors|config|contract|json-text|log|package-info|retry)\\.ts$|^src/(avro|validation|wire|compat)/';
+const CODEGEN = '^codegen/';
+const RUNTIME = '^src/(registry|serde|producer|consumer|dlq|kafka|generated)/|^src/bookings\\.ts$';
+const OPERATIONS = '^src/(registration|topics|tail|stack)/';
+const PRESENTATION = '^src/(cli|ui)/';
+
+module.exports = {
+  forbidden: [
+    { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
+    { name: 'base-imports-base-only', severity: 'error', from: { path: BASE }, to: { path: `${CODEGEN}|${RUNTIME}|${OPERATIONS}|${PRESENTATION}|^src/index\\.ts$` } },
+    { name: 'codegen-imports-base-only', severity: 'error', from: { path: CODEGEN }, to: { path: `${RUNTIME}|${OPERATIONS}|${PRESENTATION}|^src/index\\.ts$` } },
+    { name: 'runtime-never-imports-codegen-or-above', severity: 'error', from: { path: RUNTIME }, to: { path: `${CODEGEN}|${OPERATIONS}|${PRESENTATION}|^src/index\\.ts$` } },
+    { name: 'operations-never-import-presentation', severity: 'error', from: { path: OPERATIONS }, to: { path: `${PRESENTATION}|^src/index\\.ts$` } },
+    { name: 'ui-never-imports-cli', severity: 'error', from: { path: '^src/ui/' }, to: { path: '^src/cli/' } },
+    {
+      name: 'codegen-through-its-entry',
+      comment: 'code outside codegen/ uses codegen/index.ts, its public entry',
+      severity: 'error',
+      from: { pathNot: CODEGEN },
+      to: { path: CODEGEN, pathNot: '^codegen/index\\.ts$' },
+    },
+    {
+      name: 'every-module-has-a-layer',
+      comment: 'a new folder under src/ gets a place in the layers above and in ARCHITECTURE.md',
+      severity: 'error',
+      from: { path: '^src/', pathNot: `${BASE}|${RUNTIME}|${OPERATIONS}|${PRESENTATION}|^src/index\\.ts$` },
+      to: {},
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '^(test|bench|examples|dist|node_modules)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.build.json' },
+  },
+};

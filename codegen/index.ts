@@ -1,0 +1,9 @@
+/**
+ * The build step's public entry: schema files → TopicModel → generated TypeScript. The CLI's
+ * `generate`, the operations that read the local contracts and the UI's TypeScript view use it;
+ * codegen itself imports only the shared base (config, errors, contract types, Avro/validation).
+ */
+export { generate, readTopics, emitAll, type GenerateOptions, type GenerateResult } from './generate';
+export { AvroProjection, TypeNames, withDescription, type ProjectionMode } from './avro-projection';
+export { compileDefinitions, emitTypes } from './emit-types';
+export { pascalCase, constantCase, subjectFor, AUTO_FIELDS, type EventModel, type JsonSchema, type TopicModel } from './model';
