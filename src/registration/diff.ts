@@ -55,6 +55,8 @@ export interface DiffInput {
   level: CompatibilityLevel;
   previous: SchemaVersion;
   candidate: SchemaVersion;
+  /** Versions before `previous`, also checked at transitive levels (as the registry checks). */
+  history?: SchemaVersion[];
   policy?: JsonSchemaPolicy;
 }
 
@@ -62,7 +64,7 @@ export function diffVersions(input: DiffInput): VersionDiff {
   const verdict = checkCompatibility({
     format: input.format,
     level: input.level,
-    previous: [{ ...input.previous, version: input.previous.version ?? 1 }],
+    previous: [...(input.history ?? []), { ...input.previous, version: input.previous.version ?? 1 }],
     candidate: input.candidate,
     policy: input.policy,
   });

@@ -10,6 +10,7 @@ export { gitBaseline, lockBaseline, readLockBaseline, type Baseline, type Baseli
 export { DEFAULT_LOCK_FILE, parseLockFile, pullRegistry, readLockFile, serializeLockFile, type PullOptions } from './lock';
 export { diffVersions, type AvroChangeKind, type DiffInput, type SchemaChange, type VersionDiff } from './diff';
 export { diffSubject, type SubjectDiff, type SubjectDiffOptions } from './subject-diff';
+export { compareVersions, registryCompatVersion, type CompareOptions, type ComparedSide, type Comparison } from './compare';
 export { readLocalSubjects, sameSchemaText, subjectsOfTopics, toCompatVersion, type LocalSubject, type LocalSubjectsOptions } from './local';
 export { mapLimit } from './concurrency';
 export type * from './types';

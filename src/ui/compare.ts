@@ -1,17 +1,16 @@
 /**
  * Two versions of a subject side by side (or the local schema file against a registered version),
- * with the verdict of the kit's offline checker (`src/compat`) at the subject's level. The UI holds
- * no compatibility rules of its own: findings are `checkCompatibility`'s, explained by the rule
- * registry's `purpose`.
+ * with the verdict of `compareVersions` (src/registration), the same operation as `contracts diff`.
+ * This module only lays the two texts out and points each finding at its lines.
  */
 import { diffLines } from 'diff';
 import { findNodeAtLocation, parseTree, type JSONPath } from 'jsonc-parser';
-import { checkCompatibility, listRules } from '../compat';
-import type { Finding, RuleDefinition, SchemaReference as CompatReference, SchemaVersion } from '../compat';
-import { COMPATIBILITY_LEVELS, type CompatibilityLevel, type SchemaFormat } from '../config';
-import type { RegisteredSchemaSpec } from '../contract';
-import { ContractsError, UsageError } from '../errors';
-import type { SchemaRegistryClient, StoredSchema } from '../registry/types';
+import { listRules } from '../compat';
+import type { Finding, RuleDefinition } from '../compat';
+import type { CompatibilityLevel, SchemaFormat } from '../config';
+import { ContractsError } from '../errors';
+import { compareVersions, type LocalSubject } from '../registration';
+import type { SchemaRegistryClient } from '../registry/types';
 import type { Catalog } from './catalog';
 import { prettySchema } from './catalog';
 import type { LocalSchemas } from './local';
@@ -86,109 +85,51 @@ export interface ComparerOptions {
 const RULES: ReadonlyMap<string, RuleDefinition> = new Map(listRules().map((r) => [r.id, r]));
 
 export function createComparer(options: ComparerOptions): Comparer {
-  const { registry, catalog, local } = options;
+  const { registry, local } = options;
 
   const compare = async (request: CompareRequest): Promise<DiffView> => {
-    if (request.level !== undefined && !(COMPATIBILITY_LEVELS as readonly string[]).includes(request.level)) {
-      throw new UsageError(`unknown compatibility level "${String(request.level)}"`, `use one of ${COMPATIBILITY_LEVELS.join(', ')}`);
-    }
-    const { subject } = request;
-    const [versionNumbers, subjectLevel] = await Promise.all([registry.listVersions(subject), catalog.levelOf(subject)]);
-    const sorted = [...versionNumbers].sort((a, b) => a - b);
-    const latest = sorted[sorted.length - 1]!;
-    const fromNumber = request.from === 'latest' ? latest : request.from;
-    const from = await registry.getSubjectVersion(subject, fromNumber);
-    const format = toFormat(from.schemaType);
-    const level = request.level ?? subjectLevel.level;
-
-    let right: DiffSide;
-    let candidate: SchemaVersion;
-    if (request.to === 'local') {
-      const spec = local.bySubject().get(subject);
-      if (!spec) {
-        throw new ContractsError('USAGE', `no local schema file for subject ${subject}`, {
-          hint: local.configFile
-            ? `${local.configFile} registers no schema under ${subject}; local comparison works for the subjects of its topics`
-            : 'start `contracts ui` in a folder with contracts.config.json (or pass --config) to compare local files',
-        });
-      }
-      right = { label: `local ${spec.file}`, file: spec.file, schema: prettySchema(spec.schema) };
-      candidate = { schema: spec.schema, references: localReferences(spec, local.bySubject()), source: spec.file };
-    } else {
-      const toNumber = request.to === 'latest' ? latest : request.to;
-      const to = await registry.getSubjectVersion(subject, toNumber);
-      right = { label: `version ${to.version}`, version: to.version, id: to.id, schema: prettySchema(to.schema) };
-      candidate = { ...(await toCompatVersion(registry, to)), version: to.version, source: `${subject} version ${to.version}` };
-    }
-
-    // The right side is checked as the next version after `from`: against `from` itself, and for
-    // transitive levels against every version up to it, as the registry would.
-    const earlier = sorted.filter((v) => v <= fromNumber);
-    const previous = await Promise.all(
-      earlier.map(async (v) => {
-        const stored = await registry.getSubjectVersion(subject, v);
-        return { ...(await toCompatVersion(registry, stored)), version: v, source: `${subject} version ${v}` };
-      }),
-    );
-    if (request.to !== 'local' && candidate.version !== undefined && candidate.version <= fromNumber) {
-      // comparing backwards in time (v3 → v1): check the pair alone
-      previous.splice(0, previous.length - 1);
-    }
-    const result = checkCompatibility({ format, level, previous, candidate, includeNonBreaking: true });
+    // the verdict is the one `contracts diff` gives: the same operation answers both
+    const comparison = await compareVersions({
+      registry,
+      subject: request.subject,
+      from: request.from,
+      to: request.to,
+      level: request.level,
+      local: request.to === 'local' ? localSubjects(local) : undefined,
+    });
+    const subjectLevel = await options.catalog.levelOf(request.subject);
+    const { from, to } = comparison;
     const left: DiffSide = { label: `version ${from.version}`, version: from.version, id: from.id, schema: prettySchema(from.schema) };
-    const findings = result.findings
+    const right: DiffSide =
+      to.file !== undefined
+        ? { label: `local ${to.file}`, file: to.file, schema: prettySchema(to.schema) }
+        : { label: `version ${to.version}`, version: to.version, id: to.id, schema: prettySchema(to.schema) };
+    const findings = comparison.result.findings
       .map((f) => explain(f, f.previousVersion === from.version ? left.schema : undefined, right.schema))
       .sort((a, b) => Number(b.breaking) - Number(a.breaking));
-    const transitive = level.endsWith('_TRANSITIVE');
     return {
-      subject,
-      format,
-      level,
+      subject: request.subject,
+      format: comparison.format,
+      level: comparison.level,
       subjectLevel: subjectLevel.level,
       left,
       right,
       rows: sideBySide(left.schema, right.schema),
-      verdict: {
-        compatible: result.compatible,
-        checkedAgainst: level === 'NONE' ? [] : transitive ? previous.map((p) => p.version!) : previous.slice(-1).map((p) => p.version!),
-        findings,
-      },
+      verdict: { compatible: comparison.result.compatible, checkedAgainst: comparison.checkedAgainst, findings },
     };
   };
 
   return { compare };
 }
 
-function toFormat(type: string): SchemaFormat {
-  if (type === 'AVRO' || type === 'JSON') return type;
-  throw new ContractsError('USAGE', `the compatibility checker reads Avro and JSON Schema, not ${type}`, {
-    hint: "use the registry's own compatibility check for Protobuf subjects",
-  });
-}
-
-/** A registered schema with every schema it imports, nested, as the offline checker takes it. */
-export async function toCompatVersion(
-  registry: Pick<SchemaRegistryClient, 'getSubjectVersion'>,
-  stored: StoredSchema,
-  trail: string[] = [],
-): Promise<SchemaVersion> {
-  const references: CompatReference[] = [];
-  for (const ref of stored.references) {
-    const key = `${ref.subject}\u0000${ref.version}`;
-    if (trail.includes(key)) continue; // registries refuse cycles; never loop on one
-    const dependency = await registry.getSubjectVersion(ref.subject, ref.version);
-    const nested = await toCompatVersion(registry, dependency, [...trail, key]);
-    references.push({ name: ref.name, schema: dependency.schema, references: nested.references ?? [] });
+/** The config's subjects for the local side, or a clear error where the UI runs without one. */
+function localSubjects(local: LocalSchemas): { subjects: LocalSubject[]; configFile: string } {
+  if (!local.configFile) {
+    throw new ContractsError('USAGE', 'no local schema files to compare with', {
+      hint: 'start `contracts ui` in a folder with contracts.config.json (or pass --config) to compare local files',
+    });
   }
-  return { schema: stored.schema, references };
-}
-
-function localReferences(spec: RegisteredSchemaSpec, bySubject: Map<string, RegisteredSchemaSpec>, trail: string[] = []): CompatReference[] {
-  return spec.references.flatMap((ref) => {
-    const dependency = bySubject.get(ref.subject);
-    if (!dependency || trail.includes(ref.subject)) return [];
-    return [{ name: ref.name, schema: dependency.schema, references: localReferences(dependency, bySubject, [...trail, ref.subject]) }];
-  });
+  return { subjects: local.subjects(), configFile: local.configFile };
 }
 
 function explain(finding: Finding, previousText: string | undefined, candidateText: string): FindingView {
