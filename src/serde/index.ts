@@ -107,9 +107,10 @@ export function createSerde<C extends AnyTopicContract>(contract: C, registry: S
       return plan;
     })();
     pendingPlans.set(schemaId, load);
-    // a retriable failure (registry down) must be tried again; a poison schema stays refused
+    // a poison schema (unknown ID, not Avro, unreadable) stays refused; any failure of the
+    // environment (registry down, or refusing the credentials until someone fixes them) is tried again
     load.catch((error: unknown) => {
-      if (!isContractsError(error) || error.retriable) pendingPlans.delete(schemaId);
+      if (!(error instanceof DecodeError) || error.retriable) pendingPlans.delete(schemaId);
     });
     return load;
   };

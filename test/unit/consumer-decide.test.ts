@@ -20,13 +20,14 @@ import { bookingEvents } from '../support/bookings-fixtures';
 let server: Server;
 let base: string;
 /** What the local server answers: [status, body]. */
-let answer: () => [number, unknown] = () => [200, {}];
+let answer: (url: string) => [number, unknown] | Promise<[number, unknown]> = () => [200, {}];
 
 beforeAll(async () => {
-  server = createServer((_req, res) => {
-    const [status, body] = answer();
-    res.writeHead(status, { 'content-type': 'application/json' });
-    res.end(JSON.stringify(body));
+  server = createServer((req, res) => {
+    void Promise.resolve(answer(req.url ?? '')).then(([status, body]) => {
+      res.writeHead(status, { 'content-type': 'application/json' });
+      res.end(JSON.stringify(body));
+    });
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
@@ -109,6 +110,21 @@ describe('failure: what is wrong with the environment is never dead-lettered', (
     expect(decide(error, decodeStage, 'stop')).toEqual(retriable ? { action: 'pause', code, retriable } : { action: 'stop', code });
     // met by a handler (say, its own producer), the same failure is not the message's either
     expect(decide(error, { stage: 'handler', attempt: 3, attempts: 3 })).toMatchObject({ action: 'pause', code });
+  });
+
+  it('a refusal is not remembered: the same decoder decodes once the registry accepts the credentials', async () => {
+    const m = await memory();
+    const serde = createSerde(bookingsContract, registryAnswering(401, { message: 'Unauthorized' }));
+    await expect(serde.decode(m.valid)).rejects.toMatchObject({ code: 'REGISTRY_AUTH' });
+    // now the server answers as the registry does
+    answer = async (url) => {
+      const byId = /\/schemas\/ids\/(\d+)$/.exec(url);
+      const byVersion = /\/subjects\/([^/]+)\/versions\/(\d+)$/.exec(url);
+      if (byId) return [200, await m.registry.getSchemaById(Number(byId[1]))];
+      if (byVersion) return [200, await m.registry.getSubjectVersion(decodeURIComponent(byVersion[1]!), Number(byVersion[2]))];
+      return [404, { error_code: 40401, message: url }];
+    };
+    await expect(serde.decode(m.valid)).resolves.toMatchObject({ eventType: 'booking.created' });
   });
 
   it('the broker: a dead-letter send that fails keeps the message, whatever kafkajs says', () => {
