@@ -146,7 +146,8 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
   let dlqProducer: KafkaProducer | undefined;
   let running = false;
   let stopping: Promise<void> | undefined;
-  const timers = new Set<NodeJS.Timeout>();
+  /** Backoff timers, with what to run early when the consumer stops (a retry's sleep must end). */
+  const timers = new Map<NodeJS.Timeout, () => void>();
   const transientFailures = new Map<string, number>();
   const onSignal = () => {
     void api.stop();
@@ -154,11 +155,12 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
+      if (!running) return resolve();
       const timer = setTimeout(() => {
         timers.delete(timer);
         resolve();
       }, ms);
-      timers.add(timer);
+      timers.set(timer, resolve);
     });
 
   const deadLetter = async (
@@ -292,12 +294,14 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
         // fetch this message again after a pause; what was handled before it is committed below
         consumer!.seek({ topic, partition, offset: message.offset });
         const resume = pause();
+        // stop() may have begun while this message was tried: no timer may outlive the consumer
+        if (!running) break;
         const delay = transientDelay(transientFailures.get(`${topic}:${partition}`) ?? 1);
         const timer = setTimeout(() => {
           timers.delete(timer);
           resume();
         }, delay);
-        timers.add(timer);
+        timers.set(timer, () => undefined);
         break;
       }
       resolveOffset(message.offset);
@@ -336,7 +340,14 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
           throw new UsageError(`no handler for ${eventType}`, `add a handler for "${eventType}", or set it to 'ignore' to skip these events`);
         }
       }
-      consumer = kafka.consumer({ ...options.consumerConfig, groupId: options.groupId });
+      const restartOnFailure = options.consumerConfig?.retry?.restartOnFailure;
+      consumer = kafka.consumer({
+        ...options.consumerConfig,
+        groupId: options.groupId,
+        // kafkajs restarts a crashed consumer on a timer; a crash during stop() (a join or fetch cut
+        // short by the disconnect) must not bring back a consumer nobody will stop again
+        retry: { ...options.consumerConfig?.retry, restartOnFailure: async (e) => running && (restartOnFailure ? restartOnFailure(e) : true) },
+      });
       dlqProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
       consumer.on(consumer.events.CRASH, (e) => {
         emit(CONSUMER_EVENTS.CRASHED, { error: e.payload.error, restart: e.payload.restart });
@@ -366,7 +377,10 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
       stopping ??= (async () => {
         running = false;
         for (const signal of signals) process.off(signal, onSignal);
-        for (const timer of timers) clearTimeout(timer);
+        for (const [timer, early] of timers) {
+          clearTimeout(timer);
+          early();
+        }
         timers.clear();
         // kafkajs waits for the batch in progress; handled offsets are committed by then
         await consumer?.disconnect().catch(() => undefined);

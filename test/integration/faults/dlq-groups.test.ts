@@ -18,6 +18,7 @@ import { ROOT } from '../../support/bookings-samples';
 import { reportFigures, Tally } from '../../support/faults/figures';
 import { kitProducer, makeEvents, publishStream, setUpFaultTopic, tallyingConsumer, waitUntil, type TallyingConsumer } from '../../support/faults/stream';
 import { endOffsetSum } from '../../support/it-helpers';
+import { expectSettled, openSockets } from '../../support/settle';
 import { stackEnv } from '../../support/stack-env';
 
 jest.setTimeout(300_000);
@@ -36,8 +37,13 @@ interface Group extends TallyingConsumer {
 }
 
 const groups: Group[] = [];
+let socketsBefore = 0;
+beforeAll(() => {
+  socketsBefore = openSockets();
+});
 afterAll(async () => {
   for (const g of groups) await g.consumer.stop();
+  await expectSettled(socketsBefore);
 });
 
 describe('dead letters per group', () => {

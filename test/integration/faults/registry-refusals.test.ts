@@ -19,6 +19,7 @@ import { reportFigures } from '../../support/faults/figures';
 import { startRegistryProxy, type RegistryProxy } from '../../support/faults/registry-proxy';
 import { kitProducer, makeEvents, publishStream, setUpFaultTopic, tallyingConsumer, waitUntil, type TallyingConsumer } from '../../support/faults/stream';
 import { endOffsetSum } from '../../support/it-helpers';
+import { expectSettled, openSockets } from '../../support/settle';
 import { stackEnv } from '../../support/stack-env';
 
 jest.setTimeout(300_000);
@@ -33,12 +34,15 @@ const backoff = { transientRetry: { initialDelayMs: 200, maxDelayMs: 1_000 } };
 let proxy: RegistryProxy;
 const running: TallyingConsumer[] = [];
 
+let socketsBefore = 0;
 beforeAll(async () => {
+  socketsBefore = openSockets();
   proxy = await startRegistryProxy({ upstreamUrl: stackEnv().registryUrl, port: PROXY_PORT });
 });
 afterAll(async () => {
   for (const c of running) await c.consumer.stop();
   await proxy?.stop();
+  await expectSettled(socketsBefore);
 });
 
 /** Offsets the group committed on the topic, per partition ('-1': none). */
