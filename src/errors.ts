@@ -23,6 +23,7 @@ export type ContractsErrorCode =
   | 'TOPIC_NOT_FOUND'
   | 'KAFKA'
   | 'HANDLER_FAILED'
+  | 'CONSUMER_STOPPED'
   | 'INCOMPATIBLE'
   | 'BASELINE_INVALID'
   | 'STACK'
@@ -243,6 +244,32 @@ export class HandlerError extends ContractsError {
       cause,
       retriable: cause instanceof ContractsError ? cause.retriable : false,
     });
+  }
+}
+
+/**
+ * A consumer stopped itself on an environment failure that waiting cannot fix (registry refusing
+ * the credentials, a URL that is not a registry's API), as `onEnvironmentFailure: 'stop'` asks.
+ * Names the message it stopped at (not committed: a restarted consumer reads it again) and keeps
+ * the failure as `cause` (its code as `causeCode`).
+ */
+export class ConsumerStoppedError extends ContractsError {
+  readonly causeCode: string;
+
+  constructor(
+    readonly groupId: string,
+    readonly topic: string,
+    readonly partition: number,
+    readonly offset: string,
+    cause: unknown,
+  ) {
+    const causeCode = isContractsError(cause) ? cause.code : 'INTERNAL';
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super('CONSUMER_STOPPED', `consumer group ${groupId} stopped at ${topic}[${partition}]@${offset} (not committed): ${reason}`, {
+      cause,
+      hint: isContractsError(cause) && cause.hint ? cause.hint : 'fix the environment and start the consumer again; nothing was dead-lettered',
+    });
+    this.causeCode = causeCode;
   }
 }
 

@@ -3,19 +3,20 @@
  * and lists these, so a typo fails at start-up instead of silently never firing.
  */
 import type { DeadLetterReason } from '../dlq/headers';
+import type { ConsumerStoppedError } from '../errors';
 
 export const CONSUMER_EVENTS = {
   STARTED: 'consumer.started',
   STOPPED: 'consumer.stopped',
   /** A handler finished; the offset will be committed. */
   HANDLED: 'consumer.handled',
-  /** A message was skipped on purpose (`'ignore'` handler, or an unknown type with onUnknownEventType 'ignore'). */
+  /** A message was skipped on purpose (`'ignore'` handler, an unknown type with onUnknownEventType 'ignore', a replay for another group). */
   IGNORED: 'consumer.ignored',
   /** A handler failed and will run again after a backoff. */
   RETRIED: 'consumer.retried',
   /** A message went to the dead-letter topic; its offset will be committed. */
   DEAD_LETTERED: 'consumer.dead_lettered',
-  /** A retriable failure (registry or broker unavailable): the message is fetched again after a pause. */
+  /** An environment failure (registry down or refusing the credentials, broker unavailable): the message is kept and fetched again after a pause. */
   TRANSIENT_ERROR: 'consumer.transient_error',
   /** kafkajs stopped the consumer (it restarts by itself when the error is retriable). */
   CRASHED: 'consumer.crashed',
@@ -31,9 +32,10 @@ export interface MessagePosition {
 
 export interface ConsumerEventPayloads {
   'consumer.started': { groupId: string; topic: string };
-  'consumer.stopped': { groupId: string; topic: string };
+  /** `error` when the consumer stopped itself (onEnvironmentFailure 'stop'). */
+  'consumer.stopped': { groupId: string; topic: string; error?: ConsumerStoppedError };
   'consumer.handled': MessagePosition & { eventType: string; attempts: number; durationMs: number };
-  'consumer.ignored': MessagePosition & { eventType: string; reason: 'handler' | 'unknown-event-type' };
+  'consumer.ignored': MessagePosition & { eventType: string; reason: 'handler' | 'unknown-event-type' | 'replay-for-another-group' };
   'consumer.retried': MessagePosition & { eventType: string; attempt: number; delayMs: number; error: unknown };
   'consumer.dead_lettered': MessagePosition & {
     reason: DeadLetterReason;
@@ -42,7 +44,8 @@ export interface ConsumerEventPayloads {
     error: unknown;
     deadLetterTopic: string;
   };
-  'consumer.transient_error': MessagePosition & { error: unknown; retryInMs: number };
+  /** `code`: the kit's error code of the environment failure (REGISTRY_AUTH, REGISTRY_UNREACHABLE, KAFKA, …). */
+  'consumer.transient_error': MessagePosition & { error: unknown; code: string; retryInMs: number };
   'consumer.crashed': { error: unknown; restart: boolean };
 }
 

@@ -6,22 +6,26 @@
  *   dead-letter topic with the headers of src/dlq/headers.ts, and the consumer carries on.
  * - A message that cannot be decoded (not framed, unknown schema ID, truncated, wrong schema) goes
  *   to the dead-letter topic at once: retrying cannot fix it.
- * - A retriable failure (`error.retriable === true`: registry or broker unavailable, whether from
- *   the decoder, the dead-letter producer or a handler) is never dead-lettered: the partition is
- *   paused, rewound to the message and resumed after a backoff, as long as it takes.
+ * - A failure of the environment (registry down or refusing the credentials, broker unavailable,
+ *   a config that does not fit; whether met by the decoder, the dead-letter producer or a handler)
+ *   is never dead-lettered: the partition is paused, rewound to the message and resumed after a
+ *   backoff, or the consumer stops (onEnvironmentFailure). The line is drawn in ./decide.ts.
+ * - A replayed copy meant for another group (src/dlq/replay.ts) is skipped and committed past.
  */
 import { Partitioners } from 'kafkajs';
 import type { Consumer as KafkaConsumer, ConsumerConfig, EachBatchPayload, IHeaders, KafkaMessage, Producer as KafkaProducer } from 'kafkajs';
 import type { EventMapOf, EventTypeOf, TopicContract } from '../contract';
-import { HandlerError, isContractsError, UnknownEventTypeError, UsageError } from '../errors';
+import { ConsumerStoppedError, HandlerError, isContractsError, UnknownEventTypeError, UsageError } from '../errors';
 import { deadLetterHeaders, headerString, type DeadLetterReason } from '../dlq/headers';
 import { brokersOf, resolveKafka, toKafkaError, type KafkaConnectionOptions } from '../kafka/client';
 import { MESSAGE_HEADERS } from '../producer';
 import { resolveRegistry, type RegistrySource } from '../registry/resolve';
 import { createSerde, type AnyTopicContract, type Serde } from '../serde';
+import { classify, decide, isReplayForAnotherGroup, type EnvironmentPolicy } from './decide';
 import { CONSUMER_EVENTS, type ConsumerEventName, type ConsumerEventPayloads, type ConsumerListener } from './events';
 
 export * from './events';
+export { classify, decide, type Decision, type EnvironmentPolicy, type Fault, type Stage } from './decide';
 
 export interface MessageContext {
   topic: string;
@@ -73,6 +77,14 @@ export interface ConsumerOptions<C extends AnyTopicContract> extends KafkaConnec
   fromBeginning?: boolean;
   retry?: RetryOptions;
   transientRetry?: TransientRetryOptions;
+  /**
+   * An environment failure that waiting cannot fix (registry refusing the credentials, a registry
+   * URL that is not a registry's API): keep the partition paused and retry with backoff (`'pause'`,
+   * default: fixing the server side resumes the consumer), or stop the consumer and emit
+   * `consumer.stopped` with a ConsumerStoppedError (`'stop'`). Nothing is dead-lettered or
+   * committed past either way; unreachable servers and 5xx always pause and retry.
+   */
+  onEnvironmentFailure?: EnvironmentPolicy;
   /** An event type the contract does not know: skip it, or dead-letter it (default). */
   onUnknownEventType?: 'ignore' | 'dead-letter';
   /** Default: the contract's deadLetterTopic (`bookings.dlq`). */
@@ -99,7 +111,7 @@ export interface Consumer<C extends AnyTopicContract> {
   on<N extends ConsumerEventName>(name: N, listener: ConsumerListener<N>): () => void;
 }
 
-type Outcome = 'done' | 'retry-later' | 'abandon';
+type Outcome = 'done' | 'retry-later' | 'abandon' | { stop: ConsumerStoppedError };
 
 const VALID_EVENTS = Object.values(CONSUMER_EVENTS) as string[];
 
@@ -115,6 +127,7 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
   const transientDelay = (n: number) =>
     backoff(n, options.transientRetry?.initialDelayMs ?? 500, options.transientRetry?.maxDelayMs ?? 30_000);
   const unknownPolicy = options.onUnknownEventType ?? 'dead-letter';
+  const environmentPolicy = options.onEnvironmentFailure ?? 'pause';
   const commitEvery = Math.max(1, options.commitEvery ?? Number.POSITIVE_INFINITY);
   const signals = options.stopOnSignals ?? ['SIGTERM'];
 
@@ -133,7 +146,8 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
   let dlqProducer: KafkaProducer | undefined;
   let running = false;
   let stopping: Promise<void> | undefined;
-  const timers = new Set<NodeJS.Timeout>();
+  /** Backoff timers, with what to run early when the consumer stops (a retry's sleep must end). */
+  const timers = new Map<NodeJS.Timeout, () => void>();
   const transientFailures = new Map<string, number>();
   const onSignal = () => {
     void api.stop();
@@ -141,11 +155,12 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
 
   const sleep = (ms: number) =>
     new Promise<void>((resolve) => {
+      if (!running) return resolve();
       const timer = setTimeout(() => {
         timers.delete(timer);
         resolve();
       }, ms);
-      timers.add(timer);
+      timers.set(timer, resolve);
     });
 
   const deadLetter = async (
@@ -179,35 +194,44 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
       await dlqProducer!.send({ topic: deadLetterTopic, acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
     } catch (sendError) {
       const wrapped = toKafkaError(sendError, 'sending to the dead-letter topic', deadLetterTopic);
-      return transient(topic, partition, message, wrapped);
+      return environment(topic, partition, message, wrapped, decide(wrapped, { stage: 'dead-letter' }, environmentPolicy).action === 'stop');
     }
     emit(CONSUMER_EVENTS.DEAD_LETTERED, { topic, partition, offset: message.offset, reason, eventType, attempts: tries, error, deadLetterTopic });
     return 'done';
   };
 
-  const transient = (topic: string, partition: number, message: KafkaMessage, error: unknown): Outcome => {
+  /** The environment failed on this message: keep it, and pause its partition or stop. */
+  const environment = (topic: string, partition: number, message: KafkaMessage, error: unknown, stop: boolean): Outcome => {
+    if (stop) return { stop: new ConsumerStoppedError(options.groupId, topic, partition, message.offset, error) };
     const key = `${topic}:${partition}`;
     const n = (transientFailures.get(key) ?? 0) + 1;
     transientFailures.set(key, n);
-    emit(CONSUMER_EVENTS.TRANSIENT_ERROR, { topic, partition, offset: message.offset, error, retryInMs: transientDelay(n) });
+    emit(CONSUMER_EVENTS.TRANSIENT_ERROR, { topic, partition, offset: message.offset, error, code: classify(error).code, retryInMs: transientDelay(n) });
     return 'retry-later';
   };
 
   const handleMessage = async (topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<Outcome> => {
     const position = { topic, partition, offset: message.offset };
+    if (isReplayForAnotherGroup(message.headers, options.groupId)) {
+      const eventType = headerString(message.headers, MESSAGE_HEADERS.EVENT_TYPE) ?? '';
+      emit(CONSUMER_EVENTS.IGNORED, { ...position, eventType, reason: 'replay-for-another-group' });
+      return 'done';
+    }
     let decoded;
     try {
       decoded = await serde.decode(message.value);
     } catch (error) {
-      if (isRetriable(error)) return transient(topic, partition, message, error);
-      if (error instanceof UnknownEventTypeError) {
-        if (unknownPolicy === 'ignore') {
-          emit(CONSUMER_EVENTS.IGNORED, { ...position, eventType: error.eventType, reason: 'unknown-event-type' });
+      const decision = decide(error, { stage: 'decode', unknownEventType: unknownPolicy }, environmentPolicy);
+      const eventType = error instanceof UnknownEventTypeError ? error.eventType : undefined;
+      switch (decision.action) {
+        case 'ignore':
+          emit(CONSUMER_EVENTS.IGNORED, { ...position, eventType: eventType ?? '', reason: decision.reason });
           return 'done';
-        }
-        return deadLetter(topic, partition, message, 'unknown-event-type', error, 0, error.eventType);
+        case 'dead-letter':
+          return deadLetter(topic, partition, message, decision.reason, error, 0, eventType);
+        default:
+          return environment(topic, partition, message, error, decision.action === 'stop');
       }
-      return deadLetter(topic, partition, message, 'undecodable', error, 0, undefined);
     }
     const { eventType, event, schemaId } = decoded;
     const handler = handlers[eventType];
@@ -232,8 +256,11 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
         emit(CONSUMER_EVENTS.HANDLED, { ...position, eventType, attempts: attempt, durationMs: Date.now() - started });
         return 'done';
       } catch (error) {
-        if (isRetriable(error)) return transient(topic, partition, message, error);
-        if (attempt >= attempts) {
+        const decision = decide(error, { stage: 'handler', attempt, attempts }, environmentPolicy);
+        if (decision.action === 'pause' || decision.action === 'stop') {
+          return environment(topic, partition, message, error, decision.action === 'stop');
+        }
+        if (decision.action === 'dead-letter') {
           return deadLetter(topic, partition, message, 'handler-failed', new HandlerError(eventType, attempt, error), attempt, eventType);
         }
         const delayMs = retryDelay(attempt);
@@ -257,16 +284,24 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
       if (!running || !isRunning() || isStale()) break;
       const outcome = await handleMessage(topic, partition, message, heartbeat);
       if (outcome === 'abandon') break;
+      if (typeof outcome === 'object') {
+        // stop without committing this message; stop() waits for this batch, so not from inside it
+        pause();
+        setImmediate(() => void halt(outcome.stop));
+        break;
+      }
       if (outcome === 'retry-later') {
         // fetch this message again after a pause; what was handled before it is committed below
         consumer!.seek({ topic, partition, offset: message.offset });
         const resume = pause();
+        // stop() may have begun while this message was tried: no timer may outlive the consumer
+        if (!running) break;
         const delay = transientDelay(transientFailures.get(`${topic}:${partition}`) ?? 1);
         const timer = setTimeout(() => {
           timers.delete(timer);
           resume();
         }, delay);
-        timers.add(timer);
+        timers.set(timer, () => undefined);
         break;
       }
       resolveOffset(message.offset);
@@ -277,6 +312,12 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
       }
     }
     if (handled !== undefined && sinceCommit > 0) await commit(topic, partition, handled);
+  };
+
+  let stoppedBy: ConsumerStoppedError | undefined;
+  const halt = (error: ConsumerStoppedError) => {
+    stoppedBy ??= error;
+    return api.stop();
   };
 
   const api: Consumer<C> = {
@@ -299,7 +340,14 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
           throw new UsageError(`no handler for ${eventType}`, `add a handler for "${eventType}", or set it to 'ignore' to skip these events`);
         }
       }
-      consumer = kafka.consumer({ ...options.consumerConfig, groupId: options.groupId });
+      const restartOnFailure = options.consumerConfig?.retry?.restartOnFailure;
+      consumer = kafka.consumer({
+        ...options.consumerConfig,
+        groupId: options.groupId,
+        // kafkajs restarts a crashed consumer on a timer; a crash during stop() (a join or fetch cut
+        // short by the disconnect) must not bring back a consumer nobody will stop again
+        retry: { ...options.consumerConfig?.retry, restartOnFailure: async (e) => running && (restartOnFailure ? restartOnFailure(e) : true) },
+      });
       dlqProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
       consumer.on(consumer.events.CRASH, (e) => {
         emit(CONSUMER_EVENTS.CRASHED, { error: e.payload.error, restart: e.payload.restart });
@@ -329,14 +377,18 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
       stopping ??= (async () => {
         running = false;
         for (const signal of signals) process.off(signal, onSignal);
-        for (const timer of timers) clearTimeout(timer);
+        for (const [timer, early] of timers) {
+          clearTimeout(timer);
+          early();
+        }
         timers.clear();
         // kafkajs waits for the batch in progress; handled offsets are committed by then
         await consumer?.disconnect().catch(() => undefined);
         await dlqProducer?.disconnect().catch(() => undefined);
         consumer = undefined;
         dlqProducer = undefined;
-        emit(CONSUMER_EVENTS.STOPPED, { groupId: options.groupId, topic: contract.topic });
+        emit(CONSUMER_EVENTS.STOPPED, { groupId: options.groupId, topic: contract.topic, ...(stoppedBy ? { error: stoppedBy } : {}) });
+        stoppedBy = undefined;
       })().finally(() => {
         stopping = undefined;
       });
@@ -344,10 +396,6 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
     },
   };
   return api;
-}
-
-function isRetriable(error: unknown): boolean {
-  return typeof error === 'object' && error !== null && (error as { retriable?: unknown }).retriable === true;
 }
 
 function backoff(attempt: number, initial: number, max: number): number {

@@ -17,6 +17,10 @@
  * | dlq.event.type            | event type, when the message could be decoded                 |
  * | dlq.consumer.group        | consumer group that gave up on it                             |
  * | dlq.dead.lettered.at      | when, ISO 8601                                                |
+ *
+ * A replayed copy (src/dlq/replay.ts) carries the original headers plus REPLAY_HEADERS: the group
+ * it is meant for, the coordinates it was first consumed at, and the dead-letter record it came
+ * from. The kit's consumers of every other group skip it (src/consumer/decide.ts).
  */
 import type { IHeaders } from 'kafkajs';
 
@@ -33,6 +37,15 @@ export const DLQ_HEADERS = {
   EVENT_TYPE: 'dlq.event.type',
   CONSUMER_GROUP: 'dlq.consumer.group',
   DEAD_LETTERED_AT: 'dlq.dead.lettered.at',
+} as const;
+
+export const REPLAY_HEADERS = {
+  /** The one consumer group the copy is for; the kit's consumers of other groups skip it. */
+  TARGET_GROUP: 'replay.target.group',
+  /** `<topic>/<partition>/<offset>` where the message was consumed when it was dead-lettered. */
+  ORIGINAL: 'replay.original',
+  /** `<dead-letter topic>/<partition>/<offset>` of the record it was replayed from. */
+  FROM: 'replayed-from',
 } as const;
 
 export const DEAD_LETTER_REASONS = ['handler-failed', 'undecodable', 'unknown-event-type'] as const;
@@ -95,11 +108,17 @@ export function readDeadLetterHeaders(headers: IHeaders | undefined): DeadLetter
   };
 }
 
-/** The record's headers without the dead-letter ones: what the original message carried. */
+/** The record's headers without the dead-letter and replay ones: what the original message carried. */
 export function withoutDeadLetterHeaders(headers: IHeaders | undefined): IHeaders {
+  const replay = new Set<string>(Object.values(REPLAY_HEADERS));
   const kept: IHeaders = {};
-  for (const [name, value] of Object.entries(headers ?? {})) if (!name.startsWith('dlq.')) kept[name] = value;
+  for (const [name, value] of Object.entries(headers ?? {})) if (!name.startsWith('dlq.') && !replay.has(name)) kept[name] = value;
   return kept;
+}
+
+/** `<topic>/<partition>/<offset>`: where a message was consumed, as replay records and de-duplicates it. */
+export function coordinatesOf(info: Pick<DeadLetterInfo, 'originalTopic' | 'originalPartition' | 'originalOffset'>): string {
+  return `${info.originalTopic}/${info.originalPartition}/${info.originalOffset}`;
 }
 
 export function headerString(headers: IHeaders | undefined, name: string): string | undefined {

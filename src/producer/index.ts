@@ -219,6 +219,8 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
       };
     },
     async disconnect() {
+      // a connect still in flight would otherwise finish after this and leave a producer connected
+      await connecting?.catch(() => undefined);
       const p = producer;
       producer = undefined;
       connecting = undefined;

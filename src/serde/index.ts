@@ -20,6 +20,9 @@ import { buildAvroReader, readAvro, readPlan, writeAvro, writePlan, type AvroRea
 import type { AnyTopicContract, DecodedEvent, EventOf } from './types';
 import { assertValidEvent } from './validation';
 
+/** Confluent's "schema not found" error code. */
+const SCHEMA_NOT_FOUND_CODE = 40403;
+
 export * from './types';
 export { toValidationIssues, assertValidEvent } from './validation';
 
@@ -104,9 +107,10 @@ export function createSerde<C extends AnyTopicContract>(contract: C, registry: S
       return plan;
     })();
     pendingPlans.set(schemaId, load);
-    // a retriable failure (registry down) must be tried again; a poison schema stays refused
+    // a poison schema (unknown ID, not Avro, unreadable) stays refused; any failure of the
+    // environment (registry down, or refusing the credentials until someone fixes them) is tried again
     load.catch((error: unknown) => {
-      if (!isContractsError(error) || error.retriable) pendingPlans.delete(schemaId);
+      if (!(error instanceof DecodeError) || error.retriable) pendingPlans.delete(schemaId);
     });
     return load;
   };
@@ -169,11 +173,26 @@ export function createSerde<C extends AnyTopicContract>(contract: C, registry: S
   return serde;
 }
 
-async function fetchSchema(registry: SchemaRegistryClient, schemaId: number) {
+/**
+ * The schema a message's header names, with the one error per cause that the consumer, its
+ * dead-letter records and `contracts tail` all report: SCHEMA_NOT_FOUND only when the registry
+ * itself says it has no such ID (HTTP 404 with Confluent's error code 40403, which Apicurio and
+ * Karapace answer too); a 404 without it comes from something that is not the registry's API (a
+ * wrong URL path, a proxy), so it stays a RegistryError: the environment's fault, not the message's.
+ */
+export async function fetchSchema(registry: SchemaRegistryClient, schemaId: number) {
   try {
     return await registry.getSchemaById(schemaId);
   } catch (error) {
-    if (error instanceof RegistryError && error.status === 404) throw new SchemaNotFoundError(registry.url, schemaId, { cause: error });
+    if (error instanceof RegistryError && error.status === 404 && error.registryCode === SCHEMA_NOT_FOUND_CODE) {
+      throw new SchemaNotFoundError(registry.url, schemaId, { cause: error });
+    }
+    if (error instanceof RegistryError && error.status === 404) {
+      throw new RegistryError(error.url, 404, error.registryCode, `${error.message} (not a schema registry's answer: no error code 40403)`, {
+        cause: error,
+        hint: 'check that SCHEMA_REGISTRY_URL points at the Confluent-compatible API root (for Apicurio: /apis/ccompat/v7)',
+      });
+    }
     if (isContractsError(error)) throw error;
     throw new DecodeError(`reading schema ${schemaId} failed: ${String(error)}`, schemaId, { cause: error, retriable: true });
   }

@@ -15,13 +15,17 @@ export async function describeKafkaBrokers(brokers: string[], timeoutMs = 3_000)
     retry: { retries: 0 },
   });
   const admin = kafka.admin({ retry: { retries: 0 } });
+  const connecting = admin.connect();
   try {
-    await withTimeout(admin.connect(), timeoutMs);
+    await withTimeout(connecting, timeoutMs);
     const cluster = await withTimeout(admin.describeCluster(), timeoutMs);
     return cluster.brokers.map((b) => b.nodeId).sort((a, b) => a - b);
   } catch {
     return undefined;
   } finally {
+    // a connect that outlived the timeout would otherwise finish after the disconnect and stay open
+    // (bounded: connectionTimeout + requestTimeout, no retries)
+    await connecting.catch(() => undefined);
     await admin.disconnect().catch(() => undefined);
   }
 }

@@ -1,20 +1,28 @@
 /**
  * Follows a topic and decodes each record by the schema its header names, whatever that schema is
  * (no generated contract needed): what the seed's kafka-console-consumer scripts showed, plus the
- * event type, the schema ID with its subject and version, and the dead-letter headers.
+ * event type, the schema ID with its subject and version, the headers, and for bytes it cannot
+ * decode a preview of them with the same error code a consumer's dead-letter record gives.
+ *
+ * Read-only: it never creates the topic and never commits. When the environment fails (the
+ * registry unreachable or refusing the credentials), it shows the record it could not decode and
+ * then stops with that error, instead of labelling every good record undecodable.
  */
 import { randomBytes } from 'node:crypto';
 import type * as avro from 'avsc';
 import type { IHeaders } from 'kafkajs';
 import { parseAvroSchemas } from '../avro/types';
 import { readDeadLetterHeaders, headerString, type DeadLetterInfo } from '../dlq/headers';
-import { isContractsError } from '../errors';
+import { classify } from '../consumer/decide';
+import { isContractsError, KafkaError, UsageError } from '../errors';
 import { assertTopicsExist } from '../kafka/admin';
 import { brokersOf, resolveKafka, toKafkaError, type KafkaConnectionOptions } from '../kafka/client';
+import { fetchSchema } from '../serde';
 import { withReferences } from '../registry/references';
 import { resolveRegistry, type RegistrySource } from '../registry/resolve';
 import type { SchemaRegistryClient } from '../registry/types';
 import { decodeFrame } from '../wire/decode';
+import { previewBytes, type BytesPreview } from '../wire/preview';
 
 export interface TailOptions extends KafkaConnectionOptions {
   topic: string;
@@ -22,6 +30,14 @@ export interface TailOptions extends KafkaConnectionOptions {
   /** Field that names the event type. Default `eventType`. */
   discriminator?: string;
   fromBeginning?: boolean;
+  /** Only this partition. */
+  partition?: number;
+  /** Start at this offset (of `partition`, or of every partition). */
+  offset?: string;
+  /** Start at the first record at or after this time (ms since the epoch). */
+  fromTime?: number;
+  /** Bytes of an undecodable value to preview. Default 64. */
+  previewBytes?: number;
   /** Stop after this many records. */
   maxMessages?: number;
   /** Stop when aborted (Ctrl-C in the CLI). */
@@ -43,8 +59,10 @@ export interface TailRecord {
   eventType: string | undefined;
   /** The decoded value (Avro records as plain objects, timestamps as Dates). */
   value: unknown;
-  /** Why the value could not be decoded. */
-  error: { code: string; message: string } | undefined;
+  /** Why the value could not be decoded: the message's fault (WIRE_FORMAT, SCHEMA_NOT_FOUND, DECODE_FAILED) or the environment's (REGISTRY_AUTH, REGISTRY_UNREACHABLE, REGISTRY_HTTP). */
+  error: { code: string; message: string; fault: 'message' | 'environment' } | undefined;
+  /** The raw value, when it could not be decoded. */
+  preview: BytesPreview | undefined;
   deadLetter: DeadLetterInfo | undefined;
 }
 
@@ -52,21 +70,14 @@ export async function tailTopic(options: TailOptions): Promise<{ count: number }
   const registry = resolveRegistry(options.registry);
   const decoder = createGenericDecoder(registry, options.discriminator ?? 'eventType');
   const kafka = resolveKafka(options, 'contracts-tail');
-  // read-only: never create the topic by asking for it
-  const admin = kafka.admin();
-  try {
-    await admin.connect();
-    await assertTopicsExist(admin, [options.topic], brokersOf(options));
-  } catch (error) {
-    throw toKafkaError(error, 'reading the topic list', options.topic, brokersOf(options));
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
+  if (options.signal?.aborted) return { count: 0 };
+  const seeks = await startPositions(kafka, options);
   const consumer = kafka.consumer({ groupId: `contracts-tail-${randomBytes(4).toString('hex')}`, allowAutoTopicCreation: false });
   let count = 0;
+  let environmentFailure: unknown;
   let finish!: () => void;
   const done = new Promise<void>((resolve) => (finish = resolve));
-  if (options.signal?.aborted) return { count };
+  const full = () => options.maxMessages !== undefined && count >= options.maxMessages;
   options.signal?.addEventListener('abort', () => finish(), { once: true });
   try {
     await consumer.connect();
@@ -74,11 +85,12 @@ export async function tailTopic(options: TailOptions): Promise<{ count: number }
     await consumer.run({
       autoCommit: false,
       eachMessage: async ({ topic, partition, message }) => {
-        if (options.maxMessages !== undefined && count >= options.maxMessages) return;
+        if (full() || environmentFailure !== undefined) return;
+        if (options.partition !== undefined && partition !== options.partition) return;
         const headers = stringHeaders(message.headers);
         const deadLetter = readDeadLetterHeaders(message.headers);
         // one schema can be registered under many subjects: name the one of the record's own topic
-        const decoded = await decoder(message.value, deadLetter?.originalTopic ?? topic);
+        const { failure, ...decoded } = await decoder(message.value, deadLetter?.originalTopic ?? topic);
         count += 1;
         await options.onRecord({
           topic,
@@ -88,21 +100,55 @@ export async function tailTopic(options: TailOptions): Promise<{ count: number }
           key: message.key ? message.key.toString('utf8') : null,
           headers,
           ...decoded,
+          preview: decoded.error ? previewBytes(message.value, options.previewBytes) : undefined,
           deadLetter,
         });
-        if (options.maxMessages !== undefined && count >= options.maxMessages) finish();
+        // the next records would fail the same way: say so once, and stop
+        if (decoded.error?.fault === 'environment') environmentFailure = failure;
+        if (full() || environmentFailure !== undefined) finish();
       },
     });
+    for (const seek of seeks) consumer.seek({ topic: options.topic, ...seek });
     await done;
-    return { count };
   } catch (error) {
     throw toKafkaError(error, 'tailing', options.topic);
   } finally {
     await consumer.disconnect().catch(() => undefined);
   }
+  if (environmentFailure !== undefined) throw environmentFailure;
+  return { count };
 }
 
-type Decoded = Pick<TailRecord, 'schemaId' | 'subject' | 'version' | 'eventType' | 'value' | 'error'>;
+/** Checks that the topic (and partition) exist, and where --offset / --from start each partition. */
+async function startPositions(kafka: ReturnType<typeof resolveKafka>, options: TailOptions): Promise<Array<{ partition: number; offset: string }>> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    // read-only: a missing topic is an error, never created by asking for it
+    await assertTopicsExist(admin, [options.topic], brokersOf(options));
+    const partitions = (await admin.fetchTopicOffsets(options.topic)).map((p) => p.partition).sort((a, b) => a - b);
+    if (options.partition !== undefined && !partitions.includes(options.partition)) {
+      throw new UsageError(`topic ${options.topic} has no partition ${options.partition}`, `use one of ${partitions.join(', ')}`);
+    }
+    const chosen = options.partition === undefined ? partitions : [options.partition];
+    if (options.fromTime !== undefined) {
+      const byTime = await admin.fetchTopicOffsetsByTimestamp(options.topic, options.fromTime);
+      // -1: nothing at or after that time yet; start at the end
+      const ends = new Map((await admin.fetchTopicOffsets(options.topic)).map((p) => [p.partition, p.high]));
+      return byTime
+        .filter((p) => chosen.includes(p.partition))
+        .map((p) => ({ partition: p.partition, offset: p.offset === '-1' ? ends.get(p.partition)! : p.offset }));
+    }
+    if (options.offset !== undefined) return chosen.map((partition) => ({ partition, offset: options.offset! }));
+    return [];
+  } catch (error) {
+    throw toKafkaError(error, 'reading the offsets', options.topic);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+type Decoded = Pick<TailRecord, 'schemaId' | 'subject' | 'version' | 'eventType' | 'value' | 'error'> & { failure?: unknown };
 
 /** Decodes by the writer schema alone; never throws (an undecodable record is shown with its error). */
 export function createGenericDecoder(registry: SchemaRegistryClient, discriminator: string) {
@@ -112,7 +158,7 @@ export function createGenericDecoder(registry: SchemaRegistryClient, discriminat
     let hit = types.get(id);
     if (!hit) {
       hit = (async () => {
-        const root = await registry.getSchemaById(id);
+        const root = await fetchSchema(registry, id);
         if (root.schemaType === 'JSON') return 'JSON' as const;
         const all = await withReferences(registry, root);
         const { types: parsed } = parseAvroSchemas(all.map((s) => JSON.parse(s.schema) as unknown));
@@ -150,10 +196,14 @@ export function createGenericDecoder(registry: SchemaRegistryClient, discriminat
       const stated = decoded && typeof decoded === 'object' ? (decoded as Record<string, unknown>)[discriminator] : undefined;
       result.eventType = typeof stated === 'string' ? stated : undefined;
     } catch (error) {
+      // a parse error of avsc or JSON is the body's fault: DECODE_FAILED, as the consumer says
+      const code = isContractsError(error) ? error.code : 'DECODE_FAILED';
       result.error = {
-        code: isContractsError(error) ? error.code : 'DECODE_FAILED',
+        code,
         message: error instanceof Error ? error.message : String(error),
+        fault: isContractsError(error) ? classify(error).fault : 'message',
       };
+      result.failure = error;
     }
     return result;
   };

@@ -15,6 +15,7 @@ import { KafkaError } from '../errors';
 import { toKafkaError } from '../kafka/client';
 import type { SchemaRegistryClient } from '../registry/types';
 import { createGenericDecoder, type TailRecord } from '../tail';
+import { previewBytes } from '../wire/preview';
 
 export type LiveTailStatus =
   | { state: 'connecting'; topic: string }
@@ -75,7 +76,7 @@ export async function runLiveTail(options: LiveTailOptions): Promise<void> {
       autoCommit: false,
       eachMessage: async ({ topic: from, partition, message }) => {
         if (signal.aborted) return;
-        const decoded = await decode(message.value, from);
+        const { failure: _failure, ...decoded } = await decode(message.value, from);
         const headers: Record<string, string> = {};
         for (const name of Object.keys(message.headers ?? {})) {
           const value = headerString(message.headers, name);
@@ -94,6 +95,7 @@ export async function runLiveTail(options: LiveTailOptions): Promise<void> {
           key: message.key ? message.key.toString('utf8') : null,
           headers,
           ...decoded,
+          preview: decoded.error ? previewBytes(message.value) : undefined,
           deadLetter,
         });
       },

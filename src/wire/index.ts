@@ -1,2 +1,3 @@
 export { MAGIC_BYTE, HEADER_SIZE, encodeFrame, encodeHeader } from './encode';
 export { decodeFrame, type Frame } from './decode';
+export { previewBytes, type BytesPreview } from './preview';

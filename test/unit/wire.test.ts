@@ -1,5 +1,5 @@
 import { WireFormatError } from '../../src/errors';
-import { decodeFrame, encodeFrame, encodeHeader, HEADER_SIZE, MAGIC_BYTE } from '../../src/wire';
+import { decodeFrame, encodeFrame, encodeHeader, HEADER_SIZE, MAGIC_BYTE, previewBytes } from '../../src/wire';
 
 describe('Confluent wire framing', () => {
   it('writes magic byte 0, the schema ID big-endian, then the body', () => {
@@ -55,3 +55,17 @@ function catchError(fn: () => unknown): WireFormatError {
   }
   throw new Error('expected an error');
 }
+
+describe('byte previews (contracts tail and dlq show)', () => {
+  it('shows the first bytes as spaced hex, UTF-8 with control characters as dots, and base64', () => {
+    const p = previewBytes(Buffer.from([0x7b, 0x0a, 0x00, 0x41, 0xff]));
+    expect(p).toEqual({ length: 5, hex: '7b 0a 00 41 ff', utf8: '{\n.A\ufffd', base64: 'ewoAQf8=', truncated: false });
+  });
+
+  it('cuts long values and says so; a tombstone is empty', () => {
+    const p = previewBytes(Buffer.alloc(100, 0x61), 4);
+    expect(p).toMatchObject({ length: 100, hex: '61 61 61 61', utf8: 'aaaa', truncated: true });
+    expect(Buffer.from(p.base64, 'base64')).toEqual(Buffer.alloc(4, 0x61));
+    expect(previewBytes(null)).toEqual({ length: 0, hex: '', utf8: '', base64: '', truncated: false });
+  });
+});

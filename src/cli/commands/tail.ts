@@ -12,6 +12,9 @@ interface TailFlags {
   fromBeginning?: boolean;
   json?: boolean;
   maxMessages?: string;
+  partition?: string;
+  offset?: string;
+  from?: string;
   brokers?: string;
   registry?: string;
 }
@@ -19,12 +22,18 @@ interface TailFlags {
 export function registerTailCommand(program: Command): void {
   program
     .command('tail')
-    .description('follow a topic (or its dead-letter topic) and print each record decoded with its schema')
+    .description(
+      'follow a topic (or its dead-letter topic) and print each record decoded with its schema; ' +
+        'exits 2 after the first record it cannot decode because the registry is unreachable or refuses the credentials',
+    )
     .argument('[topic]', 'topic of the config (default: the first one)')
     .option('--dlq', "follow the topic's dead-letter topic and show the dead-letter headers")
     .option('--from-beginning', 'start at the earliest offset instead of new records only')
     .option('--json', 'one JSON object per line')
     .option('-n, --max-messages <n>', 'stop after n records')
+    .option('--partition <n>', 'only this partition')
+    .option('--offset <n>', 'start at this offset (of --partition, or of every partition)')
+    .option('--from <time>', 'start at the first record at or after this time (ISO 8601, or ms since the epoch)')
     .option('--brokers <list>', 'Kafka brokers, comma-separated (default KAFKA_BROKERS)')
     .option('--registry <url>', 'schema registry URL (default SCHEMA_REGISTRY_URL)')
     .action(async (topicArg: string | undefined, flags: TailFlags, command: Command) => {
@@ -34,11 +43,19 @@ export function registerTailCommand(program: Command): void {
       if (maxMessages !== undefined && (!Number.isInteger(maxMessages) || maxMessages < 1)) {
         throw new UsageError(`--max-messages must be a positive integer, got "${flags.maxMessages}"`);
       }
+      const partition = flags.partition === undefined ? undefined : nonNegative(flags.partition, '--partition');
+      const offset = flags.offset === undefined ? undefined : String(nonNegative(flags.offset, '--offset'));
+      const fromTime = flags.from === undefined ? undefined : parseTime(flags.from);
+      if ([flags.fromBeginning, offset, fromTime].filter((x) => x !== undefined && x !== false).length > 1) {
+        throw new UsageError('--from-beginning, --offset and --from each say where to start: pass one of them');
+      }
       const abort = new AbortController();
       const stop = () => abort.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      if (!flags.json) process.stderr.write(pc.dim(`following ${name}${flags.fromBeginning ? ' from the beginning' : ''} (Ctrl-C to stop)\n`));
+      const start = flags.fromBeginning ? ' from the beginning' : offset !== undefined ? ` from offset ${offset}` : fromTime !== undefined ? ` from ${new Date(fromTime).toISOString()}` : '';
+      const only = partition === undefined ? '' : ` partition ${partition}`;
+      if (!flags.json) process.stderr.write(pc.dim(`following ${name}${only}${start} (Ctrl-C to stop)\n`));
       try {
         await tailTopic({
           topic: name,
@@ -46,6 +63,9 @@ export function registerTailCommand(program: Command): void {
           registry: flags.registry,
           discriminator: topic.discriminator,
           fromBeginning: flags.fromBeginning,
+          partition,
+          offset,
+          fromTime,
           maxMessages,
           signal: abort.signal,
           onRecord: (record) => {
@@ -89,8 +109,19 @@ export function formatRecord(record: TailRecord): string {
     .filter(Boolean)
     .join('  ');
   const lines = [head];
-  if (record.error) lines.push(`  ${pc.red(`undecodable (${record.error.code})`)}: ${record.error.message}`);
-  else lines.push(`  ${JSON.stringify(record.value)}`);
+  const own = Object.entries(record.headers).filter(([name]) => !name.startsWith('dlq.'));
+  if (own.length > 0) lines.push(`  ${pc.dim('headers')} ${own.map(([k, v]) => `${k}=${v}`).join('  ')}`);
+  if (record.error) {
+    const label = record.error.fault === 'environment' ? 'not decoded' : 'undecodable';
+    lines.push(`  ${pc.red(`${label} (${record.error.code})`)}: ${record.error.message}`);
+    const p = record.preview;
+    if (p) {
+      const size = p.truncated ? `first ${p.hex.split(' ').length} of ${p.length} bytes` : `${p.length} bytes`;
+      lines.push(`  ${pc.dim(`value (${size})`)} hex ${p.hex}`, `    utf8 ${p.utf8}`, `    base64 ${p.base64}`);
+    }
+  } else {
+    lines.push(`  ${JSON.stringify(record.value)}`);
+  }
   const dl = record.deadLetter;
   if (dl) {
     lines.push(
@@ -99,4 +130,18 @@ export function formatRecord(record: TailRecord): string {
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+function nonNegative(value: string, flag: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new UsageError(`${flag} must be a non-negative integer, got "${value}"`);
+  return n;
+}
+
+function parseTime(value: string): number {
+  const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
+  if (!Number.isFinite(ms)) {
+    throw new UsageError(`--from must be a time, got "${value}"`, 'use ISO 8601 (2026-12-01T09:00:00Z) or milliseconds since the epoch');
+  }
+  return ms;
 }

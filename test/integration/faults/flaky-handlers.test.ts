@@ -52,7 +52,7 @@ describe('flaky handlers', () => {
       }
       succeeded.add(event.eventId);
     };
-    const { consumer, counts } = tallyingConsumer(setup, stackEnv().brokers, {
+    const { consumer, counts, groupId } = tallyingConsumer(setup, stackEnv().brokers, {
       retry: { attempts: ATTEMPTS, initialDelayMs: 5, maxDelayMs: 20 },
       handlers: { 'booking.created': handle, 'booking.confirmed': handle, 'booking.cancelled': handle, 'booking.failed': handle },
     });
@@ -78,7 +78,7 @@ describe('flaky handlers', () => {
       replay = await replayDeadLetters({
         contract: setup.contract,
         brokers: stackEnv().brokers,
-        groupId: `faults-replay-${setup.contract.topic}`,
+        group: groupId,
       });
       await waitUntil(
         () => succeeded.distinct >= EVENTS,

@@ -20,6 +20,7 @@ import { reportFigures } from '../../support/faults/figures';
 import { startOwnStack, type OwnStack } from '../../support/faults/own-stack';
 import { makeEvents, publishStream, setUpFaultTopic, tallyingConsumer, waitUntil, type TopicSetup } from '../../support/faults/stream';
 import { endOffsetSum } from '../../support/it-helpers';
+import { expectSettled, openSockets } from '../../support/settle';
 
 jest.setTimeout(300_000);
 
@@ -27,14 +28,17 @@ const BEFORE = 1_000;
 const DURING = 2_000;
 
 let own: OwnStack;
+let socketsBefore = 0;
 let setup: TopicSetup;
 
 beforeAll(async () => {
+  socketsBefore = openSockets();
   own = await startOwnStack({ name: 'registry-outage', kafkaPort: 19292, registryPort: 18281 });
   setup = await setUpFaultTopic('faults-registry', own.brokers, own.registryUrl, { partitions: 3 });
 });
 afterAll(async () => {
   await own?.down();
+  await expectSettled(socketsBefore);
 });
 
 function countingClient(): { client: SchemaRegistryClient; calls: () => number } {
