@@ -8,11 +8,21 @@ export {
   createUiServer,
   DEFAULT_UI_HOST,
   DEFAULT_UI_PORT,
-  type UiApiError,
-  type UiInfo,
   type UiServer,
   type UiServerOptions,
 } from './server';
+export type {
+  RouteParams,
+  RouteQuery,
+  TailEvents,
+  TailStream,
+  TypeScriptView,
+  UiApiError,
+  UiInfo,
+  UiQueries,
+  UiRoute,
+  UiRoutes,
+} from './api';
 export { createCatalog, type Catalog, type SubjectList, type SubjectSummary, type VersionView } from './catalog';
 export { createComparer, sideBySide, type CompareRequest, type DiffRow, type DiffView, type FindingView } from './compare';
 export { renderTypeScript } from './typescript';

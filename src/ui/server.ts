@@ -1,15 +1,15 @@
 /**
  * `contracts ui`: a read-only web page over a Confluent-compatible registry and the Kafka cluster.
  *
- * One fastify app serves the page (src/ui/public: plain HTML, CSS and JS, no build step),
- * a JSON API that only reads (every route is GET), and Server-Sent Events for the live tail. It
- * binds to 127.0.0.1 by default and then answers only requests addressed to a loopback name, so a
- * web page elsewhere cannot reach it through DNS rebinding.
+ * One fastify app serves the page (src/ui/public: HTML, CSS and JavaScript modules, no build step),
+ * a JSON API that only reads (every route is GET, typed in ./api), and Server-Sent Events for the
+ * live tail. It binds to 127.0.0.1 by default and then answers only requests addressed to a
+ * loopback name, so a web page elsewhere cannot reach it through DNS rebinding.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
-import Fastify, { type FastifyInstance, type FastifyReply } from 'fastify';
+import { extname, join, relative, sep } from 'node:path';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { logLevel, type Kafka } from 'kafkajs';
 import { COMPATIBILITY_LEVELS, type CompatibilityLevel, type ContractsConfig } from '../config';
 import { ContractsError, RegistryError, isContractsError, UsageError } from '../errors';
@@ -17,10 +17,10 @@ import { brokersFrom, resolveKafka, type KafkaConnectionOptions } from '../kafka
 import { createSchemaRegistryClient, registryOptionsFromEnv } from '../registry/http';
 import { resolveRegistry, type RegistrySource } from '../registry/resolve';
 import type { SchemaRegistryClient } from '../registry/types';
-import type { TailRecord } from '../tail';
+import type { RouteParams, RouteQuery, TailEvents, UiApiError, UiInfo, UiRoute, UiRoutes } from './api';
 import { createCatalog, isNotFound } from './catalog';
 import { createComparer } from './compare';
-import { runLiveTail, type LiveTailStatus } from './live-tail';
+import { runLiveTail } from './live-tail';
 import { createLocalSchemas } from './local';
 import { renderTypeScript } from './typescript';
 
@@ -52,33 +52,6 @@ export interface UiServer {
   /** e.g. `http://127.0.0.1:8088` */
   url: string;
   close(): Promise<void>;
-}
-
-/** What `GET /api/info` answers: what the page is connected to. */
-export interface UiInfo {
-  registryUrl: string;
-  brokers: string[];
-  topic: string;
-  deadLetterTopic: string;
-  configFile: string | null;
-  /** Subjects the config's schema files would register (compare "local" with them). */
-  localSubjects: string[];
-  /** Why the local schema files could not be read, when they could not. */
-  localError: string | null;
-  levels: readonly CompatibilityLevel[];
-  readOnly: true;
-}
-
-export interface UiApiError {
-  error: {
-    code: string;
-    message: string;
-    hint?: string;
-    /** The registry the failure came from (never with credentials). */
-    registryUrl?: string;
-    /** The registry's HTTP status. */
-    status?: number;
-  };
 }
 
 /** The page and its API as a fastify app, not listening: `inject()` it in tests, or `createUiServer`. */
@@ -135,14 +108,12 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
     await reply.code(request.method === 'GET' ? 404 : 405).send(apiError('NOT_FOUND', message));
   });
 
-  // The page is three files, served from a fixed list (no paths from the request touch the disk).
+  // The page's files are listed once, here (no path from a request touches the disk).
   // @fastify/static would do, but its ESM-only dependency cannot load under Jest on Node 20.
   const root = publicDir();
   const files: Record<string, { file: string; type: string }> = {
-    '/': { file: 'index.html', type: 'text/html; charset=utf-8' },
-    '/index.html': { file: 'index.html', type: 'text/html; charset=utf-8' },
-    '/app.js': { file: 'app.js', type: 'text/javascript; charset=utf-8' },
-    '/app.css': { file: 'app.css', type: 'text/css; charset=utf-8' },
+    '/': { file: 'index.html', type: CONTENT_TYPES['.html']! },
+    ...pageFiles(root),
   };
   for (const [path, { file, type }] of Object.entries(files)) {
     app.get(path, async (_request, reply) => {
@@ -161,7 +132,13 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
     await Promise.all(open.map((stream) => stream.done));
   });
 
-  app.get('/api/info', async (): Promise<UiInfo> => {
+  /** A JSON route of ./api's `UiRoutes`: its path, params, query and answer checked against it. */
+  const route = <R extends UiRoute>(
+    path: R,
+    handler: (request: FastifyRequest<{ Params: RouteParams<R>; Querystring: RouteQuery<R> }>) => Promise<UiRoutes[R]>,
+  ) => app.get<{ Params: RouteParams<R>; Querystring: RouteQuery<R> }>(path, (request) => handler(request));
+
+  route('/api/info', async () => {
     let localSubjects: string[] = [];
     let localError: string | null = null;
     try {
@@ -182,32 +159,27 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
     };
   });
 
-  app.get<{ Querystring: { refresh?: string } }>('/api/subjects', async (request) =>
-    catalog.listSubjects({ refresh: request.query.refresh === '1' }),
-  );
+  route('/api/subjects', async (request) => catalog.listSubjects({ refresh: request.query.refresh === '1' }));
 
-  app.get<{ Params: { subject: string; version: string } }>('/api/subjects/:subject/versions/:version', async (request) =>
+  route('/api/subjects/:subject/versions/:version', async (request) =>
     catalog.getVersion(request.params.subject, parseVersion(request.params.version)),
   );
 
-  app.get<{ Params: { subject: string; version: string } }>('/api/subjects/:subject/versions/:version/typescript', async (request) => {
+  route('/api/subjects/:subject/versions/:version/typescript', async (request) => {
     const { subject } = request.params;
     const stored = await catalog.getRaw(subject, parseVersion(request.params.version));
     return { subject, version: stored.version, id: stored.id, typescript: await renderTypeScript({ registry, subject, schema: stored }) };
   });
 
-  app.get<{ Params: { subject: string }; Querystring: { from?: string; to?: string; level?: string } }>(
-    '/api/subjects/:subject/diff',
-    async (request) => {
-      const { from, to, level } = request.query;
-      return comparer.compare({
-        subject: request.params.subject,
-        from: from === undefined ? 'latest' : parseVersion(from),
-        to: to === 'local' ? 'local' : to === undefined ? 'latest' : parseVersion(to),
-        level: level ? (level as CompatibilityLevel) : undefined,
-      });
-    },
-  );
+  route('/api/subjects/:subject/diff', async (request) => {
+    const { from, to, level } = request.query;
+    return comparer.compare({
+      subject: request.params.subject,
+      from: from === undefined ? 'latest' : parseVersion(from),
+      to: to === 'local' ? 'local' : to === undefined ? 'latest' : parseVersion(to),
+      level: level ? (level as CompatibilityLevel) : undefined,
+    });
+  });
 
   app.get<{ Params: { stream: string } }>('/api/tail/:stream', async (request, reply) => {
     const which = request.params.stream;
@@ -225,7 +197,7 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
     });
     // the browser reconnects by itself 5 s after the stream ends (topic missing, Kafka down)
     raw.write('retry: 5000\n\n');
-    const send = (event: string, data: unknown) => {
+    const send = <E extends keyof TailEvents>(event: E, data: TailEvents[E]) => {
       if (!raw.writableEnded) raw.write(`event: ${event}\ndata: ${JSON.stringify(data, jsonReplacer)}\n\n`);
     };
     const abort = new AbortController();
@@ -242,8 +214,8 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
         discriminator,
         recentPerPartition: options.recentPerPartition ?? 20,
         signal: abort.signal,
-        onStatus: (status: LiveTailStatus) => send('status', status),
-        onRecord: (record: TailRecord) => send('record', record),
+        onStatus: (status) => send('status', status),
+        onRecord: (record) => send('record', record),
       });
     } catch (error) {
       send('failure', toHttpError(error, registry.url).body.error);
@@ -335,6 +307,25 @@ function isLoopback(host: string): boolean {
 function hostName(hostHeader: string): string {
   if (hostHeader.startsWith('[')) return hostHeader.slice(1, hostHeader.indexOf(']'));
   return hostHeader.replace(/:\d+$/, '');
+}
+
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
+  '.html': 'text/html; charset=utf-8',
+  // modules need a JavaScript type to run
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+};
+
+/** Every page file under `root` by its URL path (`/app.js`, `/app/main.js`); other files are not served. */
+function pageFiles(root: string): Record<string, { file: string; type: string }> {
+  const files: Record<string, { file: string; type: string }> = {};
+  for (const entry of readdirSync(root, { recursive: true, withFileTypes: true })) {
+    const type = CONTENT_TYPES[extname(entry.name)];
+    if (!entry.isFile() || !type) continue;
+    const file = relative(root, join(entry.parentPath, entry.name));
+    files[`/${file.split(sep).join('/')}`] = { file, type };
+  }
+  return files;
 }
 
 /** src/ui/public next to this file (sources, or a dist/ that copied it), else the package's src/ui/public. */
