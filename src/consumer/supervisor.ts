@@ -105,7 +105,12 @@ export interface Supervisor {
 const DEFAULTS = { giveUpAfterMs: 5 * 60_000, initialDelayMs: 1_000, maxDelayMs: 30_000 };
 
 export function createSupervisor(hooks: SupervisorHooks): Supervisor {
-  const policy = { ...DEFAULTS, ...hooks.options };
+  const policy = {
+    giveUpAfterMs: hooks.options?.giveUpAfterMs ?? DEFAULTS.giveUpAfterMs,
+    initialDelayMs: hooks.options?.initialDelayMs ?? DEFAULTS.initialDelayMs,
+    maxDelayMs: hooks.options?.maxDelayMs ?? DEFAULTS.maxDelayMs,
+    exitOnFailure: hooks.options?.exitOnFailure ?? false,
+  };
   const { groupId, topic } = hooks;
   let state: ConsumerState = 'stopped';
   let since = Date.now();
