@@ -50,6 +50,7 @@ async function main(): Promise<void> {
   consumer.on(CONSUMER_EVENTS.STATE_CHANGED, ({ state }) => process.stdout.write(`state ${state}\n`));
   consumer.on(CONSUMER_EVENTS.ERROR, ({ error }) => process.stderr.write(`consumer failed: ${error.code}: ${error.message}\n`));
   await consumer.start();
+  consumer.done().catch((error: { code?: string }) => process.stderr.write(`done() rejected: ${error.code}\n`));
   process.stdout.write('ready\n');
 }
 
