@@ -170,6 +170,7 @@ describe('a consumer process frozen while a second member takes over', () => {
         stallMs: LONG_STALL_MS,
         sessionTimeoutMs: SESSION_TIMEOUT_MS,
         recoveryMs: figures.recoveryMs,
+        resumedMs: figures.resumedMs,
         rejoinedAfterThawMs: rejoinedMs,
         frozenMemberStates: stateLines(frozen.stdout()),
         handledByFrozenProcessAfterThaw: childHandledAfterThaw,

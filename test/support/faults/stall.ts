@@ -46,8 +46,10 @@ export interface StallFigures {
   published: PublishFigures;
   /** Acknowledged events already handled when the stall began. */
   handledAtFreeze: number;
-  /** From the thaw until every acknowledged event was handled. */
+  /** From the thaw until every acknowledged event was handled (the backlog of the stall worked off). */
   recoveryMs: number;
+  /** From the thaw until the first event was handled after it (-1: none within the bound). */
+  resumedMs: number;
 }
 
 export async function streamThroughStall(options: StallOptions): Promise<StallFigures> {
@@ -55,6 +57,9 @@ export async function streamThroughStall(options: StallOptions): Promise<StallFi
   let stallError: unknown;
   let thawedAt = 0;
   let handledAtFreeze = 0;
+  let resumed: Promise<number> | undefined;
+  let caughtUp = false;
+  const handledCount = () => options.events.filter((e) => options.handled(e.eventId)).length;
   const acknowledgedSoFar: string[] = [];
   const freezeAt = Math.floor(options.events.length / options.batchSize / 3);
   try {
@@ -73,8 +78,17 @@ export async function streamThroughStall(options: StallOptions): Promise<StallFi
               stallError = error;
             })
             .finally(async () => {
+              const before = handledCount();
               await options.thaw();
               thawedAt = Date.now();
+              resumed = (async () => {
+                // 0 when nothing was waiting any more (another member had taken it all over)
+                while (!caughtUp) {
+                  if (handledCount() > before) return Date.now() - thawedAt;
+                  await new Promise((resolve) => setTimeout(resolve, 20));
+                }
+                return handledCount() > before ? Date.now() - thawedAt : 0;
+              })();
             });
         }
         await new Promise((resolve) => setTimeout(resolve, options.pauseMs));
@@ -88,8 +102,11 @@ export async function streamThroughStall(options: StallOptions): Promise<StallFi
         throw new Error(`${error.message} within ${options.boundMs} ms of the end of the stall; ${await options.progress()}`);
       },
     );
-    return { published, handledAtFreeze, recoveryMs: Date.now() - thawedAt };
+    const recoveryMs = Date.now() - thawedAt;
+    caughtUp = true;
+    return { published, handledAtFreeze, recoveryMs, resumedMs: await resumed! };
   } finally {
+    caughtUp = true;
     // never leave a process frozen behind a failed assertion
     await stall;
   }
@@ -189,6 +206,7 @@ export async function brokerStallScenario(options: BrokerStallOptions): Promise<
       stallMs: options.stallMs,
       sessionTimeoutMs: options.sessionTimeoutMs,
       recoveryMs: figures.recoveryMs,
+      resumedMs: figures.resumedMs,
       handledWhenFrozen: figures.handledAtFreeze,
       consumerCrashes: member.counts.crashed,
       crashesKafkajsDidNotRestart: member.counts.crashedForGood,
