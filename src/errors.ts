@@ -22,6 +22,8 @@ export type ContractsErrorCode =
   | 'REGISTRY_CONFIG'
   | 'TOPIC_NOT_FOUND'
   | 'KAFKA'
+  | 'DELIVERY_TIMEOUT'
+  | 'CONSUMER_FAILED'
   | 'HANDLER_FAILED'
   | 'CONSUMER_STOPPED'
   | 'INCOMPATIBLE'
@@ -281,6 +283,50 @@ export class KafkaError extends ContractsError {
     options: ContractsErrorOptions = {},
   ) {
     super('KAFKA', message, options);
+  }
+}
+
+/**
+ * A publish the broker did not acknowledge within the producer's `deliveryTimeoutMs` (a stalled or
+ * partitioned broker). Retriable: kafkajs may still deliver the abandoned send, so publishing again
+ * can write the event twice (consumers de-duplicate on eventId).
+ */
+export class DeliveryTimeoutError extends KafkaError {
+  override readonly code: ContractsErrorCode = 'DELIVERY_TIMEOUT';
+
+  constructor(
+    topic: string,
+    readonly timeoutMs: number,
+    readonly messages: number,
+  ) {
+    super(`publishing ${messages} message(s) (topic ${topic}) was not acknowledged within ${timeoutMs} ms`, topic, {
+      retriable: true,
+      hint: 'the broker is stalled or unreachable; publish again later (consumers de-duplicate on eventId), or raise deliveryTimeoutMs',
+    });
+  }
+}
+
+/**
+ * The consumer stopped for good: it left its group (a crash kafkajs does not restart from, a
+ * session that expired during a stall) and the kit's supervisor could not bring it back within
+ * its budget (`supervision.giveUpAfterMs`), or the failure cannot heal by rejoining (refused
+ * credentials or permissions). `cause` is the last failure.
+ */
+export class ConsumerFailedError extends ContractsError {
+  constructor(
+    readonly groupId: string,
+    readonly topic: string,
+    /** Rebuilds of the kafkajs consumer the supervisor tried. */
+    readonly restarts: number,
+    /** How long the consumer had been out of its group when it gave up. */
+    readonly downForMs: number,
+    cause: unknown,
+  ) {
+    const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    super('CONSUMER_FAILED', `the consumer of group ${groupId} on ${topic} stopped after ${downForMs} ms out of its group and ${restarts} restart(s): ${reason}`, {
+      cause,
+      hint: 'check that Kafka is reachable and the group may be joined; restart the service (supervision.exitOnFailure lets an orchestrator do it), or raise supervision.giveUpAfterMs',
+    });
   }
 }
 

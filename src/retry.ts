@@ -18,6 +18,11 @@ export interface RetryPolicy {
   initialDelayMs?: number;
   /** Upper bound of one delay. Default 5 s. */
   maxDelayMs?: number;
+  /**
+   * Share of each delay drawn at random (0 to 1; default 0): 0.5 waits between half and all of it,
+   * so many clients failing at once do not retry in step.
+   */
+  jitter?: number;
   /** Called before each delay: log or count retries. */
   onRetry?: (info: { attempt: number; delayMs: number; error: unknown }) => void;
   /** Stops waiting (and retrying) when aborted; the last error is thrown. */
@@ -36,11 +41,18 @@ export async function retry<T>(operation: (attempt: number) => Promise<T>, polic
       return await operation(attempt);
     } catch (error) {
       if (!isRetriable(error) || attempt >= attempts || policy.signal?.aborted) throw error;
-      const delayMs = Math.min(max, initial * 2 ** (attempt - 1));
+      const delayMs = backoffDelay(attempt, initial, max, policy.jitter ?? 0);
       policy.onRetry?.({ attempt, delayMs, error });
       await delay(delayMs, policy.signal);
     }
   }
+}
+
+/** The delay after the `attempt`-th failure: doubling from `initial` up to `max`, less a random share `jitter`. */
+export function backoffDelay(attempt: number, initial: number, max: number, jitter = 0): number {
+  const full = Math.min(max, initial * 2 ** Math.max(0, attempt - 1));
+  const share = Math.min(1, Math.max(0, jitter));
+  return Math.round(full * (1 - share * Math.random()));
 }
 
 function isRetriable(error: unknown): boolean {

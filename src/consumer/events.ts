@@ -3,7 +3,8 @@
  * and lists these, so a typo fails at start-up instead of silently never firing.
  */
 import type { DeadLetterReason } from '../dlq/headers';
-import type { ConsumerStoppedError } from '../errors';
+import type { ConsumerFailedError, ConsumerStoppedError } from '../errors';
+import type { StateChange } from './supervisor';
 
 export const CONSUMER_EVENTS = {
   STARTED: 'consumer.started',
@@ -18,8 +19,12 @@ export const CONSUMER_EVENTS = {
   DEAD_LETTERED: 'consumer.dead_lettered',
   /** An environment failure (registry down or refusing the credentials, broker unavailable): the message is kept and fetched again after a pause. */
   TRANSIENT_ERROR: 'consumer.transient_error',
-  /** kafkajs stopped the consumer (it restarts by itself when the error is retriable). */
+  /** kafkajs stopped the consumer (it restarts by itself when `restart` is true; the kit's supervisor rebuilds it otherwise). */
   CRASHED: 'consumer.crashed',
+  /** The consumer's health state changed (starting, running, rejoining, stopped, failed). */
+  STATE_CHANGED: 'consumer.state_changed',
+  /** The consumer stopped for good (a ConsumerFailedError); done() rejects with the same error. */
+  ERROR: 'consumer.error',
 } as const;
 
 export type ConsumerEventName = (typeof CONSUMER_EVENTS)[keyof typeof CONSUMER_EVENTS];
@@ -47,6 +52,8 @@ export interface ConsumerEventPayloads {
   /** `code`: the kit's error code of the environment failure (REGISTRY_AUTH, REGISTRY_UNREACHABLE, KAFKA, …). */
   'consumer.transient_error': MessagePosition & { error: unknown; code: string; retryInMs: number };
   'consumer.crashed': { error: unknown; restart: boolean };
+  'consumer.state_changed': StateChange;
+  'consumer.error': { error: ConsumerFailedError };
 }
 
 export type ConsumerListener<N extends ConsumerEventName> = (payload: ConsumerEventPayloads[N]) => void;

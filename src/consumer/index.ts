@@ -11,21 +11,27 @@
  *   is never dead-lettered: the partition is paused, rewound to the message and resumed after a
  *   backoff, or the consumer stops (onEnvironmentFailure). The line is drawn in ./decide.ts.
  * - A replayed copy meant for another group (src/dlq/replay.ts) is skipped and committed past.
+ * - A kafkajs consumer that stops without restarting itself is rebuilt by the supervisor
+ *   (./supervisor.ts), which also keeps the health snapshot; past its budget the consumer fails
+ *   with a ConsumerFailedError through the `error` event and done().
  */
 import { Partitioners } from 'kafkajs';
 import type { Consumer as KafkaConsumer, ConsumerConfig, EachBatchPayload, IHeaders, KafkaMessage, Producer as KafkaProducer } from 'kafkajs';
 import type { EventMapOf, EventTypeOf, TopicContract } from '../contract';
-import { ConsumerStoppedError, HandlerError, isContractsError, UnknownEventTypeError, UsageError } from '../errors';
+import { ConsumerStoppedError, HandlerError, isContractsError, UnknownEventTypeError, UsageError, type ConsumerFailedError } from '../errors';
 import { deadLetterHeaders, headerString, type DeadLetterReason } from '../dlq/headers';
 import { brokersOf, resolveKafka, toKafkaError, type KafkaConnectionOptions } from '../kafka/client';
 import { MESSAGE_HEADERS } from '../producer';
 import { resolveRegistry, type RegistrySource } from '../registry/resolve';
+import { backoffDelay } from '../retry';
 import { createSerde, type AnyTopicContract, type Serde } from '../serde';
 import { classify, decide, isReplayForAnotherGroup, type EnvironmentPolicy } from './decide';
 import { CONSUMER_EVENTS, type ConsumerEventName, type ConsumerEventPayloads, type ConsumerListener } from './events';
+import { createSupervisor, type ConsumerHealth, type SupervisionOptions } from './supervisor';
 
 export * from './events';
 export { classify, decide, type Decision, type EnvironmentPolicy, type Fault, type Stage } from './decide';
+export type { ConsumerHealth, ConsumerState, PartitionHealth, SupervisionOptions } from './supervisor';
 
 export interface MessageContext {
   topic: string;
@@ -99,6 +105,8 @@ export interface ConsumerOptions<C extends AnyTopicContract> extends KafkaConnec
    * round trip; a crash redelivers at most one batch, which at-least-once allows).
    */
   commitEvery?: number;
+  /** Rebuilding a consumer kafkajs gave up on, and when to stop for good (see SupervisionOptions). */
+  supervision?: SupervisionOptions;
   /** Other kafkajs consumer settings (sessionTimeout, heartbeatInterval, …). */
   consumerConfig?: Omit<ConsumerConfig, 'groupId'>;
 }
@@ -107,6 +115,13 @@ export interface Consumer<C extends AnyTopicContract> {
   readonly serde: Serde<C>;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /**
+   * Settles when the consumer (the run started last, or the next one) ends: resolves after stop(),
+   * rejects with a ConsumerFailedError when supervision gives up. Never rejects unobserved.
+   */
+  done(): Promise<void>;
+  /** State, last progress, lag per assigned partition: for liveness and readiness checks. */
+  health(): ConsumerHealth;
   /** Subscribes to an instrumentation event (CONSUMER_EVENTS); returns the unsubscribe function. */
   on<N extends ConsumerEventName>(name: N, listener: ConsumerListener<N>): () => void;
 }
@@ -123,9 +138,9 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
   const kafka = resolveKafka(options, `${options.groupId}`);
   const deadLetterTopic = options.deadLetterTopic ?? contract.deadLetterTopic;
   const attempts = Math.max(1, options.retry?.attempts ?? 3);
-  const retryDelay = (n: number) => backoff(n, options.retry?.initialDelayMs ?? 200, options.retry?.maxDelayMs ?? 5000);
+  const retryDelay = (n: number) => backoffDelay(n, options.retry?.initialDelayMs ?? 200, options.retry?.maxDelayMs ?? 5000);
   const transientDelay = (n: number) =>
-    backoff(n, options.transientRetry?.initialDelayMs ?? 500, options.transientRetry?.maxDelayMs ?? 30_000);
+    backoffDelay(n, options.transientRetry?.initialDelayMs ?? 500, options.transientRetry?.maxDelayMs ?? 30_000);
   const unknownPolicy = options.onUnknownEventType ?? 'dead-letter';
   const environmentPolicy = options.onEnvironmentFailure ?? 'pause';
   const commitEvery = Math.max(1, options.commitEvery ?? Number.POSITIVE_INFINITY);
@@ -142,7 +157,6 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
     }
   };
 
-  let consumer: KafkaConsumer | undefined;
   let dlqProducer: KafkaProducer | undefined;
   let running = false;
   let stopping: Promise<void> | undefined;
@@ -151,6 +165,46 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
   const transientFailures = new Map<string, number>();
   const onSignal = () => {
     void api.stop();
+  };
+  let run = deferred();
+
+  const restartOnFailure = options.consumerConfig?.retry?.restartOnFailure;
+  const supervisor = createSupervisor({
+    groupId: options.groupId,
+    topic: contract.topic,
+    options: options.supervision,
+    create: () =>
+      kafka.consumer({
+        ...options.consumerConfig,
+        groupId: options.groupId,
+        // kafkajs restarts a crashed consumer on a timer; a crash during stop() (a join or fetch cut
+        // short by the disconnect) must not bring back a consumer nobody will stop again
+        retry: { ...options.consumerConfig?.retry, restartOnFailure: async (e) => running && (restartOnFailure ? restartOnFailure(e) : true) },
+      }),
+    run: async (consumer) => {
+      consumer.on(consumer.events.CRASH, (e) => {
+        emit(CONSUMER_EVENTS.CRASHED, { error: e.payload.error, restart: e.payload.restart });
+      });
+      await consumer.connect();
+      await consumer.subscribe({ topics: [contract.topic], fromBeginning: options.fromBeginning ?? false });
+      await consumer.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
+        eachBatch: (payload) => eachBatch(consumer, payload),
+      });
+    },
+    onStateChange: (change) => emit(CONSUMER_EVENTS.STATE_CHANGED, change),
+    onFailed: (error) => void fail(error),
+  });
+
+  const fail = async (error: ConsumerFailedError) => {
+    running = false;
+    for (const signal of signals) process.off(signal, onSignal);
+    emit(CONSUMER_EVENTS.ERROR, { error });
+    run.reject(error);
+    await dlqProducer?.disconnect().catch(() => undefined);
+    dlqProducer = undefined;
   };
 
   const sleep = (ms: number) =>
@@ -272,12 +326,10 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
     }
   };
 
-  const commit = async (topic: string, partition: number, offset: string) => {
-    await consumer!.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
-  };
-
-  const eachBatch = async ({ batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload) => {
+  const eachBatch = async (consumer: KafkaConsumer, { batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload) => {
     const { topic, partition } = batch;
+    const commit = (offset: string) => consumer.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
+    if (batch.messages.length > 0) supervisor.fetched(topic, partition, batch.firstOffset()!, batch.highWatermark);
     let handled: string | undefined;
     let sinceCommit = 0;
     for (const message of batch.messages) {
@@ -292,7 +344,7 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
       }
       if (outcome === 'retry-later') {
         // fetch this message again after a pause; what was handled before it is committed below
-        consumer!.seek({ topic, partition, offset: message.offset });
+        consumer.seek({ topic, partition, offset: message.offset });
         const resume = pause();
         // stop() may have begun while this message was tried: no timer may outlive the consumer
         if (!running) break;
@@ -305,13 +357,14 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
         break;
       }
       resolveOffset(message.offset);
+      supervisor.progressed(topic, partition, message.offset);
       handled = message.offset;
       if (++sinceCommit >= commitEvery) {
-        await commit(topic, partition, handled);
+        await commit(handled);
         sinceCommit = 0;
       }
     }
-    if (handled !== undefined && sinceCommit > 0) await commit(topic, partition, handled);
+    if (handled !== undefined && sinceCommit > 0) await commit(handled);
   };
 
   let stoppedBy: ConsumerStoppedError | undefined;
@@ -340,38 +393,23 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
           throw new UsageError(`no handler for ${eventType}`, `add a handler for "${eventType}", or set it to 'ignore' to skip these events`);
         }
       }
-      const restartOnFailure = options.consumerConfig?.retry?.restartOnFailure;
-      consumer = kafka.consumer({
-        ...options.consumerConfig,
-        groupId: options.groupId,
-        // kafkajs restarts a crashed consumer on a timer; a crash during stop() (a join or fetch cut
-        // short by the disconnect) must not bring back a consumer nobody will stop again
-        retry: { ...options.consumerConfig?.retry, restartOnFailure: async (e) => running && (restartOnFailure ? restartOnFailure(e) : true) },
-      });
+      if (run.settled) run = deferred();
       dlqProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
-      consumer.on(consumer.events.CRASH, (e) => {
-        emit(CONSUMER_EVENTS.CRASHED, { error: e.payload.error, restart: e.payload.restart });
-      });
       try {
         await dlqProducer.connect();
-        await consumer.connect();
-        await consumer.subscribe({ topics: [contract.topic], fromBeginning: options.fromBeginning ?? false });
         running = true;
-        await consumer.run({
-          autoCommit: false,
-          eachBatchAutoResolve: false,
-          partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-          eachBatch,
-        });
+        await supervisor.start();
       } catch (error) {
         running = false;
-        await consumer.disconnect().catch(() => undefined);
         await dlqProducer.disconnect().catch(() => undefined);
         throw toKafkaError(error, 'starting the consumer', contract.topic, brokersOf(options));
       }
       for (const signal of signals) process.once(signal, onSignal);
       emit(CONSUMER_EVENTS.STARTED, { groupId: options.groupId, topic: contract.topic });
     },
+
+    done: () => run.promise,
+    health: () => supervisor.health(),
 
     stop() {
       stopping ??= (async () => {
@@ -383,11 +421,13 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
         }
         timers.clear();
         // kafkajs waits for the batch in progress; handled offsets are committed by then
-        await consumer?.disconnect().catch(() => undefined);
+        await supervisor.stop();
         await dlqProducer?.disconnect().catch(() => undefined);
-        consumer = undefined;
         dlqProducer = undefined;
         emit(CONSUMER_EVENTS.STOPPED, { groupId: options.groupId, topic: contract.topic, ...(stoppedBy ? { error: stoppedBy } : {}) });
+        // stopped by an environment failure (onEnvironmentFailure: 'stop'): done() says so too
+        if (stoppedBy) run.reject(stoppedBy);
+        else run.resolve();
         stoppedBy = undefined;
       })().finally(() => {
         stopping = undefined;
@@ -398,7 +438,27 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
   return api;
 }
 
-function backoff(attempt: number, initial: number, max: number): number {
-  return Math.min(max, initial * 2 ** Math.max(0, attempt - 1));
+interface Deferred {
+  promise: Promise<void>;
+  settled: boolean;
+  resolve(): void;
+  reject(error: unknown): void;
+}
+
+function deferred(): Deferred {
+  const d = { settled: false } as Deferred;
+  d.promise = new Promise<void>((resolve, reject) => {
+    d.resolve = () => {
+      d.settled = true;
+      resolve();
+    };
+    d.reject = (error) => {
+      d.settled = true;
+      reject(error);
+    };
+  });
+  // the error event reports a failure too: a service that only listens there must not crash on it
+  d.promise.catch(() => undefined);
+  return d;
 }
 

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { Partitioners, type IHeaders, type Message, type Producer as KafkaProducer, type RecordMetadata } from 'kafkajs';
 import type { EventTypeOf, TopicContract } from '../contract';
-import { EventValidationError, KafkaError } from '../errors';
+import { DeliveryTimeoutError, EventValidationError, KafkaError } from '../errors';
 import { brokersOf, resolveKafka, toKafkaError, type KafkaConnectionOptions } from '../kafka/client';
 import { PACKAGE_NAME } from '../package-info';
 import { resolveRegistry, type RegistrySource } from '../registry/resolve';
@@ -33,6 +33,12 @@ export interface ProducerOptions<C extends AnyTopicContract> extends KafkaConnec
   maxInFlightRequests?: number;
   /** Compress batches (kafkajs CompressionTypes). */
   compression?: number;
+  /**
+   * Longest wait for the broker to acknowledge a publish, connecting and retries included; then it
+   * rejects with a retriable DeliveryTimeoutError. Without it a publish to a stalled broker waits as
+   * long as the stall. Default 120 s (the Java client's delivery.timeout.ms); `Infinity` to wait.
+   */
+  deliveryTimeoutMs?: number;
 }
 
 export interface PublishOptions {
@@ -143,7 +149,18 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
    * of a partition missing from the answer are sent again; kafkajs never counted them in its
    * idempotence sequence, so this writes no duplicate.
    */
-  const send = async (messages: Message[]) => {
+  const deliveryTimeoutMs = options.deliveryTimeoutMs ?? 120_000;
+  const send = (messages: Message[]): Promise<RecordMetadata[]> => {
+    if (!Number.isFinite(deliveryTimeoutMs)) return sendNow(messages);
+    const sending = sendNow(messages);
+    return new Promise((resolve, reject) => {
+      // kafkajs cannot cancel a send: the abandoned one may still be written (at-least-once)
+      const timer = setTimeout(() => reject(new DeliveryTimeoutError(contract.topic, deliveryTimeoutMs, messages.length)), deliveryTimeoutMs);
+      sending.then(resolve, reject).finally(() => clearTimeout(timer));
+    });
+  };
+
+  const sendNow = async (messages: Message[]) => {
     await connect();
     const action = `publishing ${messages.length} message(s)`;
     try {

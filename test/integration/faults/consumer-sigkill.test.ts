@@ -5,12 +5,12 @@
  * means every published eventId is in that file, duplicates are the redeliveries after each kill.
  * Only a client process dies, so this runs on the shared stack with a topic of its own.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../../support/bookings-samples';
+import { handledIds, startConsumerProcess, type ConsumerProcess } from '../../support/faults/consumer-process';
 import { reportFigures, Tally } from '../../support/faults/figures';
 import { kitProducer, makeEvents, publishStream, setUpFaultTopic, waitUntil, type TopicSetup } from '../../support/faults/stream';
 import { stackEnv } from '../../support/stack-env';
@@ -19,7 +19,6 @@ jest.setTimeout(300_000);
 
 const EVENTS = 6_000;
 const KILLS = 2;
-const CHILD = join(ROOT, 'test', 'support', 'faults', 'consumer-child.ts');
 
 let setup: TopicSetup;
 let workDir: string;
@@ -35,37 +34,11 @@ afterAll(() => {
   rmSync(workDir, { recursive: true, force: true });
 });
 
-function handledIds(file: string): string[] {
-  if (!existsSync(file)) return [];
-  return readFileSync(file, 'utf8').split('\n').filter(Boolean);
-}
-
-async function startChild(groupId: string, out: string): Promise<ChildProcess> {
+async function startChild(groupId: string, out: string): Promise<ConsumerProcess> {
   const env = stackEnv();
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      KAFKA_BROKERS: env.brokers.join(','),
-      SCHEMA_REGISTRY_URL: env.registryUrl,
-      FAULTS_TOPIC: setup.contract.topic,
-      FAULTS_GROUP: groupId,
-      FAULTS_OUT: out,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.add(child);
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
-  await new Promise<void>((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      if (chunk.toString('utf8').includes('ready')) resolve();
-    });
-    child.once('exit', (code, signal) =>
-      reject(new Error(`the consumer process exited (${code ?? signal}) before it was ready:\n${stderr}`)),
-    );
-  });
-  return child;
+  const consumer = await startConsumerProcess({ brokers: env.brokers, registryUrl: env.registryUrl, topic: setup.contract.topic, groupId, out });
+  children.add(consumer.child);
+  return consumer;
 }
 
 /** Messages the group has committed on the topic (offsets start at 0 and every message is an event). */
@@ -80,11 +53,6 @@ async function committedCount(groupId: string): Promise<number> {
   }
 }
 
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
 describe('a consumer process killed mid-batch', () => {
   it(`loses none of ${EVENTS.toLocaleString('en')} events when its process is SIGKILLed ${KILLS} times and restarted`, async () => {
     const began = Date.now();
@@ -95,7 +63,7 @@ describe('a consumer process killed mid-batch', () => {
     const handledAtKill: number[] = [];
     const committedAtKill: number[] = [];
     for (let run = 0; run <= KILLS; run++) {
-      const child = await startChild(groupId, out);
+      const { child, exited } = await startChild(groupId, out);
       if (run < KILLS) {
         // kill while the batch is being worked through: some handled offsets are not committed yet
         const target = Math.floor((EVENTS * (run + 1)) / (KILLS + 1));
@@ -106,7 +74,7 @@ describe('a consumer process killed mid-batch', () => {
           120_000,
         );
         child.kill('SIGKILL');
-        await exited(child);
+        await exited();
         expect(child.signalCode).toBe('SIGKILL');
         handledAtKill.push(new Set(handledIds(out)).size);
         committedAtKill.push(await committedCount(groupId));
@@ -117,7 +85,7 @@ describe('a consumer process killed mid-batch', () => {
           180_000,
         );
         child.kill('SIGTERM');
-        await exited(child);
+        await exited();
         expect(child.exitCode).toBe(0);
       }
     }

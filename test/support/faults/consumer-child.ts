@@ -1,8 +1,12 @@
 /**
- * A consumer service in a process of its own, for the SIGKILL scenario: it consumes the bookings
- * contract on FAULTS_TOPIC with the kit's consumer (group FAULTS_GROUP) and appends the eventId of
- * every handled event to FAULTS_OUT, synchronously, before the handler returns (so before its
- * offset can be committed). Prints `ready` once it runs; stops gracefully on SIGTERM.
+ * A consumer service in a process of its own, for the scenarios that kill or freeze it: it consumes
+ * the bookings contract on FAULTS_TOPIC with the kit's consumer (group FAULTS_GROUP) and appends the
+ * eventId of every handled event to FAULTS_OUT, synchronously, before the handler returns (so before
+ * its offset can be committed). Prints `ready` once it runs and `state <state>` on each health
+ * change; stops gracefully on SIGTERM.
+ *
+ * Optional: FAULTS_SESSION_TIMEOUT_MS (default 6000), FAULTS_GIVE_UP_AFTER_MS (supervision budget)
+ * and FAULTS_EXIT_ON_FAILURE=1 (exit 1 when the consumer gives up, printing its error's code).
  *
  *   FAULTS_TOPIC=… FAULTS_GROUP=… FAULTS_OUT=… KAFKA_BROKERS=… SCHEMA_REGISTRY_URL=… \
  *     node --import tsx test/support/faults/consumer-child.ts
@@ -35,11 +39,18 @@ async function main(): Promise<void> {
     stopOnSignals: ['SIGTERM'],
     kafkaConfig: { logLevel: logLevel.NOTHING },
     // a killed member is noticed after the session timeout; the broker's minimum keeps the test short
-    consumerConfig: { sessionTimeout: 6_000, heartbeatInterval: 1_000 },
+    consumerConfig: { sessionTimeout: Number(process.env.FAULTS_SESSION_TIMEOUT_MS ?? 6_000), heartbeatInterval: 1_000 },
+    supervision: {
+      giveUpAfterMs: process.env.FAULTS_GIVE_UP_AFTER_MS ? Number(process.env.FAULTS_GIVE_UP_AFTER_MS) : undefined,
+      exitOnFailure: process.env.FAULTS_EXIT_ON_FAILURE === '1',
+    },
     handlers: { 'booking.created': record, 'booking.confirmed': record, 'booking.cancelled': record, 'booking.failed': record },
   });
   consumer.on(CONSUMER_EVENTS.STOPPED, () => process.exit(0));
+  consumer.on(CONSUMER_EVENTS.STATE_CHANGED, ({ state }) => process.stdout.write(`state ${state}\n`));
+  consumer.on(CONSUMER_EVENTS.ERROR, ({ error }) => process.stderr.write(`consumer failed: ${error.code}: ${error.message}\n`));
   await consumer.start();
+  consumer.done().catch((error: { code?: string }) => process.stderr.write(`done() rejected: ${error.code}\n`));
   process.stdout.write('ready\n');
 }
 

@@ -61,6 +61,12 @@ export class Tally {
     return this.deliveries - this.distinct;
   }
 
+  /** Adds every delivery another tally counted. */
+  merge(other: Tally): this {
+    for (const [id, n] of other.seen) this.seen.set(id, (this.seen.get(id) ?? 0) + n);
+    return this;
+  }
+
   /** Sent IDs this tally never saw. */
   missing(sent: Iterable<string>): string[] {
     const out: string[] = [];

@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { isContractsError } from '../../../src/errors';
 import { createLocalStack, type LocalStack } from '../../../src/stack';
-import { isPortListening } from '../../../src/stack/processes';
+import { isOurProcess, isPortListening, processMarker, readPidFile } from '../../../src/stack/processes';
 import { saslPort, type SaslPlainOptions } from '../../../src/stack/sasl';
 import { ROOT } from '../bookings-samples';
 
@@ -25,6 +25,10 @@ export interface OwnStack {
    * port in use. Returns how long the ports stayed taken.
    */
   startBroker(nodeId: number): Promise<{ portWaitMs: number }>;
+  /** SIGSTOPs one Kafka node's java process: a stalled VM, a long GC pause, a partition, to its clients. */
+  freezeBroker(nodeId: number): Promise<void>;
+  /** SIGCONTs it. */
+  thawBroker(nodeId: number): Promise<void>;
   down(): Promise<void>;
 }
 
@@ -72,7 +76,11 @@ export async function startOwnStack(options: OwnStackOptions): Promise<OwnStack>
         await stack.startBroker(nodeId);
         return { portWaitMs };
       },
+      freezeBroker: (nodeId) => signalBroker(stackDir, nodeId, 'SIGSTOP'),
+      thawBroker: (nodeId) => signalBroker(stackDir, nodeId, 'SIGCONT'),
       down: async () => {
+        // a frozen broker would not stop on SIGTERM
+        for (let nodeId = 1; nodeId <= brokers; nodeId++) await signalBroker(stackDir, nodeId, 'SIGCONT').catch(() => undefined);
         await stack.down({ purge: true });
       },
     };
@@ -81,6 +89,13 @@ export async function startOwnStack(options: OwnStackOptions): Promise<OwnStack>
     const reason = isContractsError(error) ? error.describe() : String(error);
     throw new Error(`the fault scenario "${options.name}" needs a stack of its own, and it could not start:\n${reason}`);
   }
+}
+
+/** By the stack's pid file: status() would ask the frozen broker and wait for its answer. */
+async function signalBroker(stackDir: string, nodeId: number, signal: 'SIGSTOP' | 'SIGCONT'): Promise<void> {
+  const pid = readPidFile(join(stackDir, 'pids', `kafka-${nodeId}.pid`));
+  if (pid === undefined || !isOurProcess(pid, processMarker(`kafka-${nodeId}`, stackDir))) throw new Error(`Kafka node ${nodeId} is not running, so it cannot get ${signal}`);
+  process.kill(pid, signal);
 }
 
 /** Waits (bounded) until nothing holds the ports; returns how long that took. */

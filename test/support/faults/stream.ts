@@ -9,7 +9,7 @@ import type { TopicContract } from '../../../src/contract';
 import { createConsumer, CONSUMER_EVENTS, type Consumer, type ConsumerOptions } from '../../../src/consumer';
 import { bookingsContract } from '../../../src/generated/bookings';
 import { ensureTopics } from '../../../src/kafka';
-import { createProducer, type BatchItem, type Producer } from '../../../src/producer';
+import { createProducer, type BatchItem, type Producer, type ProducerOptions } from '../../../src/producer';
 import { createSchemaRegistryClient, registerContract, type SchemaRegistryClient } from '../../../src/registry';
 import { retry } from '../../../src/retry';
 import { bookingInputs } from '../bookings-fixtures';
@@ -122,13 +122,19 @@ export async function publishStream(
   return figures;
 }
 
-export function kitProducer(setup: TopicSetup, brokers: string[], registryUrl?: string): () => Producer<Bookings> {
+export function kitProducer(
+  setup: TopicSetup,
+  brokers: string[],
+  registryUrl?: string,
+  extra: Partial<ProducerOptions<Bookings>> = {},
+): () => Producer<Bookings> {
   return () =>
     createProducer({
       contract: setup.contract,
       brokers,
       registry: registryUrl ? createSchemaRegistryClient({ url: registryUrl }) : setup.registry,
       kafkaConfig: { logLevel: logLevel.NOTHING },
+      ...extra,
     });
 }
 
@@ -136,14 +142,24 @@ export interface TallyingConsumer {
   consumer: Consumer<Bookings>;
   groupId: string;
   tally: Tally;
-  counts: { crashed: number; transient: number; deadLettered: number };
+  /** `crashedForGood`: crashes kafkajs did not restart from (restart: false), which the supervisor rebuilds. */
+  counts: { crashed: number; crashedForGood: number; transient: number; deadLettered: number };
+  /** Every health state the consumer entered, in order. */
+  states: string[];
 }
 
-/** A kit consumer whose every handler records the eventId it handled. */
-export function tallyingConsumer(setup: TopicSetup, brokers: string[], extra: Partial<ConsumerOptions<Bookings>> = {}): TallyingConsumer {
+/** A kit consumer whose every handler records the eventId it handled (after `workMs` of work, when given). */
+export function tallyingConsumer(
+  setup: TopicSetup,
+  brokers: string[],
+  extra: Partial<ConsumerOptions<Bookings>> = {},
+  workMs = 0,
+): TallyingConsumer {
   const tally = new Tally();
-  const counts = { crashed: 0, transient: 0, deadLettered: 0 };
+  const counts = { crashed: 0, crashedForGood: 0, transient: 0, deadLettered: 0 };
+  const states: string[] = [];
   const record = async (event: { eventId: string }) => {
+    if (workMs > 0) await new Promise((resolve) => setTimeout(resolve, workMs));
     tally.add(event.eventId);
   };
   const groupId = extra.groupId ?? `faults-${randomUUID()}`;
@@ -158,10 +174,14 @@ export function tallyingConsumer(setup: TopicSetup, brokers: string[], extra: Pa
     handlers: { 'booking.created': record, 'booking.confirmed': record, 'booking.cancelled': record, 'booking.failed': record },
     ...extra,
   });
-  consumer.on(CONSUMER_EVENTS.CRASHED, () => (counts.crashed += 1));
+  consumer.on(CONSUMER_EVENTS.CRASHED, ({ restart }) => {
+    counts.crashed += 1;
+    if (!restart) counts.crashedForGood += 1;
+  });
   consumer.on(CONSUMER_EVENTS.TRANSIENT_ERROR, () => (counts.transient += 1));
   consumer.on(CONSUMER_EVENTS.DEAD_LETTERED, () => (counts.deadLettered += 1));
-  return { consumer, groupId, tally, counts };
+  consumer.on(CONSUMER_EVENTS.STATE_CHANGED, ({ state }) => states.push(state));
+  return { consumer, groupId, tally, counts, states };
 }
 
 /** Per partition: the group's committed offset and the end offset (for failure messages). */

@@ -13,6 +13,11 @@ const ORDER = [
   'broker-restart',
   'consumer-sigkill',
   'broker-failover',
+  'broker-stall-short',
+  'broker-stall-long',
+  'coordinator-stall',
+  'leader-stall',
+  'consumer-stall',
   'registry-outage',
   'flaky-handlers',
   'hostile-bytes',
@@ -34,6 +39,22 @@ export function figuresTable(all: ScenarioFigures[]): string {
   ].join('\n');
 }
 
+/** The stall scenarios' recovery: what froze, for how long, and what it took to come back. */
+export function stallTable(all: ScenarioFigures[]): string {
+  const stalls = all.filter((f) => typeof f.details.recoveryMs === 'number').sort((a, b) => ORDER.indexOf(a.scenario) - ORDER.indexOf(b.scenario));
+  const s = (ms: unknown) => (typeof ms !== 'number' || ms < 0 ? '–' : ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
+  const rows = stalls.map((f) => {
+    const d = f.details;
+    const crashes = d.crashesKafkajsDidNotRestart ?? (String(d.frozenMemberStates ?? '').includes('rejoining') ? 'rejoined (frozen process)' : 0);
+    return `| ${f.scenario} | ${s(d.stallMs)} | ${s(d.sessionTimeoutMs)} | ${s(d.resumedMs)} | ${s(d.recoveryMs)} | ${d.rejoinedAfterThawMs === undefined ? '–' : s(d.rejoinedAfterThawMs)} | ${crashes} | ${d.supervisedRestarts ?? '–'} | ${f.duplicates.toLocaleString('en')} | **${f.lost}** |`;
+  });
+  return [
+    '| scenario | stall | session timeout | thaw → first event handled | thaw → all handled | thaw → frozen member back in group | crashes kafkajs did not restart | supervised restarts | duplicates | lost |',
+    '|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|',
+    ...rows,
+  ].join('\n');
+}
+
 if (require.main === module) {
   if (!existsSync(ARTIFACTS_DIR)) {
     process.stderr.write(`no figures in ${ARTIFACTS_DIR}: run npm run test:integration -- test/integration/faults first\n`);
@@ -42,5 +63,5 @@ if (require.main === module) {
   const all = readdirSync(ARTIFACTS_DIR)
     .filter((f) => f.endsWith('.json'))
     .map((f) => JSON.parse(readFileSync(join(ARTIFACTS_DIR, f), 'utf8')) as ScenarioFigures);
-  process.stdout.write(`${figuresTable(all)}\n`);
+  process.stdout.write(`${figuresTable(all)}\n\n${stallTable(all)}\n`);
 }
