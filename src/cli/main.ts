@@ -5,7 +5,7 @@
  */
 import { Command, CommanderError } from 'commander';
 import { colorsFor } from './print/output';
-import { isContractsError } from '../errors';
+import { ContractsError, isContractsError } from '../errors';
 import { registerCommands } from './commands';
 
 // picocolors alone colours whenever CI is set; the kit colours terminals only
@@ -20,6 +20,13 @@ export class FindingsExit extends Error {
   constructor(readonly summary: string) {
     super(summary);
   }
+}
+
+/** Exit 2 after every verdict is printed: the registry failed on these subjects. */
+export function noVerdict(subjects: string[]): ContractsError {
+  return new ContractsError('REGISTRY_HTTP', `the registry gave no verdict for ${subjects.join(', ')} (the other subjects' verdicts are above)`, {
+    hint: 'see the registry\'s answer printed for each; fix it or the schema and run the command again',
+  });
 }
 
 export function buildProgram(): Command {
