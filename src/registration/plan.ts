@@ -6,7 +6,7 @@
  */
 import type { CompatibilityLevel, ContractsConfig } from '../config';
 import { BaselineError, ContractsError, RegistryError } from '../errors';
-import { cannotTestWithReferences, referencesFeature, REGISTRY_ERROR_CODES, type SchemaInput, type SchemaReference, type SchemaRegistryClient } from '../registry';
+import { cannotTestWithReferences, ensureSubjectLevel, referencesFeature, setDeferredLevel, type SchemaInput, type SchemaReference, type SchemaRegistryClient } from '../registry';
 import { type LocalSubject, readLocalSubjects } from './local';
 import { lockBaseline } from './baseline';
 import { pullRegistry } from './lock';
@@ -228,39 +228,18 @@ export async function applyRegistration(options: RegistrationOptions): Promise<R
         if (!isNotFound(error)) throw error;
       }
     }
-    let levelChanged: AppliedSubject['levelChanged'];
-    const setLevel = async (): Promise<void> => {
-      const from = await registry.getCompatibility(local.subject);
-      if (from === local.level) return;
-      await registry.setCompatibility(local.level, local.subject);
-      levelChanged = { from, to: local.level };
-    };
+    // the same level-setting as registerContract (src/registry/levels.ts)
+    const level = await ensureSubjectLevel(registry, local.subject, local.level);
+    let levelChanged: AppliedSubject['levelChanged'] = level.changed;
 
     if (found) {
-      await setLevel();
+      if (level.deferred) levelChanged = await setDeferredLevel(registry, local.subject, local.level);
       versions.set(local.subject, found.version);
       subjects.push({ ...origin(local), status: 'unchanged', id: found.id, version: found.version, level: local.level, levelChanged });
       continue;
     }
 
     const isNew = !existing.has(local.subject);
-    let levelSet = false;
-    if (isNew) {
-      // Confluent accepts a level for a subject without versions; Apicurio answers 404 (40401) until
-      // the first version exists. A first version is checked against nothing, so setting the level
-      // right after it is registered is equivalent.
-      try {
-        await registry.setCompatibility(local.level, local.subject);
-        levelChanged = { from: null, to: local.level };
-        levelSet = true;
-      } catch (error) {
-        if (!(isNotFound(error) && error.registryCode === REGISTRY_ERROR_CODES.SUBJECT_NOT_FOUND)) throw error;
-      }
-    } else {
-      await setLevel();
-      levelSet = true;
-    }
-
     try {
       await registry.register(local.subject, input);
     } catch (error) {
@@ -279,10 +258,7 @@ export async function applyRegistration(options: RegistrationOptions): Promise<R
       throw error;
     }
     const stored = await registry.lookup(local.subject, input);
-    if (!levelSet) {
-      await registry.setCompatibility(local.level, local.subject);
-      levelChanged = { from: null, to: local.level };
-    }
+    if (level.deferred) levelChanged = await setDeferredLevel(registry, local.subject, local.level);
     versions.set(local.subject, stored.version);
     subjects.push({
       ...origin(local),

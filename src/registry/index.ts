@@ -21,3 +21,4 @@ export {
   type FeatureState,
   type RegistryFeature,
 } from './capabilities';
+export { ensureSubjectLevel, setDeferredLevel, type LevelChange } from './levels';
