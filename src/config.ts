@@ -44,7 +44,16 @@ export interface TopicConfig {
   partitions: number;
   replicationFactor: number;
   deadLetterTopic: string;
+  /**
+   * JSON Schema topics: `registry` registers each shared schema file as its own subject and the
+   * events with references to it (Confluent's JSON Schema references); `bundle` registers each
+   * event (and the topic value) as one self-contained schema with its `$ref`s inlined under
+   * `definitions`, for registries without JSON Schema references (Karapace: 422, 44302).
+   */
+  jsonReferences: JsonReferences;
 }
+
+export type JsonReferences = 'registry' | 'bundle';
 
 export interface ContractsConfig {
   /** Absolute path of the config file; other paths are relative to its folder. */
@@ -97,6 +106,7 @@ const configSchema = {
           partitions: { type: 'integer', minimum: 1 },
           replicationFactor: { type: 'integer', minimum: 1 },
           deadLetterTopic: { type: 'string', pattern: '^[A-Za-z0-9._-]+$' },
+          jsonReferences: { enum: ['registry', 'bundle'] },
         },
       },
     },
@@ -162,6 +172,7 @@ export function parseConfig(raw: unknown, configFile: string): ContractsConfig {
       partitions: t.partitions ?? 1,
       replicationFactor: t.replicationFactor ?? 1,
       deadLetterTopic: t.deadLetterTopic ?? `${t.name}.dlq`,
+      jsonReferences: t.jsonReferences ?? 'registry',
     };
   });
   return {

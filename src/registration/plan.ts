@@ -6,7 +6,7 @@
  */
 import type { CompatibilityLevel, ContractsConfig } from '../config';
 import { BaselineError, ContractsError, RegistryError } from '../errors';
-import { cannotTestWithReferences, ensureSubjectLevel, referencesFeature, setDeferredLevel, type SchemaInput, type SchemaReference, type SchemaRegistryClient } from '../registry';
+import { cannotTestWithReferences, ensureSubjectLevel, jsonReferencesRefused, referencesFeature, refusesJsonReferences, setDeferredLevel, type SchemaInput, type SchemaReference, type SchemaRegistryClient } from '../registry';
 import { type LocalSubject, readLocalSubjects } from './local';
 import { lockBaseline } from './baseline';
 import { pullRegistry } from './lock';
@@ -243,6 +243,10 @@ export async function applyRegistration(options: RegistrationOptions): Promise<R
     try {
       await registry.register(local.subject, input);
     } catch (error) {
+      if (local.format === 'JSON' && local.references.length > 0 && refusesJsonReferences(error)) {
+        registry.capabilities?.fallback('json-schema-references', error);
+        throw jsonReferencesRefused(error, local.subject, local.file);
+      }
       if (error instanceof RegistryError && error.status === 409) {
         throw new ContractsError(
           'INCOMPATIBLE',

@@ -130,3 +130,14 @@ export function refusesJsonReferences(error: unknown): error is RegistryError {
   if (!(error instanceof RegistryError) || error.status !== 422) return false;
   return error.registryCode === 44302 || /reference/i.test(error.message);
 }
+
+/**
+ * The registry's refusal of a JSON Schema with references, with the fix: register bundled,
+ * self-contained schemas instead (the topic option `jsonReferences: "bundle"`).
+ */
+export function jsonReferencesRefused(error: RegistryError, subject: string, where: string): RegistryError {
+  return new RegistryError(error.url, error.status, error.registryCode, `${error.message} (registering ${subject} from ${where})`, {
+    cause: error,
+    hint: 'this registry has no JSON Schema references: set "jsonReferences": "bundle" on the topic in contracts.config.json and run `contracts generate`, so each event is registered as one self-contained schema',
+  });
+}

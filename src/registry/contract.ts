@@ -4,6 +4,7 @@
  */
 import type { RegisteredSchemaSpec, TopicContract } from '../contract';
 import { RegistryError } from '../errors';
+import { jsonReferencesRefused, refusesJsonReferences } from './capabilities';
 import { ensureSubjectLevel, setDeferredLevel } from './levels';
 import type { SchemaInput, SchemaRegistryClient } from './types';
 
@@ -30,7 +31,15 @@ export async function registerContract(
   for (const spec of contract.schemas) {
     const input = toInput(spec, done);
     const set = level ? await ensureSubjectLevel(registry, spec.subject, level) : { deferred: false };
-    await registry.register(spec.subject, input);
+    try {
+      await registry.register(spec.subject, input);
+    } catch (error) {
+      if (spec.schemaType === 'JSON' && input.references && input.references.length > 0 && refusesJsonReferences(error)) {
+        registry.capabilities?.fallback('json-schema-references', error);
+        throw jsonReferencesRefused(error, spec.subject, spec.file);
+      }
+      throw error;
+    }
     if (level && set.deferred) await setDeferredLevel(registry, spec.subject, level);
     const found = await registry.lookup(spec.subject, input);
     done[spec.subject] = { id: found.id, version: found.version };

@@ -15,6 +15,7 @@ export {
   RegistryCapabilities,
   cannotTestWithReferences,
   isMissingRoute,
+  jsonReferencesRefused,
   referencesFeature,
   refusesJsonReferences,
   type CapabilityRow,
