@@ -160,7 +160,10 @@ const PROBES: Probe[] = [
     },
     documented: (raw) => raw.status === 200 && typeof raw.body === 'object' && raw.body.is_compatible === true,
     known: [
-      { name: "apicurio-json-references-untestable: 500 MalformedURLException → the kit's checker (labelled offline)", matches: (raw) => raw.status === 500 && /MalformedURLException/.test(JSON.stringify(raw.body)) },
+      {
+        name: "apicurio-json-references-untestable: 500 (3.0: MalformedURLException, 3.3: Unresolved JSON Schema reference) → the kit's checker (labelled offline)",
+        matches: (raw) => raw.status === 500 && /MalformedURLException|Unresolved JSON Schema reference/.test(JSON.stringify(raw.body)),
+      },
       { name: 'karapace-no-json-references: 422 44302 → bundled schemas (jsonReferences: "bundle")', matches: (raw) => raw.status === 422 && code(raw) === 44302 },
     ],
   },
