@@ -6,6 +6,7 @@
 import type * as avro from 'avsc';
 import type { TopicConfig } from '../src/config';
 import type { RegisteredSchemaSpec } from '../src/contract';
+import { avroValidityProblem } from '../src/avro/validity';
 import { SchemaFileError } from '../src/errors';
 import { avroTypeOptions } from '../src/avro/types';
 import * as avsc from 'avsc';
@@ -34,6 +35,13 @@ export function readAvroTopic(topic: TopicConfig, rootDir: string): TopicModel {
   const ordered = dependencyOrder(docs);
   const registry: Record<string, avro.Type> = {};
   for (const doc of ordered) {
+    // what Avro's Java parser (and so Confluent Schema Registry) refuses, avsc may accept
+    const problem = avroValidityProblem(doc.file.json);
+    if (problem) {
+      throw new SchemaFileError(doc.file.relPath, problem.pointer, `is not a valid Avro schema: ${problem.reason}`, {
+        hint: "Avro's Java parser and Confluent Schema Registry refuse it; see https://avro.apache.org/docs/current/specification/",
+      });
+    }
     try {
       doc.type = avsc.Type.forSchema(doc.file.json as avro.Schema, avroTypeOptions(registry));
     } catch (cause) {

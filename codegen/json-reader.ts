@@ -64,15 +64,20 @@ export function readJsonTopic(topic: TopicConfig, rootDir: string): TopicModel {
       : doc.kind === 'event'
         ? subjectFor(topic.subjectStrategy, topic.name, recordName(doc))
         : recordName(doc);
-  const schemas: RegisteredSchemaSpec[] = ordered
-    .filter((doc) => doc.kind !== 'value' || topic.subjectStrategy === 'TopicNameStrategy')
-    .map((doc) => ({
-      subject: subjectOf(doc),
-      schemaType: 'JSON' as const,
-      schema: JSON.stringify(doc.file.json),
-      references: [...doc.uses.keys()].sort().map((name) => ({ name, subject: subjectOf(byRef.get(name)!) })),
-      file: doc.file.relPath,
-    }));
+  const registeredDocs = ordered.filter((doc) => doc.kind !== 'value' || topic.subjectStrategy === 'TopicNameStrategy');
+  const schemas: RegisteredSchemaSpec[] =
+    topic.jsonReferences === 'bundle'
+      ? // one self-contained schema per event (and value): no subject for the shared files
+        registeredDocs
+          .filter((doc) => doc.kind !== 'reference')
+          .map((doc) => ({ subject: subjectOf(doc), schemaType: 'JSON' as const, schema: JSON.stringify(selfContained(doc, byRef)), references: [], file: doc.file.relPath }))
+      : registeredDocs.map((doc) => ({
+          subject: subjectOf(doc),
+          schemaType: 'JSON' as const,
+          schema: JSON.stringify(doc.file.json),
+          references: [...doc.uses.keys()].sort().map((name) => ({ name, subject: subjectOf(byRef.get(name)!) })),
+          file: doc.file.relPath,
+        }));
 
   const baseName = pascalCase(topic.name);
   const autoFields = AUTO_FIELDS.filter((f) => events.every((d) => hasProperty(d.schema, f)));
@@ -194,6 +199,30 @@ function checkValueSchema(valueDoc: JsonDoc, events: JsonDoc[]): void {
   if (JSON.stringify(found) !== JSON.stringify(expected)) {
     throw new SchemaFileError(valueDoc.file.relPath, '/oneOf', `must be a oneOf of $refs to exactly the topic's events [${expected.join(', ')}], found [${found.join(', ')}]`);
   }
+}
+
+/**
+ * The document as one self-contained schema (`jsonReferences: "bundle"`): every file it
+ * references, directly or not, becomes a definition of it, and its `$ref`s point there. Its own
+ * `$id` and `$schema` stay, so a validator reads it as the same document.
+ */
+function selfContained(doc: JsonDoc, byRef: Map<string, JsonDoc>): JsonSchema {
+  const definitions: Record<string, JsonSchema> = {};
+  const add = (ref: string): void => {
+    const dep = byRef.get(ref)!;
+    const name = pascalCase(dep.title);
+    if (definitions[name]) return;
+    definitions[name] = bundled(dep, byRef);
+    for (const next of dep.uses.keys()) add(next);
+  };
+  for (const ref of doc.uses.keys()) add(ref);
+  const { $id, $schema } = doc.schema;
+  const root = bundled(doc, byRef);
+  const own = (root.definitions ?? {}) as Record<string, JsonSchema>;
+  for (const name of Object.keys(definitions)) {
+    if (own[name]) throw new SchemaFileError(doc.file.relPath, pointer('definitions', name), `clashes with the bundled schema "${name}" (jsonReferences: "bundle")`);
+  }
+  return { ...($schema !== undefined ? { $schema } : {}), ...($id !== undefined ? { $id } : {}), ...root, definitions: { ...own, ...definitions } };
 }
 
 /** A copy of a document with `$id`/`$schema` dropped and external `$ref`s pointing at definitions. */

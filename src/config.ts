@@ -59,7 +59,16 @@ export interface TopicConfig {
    * keeps the bare title.
    */
   subjectNamespace: string;
+  /**
+   * JSON Schema topics: `registry` registers each shared schema file as its own subject and the
+   * events with references to it (Confluent's JSON Schema references); `bundle` registers each
+   * event (and the topic value) as one self-contained schema with its `$ref`s inlined under
+   * `definitions`, for registries without JSON Schema references (Karapace: 422, 44302).
+   */
+  jsonReferences: JsonReferences;
 }
+
+export type JsonReferences = 'registry' | 'bundle';
 
 export interface ContractsConfig {
   /** Absolute path of the config file; other paths are relative to its folder. */
@@ -121,6 +130,7 @@ const configSchema = {
           topicConfig: TOPIC_CONFIGS,
           deadLetterTopicConfig: TOPIC_CONFIGS,
           subjectNamespace: { type: 'string', pattern: '^[A-Za-z0-9._-]*$' },
+          jsonReferences: { enum: ['registry', 'bundle'] },
         },
       },
     },
@@ -186,6 +196,7 @@ export function parseConfig(raw: unknown, configFile: string): ContractsConfig {
       topicConfig: stringValues(t.topicConfig),
       deadLetterTopicConfig: stringValues(t.deadLetterTopicConfig),
       subjectNamespace: t.subjectNamespace ?? t.name,
+      jsonReferences: t.jsonReferences ?? 'registry',
     };
   });
   return {

@@ -5,11 +5,12 @@
  * header, through an idempotent kafkajs producer with acks=all.
  */
 import { randomUUID } from 'node:crypto';
-import { Partitioners, type IHeaders, type Message, type Producer as KafkaProducer, type RecordMetadata } from 'kafkajs';
+import { type IHeaders, type Message, type Producer as KafkaProducer, type RecordMetadata } from 'kafkajs';
 import type { EventTypeOf, TopicContract } from '../contract';
 import { DeliveryTimeoutError, EventValidationError, KafkaError } from '../errors';
 import { brokersOf, resolveKafka, toKafkaError, type KafkaConnectionOptions } from '../kafka/client';
 import { PACKAGE_NAME } from '../package-info';
+import { keyPartitioner, type KeyPartitioner } from './partitioners';
 import { resolveRegistry, type RegistrySource } from '../registry/resolve';
 import { createSerde, type AnyTopicContract, type EventOf, type InputOf, type Serde } from '../serde';
 
@@ -39,6 +40,12 @@ export interface ProducerOptions<C extends AnyTopicContract> extends KafkaConnec
    * long as the stall. Default 120 s (the Java client's delivery.timeout.ms); `Infinity` to wait.
    */
   deliveryTimeoutMs?: number;
+  /**
+   * How keys map to partitions: `murmur2` (default; the Java client and kafkajs) or
+   * `consistent_random` (librdkafka's default: confluent-kafka in Python, Go, .NET). Every
+   * producer of a topic must use the same one to keep per-key order. See partitioners.ts.
+   */
+  partitioner?: KeyPartitioner;
 }
 
 export interface PublishOptions {
@@ -127,7 +134,7 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
         idempotent: true,
         maxInFlightRequests: options.maxInFlightRequests ?? 1,
         ...(options.retries === undefined ? {} : { retry: { retries: options.retries } }),
-        createPartitioner: Partitioners.DefaultPartitioner,
+        createPartitioner: keyPartitioner(options.partitioner),
       });
       try {
         await p.connect();
@@ -192,7 +199,7 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
     }
   };
 
-  const partitioner = Partitioners.DefaultPartitioner();
+  const partitioner = keyPartitioner(options.partitioner)();
   let partitionsCache: Promise<number | undefined> | undefined;
   /** The topic's partition count (once per producer); undefined when it cannot be read (e.g. a topic not created yet). */
   const partitionCount = () => {
@@ -246,3 +253,5 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
     },
   };
 }
+
+export { consistentRandomPartition, KEY_PARTITIONERS, keyPartitioner, type KeyPartitioner } from './partitioners';

@@ -10,7 +10,7 @@ import { pullRegistry } from './lock';
 import { checkAgainstBaseline } from './offline';
 import { origin } from './origin';
 import { planRegistration } from './plan';
-import type { CheckReport, SubjectCheck } from './types';
+import type { CheckReport, LockFile, SubjectCheck } from './types';
 
 export interface RegistryCheckOptions {
   config: ContractsConfig;
@@ -45,28 +45,41 @@ export async function checkWithRegistry(options: RegistryCheckOptions): Promise<
       against,
       findings: s.verdict?.findings ?? [],
       messages: s.verdict?.messages ?? [],
+      ...(s.verdict ? { source: s.verdict.source } : {}),
       ...(s.note ? { note: s.note } : {}),
+      ...(s.error ? { error: s.error } : {}),
     };
   });
   const unexplained = subjects.filter((s) => !s.compatible && s.messages.length === 0 && s.findings.length === 0);
   if ((options.explain ?? true) && unexplained.length > 0) {
-    const lock = await pullRegistry({ registry: options.registry, subjects: unexplained.map((s) => s.subject) });
-    const levels = new Map(unexplained.map((s) => [s.subject, s.level]));
-    const offline = checkAgainstBaseline({
-      config: options.config,
-      baseline: lockBaseline(lock, options.registry.url),
-      subjects: locals,
-      only: new Set(levels.keys()),
-      levelOf: (local) => levels.get(local.subject) ?? local.level,
-      policy: options.policy,
-    });
-    for (const check of unexplained) {
-      const found = offline.subjects.find((o) => o.subject === check.subject);
-      if (!found || found.findings.length === 0) continue;
-      check.findings = found.findings;
-      const why = 'the registry gave no reasons; the findings are the offline checker\'s against its versions';
-      check.note = check.note ? `${check.note}; ${why}` : why;
-    }
+    await explainOffline(options, locals, unexplained);
   }
-  return { kind: 'registry', baseline: plan.registryUrl, compatible: plan.compatible, subjects };
+  return { kind: 'registry', baseline: plan.registryUrl, compatible: plan.compatible, failed: plan.failed, subjects };
+}
+
+/** The offline checker's findings for verdicts the registry gave without reasons; best effort. */
+async function explainOffline(options: RegistryCheckOptions, locals: LocalSubject[], unexplained: SubjectCheck[]): Promise<void> {
+  let lock: LockFile;
+  try {
+    lock = await pullRegistry({ registry: options.registry, subjects: unexplained.map((s) => s.subject) });
+  } catch {
+    // the verdicts stand without reasons; a registry failure here is not the user's to fix
+    return;
+  }
+  const levels = new Map(unexplained.map((s) => [s.subject, s.level]));
+  const offline = checkAgainstBaseline({
+    config: options.config,
+    baseline: lockBaseline(lock, options.registry.url),
+    subjects: locals,
+    only: new Set(levels.keys()),
+    levelOf: (local) => levels.get(local.subject) ?? local.level,
+    policy: options.policy,
+  });
+  for (const check of unexplained) {
+    const found = offline.subjects.find((o) => o.subject === check.subject);
+    if (!found || found.findings.length === 0) continue;
+    check.findings = found.findings;
+    const why = 'the registry gave no reasons; the findings are the offline checker\'s against its versions';
+    check.note = check.note ? `${check.note}; ${why}` : why;
+  }
 }

@@ -5,8 +5,8 @@
  * differ (Apicurio refuses a level for a subject that has no version yet) the code says so.
  */
 import type { CompatibilityLevel, ContractsConfig } from '../config';
-import { ContractsError, RegistryError } from '../errors';
-import { REGISTRY_ERROR_CODES, type SchemaInput, type SchemaReference, type SchemaRegistryClient } from '../registry';
+import { BaselineError, ContractsError, RegistryError } from '../errors';
+import { cannotTestWithReferences, ensureSubjectLevel, jsonReferencesRefused, referencesFeature, refusesJsonReferences, setDeferredLevel, type SchemaInput, type SchemaReference, type SchemaRegistryClient } from '../registry';
 import { type LocalSubject, readLocalSubjects } from './local';
 import { lockBaseline } from './baseline';
 import { pullRegistry } from './lock';
@@ -18,6 +18,7 @@ import type {
   RegistrationPlan,
   RegistrationResult,
   RegistryVerdict,
+  SubjectFailure,
 } from './types';
 
 export interface RegistrationOptions {
@@ -53,7 +54,7 @@ export async function planRegistration(options: RegistrationOptions): Promise<Re
   const latest = new Map<string, number>();
   const pending = new Set<string>();
   const subjects: PlannedSubject[] = [];
-  const offline: Array<{ planned: PlannedSubject; level: CompatibilityLevel }> = [];
+  const offline: OfflinePending[] = [];
 
   for (const local of locals) {
     const base = { ...origin(local), level: local.level };
@@ -62,6 +63,19 @@ export async function planRegistration(options: RegistrationOptions): Promise<Re
       subjects.push({ ...base, status: 'new-subject', registryLevel: null });
       continue;
     }
+    try {
+      subjects.push(await planExisting(local));
+    } catch (error) {
+      // One subject the registry fails on never hides the verdicts of the others; a registry that
+      // cannot be reached or refuses the credentials fails them all, so that stops the plan.
+      if (!isSubjectFailure(error)) throw error;
+      pending.add(local.subject);
+      subjects.push({ ...base, status: 'new-version', registryLevel: null, error: toFailure(error) });
+    }
+  }
+
+  async function planExisting(local: LocalSubject): Promise<PlannedSubject> {
+    const base = { ...origin(local), level: local.level };
     const [registryLevel, versions] = await Promise.all([registry.getCompatibility(local.subject), registry.listVersions(local.subject)]);
     const latestVersion = versions[versions.length - 1];
     if (latestVersion !== undefined) latest.set(local.subject, latestVersion);
@@ -72,8 +86,7 @@ export async function planRegistration(options: RegistrationOptions): Promise<Re
       try {
         const found = await registry.lookup(local.subject, input);
         registered.set(local.subject, found.version);
-        subjects.push({ ...base, status: 'unchanged', registryLevel, current: { version: found.version, id: found.id }, latestVersion, versions });
-        continue;
+        return { ...base, status: 'unchanged', registryLevel, current: { version: found.version, id: found.id }, latestVersion, versions };
       } catch (error) {
         if (!isNotFound(error)) throw error;
       }
@@ -91,41 +104,68 @@ export async function planRegistration(options: RegistrationOptions): Promise<Re
       notes.push(`not asked: it references ${newSubjects.join(', ')}, which must be registered first`);
     } else if (applied !== level) {
       notes.push(`the registry applies ${applied} now and \`contracts register\` sets ${level} first, so the kit's checker decided at ${level} against the registry's versions`);
-      offline.push({ planned, level });
+      offline.push({ planned, level, why: 'level' });
+    } else if (local.references.length > 0 && registry.capabilities?.usesFallback(referencesFeature(local.format))) {
+      offline.push({ planned, level, why: 'references' });
     } else {
       // A referenced subject that changes too is referenced at its current version here; its own
       // change gets its own verdict on its subject.
       const input = toInput(local, (subject) => registered.get(subject) ?? latest.get(subject));
       try {
         planned.verdict = await askVerdict(registry, local.subject, input, level);
+        if (local.references.length > 0) registry.capabilities?.supported(referencesFeature(local.format));
         if (waitingFor.length > 0) {
           notes.push(`asked with ${waitingFor.map((s) => `${s} v${latest.get(s)}`).join(', ')} (current versions; their own changes are checked on their subjects)`);
         }
       } catch (error) {
-        // Apicurio 3.0 answers 422 "invalid Avro schema" to compatibility tests of schemas with
-        // references (registering them works); the kit's checker decides instead, and says so.
-        if (!(error instanceof RegistryError && error.status === 422 && local.references.length > 0)) throw error;
-        offline.push({ planned, level });
+        // Apicurio 3.0 answers 422 "invalid Avro schema" (Avro) or 500 MalformedURLException (JSON
+        // Schema $ref) to compatibility tests of schemas with references, though it registers
+        // them; the kit's checker decides instead, and says so.
+        if (!cannotTestWithReferences(error, local.references.length > 0)) throw error;
+        registry.capabilities?.fallback(referencesFeature(local.format), error);
+        offline.push({ planned, level, why: 'references' });
       }
     }
     if (notes.length > 0) planned.note = notes.join('; ');
-    subjects.push(planned);
+    return planned;
   }
-  if (offline.length > 0) await decideOffline(registry, locals, offline);
+
+  if (offline.length > 0) {
+    try {
+      await decideOffline(registry, locals, offline);
+    } catch (error) {
+      if (!isSubjectFailure(error) && !(error instanceof BaselineError)) throw error;
+      for (const { planned } of offline) planned.error = toFailure(error);
+    }
+  }
   return {
     registryUrl: registry.url,
     globalLevel,
     subjects,
     compatible: subjects.every((s) => s.verdict?.compatible !== false),
+    failed: subjects.filter((s) => s.error).length,
   };
 }
 
+/** A failure of the registry on one subject (it answered with an error), not of the registry as a whole. */
+function isSubjectFailure(error: unknown): error is RegistryError {
+  return error instanceof RegistryError && error.status !== undefined && error.code === 'REGISTRY_HTTP';
+}
+
+function toFailure(error: ContractsError): SubjectFailure {
+  const status = error instanceof RegistryError ? error.status : undefined;
+  return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}), ...(status ? { status } : {}) };
+}
+
+/** A subject the kit's checker decides: the registry applies another level now, or cannot test it. */
+interface OfflinePending {
+  planned: PlannedSubject;
+  level: CompatibilityLevel;
+  why: 'level' | 'references';
+}
+
 /** The kit's checker against the registry's versions, for subjects the registry cannot test. */
-async function decideOffline(
-  registry: SchemaRegistryClient,
-  locals: LocalSubject[],
-  pending: Array<{ planned: PlannedSubject; level: CompatibilityLevel }>,
-): Promise<void> {
+async function decideOffline(registry: SchemaRegistryClient, locals: LocalSubject[], pending: OfflinePending[]): Promise<void> {
   const levels = new Map(pending.map((p) => [p.planned.subject, p.level]));
   const lock = await pullRegistry({ registry, subjects: [...levels.keys()] });
   const report = checkAgainstBaseline({
@@ -134,7 +174,8 @@ async function decideOffline(
     only: new Set(levels.keys()),
     levelOf: (local) => levels.get(local.subject) ?? local.level,
   });
-  for (const { planned, level } of pending) {
+  for (const { planned, level, why: reason } of pending) {
+    const local = locals.find((l) => l.subject === planned.subject);
     const check = report.subjects.find((s) => s.subject === planned.subject);
     if (!check) continue;
     planned.verdict = {
@@ -145,7 +186,10 @@ async function decideOffline(
       source: 'offline',
       findings: check.findings,
     };
-    const why = "the registry cannot test schemas with references (it answered 422), so the kit's checker decided against the registry's versions";
+    if (reason !== 'references') continue;
+    const state = local ? registry.capabilities?.get(referencesFeature(local.format)) : undefined;
+    const answered = state?.state === 'fallback' ? ` (it answered ${state.status})` : '';
+    const why = `the registry cannot test schemas with references${answered}, so the kit's checker decided against the registry's versions`;
     planned.note = planned.note ? `${why}; ${planned.note}` : why;
   }
 }
@@ -184,42 +228,25 @@ export async function applyRegistration(options: RegistrationOptions): Promise<R
         if (!isNotFound(error)) throw error;
       }
     }
-    let levelChanged: AppliedSubject['levelChanged'];
-    const setLevel = async (): Promise<void> => {
-      const from = await registry.getCompatibility(local.subject);
-      if (from === local.level) return;
-      await registry.setCompatibility(local.level, local.subject);
-      levelChanged = { from, to: local.level };
-    };
+    // the same level-setting as registerContract (src/registry/levels.ts)
+    const level = await ensureSubjectLevel(registry, local.subject, local.level);
+    let levelChanged: AppliedSubject['levelChanged'] = level.changed;
 
     if (found) {
-      await setLevel();
+      if (level.deferred) levelChanged = await setDeferredLevel(registry, local.subject, local.level);
       versions.set(local.subject, found.version);
       subjects.push({ ...origin(local), status: 'unchanged', id: found.id, version: found.version, level: local.level, levelChanged });
       continue;
     }
 
     const isNew = !existing.has(local.subject);
-    let levelSet = false;
-    if (isNew) {
-      // Confluent accepts a level for a subject without versions; Apicurio answers 404 (40401) until
-      // the first version exists. A first version is checked against nothing, so setting the level
-      // right after it is registered is equivalent.
-      try {
-        await registry.setCompatibility(local.level, local.subject);
-        levelChanged = { from: null, to: local.level };
-        levelSet = true;
-      } catch (error) {
-        if (!(isNotFound(error) && error.registryCode === REGISTRY_ERROR_CODES.SUBJECT_NOT_FOUND)) throw error;
-      }
-    } else {
-      await setLevel();
-      levelSet = true;
-    }
-
     try {
       await registry.register(local.subject, input);
     } catch (error) {
+      if (local.format === 'JSON' && local.references.length > 0 && refusesJsonReferences(error)) {
+        registry.capabilities?.fallback('json-schema-references', error);
+        throw jsonReferencesRefused(error, local.subject, local.file);
+      }
       if (error instanceof RegistryError && error.status === 409) {
         throw new ContractsError(
           'INCOMPATIBLE',
@@ -235,10 +262,7 @@ export async function applyRegistration(options: RegistrationOptions): Promise<R
       throw error;
     }
     const stored = await registry.lookup(local.subject, input);
-    if (!levelSet) {
-      await registry.setCompatibility(local.level, local.subject);
-      levelChanged = { from: null, to: local.level };
-    }
+    if (level.deferred) levelChanged = await setDeferredLevel(registry, local.subject, local.level);
     versions.set(local.subject, stored.version);
     subjects.push({
       ...origin(local),

@@ -32,11 +32,22 @@ export interface RegistryVerdict {
   /**
    * `offline` when the registry could not answer for this schema and the kit's checker decided
    * against the registry's versions (Apicurio 3.0's ccompat API answers 422 to compatibility tests
-   * of schemas with references).
+   * of Avro schemas with references, 500 to JSON Schemas with `$ref`s).
    */
-  source: 'registry' | 'offline';
+  source: VerdictSource;
   /** The offline checker's findings (source `offline`). */
   findings?: Finding[];
+}
+
+export type VerdictSource = 'registry' | 'offline';
+
+/** Why a subject got no verdict: the registry failed on it (the other subjects still get theirs). */
+export interface SubjectFailure {
+  code: string;
+  message: string;
+  hint?: string;
+  /** HTTP status, when the registry answered. */
+  status?: number;
 }
 
 export interface PlannedSubject extends SubjectOrigin {
@@ -55,6 +66,8 @@ export interface PlannedSubject extends SubjectOrigin {
   verdict?: RegistryVerdict;
   /** Why a verdict is approximate or missing. */
   note?: string;
+  /** The registry failed on this subject: no verdict (exit 2 once every other subject is reported). */
+  error?: SubjectFailure;
 }
 
 export interface RegistrationPlan {
@@ -64,6 +77,8 @@ export interface RegistrationPlan {
   subjects: PlannedSubject[];
   /** False when the registry called any change incompatible. */
   compatible: boolean;
+  /** Subjects without a verdict because the registry failed on them. */
+  failed: number;
 }
 
 export interface AppliedSubject extends SubjectOrigin {
@@ -92,7 +107,11 @@ export interface SubjectCheck extends SubjectOrigin {
   findings: Finding[];
   /** The registry's reasons (registry checks only). */
   messages: string[];
+  /** Who decided a registry check: the registry, or the kit's checker where the registry could not. */
+  source?: VerdictSource;
   note?: string;
+  /** No verdict: the registry failed on this subject. */
+  error?: SubjectFailure;
 }
 
 export interface CheckReport {
@@ -101,6 +120,8 @@ export interface CheckReport {
   /** Registry URL, `git <ref>` or the lock file's path. */
   baseline: string;
   compatible: boolean;
+  /** Subjects without a verdict (registry checks only). */
+  failed?: number;
   subjects: SubjectCheck[];
 }
 

@@ -4,6 +4,8 @@
  */
 import type { RegisteredSchemaSpec, TopicContract } from '../contract';
 import { RegistryError } from '../errors';
+import { jsonReferencesRefused, refusesJsonReferences } from './capabilities';
+import { ensureSubjectLevel, setDeferredLevel } from './levels';
 import type { SchemaInput, SchemaRegistryClient } from './types';
 
 export interface RegisteredSubject {
@@ -12,20 +14,33 @@ export interface RegisteredSubject {
 }
 
 /** The contract's schemas as the registry knows them; looser than TopicContract so any contract fits. */
-export type ContractSchemas = Pick<TopicContract, 'schemas'>;
+export type ContractSchemas = Pick<TopicContract, 'schemas'> & Partial<Pick<TopicContract, 'compatibility'>>;
 
 /**
- * Registers every schema of the contract under its subject, dependencies first. Idempotent: a
- * schema already registered keeps its ID and version. Returns subject → { id, version }.
+ * Registers every schema of the contract under its subject, dependencies first, after giving each
+ * subject the contract's compatibility level (as `contracts register` does, through the same
+ * code: src/registry/levels.ts). Idempotent: a schema already registered keeps its ID and version.
+ * Returns subject → { id, version }.
  */
 export async function registerContract(
   contract: ContractSchemas,
   registry: SchemaRegistryClient,
 ): Promise<Record<string, RegisteredSubject>> {
   const done: Record<string, RegisteredSubject> = {};
+  const level = contract.compatibility;
   for (const spec of contract.schemas) {
     const input = toInput(spec, done);
-    await registry.register(spec.subject, input);
+    const set = level ? await ensureSubjectLevel(registry, spec.subject, level) : { deferred: false };
+    try {
+      await registry.register(spec.subject, input);
+    } catch (error) {
+      if (spec.schemaType === 'JSON' && input.references && input.references.length > 0 && refusesJsonReferences(error)) {
+        registry.capabilities?.fallback('json-schema-references', error);
+        throw jsonReferencesRefused(error, spec.subject, spec.file);
+      }
+      throw error;
+    }
+    if (level && set.deferred) await setDeferredLevel(registry, spec.subject, level);
     const found = await registry.lookup(spec.subject, input);
     done[spec.subject] = { id: found.id, version: found.version };
   }

@@ -10,6 +10,7 @@
 import type { CompatibilityLevel } from '../config';
 import { COMPATIBILITY_LEVELS } from '../config';
 import { RegistryConfigError, RegistryError } from '../errors';
+import { isMissingRoute, RegistryCapabilities } from './capabilities';
 import type {
   CompatibilityResult,
   CompatibilityTestOptions,
@@ -29,8 +30,14 @@ export interface HttpRegistryOptions {
   url: string;
   /** Basic (`username`/`password`) or bearer (`token`) auth. `user:pass@` in the URL works too. */
   auth?: RegistryAuth;
-  /** Per-request timeout; a timeout is a retriable RegistryError. Default 10 s. */
+  /** Timeout of each HTTP request (each attempt); a timeout is a retriable RegistryError. Default 10 s. */
   timeoutMs?: number;
+  /**
+   * Attempts of a request whose connection the server closed or reset before answering (an idle
+   * keep-alive connection it had closed: uvicorn does after 5 s). Only idempotent requests are
+   * sent again; a registration is first looked up. Default 3.
+   */
+  connectionAttempts?: number;
   /** Called before each HTTP request: count calls in tests and benchmarks. */
   onRequest?: (request: RegistryRequestInfo) => void;
   /** Extra headers for every request (proxies, tenancy). */
@@ -77,6 +84,8 @@ export function registryOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): Ht
 
 class HttpSchemaRegistryClient implements SchemaRegistryClient {
   readonly url: string;
+  readonly capabilities = new RegistryCapabilities();
+  private readonly connectionAttempts: number;
   private requests = 0;
   private readonly authorization: string | undefined;
   private readonly timeoutMs: number;
@@ -102,6 +111,7 @@ class HttpSchemaRegistryClient implements SchemaRegistryClient {
         ? `Bearer ${auth.token}`
         : `Basic ${Buffer.from(`${auth.username}:${auth.password}`).toString('base64')}`;
     this.timeoutMs = options.timeoutMs ?? 10_000;
+    this.connectionAttempts = Math.max(1, options.connectionAttempts ?? 3);
     this.onRequest = options.onRequest;
     this.extraHeaders = options.headers ?? {};
   }
@@ -112,14 +122,26 @@ class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
   register(subject: string, schema: SchemaInput): Promise<{ id: number }> {
     return memo(this.registered, schemaKey(subject, schema), async () => {
-      const body = await this.request<{ id: number }>('POST', `/subjects/${enc(subject)}/versions`, requestBody(schema));
-      return { id: body.id };
+      const send = () => this.request<{ id: number }>('POST', `/subjects/${enc(subject)}/versions`, requestBody(schema), { idempotent: false });
+      try {
+        return { id: (await send()).id };
+      } catch (error) {
+        if (!isClosedConnection(error)) throw error;
+        // The request may have been registered before the connection closed: ask (a read) before
+        // sending it again, as it is never sent twice blindly.
+        try {
+          return { id: (await this.lookup(subject, schema)).id };
+        } catch (lookupError) {
+          if (!(lookupError instanceof RegistryError && lookupError.status === 404)) throw lookupError;
+        }
+        return { id: (await send()).id };
+      }
     });
   }
 
   lookup(subject: string, schema: SchemaInput): Promise<SubjectVersion> {
     return memo(this.bySchema, schemaKey(subject, schema), async () => {
-      const body = await this.request<RawSubjectVersion>('POST', `/subjects/${enc(subject)}`, requestBody(schema));
+      const body = await this.request<RawSubjectVersion>('POST', `/subjects/${enc(subject)}`, requestBody(schema), { idempotent: true });
       return toSubjectVersion(body, subject, schema);
     });
   }
@@ -156,14 +178,25 @@ class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
   async getCompatibility(subject?: string): Promise<CompatibilityLevel | null> {
     const path = subject === undefined ? '/config' : `/config/${enc(subject)}`;
-    try {
-      const body = await this.request<{ compatibilityLevel?: string; compatibility?: string }>('GET', path);
+    const read = async (query = '') => {
+      const body = await this.request<{ compatibilityLevel?: string; compatibility?: string }>('GET', path + query);
       return toLevel(body.compatibilityLevel ?? body.compatibility, this.url + path);
+    };
+    let own: CompatibilityLevel | null;
+    try {
+      own = await read();
     } catch (error) {
-      // Confluent: 40408 "subject has no subject-level compatibility"; Apicurio: 40401 for a subject without config
+      // Confluent and Karapace: 40408 "subject has no subject-level compatibility"; 40401 for a subject without versions
       if (subject !== undefined && error instanceof RegistryError && error.status === 404) return null;
       throw error;
     }
+    if (subject === undefined || own !== 'NONE') return own;
+    // Apicurio answers NONE for a subject without a level of its own (and applies the global level);
+    // Confluent's defaultToGlobal tells the two apart: it stays NONE only for a subject-level NONE.
+    const effective = await read('?defaultToGlobal=true');
+    if (effective === 'NONE') return own;
+    this.capabilities.fallback('subject-level-unset', new RegistryError(this.url + path, 200, undefined, `GET ${path} answered NONE, ?defaultToGlobal=true ${effective}`));
+    return null;
   }
 
   async setCompatibility(level: CompatibilityLevel, subject?: string): Promise<CompatibilityLevel> {
@@ -176,16 +209,71 @@ class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
   async testCompatibility(subject: string, schema: SchemaInput, options: CompatibilityTestOptions = {}): Promise<CompatibilityResult> {
     const against = options.against ?? 'latest';
-    const versions = against === 'all' ? '/versions' : `/versions/${against}`;
+    if (against !== 'all') return this.testAgainst(subject, schema, `/versions/${against}`);
+    if (!this.capabilities.usesFallback('compatibility-all-versions')) {
+      try {
+        const result = await this.testAgainst(subject, schema, '/versions');
+        this.capabilities.supported('compatibility-all-versions');
+        return result;
+      } catch (error) {
+        if (!isMissingRoute(error)) throw error;
+        this.capabilities.fallback('compatibility-all-versions', error);
+      }
+    }
+    return this.testEachVersion(subject, schema);
+  }
+
+  /**
+   * Without the all-versions route, one test per version, as Confluent's clients do with
+   * `…/versions/{v}` (Karapace checks every version there at a transitive level anyway).
+   * A subject without versions is compatible, as Confluent answers for `…/versions`.
+   */
+  private async testEachVersion(subject: string, schema: SchemaInput): Promise<CompatibilityResult> {
+    let versions: number[];
+    try {
+      versions = await this.listVersions(subject);
+    } catch (error) {
+      if (error instanceof RegistryError && error.status === 404) return { isCompatible: true, messages: [] };
+      throw error;
+    }
+    const messages: string[] = [];
+    let isCompatible = true;
+    for (const version of versions) {
+      const result = await this.testAgainst(subject, schema, `/versions/${version}`);
+      if (result.isCompatible) continue;
+      isCompatible = false;
+      messages.push(...result.messages.map((m) => `version ${version}: ${m}`));
+    }
+    return { isCompatible, messages };
+  }
+
+  private async testAgainst(subject: string, schema: SchemaInput, versions: string): Promise<CompatibilityResult> {
     const body = await this.request<{ is_compatible: boolean; messages?: string[] }>(
       'POST',
       `/compatibility/subjects/${enc(subject)}${versions}?verbose=true`,
       requestBody(schema),
+      { idempotent: true },
     );
     return { isCompatible: body.is_compatible === true, messages: (body.messages ?? []).map(String) };
   }
 
-  private async request<T>(method: string, path: string, body?: unknown): Promise<T> {
+  /**
+   * One request, sent again (up to `connectionAttempts`) when the connection closed or reset
+   * before an answer, if it is idempotent: GET, PUT, DELETE and the POSTs that only read
+   * (lookup, compatibility tests). Each attempt has its own timeout.
+   */
+  private async request<T>(method: string, path: string, body?: unknown, options: { idempotent?: boolean } = {}): Promise<T> {
+    const idempotent = options.idempotent ?? method !== 'POST';
+    for (let attempt = 1; ; attempt += 1) {
+      try {
+        return await this.send<T>(method, path, body);
+      } catch (error) {
+        if (!idempotent || attempt >= this.connectionAttempts || !isClosedConnection(error)) throw error;
+      }
+    }
+  }
+
+  private async send<T>(method: string, path: string, body?: unknown): Promise<T> {
     this.requests += 1;
     this.onRequest?.({ method, path });
     const url = this.url + path;
@@ -201,7 +289,8 @@ class HttpSchemaRegistryClient implements SchemaRegistryClient {
         signal: AbortSignal.timeout(this.timeoutMs),
       });
     } catch (cause) {
-      const reason = cause instanceof Error && cause.name === 'TimeoutError'
+      // duck-typed: fetch's errors may come from another realm (test runners' VMs)
+      const reason = (cause as { name?: unknown } | null)?.name === 'TimeoutError'
         ? `no answer within ${this.timeoutMs} ms`
         : describeNetworkError(cause);
       throw new RegistryError(url, undefined, undefined, `schema registry ${method} ${url} failed: ${reason}`, {
@@ -283,12 +372,23 @@ function httpError(method: string, url: string, status: number, text: string): R
   );
 }
 
+/** Network codes of a connection the server closed or reset (undici: "other side closed"). */
+const CLOSED_CONNECTION_CODES = new Set(['UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ECONNRESET', 'EPIPE']);
+
+/** The connection closed before an answer: no HTTP status, and the network error says so. */
+function isClosedConnection(error: unknown): boolean {
+  if (!(error instanceof RegistryError) || error.status !== undefined) return false;
+  const inner = (error.cause as { cause?: { code?: string } } | undefined)?.cause;
+  return inner?.code !== undefined && CLOSED_CONNECTION_CODES.has(inner.code);
+}
+
 function describeNetworkError(cause: unknown): string {
-  if (!(cause instanceof Error)) return String(cause);
+  if (typeof cause !== 'object' || cause === null || typeof (cause as { message?: unknown }).message !== 'string') return String(cause);
   const inner = (cause as { cause?: { code?: string; message?: string } }).cause;
+  const message = (cause as { message: string }).message;
   if (inner?.code) return `${inner.code} ${inner.message ?? ''}`.trim();
   // undici's "fetch failed" alone says nothing; its cause does (e.g. "bad port")
-  return inner?.message ? `${cause.message}: ${inner.message}` : cause.message;
+  return inner?.message ? `${message}: ${inner.message}` : message;
 }
 
 const URL_HINT = `set ${REGISTRY_ENV.URL} (or --registry) to e.g. http://localhost:8081 (Confluent, Karapace) or http://localhost:8080/apis/ccompat/v7 (Apicurio)`;

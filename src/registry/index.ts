@@ -10,3 +10,16 @@ export { createInMemoryRegistry, type InMemoryRegistryOptions, type InMemorySche
 export { registerContract, createSchemaIdResolver, type RegisteredSubject, type ContractSchemas } from './contract';
 export { withReferences } from './references';
 export { resolveRegistry, type RegistrySource } from './resolve';
+export {
+  REGISTRY_FEATURES,
+  RegistryCapabilities,
+  cannotTestWithReferences,
+  isMissingRoute,
+  jsonReferencesRefused,
+  referencesFeature,
+  refusesJsonReferences,
+  type CapabilityRow,
+  type FeatureState,
+  type RegistryFeature,
+} from './capabilities';
+export { ensureSubjectLevel, setDeferredLevel, type LevelChange } from './levels';

@@ -11,6 +11,7 @@ import type * as avro from 'avsc';
 import { parseAvroSchemas } from '../avro/types';
 import type { CompatibilityLevel } from '../config';
 import { RegistryError } from '../errors';
+import { REGISTRY_FEATURES, RegistryCapabilities, type RegistryFeature } from './capabilities';
 import { withReferences } from './references';
 import {
   REGISTRY_ERROR_CODES as CODES,
@@ -100,14 +101,25 @@ export function createInMemoryRegistry(options: InMemoryRegistryOptions = {}): I
       return fail(422, CODES.INVALID_SCHEMA, `Invalid schema: ${(cause as Error).message}`, path);
     }
   };
-  const check = async (subject: string, input: SchemaInput, path: string): Promise<CompatibilityResult> => {
+  /** `against`: the versions a registration (level-dependent) or a test (latest, one version) compares with. */
+  const check = async (
+    subject: string,
+    input: SchemaInput,
+    path: string,
+    against: 'level' | 'latest' | number = 'level',
+  ): Promise<CompatibilityResult> => {
     const level = subjectLevels.get(subject) ?? globalLevel;
-    const candidate = await parse(input, path);
     const versions = subjects.get(subject) ?? [];
-    if (!candidate || level === 'NONE' || versions.length === 0) return { isCompatible: true, messages: [] };
-    const against = level.endsWith('_TRANSITIVE') ? versions : versions.slice(-1);
+    let compared = against === 'latest' ? versions.slice(-1) : level.endsWith('_TRANSITIVE') ? versions : versions.slice(-1);
+    if (typeof against === 'number') {
+      if (!Number.isInteger(against) || against < 1) fail(422, CODES.INVALID_VERSION, `The specified version '${against}' is not a valid version id.`, path);
+      compared = versions.filter((v) => v.version === against);
+      if (compared.length === 0) fail(404, versions.length === 0 ? CODES.SUBJECT_NOT_FOUND : CODES.VERSION_NOT_FOUND, `Version ${against} not found.`, path);
+    }
+    const candidate = await parse(input, path);
+    if (!candidate || level === 'NONE' || compared.length === 0) return { isCompatible: true, messages: [] };
     const messages: string[] = [];
-    for (const entry of against) {
+    for (const entry of compared) {
       const existing = await parse(schemas.get(entry.id)!, path);
       if (!existing) continue;
       const backward = level.startsWith('BACKWARD') || level.startsWith('FULL');
@@ -118,8 +130,12 @@ export function createInMemoryRegistry(options: InMemoryRegistryOptions = {}): I
     return { isCompatible: messages.length === 0, messages };
   };
 
+  const capabilities = new RegistryCapabilities();
+  for (const feature of Object.keys(REGISTRY_FEATURES) as RegistryFeature[]) capabilities.supported(feature);
+
   const registry: InMemorySchemaRegistry = {
     url,
+    capabilities,
     get requestCount() {
       return requests;
     },
@@ -199,11 +215,17 @@ export function createInMemoryRegistry(options: InMemoryRegistryOptions = {}): I
       else subjectLevels.set(subject, level);
       return level;
     },
-    async testCompatibility(subject, input) {
-      const path = `/compatibility/subjects/${subject}/versions/latest`;
+    async testCompatibility(subject, input, options = {}) {
+      const against = options.against ?? 'latest';
+      const path = `/compatibility/subjects/${subject}/versions${against === 'all' ? '' : `/${against}`}`;
       count('POST', path);
-      // nothing registered yet, nothing to conflict with (Apicurio answers so; Confluent 7 answers 40401)
-      return check(subject, input, path);
+      // the latest of a subject without versions: nothing to conflict with (Confluent's answer);
+      // every version of an unknown subject: 40401, as Confluent and Apicurio answer
+      if (against === 'all') {
+        versionsOf(subject, path);
+        return check(subject, input, path);
+      }
+      return check(subject, input, path, against);
     },
   };
   return registry;

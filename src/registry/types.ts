@@ -3,6 +3,7 @@
  * (Confluent Schema Registry, Apicurio 3 ccompat) and in memory (for users' unit tests).
  */
 import type { CompatibilityLevel } from '../config';
+import type { RegistryCapabilities } from './capabilities';
 
 export type SchemaType = 'AVRO' | 'JSON' | 'PROTOBUF';
 
@@ -56,6 +57,8 @@ export interface SchemaRegistryClient {
   readonly url: string;
   /** Registry calls made so far (HTTP requests, or calls into the in-memory registry). */
   readonly requestCount: number;
+  /** The optional routes this registry answered so far, and the fallbacks in use (see capabilities.ts). */
+  readonly capabilities?: RegistryCapabilities;
   /** Registers a schema under a subject (idempotent: the same schema gets the same ID back). */
   register(subject: string, schema: SchemaInput): Promise<{ id: number }>;
   /** The version of `subject` that holds `schema` (POST /subjects/{s}). Cached. */
@@ -73,21 +76,12 @@ export interface SchemaRegistryClient {
   setCompatibility(level: CompatibilityLevel, subject?: string): Promise<CompatibilityLevel>;
   /**
    * Would `schema` be accepted as the next version of `subject`? By default the registry checks it
-   * against the latest version (POST /compatibility/subjects/{s}/versions/latest); `against: 'all'`
-   * checks every version (POST …/versions, what transitive levels need: both Confluent and Apicurio
-   * compare with the latest only at `latest`), a number one version.
+   * against the latest version (POST /compatibility/subjects/{s}/versions/latest; compatible when
+   * the subject has no version); `against: 'all'` checks every version (POST …/versions, what
+   * transitive levels need: Confluent and Apicurio compare with the latest only at `latest`; a
+   * registry without that route gets one test per version), a number one version.
    */
   testCompatibility(subject: string, schema: SchemaInput, options?: CompatibilityTestOptions): Promise<CompatibilityResult>;
 }
 
-/** Confluent's error codes the kit relies on (Apicurio's ccompat API uses the same). */
-export const REGISTRY_ERROR_CODES = {
-  SUBJECT_NOT_FOUND: 40401,
-  VERSION_NOT_FOUND: 40402,
-  SCHEMA_NOT_FOUND: 40403,
-  SUBJECT_COMPATIBILITY_NOT_CONFIGURED: 40408,
-  INCOMPATIBLE_SCHEMA: 409,
-  INVALID_SCHEMA: 42201,
-  INVALID_VERSION: 42202,
-  INVALID_COMPATIBILITY_LEVEL: 42203,
-} as const;
+export { REGISTRY_ERROR_CODES } from './error-codes';

@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { LockFile, SubjectDiff } from '../../src/registration';
+import { createSchemaRegistryClient } from '../../src/registry';
+import { stackEnv } from '../support/stack-env';
 import { runCli } from '../support/temp-project';
 import { createProject, type TempProject } from '../unit/registration/project';
 
@@ -63,6 +65,21 @@ describe('contracts ls', () => {
     expect(result.stdout).not.toContain(`${p.topic}-value`);
     const listed = JSON.parse(cli('ls', '--prefix', p.namespace, '--format', 'json').stdout) as { subjects: Array<{ subject: string }> };
     expect(listed.subjects.map((s) => s.subject)).toEqual([`${p.namespace}.Money`, `${p.namespace}.OrderPlaced`, `${p.namespace}.OrderShipped`]);
+  });
+
+  it('labels each level as the subject\'s own or the global one (never Apicurio\'s NONE for "no level")', async () => {
+    const registry = createSchemaRegistryClient({ url: stackEnv().registryUrl });
+    const bare = `${p.namespace}.Bare`;
+    await registry.register(bare, { schema: JSON.stringify({ type: 'record', name: 'Bare', namespace: p.namespace, fields: [] }) });
+    const global = await registry.getCompatibility();
+    const text = cli('ls', '--prefix', p.namespace).stdout;
+    expect(text).toMatch(new RegExp(`${p.namespace}\\.OrderShipped\\s+AVRO\\s+v1:\\d+ v2:\\d+\\s+FULL_TRANSITIVE \\(subject's own\\)`));
+    expect(text).toMatch(new RegExp(`${p.namespace}\\.Bare\\s+AVRO\\s+v1:\\d+\\s+${global} \\(global\\)`));
+    const listed = JSON.parse(cli('ls', '--prefix', p.namespace, '--format', 'json').stdout) as {
+      subjects: Array<{ subject: string; compatibility: string | null; effectiveCompatibility: string; compatibilitySource: string }>;
+    };
+    expect(listed.subjects.find((s) => s.subject === bare)).toMatchObject({ compatibility: null, effectiveCompatibility: global, compatibilitySource: 'global' });
+    expect(listed.subjects.find((s) => s.subject === `${p.namespace}.Money`)).toMatchObject({ effectiveCompatibility: 'FULL_TRANSITIVE', compatibilitySource: 'subject' });
   });
 });
 

@@ -4,7 +4,7 @@
  * topic and namespace, so its subjects are its own.
  */
 import { randomBytes } from 'node:crypto';
-import { createSchemaRegistryClient, type SchemaRegistryClient } from '../../src/registry';
+import { createSchemaRegistryClient, registerContract, type SchemaRegistryClient } from '../../src/registry';
 import type { RegistrationPlan, RegistrationResult } from '../../src/registration';
 import { stackEnv } from '../support/stack-env';
 import { runCli } from '../support/temp-project';
@@ -123,5 +123,26 @@ describe('contracts register', () => {
     const result = cli(p, 'register', '--dry-run', '--topic', 'nope');
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/--topic nope: no such topic/);
+  });
+});
+
+describe('registerContract (what services and `npm start` call)', () => {
+  it("sets the contract's level on every subject before registering, through the same code as `contracts register`", async () => {
+    const ns = `it.rc${randomBytes(4).toString('hex')}`;
+    const money = JSON.stringify({ type: 'record', name: 'Money', namespace: ns, fields: [{ name: 'amountMinor', type: 'long' }] });
+    const order = JSON.stringify({ type: 'record', name: 'Order', namespace: ns, fields: [{ name: 'total', type: `${ns}.Money` }] });
+    const contract = {
+      compatibility: 'FULL_TRANSITIVE' as const,
+      schemas: [
+        { subject: `${ns}.Money`, schemaType: 'AVRO' as const, schema: money, references: [], file: 'Money.avsc' },
+        { subject: `${ns}.Order`, schemaType: 'AVRO' as const, schema: order, references: [{ name: `${ns}.Money`, subject: `${ns}.Money` }], file: 'Order.avsc' },
+      ],
+    };
+    const first = await registerContract(contract, registry);
+    expect(Object.keys(first)).toEqual([`${ns}.Money`, `${ns}.Order`]);
+    for (const subject of Object.keys(first)) expect(await registry.getCompatibility(subject)).toBe('FULL_TRANSITIVE');
+    // idempotent: same IDs, levels kept
+    expect(await registerContract(contract, registry)).toEqual(first);
+    expect(await registry.getCompatibility(`${ns}.Order`)).toBe('FULL_TRANSITIVE');
   });
 });

@@ -4,7 +4,7 @@ import type { JsonSchemaPolicy } from '../../compat';
 import { loadConfig } from '../../config';
 import { UsageError } from '../../errors';
 import { checkAgainstBaseline, checkWithRegistry, gitBaseline, readLockBaseline } from '../../registration';
-import { FindingsExit } from '../exit';
+import { FindingsExit, noVerdict } from '../exit';
 import { renderCheckReport } from '../print/check';
 import { colorsFor, parseFormat } from '../print/output';
 import { registryFrom } from './register';
@@ -45,6 +45,7 @@ export function registerCheckCommand(program: Command): void {
         report = await checkWithRegistry({ config, registry, topic: flags.topic, policy: policy as JsonSchemaPolicy });
       }
       process.stdout.write(renderCheckReport(report, { format, colors: colorsFor(process.stdout), cwd: process.cwd() }));
+      if (report.failed) throw noVerdict(report.subjects.filter((s) => s.error).map((s) => s.subject));
       if (!report.compatible) throw new FindingsExit('incompatible changes');
     });
 }

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config';
 import { applyRegistration, planRegistration } from '../../registration';
 import { resolveRegistry, type SchemaRegistryClient } from '../../registry';
-import { FindingsExit } from '../exit';
+import { FindingsExit, noVerdict } from '../exit';
 import { colorsFor, parseFormat } from '../print/output';
 import { renderPlan, renderRegistration } from '../print/plan';
 
@@ -34,6 +34,7 @@ export function registerRegisterCommand(program: Command): void {
       if (flags.dryRun) {
         const plan = await planRegistration({ config, registry, topic: flags.topic });
         process.stdout.write(renderPlan(plan, ctx));
+        if (plan.failed > 0) throw noVerdict(plan.subjects.filter((s) => s.error).map((s) => s.subject));
         if (!plan.compatible) throw new FindingsExit('the registry would refuse a change');
         return;
       }

@@ -47,17 +47,24 @@ function renderText(report: CheckReport, ctx: PrintContext): string {
       out.push(`${c.green('✓')} ${s.subject} ${c.dim(`new subject (${file})`)}`);
       continue;
     }
+    if (s.error) {
+      out.push(`${c.red('!')} ${s.subject} ${c.dim(file)} ${c.red('no verdict')}: ${s.error.message}`);
+      if (s.error.hint) out.push(`    ${c.dim(`fix: ${s.error.hint}`)}`);
+      continue;
+    }
     const against = versionsText(s.against);
+    const by = s.source === 'offline' ? c.dim(" (kit's checker)") : '';
     const head = `${s.subject} ${c.dim(file)} ${s.level}${against ? ` vs ${against}` : ''}`;
-    out.push(s.compatible ? `${c.green('✓')} ${head} ${c.green('compatible')}` : `${c.red('✗')} ${head} ${c.red(c.bold('incompatible'))}`);
+    out.push(s.compatible ? `${c.green('✓')} ${head} ${c.green('compatible')}${by}` : `${c.red('✗')} ${head} ${c.red(c.bold('incompatible'))}${by}`);
     if (s.note) out.push(`    ${c.dim(`note: ${s.note}`)}`);
     for (const m of s.messages) out.push(`    ${c.yellow('registry:')} ${m}`);
     for (const f of s.findings) out.push(...findingLines(f, s, c, line(s.path, f.path, f.pathIn === 'previous'), file));
   }
   const changed = report.subjects.filter((s) => s.status === 'new-version').length;
   const bad = report.subjects.filter((s) => !s.compatible).length;
-  const summary = `checked ${report.subjects.length} subject(s) against ${baselineName(report)}: ${changed} changed, ${bad} incompatible`;
-  out.push(bad > 0 ? c.red(summary) : c.green(summary));
+  const failed = report.subjects.filter((s) => s.error).length;
+  const summary = `checked ${report.subjects.length} subject(s) against ${baselineName(report)}: ${changed} changed, ${bad} incompatible${failed > 0 ? `, ${failed} without a verdict` : ''}`;
+  out.push(bad > 0 || failed > 0 ? c.red(summary) : c.green(summary));
   return `${out.join('\n')}\n`;
 }
 
@@ -74,6 +81,10 @@ function renderGithub(report: CheckReport, ctx: PrintContext): string {
   const line = createLineFinder();
   const out: string[] = [];
   for (const s of report.subjects) {
+    if (s.error) {
+      out.push(annotation('error', { file: displayPath(s.path, ctx.cwd), line: 1, title: `NO VERDICT (${s.subject})` }, s.error.message));
+      continue;
+    }
     if (s.compatible) continue;
     const file = displayPath(s.path, ctx.cwd);
     for (const f of s.findings) {

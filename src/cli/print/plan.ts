@@ -14,13 +14,15 @@ export function renderPlan(plan: RegistrationPlan, ctx: PrintContext): string {
   const c = ctx.colors;
   if (ctx.format === 'github') {
     const out = plan.subjects
-      .filter((s) => s.verdict && !s.verdict.compatible)
+      .filter((s) => s.error || (s.verdict && !s.verdict.compatible))
       .map((s) =>
-        annotation(
-          'error',
-          { file: displayPath(s.path, ctx.cwd), line: 1, title: `INCOMPATIBLE (${s.subject})` },
-          `registering ${s.subject} would be refused at ${s.verdict!.level}${s.verdict!.messages.length ? `: ${s.verdict!.messages.join('; ')}` : ''}`,
-        ),
+        s.error
+          ? annotation('error', { file: displayPath(s.path, ctx.cwd), line: 1, title: `NO VERDICT (${s.subject})` }, s.error.message)
+          : annotation(
+              'error',
+              { file: displayPath(s.path, ctx.cwd), line: 1, title: `INCOMPATIBLE (${s.subject})` },
+              `registering ${s.subject} would be refused at ${s.verdict!.level}${s.verdict!.messages.length ? `: ${s.verdict!.messages.join('; ')}` : ''}`,
+            ),
       );
     return out.join('') + summary(plan, false);
   }
@@ -33,17 +35,21 @@ export function renderPlan(plan: RegistrationPlan, ctx: PrintContext): string {
       what = `${c.dim('=')} ${name}  ${c.dim(`unchanged: v${s.current!.version}, id ${s.current!.id}`)}`;
     } else if (s.status === 'new-subject') {
       what = `${c.green('+')} ${name}  ${c.green('new subject')}`;
+    } else if (s.error) {
+      what = `${c.red('!')} ${name}  ${c.red('no verdict')}: ${s.error.message}`;
     } else {
+      const by = s.verdict?.source === 'offline' ? " (kit's checker)" : '';
       const verdict = !s.verdict
         ? c.yellow('verdict not asked')
         : s.verdict.compatible
-          ? c.green(`compatible at ${s.verdict.level} (${s.verdict.against === 'all' ? 'all versions' : `v${s.latestVersion}`})`)
-          : c.red(c.bold(`INCOMPATIBLE at ${s.verdict.level} (${s.verdict.against === 'all' ? 'all versions' : `v${s.latestVersion}`})`));
+          ? c.green(`compatible at ${s.verdict.level} (${s.verdict.against === 'all' ? 'all versions' : `v${s.latestVersion}`})${by}`)
+          : c.red(c.bold(`INCOMPATIBLE at ${s.verdict.level} (${s.verdict.against === 'all' ? 'all versions' : `v${s.latestVersion}`})${by}`));
       what = `${c.yellow('~')} ${name}  new version after v${s.latestVersion}: ${verdict}`;
     }
     lines.push(`${what}  ${c.dim(`level ${levelText(s)}  ${displayPath(s.path, ctx.cwd)}`)}`);
     for (const m of s.verdict?.messages ?? []) lines.push(`      ${c.yellow('registry:')} ${m}`);
     if (s.note) lines.push(`      ${c.dim(`note: ${s.note}`)}`);
+    if (s.error?.hint) lines.push(`      ${c.dim(`fix: ${s.error.hint}`)}`);
   }
   lines.push(summary(plan, true).trimEnd());
   return `${lines.join('\n')}\n`;
@@ -54,7 +60,7 @@ function summary(plan: RegistrationPlan, withHint: boolean): string {
   const bad = plan.subjects.filter((s) => s.verdict && !s.verdict.compatible).length;
   return (
     `${count('unchanged')} unchanged, ${count('new-version')} new version(s), ${count('new-subject')} new subject(s)` +
-    `${bad > 0 ? `, ${bad} incompatible` : ''}${withHint && bad === 0 && count('unchanged') < plan.subjects.length ? '; run `contracts register` to apply' : ''}\n`
+    `${bad > 0 ? `, ${bad} incompatible` : ''}${plan.failed > 0 ? `, ${plan.failed} without a verdict` : ''}${withHint && bad === 0 && count('unchanged') < plan.subjects.length ? '; run `contracts register` to apply' : ''}\n`
   );
 }
 

@@ -15,6 +15,9 @@ export function renderLs(lock: LockFile, ctx: PrintContext): string {
         subject,
         schemaType: s.schemaType,
         compatibility: s.compatibility,
+        // the level the registry applies, and whose it is
+        effectiveCompatibility: s.compatibility ?? lock.globalCompatibility,
+        compatibilitySource: s.compatibility ? 'subject' : 'global',
         versions: s.versions.map((v) => ({ version: v.version, id: v.id })),
       })),
     });
@@ -24,7 +27,7 @@ export function renderLs(lock: LockFile, ctx: PrintContext): string {
     subject,
     s.schemaType,
     s.versions.map((v) => `v${v.version}:${v.id}`).join(' '),
-    s.compatibility ?? `(global ${lock.globalCompatibility ?? '?'})`,
+    s.compatibility ? `${s.compatibility} (subject's own)` : `${lock.globalCompatibility ?? '?'} (global)`,
   ]);
   const header = ['SUBJECT', 'TYPE', 'VERSIONS (version:id)', 'LEVEL'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));

@@ -61,12 +61,12 @@ beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   ctx = await setUpTopic('ui-it');
   subject = `ui-it-${randomBytes(4).toString('hex')}-orders-value`;
-  // The subject ends at NONE, which accepts the change. Apicurio 3.0.9 checks a subject set to NONE
-  // at the global level (BACKWARD) all the same, so v2 goes in under FORWARD (which it meets) first.
+  // The subject's own level is FORWARD, which v2 (a field added without a default) meets and
+  // BACKWARD does not. (Not NONE: Apicurio 3.0.9 answers NONE for "no subject level" and checks at
+  // the global level, so the UI rightly shows the global level there.)
   await ctx.registry.register(subject, { schema: JSON.stringify(orderV1) });
   await ctx.registry.setCompatibility('FORWARD', subject);
   await ctx.registry.register(subject, { schema: JSON.stringify(orderV2) });
-  await ctx.registry.setCompatibility('NONE', subject);
   ui = await createUiServer({
     port: 0,
     registry: ctx.env.registryUrl,
@@ -105,7 +105,7 @@ describe('contracts ui in Chromium', () => {
     await page.keyboard.press('Enter');
     await page.locator('#detail h2', { hasText: subject }).waitFor();
     await expect(page.locator('.versions .chip').count()).resolves.toBe(2);
-    await expect(page.locator('#detail .subhead').textContent()).resolves.toContain('NONE');
+    await expect(page.locator('#detail .subhead').textContent()).resolves.toMatch(/FORWARD(?! \(global)/);
     await page.locator('#detail .code').waitFor();
     await shot('schema');
     // j/k move in the list without the search box
@@ -129,8 +129,8 @@ describe('contracts ui in Chromium', () => {
   it('shows the diff of a breaking change with the rule that it breaks', async () => {
     await page.goto(`${ui.url}/#/subjects?s=${encodeURIComponent(subject)}&tab=diff`);
     await page.locator('.verdict').waitFor();
-    // the subject's level is NONE: any change is accepted
-    await expect(page.locator('.verdict').getAttribute('data-verdict')).resolves.toBe('none');
+    // at the subject's own level (FORWARD) the change is compatible
+    await expect(page.locator('.verdict').getAttribute('data-verdict')).resolves.toBe('compatible');
     await page.selectOption('#diff-level', 'BACKWARD');
     await page.locator('.verdict[data-verdict="incompatible"]').waitFor();
     await expect(page.locator('.verdict').textContent()).resolves.toContain('Breaks BACKWARD: 1 breaking change');

@@ -39,6 +39,8 @@ export interface OwnStackOptions {
   registryPort: number;
   brokers?: 1 | 3;
   saslPlain?: SaslPlainOptions;
+  /** Another Apicurio release than the stack's default (e.g. a newer one on a newer Java). */
+  registryVersion?: string;
 }
 
 /** Starts a fresh stack (anything left by an aborted earlier run of the same scenario is purged first). */
@@ -51,6 +53,7 @@ export async function startOwnStack(options: OwnStackOptions): Promise<OwnStack>
     kafkaPort: options.kafkaPort,
     registryPort: options.registryPort,
     saslPlain: options.saslPlain,
+    registryVersion: options.registryVersion,
     startTimeoutMs: 150_000,
   });
   await stack.down({ purge: true });

@@ -1,0 +1,55 @@
+/**
+ * Apache Avro's Java parser as a judge (test/support/java/AvroParseJudge.java): the avro jar and
+ * its dependencies come from Maven Central through Maven into the ignored .cache/avro-java, the
+ * judge is compiled there with the JDK's javac. Fails loudly when Maven or the JDK is missing.
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+export const AVRO_JAVA_VERSION = '1.12.0';
+const ROOT = resolve(__dirname, '..', '..');
+const DIR = join(ROOT, '.cache', 'avro-java');
+const LIB = join(DIR, 'lib');
+const CLASSES = join(DIR, 'classes');
+
+function prepare(): void {
+  mkdirSync(DIR, { recursive: true });
+  if (!existsSync(join(LIB, `avro-${AVRO_JAVA_VERSION}.jar`))) {
+    writeFileSync(
+      join(DIR, 'pom.xml'),
+      `<?xml version="1.0" encoding="UTF-8"?>
+<project xmlns="http://maven.apache.org/POM/4.0.0">
+  <modelVersion>4.0.0</modelVersion>
+  <groupId>local.contracts.test</groupId>
+  <artifactId>avro-judge</artifactId>
+  <version>1</version>
+  <packaging>pom</packaging>
+  <dependencies>
+    <dependency><groupId>org.apache.avro</groupId><artifactId>avro</artifactId><version>${AVRO_JAVA_VERSION}</version></dependency>
+  </dependencies>
+</project>
+`,
+    );
+    execFileSync('mvn', ['-B', '-q', '-f', join(DIR, 'pom.xml'), `-Dmaven.repo.local=${join(ROOT, '.cache', 'stack', 'm2')}`, 'dependency:copy-dependencies', `-DoutputDirectory=${LIB}`], {
+      stdio: 'pipe',
+    });
+  }
+  if (!existsSync(join(CLASSES, 'AvroParseJudge.class'))) {
+    execFileSync('javac', ['-d', CLASSES, '-cp', `${LIB}/*`, join(ROOT, 'test', 'support', 'java', 'AvroParseJudge.java')], { stdio: 'pipe' });
+  }
+  if (!readdirSync(LIB).some((f) => f.startsWith('avro-'))) throw new Error(`no avro jar in ${LIB}`);
+}
+
+export type JavaVerdict = { ok: true } | { ok: false; reason: string };
+
+/** Java's verdict on each schema (one JVM for all). */
+export function judgeWithJava(schemas: string[]): JavaVerdict[] {
+  prepare();
+  const input = schemas.map((s) => s.replace(/\n/g, ' ')).join('\n') + '\n';
+  const result = spawnSync('java', ['-cp', `${CLASSES}:${LIB}/*`, 'AvroParseJudge'], { input, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`the Java judge failed: ${result.stderr}`);
+  const lines = result.stdout.split('\n').filter((l) => l.length > 0);
+  if (lines.length !== schemas.length) throw new Error(`the Java judge answered ${lines.length} of ${schemas.length} schemas: ${result.stderr}`);
+  return lines.map((l) => (l === 'ok' ? { ok: true } : { ok: false, reason: l.slice(l.indexOf('\t') + 1) }));
+}
