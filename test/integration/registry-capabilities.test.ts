@@ -26,7 +26,7 @@ function mixedProject(): TempProject & { id: string; jsonTopic: string } {
   const project = createProject({ topic: `orders-${id}`, namespace: `it.cap${id}` });
   projects.push(project);
   cpSync(join(ROOT, 'schemas/json'), join(project.dir, 'json'), { recursive: true });
-  // titles name the JSON subjects: make them this test's own
+  // the topic (unique per run) namespaces the JSON subjects; unique titles keep the types apart too
   for (const file of readdirSync(join(project.dir, 'json'))) {
     const path = join(project.dir, 'json', file);
     writeFileSync(path, readFileSync(path, 'utf8').replace(/"title": "(\w+)"/, `"title": "$1X${id}"`));
@@ -89,8 +89,8 @@ describe('a verdict for every subject', () => {
     const report = JSON.parse(result.stdout) as CheckReport;
     const bySubject = new Map(report.subjects.map((s) => [s.subject, s]));
     expect(bySubject.get(`${p.namespace}.OrderShipped`)).toMatchObject({ status: 'new-version', compatible: false, source: 'registry' });
-    expect(bySubject.get(`BookingCreatedX${p.id}`)).toMatchObject({ status: 'new-version', compatible: true, source: 'offline', level: 'BACKWARD_TRANSITIVE' });
-    expect(bySubject.get(`BookingCreatedX${p.id}`)?.note).toMatch(/cannot test schemas with references \(it answered 500\)/);
+    expect(bySubject.get(`bookings-${p.id}.BookingCreatedX${p.id}`)).toMatchObject({ status: 'new-version', compatible: true, source: 'offline', level: 'BACKWARD_TRANSITIVE' });
+    expect(bySubject.get(`bookings-${p.id}.BookingCreatedX${p.id}`)?.note).toMatch(/cannot test schemas with references \(it answered 500\)/);
     expect(report.subjects.every((s) => !s.error)).toBe(true);
 
     // an incompatible JSON change is found too, and the Avro verdict still stands
@@ -100,7 +100,7 @@ describe('a verdict for every subject', () => {
     const dry = await cli(p, ['register', '--dry-run', '--format', 'json'], stackEnv().registryUrl);
     expect(dry.status).toBe(1);
     const plan = JSON.parse(dry.stdout) as RegistrationPlan;
-    expect(plan.subjects.find((s) => s.subject === `BookingCreatedX${p.id}`)?.verdict).toMatchObject({ compatible: false, source: 'offline' });
+    expect(plan.subjects.find((s) => s.subject === `bookings-${p.id}.BookingCreatedX${p.id}`)?.verdict).toMatchObject({ compatible: false, source: 'offline' });
     expect(plan.subjects.find((s) => s.subject === `${p.namespace}.OrderShipped`)?.verdict).toMatchObject({ compatible: false, source: 'registry' });
     expect(plan.failed).toBe(0);
   });

@@ -28,14 +28,14 @@ const jsonEvent = (type: keyof ReturnType<typeof bookingEvents>) => JSON.parse(J
 describe('JSON Schema topics with jsonReferences "bundle"', () => {
   it('registers the events and the value only, each without references', () => {
     expect(bundled.schemas.map((s) => [s.subject, s.references])).toEqual([
-      ['BookingCreated', []],
-      ['BookingConfirmed', []],
-      ['BookingCancelled', []],
-      ['BookingFailed', []],
+      ['bookings.BookingCreated', []],
+      ['bookings.BookingConfirmed', []],
+      ['bookings.BookingCancelled', []],
+      ['bookings.BookingFailed', []],
       ['bookings-value', []],
     ]);
     // the referencing contract registers the shared files as subjects of their own
-    expect(referenced.schemas.map((s) => s.subject)).toEqual(expect.arrayContaining(['Money', 'BookingType']));
+    expect(referenced.schemas.map((s) => s.subject)).toEqual(expect.arrayContaining(['bookings.Money', 'bookings.BookingType']));
     for (const s of bundled.schemas) expect(s.schema).not.toMatch(/"\$ref":"[^#]/);
   });
 
