@@ -11,6 +11,7 @@ import type { CompatibilityLevel } from '../config';
 import { COMPATIBILITY_LEVELS } from '../config';
 import { RegistryConfigError, RegistryError } from '../errors';
 import { isMissingRoute, RegistryCapabilities } from './capabilities';
+import { REGISTRY_ERROR_CODES } from './error-codes';
 import type {
   CompatibilityResult,
   CompatibilityTestOptions,
@@ -209,6 +210,7 @@ class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
   async testCompatibility(subject: string, schema: SchemaInput, options: CompatibilityTestOptions = {}): Promise<CompatibilityResult> {
     const against = options.against ?? 'latest';
+    if (against === 'latest') return this.testAgainstLatest(subject, schema);
     if (against !== 'all') return this.testAgainst(subject, schema, `/versions/${against}`);
     if (!this.capabilities.usesFallback('compatibility-all-versions')) {
       try {
@@ -221,6 +223,21 @@ class HttpSchemaRegistryClient implements SchemaRegistryClient {
       }
     }
     return this.testEachVersion(subject, schema);
+  }
+
+  /**
+   * The latest of a subject without versions has nothing to conflict with: Confluent and Apicurio
+   * answer compatible, Karapace 404 40402 ("Version -1 not found"); every registry gets Confluent's answer.
+   */
+  private async testAgainstLatest(subject: string, schema: SchemaInput): Promise<CompatibilityResult> {
+    try {
+      return await this.testAgainst(subject, schema, '/versions/latest');
+    } catch (error) {
+      if (error instanceof RegistryError && error.status === 404 && error.registryCode === REGISTRY_ERROR_CODES.VERSION_NOT_FOUND) {
+        return { isCompatible: true, messages: [] };
+      }
+      throw error;
+    }
   }
 
   /**

@@ -117,6 +117,12 @@ export const PROBES: Probe[] = [
     known: [{ name: 'karapace-no-all-versions-route: 404 "Not Found" → one test per version', matches: (raw) => raw.status === 404 && code(raw) === undefined }],
   },
   {
+    name: 'compatibility test against the latest of a subject without versions',
+    run: (ask, s) => ask('POST', `/compatibility/subjects/${s('Empty')}/versions/latest?verbose=true`, { schema: money }),
+    documented: (raw) => raw.status === 200 && typeof raw.body === 'object' && raw.body.is_compatible === true,
+    known: [{ name: 'karapace-latest-of-no-versions: 404 40402 → compatible (nothing to conflict with)', matches: (raw) => raw.status === 404 && code(raw) === 40402 }],
+  },
+  {
     name: 'compatibility test of an Avro schema with references',
     run: async (ask, s) => {
       await ask('POST', `/subjects/${s('RefMoney')}/versions`, { schema: money });

@@ -111,4 +111,16 @@ describe('HTTP schema registry client', () => {
     expect(await client.testCompatibility('s', { schema: '"int"' })).toEqual({ isCompatible: false, messages: ['field b has no default'] });
     expect(seen.at(-1)?.url).toBe('/apis/ccompat/v7/compatibility/subjects/s/versions/latest?verbose=true');
   });
+
+  it('answers the latest of a subject without versions as compatible, as Confluent does, where Karapace answers 404 40402', async () => {
+    const client = createSchemaRegistryClient({ url: base });
+    reply = (req) =>
+      req.url!.includes('/subjects/empty/')
+        ? { status: 404, body: { error_code: 40402, message: 'Version -1 not found.' } }
+        : { status: 404, body: { error_code: 40401, message: 'Subject not found.' } };
+    expect(await client.testCompatibility('empty', { schema: '"int"' })).toEqual({ isCompatible: true, messages: [] });
+    // a numbered version that is not there stays an error, and so does any other 404
+    await expect(client.testCompatibility('empty', { schema: '"int"' }, { against: 3 })).rejects.toMatchObject({ status: 404, registryCode: 40402 });
+    await expect(client.testCompatibility('other', { schema: '"int"' })).rejects.toMatchObject({ status: 404, registryCode: 40401 });
+  });
 });
