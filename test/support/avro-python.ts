@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { checkCompatibility } from '../../src/compat';
 import type { CompatibilityLevel, JsonValue } from '../../src/compat';
+import { seededRandom } from './bookings-samples';
 
 const PIP = 'pip install avro';
 const HELPER = path.resolve(__dirname, 'python/avro_compat.py');
@@ -61,16 +62,6 @@ export function ruleFixturePairs(): Pair[] {
 
 // ---- generated pairs: a seeded random schema and a mutation of it, read both ways ----
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type Json = JsonValue;
 type Obj = { [key: string]: Json };
@@ -78,7 +69,7 @@ const PRIMITIVES = ['int', 'long', 'float', 'double', 'string', 'bytes', 'boolea
 const DEFAULTS: Record<string, Json> = { int: 0, long: 0, float: 0, double: 0, string: '', bytes: '', boolean: false };
 
 export function generatePairs(count: number): Pair[] {
-  const random = rng(20240605);
+  const random = seededRandom(20240605);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(random() * xs.length)] as T;
   const clone = <T extends Json>(x: T): T => JSON.parse(JSON.stringify(x)) as T;
 
