@@ -17,10 +17,30 @@ const PRESENTATION = '^src/(cli|ui)/';
 module.exports = {
   forbidden: [
     { name: 'no-circular', severity: 'error', from: {}, to: { circular: true } },
-    { name: 'base-imports-base-only', severity: 'error', from: { path: BASE }, to: { path: `${CODEGEN}|${RUNTIME}|${OPERATIONS}|${PRESENTATION}|^src/index\\.ts$` } },
-    { name: 'codegen-imports-base-only', severity: 'error', from: { path: CODEGEN }, to: { path: `${RUNTIME}|${OPERATIONS}|${PRESENTATION}|^src/index\\.ts$` } },
-    { name: 'runtime-never-imports-codegen-or-above', severity: 'error', from: { path: RUNTIME }, to: { path: `${CODEGEN}|${OPERATIONS}|${PRESENTATION}|^src/index\\.ts$` } },
-    { name: 'operations-never-import-presentation', severity: 'error', from: { path: OPERATIONS }, to: { path: `${PRESENTATION}|^src/index\\.ts$` } },
+    {
+      name: 'base-imports-base-only',
+      severity: 'error',
+      from: { path: BASE },
+      to: { path: `${CODEGEN}|${RUNTIME}|${OPERATIONS}|${PRESENTATION}|^src/index\\.ts$` },
+    },
+    {
+      name: 'codegen-imports-base-only',
+      severity: 'error',
+      from: { path: CODEGEN },
+      to: { path: `${RUNTIME}|${OPERATIONS}|${PRESENTATION}|^src/index\\.ts$` },
+    },
+    {
+      name: 'runtime-never-imports-codegen-or-above',
+      severity: 'error',
+      from: { path: RUNTIME },
+      to: { path: `${CODEGEN}|${OPERATIONS}|${PRESENTATION}|^src/index\\.ts$` },
+    },
+    {
+      name: 'operations-never-import-presentation',
+      severity: 'error',
+      from: { path: OPERATIONS },
+      to: { path: `${PRESENTATION}|^src/index\\.ts$` },
+    },
     { name: 'ui-never-imports-cli', severity: 'error', from: { path: '^src/ui/' }, to: { path: '^src/cli/' } },
     {
       name: 'codegen-through-its-entry',

@@ -44,7 +44,14 @@ function syntheticProject(topics: number, eventsPerTopic: number): string {
           { name: 'status', type: { type: 'enum', name: `Status${e}`, symbols: ['A', 'B', 'C'] } },
           {
             name: 'detail',
-            type: { type: 'record', name: `Detail${e}`, fields: [{ name: 'x', type: 'int' }, { name: 'tags', type: { type: 'array', items: 'string' } }] },
+            type: {
+              type: 'record',
+              name: `Detail${e}`,
+              fields: [
+                { name: 'x', type: 'int' },
+                { name: 'tags', type: { type: 'array', items: 'string' } },
+              ],
+            },
           },
         ],
       };
@@ -61,11 +68,15 @@ function syntheticProject(topics: number, eventsPerTopic: number): string {
 
 export async function benchCodegen(): Promise<void> {
   const bookings = await timeGenerate(join(ROOT, 'contracts.config.json'), 5);
-  console.log(`codegen: booking contracts (4 events, 7 schema files): median ${bookings.medianMs.toFixed(0)} ms over 5 runs, ${bookings.files} files`);
+  console.log(
+    `codegen: booking contracts (4 events, 7 schema files): median ${bookings.medianMs.toFixed(0)} ms over 5 runs, ${bookings.files} files`,
+  );
   const dir = syntheticProject(10, 50);
   try {
     const synthetic = await timeGenerate(join(dir, 'contracts.config.json'), 3);
-    console.log(`codegen: 500 synthetic event schemas (10 topics × 50): median ${synthetic.medianMs.toFixed(0)} ms over 3 runs, ${synthetic.files} files`);
+    console.log(
+      `codegen: 500 synthetic event schemas (10 topics × 50): median ${synthetic.medianMs.toFixed(0)} ms over 3 runs, ${synthetic.files} files`,
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

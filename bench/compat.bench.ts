@@ -15,8 +15,21 @@ function avroVersion(subject: number, version: number): JsonValue {
   const fields: JsonValue[] = [
     { name: 'eventId', type: 'string' },
     { name: 'occurredAt', type: { type: 'long', logicalType: 'timestamp-millis' } },
-    { name: 'status', type: { type: 'enum', name: 'Status', symbols: ['HELD', 'CONFIRMED', 'CANCELLED'], default: 'HELD' } },
-    { name: 'price', type: { type: 'record', name: 'Money', fields: [{ name: 'amountMinor', type: 'long' }, { name: 'currency', type: 'string' }] } },
+    {
+      name: 'status',
+      type: { type: 'enum', name: 'Status', symbols: ['HELD', 'CONFIRMED', 'CANCELLED'], default: 'HELD' },
+    },
+    {
+      name: 'price',
+      type: {
+        type: 'record',
+        name: 'Money',
+        fields: [
+          { name: 'amountMinor', type: 'long' },
+          { name: 'currency', type: 'string' },
+        ],
+      },
+    },
     { name: 'note', type: ['null', 'string'], default: null },
     { name: 'tags', type: { type: 'array', items: 'string' }, default: [] },
     { name: 'attributes', type: { type: 'map', values: 'string' }, default: {} },
@@ -35,7 +48,8 @@ function jsonVersion(subject: number, version: number): JsonValue {
     note: { type: ['string', 'null'] },
     tags: { type: 'array', items: { type: 'string' }, maxItems: 20 },
   };
-  for (let i = 0; i < 8; i++) properties[`base${i}`] = i % 2 ? { type: 'integer', minimum: 0 } : { type: 'string', maxLength: 64 };
+  for (let i = 0; i < 8; i++)
+    properties[`base${i}`] = i % 2 ? { type: 'integer', minimum: 0 } : { type: 'string', maxLength: 64 };
   for (let i = 0; i < version; i++) properties[`added${i}`] = { type: 'integer' };
   return {
     $id: `event-${subject}.json`,
@@ -45,7 +59,11 @@ function jsonVersion(subject: number, version: number): JsonValue {
     // Closed, so adding optional properties is backward compatible under STRICT.
     additionalProperties: false,
     definitions: {
-      Money: { type: 'object', properties: { amountMinor: { type: 'integer' }, currency: { type: 'string' } }, required: ['amountMinor', 'currency'] },
+      Money: {
+        type: 'object',
+        properties: { amountMinor: { type: 'integer' }, currency: { type: 'string' } },
+        required: ['amountMinor', 'currency'],
+      },
     },
   };
 }
@@ -61,7 +79,12 @@ function run(format: SchemaFormat): void {
   let started = performance.now();
   let incompatible = 0;
   for (const versions of histories) {
-    const result = checkCompatibility({ format, level, previous: versions.slice(0, -1), candidate: versions[versions.length - 1] as SchemaVersion });
+    const result = checkCompatibility({
+      format,
+      level,
+      previous: versions.slice(0, -1),
+      candidate: versions[versions.length - 1] as SchemaVersion,
+    });
     if (!result.compatible) incompatible++;
   }
   let seconds = (performance.now() - started) / 1000;

@@ -20,7 +20,9 @@ import { formatRate, formatRatio, median } from './support/measure';
 import { printReport, type BenchFigure, type BenchReport } from './support/results';
 import { acquireServers, type BenchServers } from './support/stack';
 
-const EVENTS = Number(process.env.BENCH_E2E_EVENTS ?? (require.main === module ? process.argv[2] : undefined) ?? 50_000);
+const EVENTS = Number(
+  process.env.BENCH_E2E_EVENTS ?? (require.main === module ? process.argv[2] : undefined) ?? 50_000,
+);
 const BATCH = 500;
 const ROUNDS = 2;
 const TARGET = 1.0;
@@ -64,7 +66,9 @@ export async function benchEndToEnd(servers?: BenchServers): Promise<BenchReport
         ],
         waitForLeaders: true,
       });
-      return variant === 'raw' ? runRaw(kafka, topic, events) : runKit(kafka, registry, topic, events, variant === 'kit-batch-commit');
+      return variant === 'raw'
+        ? runRaw(kafka, topic, events)
+        : runKit(kafka, registry, topic, events, variant === 'kit-batch-commit');
     };
     // warm-up: every path JIT-compiled and every connection type opened once before measuring
     for (const variant of VARIANTS) await once(variant, 'warmup', WARMUP_EVENTS);
@@ -81,7 +85,9 @@ export async function benchEndToEnd(servers?: BenchServers): Promise<BenchReport
         rates[variant].push(result.eventsPerSecond);
         producing[variant].push(result.producedPerSecond);
         thisRound[variant] = result.eventsPerSecond;
-        process.stderr.write(`e2e: round ${round + 1} ${variant}: ${formatRate(result.eventsPerSecond)} end to end, producer ${formatRate(result.producedPerSecond)}\n`);
+        process.stderr.write(
+          `e2e: round ${round + 1} ${variant}: ${formatRate(result.eventsPerSecond)} end to end, producer ${formatRate(result.producedPerSecond)}\n`,
+        );
       }
       for (const variant of VARIANTS) ratios[variant].push(thisRound[variant]! / thisRound.raw!);
     }
@@ -140,7 +146,13 @@ function waiter(target: number): { tick(seen: number): void; done: Promise<void>
   return { tick: (seen) => (seen >= target ? resolve() : undefined), done };
 }
 
-async function runKit(kafka: Kafka, registry: SchemaRegistryClient, topic: string, events: number, batchCommit: boolean): Promise<RunResult> {
+async function runKit(
+  kafka: Kafka,
+  registry: SchemaRegistryClient,
+  topic: string,
+  events: number,
+  batchCommit: boolean,
+): Promise<RunResult> {
   const contract: BookingsContract = { ...bookingsContract, topic, deadLetterTopic: `${topic}.dlq` };
   const producer = createProducer({ contract, kafka, registry, source: 'bench' });
   let seen = 0;
@@ -159,7 +171,12 @@ async function runKit(kafka: Kafka, registry: SchemaRegistryClient, topic: strin
     fromBeginning: true,
     stopOnSignals: [],
     ...(batchCommit ? { commitEvery: 1_000_000 } : {}),
-    handlers: { 'booking.created': handle, 'booking.confirmed': handle, 'booking.cancelled': handle, 'booking.failed': handle },
+    handlers: {
+      'booking.created': handle,
+      'booking.confirmed': handle,
+      'booking.cancelled': handle,
+      'booking.failed': handle,
+    },
   });
   try {
     await producer.connect();
@@ -177,7 +194,11 @@ async function runKit(kafka: Kafka, registry: SchemaRegistryClient, topic: strin
     const producedMs = performance.now() - started;
     await all.done;
     const ms = performance.now() - started;
-    return { eventsPerSecond: (events / ms) * 1000, producedPerSecond: (events / producedMs) * 1000, registryCalls: registry.requestCount - callsBefore };
+    return {
+      eventsPerSecond: (events / ms) * 1000,
+      producedPerSecond: (events / producedMs) * 1000,
+      registryCalls: registry.requestCount - callsBefore,
+    };
   } finally {
     await consumer.stop();
     await producer.disconnect();
@@ -185,14 +206,23 @@ async function runKit(kafka: Kafka, registry: SchemaRegistryClient, topic: strin
 }
 
 async function runRaw(kafka: Kafka, topic: string, events: number): Promise<RunResult> {
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   const consumer: KafkaConsumer = kafka.consumer({ groupId: `${topic}-group` });
   let seen = 0;
   const primed = waiter(1);
   const all = waiter(events + 1);
   const toMessage = (n: number) => {
     const { eventType, payload } = inputOf(n);
-    const event: Record<string, unknown> = { ...(payload as unknown as Record<string, unknown>), eventId: randomUUID(), timestamp: new Date(), source: 'bench' };
+    const event: Record<string, unknown> = {
+      ...(payload as unknown as Record<string, unknown>),
+      eventId: randomUUID(),
+      timestamp: new Date(),
+      source: 'bench',
+    };
     return { key: String(event.bookingId), value: JSON.stringify(event), headers: { 'event-type': eventType } };
   };
   try {

@@ -47,9 +47,17 @@ export async function benchMemory(servers?: BenchServers): Promise<BenchReport> 
       waitForLeaders: true,
     });
     const produced = await produce(kafka, registry, topic);
-    process.stderr.write(`memory: produced ${MESSAGES.toLocaleString('en-US')} events in ${produced.seconds.toFixed(1)} s (${produced.bytesEach.toFixed(0)} bytes each)\n`);
+    process.stderr.write(
+      `memory: produced ${MESSAGES.toLocaleString('en-US')} events in ${produced.seconds.toFixed(1)} s (${produced.bytesEach.toFixed(0)} bytes each)\n`,
+    );
 
-    const env = { KAFKA_BROKERS: brokers.join(','), SCHEMA_REGISTRY_URL: registryUrl, BENCH_TOPIC: topic, BENCH_TOTAL: String(MESSAGES), BENCH_WARMUP: String(WARMUP) };
+    const env = {
+      KAFKA_BROKERS: brokers.join(','),
+      SCHEMA_REGISTRY_URL: registryUrl,
+      BENCH_TOPIC: topic,
+      BENCH_TOTAL: String(MESSAGES),
+      BENCH_WARMUP: String(WARMUP),
+    };
     const broker = await runChild({ ...env, BENCH_MODE: 'broker' });
     const decode = await runChild({ ...env, BENCH_MODE: 'decode' });
 
@@ -61,7 +69,10 @@ export async function benchMemory(servers?: BenchServers): Promise<BenchReport> 
       const first = result.samples[0]!;
       const last = result.samples[result.samples.length - 1]!;
       const growth = last.rss - first.rss;
-      const label = result.mode === 'broker' ? 'kit consumer through the broker' : 'per-message path without the broker (fresh buffer → decode → handler)';
+      const label =
+        result.mode === 'broker'
+          ? 'kit consumer through the broker'
+          : 'per-message path without the broker (fresh buffer → decode → handler)';
       figures.push({
         name: `RSS growth, ${label}, ${first.messages.toLocaleString('en-US')} → ${last.messages.toLocaleString('en-US')} messages`,
         value: `${growth >= 0 ? '+' : ''}${formatMb(growth)} (${formatMb(first.rss)} → ${formatMb(last.rss)})`,
@@ -79,7 +90,9 @@ export async function benchMemory(servers?: BenchServers): Promise<BenchReport> 
           `heap used ${formatMb(first.heapUsed)} → ${formatMb(last.heapUsed)}; registry calls after warm-up: ${result.registryCalls}`,
       );
     }
-    notes.push('each sample is taken in the handler right after global.gc() (node --expose-gc); growth = last sample − the sample after warm-up');
+    notes.push(
+      'each sample is taken in the handler right after global.gc() (node --expose-gc); growth = last sample − the sample after warm-up',
+    );
     return { benchmark: 'memory', figures, notes };
   } finally {
     await admin.deleteTopics({ topics: [topic, `${topic}.dlq`] }).catch(() => undefined);
@@ -92,9 +105,16 @@ export async function benchMemory(servers?: BenchServers): Promise<BenchReport> 
  * Fills the topic fast: the kit's serde encodes each event (the same bytes its producer sends),
  * and a plain kafkajs producer sends big batches, several at a time. Not what is measured.
  */
-async function produce(kafka: Kafka, registry: ReturnType<typeof createSchemaRegistryClient>, topic: string): Promise<{ seconds: number; bytesEach: number }> {
+async function produce(
+  kafka: Kafka,
+  registry: ReturnType<typeof createSchemaRegistryClient>,
+  topic: string,
+): Promise<{ seconds: number; bytesEach: number }> {
   const serde = createSerde(bookingsContract, registry);
-  const producer = kafka.producer({ createPartitioner: Partitioners.DefaultPartitioner, allowAutoTopicCreation: false });
+  const producer = kafka.producer({
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+  });
   await producer.connect();
   const started = performance.now();
   let bytes = 0;
@@ -107,7 +127,13 @@ async function produce(kafka: Kafka, registry: ReturnType<typeof createSchemaReg
       const messages: Message[] = [];
       for (let n = from; n < to; n++) {
         const input = smallFailedInput(n);
-        const value = await serde.encode({ ...input, eventType: 'booking.failed', eventId: randomUUID(), timestamp: new Date(), source: 'bench' } as never);
+        const value = await serde.encode({
+          ...input,
+          eventType: 'booking.failed',
+          eventId: randomUUID(),
+          timestamp: new Date(),
+          source: 'bench',
+        } as never);
         bytes += value.length;
         messages.push({ key: input.bookingId, value });
       }

@@ -22,7 +22,9 @@ async function main(): Promise<void> {
   const cores = cpus();
   console.log(
     `bench: ${new Date().toISOString()}, Node ${process.version}, ${cores.length} cores (${cores[0]?.model.trim() ?? 'unknown CPU'}), ` +
-      `${(totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`,
+      `${(totalmem() / 2 ** 30).toFixed(0)} GiB, load average ${loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' ')}`,
   );
   const reports: BenchReport[] = [];
   const failures: string[] = [];
@@ -37,7 +39,9 @@ async function main(): Promise<void> {
       }
     } catch (error) {
       failures.push(name);
-      console.error(`bench: ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      console.error(
+        `bench: ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
     }
     console.log(`(${name}: ${((performance.now() - t) / 1000).toFixed(1)} s)`);
   };
@@ -57,13 +61,19 @@ async function main(): Promise<void> {
       await step('end to end through the broker', () => benchEndToEnd(s));
       await step('consumer memory over a million messages', () => benchMemory(s));
     } finally {
-      await s.release().catch((error: unknown) => console.error(`bench: stopping the local stack failed: ${String(error)}`));
+      await s
+        .release()
+        .catch((error: unknown) => console.error(`bench: stopping the local stack failed: ${String(error)}`));
     }
   }
 
   console.log('\n== summary');
   printTable(reports);
-  console.log(`\nbench: done in ${((performance.now() - started) / 1000).toFixed(0)} s, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `\nbench: done in ${((performance.now() - started) / 1000).toFixed(0)} s, load average ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   if (failures.length > 0) {
     console.error(`bench: could not run: ${failures.join(', ')}`);
     process.exitCode = 1;
@@ -82,7 +92,15 @@ function runScript(file: string): Promise<void> {
 function printTable(reports: BenchReport[]): void {
   const header = ['benchmark', 'measurement', 'kit', 'baseline', 'ratio', 'target', ''];
   const rows = reports.flatMap((r) =>
-    r.figures.map((f) => [r.benchmark, f.name, f.value, f.baseline ?? '', f.ratio ?? '', f.target ?? '', f.met === undefined ? '' : f.met ? 'met' : 'MISSED']),
+    r.figures.map((f) => [
+      r.benchmark,
+      f.name,
+      f.value,
+      f.baseline ?? '',
+      f.ratio ?? '',
+      f.target ?? '',
+      f.met === undefined ? '' : f.met ? 'met' : 'MISSED',
+    ]),
   );
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => `| ${cells.map((c, i) => c.padEnd(widths[i]!)).join(' | ')} |`;

@@ -61,10 +61,15 @@ async function run(registryUrl: string): Promise<BenchReport> {
     if (!raw.equals(framed[i]!)) throw new Error(`the kit and raw avsc disagree on ${BENCH_EVENTS[i]!.eventType}`);
   }
   const sizes = framed.map((b) => b.length);
-  notes.push(`events: one of each of the 4 booking event types in turn (${sizes.join(', ')} bytes framed); registry ${registryUrl}`);
+  notes.push(
+    `events: one of each of the 4 booking event types in turn (${sizes.join(', ')} bytes framed); registry ${registryUrl}`,
+  );
 
   // @kafkajs/confluent-schema-registry, against the same subject and ID (it resolves the references itself)
-  const kafkajsRegistry = new SchemaRegistry({ host: registryUrl }, { [SchemaType.AVRO]: { logicalTypes: LOGICAL_TYPES } });
+  const kafkajsRegistry = new SchemaRegistry(
+    { host: registryUrl },
+    { [SchemaType.AVRO]: { logicalTypes: LOGICAL_TYPES } },
+  );
 
   // @confluentinc/schemaregistry resolves references in pre-order (a referenced schema before the
   // ones it references), which fails on the booking schemas' nested references ("undefined type
@@ -73,8 +78,15 @@ async function run(registryUrl: string): Promise<BenchReport> {
   const selfContained = JSON.stringify(union.schema({ exportAttrs: true }));
   const { id: confluentId } = await registry.register(confluentSubject, { schema: selfContained, schemaType: 'AVRO' });
   const confluentClient = new ConfluentRegistryClient({ baseURLs: [registryUrl] });
-  const confluentConf = { subjectNameStrategyType: SubjectNameStrategyType.TOPIC, logicalTypes: LOGICAL_TYPES } as const;
-  const serializer = new AvroSerializer(confluentClient, SerdeType.VALUE, { ...confluentConf, useLatestVersion: true, autoRegisterSchemas: false });
+  const confluentConf = {
+    subjectNameStrategyType: SubjectNameStrategyType.TOPIC,
+    logicalTypes: LOGICAL_TYPES,
+  } as const;
+  const serializer = new AvroSerializer(confluentClient, SerdeType.VALUE, {
+    ...confluentConf,
+    useLatestVersion: true,
+    autoRegisterSchemas: false,
+  });
   const deserializer = new AvroDeserializer(confluentClient, SerdeType.VALUE, confluentConf);
   const confluentFramed = await Promise.all(wrappedEvents.map((w) => serializer.serialize(CONFLUENT_TOPIC, w)));
   for (let i = 0; i < framed.length; i++) {
@@ -84,7 +96,7 @@ async function run(registryUrl: string): Promise<BenchReport> {
   }
   notes.push(
     `@confluentinc/schemaregistry serializes against a self-contained copy of the bookings union (subject ${confluentSubject}, ID ${confluentId}): ` +
-      'its reference resolver cannot parse the nested references of bookings-value; the Avro bodies are byte-identical to the kit\'s',
+      "its reference resolver cannot parse the nested references of bookings-value; the Avro bodies are byte-identical to the kit's",
   );
 
   const scratch = Buffer.allocUnsafe(64 * 1024);
@@ -132,13 +144,24 @@ async function run(registryUrl: string): Promise<BenchReport> {
         return bookingsContract.events[event.eventType].validate(event) ? event : undefined;
       },
     },
-    { name: '@kafkajs/confluent-schema-registry encode', async: true, op: () => kafkajsRegistry.encode(valueId, wrappedEvents[next()]) },
-    { name: '@confluentinc/schemaregistry AvroSerializer', async: true, op: () => serializer.serialize(CONFLUENT_TOPIC, wrappedEvents[next()]) },
+    {
+      name: '@kafkajs/confluent-schema-registry encode',
+      async: true,
+      op: () => kafkajsRegistry.encode(valueId, wrappedEvents[next()]),
+    },
+    {
+      name: '@confluentinc/schemaregistry AvroSerializer',
+      async: true,
+      op: () => serializer.serialize(CONFLUENT_TOPIC, wrappedEvents[next()]),
+    },
   ];
   const enc = await measureRounds(encoders, ROUNDS);
 
   const decoders: Contender[] = [
-    { name: 'raw avsc fromBuffer (after the header)', op: () => union.fromBuffer(framed[next()]!.subarray(HEADER_SIZE)) },
+    {
+      name: 'raw avsc fromBuffer (after the header)',
+      op: () => union.fromBuffer(framed[next()]!.subarray(HEADER_SIZE)),
+    },
     {
       name: 'raw avsc fromBuffer (after the header), in an async function',
       async: true,
@@ -152,8 +175,16 @@ async function run(registryUrl: string): Promise<BenchReport> {
         return serde.decode(framed[next()]);
       },
     },
-    { name: '@kafkajs/confluent-schema-registry decode', async: true, op: () => kafkajsRegistry.decode(framed[next()]!) },
-    { name: '@confluentinc/schemaregistry AvroDeserializer', async: true, op: () => deserializer.deserialize(CONFLUENT_TOPIC, confluentFramed[next()]!) },
+    {
+      name: '@kafkajs/confluent-schema-registry decode',
+      async: true,
+      op: () => kafkajsRegistry.decode(framed[next()]!),
+    },
+    {
+      name: '@confluentinc/schemaregistry AvroDeserializer',
+      async: true,
+      op: () => deserializer.deserialize(CONFLUENT_TOPIC, confluentFramed[next()]!),
+    },
   ];
   const dec = await measureRounds(decoders, ROUNDS);
 
@@ -199,10 +230,19 @@ async function run(registryUrl: string): Promise<BenchReport> {
     `CPU per event: kit encode ${µs(kitEnc).toFixed(2)} µs, of which the compiled validator ${µs(validators).toFixed(2)} µs (${((100 * µs(validators)) / µs(kitEnc)).toFixed(0)}%); ` +
       `raw avsc toBuffer + header ${µs(rawConcat).toFixed(2)} µs, raw avsc preallocated ${µs(rawPrealloc).toFixed(2)} µs; kit decode ${(1e6 / dec[2]!.median).toFixed(2)} µs, raw avsc fromBuffer ${(1e6 / dec[0]!.median).toFixed(2)} µs`,
   );
-  if (strongest === rawPrealloc) notes.push('the preallocated raw encode is the faster baseline here; the target is judged against toBuffer + Buffer.concat, as the issue states it');
+  if (strongest === rawPrealloc)
+    notes.push(
+      'the preallocated raw encode is the faster baseline here; the target is judged against toBuffer + Buffer.concat, as the issue states it',
+    );
 
   // decode
-  const [rawDec, rawAsyncDec, kitDec, kafkajsDec, confluentDec] = dec as [Measured, Measured, Measured, Measured, Measured];
+  const [rawDec, rawAsyncDec, kitDec, kafkajsDec, confluentDec] = dec as [
+    Measured,
+    Measured,
+    Measured,
+    Measured,
+    Measured,
+  ];
   const decRatio = pairedRatio(kitDec, rawDec);
   figures.push({
     name: 'decode',
@@ -229,7 +269,9 @@ async function run(registryUrl: string): Promise<BenchReport> {
     met: calls === 0,
   });
   if (paths.length > 0) notes.push(`registry calls during the measured phase: ${[...new Set(paths)].join(', ')}`);
-  notes.push(`rounds: ${ROUNDS.rounds} interleaved rounds of ~${ROUNDS.roundMs} ms per contender after ${ROUNDS.warmupMs} ms of warm-up; figures are medians, ratios the median of per-round ratios`);
+  notes.push(
+    `rounds: ${ROUNDS.rounds} interleaved rounds of ~${ROUNDS.roundMs} ms per contender after ${ROUNDS.warmupMs} ms of warm-up; figures are medians, ratios the median of per-round ratios`,
+  );
   return { benchmark: 'serde', figures, notes };
 }
 

@@ -62,7 +62,8 @@ export class AvroProjection {
   named(type: avro.Type, mode: ProjectionMode, defs: Record<string, JsonSchema>, eventType?: string): JsonSchema {
     const title = this.defName(type, mode, eventType);
     const doc = (type as { doc?: string }).doc;
-    const described = (schema: JsonSchema): JsonSchema => (doc ? { title, description: doc, ...schema } : { title, ...schema });
+    const described = (schema: JsonSchema): JsonSchema =>
+      doc ? { title, description: doc, ...schema } : { title, ...schema };
     if (type.typeName === 'enum') {
       return described({ type: 'string', enum: [...(type as avro.types.EnumType).symbols] });
     }
@@ -81,7 +82,9 @@ export class AvroProjection {
       const hasDefault = field.defaultValue() !== undefined;
       const optional =
         (mode !== 'decoded' && hasDefault) ||
-        (mode === 'input' && topLevel && (field.name === this.discriminator || (AUTO_FIELDS as readonly string[]).includes(field.name)));
+        (mode === 'input' &&
+          topLevel &&
+          (field.name === this.discriminator || (AUTO_FIELDS as readonly string[]).includes(field.name)));
       if (!optional) required.push(field.name);
     }
     return described({ type: 'object', additionalProperties: false, required, properties });

@@ -181,15 +181,24 @@ function dependencyOrder(docs: AvroDoc[]): AvroDoc[] {
   const visit = (doc: AvroDoc, chain: AvroDoc[]): void => {
     if (state.get(doc) === 'done') return;
     if (state.get(doc) === 'visiting') {
-      throw new SchemaFileError(doc.file.relPath, '', `references form a cycle: ${[...chain, doc].map((d) => d.file.relPath).join(' → ')}`);
+      throw new SchemaFileError(
+        doc.file.relPath,
+        '',
+        `references form a cycle: ${[...chain, doc].map((d) => d.file.relPath).join(' → ')}`,
+      );
     }
     state.set(doc, 'visiting');
     for (const [name, at] of doc.uses) {
       const dep = definedBy.get(name);
       if (!dep) {
-        throw new SchemaFileError(doc.file.relPath, at, `uses the type ${name}, which no schema file of the topic defines`, {
-          hint: 'add the file that defines it to "references" of the topic in contracts.config.json, or fix the name',
-        });
+        throw new SchemaFileError(
+          doc.file.relPath,
+          at,
+          `uses the type ${name}, which no schema file of the topic defines`,
+          {
+            hint: 'add the file that defines it to "references" of the topic in contracts.config.json, or fix the name',
+          },
+        );
       }
       visit(dep, [...chain, doc]);
     }
@@ -219,7 +228,11 @@ function checkEventRecord(doc: AvroDoc, topic: TopicConfig): { doc: AvroDoc; typ
       });
     }
     if (field.type.typeName !== 'string') {
-      throw new SchemaFileError(rel, pointer('fields', index, 'type'), `field "${fieldName}" (the topic's ${role}) must be a string, found ${field.type.typeName}`);
+      throw new SchemaFileError(
+        rel,
+        pointer('fields', index, 'type'),
+        `field "${fieldName}" (the topic's ${role}) must be a string, found ${field.type.typeName}`,
+      );
     }
   }
   return { doc, type: record };
@@ -232,13 +245,17 @@ function checkValueUnion(valueDoc: AvroDoc, events: Array<{ doc: AvroDoc; type: 
   const union = type as unknown as { types?: avro.Type[] };
   const found = type.typeName.startsWith('union') ? (union.types ?? []).map((t) => t.name ?? t.typeName).sort() : [];
   if (JSON.stringify(found) !== JSON.stringify(expected)) {
-    throw new SchemaFileError(rel, '', `must be a union of exactly the topic's event records [${expected.join(', ')}], found ${found.length ? `[${found.join(', ')}]` : type.typeName}`, {
-      hint: 'list every event of the topic in this union, and every union branch as an event in contracts.config.json',
-    });
+    throw new SchemaFileError(
+      rel,
+      '',
+      `must be a union of exactly the topic's event records [${expected.join(', ')}], found ${found.length ? `[${found.join(', ')}]` : type.typeName}`,
+      {
+        hint: 'list every event of the topic in this union, and every union branch as an event in contracts.config.json',
+      },
+    );
   }
 }
 
 function autoFieldsOf(records: avro.types.RecordType[]): TopicModel['autoFields'] {
   return AUTO_FIELDS.filter((name) => records.every((r) => r.fields.some((f) => f.name === name)));
 }
-

@@ -12,7 +12,9 @@ export function emitTopicModule(model: TopicModel): string {
   const q = (value: unknown) => JSON.stringify(value);
   const lines: string[] = [];
   lines.push("import type { TopicContract } from '%RUNTIME%';");
-  lines.push(`import type { ${model.events.flatMap((e) => [e.typeName, `${e.typeName}Input`]).join(', ')} } from './types.js';`);
+  lines.push(
+    `import type { ${model.events.flatMap((e) => [e.typeName, `${e.typeName}Input`]).join(', ')} } from './types.js';`,
+  );
   lines.push(`import { ${model.events.map((e) => validatorName(e.typeName)).join(', ')} } from './validators.js';`);
   lines.push('');
   lines.push("export * from './types.js';");
@@ -84,5 +86,7 @@ export function lowerFirst(name: string): string {
 
 /** `index.ts` at the root of the output folder: one namespace per topic. */
 export function emitRootModule(models: TopicModel[]): string {
-  return models.map((m) => `export * as ${lowerFirst(m.baseName)} from './${m.config.name}/index.js';`).join('\n') + '\n';
+  return (
+    models.map((m) => `export * as ${lowerFirst(m.baseName)} from './${m.config.name}/index.js';`).join('\n') + '\n'
+  );
 }

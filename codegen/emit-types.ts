@@ -36,6 +36,7 @@ export async function compileDefinitions(definitions: Record<string, JsonSchema>
     $refOptions: { resolve: { external: false } },
   });
   const holderBlock = new RegExp(`export interface ${HOLDER} \\{[\\s\\S]*?\\n\\}\\n\\s*`);
-  if (!holderBlock.test(code)) throw new Error('json-schema-to-typescript output changed shape: holder interface not found');
+  if (!holderBlock.test(code))
+    throw new Error('json-schema-to-typescript output changed shape: holder interface not found');
   return code.replace(holderBlock, '');
 }

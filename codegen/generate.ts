@@ -42,7 +42,10 @@ export async function emitAll(config: ContractsConfig, topics: TopicModel[]): Pr
     put('validators.ts', emitValidators(model));
     put('index.ts', emitTopicModule(model));
   }
-  files.set('index.ts', banner(config.topics.map((t) => relative(config.rootDir, t.value)).join(', ')) + emitRootModule(topics));
+  files.set(
+    'index.ts',
+    banner(config.topics.map((t) => relative(config.rootDir, t.value)).join(', ')) + emitRootModule(topics),
+  );
   return files;
 }
 
@@ -52,7 +55,14 @@ export async function generate(config: ContractsConfig, options: GenerateOptions
   if (options.check) {
     const stale = compareGenerated(config.output, files, config.rootDir);
     if (stale.length > 0) {
-      throw new StaleGeneratedCodeError(stale.map((s) => s.path), staleSummary(stale), stale.map((s) => s.diff).filter(Boolean).join('\n'));
+      throw new StaleGeneratedCodeError(
+        stale.map((s) => s.path),
+        staleSummary(stale),
+        stale
+          .map((s) => s.diff)
+          .filter(Boolean)
+          .join('\n'),
+      );
     }
   } else {
     writeGenerated(config.output, files);

@@ -6,4 +6,12 @@
 export { generate, readTopics, emitAll, type GenerateOptions, type GenerateResult } from './generate';
 export { AvroProjection, TypeNames, withDescription, type ProjectionMode } from './avro-projection';
 export { compileDefinitions, emitTypes } from './emit-types';
-export { pascalCase, constantCase, subjectFor, AUTO_FIELDS, type EventModel, type JsonSchema, type TopicModel } from './model';
+export {
+  pascalCase,
+  constantCase,
+  subjectFor,
+  AUTO_FIELDS,
+  type EventModel,
+  type JsonSchema,
+  type TopicModel,
+} from './model';

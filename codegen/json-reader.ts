@@ -32,20 +32,30 @@ export function readJsonTopic(topic: TopicConfig, rootDir: string): TopicModel {
   const byRef = new Map<string, JsonDoc>();
   for (const doc of docs) {
     const other = byRef.get(doc.refName);
-    if (other) throw new SchemaFileError(doc.file.relPath, '/$id', `"${doc.refName}" is also the $id of ${other.file.relPath}`);
+    if (other)
+      throw new SchemaFileError(doc.file.relPath, '/$id', `"${doc.refName}" is also the $id of ${other.file.relPath}`);
     byRef.set(doc.refName, doc);
   }
   const ajv = createAjv();
   for (const doc of docs) {
     if (!ajv.validateSchema(doc.schema)) {
       const e = ajv.errors?.[0];
-      throw new SchemaFileError(doc.file.relPath, e?.instancePath ?? '', `is not a valid JSON Schema: ${e?.message ?? 'invalid'}`);
+      throw new SchemaFileError(
+        doc.file.relPath,
+        e?.instancePath ?? '',
+        `is not a valid JSON Schema: ${e?.message ?? 'invalid'}`,
+      );
     }
     for (const [ref, at] of doc.uses) {
       if (!byRef.has(ref)) {
-        throw new SchemaFileError(doc.file.relPath, at, `references "${ref}", which no schema file of the topic has as its $id or file name`, {
-          hint: 'add the file to "references" of the topic in contracts.config.json, or fix the $ref',
-        });
+        throw new SchemaFileError(
+          doc.file.relPath,
+          at,
+          `references "${ref}", which no schema file of the topic has as its $id or file name`,
+          {
+            hint: 'add the file to "references" of the topic in contracts.config.json, or fix the $ref',
+          },
+        );
       }
     }
     ajv.addSchema(doc.schema, doc.refName);
@@ -70,7 +80,13 @@ export function readJsonTopic(topic: TopicConfig, rootDir: string): TopicModel {
       ? // one self-contained schema per event (and value): no subject for the shared files
         registeredDocs
           .filter((doc) => doc.kind !== 'reference')
-          .map((doc) => ({ subject: subjectOf(doc), schemaType: 'JSON' as const, schema: JSON.stringify(selfContained(doc, byRef)), references: [], file: doc.file.relPath }))
+          .map((doc) => ({
+            subject: subjectOf(doc),
+            schemaType: 'JSON' as const,
+            schema: JSON.stringify(selfContained(doc, byRef)),
+            references: [],
+            file: doc.file.relPath,
+          }))
       : registeredDocs.map((doc) => ({
           subject: subjectOf(doc),
           schemaType: 'JSON' as const,
@@ -108,20 +124,20 @@ export function readJsonTopic(topic: TopicConfig, rootDir: string): TopicModel {
     writableSchema: { $id: doc.refName },
   }));
   return {
-      config: topic,
-      baseName,
-      events: eventModels,
-      valueSubject: topic.subjectStrategy === 'TopicNameStrategy' ? `${topic.name}-value` : null,
-      schemas,
-      autoFields,
-      format: 'JSON',
-      typesSchema: {
-        title: `${baseName}Event`,
-        description: `Any event of the ${topic.name} topic, discriminated by ${topic.discriminator}.`,
-        oneOf: events.map((d) => ({ $ref: `#/definitions/${pascalCase(d.title)}` })),
-        definitions,
-      },
-      validatorSchemas: docs.map((d) => ({ ...d.schema, $id: d.refName })),
+    config: topic,
+    baseName,
+    events: eventModels,
+    valueSubject: topic.subjectStrategy === 'TopicNameStrategy' ? `${topic.name}-value` : null,
+    schemas,
+    autoFields,
+    format: 'JSON',
+    typesSchema: {
+      title: `${baseName}Event`,
+      description: `Any event of the ${topic.name} topic, discriminated by ${topic.discriminator}.`,
+      oneOf: events.map((d) => ({ $ref: `#/definitions/${pascalCase(d.title)}` })),
+      definitions,
+    },
+    validatorSchemas: docs.map((d) => ({ ...d.schema, $id: d.refName })),
   };
 
   function hasProperty(schema: JsonSchema, name: string): boolean {
@@ -180,14 +196,23 @@ function checkEventSchema(doc: JsonDoc, topic: TopicConfig): void {
   const props = (doc.schema.properties ?? {}) as Record<string, JsonSchema>;
   const discriminator = props[topic.discriminator];
   if (!discriminator || discriminator.const !== doc.eventType) {
-    throw new SchemaFileError(rel, pointer('properties', topic.discriminator), `must be { "const": "${doc.eventType}" } (the topic's discriminator)`, {
-      hint: `add "${topic.discriminator}": { "type": "string", "const": "${doc.eventType}" } to the properties and to "required"`,
-    });
+    throw new SchemaFileError(
+      rel,
+      pointer('properties', topic.discriminator),
+      `must be { "const": "${doc.eventType}" } (the topic's discriminator)`,
+      {
+        hint: `add "${topic.discriminator}": { "type": "string", "const": "${doc.eventType}" } to the properties and to "required"`,
+      },
+    );
   }
   const required = (doc.schema.required as string[] | undefined) ?? [];
   for (const field of [topic.discriminator, topic.key]) {
     if (!required.includes(field)) {
-      throw new SchemaFileError(rel, '/required', `must list "${field}": every event carries the topic's ${field === topic.key ? 'key' : 'discriminator'}`);
+      throw new SchemaFileError(
+        rel,
+        '/required',
+        `must list "${field}": every event carries the topic's ${field === topic.key ? 'key' : 'discriminator'}`,
+      );
     }
   }
 }
@@ -197,7 +222,11 @@ function checkValueSchema(valueDoc: JsonDoc, events: JsonDoc[]): void {
   const found = branches.map((b) => String(b.$ref ?? '')).sort();
   const expected = events.map((e) => e.refName).sort();
   if (JSON.stringify(found) !== JSON.stringify(expected)) {
-    throw new SchemaFileError(valueDoc.file.relPath, '/oneOf', `must be a oneOf of $refs to exactly the topic's events [${expected.join(', ')}], found [${found.join(', ')}]`);
+    throw new SchemaFileError(
+      valueDoc.file.relPath,
+      '/oneOf',
+      `must be a oneOf of $refs to exactly the topic's events [${expected.join(', ')}], found [${found.join(', ')}]`,
+    );
   }
 }
 
@@ -220,9 +249,19 @@ function selfContained(doc: JsonDoc, byRef: Map<string, JsonDoc>): JsonSchema {
   const root = bundled(doc, byRef);
   const own = (root.definitions ?? {}) as Record<string, JsonSchema>;
   for (const name of Object.keys(definitions)) {
-    if (own[name]) throw new SchemaFileError(doc.file.relPath, pointer('definitions', name), `clashes with the bundled schema "${name}" (jsonReferences: "bundle")`);
+    if (own[name])
+      throw new SchemaFileError(
+        doc.file.relPath,
+        pointer('definitions', name),
+        `clashes with the bundled schema "${name}" (jsonReferences: "bundle")`,
+      );
   }
-  return { ...($schema !== undefined ? { $schema } : {}), ...($id !== undefined ? { $id } : {}), ...root, definitions: { ...own, ...definitions } };
+  return {
+    ...($schema !== undefined ? { $schema } : {}),
+    ...($id !== undefined ? { $id } : {}),
+    ...root,
+    definitions: { ...own, ...definitions },
+  };
 }
 
 /** A copy of a document with `$id`/`$schema` dropped and external `$ref`s pointing at definitions. */
@@ -235,11 +274,19 @@ function bundled(doc: JsonDoc, byRef: Map<string, JsonDoc>): JsonSchema {
       if (key === '$ref' && typeof value === 'string' && !value.startsWith('#')) {
         const [target, fragment] = value.split('#');
         if (fragment) {
-          throw new SchemaFileError(doc.file.relPath, '', `$ref "${value}" points inside another file; reference the whole file instead`);
+          throw new SchemaFileError(
+            doc.file.relPath,
+            '',
+            `$ref "${value}" points inside another file; reference the whole file instead`,
+          );
         }
         out.$ref = `#/definitions/${pascalCase(byRef.get(target!)!.title)}`;
       } else if (key === '$ref' && typeof value === 'string' && value !== '#') {
-        throw new SchemaFileError(doc.file.relPath, '', `local $ref "${value}" is not supported by codegen yet; move the definition to its own file`);
+        throw new SchemaFileError(
+          doc.file.relPath,
+          '',
+          `local $ref "${value}" is not supported by codegen yet; move the definition to its own file`,
+        );
       } else {
         out[key] = rewrite(value);
       }

@@ -60,10 +60,6 @@ export function constantCase(name: string): string {
     .toUpperCase();
 }
 
-export function subjectFor(
-  strategy: TopicConfig['subjectStrategy'],
-  topic: string,
-  recordName: string,
-): string {
+export function subjectFor(strategy: TopicConfig['subjectStrategy'], topic: string, recordName: string): string {
   return strategy === 'TopicRecordNameStrategy' ? `${topic}-${recordName}` : recordName;
 }

@@ -25,7 +25,11 @@ export function readSchemaFile(path: string, rootDir: string): SchemaFile {
   }
   const parsed = parseJsonText(text);
   if (!parsed.ok) {
-    throw new SchemaFileError(relPath, '', `is not valid JSON (line ${parsed.line}, column ${parsed.column}): ${parsed.reason}`);
+    throw new SchemaFileError(
+      relPath,
+      '',
+      `is not valid JSON (line ${parsed.line}, column ${parsed.column}): ${parsed.reason}`,
+    );
   }
   return { path, relPath, json: parsed.json };
 }

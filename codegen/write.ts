@@ -80,14 +80,22 @@ export function compareGenerated(outputDir: string, files: GeneratedFiles, displ
         kind: onDiskBefore(rel) ? 'changed' : 'missing',
         changedDeclarations: machineCode ? [] : changedDeclarations(current, content),
         machineCode,
-        diff: machineCode ? '' : createTwoFilesPatch(`a/${shown}`, `b/${shown}`, current, content, 'on disk', 'generated'),
+        diff: machineCode
+          ? ''
+          : createTwoFilesPatch(`a/${shown}`, `b/${shown}`, current, content, 'on disk', 'generated'),
       });
     }
   }
   for (const rel of onDisk) {
     const shown = relative(displayRoot, join(outputDir, rel));
     const current = readFileSync(join(outputDir, rel), 'utf8');
-    stale.push({ path: shown, kind: 'extra', changedDeclarations: [], machineCode: false, diff: createTwoFilesPatch(`a/${shown}`, `/dev/null`, current, '', 'on disk', 'not generated') });
+    stale.push({
+      path: shown,
+      kind: 'extra',
+      changedDeclarations: [],
+      machineCode: false,
+      diff: createTwoFilesPatch(`a/${shown}`, `/dev/null`, current, '', 'on disk', 'not generated'),
+    });
   }
   return stale;
 }

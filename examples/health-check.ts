@@ -23,6 +23,8 @@ export function healthServer(consumer: { health(): ConsumerHealth }, port: numbe
     const health = consumer.health();
     const ok = request.url === '/livez' ? isLive(health) : request.url === '/readyz' ? isReady(health) : undefined;
     response.writeHead(ok === undefined ? 404 : ok ? 200 : 503, { 'content-type': 'application/json' });
-    response.end(JSON.stringify({ ...health, error: health.error && { code: health.error.code, message: health.error.message } }));
+    response.end(
+      JSON.stringify({ ...health, error: health.error && { code: health.error.code, message: health.error.message } }),
+    );
   }).listen(port, '127.0.0.1');
 }

@@ -8,8 +8,12 @@ const { join } = require('node:path');
 
 const root = join(__dirname, '..');
 rmSync(join(root, 'dist'), { recursive: true, force: true });
-const tsc = spawnSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')], {
-  stdio: 'inherit',
-});
+const tsc = spawnSync(
+  process.execPath,
+  [require.resolve('typescript/bin/tsc'), '-p', join(root, 'tsconfig.build.json')],
+  {
+    stdio: 'inherit',
+  },
+);
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 cpSync(join(root, 'src', 'ui', 'public'), join(root, 'dist', 'src', 'ui', 'public'), { recursive: true });

@@ -16,13 +16,22 @@ if (!dir) {
 }
 const missing = files.filter((file) => !existsSync(join(dir, file)));
 if (missing.length > 0) {
-  process.stderr.write(`test:conformance: no conformance corpus at ${dir} (missing ${missing.join(', ')}); nothing was tested\n`);
+  process.stderr.write(
+    `test:conformance: no conformance corpus at ${dir} (missing ${missing.join(', ')}); nothing was tested\n`,
+  );
   process.exit(2);
 }
 const root = join(__dirname, '..');
 const run = spawnSync(
   process.execPath,
-  ['--experimental-vm-modules', '--no-warnings=ExperimentalWarning', join(root, 'node_modules', 'jest', 'bin', 'jest.js'), '--selectProjects', 'conformance', ...jestArgs],
+  [
+    '--experimental-vm-modules',
+    '--no-warnings=ExperimentalWarning',
+    join(root, 'node_modules', 'jest', 'bin', 'jest.js'),
+    '--selectProjects',
+    'conformance',
+    ...jestArgs,
+  ],
   { cwd: root, stdio: 'inherit', env: { ...process.env, CONTRACTS_CONFORMANCE_DIR: dir } },
 );
 process.exit(run.status ?? 1);

@@ -9,9 +9,20 @@
  * Configuration comes from the environment (KAFKA_BROKERS, SCHEMA_REGISTRY_URL, registry auth)
  * unless options are passed.
  */
-import { bookingsContract, EVENT_TYPES, type BookingsEventInputMap, type BookingsEventType } from './generated/bookings';
+import {
+  bookingsContract,
+  EVENT_TYPES,
+  type BookingsEventInputMap,
+  type BookingsEventType,
+} from './generated/bookings';
 import { createConsumer, type Consumer, type ConsumerOptions, type Handlers } from './consumer';
-import { createProducer, type Producer, type ProducerOptions, type PublishOptions, type PublishResult } from './producer';
+import {
+  createProducer,
+  type Producer,
+  type ProducerOptions,
+  type PublishOptions,
+  type PublishResult,
+} from './producer';
 
 export { EVENT_TYPES, bookingsContract };
 
@@ -21,7 +32,9 @@ export type BookingHandlers = Handlers<BookingsContract>;
 let shared: Producer<BookingsContract> | undefined;
 
 /** Connects the process-wide bookings producer (created on first use, from env unless options are given). */
-export async function connectProducer(options: Omit<ProducerOptions<BookingsContract>, 'contract'> = {}): Promise<Producer<BookingsContract>> {
+export async function connectProducer(
+  options: Omit<ProducerOptions<BookingsContract>, 'contract'> = {},
+): Promise<Producer<BookingsContract>> {
   shared ??= createProducer({ ...options, contract: bookingsContract });
   await shared.connect();
   return shared;

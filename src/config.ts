@@ -149,7 +149,10 @@ export function loadConfig(file: string = DEFAULT_CONFIG_FILE, cwd: string = pro
   }
   const parsed = parseJsonText(readFileSync(configFile, 'utf8'));
   if (!parsed.ok) {
-    throw new ConfigError(configFile, `is not valid JSON (line ${parsed.line}, column ${parsed.column}): ${parsed.reason}`);
+    throw new ConfigError(
+      configFile,
+      `is not valid JSON (line ${parsed.line}, column ${parsed.column}): ${parsed.reason}`,
+    );
   }
   const raw = parsed.json;
   return parseConfig(raw, configFile);
@@ -160,7 +163,11 @@ export function parseConfig(raw: unknown, configFile: string): ContractsConfig {
   validateShape ??= new Ajv({ allErrors: true, verbose: true, allowUnionTypes: true }).compile(configSchema);
   if (!validateShape(raw)) {
     const problems = describeConfigErrors(validateShape.errors ?? [], raw);
-    throw new ConfigError(configFile, problems.length === 1 ? problems[0]! : `${problems.length} problems:\n  - ${problems.join('\n  - ')}`, { hint: 'see README "Configuration" for every field' });
+    throw new ConfigError(
+      configFile,
+      problems.length === 1 ? problems[0]! : `${problems.length} problems:\n  - ${problems.join('\n  - ')}`,
+      { hint: 'see README "Configuration" for every field' },
+    );
   }
   const input = raw as {
     output?: string;
@@ -220,7 +227,9 @@ function placeOf(instancePath: string, raw: unknown): string {
   for (const part of parts) {
     node = (node as Record<string, unknown> | undefined)?.[part];
     if (/^\d+$/.test(part)) {
-      const name = (node as { name?: unknown; type?: unknown } | undefined)?.name ?? (node as { type?: unknown } | undefined)?.type;
+      const name =
+        (node as { name?: unknown; type?: unknown } | undefined)?.name ??
+        (node as { type?: unknown } | undefined)?.type;
       place += `[${part}]${typeof name === 'string' ? ` (${name})` : ''}`;
     } else place += place ? `.${part}` : part;
   }
@@ -237,7 +246,8 @@ export function describeConfigErrors(errors: readonly ErrorObject[], raw: unknow
         const field = String(params.additionalProperty);
         const known = Object.keys((e.parentSchema as { properties?: object } | undefined)?.properties ?? {});
         const guess = known.length > 0 ? closest(field, known) : undefined;
-        const likely = guess && distanceOk(field, guess) ? `; did you mean "${guess}"?` : `; known fields: ${known.join(', ')}`;
+        const likely =
+          guess && distanceOk(field, guess) ? `; did you mean "${guess}"?` : `; known fields: ${known.join(', ')}`;
         return `unknown field "${field}" in ${place}${likely}`;
       }
       case 'enum':

@@ -199,7 +199,7 @@ export class TopicNotFoundError extends ContractsError {
     brokers: readonly string[] | undefined,
   ) {
     super('TOPIC_NOT_FOUND', `topic ${topic} does not exist${brokers?.length ? ` on ${brokers.join(',')}` : ''}`, {
-      hint: 'check the name (`npx contracts ls` lists subjects); `npx contracts apply` creates the config\'s topics',
+      hint: "check the name (`npx contracts ls` lists subjects); `npx contracts apply` creates the config's topics",
     });
   }
 }
@@ -267,10 +267,17 @@ export class ConsumerStoppedError extends ContractsError {
   ) {
     const causeCode = isContractsError(cause) ? cause.code : 'INTERNAL';
     const reason = cause instanceof Error ? cause.message : String(cause);
-    super('CONSUMER_STOPPED', `consumer group ${groupId} stopped at ${topic}[${partition}]@${offset} (not committed): ${reason}`, {
-      cause,
-      hint: isContractsError(cause) && cause.hint ? cause.hint : 'fix the environment and start the consumer again; nothing was dead-lettered',
-    });
+    super(
+      'CONSUMER_STOPPED',
+      `consumer group ${groupId} stopped at ${topic}[${partition}]@${offset} (not committed): ${reason}`,
+      {
+        cause,
+        hint:
+          isContractsError(cause) && cause.hint
+            ? cause.hint
+            : 'fix the environment and start the consumer again; nothing was dead-lettered',
+      },
+    );
     this.causeCode = causeCode;
   }
 }
@@ -323,10 +330,14 @@ export class ConsumerFailedError extends ContractsError {
     cause: unknown,
   ) {
     const reason = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-    super('CONSUMER_FAILED', `the consumer of group ${groupId} on ${topic} stopped after ${downForMs} ms out of its group and ${restarts} restart(s): ${reason}`, {
-      cause,
-      hint: 'check that Kafka is reachable and the group may be joined; restart the service (supervision.exitOnFailure lets an orchestrator do it), or raise supervision.giveUpAfterMs',
-    });
+    super(
+      'CONSUMER_FAILED',
+      `the consumer of group ${groupId} on ${topic} stopped after ${downForMs} ms out of its group and ${restarts} restart(s): ${reason}`,
+      {
+        cause,
+        hint: 'check that Kafka is reachable and the group may be joined; restart the service (supervision.exitOnFailure lets an orchestrator do it), or raise supervision.giveUpAfterMs',
+      },
+    );
   }
 }
 

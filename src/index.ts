@@ -13,7 +13,12 @@ export {
   type BookingHandlers,
 } from './bookings';
 export * from './generated/bookings/types';
-export { SUBJECTS, type BookingsEventMap, type BookingsEventInputMap, type BookingsEventType } from './generated/bookings';
+export {
+  SUBJECTS,
+  type BookingsEventMap,
+  type BookingsEventInputMap,
+  type BookingsEventType,
+} from './generated/bookings';
 
 // the generic API
 export * from './producer';
@@ -27,8 +32,24 @@ export { applyTopics, planTopics, type TopicPlan, type TopicPlanEntry, type Topi
 export { tailTopic, type TailOptions, type TailRecord } from './tail';
 
 export { retry, type RetryPolicy } from './retry';
-export { configureLogging, createLogger, LOG_ENV, type Logger, type LogEntry, type LogLevel, type LoggingOptions } from './log';
+export {
+  configureLogging,
+  createLogger,
+  LOG_ENV,
+  type Logger,
+  type LogEntry,
+  type LogLevel,
+  type LoggingOptions,
+} from './log';
 
 // contracts and errors
-export type { TopicContract, EventContract, RegisteredSchemaSpec, CompiledValidator, EventMapOf, InputMapOf, EventTypeOf } from './contract';
+export type {
+  TopicContract,
+  EventContract,
+  RegisteredSchemaSpec,
+  CompiledValidator,
+  EventMapOf,
+  InputMapOf,
+  EventTypeOf,
+} from './contract';
 export * from './errors';

@@ -12,5 +12,10 @@ export function parseJsonText(text: string): JsonText {
   const first = errors[0];
   if (!first) return { ok: true, json };
   const before = text.slice(0, first.offset);
-  return { ok: false, line: before.split('\n').length, column: first.offset - before.lastIndexOf('\n'), reason: printParseErrorCode(first.error) };
+  return {
+    ok: false,
+    line: before.split('\n').length,
+    column: first.offset - before.lastIndexOf('\n'),
+    reason: printParseErrorCode(first.error),
+  };
 }

@@ -106,7 +106,13 @@ export function createLogger(name: string): Logger {
 }
 
 function toJson(entry: LogEntry): Record<string, unknown> {
-  return { time: entry.timestamp.toISOString(), level: entry.level, logger: entry.logger, message: entry.message, ...entry.fields };
+  return {
+    time: entry.timestamp.toISOString(),
+    level: entry.level,
+    logger: entry.logger,
+    message: entry.message,
+    ...entry.fields,
+  };
 }
 
 /** `2026-12-01T10:00:48.475Z warn  kafkajs: message (broker 127.0.0.1:9092, clientId billing)` */

@@ -22,7 +22,8 @@ export function packageInfo(): PackageInfo {
     const file = join(dir, 'package.json');
     if (existsSync(file)) {
       const json = JSON.parse(readFileSync(file, 'utf8')) as { name?: string; version?: string };
-      if (json.name === PACKAGE_NAME) return (cached = { name: json.name, version: json.version ?? '0.0.0', root: dir });
+      if (json.name === PACKAGE_NAME)
+        return (cached = { name: json.name, version: json.version ?? '0.0.0', root: dir });
     }
     if (dirname(dir) === dir) return (cached = { name: PACKAGE_NAME, version: '0.0.0', root: __dirname });
   }

@@ -21,7 +21,13 @@ export const BENCH_EVENTS: BookingsEvent[] = [
     data: {
       price: { amountMinor: 129_999, currency: 'EUR' },
       quantity: 2,
-      flight: { flightNumber: 'LH400', origin: 'FRA', destination: 'JFK', departureTime: new Date('2026-12-12T10:35:00.000Z'), cabinClass: 'economy' },
+      flight: {
+        flightNumber: 'LH400',
+        origin: 'FRA',
+        destination: 'JFK',
+        departureTime: new Date('2026-12-12T10:35:00.000Z'),
+        cabinClass: 'economy',
+      },
       hotel: null,
       car: null,
     },
@@ -35,7 +41,10 @@ export const BENCH_EVENTS: BookingsEvent[] = [
     userId: 'user-48213',
     type: 'flight',
     itemId: 'FLIGHT-LH400-20261212',
-    data: { confirmationCode: 'K7Q2ZP', payment: { paymentId: 'pay_3NqX8e2Lk9', method: 'card', amount: { amountMinor: 129_999, currency: 'EUR' } } },
+    data: {
+      confirmationCode: 'K7Q2ZP',
+      payment: { paymentId: 'pay_3NqX8e2Lk9', method: 'card', amount: { amountMinor: 129_999, currency: 'EUR' } },
+    },
   },
   {
     eventId: '9c4e7b2d-1f6a-4d8c-b5e3-7a2f9c1d6b23',

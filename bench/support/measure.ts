@@ -88,7 +88,12 @@ export async function measureRounds(contenders: Contender[], options: RoundsOpti
       wallPerRound[i]!.push((n / wallMs) * 1000);
     }
   }
-  return contenders.map((c, i) => ({ name: c.name, rounds: perRound[i]!, median: median(perRound[i]!), wallMedian: median(wallPerRound[i]!) }));
+  return contenders.map((c, i) => ({
+    name: c.name,
+    rounds: perRound[i]!,
+    median: median(perRound[i]!),
+    wallMedian: median(wallPerRound[i]!),
+  }));
 }
 
 /** Median over rounds of `subject / baseline` measured in the same round. */

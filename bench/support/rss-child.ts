@@ -85,7 +85,11 @@ async function main(): Promise<void> {
       handle(event);
     }
   } else {
-    const contract: BookingsContract = { ...bookingsContract, topic: process.env.BENCH_TOPIC!, deadLetterTopic: `${process.env.BENCH_TOPIC!}.dlq` };
+    const contract: BookingsContract = {
+      ...bookingsContract,
+      topic: process.env.BENCH_TOPIC!,
+      deadLetterTopic: `${process.env.BENCH_TOPIC!}.dlq`,
+    };
     const consumer = createConsumer({
       contract,
       registry,
@@ -93,7 +97,12 @@ async function main(): Promise<void> {
       groupId: `${contract.topic}-group`,
       fromBeginning: true,
       stopOnSignals: [],
-      handlers: { 'booking.created': handle, 'booking.confirmed': handle, 'booking.cancelled': handle, 'booking.failed': handle },
+      handlers: {
+        'booking.created': handle,
+        'booking.confirmed': handle,
+        'booking.cancelled': handle,
+        'booking.failed': handle,
+      },
     });
     await consumer.start();
     await done;

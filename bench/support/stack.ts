@@ -20,10 +20,17 @@ export async function acquireServers(): Promise<BenchServers> {
   const brokers = process.env.KAFKA_BROKERS?.trim();
   const registryUrl = process.env.SCHEMA_REGISTRY_URL?.trim();
   if (brokers && registryUrl) {
-    return { brokers: splitBrokers(brokers), registryUrl, origin: 'KAFKA_BROKERS / SCHEMA_REGISTRY_URL', release: async () => undefined };
+    return {
+      brokers: splitBrokers(brokers),
+      registryUrl,
+      origin: 'KAFKA_BROKERS / SCHEMA_REGISTRY_URL',
+      release: async () => undefined,
+    };
   }
   if (brokers || registryUrl) {
-    throw new Error('set both KAFKA_BROKERS and SCHEMA_REGISTRY_URL to benchmark against your servers, or neither to use the local stack');
+    throw new Error(
+      'set both KAFKA_BROKERS and SCHEMA_REGISTRY_URL to benchmark against your servers, or neither to use the local stack',
+    );
   }
   const stack = createLocalStack({ rootDir: ROOT, log: (line) => process.stderr.write(`stack: ${line}\n`) });
   const up = await stack.up();
@@ -31,7 +38,9 @@ export async function acquireServers(): Promise<BenchServers> {
   return {
     brokers: splitBrokers(up.env.KAFKA_BROKERS),
     registryUrl: up.env.SCHEMA_REGISTRY_URL,
-    origin: up.reused ? 'local stack (already running, reused)' : `local stack (started for this run in ${(up.durationMs / 1000).toFixed(1)} s)`,
+    origin: up.reused
+      ? 'local stack (already running, reused)'
+      : `local stack (started for this run in ${(up.durationMs / 1000).toFixed(1)} s)`,
     async release() {
       if (started.length === 0) return;
       const status = await stack.status();
@@ -49,5 +58,8 @@ export async function acquireServers(): Promise<BenchServers> {
 }
 
 function splitBrokers(value: string): string[] {
-  return value.split(',').map((b) => b.trim()).filter(Boolean);
+  return value
+    .split(',')
+    .map((b) => b.trim())
+    .filter(Boolean);
 }

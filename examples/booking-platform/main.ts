@@ -31,7 +31,9 @@ async function main(argv: string[]): Promise<number> {
   let stopStack: (() => Promise<void>) | undefined;
   if (!process.env.KAFKA_BROKERS || !process.env.SCHEMA_REGISTRY_URL) {
     const stack = createLocalStack({ rootDir: ROOT, log: (line) => process.stderr.write(`${pc.dim(line)}\n`) });
-    process.stderr.write('KAFKA_BROKERS / SCHEMA_REGISTRY_URL not set: starting the local stack (Kafka + Schema Registry)\n');
+    process.stderr.write(
+      'KAFKA_BROKERS / SCHEMA_REGISTRY_URL not set: starting the local stack (Kafka + Schema Registry)\n',
+    );
     const up = await stack.up();
     process.env.KAFKA_BROKERS = up.env.KAFKA_BROKERS;
     process.env.SCHEMA_REGISTRY_URL = up.env.SCHEMA_REGISTRY_URL;
@@ -40,16 +42,23 @@ async function main(argv: string[]): Promise<number> {
   try {
     const config = loadConfig(join(ROOT, 'contracts.config.json'));
     const generated = await generate(config);
-    process.stdout.write(`generated ${generated.files.length} files from ${config.topics.map((t) => t.name).join(', ')}\n`);
+    process.stdout.write(
+      `generated ${generated.files.length} files from ${config.topics.map((t) => t.name).join(', ')}\n`,
+    );
     // what `npx contracts apply` does: topics, then subjects at the config's compatibility levels
     const topics = await applyTopics(resolveKafka({}, 'booking-platform-setup'), config.topics);
     const created = topics.entries.filter((e) => e.action !== 'unchanged').map((e) => e.topic);
     process.stdout.write(`topics ${created.length > 0 ? `created or updated: ${created.join(', ')}` : 'up to date'}\n`);
     const registry = createSchemaRegistryClient({ url: process.env.SCHEMA_REGISTRY_URL! });
     const registered = await applyRegistration({ config, registry });
-    process.stdout.write(`${registered.subjects.length} subjects registered at ${process.env.SCHEMA_REGISTRY_URL} (levels set)\n`);
+    process.stdout.write(
+      `${registered.subjects.length} subjects registered at ${process.env.SCHEMA_REGISTRY_URL} (levels set)\n`,
+    );
 
-    const bar = new SingleBar({ format: 'bookings decided {bar} {value}/{total}  cancelled {cancelled}', hideCursor: true }, Presets.shades_classic);
+    const bar = new SingleBar(
+      { format: 'bookings decided {bar} {value}/{total}  cancelled {cancelled}', hideCursor: true },
+      Presets.shades_classic,
+    );
     bar.start(options.bookings, 0, { cancelled: 0 });
     const report = await runBookingPlatform({
       bookings: options.bookings,
@@ -63,7 +72,9 @@ async function main(argv: string[]): Promise<number> {
         `Registry: ${process.env.SCHEMA_REGISTRY_URL}/subjects` +
         (stopStack ? '   (run with --keep-stack, or `npx contracts stack up`, to keep the servers running)\n' : '\n'),
     );
-    process.stdout.write(report.reconciled ? pc.green('reconciled\n') : pc.red('NOT reconciled: see the checks above\n'));
+    process.stdout.write(
+      report.reconciled ? pc.green('reconciled\n') : pc.red('NOT reconciled: see the checks above\n'),
+    );
     return report.reconciled ? 0 : 1;
   } finally {
     await stopStack?.();
@@ -73,7 +84,9 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    process.stderr.write(`${pc.red('error')} ${isContractsError(error) ? error.describe() : error instanceof Error ? error.stack : String(error)}\n`);
+    process.stderr.write(
+      `${pc.red('error')} ${isContractsError(error) ? error.describe() : error instanceof Error ? error.stack : String(error)}\n`,
+    );
     process.exit(2);
   },
 );

@@ -43,7 +43,10 @@ export async function runBookingPlatform(options: PlatformRunOptions = {}): Prom
   const started = Date.now();
   const scenario = buildScenario({ runId: `R${randomBytes(3).toString('hex')}`, bookings: options.bookings ?? 120 });
   const brokers = (process.env.KAFKA_BROKERS ?? 'localhost:9092').split(',');
-  await ensureTopics(new Kafka({ clientId: 'booking-platform-setup', brokers, logLevel: logLevel.NOTHING }), bookingsContract);
+  await ensureTopics(
+    new Kafka({ clientId: 'booking-platform-setup', brokers, logLevel: logLevel.NOTHING }),
+    bookingsContract,
+  );
 
   const stock = new Map(scenario.catalog.map((item) => [item.itemId, item.stock]));
   const inventory = Object.fromEntries(
@@ -72,7 +75,12 @@ export async function runBookingPlatform(options: PlatformRunOptions = {}): Prom
       );
     },
   });
-  const consumers = [...Object.values(inventory).map((s) => s.consumer), billing.consumer, users.consumer, analytics.consumer];
+  const consumers = [
+    ...Object.values(inventory).map((s) => s.consumer),
+    billing.consumer,
+    users.consumer,
+    analytics.consumer,
+  ];
 
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   const checksNow = () => {
@@ -85,7 +93,9 @@ export async function runBookingPlatform(options: PlatformRunOptions = {}): Prom
     const batchSize = 50;
     for (let i = 0; i < scenario.bookings.length; i += batchSize) {
       await producer.publishBatch(
-        scenario.bookings.slice(i, i + batchSize).map((b) => ({ eventType: 'booking.created' as const, payload: { ...b.input, source: 'booking-web' } })),
+        scenario.bookings
+          .slice(i, i + batchSize)
+          .map((b) => ({ eventType: 'booking.created' as const, payload: { ...b.input, source: 'booking-web' } })),
       );
     }
     await waitFor(() => {
@@ -128,20 +138,53 @@ function reconcile(
     const held = records.filter((r) => r.itemId === item.itemId && r.status === 'confirmed').length;
     return stock.get(item.itemId) !== item.stock - held;
   });
-  const expectedRefund = withStatus('cancelled').reduce((sum, r) => sum + scenario.catalog.find((c) => c.itemId === r.itemId)!.priceMinor, 0);
+  const expectedRefund = withStatus('cancelled').reduce(
+    (sum, r) => sum + scenario.catalog.find((c) => c.itemId === r.itemId)!.priceMinor,
+    0,
+  );
   return [
-    { name: 'every booking created', ok: count('booking.created') === scenario.bookings.length, detail: `${count('booking.created')} of ${scenario.bookings.length}` },
+    {
+      name: 'every booking created',
+      ok: count('booking.created') === scenario.bookings.length,
+      detail: `${count('booking.created')} of ${scenario.bookings.length}`,
+    },
     {
       name: 'created = confirmed + failed',
       ok: count('booking.created') === count('booking.confirmed') + count('booking.failed'),
       detail: `${count('booking.created')} = ${count('booking.confirmed')} + ${count('booking.failed')}`,
     },
-    { name: 'sold-out items end as not_available', ok: failedBy('not_available') === scenario.expected.notAvailable, detail: `${failedBy('not_available')}, expected ${scenario.expected.notAvailable}` },
-    { name: 'charges above the limit declined', ok: failedBy('payment_declined') === scenario.expected.paymentDeclined, detail: `${failedBy('payment_declined')}, expected ${scenario.expected.paymentDeclined}` },
-    { name: 'cancellations', ok: count('booking.cancelled') === scenario.expected.cancelled, detail: `${count('booking.cancelled')}, expected ${scenario.expected.cancelled}` },
-    { name: "every confirmed booking in its user's history", ok: missingFromHistory.length === 0, detail: `${confirmedEver.length - missingFromHistory.length} of ${confirmedEver.length}` },
-    { name: 'availability matches bookings held', ok: stockErrors.length === 0, detail: stockErrors.length ? `off for ${stockErrors.map((s) => s.itemId).join(', ')}` : `${scenario.catalog.length} items` },
-    { name: 'refunds match cancelled bookings', ok: refundedMinor === expectedRefund, detail: `${refundedMinor} = ${expectedRefund} minor units` },
+    {
+      name: 'sold-out items end as not_available',
+      ok: failedBy('not_available') === scenario.expected.notAvailable,
+      detail: `${failedBy('not_available')}, expected ${scenario.expected.notAvailable}`,
+    },
+    {
+      name: 'charges above the limit declined',
+      ok: failedBy('payment_declined') === scenario.expected.paymentDeclined,
+      detail: `${failedBy('payment_declined')}, expected ${scenario.expected.paymentDeclined}`,
+    },
+    {
+      name: 'cancellations',
+      ok: count('booking.cancelled') === scenario.expected.cancelled,
+      detail: `${count('booking.cancelled')}, expected ${scenario.expected.cancelled}`,
+    },
+    {
+      name: "every confirmed booking in its user's history",
+      ok: missingFromHistory.length === 0,
+      detail: `${confirmedEver.length - missingFromHistory.length} of ${confirmedEver.length}`,
+    },
+    {
+      name: 'availability matches bookings held',
+      ok: stockErrors.length === 0,
+      detail: stockErrors.length
+        ? `off for ${stockErrors.map((s) => s.itemId).join(', ')}`
+        : `${scenario.catalog.length} items`,
+    },
+    {
+      name: 'refunds match cancelled bookings',
+      ok: refundedMinor === expectedRefund,
+      detail: `${refundedMinor} = ${expectedRefund} minor units`,
+    },
   ];
 }
 

@@ -62,17 +62,46 @@ export function buildScenario(options: { runId: string; bookings: number }): Sce
   const notAvailable = catalog.reduce((sum, item) => sum + Math.max(0, demand(item.itemId) - item.stock), 0);
   const paymentDeclined = bookings.filter((b) => b.input.data.price.amountMinor > DECLINE_ABOVE_MINOR).length;
   const cancelled = bookings.filter((b) => b.cancelAfterConfirm).length;
-  return { runId, catalog, bookings, declineAboveMinor: DECLINE_ABOVE_MINOR, expected: { notAvailable, paymentDeclined, cancelled } };
+  return {
+    runId,
+    catalog,
+    bookings,
+    declineAboveMinor: DECLINE_ABOVE_MINOR,
+    expected: { notAvailable, paymentDeclined, cancelled },
+  };
 }
 
 function details(type: BookingType, i: number): Partial<BookingCreatedInput['data']> {
   const day = Date.UTC(2026, 11, 1 + (i % 28), 8 + (i % 12));
   switch (type) {
     case 'flight':
-      return { flight: { flightNumber: `LH${400 + (i % 50)}`, origin: 'FRA', destination: 'JFK', departureTime: new Date(day), cabinClass: i % 4 === 0 ? 'business' : 'economy' } };
+      return {
+        flight: {
+          flightNumber: `LH${400 + (i % 50)}`,
+          origin: 'FRA',
+          destination: 'JFK',
+          departureTime: new Date(day),
+          cabinClass: i % 4 === 0 ? 'business' : 'economy',
+        },
+      };
     case 'hotel':
-      return { hotel: { hotelName: 'Harbour View', checkIn: new Date(day).toISOString().slice(0, 10), nights: 1 + (i % 5), guests: 1 + (i % 3) } };
+      return {
+        hotel: {
+          hotelName: 'Harbour View',
+          checkIn: new Date(day).toISOString().slice(0, 10),
+          nights: 1 + (i % 5),
+          guests: 1 + (i % 3),
+        },
+      };
     case 'car':
-      return { car: { pickupLocation: 'MUC', dropoffLocation: 'MUC', pickupTime: new Date(day), dropoffTime: new Date(day + 3 * 86_400_000), carClass: 'CDMR' } };
+      return {
+        car: {
+          pickupLocation: 'MUC',
+          dropoffLocation: 'MUC',
+          pickupTime: new Date(day),
+          dropoffTime: new Date(day + 3 * 86_400_000),
+          carClass: 'CDMR',
+        },
+      };
   }
 }

@@ -31,7 +31,6 @@ class Problem extends Error {
   }
 }
 
-const esc = (key: string | number) => `/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
 const isObject = (v: unknown): v is Node => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** The first rule of Avro's Java parser the schema breaks, or undefined. */
@@ -54,7 +53,11 @@ function checkName(name: Json | undefined, at: string, what: string): string {
   if (typeof name !== 'string') throw new Problem(at, `${what} must be a string`);
   const parts = name.split('.');
   for (const part of parts) {
-    if (!NAME.test(part)) throw new Problem(at, `${what} "${name}" is not a valid Avro name (letters, digits and _, not starting with a digit)`);
+    if (!NAME.test(part))
+      throw new Problem(
+        at,
+        `${what} "${name}" is not a valid Avro name (letters, digits and _, not starting with a digit)`,
+      );
   }
   return name;
 }
@@ -105,7 +108,8 @@ function check(schema: Json, at: string, namespace: string | undefined, named: M
         const fat = `${at}/fields/${i}`;
         if (!isObject(field)) throw new Problem(fat, 'a field must be an object');
         const fieldName = checkName(field.name, `${fat}/name`, 'field name');
-        if (fieldName.includes('.')) throw new Problem(`${fat}/name`, `field name "${fieldName}" may not contain a dot`);
+        if (fieldName.includes('.'))
+          throw new Problem(`${fat}/name`, `field name "${fieldName}" may not contain a dot`);
         if (seen.has(fieldName)) throw new Problem(`${fat}/name`, `duplicate field "${fieldName}"`);
         seen.add(fieldName);
         if (!('type' in field)) throw new Problem(fat, `field "${fieldName}" has no type`);
@@ -118,7 +122,10 @@ function check(schema: Json, at: string, namespace: string | undefined, named: M
           }
         }
         if ('default' in field && !isValidDefault(field.type, field.default, inner, named)) {
-          throw new Problem(`${fat}/default`, `default ${JSON.stringify(field.default)} is not a value of the field's type`);
+          throw new Problem(
+            `${fat}/default`,
+            `default ${JSON.stringify(field.default)} is not a value of the field's type`,
+          );
         }
       });
       return;
@@ -130,12 +137,16 @@ function check(schema: Json, at: string, namespace: string | undefined, named: M
       if (!Array.isArray(schema.symbols)) throw new Problem(`${at}/symbols`, 'an enum needs a symbols array');
       const seen = new Set<string>();
       schema.symbols.forEach((symbol, i) => {
-        if (typeof symbol !== 'string' || !NAME.test(symbol)) throw new Problem(`${at}/symbols/${i}`, `symbol ${JSON.stringify(symbol)} is not a valid Avro name`);
+        if (typeof symbol !== 'string' || !NAME.test(symbol))
+          throw new Problem(`${at}/symbols/${i}`, `symbol ${JSON.stringify(symbol)} is not a valid Avro name`);
         if (seen.has(symbol)) throw new Problem(`${at}/symbols/${i}`, `duplicate symbol "${symbol}"`);
         seen.add(symbol);
       });
       if ('default' in schema && !(typeof schema.default === 'string' && seen.has(schema.default))) {
-        throw new Problem(`${at}/default`, `the enum default ${JSON.stringify(schema.default)} is not one of its symbols`);
+        throw new Problem(
+          `${at}/default`,
+          `the enum default ${JSON.stringify(schema.default)} is not one of its symbols`,
+        );
       }
       return;
     }
@@ -168,7 +179,10 @@ function isValidDefault(type: Json, value: Json, namespace: string | undefined, 
     if (Array.isArray(t) || isObject(t)) return isValidDefault(t, value, namespace, named);
     if (t === 'record' || t === 'error') {
       if (!isObject(value) || !Array.isArray(type.fields)) return false;
-      const ns = typeof type.name === 'string' && type.name.includes('.') ? type.name.slice(0, type.name.lastIndexOf('.')) : (typeof type.namespace === 'string' && type.namespace) || namespace;
+      const ns =
+        typeof type.name === 'string' && type.name.includes('.')
+          ? type.name.slice(0, type.name.lastIndexOf('.'))
+          : (typeof type.namespace === 'string' && type.namespace) || namespace;
       return type.fields.every((f) => {
         if (!isObject(f) || typeof f.name !== 'string') return true;
         const v = f.name in value ? value[f.name] : f.default;
@@ -177,8 +191,12 @@ function isValidDefault(type: Json, value: Json, namespace: string | undefined, 
       });
     }
     if (t === 'enum' || t === 'fixed') return typeof value === 'string';
-    if (t === 'array') return Array.isArray(value) && value.every((v) => isValidDefault(type.items ?? null, v, namespace, named));
-    if (t === 'map') return isObject(value) && Object.values(value).every((v) => isValidDefault(type.values ?? null, v, namespace, named));
+    if (t === 'array')
+      return Array.isArray(value) && value.every((v) => isValidDefault(type.items ?? null, v, namespace, named));
+    if (t === 'map')
+      return (
+        isObject(value) && Object.values(value).every((v) => isValidDefault(type.values ?? null, v, namespace, named))
+      );
     if (typeof t === 'string') return isValidDefault(t, value, namespace, named);
     return true;
   }
@@ -194,7 +212,9 @@ function isValidDefault(type: Json, value: Json, namespace: string | undefined, 
       return typeof value === 'number' && Number.isInteger(value);
     case 'float':
     case 'double':
-      return typeof value === 'number' || (typeof value === 'string' && ['NaN', 'Infinity', '-Infinity'].includes(value));
+      return (
+        typeof value === 'number' || (typeof value === 'string' && ['NaN', 'Infinity', '-Infinity'].includes(value))
+      );
     case 'bytes':
     case 'string':
       return typeof value === 'string';

@@ -14,7 +14,11 @@ export class FindingsExit extends Error {
 
 /** Exit 2 after every verdict is printed: the registry failed on these subjects. */
 export function noVerdict(subjects: string[]): ContractsError {
-  return new ContractsError('REGISTRY_HTTP', `the registry gave no verdict for ${subjects.join(', ')} (the other subjects' verdicts are above)`, {
-    hint: "see the registry's answer printed for each; fix it or the schema and run the command again",
-  });
+  return new ContractsError(
+    'REGISTRY_HTTP',
+    `the registry gave no verdict for ${subjects.join(', ')} (the other subjects' verdicts are above)`,
+    {
+      hint: "see the registry's answer printed for each; fix it or the schema and run the command again",
+    },
+  );
 }

@@ -21,7 +21,10 @@ export function buildProgram(): Command {
     .description('Schema-first event contracts for Kafka and a Confluent-compatible Schema Registry')
     .version(packageInfo().version, '-V, --version', 'print the version of the kit')
     .option('-c, --config <file>', 'config file', 'contracts.config.json')
-    .option('--log-level <level>', `how much the kit and kafkajs log on stderr: silent, error, warn, info, debug (env ${LOG_ENV.LEVEL}; default warn)`)
+    .option(
+      '--log-level <level>',
+      `how much the kit and kafkajs log on stderr: silent, error, warn, info, debug (env ${LOG_ENV.LEVEL}; default warn)`,
+    )
     .option('--log-format <format>', `text or json (env ${LOG_ENV.FORMAT}; default text)`)
     .hook('preAction', (command) => {
       const { logLevel, logFormat } = command.opts<{ logLevel?: string; logFormat?: string }>();

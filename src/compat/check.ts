@@ -50,7 +50,10 @@ function parseVersion(format: SchemaFormat, version: SchemaVersion, number: numb
 
 function validateLevel(level: CompatibilityLevel): void {
   if (!(level in LEVELS)) {
-    throw new UsageError(`unknown compatibility level "${String(level)}"`, `use one of ${Object.keys(LEVELS).join(', ')}`);
+    throw new UsageError(
+      `unknown compatibility level "${String(level)}"`,
+      `use one of ${Object.keys(LEVELS).join(', ')}`,
+    );
   }
 }
 
@@ -60,7 +63,11 @@ interface PairSettings {
   includeNonBreaking: boolean;
 }
 
-function checkParsed(previous: readonly ParsedVersion[], candidate: ParsedVersion, settings: PairSettings): CompatibilityResult {
+function checkParsed(
+  previous: readonly ParsedVersion[],
+  candidate: ParsedVersion,
+  settings: PairSettings,
+): CompatibilityResult {
   const { directions, transitive } = LEVELS[settings.level];
   const against = transitive ? previous : previous.slice(-1);
   const findings: Finding[] = [];
@@ -72,7 +79,11 @@ function checkParsed(previous: readonly ParsedVersion[], candidate: ParsedVersio
         old.parsed.format === 'AVRO' && candidate.parsed.format === 'AVRO'
           ? checkAvroPair(old.parsed.root, candidate.parsed.root, options)
           : old.parsed.format === 'JSON' && candidate.parsed.format === 'JSON'
-            ? checkJsonPair(old.parsed.root, candidate.parsed.root, { ...options, policy: settings.policy, includeNonBreaking: settings.includeNonBreaking })
+            ? checkJsonPair(old.parsed.root, candidate.parsed.root, {
+                ...options,
+                policy: settings.policy,
+                includeNonBreaking: settings.includeNonBreaking,
+              })
             : [];
       findings.push(...pairFindings);
     }
@@ -121,7 +132,9 @@ export function checkHistory(input: HistoryInput): HistoryResult {
   for (let i = 1; i < parsed.length; i++) {
     const candidate = parsed[i] as ParsedVersion;
     const result =
-      input.level === 'NONE' ? { compatible: true, findings: [] } : checkParsed(parsed.slice(0, i), candidate, settings);
+      input.level === 'NONE'
+        ? { compatible: true, findings: [] }
+        : checkParsed(parsed.slice(0, i), candidate, settings);
     steps.push({ version: candidate.number, ...result });
   }
   return { compatible: steps.every((s) => s.compatible), steps };

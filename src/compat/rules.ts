@@ -30,7 +30,9 @@ export const COMPATIBILITY_RULES: readonly CompatibilityRule[] = [
   ...JSON_NOT_RULES,
 ];
 
-export const RULES_BY_ID: ReadonlyMap<string, CompatibilityRule> = new Map(COMPATIBILITY_RULES.map((rule) => [rule.id, rule]));
+export const RULES_BY_ID: ReadonlyMap<string, CompatibilityRule> = new Map(
+  COMPATIBILITY_RULES.map((rule) => [rule.id, rule]),
+);
 
 /** The registry as plain data (no message builders), for tools and docs. */
 export function listRules(): RuleDefinition[] {
@@ -53,10 +55,10 @@ export function renderRulesTable(): string {
     'Generated from `COMPATIBILITY_RULES` in `src/compat/rules.ts` by `renderRulesTable()`; a unit test',
     'keeps this file in step with the code. Every finding of `checkCompatibility` carries one of these IDs.',
     '',
-    '- **Avro** rules follow Apache Avro\'s Java `SchemaCompatibility` (what Confluent Schema Registry',
+    "- **Avro** rules follow Apache Avro's Java `SchemaCompatibility` (what Confluent Schema Registry",
     '  uses). BACKWARD checks that the candidate reads data written with a previous version; FORWARD that',
-    '  a previous version reads the candidate\'s data. Every Avro finding breaks the level it was found at.',
-    '- **JSON Schema** rules are the difference types of Confluent\'s JSON Schema diff. BACKWARD diffs',
+    "  a previous version reads the candidate's data. Every Avro finding breaks the level it was found at.",
+    "- **JSON Schema** rules are the difference types of Confluent's JSON Schema diff. BACKWARD diffs",
     '  previous → candidate, FORWARD candidate → previous; a pair is compatible when every difference is',
     '  accepted by the policy (STRICT by default, LENIENT on request).',
     '',

@@ -76,7 +76,8 @@ export type Decision =
 export function decide(error: unknown, where: Stage, policy: EnvironmentPolicy = 'pause'): Decision {
   // a handler's error is wrapped once it gave up; judge what it threw
   const { fault, code, retriable } = classify(error instanceof HandlerError ? error.cause : error);
-  const environment = (): Decision => (retriable || policy === 'pause' ? { action: 'pause', code, retriable } : { action: 'stop', code });
+  const environment = (): Decision =>
+    retriable || policy === 'pause' ? { action: 'pause', code, retriable } : { action: 'stop', code };
   switch (where.stage) {
     case 'dead-letter':
       // nowhere safe to put the message: it stays where it is

@@ -40,7 +40,10 @@ export interface ConsumerEventPayloads {
   /** `error` when the consumer stopped itself (onEnvironmentFailure 'stop'). */
   'consumer.stopped': { groupId: string; topic: string; error?: ConsumerStoppedError };
   'consumer.handled': MessagePosition & { eventType: string; attempts: number; durationMs: number };
-  'consumer.ignored': MessagePosition & { eventType: string; reason: 'handler' | 'unknown-event-type' | 'replay-for-another-group' };
+  'consumer.ignored': MessagePosition & {
+    eventType: string;
+    reason: 'handler' | 'unknown-event-type' | 'replay-for-another-group';
+  };
   'consumer.retried': MessagePosition & { eventType: string; attempt: number; delayMs: number; error: unknown };
   'consumer.dead_lettered': MessagePosition & {
     reason: DeadLetterReason;

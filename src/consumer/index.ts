@@ -16,9 +16,23 @@
  *   with a ConsumerFailedError through the `error` event and done().
  */
 import { Partitioners } from 'kafkajs';
-import type { Consumer as KafkaConsumer, ConsumerConfig, EachBatchPayload, IHeaders, KafkaMessage, Producer as KafkaProducer } from 'kafkajs';
+import type {
+  Consumer as KafkaConsumer,
+  ConsumerConfig,
+  EachBatchPayload,
+  IHeaders,
+  KafkaMessage,
+  Producer as KafkaProducer,
+} from 'kafkajs';
 import type { EventMapOf, EventTypeOf, TopicContract } from '../contract';
-import { ConsumerStoppedError, HandlerError, isContractsError, UnknownEventTypeError, UsageError, type ConsumerFailedError } from '../errors';
+import {
+  ConsumerStoppedError,
+  HandlerError,
+  isContractsError,
+  UnknownEventTypeError,
+  UsageError,
+  type ConsumerFailedError,
+} from '../errors';
 import { deadLetterHeaders, headerString, type DeadLetterReason } from '../dlq/headers';
 import { brokersOf, resolveKafka, toKafkaError, type KafkaConnectionOptions } from '../kafka/client';
 import { MESSAGE_HEADERS } from '../producer';
@@ -138,7 +152,8 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
   const kafka = resolveKafka(options, `${options.groupId}`);
   const deadLetterTopic = options.deadLetterTopic ?? contract.deadLetterTopic;
   const attempts = Math.max(1, options.retry?.attempts ?? 3);
-  const retryDelay = (n: number) => backoffDelay(n, options.retry?.initialDelayMs ?? 200, options.retry?.maxDelayMs ?? 5000);
+  const retryDelay = (n: number) =>
+    backoffDelay(n, options.retry?.initialDelayMs ?? 200, options.retry?.maxDelayMs ?? 5000);
   const transientDelay = (n: number) =>
     backoffDelay(n, options.transientRetry?.initialDelayMs ?? 500, options.transientRetry?.maxDelayMs ?? 30_000);
   const unknownPolicy = options.onUnknownEventType ?? 'dead-letter';
@@ -179,7 +194,10 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
         groupId: options.groupId,
         // kafkajs restarts a crashed consumer on a timer; a crash during stop() (a join or fetch cut
         // short by the disconnect) must not bring back a consumer nobody will stop again
-        retry: { ...options.consumerConfig?.retry, restartOnFailure: async (e) => running && (restartOnFailure ? restartOnFailure(e) : true) },
+        retry: {
+          ...options.consumerConfig?.retry,
+          restartOnFailure: async (e) => running && (restartOnFailure ? restartOnFailure(e) : true),
+        },
       }),
     run: async (consumer) => {
       consumer.on(consumer.events.CRASH, (e) => {
@@ -245,26 +263,63 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
       }),
     };
     try {
-      await dlqProducer!.send({ topic: deadLetterTopic, acks: -1, messages: [{ key: message.key, value: message.value, headers }] });
+      await dlqProducer!.send({
+        topic: deadLetterTopic,
+        acks: -1,
+        messages: [{ key: message.key, value: message.value, headers }],
+      });
     } catch (sendError) {
       const wrapped = toKafkaError(sendError, 'sending to the dead-letter topic', deadLetterTopic);
-      return environment(topic, partition, message, wrapped, decide(wrapped, { stage: 'dead-letter' }, environmentPolicy).action === 'stop');
+      return environment(
+        topic,
+        partition,
+        message,
+        wrapped,
+        decide(wrapped, { stage: 'dead-letter' }, environmentPolicy).action === 'stop',
+      );
     }
-    emit(CONSUMER_EVENTS.DEAD_LETTERED, { topic, partition, offset: message.offset, reason, eventType, attempts: tries, error, deadLetterTopic });
+    emit(CONSUMER_EVENTS.DEAD_LETTERED, {
+      topic,
+      partition,
+      offset: message.offset,
+      reason,
+      eventType,
+      attempts: tries,
+      error,
+      deadLetterTopic,
+    });
     return 'done';
   };
 
   /** The environment failed on this message: keep it, and pause its partition or stop. */
-  const environment = (topic: string, partition: number, message: KafkaMessage, error: unknown, stop: boolean): Outcome => {
+  const environment = (
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    error: unknown,
+    stop: boolean,
+  ): Outcome => {
     if (stop) return { stop: new ConsumerStoppedError(options.groupId, topic, partition, message.offset, error) };
     const key = `${topic}:${partition}`;
     const n = (transientFailures.get(key) ?? 0) + 1;
     transientFailures.set(key, n);
-    emit(CONSUMER_EVENTS.TRANSIENT_ERROR, { topic, partition, offset: message.offset, error, code: classify(error).code, retryInMs: transientDelay(n) });
+    emit(CONSUMER_EVENTS.TRANSIENT_ERROR, {
+      topic,
+      partition,
+      offset: message.offset,
+      error,
+      code: classify(error).code,
+      retryInMs: transientDelay(n),
+    });
     return 'retry-later';
   };
 
-  const handleMessage = async (topic: string, partition: number, message: KafkaMessage, heartbeat: () => Promise<void>): Promise<Outcome> => {
+  const handleMessage = async (
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+  ): Promise<Outcome> => {
     const position = { topic, partition, offset: message.offset };
     if (isReplayForAnotherGroup(message.headers, options.groupId)) {
       const eventType = headerString(message.headers, MESSAGE_HEADERS.EVENT_TYPE) ?? '';
@@ -315,7 +370,15 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
           return environment(topic, partition, message, error, decision.action === 'stop');
         }
         if (decision.action === 'dead-letter') {
-          return deadLetter(topic, partition, message, 'handler-failed', new HandlerError(eventType, attempt, error), attempt, eventType);
+          return deadLetter(
+            topic,
+            partition,
+            message,
+            'handler-failed',
+            new HandlerError(eventType, attempt, error),
+            attempt,
+            eventType,
+          );
         }
         const delayMs = retryDelay(attempt);
         emit(CONSUMER_EVENTS.RETRIED, { ...position, eventType, attempt, delayMs, error });
@@ -326,9 +389,13 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
     }
   };
 
-  const eachBatch = async (consumer: KafkaConsumer, { batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload) => {
+  const eachBatch = async (
+    consumer: KafkaConsumer,
+    { batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload,
+  ) => {
     const { topic, partition } = batch;
-    const commit = (offset: string) => consumer.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
+    const commit = (offset: string) =>
+      consumer.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
     if (batch.messages.length > 0) supervisor.fetched(topic, partition, batch.firstOffset()!, batch.highWatermark);
     let handled: string | undefined;
     let sinceCommit = 0;
@@ -377,7 +444,10 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
     serde,
     on(name, listener) {
       if (!VALID_EVENTS.includes(name)) {
-        throw new UsageError(`unknown consumer event "${String(name)}"`, `use one of: ${VALID_EVENTS.join(', ')} (CONSUMER_EVENTS)`);
+        throw new UsageError(
+          `unknown consumer event "${String(name)}"`,
+          `use one of: ${VALID_EVENTS.join(', ')} (CONSUMER_EVENTS)`,
+        );
       }
       const set = listeners.get(name) ?? new Set();
       set.add(listener as (payload: never) => void);
@@ -390,11 +460,18 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
       for (const eventType of Object.keys(contract.events)) {
         const h = handlers[eventType];
         if (h !== 'ignore' && typeof h !== 'function') {
-          throw new UsageError(`no handler for ${eventType}`, `add a handler for "${eventType}", or set it to 'ignore' to skip these events`);
+          throw new UsageError(
+            `no handler for ${eventType}`,
+            `add a handler for "${eventType}", or set it to 'ignore' to skip these events`,
+          );
         }
       }
       if (run.settled) run = deferred();
-      dlqProducer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+      dlqProducer = kafka.producer({
+        idempotent: true,
+        maxInFlightRequests: 1,
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
       try {
         await dlqProducer.connect();
         running = true;
@@ -424,7 +501,11 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
         await supervisor.stop();
         await dlqProducer?.disconnect().catch(() => undefined);
         dlqProducer = undefined;
-        emit(CONSUMER_EVENTS.STOPPED, { groupId: options.groupId, topic: contract.topic, ...(stoppedBy ? { error: stoppedBy } : {}) });
+        emit(CONSUMER_EVENTS.STOPPED, {
+          groupId: options.groupId,
+          topic: contract.topic,
+          ...(stoppedBy ? { error: stoppedBy } : {}),
+        });
         // stopped by an environment failure (onEnvironmentFailure: 'stop'): done() says so too
         if (stoppedBy) run.reject(stoppedBy);
         else run.resolve();
@@ -461,4 +542,3 @@ function deferred(): Deferred {
   d.promise.catch(() => undefined);
   return d;
 }
-

@@ -139,7 +139,9 @@ export function createSupervisor(hooks: SupervisorHooks): Supervisor {
     partitions.clear();
     if (!outage) {
       const abort = new AbortController();
-      const timer = Number.isFinite(policy.giveUpAfterMs) ? setTimeout(() => void giveUp(), policy.giveUpAfterMs) : undefined;
+      const timer = Number.isFinite(policy.giveUpAfterMs)
+        ? setTimeout(() => void giveUp(), policy.giveUpAfterMs)
+        : undefined;
       timer?.unref();
       outage = { since: Date.now(), timer, abort };
     }
@@ -156,7 +158,15 @@ export function createSupervisor(hooks: SupervisorHooks): Supervisor {
     for (const key of [...partitions.keys()]) if (!assigned.has(key)) partitions.delete(key);
     for (const p of assignment[topic] ?? []) {
       const key = `${topic}:${p}`;
-      if (!partitions.has(key)) partitions.set(key, { topic, partition: p, lag: undefined, nextOffset: undefined, highWatermark: undefined, updatedAt: undefined });
+      if (!partitions.has(key))
+        partitions.set(key, {
+          topic,
+          partition: p,
+          lag: undefined,
+          nextOffset: undefined,
+          highWatermark: undefined,
+          updatedAt: undefined,
+        });
     }
     moveTo('running');
   };
@@ -342,10 +352,14 @@ function lagOf(p: PartitionHealth): number | undefined {
 function rejoinError(error: unknown): KafkaError {
   if (error instanceof KafkaError && error.retriable === !isFinal(error)) return error;
   const e = error as { name?: string; message?: string } | undefined;
-  return new KafkaError(`rejoining the group failed: ${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`, undefined, {
-    retriable: !isFinal(error),
-    cause: error,
-  });
+  return new KafkaError(
+    `rejoining the group failed: ${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`,
+    undefined,
+    {
+      retriable: !isFinal(error),
+      cause: error,
+    },
+  );
 }
 
 function isFinal(error: unknown): boolean {
@@ -361,5 +375,9 @@ function isFinal(error: unknown): boolean {
 
 /** The failure worth showing: the kafkajs error rather than the kit's rejoin wrapper around it. */
 function unwrap(error: unknown): unknown {
-  return error instanceof KafkaError && error.message.startsWith('rejoining the group failed') && error.cause !== undefined ? error.cause : error;
+  return error instanceof KafkaError &&
+    error.message.startsWith('rejoining the group failed') &&
+    error.cause !== undefined
+    ? error.cause
+    : error;
 }

@@ -97,7 +97,9 @@ export function readDeadLetterHeaders(headers: IHeaders | undefined): DeadLetter
     originalPartition: Number(get(DLQ_HEADERS.ORIGINAL_PARTITION) ?? -1),
     originalOffset: get(DLQ_HEADERS.ORIGINAL_OFFSET) ?? '',
     originalTimestamp: get(DLQ_HEADERS.ORIGINAL_TIMESTAMP) ?? '',
-    reason: (DEAD_LETTER_REASONS as readonly string[]).includes(reason ?? '') ? (reason as DeadLetterReason) : 'handler-failed',
+    reason: (DEAD_LETTER_REASONS as readonly string[]).includes(reason ?? '')
+      ? (reason as DeadLetterReason)
+      : 'handler-failed',
     errorClass: get(DLQ_HEADERS.ERROR_CLASS) ?? '',
     errorCode: get(DLQ_HEADERS.ERROR_CODE) ?? '',
     errorMessage: get(DLQ_HEADERS.ERROR_MESSAGE) ?? '',
@@ -112,12 +114,15 @@ export function readDeadLetterHeaders(headers: IHeaders | undefined): DeadLetter
 export function withoutDeadLetterHeaders(headers: IHeaders | undefined): IHeaders {
   const replay = new Set<string>(Object.values(REPLAY_HEADERS));
   const kept: IHeaders = {};
-  for (const [name, value] of Object.entries(headers ?? {})) if (!name.startsWith('dlq.') && !replay.has(name)) kept[name] = value;
+  for (const [name, value] of Object.entries(headers ?? {}))
+    if (!name.startsWith('dlq.') && !replay.has(name)) kept[name] = value;
   return kept;
 }
 
 /** `<topic>/<partition>/<offset>`: where a message was consumed, as replay records and de-duplicates it. */
-export function coordinatesOf(info: Pick<DeadLetterInfo, 'originalTopic' | 'originalPartition' | 'originalOffset'>): string {
+export function coordinatesOf(
+  info: Pick<DeadLetterInfo, 'originalTopic' | 'originalPartition' | 'originalOffset'>,
+): string {
   return `${info.originalTopic}/${info.originalPartition}/${info.originalOffset}`;
 }
 

@@ -32,7 +32,11 @@ export function replayKey(info: DeadLetterInfo): string {
 }
 
 /** The keys the ledger holds. A missing ledger means nothing was replayed yet. */
-export async function readReplayLedger(kafka: Kafka, deadLetterTopic: string, timeoutMs?: number): Promise<Set<string>> {
+export async function readReplayLedger(
+  kafka: Kafka,
+  deadLetterTopic: string,
+  timeoutMs?: number,
+): Promise<Set<string>> {
   const done = new Set<string>();
   await readTopicToEnd(
     kafka,
@@ -45,7 +49,11 @@ export async function readReplayLedger(kafka: Kafka, deadLetterTopic: string, ti
   return done;
 }
 
-export async function readDeadLetters(kafka: Kafka, deadLetterTopic: string, timeoutMs?: number): Promise<DeadLetterEntry[]> {
+export async function readDeadLetters(
+  kafka: Kafka,
+  deadLetterTopic: string,
+  timeoutMs?: number,
+): Promise<DeadLetterEntry[]> {
   const ledger = await readReplayLedger(kafka, deadLetterTopic, timeoutMs);
   const entries: DeadLetterEntry[] = [];
   await readTopicToEnd(

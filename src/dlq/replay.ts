@@ -47,17 +47,30 @@ export interface ReplayResult {
 const CHUNK = 500;
 
 export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayResult> {
-  if (!options.group) throw new UsageError('replay needs the consumer group whose dead letters to replay', 'pass group (`--group <id>`)');
+  if (!options.group)
+    throw new UsageError('replay needs the consumer group whose dead letters to replay', 'pass group (`--group <id>`)');
   const deadLetterTopic = options.deadLetterTopic ?? options.contract.deadLetterTopic;
   const ledgerTopic = replayLedgerTopic(deadLetterTopic);
   const kafka = resolveKafka(options, 'contracts-dlq-replay');
-  const result: ReplayResult = { replayed: 0, alreadyReplayed: 0, duplicates: 0, skipped: 0, deadLetterTopic, ledgerTopic };
+  const result: ReplayResult = {
+    replayed: 0,
+    alreadyReplayed: 0,
+    duplicates: 0,
+    skipped: 0,
+    deadLetterTopic,
+    ledgerTopic,
+  };
 
   const chosen: Array<{ entry: DeadLetterEntry; info: DeadLetterInfo; key: string }> = [];
   const keys = new Set<string>();
   for (const entry of await readDeadLetters(kafka, deadLetterTopic, options.timeoutMs)) {
     const info = entry.info;
-    if (!info || info.consumerGroup !== options.group || info.originalTopic !== options.contract.topic || (options.filter && !options.filter(info))) {
+    if (
+      !info ||
+      info.consumerGroup !== options.group ||
+      info.originalTopic !== options.contract.topic ||
+      (options.filter && !options.filter(info))
+    ) {
       result.skipped += 1;
     } else if (entry.replayed) {
       result.alreadyReplayed += 1;
@@ -72,7 +85,11 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
   if (options.dryRun || chosen.length === 0) return result;
 
   await ensureLedger(kafka, ledgerTopic);
-  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   try {
     await producer.connect();
     for (let i = 0; i < chosen.length; i += CHUNK) {
@@ -94,7 +111,12 @@ export async function replayDeadLetters(options: ReplayOptions): Promise<ReplayR
         acks: -1,
         messages: chunk.map(({ entry, info, key }) => ({
           key,
-          value: JSON.stringify({ group: options.group, original: coordinatesOf(info), from: `${deadLetterTopic}/${entry.partition}/${entry.offset}`, at }),
+          value: JSON.stringify({
+            group: options.group,
+            original: coordinatesOf(info),
+            from: `${deadLetterTopic}/${entry.partition}/${entry.offset}`,
+            at,
+          }),
         })),
       });
     }

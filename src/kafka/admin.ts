@@ -27,7 +27,11 @@ export async function ensureTopics(
 }
 
 /** For read-only commands: a missing topic is an error, never auto-created by a metadata request. */
-export async function assertTopicsExist(admin: Admin, topics: readonly string[], brokers?: readonly string[]): Promise<void> {
+export async function assertTopicsExist(
+  admin: Admin,
+  topics: readonly string[],
+  brokers?: readonly string[],
+): Promise<void> {
   const existing = new Set(await admin.listTopics());
   const missing = topics.find((topic) => !existing.has(topic));
   if (missing !== undefined) throw new TopicNotFoundError(missing, brokers);

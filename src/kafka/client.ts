@@ -53,13 +53,17 @@ export function toKafkaError(error: unknown, action: string, topic?: string, bro
   if (isContractsError(error)) return error;
   const e = error as { name?: string; message?: string; retriable?: boolean };
   const at = brokers && brokers.length > 0 ? ` at ${brokers.join(',')}` : '';
-  return new KafkaError(`${action}${topic ? ` (topic ${topic})` : ''}${at} failed: ${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`, topic, {
-    retriable: retriableOf(error),
-    cause: error,
-    hint: isAuthenticationError(error)
-      ? `check the SASL credentials the client uses (kafkaConfig.sasl); the broker${at} refused them`
-      : `check that Kafka is reachable at ${KAFKA_ENV.BROKERS} and that the topic exists (\`contracts stack up\` starts a local one)`,
-  });
+  return new KafkaError(
+    `${action}${topic ? ` (topic ${topic})` : ''}${at} failed: ${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`,
+    topic,
+    {
+      retriable: retriableOf(error),
+      cause: error,
+      hint: isAuthenticationError(error)
+        ? `check the SASL credentials the client uses (kafkaConfig.sasl); the broker${at} refused them`
+        : `check that Kafka is reachable at ${KAFKA_ENV.BROKERS} and that the topic exists (\`contracts stack up\` starts a local one)`,
+    },
+  );
 }
 
 function isAuthenticationError(error: unknown): boolean {

@@ -1,2 +1,9 @@
-export { KAFKA_ENV, DEFAULT_BROKERS, brokersFrom, resolveKafka, toKafkaError, type KafkaConnectionOptions } from './client';
+export {
+  KAFKA_ENV,
+  DEFAULT_BROKERS,
+  brokersFrom,
+  resolveKafka,
+  toKafkaError,
+  type KafkaConnectionOptions,
+} from './client';
 export { ensureTopics } from './admin';

@@ -38,7 +38,11 @@ export async function readTopicToEnd(
     finish = resolve;
     fail = reject;
   });
-  const timer = setTimeout(() => fail(new KafkaError(`reading ${topic} did not reach its end within ${timeoutMs} ms`, topic, { retriable: true })), timeoutMs);
+  const timer = setTimeout(
+    () =>
+      fail(new KafkaError(`reading ${topic} did not reach its end within ${timeoutMs} ms`, topic, { retriable: true })),
+    timeoutMs,
+  );
   try {
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });

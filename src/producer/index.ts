@@ -80,14 +80,17 @@ export type BatchItem<C extends AnyTopicContract> = {
 export interface Producer<C extends AnyTopicContract> {
   readonly serde: Serde<C>;
   connect(): Promise<void>;
-  publish<K extends EventTypeOf<C>>(eventType: K, payload: InputOf<C, K>, options?: PublishOptions): Promise<PublishResult>;
+  publish<K extends EventTypeOf<C>>(
+    eventType: K,
+    payload: InputOf<C, K>,
+    options?: PublishOptions,
+  ): Promise<PublishResult>;
   /** Validates every event first; sends nothing when one of them does not fit. */
   publishBatch(items: ReadonlyArray<BatchItem<C>>): Promise<BatchResult>;
   /** The event as it would be sent (envelope filled), without validating or sending it. */
   prepare<K extends EventTypeOf<C>>(eventType: K, payload: InputOf<C, K>): EventOf<C>;
   disconnect(): Promise<void>;
 }
-
 
 export function createProducer<C extends AnyTopicContract>(options: ProducerOptions<C>): Producer<C> {
   const contract = options.contract as unknown as TopicContract;
@@ -102,7 +105,12 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
     if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
       // the same typed error as any other payload that does not fit (callers catch one class)
       throw new EventValidationError(eventType, [
-        { path: '', expected: 'an object with the event fields (see the generated *Input types)', keyword: 'type', message: 'must be object' },
+        {
+          path: '',
+          expected: 'an object with the event fields (see the generated *Input types)',
+          keyword: 'type',
+          message: 'must be object',
+        },
       ]);
     }
     const event: Record<string, unknown> = { ...(payload as Record<string, unknown>) };
@@ -110,7 +118,8 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
     for (const field of contract.autoFields) {
       if (event[field] !== undefined) continue;
       if (field === 'eventId') event.eventId = randomUUID();
-      else if (field === 'timestamp') event.timestamp = contract.format === 'AVRO' ? new Date() : new Date().toISOString();
+      else if (field === 'timestamp')
+        event.timestamp = contract.format === 'AVRO' ? new Date() : new Date().toISOString();
       else event.source = source;
     }
     return event;
@@ -123,8 +132,16 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
     if (publish.traceparent) headers[MESSAGE_HEADERS.TRACEPARENT] = publish.traceparent;
     if (publish.tracestate) headers[MESSAGE_HEADERS.TRACESTATE] = publish.tracestate;
     const keyValue = publish.key ?? event[contract.key];
-    const message: Message = { key: keyValue === undefined || keyValue === null ? null : String(keyValue), value, headers };
-    return { message, eventId: typeof event.eventId === 'string' ? event.eventId : undefined, schemaId: await serde.schemaIdFor(eventType) };
+    const message: Message = {
+      key: keyValue === undefined || keyValue === null ? null : String(keyValue),
+      value,
+      headers,
+    };
+    return {
+      message,
+      eventId: typeof event.eventId === 'string' ? event.eventId : undefined,
+      schemaId: await serde.schemaIdFor(eventType),
+    };
   };
 
   const connect = async () => {
@@ -162,7 +179,10 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
     const sending = sendNow(messages);
     return new Promise((resolve, reject) => {
       // kafkajs cannot cancel a send: the abandoned one may still be written (at-least-once)
-      const timer = setTimeout(() => reject(new DeliveryTimeoutError(contract.topic, deliveryTimeoutMs, messages.length)), deliveryTimeoutMs);
+      const timer = setTimeout(
+        () => reject(new DeliveryTimeoutError(contract.topic, deliveryTimeoutMs, messages.length)),
+        deliveryTimeoutMs,
+      );
       sending.then(resolve, reject).finally(() => clearTimeout(timer));
     });
   };
@@ -173,7 +193,13 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
     try {
       const partitions = await partitionCount();
       if (partitions !== undefined) {
-        const metadata = Array.from({ length: partitions }, (_, partitionId) => ({ partitionId, leader: 0, replicas: [], isr: [], partitionErrorCode: 0 }));
+        const metadata = Array.from({ length: partitions }, (_, partitionId) => ({
+          partitionId,
+          leader: 0,
+          replicas: [],
+          isr: [],
+          partitionErrorCode: 0,
+        }));
         for (const message of messages) {
           message.partition ??= partitioner({ topic: contract.topic, partitionMetadata: metadata, message });
         }
@@ -181,17 +207,26 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
       const acknowledged: RecordMetadata[] = [];
       let pending = messages;
       for (let round = 1; ; round++) {
-        const answer = await producer!.send({ topic: contract.topic, acks: -1, messages: pending, compression: options.compression });
+        const answer = await producer!.send({
+          topic: contract.topic,
+          acks: -1,
+          messages: pending,
+          compression: options.compression,
+        });
         acknowledged.push(...answer);
         if (partitions === undefined) return acknowledged;
         const answered = new Set(answer.map((m) => m.partition));
         pending = pending.filter((m) => !answered.has(m.partition!));
         if (pending.length === 0) return acknowledged;
         if (round >= 5) {
-          throw new KafkaError(`${action} (topic ${contract.topic}) failed: ${pending.length} message(s) were never acknowledged by their partition's leader`, contract.topic, {
-            retriable: true,
-            hint: 'a partition leader changed during the send; publish again (consumers de-duplicate on eventId)',
-          });
+          throw new KafkaError(
+            `${action} (topic ${contract.topic}) failed: ${pending.length} message(s) were never acknowledged by their partition's leader`,
+            contract.topic,
+            {
+              retriable: true,
+              hint: 'a partition leader changed during the send; publish again (consumers de-duplicate on eventId)',
+            },
+          );
         }
       }
     } catch (error) {
@@ -249,7 +284,10 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
       producer = undefined;
       connecting = undefined;
       partitionsCache = undefined;
-      if (p) await p.disconnect().catch((error: unknown) => Promise.reject(toKafkaError(error, 'disconnecting the producer')));
+      if (p)
+        await p
+          .disconnect()
+          .catch((error: unknown) => Promise.reject(toKafkaError(error, 'disconnecting the producer')));
     },
   };
 }

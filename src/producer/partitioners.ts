@@ -22,11 +22,13 @@ export function consistentRandomPartition(key: Buffer | string | null | undefine
   return crc32(bytes) % partitionCount;
 }
 
-const consistentRandom: ICustomPartitioner = () => ({ partitionMetadata, message }) => {
-  if (typeof message.partition === 'number') return message.partition;
-  const ids = partitionMetadata.map((p) => p.partitionId).sort((a, b) => a - b);
-  return ids[consistentRandomPartition(message.key, ids.length)] ?? 0;
-};
+const consistentRandom: ICustomPartitioner =
+  () =>
+  ({ partitionMetadata, message }) => {
+    if (typeof message.partition === 'number') return message.partition;
+    const ids = partitionMetadata.map((p) => p.partitionId).sort((a, b) => a - b);
+    return ids[consistentRandomPartition(message.key, ids.length)] ?? 0;
+  };
 
 /** A kafkajs `createPartitioner` for the named strategy. */
 export function keyPartitioner(name: KeyPartitioner = 'murmur2'): ICustomPartitioner {

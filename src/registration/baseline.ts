@@ -89,7 +89,8 @@ export function gitBaseline(options: GitBaselineOptions): Baseline {
       throw wrap(cause, `${ref}:${configRel}`);
     }
     const files = new Set<string>();
-    for (const topic of config.topics) for (const f of [topic.value, ...topic.references, ...topic.events.map((e) => e.schema)]) files.add(f);
+    for (const topic of config.topics)
+      for (const f of [topic.value, ...topic.references, ...topic.events.map((e) => e.schema)]) files.add(f);
     for (const file of files) {
       const rel = relative(tmp, file);
       if (rel.startsWith('..') || isAbsolute(rel)) {
@@ -138,12 +139,17 @@ function wrap(cause: unknown, source: string): BaselineError {
 }
 
 function git(cwd: string, args: string[]): string {
-  return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], maxBuffer: 64 * 1024 * 1024 });
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
 }
 
 function stderrOf(error: unknown): string {
   const stderr = (error as { stderr?: string | Buffer }).stderr;
-  return (stderr ? String(stderr) : (error as Error).message ?? String(error)).trim().split('\n')[0] ?? '';
+  return (stderr ? String(stderr) : ((error as Error).message ?? String(error))).trim().split('\n')[0] ?? '';
 }
 
 function gitRoot(dir: string): string {
@@ -151,10 +157,14 @@ function gitRoot(dir: string): string {
     return realpathSync(git(dir, ['rev-parse', '--show-toplevel']).trim());
   } catch (cause) {
     const missing = (cause as NodeJS.ErrnoException).code === 'ENOENT';
-    throw new BaselineError(dir, missing ? 'git is not installed' : `is not inside a git repository (${stderrOf(cause)})`, {
-      cause,
-      hint: 'run the check in a git checkout, or pass a lock file to --against (`contracts pull` writes one)',
-    });
+    throw new BaselineError(
+      dir,
+      missing ? 'git is not installed' : `is not inside a git repository (${stderrOf(cause)})`,
+      {
+        cause,
+        hint: 'run the check in a git checkout, or pass a lock file to --against (`contracts pull` writes one)',
+      },
+    );
   }
 }
 

@@ -36,7 +36,8 @@ export async function checkWithRegistry(options: RegistryCheckOptions): Promise<
   const subjects = plan.subjects.map((s): SubjectCheck => {
     const level = s.verdict?.level ?? s.registryLevel ?? plan.globalLevel ?? s.level;
     const versions = s.versions ?? [];
-    const against = s.status !== 'new-version' || !s.verdict ? [] : s.verdict.against === 'all' ? versions : versions.slice(-1);
+    const against =
+      s.status !== 'new-version' || !s.verdict ? [] : s.verdict.against === 'all' ? versions : versions.slice(-1);
     return {
       ...origin(s),
       status: s.status,
@@ -58,7 +59,11 @@ export async function checkWithRegistry(options: RegistryCheckOptions): Promise<
 }
 
 /** The offline checker's findings for verdicts the registry gave without reasons; best effort. */
-async function explainOffline(options: RegistryCheckOptions, locals: LocalSubject[], unexplained: SubjectCheck[]): Promise<void> {
+async function explainOffline(
+  options: RegistryCheckOptions,
+  locals: LocalSubject[],
+  unexplained: SubjectCheck[],
+): Promise<void> {
   let lock: LockFile;
   try {
     lock = await pullRegistry({ registry: options.registry, subjects: unexplained.map((s) => s.subject) });
@@ -79,7 +84,7 @@ async function explainOffline(options: RegistryCheckOptions, locals: LocalSubjec
     const found = offline.subjects.find((o) => o.subject === check.subject);
     if (!found || found.findings.length === 0) continue;
     check.findings = found.findings;
-    const why = 'the registry gave no reasons; the findings are the offline checker\'s against its versions';
+    const why = "the registry gave no reasons; the findings are the offline checker's against its versions";
     check.note = check.note ? `${check.note}; ${why}` : why;
   }
 }

@@ -4,7 +4,13 @@
  * transitive level the newer side is checked against every version up to the older side, not
  * only against it; comparing backwards in time (v3 → v1) checks the pair alone.
  */
-import { checkCompatibility, type CompatibilityResult, type JsonSchemaPolicy, type SchemaReference as CompatReference, type SchemaVersion } from '../compat';
+import {
+  checkCompatibility,
+  type CompatibilityResult,
+  type JsonSchemaPolicy,
+  type SchemaReference as CompatReference,
+  type SchemaVersion,
+} from '../compat';
 import { COMPATIBILITY_LEVELS, type CompatibilityLevel, type ContractsConfig, type SchemaFormat } from '../config';
 import { RegistryError, UsageError } from '../errors';
 import type { SchemaRegistryClient, StoredSchema } from '../registry/types';
@@ -54,19 +60,28 @@ export interface Comparison {
 export async function compareVersions(options: CompareOptions): Promise<Comparison> {
   const { registry, subject } = options;
   if (options.level !== undefined && !(COMPATIBILITY_LEVELS as readonly string[]).includes(options.level)) {
-    throw new UsageError(`unknown compatibility level "${String(options.level)}"`, `use one of ${COMPATIBILITY_LEVELS.join(', ')}`);
+    throw new UsageError(
+      `unknown compatibility level "${String(options.level)}"`,
+      `use one of ${COMPATIBILITY_LEVELS.join(', ')}`,
+    );
   }
-  const numbers = [...(await registry.listVersions(subject).catch((error: unknown) => {
-    // an unknown subject is a 404 (40401) from Confluent and Apicurio
-    if (error instanceof RegistryError && error.status === 404) return [];
-    throw error;
-  }))].sort((a, b) => a - b);
+  const numbers = [
+    ...(await registry.listVersions(subject).catch((error: unknown) => {
+      // an unknown subject is a 404 (40401) from Confluent and Apicurio
+      if (error instanceof RegistryError && error.status === 404) return [];
+      throw error;
+    })),
+  ].sort((a, b) => a - b);
   if (numbers.length === 0) {
-    throw new UsageError(`subject "${subject}" is not in the registry at ${registry.url}`, 'list the subjects with `contracts ls`; `contracts apply` creates the config\'s subjects');
+    throw new UsageError(
+      `subject "${subject}" is not in the registry at ${registry.url}`,
+      "list the subjects with `contracts ls`; `contracts apply` creates the config's subjects",
+    );
   }
   const latest = numbers[numbers.length - 1]!;
   const versionNumber = (n: number) => {
-    if (!numbers.includes(n)) throw new UsageError(`subject "${subject}" has no version ${n}`, `its versions: ${numbers.join(', ')}`);
+    if (!numbers.includes(n))
+      throw new UsageError(`subject "${subject}" has no version ${n}`, `its versions: ${numbers.join(', ')}`);
     return n;
   };
   const registered = async (n: number): Promise<ComparedSide & { schemaType: string }> => {
@@ -77,7 +92,11 @@ export async function compareVersions(options: CompareOptions): Promise<Comparis
       version: stored.version,
       id: stored.id,
       schema: stored.schema,
-      compat: { ...(await registryCompatVersion(registry, stored)), version: stored.version, source: `${subject} v${stored.version}` },
+      compat: {
+        ...(await registryCompatVersion(registry, stored)),
+        version: stored.version,
+        source: `${subject} v${stored.version}`,
+      },
     };
   };
 
@@ -93,7 +112,10 @@ export async function compareVersions(options: CompareOptions): Promise<Comparis
       file: local.subject.file,
       path: local.subject.path,
       schema: local.subject.schema,
-      compat: localCompatVersion(local.subject, (ref) => bySubject.get(ref.subject)!, { source: local.subject.file, version: latest + 1 }),
+      compat: localCompatVersion(local.subject, (ref) => bySubject.get(ref.subject)!, {
+        source: local.subject.file,
+        version: latest + 1,
+      }),
     };
   } else {
     toNumber = versionNumber(options.to === undefined || options.to === 'latest' ? latest : options.to);
@@ -101,7 +123,9 @@ export async function compareVersions(options: CompareOptions): Promise<Comparis
   }
   const index = toNumber === undefined ? numbers.length : numbers.indexOf(toNumber);
   const fromNumber = versionNumber(
-    options.from === 'latest' ? latest : (options.from ?? (toNumber === undefined ? latest : index > 0 ? numbers[index - 1]! : toNumber)),
+    options.from === 'latest'
+      ? latest
+      : (options.from ?? (toNumber === undefined ? latest : index > 0 ? numbers[index - 1]! : toNumber)),
   );
   const from = await registered(fromNumber);
   const format = toFormat(from.schemaType);
@@ -111,8 +135,17 @@ export async function compareVersions(options: CompareOptions): Promise<Comparis
   // version before it; backwards in time (v3 → v1) only the pair
   const backwards = toNumber !== undefined && toNumber <= fromNumber;
   const earlier = backwards ? [fromNumber] : numbers.filter((v) => v <= fromNumber);
-  const previous = await Promise.all(earlier.map(async (v) => (v === fromNumber ? from.compat : (await registered(v)).compat)));
-  const result = checkCompatibility({ format, level, previous, candidate: to.compat, policy: options.policy, includeNonBreaking: true });
+  const previous = await Promise.all(
+    earlier.map(async (v) => (v === fromNumber ? from.compat : (await registered(v)).compat)),
+  );
+  const result = checkCompatibility({
+    format,
+    level,
+    previous,
+    candidate: to.compat,
+    policy: options.policy,
+    includeNonBreaking: true,
+  });
   const transitive = level.endsWith('_TRANSITIVE');
   return {
     subject,
@@ -131,15 +164,24 @@ function withoutType({ schemaType: _type, ...side }: ComparedSide & { schemaType
   return side;
 }
 
-function localSubjectOf(options: CompareOptions, subject: string): { subject: LocalSubject; all: readonly LocalSubject[] } {
+function localSubjectOf(
+  options: CompareOptions,
+  subject: string,
+): { subject: LocalSubject; all: readonly LocalSubject[] } {
   if (!options.local) {
-    throw new UsageError('comparing with the local schema needs a config', 'run in a folder with contracts.config.json, or pass --config');
+    throw new UsageError(
+      'comparing with the local schema needs a config',
+      'run in a folder with contracts.config.json, or pass --config',
+    );
   }
   const all = 'config' in options.local ? readLocalSubjects({ config: options.local.config }) : options.local.subjects;
   const configFile = 'config' in options.local ? options.local.config.configFile : options.local.configFile;
   const found = all.find((l) => l.subject === subject);
   if (!found) {
-    throw new UsageError(`${configFile} registers no schema under "${subject}"`, `its subjects: ${all.map((l) => l.subject).join(', ')}`);
+    throw new UsageError(
+      `${configFile} registers no schema under "${subject}"`,
+      `its subjects: ${all.map((l) => l.subject).join(', ')}`,
+    );
   }
   return { subject: found, all };
 }
@@ -160,7 +202,10 @@ async function levelFor(
 
 function toFormat(type: string): SchemaFormat {
   if (type === 'AVRO' || type === 'JSON') return type;
-  throw new UsageError(`the compatibility checker reads Avro and JSON Schema, not ${type}`, "use the registry's own compatibility check for Protobuf subjects");
+  throw new UsageError(
+    `the compatibility checker reads Avro and JSON Schema, not ${type}`,
+    "use the registry's own compatibility check for Protobuf subjects",
+  );
 }
 
 /** A registered schema with every schema it imports, nested, as the offline checker takes it. */

@@ -4,7 +4,14 @@
  * breaks at the subject's level. The verdicts come from src/compat; this module only names changes
  * and attaches the checker's findings to them by schema path.
  */
-import { checkCompatibility, type CompatibilityLevel, type Finding, type JsonSchemaPolicy, type JsonValue, type SchemaVersion } from '../compat';
+import {
+  checkCompatibility,
+  type CompatibilityLevel,
+  type Finding,
+  type JsonSchemaPolicy,
+  type JsonValue,
+  type SchemaVersion,
+} from '../compat';
 import type { AvroField, AvroNode, NamedNode } from '../compat/avro/parse';
 import { describeType, parseAvroVersion } from '../compat/avro/parse';
 import { toPointer } from '../compat/rule';
@@ -178,7 +185,16 @@ function walk(old: Side, now: Side, names: string[], out: SchemaChange[], seen: 
   const element = elementName(names);
 
   if (a.kind !== b.kind) {
-    out.push(change('TYPE_CHANGED', now, 'candidate', `The type of ${element} changed from ${describeType(a)} to ${describeType(b)}.`, a.raw, b.raw));
+    out.push(
+      change(
+        'TYPE_CHANGED',
+        now,
+        'candidate',
+        `The type of ${element} changed from ${describeType(a)} to ${describeType(b)}.`,
+        a.raw,
+        b.raw,
+      ),
+    );
     // Into a union (e.g. made nullable) or out of one: compare with the branch of the same type.
     if (b.kind === 'union') {
       const i = b.branches.findIndex((x) => branchKey(x) === branchKey(a));
@@ -215,10 +231,28 @@ function walk(old: Side, now: Side, names: string[], out: SchemaChange[], seen: 
       const removed = ea.symbols.filter((s) => !b.symbols.includes(s));
       const at = { node: b, path: [...now.path, 'symbols'] };
       if (added.length > 0) {
-        out.push(change('ENUM_SYMBOL_ADDED', at, 'candidate', `Enum \`${b.fullname}\` (${element}) gained ${added.map((s) => `\`${s}\``).join(', ')}.`, ea.symbols, b.symbols));
+        out.push(
+          change(
+            'ENUM_SYMBOL_ADDED',
+            at,
+            'candidate',
+            `Enum \`${b.fullname}\` (${element}) gained ${added.map((s) => `\`${s}\``).join(', ')}.`,
+            ea.symbols,
+            b.symbols,
+          ),
+        );
       }
       if (removed.length > 0) {
-        out.push(change('ENUM_SYMBOL_REMOVED', at, 'candidate', `Enum \`${b.fullname}\` (${element}) lost ${removed.map((s) => `\`${s}\``).join(', ')}.`, ea.symbols, b.symbols));
+        out.push(
+          change(
+            'ENUM_SYMBOL_REMOVED',
+            at,
+            'candidate',
+            `Enum \`${b.fullname}\` (${element}) lost ${removed.map((s) => `\`${s}\``).join(', ')}.`,
+            ea.symbols,
+            b.symbols,
+          ),
+        );
       }
       if (ea.default !== b.default) {
         out.push(
@@ -237,14 +271,35 @@ function walk(old: Side, now: Side, names: string[], out: SchemaChange[], seen: 
     case 'fixed': {
       const fa = a as typeof b;
       if (fa.size !== b.size) {
-        out.push(change('FIXED_SIZE_CHANGED', { node: b, path: [...now.path, 'size'] }, 'candidate', `The size of fixed \`${b.fullname}\` (${element}) changed from ${fa.size} to ${b.size}.`, fa.size, b.size));
+        out.push(
+          change(
+            'FIXED_SIZE_CHANGED',
+            { node: b, path: [...now.path, 'size'] },
+            'candidate',
+            `The size of fixed \`${b.fullname}\` (${element}) changed from ${fa.size} to ${b.size}.`,
+            fa.size,
+            b.size,
+          ),
+        );
       }
       return;
     }
     case 'array':
-      return walk({ node: (a as typeof b).items, path: [...old.path, 'items'] }, { node: b.items, path: [...now.path, 'items'] }, [...names.slice(0, -1), `${names[names.length - 1] ?? ''}[]`], out, seen);
+      return walk(
+        { node: (a as typeof b).items, path: [...old.path, 'items'] },
+        { node: b.items, path: [...now.path, 'items'] },
+        [...names.slice(0, -1), `${names[names.length - 1] ?? ''}[]`],
+        out,
+        seen,
+      );
     case 'map':
-      return walk({ node: (a as typeof b).values, path: [...old.path, 'values'] }, { node: b.values, path: [...now.path, 'values'] }, [...names.slice(0, -1), `${names[names.length - 1] ?? ''}{}`], out, seen);
+      return walk(
+        { node: (a as typeof b).values, path: [...old.path, 'values'] },
+        { node: b.values, path: [...now.path, 'values'] },
+        [...names.slice(0, -1), `${names[names.length - 1] ?? ''}{}`],
+        out,
+        seen,
+      );
     case 'union': {
       const ua = a as typeof b;
       b.branches.forEach((branch, i) => {
@@ -253,12 +308,30 @@ function walk(old: Side, now: Side, names: string[], out: SchemaChange[], seen: 
         if (match) {
           walk({ node: match, path: [...old.path, j] }, { node: branch, path: [...now.path, i] }, names, out, seen);
         } else {
-          out.push(change('UNION_BRANCH_ADDED', { node: branch, path: [...now.path, i] }, 'candidate', `The union of ${element} gained ${describeType(branch)}.`, undefined, branch.raw));
+          out.push(
+            change(
+              'UNION_BRANCH_ADDED',
+              { node: branch, path: [...now.path, i] },
+              'candidate',
+              `The union of ${element} gained ${describeType(branch)}.`,
+              undefined,
+              branch.raw,
+            ),
+          );
         }
       });
       ua.branches.forEach((branch, j) => {
         if (!b.branches.some((x) => branchKey(x) === branchKey(branch))) {
-          out.push(change('UNION_BRANCH_REMOVED', { node: branch, path: [...old.path, j] }, 'previous', `The union of ${element} lost ${describeType(branch)}.`, branch.raw, undefined));
+          out.push(
+            change(
+              'UNION_BRANCH_REMOVED',
+              { node: branch, path: [...old.path, j] },
+              'previous',
+              `The union of ${element} lost ${describeType(branch)}.`,
+              branch.raw,
+              undefined,
+            ),
+          );
         }
       });
       return;
@@ -267,7 +340,16 @@ function walk(old: Side, now: Side, names: string[], out: SchemaChange[], seen: 
       const la = (a as { logicalType?: string }).logicalType;
       const lb = (b as { logicalType?: string }).logicalType;
       if (la !== lb) {
-        out.push(change('LOGICAL_TYPE_CHANGED', now, 'candidate', `The logical type of ${element} changed from ${la ?? '(none)'} to ${lb ?? '(none)'}.`, a.raw, b.raw));
+        out.push(
+          change(
+            'LOGICAL_TYPE_CHANGED',
+            now,
+            'candidate',
+            `The logical type of ${element} changed from ${la ?? '(none)'} to ${lb ?? '(none)'}.`,
+            a.raw,
+            b.raw,
+          ),
+        );
       }
     }
   }
@@ -308,18 +390,60 @@ function walkRecord(old: Side, now: Side, names: string[], out: SchemaChange[], 
     }
     matchedOld.add(i);
     if (renamedFrom !== undefined) {
-      out.push(change('FIELD_RENAMED', at, 'candidate', `Field \`${[...names, renamedFrom].join('.')}\` was renamed to \`${field.name}\` through an alias.`, previous.raw, field.raw));
+      out.push(
+        change(
+          'FIELD_RENAMED',
+          at,
+          'candidate',
+          `Field \`${[...names, renamedFrom].join('.')}\` was renamed to \`${field.name}\` through an alias.`,
+          previous.raw,
+          field.raw,
+        ),
+      );
     }
     const da = fieldDefault(previous);
     const db = fieldDefault(field);
     if (da === undefined && db !== undefined) {
-      out.push(change('DEFAULT_ADDED', at, 'candidate', `Field \`${fieldNames.join('.')}\` got the default ${JSON.stringify(db)}.`, undefined, db));
+      out.push(
+        change(
+          'DEFAULT_ADDED',
+          at,
+          'candidate',
+          `Field \`${fieldNames.join('.')}\` got the default ${JSON.stringify(db)}.`,
+          undefined,
+          db,
+        ),
+      );
     } else if (da !== undefined && db === undefined) {
-      out.push(change('DEFAULT_REMOVED', at, 'candidate', `Field \`${fieldNames.join('.')}\` lost its default ${JSON.stringify(da)}.`, da, undefined));
+      out.push(
+        change(
+          'DEFAULT_REMOVED',
+          at,
+          'candidate',
+          `Field \`${fieldNames.join('.')}\` lost its default ${JSON.stringify(da)}.`,
+          da,
+          undefined,
+        ),
+      );
     } else if (da !== undefined && db !== undefined && JSON.stringify(da) !== JSON.stringify(db)) {
-      out.push(change('DEFAULT_CHANGED', at, 'candidate', `The default of field \`${fieldNames.join('.')}\` changed from ${JSON.stringify(da)} to ${JSON.stringify(db)}.`, da, db));
+      out.push(
+        change(
+          'DEFAULT_CHANGED',
+          at,
+          'candidate',
+          `The default of field \`${fieldNames.join('.')}\` changed from ${JSON.stringify(da)} to ${JSON.stringify(db)}.`,
+          da,
+          db,
+        ),
+      );
     }
-    walk({ node: previous.type, path: [...old.path, 'fields', i, 'type'] }, { node: field.type, path: [...now.path, 'fields', j, 'type'] }, fieldNames, out, seen);
+    walk(
+      { node: previous.type, path: [...old.path, 'fields', i, 'type'] },
+      { node: field.type, path: [...now.path, 'fields', j, 'type'] },
+      fieldNames,
+      out,
+      seen,
+    );
   });
   a.fields.forEach((field, i) => {
     if (matchedOld.has(i)) return;

@@ -46,7 +46,10 @@ export function readLocalSubjects(options: LocalSubjectsOptions): LocalSubject[]
 }
 
 /** The subjects of models read by `readTopics`; a subject two topics share must be the same schema. */
-export function subjectsOfTopics(models: readonly TopicModel[], config: Pick<ContractsConfig, 'rootDir' | 'configFile'>): LocalSubject[] {
+export function subjectsOfTopics(
+  models: readonly TopicModel[],
+  config: Pick<ContractsConfig, 'rootDir' | 'configFile'>,
+): LocalSubject[] {
   const bySubject = new Map<string, LocalSubject>();
   for (const model of models) {
     for (const spec of model.schemas) {

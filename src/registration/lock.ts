@@ -56,17 +56,25 @@ export async function pullRegistry(options: PullOptions): Promise<LockFile> {
 }
 
 async function pullSubject(registry: SchemaRegistryClient, subject: string, concurrency: number): Promise<LockSubject> {
-  const [numbers, compatibility] = await Promise.all([registry.listVersions(subject), registry.getCompatibility(subject)]);
-  const versions = await mapLimit([...numbers].sort((a, b) => a - b), concurrency, async (n): Promise<LockVersion> => {
-    const v = await registry.getSubjectVersion(subject, n);
-    return {
-      version: v.version,
-      id: v.id,
-      schema: v.schema,
-      references: v.references.map((r) => ({ name: r.name, subject: r.subject, version: r.version })),
-    };
-  });
-  const latest = numbers.length > 0 ? await registry.getSubjectVersion(subject, numbers[numbers.length - 1] as number) : undefined;
+  const [numbers, compatibility] = await Promise.all([
+    registry.listVersions(subject),
+    registry.getCompatibility(subject),
+  ]);
+  const versions = await mapLimit(
+    [...numbers].sort((a, b) => a - b),
+    concurrency,
+    async (n): Promise<LockVersion> => {
+      const v = await registry.getSubjectVersion(subject, n);
+      return {
+        version: v.version,
+        id: v.id,
+        schema: v.schema,
+        references: v.references.map((r) => ({ name: r.name, subject: r.subject, version: r.version })),
+      };
+    },
+  );
+  const latest =
+    numbers.length > 0 ? await registry.getSubjectVersion(subject, numbers[numbers.length - 1] as number) : undefined;
   return { compatibility, schemaType: latest?.schemaType ?? 'AVRO', versions };
 }
 
@@ -169,12 +177,21 @@ export function parseLockFile(text: string, file: string): LockFile {
   }
   validateLock ??= new Ajv({ allErrors: true }).compile(lockSchema);
   if (!validateLock(raw)) {
-    const problems = (validateLock.errors ?? []).slice(0, 5).map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
+    const problems = (validateLock.errors ?? [])
+      .slice(0, 5)
+      .map((e) => `${e.instancePath || '/'} ${e.message ?? 'is invalid'}`);
     throw new BaselineError(file, `is not a contracts lock file: ${problems.join('; ')}`, {
       hint: 'write it again with `contracts pull`',
     });
   }
-  const input = raw as { registry?: string; globalCompatibility?: CompatibilityLevel | null; subjects: Record<string, Partial<LockSubject> & { versions: Array<Partial<LockVersion> & { version: number; schema: string }> }> };
+  const input = raw as {
+    registry?: string;
+    globalCompatibility?: CompatibilityLevel | null;
+    subjects: Record<
+      string,
+      Partial<LockSubject> & { versions: Array<Partial<LockVersion> & { version: number; schema: string }> }
+    >;
+  };
   const subjects: Record<string, LockSubject> = {};
   for (const [name, s] of Object.entries(input.subjects)) {
     subjects[name] = {
@@ -190,9 +207,13 @@ export function parseLockFile(text: string, file: string): LockFile {
     for (const v of s.versions) {
       for (const r of v.references) {
         if (!subjects[r.subject]?.versions.some((x) => x.version === r.version)) {
-          throw new BaselineError(file, `${name} version ${v.version} references ${r.subject} version ${r.version}, which the file does not contain`, {
-            hint: 'write the lock file again with `contracts pull` (it includes every referenced subject)',
-          });
+          throw new BaselineError(
+            file,
+            `${name} version ${v.version} references ${r.subject} version ${r.version}, which the file does not contain`,
+            {
+              hint: 'write the lock file again with `contracts pull` (it includes every referenced subject)',
+            },
+          );
         }
       }
     }

@@ -34,11 +34,15 @@ export function checkAgainstBaseline(options: OfflineCheckOptions): CheckReport 
   const locals = options.subjects ?? readLocalSubjects({ config: requireConfig(options.config), topic: options.topic });
   const bySubject = new Map(locals.map((l) => [l.subject, l]));
   const localVersion = (local: LocalSubject): SchemaVersion =>
-    toCompatVersion(local, (ref) => {
-      const target = bySubject.get(ref.subject);
-      if (!target) throw new BaselineError(local.file, `references ${ref.subject}, which the config does not define`);
-      return target;
-    }, { source: local.file });
+    toCompatVersion(
+      local,
+      (ref) => {
+        const target = bySubject.get(ref.subject);
+        if (!target) throw new BaselineError(local.file, `references ${ref.subject}, which the config does not define`);
+        return target;
+      },
+      { source: local.file },
+    );
   const baselineVersion = (subject: BaselineSubject, v: BaselineVersion): SchemaVersion =>
     toCompatVersion(v, (ref) => resolveBaselineRef(baseline, ref, v.source), { version: v.version, source: v.source });
 
@@ -51,9 +55,13 @@ export function checkAgainstBaseline(options: OfflineCheckOptions): CheckReport 
       return { ...base, status: 'new-subject', compatible: true, against: [] };
     }
     if (history.format !== local.format) {
-      throw new BaselineError(baseline.description, `${local.subject} is ${history.format} there and ${local.format} in ${local.file}`, {
-        hint: 'a subject cannot change its schema type; register the new format under a new subject',
-      });
+      throw new BaselineError(
+        baseline.description,
+        `${local.subject} is ${history.format} there and ${local.format} in ${local.file}`,
+        {
+          hint: 'a subject cannot change its schema type; register the new format under a new subject',
+        },
+      );
     }
     const candidate = localVersion(local);
     const previous = history.versions.map((v) => baselineVersion(history, v));
@@ -61,7 +69,8 @@ export function checkAgainstBaseline(options: OfflineCheckOptions): CheckReport 
       return { ...base, status: 'unchanged', compatible: true, against: [] };
     }
     const transitive = local.level.endsWith('_TRANSITIVE');
-    const against = local.level === 'NONE' ? [] : (transitive ? history.versions : history.versions.slice(-1)).map((v) => v.version);
+    const against =
+      local.level === 'NONE' ? [] : (transitive ? history.versions : history.versions.slice(-1)).map((v) => v.version);
     const result = checkCompatibility({
       format: local.format,
       level: local.level,
@@ -71,7 +80,12 @@ export function checkAgainstBaseline(options: OfflineCheckOptions): CheckReport 
     });
     return { ...base, status: 'new-version', compatible: result.compatible, against, findings: result.findings };
   });
-  return { kind: baseline.kind, baseline: baseline.description, compatible: subjects.every((s) => s.compatible), subjects };
+  return {
+    kind: baseline.kind,
+    baseline: baseline.description,
+    compatible: subjects.every((s) => s.compatible),
+    subjects,
+  };
 }
 
 function requireConfig(config: ContractsConfig | undefined): ContractsConfig {
@@ -79,12 +93,20 @@ function requireConfig(config: ContractsConfig | undefined): ContractsConfig {
   return config;
 }
 
-function resolveBaselineRef(baseline: Baseline, ref: { subject: string; version?: number }, from: string): BaselineVersion {
+function resolveBaselineRef(
+  baseline: Baseline,
+  ref: { subject: string; version?: number },
+  from: string,
+): BaselineVersion {
   const found = baseline.subjects.get(ref.subject)?.versions.find((v) => v.version === ref.version);
   if (!found) {
-    throw new BaselineError(from, `references ${ref.subject} version ${ref.version ?? '?'}, which ${baseline.description} does not contain`, {
-      hint: 'write the lock file again with `contracts pull`',
-    });
+    throw new BaselineError(
+      from,
+      `references ${ref.subject} version ${ref.version ?? '?'}, which ${baseline.description} does not contain`,
+      {
+        hint: 'write the lock file again with `contracts pull`',
+      },
+    );
   }
   return found;
 }
@@ -97,7 +119,10 @@ function sameResolved(a: SchemaVersion, b: SchemaVersion): boolean {
   if (ra.length !== rb.length) return false;
   return ra.every((x, i) => {
     const y = rb[i];
-    return y !== undefined && x.name === y.name && sameResolved({ schema: x.schema, references: x.references }, { schema: y.schema, references: y.references });
+    return (
+      y !== undefined &&
+      x.name === y.name &&
+      sameResolved({ schema: x.schema, references: x.references }, { schema: y.schema, references: y.references })
+    );
   });
 }
-

@@ -6,7 +6,17 @@
  */
 import type { CompatibilityLevel, ContractsConfig } from '../config';
 import { BaselineError, ContractsError, RegistryError } from '../errors';
-import { cannotTestWithReferences, ensureSubjectLevel, jsonReferencesRefused, referencesFeature, refusesJsonReferences, setDeferredLevel, type SchemaInput, type SchemaReference, type SchemaRegistryClient } from '../registry';
+import {
+  cannotTestWithReferences,
+  ensureSubjectLevel,
+  jsonReferencesRefused,
+  referencesFeature,
+  refusesJsonReferences,
+  setDeferredLevel,
+  type SchemaInput,
+  type SchemaReference,
+  type SchemaRegistryClient,
+} from '../registry';
 import { type LocalSubject, readLocalSubjects } from './local';
 import { lockBaseline } from './baseline';
 import { pullRegistry } from './lock';
@@ -76,7 +86,10 @@ export async function planRegistration(options: RegistrationOptions): Promise<Re
 
   async function planExisting(local: LocalSubject): Promise<PlannedSubject> {
     const base = { ...origin(local), level: local.level };
-    const [registryLevel, versions] = await Promise.all([registry.getCompatibility(local.subject), registry.listVersions(local.subject)]);
+    const [registryLevel, versions] = await Promise.all([
+      registry.getCompatibility(local.subject),
+      registry.listVersions(local.subject),
+    ]);
     const latestVersion = versions[versions.length - 1];
     if (latestVersion !== undefined) latest.set(local.subject, latestVersion);
     const waitingFor = local.references.filter((r) => pending.has(r.subject)).map((r) => r.subject);
@@ -86,7 +99,14 @@ export async function planRegistration(options: RegistrationOptions): Promise<Re
       try {
         const found = await registry.lookup(local.subject, input);
         registered.set(local.subject, found.version);
-        return { ...base, status: 'unchanged', registryLevel, current: { version: found.version, id: found.id }, latestVersion, versions };
+        return {
+          ...base,
+          status: 'unchanged',
+          registryLevel,
+          current: { version: found.version, id: found.id },
+          latestVersion,
+          versions,
+        };
       } catch (error) {
         if (!isNotFound(error)) throw error;
       }
@@ -103,7 +123,9 @@ export async function planRegistration(options: RegistrationOptions): Promise<Re
     if (newSubjects.length > 0) {
       notes.push(`not asked: it references ${newSubjects.join(', ')}, which must be registered first`);
     } else if (applied !== level) {
-      notes.push(`the registry applies ${applied} now and \`contracts register\` sets ${level} first, so the kit's checker decided at ${level} against the registry's versions`);
+      notes.push(
+        `the registry applies ${applied} now and \`contracts register\` sets ${level} first, so the kit's checker decided at ${level} against the registry's versions`,
+      );
       offline.push({ planned, level, why: 'level' });
     } else if (local.references.length > 0 && registry.capabilities?.usesFallback(referencesFeature(local.format))) {
       offline.push({ planned, level, why: 'references' });
@@ -115,7 +137,9 @@ export async function planRegistration(options: RegistrationOptions): Promise<Re
         planned.verdict = await askVerdict(registry, local.subject, input, level);
         if (local.references.length > 0) registry.capabilities?.supported(referencesFeature(local.format));
         if (waitingFor.length > 0) {
-          notes.push(`asked with ${waitingFor.map((s) => `${s} v${latest.get(s)}`).join(', ')} (current versions; their own changes are checked on their subjects)`);
+          notes.push(
+            `asked with ${waitingFor.map((s) => `${s} v${latest.get(s)}`).join(', ')} (current versions; their own changes are checked on their subjects)`,
+          );
         }
       } catch (error) {
         // Apicurio 3.0 answers 422 "invalid Avro schema" (Avro) or 500 MalformedURLException (JSON
@@ -154,7 +178,12 @@ function isSubjectFailure(error: unknown): error is RegistryError {
 
 function toFailure(error: ContractsError): SubjectFailure {
   const status = error instanceof RegistryError ? error.status : undefined;
-  return { code: error.code, message: error.message, ...(error.hint ? { hint: error.hint } : {}), ...(status ? { status } : {}) };
+  return {
+    code: error.code,
+    message: error.message,
+    ...(error.hint ? { hint: error.hint } : {}),
+    ...(status ? { status } : {}),
+  };
 }
 
 /** A subject the kit's checker decides: the registry applies another level now, or cannot test it. */
@@ -165,7 +194,11 @@ interface OfflinePending {
 }
 
 /** The kit's checker against the registry's versions, for subjects the registry cannot test. */
-async function decideOffline(registry: SchemaRegistryClient, locals: LocalSubject[], pending: OfflinePending[]): Promise<void> {
+async function decideOffline(
+  registry: SchemaRegistryClient,
+  locals: LocalSubject[],
+  pending: OfflinePending[],
+): Promise<void> {
   const levels = new Map(pending.map((p) => [p.planned.subject, p.level]));
   const lock = await pullRegistry({ registry, subjects: [...levels.keys()] });
   const report = checkAgainstBaseline({
@@ -235,7 +268,14 @@ export async function applyRegistration(options: RegistrationOptions): Promise<R
     if (found) {
       if (level.deferred) levelChanged = await setDeferredLevel(registry, local.subject, local.level);
       versions.set(local.subject, found.version);
-      subjects.push({ ...origin(local), status: 'unchanged', id: found.id, version: found.version, level: local.level, levelChanged });
+      subjects.push({
+        ...origin(local),
+        status: 'unchanged',
+        id: found.id,
+        version: found.version,
+        level: local.level,
+        levelChanged,
+      });
       continue;
     }
 
@@ -254,7 +294,9 @@ export async function applyRegistration(options: RegistrationOptions): Promise<R
           {
             cause: error,
             hint: `run \`contracts check --registry\` or \`contracts register --dry-run\` to see every verdict; make the change compatible (e.g. give new fields defaults) or move it to a new subject${
-              subjects.length > 0 ? `; ${subjects.map((s) => s.subject).join(', ')} were registered before the refusal` : ''
+              subjects.length > 0
+                ? `; ${subjects.map((s) => s.subject).join(', ')} were registered before the refusal`
+                : ''
             }`,
           },
         );

@@ -46,7 +46,14 @@ export async function diffSubject(options: SubjectDiffOptions): Promise<SubjectD
   const { from, to } = comparison;
   // the verdict the registry would give: at transitive levels against every earlier version too
   const earlier = comparison.previous.filter((v) => v.version !== from.version);
-  const result = diffVersions({ format: comparison.format, level: comparison.level, previous: from.compat, candidate: to.compat, history: earlier, policy: options.policy });
+  const result = diffVersions({
+    format: comparison.format,
+    level: comparison.level,
+    previous: from.compat,
+    candidate: to.compat,
+    history: earlier,
+    policy: options.policy,
+  });
   return {
     ...result,
     subject: options.subject,

@@ -136,8 +136,14 @@ export function refusesJsonReferences(error: unknown): error is RegistryError {
  * self-contained schemas instead (the topic option `jsonReferences: "bundle"`).
  */
 export function jsonReferencesRefused(error: RegistryError, subject: string, where: string): RegistryError {
-  return new RegistryError(error.url, error.status, error.registryCode, `${error.message} (registering ${subject} from ${where})`, {
-    cause: error,
-    hint: 'this registry has no JSON Schema references: set "jsonReferences": "bundle" on the topic in contracts.config.json and run `contracts generate`, so each event is registered as one self-contained schema',
-  });
+  return new RegistryError(
+    error.url,
+    error.status,
+    error.registryCode,
+    `${error.message} (registering ${subject} from ${where})`,
+    {
+      cause: error,
+      hint: 'this registry has no JSON Schema references: set "jsonReferences": "bundle" on the topic in contracts.config.json and run `contracts generate`, so each event is registered as one self-contained schema',
+    },
+  );
 }

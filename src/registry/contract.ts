@@ -34,7 +34,12 @@ export async function registerContract(
     try {
       await registry.register(spec.subject, input);
     } catch (error) {
-      if (spec.schemaType === 'JSON' && input.references && input.references.length > 0 && refusesJsonReferences(error)) {
+      if (
+        spec.schemaType === 'JSON' &&
+        input.references &&
+        input.references.length > 0 &&
+        refusesJsonReferences(error)
+      ) {
         registry.capabilities?.fallback('json-schema-references', error);
         throw jsonReferencesRefused(error, spec.subject, spec.file);
       }
@@ -63,9 +68,15 @@ export function createSchemaIdResolver(
     const pending = (async () => {
       const spec = specs.get(subject);
       if (!spec) {
-        throw new RegistryError(registry.url, undefined, undefined, `the contract has no schema for subject "${subject}"`, {
-          hint: 'run `npx contracts generate` so the generated contract lists every subject',
-        });
+        throw new RegistryError(
+          registry.url,
+          undefined,
+          undefined,
+          `the contract has no schema for subject "${subject}"`,
+          {
+            hint: 'run `npx contracts generate` so the generated contract lists every subject',
+          },
+        );
       }
       const versions: Record<string, RegisteredSubject> = {};
       for (const ref of spec.references) versions[ref.subject] = await resolve(ref.subject);
@@ -74,10 +85,16 @@ export function createSchemaIdResolver(
         return { id: found.id, version: found.version };
       } catch (error) {
         if (error instanceof RegistryError && error.status === 404) {
-          throw new RegistryError(error.url, error.status, error.registryCode, `subject "${subject}" has no version with the contract's schema (${spec.file}): ${error.message}`, {
-            cause: error,
-            hint: 'register the contract\'s schemas first (`registerContract(contract, registry)` or `contracts register`), or regenerate the code if the schema changed',
-          });
+          throw new RegistryError(
+            error.url,
+            error.status,
+            error.registryCode,
+            `subject "${subject}" has no version with the contract's schema (${spec.file}): ${error.message}`,
+            {
+              cause: error,
+              hint: "register the contract's schemas first (`registerContract(contract, registry)` or `contracts register`), or regenerate the code if the schema changed",
+            },
+          );
         }
         throw error;
       }
@@ -96,9 +113,15 @@ function toInput(spec: RegisteredSchemaSpec, versions: Record<string, Registered
     references: spec.references.map((ref) => {
       const version = versions[ref.subject]?.version;
       if (version === undefined) {
-        throw new RegistryError('(contract)', undefined, undefined, `schema ${spec.subject} references ${ref.subject}, which is not listed before it`, {
-          hint: 'run `npx contracts generate`: the generated contract lists dependencies first',
-        });
+        throw new RegistryError(
+          '(contract)',
+          undefined,
+          undefined,
+          `schema ${spec.subject} references ${ref.subject}, which is not listed before it`,
+          {
+            hint: 'run `npx contracts generate`: the generated contract lists dependencies first',
+          },
+        );
       }
       return { name: ref.name, subject: ref.subject, version };
     }),

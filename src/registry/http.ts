@@ -123,7 +123,10 @@ class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
   register(subject: string, schema: SchemaInput): Promise<{ id: number }> {
     return memo(this.registered, schemaKey(subject, schema), async () => {
-      const send = () => this.request<{ id: number }>('POST', `/subjects/${enc(subject)}/versions`, requestBody(schema), { idempotent: false });
+      const send = () =>
+        this.request<{ id: number }>('POST', `/subjects/${enc(subject)}/versions`, requestBody(schema), {
+          idempotent: false,
+        });
       try {
         return { id: (await send()).id };
       } catch (error) {
@@ -142,7 +145,9 @@ class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
   lookup(subject: string, schema: SchemaInput): Promise<SubjectVersion> {
     return memo(this.bySchema, schemaKey(subject, schema), async () => {
-      const body = await this.request<RawSubjectVersion>('POST', `/subjects/${enc(subject)}`, requestBody(schema), { idempotent: true });
+      const body = await this.request<RawSubjectVersion>('POST', `/subjects/${enc(subject)}`, requestBody(schema), {
+        idempotent: true,
+      });
       return toSubjectVersion(body, subject, schema);
     });
   }
@@ -196,7 +201,15 @@ class HttpSchemaRegistryClient implements SchemaRegistryClient {
     // Confluent's defaultToGlobal tells the two apart: it stays NONE only for a subject-level NONE.
     const effective = await read('?defaultToGlobal=true');
     if (effective === 'NONE') return own;
-    this.capabilities.fallback('subject-level-unset', new RegistryError(this.url + path, 200, undefined, `GET ${path} answered NONE, ?defaultToGlobal=true ${effective}`));
+    this.capabilities.fallback(
+      'subject-level-unset',
+      new RegistryError(
+        this.url + path,
+        200,
+        undefined,
+        `GET ${path} answered NONE, ?defaultToGlobal=true ${effective}`,
+      ),
+    );
     return null;
   }
 
@@ -208,7 +221,11 @@ class HttpSchemaRegistryClient implements SchemaRegistryClient {
     return toLevel(body.compatibility ?? body.compatibilityLevel ?? level, this.url + path) ?? level;
   }
 
-  async testCompatibility(subject: string, schema: SchemaInput, options: CompatibilityTestOptions = {}): Promise<CompatibilityResult> {
+  async testCompatibility(
+    subject: string,
+    schema: SchemaInput,
+    options: CompatibilityTestOptions = {},
+  ): Promise<CompatibilityResult> {
     const against = options.against ?? 'latest';
     if (against === 'latest') return this.testAgainstLatest(subject, schema);
     if (against !== 'all') return this.testAgainst(subject, schema, `/versions/${against}`);
@@ -233,7 +250,11 @@ class HttpSchemaRegistryClient implements SchemaRegistryClient {
     try {
       return await this.testAgainst(subject, schema, '/versions/latest');
     } catch (error) {
-      if (error instanceof RegistryError && error.status === 404 && error.registryCode === REGISTRY_ERROR_CODES.VERSION_NOT_FOUND) {
+      if (
+        error instanceof RegistryError &&
+        error.status === 404 &&
+        error.registryCode === REGISTRY_ERROR_CODES.VERSION_NOT_FOUND
+      ) {
         return { isCompatible: true, messages: [] };
       }
       throw error;
@@ -279,7 +300,12 @@ class HttpSchemaRegistryClient implements SchemaRegistryClient {
    * before an answer, if it is idempotent: GET, PUT, DELETE and the POSTs that only read
    * (lookup, compatibility tests). Each attempt has its own timeout.
    */
-  private async request<T>(method: string, path: string, body?: unknown, options: { idempotent?: boolean } = {}): Promise<T> {
+  private async request<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    options: { idempotent?: boolean } = {},
+  ): Promise<T> {
     const idempotent = options.idempotent ?? method !== 'POST';
     for (let attempt = 1; ; attempt += 1) {
       try {
@@ -307,9 +333,10 @@ class HttpSchemaRegistryClient implements SchemaRegistryClient {
       });
     } catch (cause) {
       // duck-typed: fetch's errors may come from another realm (test runners' VMs)
-      const reason = (cause as { name?: unknown } | null)?.name === 'TimeoutError'
-        ? `no answer within ${this.timeoutMs} ms`
-        : describeNetworkError(cause);
+      const reason =
+        (cause as { name?: unknown } | null)?.name === 'TimeoutError'
+          ? `no answer within ${this.timeoutMs} ms`
+          : describeNetworkError(cause);
       throw new RegistryError(url, undefined, undefined, `schema registry ${method} ${url} failed: ${reason}`, {
         retriable: true,
         cause,
@@ -321,15 +348,25 @@ class HttpSchemaRegistryClient implements SchemaRegistryClient {
     try {
       return JSON.parse(text) as T;
     } catch (cause) {
-      throw new RegistryError(url, response.status, undefined, `schema registry ${method} ${url} answered with non-JSON: ${text.slice(0, 200)}`, {
-        cause,
-        hint: `check that ${REGISTRY_ENV.URL} points at the Confluent-compatible API (for Apicurio: /apis/ccompat/v7)`,
-      });
+      throw new RegistryError(
+        url,
+        response.status,
+        undefined,
+        `schema registry ${method} ${url} answered with non-JSON: ${text.slice(0, 200)}`,
+        {
+          cause,
+          hint: `check that ${REGISTRY_ENV.URL} points at the Confluent-compatible API (for Apicurio: /apis/ccompat/v7)`,
+        },
+      );
     }
   }
 }
 
-type RawSchema = { schema: string; schemaType?: string; references?: Array<{ name: string; subject: string; version: number | string }> };
+type RawSchema = {
+  schema: string;
+  schemaType?: string;
+  references?: Array<{ name: string; subject: string; version: number | string }>;
+};
 type RawSubjectVersion = RawSchema & { subject?: string; version: number | string; id: number };
 
 function requestBody(schema: SchemaInput): Record<string, unknown> {
@@ -360,7 +397,12 @@ function toSubjectVersion(raw: RawSubjectVersion, subject: string, input?: Schem
 function toLevel(value: string | undefined, url: string): CompatibilityLevel | null {
   if (value === undefined) return null;
   if ((COMPATIBILITY_LEVELS as readonly string[]).includes(value)) return value as CompatibilityLevel;
-  throw new RegistryError(url, 200, undefined, `schema registry ${url} answered an unknown compatibility level "${value}"`);
+  throw new RegistryError(
+    url,
+    200,
+    undefined,
+    `schema registry ${url} answered an unknown compatibility level "${value}"`,
+  );
 }
 
 function httpError(method: string, url: string, status: number, text: string): RegistryError {
@@ -400,7 +442,8 @@ function isClosedConnection(error: unknown): boolean {
 }
 
 function describeNetworkError(cause: unknown): string {
-  if (typeof cause !== 'object' || cause === null || typeof (cause as { message?: unknown }).message !== 'string') return String(cause);
+  if (typeof cause !== 'object' || cause === null || typeof (cause as { message?: unknown }).message !== 'string')
+    return String(cause);
   const inner = (cause as { cause?: { code?: string; message?: string } }).cause;
   const message = (cause as { message: string }).message;
   if (inner?.code) return `${inner.code} ${inner.message ?? ''}`.trim();

@@ -30,7 +30,11 @@ export async function ensureSubjectLevel(
     await registry.setCompatibility(level, subject);
     return { changed: { from, to: level }, deferred: false };
   } catch (error) {
-    if (error instanceof RegistryError && error.status === 404 && error.registryCode === REGISTRY_ERROR_CODES.SUBJECT_NOT_FOUND) {
+    if (
+      error instanceof RegistryError &&
+      error.status === 404 &&
+      error.registryCode === REGISTRY_ERROR_CODES.SUBJECT_NOT_FOUND
+    ) {
       return { deferred: true };
     }
     throw error;
@@ -38,7 +42,11 @@ export async function ensureSubjectLevel(
 }
 
 /** The second half of a deferred `ensureSubjectLevel`, once the subject has its first version. */
-export async function setDeferredLevel(registry: SchemaRegistryClient, subject: string, level: CompatibilityLevel): Promise<LevelChange> {
+export async function setDeferredLevel(
+  registry: SchemaRegistryClient,
+  subject: string,
+  level: CompatibilityLevel,
+): Promise<LevelChange> {
   await registry.setCompatibility(level, subject);
   return { from: null, to: level };
 }

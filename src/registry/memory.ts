@@ -51,7 +51,12 @@ export function createInMemoryRegistry(options: InMemoryRegistryOptions = {}): I
   let requests = 0;
 
   const fail = (status: number, code: number, message: string, path: string): never => {
-    throw new RegistryError(`${url}${path}`, status, code, `schema registry ${url}${path} answered ${status} (error code ${code}): ${message}`);
+    throw new RegistryError(
+      `${url}${path}`,
+      status,
+      code,
+      `schema registry ${url}${path} answered ${status} (error code ${code}): ${message}`,
+    );
   };
   const count = (method: string, path: string) => {
     requests += 1;
@@ -61,7 +66,14 @@ export function createInMemoryRegistry(options: InMemoryRegistryOptions = {}): I
     subjects.get(subject) ?? fail(404, CODES.SUBJECT_NOT_FOUND, `Subject '${subject}' not found.`, path);
   const subjectVersion = (subject: string, entry: { version: number; id: number }): SubjectVersion => {
     const stored = schemas.get(entry.id)!;
-    return { subject, version: entry.version, id: entry.id, schema: stored.schema, schemaType: stored.schemaType, references: stored.references };
+    return {
+      subject,
+      version: entry.version,
+      id: entry.id,
+      schema: stored.schema,
+      schemaType: stored.schemaType,
+      references: stored.references,
+    };
   };
   const findInSubject = (subject: string, input: SchemaInput) => {
     const id = idsByContent.get(contentKey(input));
@@ -84,7 +96,12 @@ export function createInMemoryRegistry(options: InMemoryRegistryOptions = {}): I
     const stored = normalize(input);
     for (const ref of stored.references) {
       if (!subjects.get(ref.subject)?.some((v) => v.version === ref.version)) {
-        fail(422, CODES.INVALID_SCHEMA, `Invalid schema: reference ${ref.name} names ${ref.subject} version ${ref.version}, which does not exist`, path);
+        fail(
+          422,
+          CODES.INVALID_SCHEMA,
+          `Invalid schema: reference ${ref.name} names ${ref.subject} version ${ref.version}, which does not exist`,
+          path,
+        );
       }
     }
     try {
@@ -110,11 +127,19 @@ export function createInMemoryRegistry(options: InMemoryRegistryOptions = {}): I
   ): Promise<CompatibilityResult> => {
     const level = subjectLevels.get(subject) ?? globalLevel;
     const versions = subjects.get(subject) ?? [];
-    let compared = against === 'latest' ? versions.slice(-1) : level.endsWith('_TRANSITIVE') ? versions : versions.slice(-1);
+    let compared =
+      against === 'latest' ? versions.slice(-1) : level.endsWith('_TRANSITIVE') ? versions : versions.slice(-1);
     if (typeof against === 'number') {
-      if (!Number.isInteger(against) || against < 1) fail(422, CODES.INVALID_VERSION, `The specified version '${against}' is not a valid version id.`, path);
+      if (!Number.isInteger(against) || against < 1)
+        fail(422, CODES.INVALID_VERSION, `The specified version '${against}' is not a valid version id.`, path);
       compared = versions.filter((v) => v.version === against);
-      if (compared.length === 0) fail(404, versions.length === 0 ? CODES.SUBJECT_NOT_FOUND : CODES.VERSION_NOT_FOUND, `Version ${against} not found.`, path);
+      if (compared.length === 0)
+        fail(
+          404,
+          versions.length === 0 ? CODES.SUBJECT_NOT_FOUND : CODES.VERSION_NOT_FOUND,
+          `Version ${against} not found.`,
+          path,
+        );
     }
     const candidate = await parse(input, path);
     if (!candidate || level === 'NONE' || compared.length === 0) return { isCompatible: true, messages: [] };
@@ -124,8 +149,10 @@ export function createInMemoryRegistry(options: InMemoryRegistryOptions = {}): I
       if (!existing) continue;
       const backward = level.startsWith('BACKWARD') || level.startsWith('FULL');
       const forward = level.startsWith('FORWARD') || level.startsWith('FULL');
-      if (backward) tryResolve(candidate, existing, `version ${entry.version} cannot be read with the new schema`, messages);
-      if (forward) tryResolve(existing, candidate, `the new schema cannot be read with version ${entry.version}`, messages);
+      if (backward)
+        tryResolve(candidate, existing, `version ${entry.version} cannot be read with the new schema`, messages);
+      if (forward)
+        tryResolve(existing, candidate, `the new schema cannot be read with version ${entry.version}`, messages);
     }
     return { isCompatible: messages.length === 0, messages };
   };
@@ -153,7 +180,12 @@ export function createInMemoryRegistry(options: InMemoryRegistryOptions = {}): I
       if (existing) return { id: existing.id };
       const result = await check(subject, input, path);
       if (!result.isCompatible) {
-        fail(409, CODES.INCOMPATIBLE_SCHEMA, `Schema being registered is incompatible with an earlier schema for subject "${subject}": ${result.messages.join('; ')}`, path);
+        fail(
+          409,
+          CODES.INCOMPATIBLE_SCHEMA,
+          `Schema being registered is incompatible with an earlier schema for subject "${subject}": ${result.messages.join('; ')}`,
+          path,
+        );
       }
       const key = contentKey(input);
       let id = idsByContent.get(key);

@@ -81,7 +81,11 @@ export interface SchemaRegistryClient {
    * transitive levels need: Confluent and Apicurio compare with the latest only at `latest`; a
    * registry without that route gets one test per version), a number one version.
    */
-  testCompatibility(subject: string, schema: SchemaInput, options?: CompatibilityTestOptions): Promise<CompatibilityResult>;
+  testCompatibility(
+    subject: string,
+    schema: SchemaInput,
+    options?: CompatibilityTestOptions,
+  ): Promise<CompatibilityResult>;
 }
 
 export { REGISTRY_ERROR_CODES } from './error-codes';

@@ -117,7 +117,12 @@ function avroIssues(type: avro.Type, value: unknown, cause: unknown): Validation
   type.isValid(value, {
     errorHook: (path: string[], _value: unknown, at: avro.Type) => {
       const expected = at.typeName.startsWith('logical:') ? at.typeName.slice(8) : (at.name ?? at.typeName);
-      issues.push({ path: path.map((p) => `/${p}`).join(''), expected, keyword: 'avro', message: `must be ${expected}` });
+      issues.push({
+        path: path.map((p) => `/${p}`).join(''),
+        expected,
+        keyword: 'avro',
+        message: `must be ${expected}`,
+      });
     },
   });
   if (issues.length === 0) {
@@ -142,7 +147,8 @@ export function readPlan(reader: AvroReader, writer: avro.Type, schemaId: number
   const branches = writers.map((w): BranchPlan => {
     const target = w.name ? reader.byName.get(w.name) : undefined;
     if (!target) return { kind: 'unknown', writer: w };
-    if (target.type.equals(w)) return { kind: 'read', eventType: target.eventType, type: target.type, resolver: undefined };
+    if (target.type.equals(w))
+      return { kind: 'read', eventType: target.eventType, type: target.type, resolver: undefined };
     try {
       return { kind: 'read', eventType: target.eventType, type: target.type, resolver: target.type.createResolver(w) };
     } catch (cause) {
@@ -150,7 +156,10 @@ export function readPlan(reader: AvroReader, writer: avro.Type, schemaId: number
     }
   });
   if (!union && writers[0]?.typeName !== 'record') {
-    throw new DecodeError(`schema ${schemaId} is a ${writers[0]?.typeName ?? 'type'}, not a record or a union of records`, schemaId);
+    throw new DecodeError(
+      `schema ${schemaId} is a ${writers[0]?.typeName ?? 'type'}, not a record or a union of records`,
+      schemaId,
+    );
   }
   return { union, branches };
 }
@@ -171,7 +180,10 @@ export function readAvro(
     if (!index) throw new DecodeError(`the body is truncated: no union branch index (schema ${schemaId})`, schemaId);
     branch = plan.branches[index.value];
     if (!branch) {
-      throw new DecodeError(`union branch ${index.value} does not exist in schema ${schemaId} (${plan.branches.length} branches)`, schemaId);
+      throw new DecodeError(
+        `union branch ${index.value} does not exist in schema ${schemaId} (${plan.branches.length} branches)`,
+        schemaId,
+      );
     }
     pos = index.offset;
   }
@@ -206,11 +218,16 @@ function decodeExactly(
   try {
     decoded = type.decode(body, pos, resolver);
   } catch (cause) {
-    throw new DecodeError(`the body does not decode with schema ${schemaId}: ${(cause as Error).message}`, schemaId, { cause });
+    throw new DecodeError(`the body does not decode with schema ${schemaId}: ${(cause as Error).message}`, schemaId, {
+      cause,
+    });
   }
   if (decoded.offset < 0) throw new DecodeError(`the body is truncated (schema ${schemaId})`, schemaId);
   if (decoded.offset !== body.length) {
-    throw new DecodeError(`${body.length - decoded.offset} unexpected byte(s) after the event (schema ${schemaId})`, schemaId);
+    throw new DecodeError(
+      `${body.length - decoded.offset} unexpected byte(s) after the event (schema ${schemaId})`,
+      schemaId,
+    );
   }
   return decoded.value as Record<string, unknown>;
 }

@@ -10,13 +10,29 @@
 import type * as avro from 'avsc';
 import { parseAvroSchemas } from '../avro/types';
 import type { TopicContract } from '../contract';
-import { DecodeError, EventValidationError, isContractsError, RegistryError, SchemaNotFoundError, UnknownEventTypeError } from '../errors';
+import {
+  DecodeError,
+  EventValidationError,
+  isContractsError,
+  RegistryError,
+  SchemaNotFoundError,
+  UnknownEventTypeError,
+} from '../errors';
 import { createSchemaIdResolver } from '../registry/contract';
 import { withReferences } from '../registry/references';
 import type { SchemaRegistryClient } from '../registry/types';
 import { frameBuffer, frameSchemaId } from '../wire/decode';
 import { encodeFrame, encodeHeader, HEADER_SIZE } from '../wire/encode';
-import { buildAvroReader, readAvro, readPlan, writeAvro, writePlan, type AvroReader, type ReadPlan, type WritePlan } from './avro';
+import {
+  buildAvroReader,
+  readAvro,
+  readPlan,
+  writeAvro,
+  writePlan,
+  type AvroReader,
+  type ReadPlan,
+  type WritePlan,
+} from './avro';
 import type { AnyTopicContract, DecodedEvent, EventOf } from './types';
 import { assertValidEvent } from './validation';
 
@@ -88,7 +104,11 @@ export function createSerde<C extends AnyTopicContract>(contract: C, registry: S
         all = await withReferences(registry, root);
       } catch (error) {
         if (error instanceof RegistryError && error.status === 404) {
-          throw new DecodeError(`schema ${schemaId} references a schema the registry does not have: ${error.message}`, schemaId, { cause: error });
+          throw new DecodeError(
+            `schema ${schemaId} references a schema the registry does not have: ${error.message}`,
+            schemaId,
+            { cause: error },
+          );
         }
         throw error;
       }
@@ -100,7 +120,9 @@ export function createSerde<C extends AnyTopicContract>(contract: C, registry: S
         const { types } = parseAvroSchemas(all.map((s) => JSON.parse(s.schema) as unknown));
         writer = types[types.length - 1]!;
       } catch (cause) {
-        throw new DecodeError(`schema ${schemaId} is not a valid Avro schema: ${(cause as Error).message}`, schemaId, { cause });
+        throw new DecodeError(`schema ${schemaId} is not a valid Avro schema: ${(cause as Error).message}`, schemaId, {
+          cause,
+        });
       }
       const plan = readPlan(getReader(), writer, schemaId);
       readPlans.set(schemaId, plan);
@@ -123,7 +145,9 @@ export function createSerde<C extends AnyTopicContract>(contract: C, registry: S
     async encode(value) {
       const event = value as unknown as Record<string, unknown>;
       if (event === null || typeof event !== 'object') {
-        throw new EventValidationError(runtime.topic, [{ path: '', expected: 'object', keyword: 'type', message: 'must be object' }]);
+        throw new EventValidationError(runtime.topic, [
+          { path: '', expected: 'object', keyword: 'type', message: 'must be object' },
+        ]);
       }
       const eventType = event[runtime.discriminator];
       const contractEvent = eventContract(eventType);
@@ -146,7 +170,10 @@ export function createSerde<C extends AnyTopicContract>(contract: C, registry: S
       if (!knownIds.has(schemaId)) {
         const stored = await fetchSchema(registry, schemaId);
         if (stored.schemaType !== 'JSON') {
-          throw new DecodeError(`schema ${schemaId} is ${stored.schemaType}, the topic ${runtime.topic} is JSON`, schemaId);
+          throw new DecodeError(
+            `schema ${schemaId} is ${stored.schemaType}, the topic ${runtime.topic} is JSON`,
+            schemaId,
+          );
         }
         knownIds.add(schemaId);
       }
@@ -154,7 +181,9 @@ export function createSerde<C extends AnyTopicContract>(contract: C, registry: S
       try {
         parsed = JSON.parse(body.toString('utf8'));
       } catch (cause) {
-        throw new DecodeError(`the body is not JSON (schema ${schemaId}): ${(cause as Error).message}`, schemaId, { cause });
+        throw new DecodeError(`the body is not JSON (schema ${schemaId}): ${(cause as Error).message}`, schemaId, {
+          cause,
+        });
       }
       if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
         throw new DecodeError(`the body is JSON but not an object (schema ${schemaId})`, schemaId);
@@ -165,7 +194,9 @@ export function createSerde<C extends AnyTopicContract>(contract: C, registry: S
         assertValidEvent(contractEvent, event);
       } catch (cause) {
         const detail = cause instanceof EventValidationError ? cause.message : String(cause);
-        throw new DecodeError(`the body does not fit the contract: ${detail} (schema ${schemaId})`, schemaId, { cause });
+        throw new DecodeError(`the body does not fit the contract: ${detail} (schema ${schemaId})`, schemaId, {
+          cause,
+        });
       }
       return { eventType: contractEvent.eventType, event, schemaId } as DecodedEvent<C>;
     },
@@ -188,12 +219,21 @@ export async function fetchSchema(registry: SchemaRegistryClient, schemaId: numb
       throw new SchemaNotFoundError(registry.url, schemaId, { cause: error });
     }
     if (error instanceof RegistryError && error.status === 404) {
-      throw new RegistryError(error.url, 404, error.registryCode, `${error.message} (not a schema registry's answer: no error code 40403)`, {
-        cause: error,
-        hint: 'check that SCHEMA_REGISTRY_URL points at the Confluent-compatible API root (for Apicurio: /apis/ccompat/v7)',
-      });
+      throw new RegistryError(
+        error.url,
+        404,
+        error.registryCode,
+        `${error.message} (not a schema registry's answer: no error code 40403)`,
+        {
+          cause: error,
+          hint: 'check that SCHEMA_REGISTRY_URL points at the Confluent-compatible API root (for Apicurio: /apis/ccompat/v7)',
+        },
+      );
     }
     if (isContractsError(error)) throw error;
-    throw new DecodeError(`reading schema ${schemaId} failed: ${String(error)}`, schemaId, { cause: error, retriable: true });
+    throw new DecodeError(`reading schema ${schemaId} failed: ${String(error)}`, schemaId, {
+      cause: error,
+      retriable: true,
+    });
   }
 }

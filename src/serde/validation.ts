@@ -19,7 +19,14 @@ export function assertValidEvent(event: Pick<EventContract, 'eventType' | 'valid
 
 export function toValidationIssues(errors: readonly AjvError[]): ValidationIssue[] {
   if (errors.length === 0) {
-    return [{ path: '', expected: 'a value that fits the contract', keyword: 'unknown', message: 'does not match its contract' }];
+    return [
+      {
+        path: '',
+        expected: 'a value that fits the contract',
+        keyword: 'unknown',
+        message: 'does not match its contract',
+      },
+    ];
   }
   const located = errors.map((e) => ({ error: e, path: pathOf(e) }));
   const meaningful = located.filter((e) => !COMBINATORS.has(e.error.keyword));
@@ -45,7 +52,12 @@ export function toValidationIssues(errors: readonly AjvError[]): ValidationIssue
 }
 
 function pathOf(e: AjvError): string {
-  const child = e.keyword === 'required' ? e.params.missingProperty : e.keyword === 'additionalProperties' ? e.params.additionalProperty : undefined;
+  const child =
+    e.keyword === 'required'
+      ? e.params.missingProperty
+      : e.keyword === 'additionalProperties'
+        ? e.params.additionalProperty
+        : undefined;
   return typeof child === 'string' ? `${e.instancePath}/${escapePointer(child)}` : e.instancePath;
 }
 
@@ -101,6 +113,8 @@ function messageOf(e: AjvError): string {
     case 'x-js-buffer':
       return 'must be a Buffer';
     default:
-      return e.keyword === 'type' || e.keyword === 'enum' || e.keyword === 'const' ? `must be ${expectedOf(e)}` : (e.message ?? 'is invalid');
+      return e.keyword === 'type' || e.keyword === 'enum' || e.keyword === 'const'
+        ? `must be ${expectedOf(e)}`
+        : (e.message ?? 'is invalid');
   }
 }

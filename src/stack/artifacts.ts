@@ -184,10 +184,13 @@ function runMaven(cacheDir: string, projectDir: string, goals: string[]): void {
   const args = ['-B', '-q', '-f', join(projectDir, 'pom.xml'), `-Dmaven.repo.local=${join(cacheDir, 'm2')}`, ...goals];
   const result = spawnSync(mvn, args, { cwd: projectDir, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.error && (result.error as NodeJS.ErrnoException).code === 'ENOENT') {
-    throw new StackError('Maven (mvn) is not installed or not on PATH; the first `stack up` uses it to fetch Kafka and the registry', {
-      hint: 'install Maven 3.6+ (e.g. `apt-get install maven`), or start your own servers and set KAFKA_BROKERS and SCHEMA_REGISTRY_URL',
-      cause: result.error,
-    });
+    throw new StackError(
+      'Maven (mvn) is not installed or not on PATH; the first `stack up` uses it to fetch Kafka and the registry',
+      {
+        hint: 'install Maven 3.6+ (e.g. `apt-get install maven`), or start your own servers and set KAFKA_BROKERS and SCHEMA_REGISTRY_URL',
+        cause: result.error,
+      },
+    );
   }
   if (result.status !== 0) {
     const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.trimEnd().split('\n').slice(-20).join('\n');

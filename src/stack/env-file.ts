@@ -26,8 +26,14 @@ export function parseEnvLines(text: string): Record<string, string> {
     if (!line || line.startsWith('#')) continue;
     const eq = line.indexOf('=');
     if (eq <= 0) continue;
-    const name = line.slice(0, eq).replace(/^export\s+/, '').trim();
-    values[name] = line.slice(eq + 1).trim().replace(/^(['"])(.*)\1$/, '$2');
+    const name = line
+      .slice(0, eq)
+      .replace(/^export\s+/, '')
+      .trim();
+    values[name] = line
+      .slice(eq + 1)
+      .trim()
+      .replace(/^(['"])(.*)\1$/, '$2');
   }
   return values;
 }

@@ -28,7 +28,12 @@ export interface KafkaTopology {
 }
 
 /** Broker ports are consecutive from `kafkaPort`; controller ports follow the last broker port. */
-export function planKafkaNodes(options: { brokers: number; kafkaPort: number; kafkaDir: string; sasl?: boolean }): KafkaNode[] {
+export function planKafkaNodes(options: {
+  brokers: number;
+  kafkaPort: number;
+  kafkaDir: string;
+  sasl?: boolean;
+}): KafkaNode[] {
   return Array.from({ length: options.brokers }, (_, index) => ({
     nodeId: index + 1,
     port: options.kafkaPort + index,

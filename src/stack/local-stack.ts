@@ -156,7 +156,12 @@ export function createLocalStack(options: LocalStackOptions): LocalStack {
     const kafkaDir = join(stackDir, `kafka-${state.brokers}-nodes`);
     return {
       state,
-      nodes: planKafkaNodes({ brokers: state.brokers, kafkaPort: state.kafkaPort, kafkaDir, sasl: options.saslPlain !== undefined }),
+      nodes: planKafkaNodes({
+        brokers: state.brokers,
+        kafkaPort: state.kafkaPort,
+        kafkaDir,
+        sasl: options.saslPlain !== undefined,
+      }),
       clusterIdFile: join(kafkaDir, 'cluster-id'),
       registryDataDir: join(stackDir, 'registry'),
     };
@@ -274,14 +279,20 @@ export function createLocalStack(options: LocalStackOptions): LocalStack {
     for (;;) {
       if (await check()) return;
       if (!running(name)) {
-        throw new StackError(`${what} exited during start-up; last lines of ${logFile(name)}:\n${tailFile(logFile(name))}`, {
-          hint: `read ${logFile(name)}; if its data is damaged, \`contracts stack down --purge\` starts from scratch`,
-        });
+        throw new StackError(
+          `${what} exited during start-up; last lines of ${logFile(name)}:\n${tailFile(logFile(name))}`,
+          {
+            hint: `read ${logFile(name)}; if its data is damaged, \`contracts stack down --purge\` starts from scratch`,
+          },
+        );
       }
       if (Date.now() > deadline) {
         throw new StackError(
           `${what} did not come up within ${Math.round(timeoutMs / 1000)} s; last lines of ${logFile(name)}:\n${tailFile(logFile(name))}`,
-          { hint: 'a slow or busy machine may need more time: contracts stack up --timeout <seconds>', retriable: true },
+          {
+            hint: 'a slow or busy machine may need more time: contracts stack up --timeout <seconds>',
+            retriable: true,
+          },
         );
       }
       await sleep(300);
@@ -316,7 +327,9 @@ export function createLocalStack(options: LocalStackOptions): LocalStack {
       signal: AbortSignal.timeout(10_000),
     });
     if (!response.ok) {
-      throw new StackError(`the registry refused its default compatibility (HTTP ${response.status}): ${await response.text()}`);
+      throw new StackError(
+        `the registry refused its default compatibility (HTTP ${response.status}): ${await response.text()}`,
+      );
     }
   }
 
@@ -331,7 +344,9 @@ export function createLocalStack(options: LocalStackOptions): LocalStack {
     try {
       if (missingBrokers.length > 0 || registryMissing) {
         downloaded = prerequisites(layout.state).artifacts.downloaded;
-        log(`starting ${[...missingBrokers.map((n) => `Kafka node ${n.nodeId} (127.0.0.1:${n.port})`), ...(registryMissing ? [`Schema Registry (127.0.0.1:${layout.state.registryPort})`] : [])].join(', ')}`);
+        log(
+          `starting ${[...missingBrokers.map((n) => `Kafka node ${n.nodeId} (127.0.0.1:${n.port})`), ...(registryMissing ? [`Schema Registry (127.0.0.1:${layout.state.registryPort})`] : [])].join(', ')}`,
+        );
       }
       // Check every port before starting anything, so a taken port leaves nothing half-started.
       for (const node of missingBrokers) {
@@ -353,7 +368,11 @@ export function createLocalStack(options: LocalStackOptions): LocalStack {
       mkdirSync(stackDir, { recursive: true });
       writeFileSync(stateFile, JSON.stringify(layout.state, null, 2) + '\n');
       await Promise.all([
-        waitForBrokers(layout, layout.nodes.map((n) => n.nodeId), deadline),
+        waitForBrokers(
+          layout,
+          layout.nodes.map((n) => n.nodeId),
+          deadline,
+        ),
         waitForRegistry(layout, deadline),
       ]);
       if (freshRegistry) await setConfluentDefaults(layout);
@@ -376,7 +395,11 @@ export function createLocalStack(options: LocalStackOptions): LocalStack {
       // then brokers in parallel so a 3-node cluster shuts down together.
       if (await stopManagedProcess(pidFile('registry'), marker('registry'))) stopped.push('registry');
       const results = await Promise.all(
-        layout.nodes.map(async (n) => ((await stopManagedProcess(pidFile(brokerName(n.nodeId)), marker(brokerName(n.nodeId)))) ? brokerName(n.nodeId) : undefined)),
+        layout.nodes.map(async (n) =>
+          (await stopManagedProcess(pidFile(brokerName(n.nodeId)), marker(brokerName(n.nodeId))))
+            ? brokerName(n.nodeId)
+            : undefined,
+        ),
       );
       stopped.push(...results.filter((name): name is string => name !== undefined));
     }
@@ -412,9 +435,15 @@ export function createLocalStack(options: LocalStackOptions): LocalStack {
         logFile: logFile(name),
       };
     };
-    const brokers = layout.nodes.map((n, index) => describe(brokerName(n.nodeId), n.port, servingNodes[index] ?? false));
+    const brokers = layout.nodes.map((n, index) =>
+      describe(brokerName(n.nodeId), n.port, servingNodes[index] ?? false),
+    );
     const registryRunning = running('registry');
-    const registry = describe('registry', state.registryPort, registryRunning && (await registryServes(env.SCHEMA_REGISTRY_URL)));
+    const registry = describe(
+      'registry',
+      state.registryPort,
+      registryRunning && (await registryServes(env.SCHEMA_REGISTRY_URL)),
+    );
     const all = [...brokers, registry];
     const serving = all.filter((p) => p.serving).length;
     return {

@@ -22,19 +22,25 @@ export function findJava(): JavaRuntime {
   const executable = home && existsSync(join(home, 'bin', 'java')) ? join(home, 'bin', 'java') : 'java';
   const probe = spawnSync(executable, ['-version'], { encoding: 'utf8' });
   if (probe.error || probe.status !== 0) {
-    throw new StackError('Java is not installed or not on PATH (the local stack runs Kafka and the registry on a JVM)', {
-      hint: `install a JDK ${MIN_JAVA_MAJOR}+ (e.g. \`apt-get install openjdk-17-jre-headless\`) or set JAVA_HOME; or point KAFKA_BROKERS and SCHEMA_REGISTRY_URL at servers you run yourself (docker compose up)`,
-      cause: probe.error,
-    });
+    throw new StackError(
+      'Java is not installed or not on PATH (the local stack runs Kafka and the registry on a JVM)',
+      {
+        hint: `install a JDK ${MIN_JAVA_MAJOR}+ (e.g. \`apt-get install openjdk-17-jre-headless\`) or set JAVA_HOME; or point KAFKA_BROKERS and SCHEMA_REGISTRY_URL at servers you run yourself (docker compose up)`,
+        cause: probe.error,
+      },
+    );
   }
   const text = `${probe.stderr}${probe.stdout}`;
   const match = /version "(\d+)(?:\.(\d+))?/.exec(text);
   const first = Number(match?.[1] ?? 0);
   const major = first === 1 ? Number(match?.[2] ?? 0) : first;
   if (major < MIN_JAVA_MAJOR) {
-    throw new StackError(`Java ${major || 'of unknown version'} is too old for the local stack (needs ${MIN_JAVA_MAJOR}+)`, {
-      hint: `install a JDK ${MIN_JAVA_MAJOR}+ and put it first on PATH or in JAVA_HOME`,
-    });
+    throw new StackError(
+      `Java ${major || 'of unknown version'} is too old for the local stack (needs ${MIN_JAVA_MAJOR}+)`,
+      {
+        hint: `install a JDK ${MIN_JAVA_MAJOR}+ and put it first on PATH or in JAVA_HOME`,
+      },
+    );
   }
   return { executable, major };
 }

@@ -32,7 +32,10 @@ export function saslListenerProperties(
   sasl: SaslPlainOptions,
 ): Record<string, string> {
   const users = Object.entries(sasl.users);
-  if (users.length === 0) throw new StackError('the SASL listener needs at least one user', { hint: 'pass saslPlain: { users: { name: password } }' });
+  if (users.length === 0)
+    throw new StackError('the SASL listener needs at least one user', {
+      hint: 'pass saslPlain: { users: { name: password } }',
+    });
   for (const [user, password] of users) {
     if (!SAFE.test(user) || !SAFE.test(password)) {
       throw new StackError(`the SASL user "${user}" or its password has characters the broker config cannot hold`, {

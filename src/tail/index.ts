@@ -14,7 +14,7 @@ import type { IHeaders } from 'kafkajs';
 import { parseAvroSchemas } from '../avro/types';
 import { readDeadLetterHeaders, headerString, type DeadLetterInfo } from '../dlq/headers';
 import { classify } from '../consumer/decide';
-import { isContractsError, KafkaError, UsageError } from '../errors';
+import { isContractsError, UsageError } from '../errors';
 import { assertTopicsExist } from '../kafka/admin';
 import { brokersOf, resolveKafka, toKafkaError, type KafkaConnectionOptions } from '../kafka/client';
 import { fetchSchema } from '../serde';
@@ -72,7 +72,10 @@ export async function tailTopic(options: TailOptions): Promise<{ count: number }
   const kafka = resolveKafka(options, 'contracts-tail');
   if (options.signal?.aborted) return { count: 0 };
   const seeks = await startPositions(kafka, options);
-  const consumer = kafka.consumer({ groupId: `contracts-tail-${randomBytes(4).toString('hex')}`, allowAutoTopicCreation: false });
+  const consumer = kafka.consumer({
+    groupId: `contracts-tail-${randomBytes(4).toString('hex')}`,
+    allowAutoTopicCreation: false,
+  });
   let count = 0;
   let environmentFailure: unknown;
   let finish!: () => void;
@@ -120,7 +123,10 @@ export async function tailTopic(options: TailOptions): Promise<{ count: number }
 }
 
 /** Checks that the topic (and partition) exist, and where --offset / --from start each partition. */
-async function startPositions(kafka: ReturnType<typeof resolveKafka>, options: TailOptions): Promise<Array<{ partition: number; offset: string }>> {
+async function startPositions(
+  kafka: ReturnType<typeof resolveKafka>,
+  options: TailOptions,
+): Promise<Array<{ partition: number; offset: string }>> {
   const admin = kafka.admin();
   try {
     await admin.connect();
@@ -128,7 +134,10 @@ async function startPositions(kafka: ReturnType<typeof resolveKafka>, options: T
     await assertTopicsExist(admin, [options.topic], brokersOf(options));
     const partitions = (await admin.fetchTopicOffsets(options.topic)).map((p) => p.partition).sort((a, b) => a - b);
     if (options.partition !== undefined && !partitions.includes(options.partition)) {
-      throw new UsageError(`topic ${options.topic} has no partition ${options.partition}`, `use one of ${partitions.join(', ')}`);
+      throw new UsageError(
+        `topic ${options.topic} has no partition ${options.partition}`,
+        `use one of ${partitions.join(', ')}`,
+      );
     }
     const chosen = options.partition === undefined ? partitions : [options.partition];
     if (options.fromTime !== undefined) {
@@ -148,7 +157,9 @@ async function startPositions(kafka: ReturnType<typeof resolveKafka>, options: T
   }
 }
 
-type Decoded = Pick<TailRecord, 'schemaId' | 'subject' | 'version' | 'eventType' | 'value' | 'error'> & { failure?: unknown };
+type Decoded = Pick<TailRecord, 'schemaId' | 'subject' | 'version' | 'eventType' | 'value' | 'error'> & {
+  failure?: unknown;
+};
 
 /** Decodes by the writer schema alone; never throws (an undecodable record is shown with its error). */
 export function createGenericDecoder(registry: SchemaRegistryClient, discriminator: string) {
@@ -178,12 +189,22 @@ export function createGenericDecoder(registry: SchemaRegistryClient, discriminat
     return hit;
   };
   return async (value: Buffer | null, topic: string): Promise<Decoded> => {
-    const result: Decoded = { schemaId: undefined, subject: undefined, version: undefined, eventType: undefined, value: undefined, error: undefined };
+    const result: Decoded = {
+      schemaId: undefined,
+      subject: undefined,
+      version: undefined,
+      eventType: undefined,
+      value: undefined,
+      error: undefined,
+    };
     try {
       const { schemaId, body } = decodeFrame(value);
       result.schemaId = schemaId;
       const found = await subjectsFor(schemaId);
-      const preferred = found.find((s) => s.subject === `${topic}-value`) ?? found.find((s) => s.subject.endsWith('-value')) ?? found[0];
+      const preferred =
+        found.find((s) => s.subject === `${topic}-value`) ??
+        found.find((s) => s.subject.endsWith('-value')) ??
+        found[0];
       result.subject = preferred?.subject;
       result.version = preferred?.version;
       const type = await typeFor(schemaId);
@@ -193,7 +214,8 @@ export function createGenericDecoder(registry: SchemaRegistryClient, discriminat
         decoded = Object.values(decoded)[0];
       }
       result.value = decoded;
-      const stated = decoded && typeof decoded === 'object' ? (decoded as Record<string, unknown>)[discriminator] : undefined;
+      const stated =
+        decoded && typeof decoded === 'object' ? (decoded as Record<string, unknown>)[discriminator] : undefined;
       result.eventType = typeof stated === 'string' ? stated : undefined;
     } catch (error) {
       // a parse error of avsc or JSON is the body's fault: DECODE_FAILED, as the consumer says

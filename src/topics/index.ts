@@ -39,10 +39,30 @@ export interface TopicPlan {
 }
 
 /** The topics a config asks for: each topic and its dead-letter topic (1 partition). */
-export function wantedTopics(topics: readonly TopicConfig[]): Array<Omit<TopicPlanEntry, 'action' | 'configChanges' | 'warnings' | 'partitions' | 'replicationFactor'> & { partitions: number; replicationFactor: number; configs: Record<string, string> }> {
+export function wantedTopics(topics: readonly TopicConfig[]): Array<
+  Omit<TopicPlanEntry, 'action' | 'configChanges' | 'warnings' | 'partitions' | 'replicationFactor'> & {
+    partitions: number;
+    replicationFactor: number;
+    configs: Record<string, string>;
+  }
+> {
   return topics.flatMap((t) => [
-    { topic: t.name, role: 'topic' as const, configTopic: t.name, partitions: t.partitions, replicationFactor: t.replicationFactor, configs: t.topicConfig },
-    { topic: t.deadLetterTopic, role: 'dead-letter' as const, configTopic: t.name, partitions: 1, replicationFactor: t.replicationFactor, configs: t.deadLetterTopicConfig },
+    {
+      topic: t.name,
+      role: 'topic' as const,
+      configTopic: t.name,
+      partitions: t.partitions,
+      replicationFactor: t.replicationFactor,
+      configs: t.topicConfig,
+    },
+    {
+      topic: t.deadLetterTopic,
+      role: 'dead-letter' as const,
+      configTopic: t.name,
+      partitions: 1,
+      replicationFactor: t.replicationFactor,
+      configs: t.deadLetterTopicConfig,
+    },
   ]);
 }
 
@@ -67,7 +87,9 @@ export async function applyTopics(kafka: Kafka, topics: readonly TopicConfig[]):
     }
     const grow = plan.entries.filter((e) => e.action === 'update' && (e.partitions.current ?? 0) < e.partitions.wanted);
     if (grow.length > 0) {
-      await admin.createPartitions({ topicPartitions: grow.map((e) => ({ topic: e.topic, count: e.partitions.wanted })) });
+      await admin.createPartitions({
+        topicPartitions: grow.map((e) => ({ topic: e.topic, count: e.partitions.wanted })),
+      });
     }
     for (const entry of plan.entries.filter((e) => e.action === 'update' && e.configChanges.length > 0)) {
       // kafkajs has no incremental alter: send the topic's own settings with ours on top, since
@@ -76,7 +98,13 @@ export async function applyTopics(kafka: Kafka, topics: readonly TopicConfig[]):
       for (const change of entry.configChanges) own[change.name] = change.wanted;
       await admin.alterConfigs({
         validateOnly: false,
-        resources: [{ type: ConfigResourceTypes.TOPIC, name: entry.topic, configEntries: Object.entries(own).map(([name, value]) => ({ name, value })) }],
+        resources: [
+          {
+            type: ConfigResourceTypes.TOPIC,
+            name: entry.topic,
+            configEntries: Object.entries(own).map(([name, value]) => ({ name, value })),
+          },
+        ],
       });
     }
     return plan;
@@ -112,7 +140,9 @@ async function planWith(admin: Admin, topics: readonly TopicConfig[]): Promise<T
       .map(([name, value]) => ({ name, current: own[name], wanted: value }));
     const warnings: string[] = [];
     if (partitions > w.partitions) {
-      warnings.push(`has ${partitions} partitions, more than the ${w.partitions} of the config: Kafka cannot remove partitions (left as is)`);
+      warnings.push(
+        `has ${partitions} partitions, more than the ${w.partitions} of the config: Kafka cannot remove partitions (left as is)`,
+      );
     }
     if (replicationFactor !== w.replicationFactor) {
       warnings.push(
@@ -136,7 +166,10 @@ async function planWith(admin: Admin, topics: readonly TopicConfig[]): Promise<T
 
 /** Settings made on the topic itself (not broker or built-in defaults). */
 async function topicOwnConfigs(admin: Admin, topic: string): Promise<Record<string, string>> {
-  const described = await admin.describeConfigs({ includeSynonyms: false, resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }] });
+  const described = await admin.describeConfigs({
+    includeSynonyms: false,
+    resources: [{ type: ConfigResourceTypes.TOPIC, name: topic }],
+  });
   const own: Record<string, string> = {};
   // configSource 1 = DYNAMIC_TOPIC_CONFIG
   for (const entry of described.resources[0]?.configEntries ?? []) {

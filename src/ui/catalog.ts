@@ -10,7 +10,13 @@
  */
 import type { CompatibilityLevel } from '../config';
 import { RegistryError } from '../errors';
-import { REGISTRY_ERROR_CODES, type SchemaReference, type SchemaRegistryClient, type SchemaType, type SubjectVersion } from '../registry/types';
+import {
+  REGISTRY_ERROR_CODES,
+  type SchemaReference,
+  type SchemaRegistryClient,
+  type SchemaType,
+  type SubjectVersion,
+} from '../registry/types';
 
 export interface SubjectRef {
   subject: string;
@@ -83,28 +89,35 @@ export function createCatalog(options: CatalogOptions): Catalog {
 
   const load = async (): Promise<SubjectList> => {
     const [names, global] = await Promise.all([registry.listSubjects(), globalLevel()]);
-    const rows = await mapLimit(names, limit, async (subject): Promise<Omit<SubjectSummary, 'referencedBy'> | undefined> => {
-      try {
-        const [versions, own] = await Promise.all([registry.listVersions(subject), registry.getCompatibility(subject)]);
-        const latestVersion = Math.max(...versions);
-        if (!Number.isFinite(latestVersion)) return undefined;
-        const latest = await registry.getSubjectVersion(subject, latestVersion);
-        return {
-          subject,
-          format: latest.schemaType,
-          level: own ?? global,
-          levelSource: own ? 'subject' : 'global',
-          versions: [...versions].sort((a, b) => a - b),
-          latestVersion,
-          latestId: latest.id,
-          references: latest.references,
-        };
-      } catch (error) {
-        // deleted between listing and reading: leave it out
-        if (isNotFound(error)) return undefined;
-        throw error;
-      }
-    });
+    const rows = await mapLimit(
+      names,
+      limit,
+      async (subject): Promise<Omit<SubjectSummary, 'referencedBy'> | undefined> => {
+        try {
+          const [versions, own] = await Promise.all([
+            registry.listVersions(subject),
+            registry.getCompatibility(subject),
+          ]);
+          const latestVersion = Math.max(...versions);
+          if (!Number.isFinite(latestVersion)) return undefined;
+          const latest = await registry.getSubjectVersion(subject, latestVersion);
+          return {
+            subject,
+            format: latest.schemaType,
+            level: own ?? global,
+            levelSource: own ? 'subject' : 'global',
+            versions: [...versions].sort((a, b) => a - b),
+            latestVersion,
+            latestId: latest.id,
+            references: latest.references,
+          };
+        } catch (error) {
+          // deleted between listing and reading: leave it out
+          if (isNotFound(error)) return undefined;
+          throw error;
+        }
+      },
+    );
     const present = rows.filter((r): r is Omit<SubjectSummary, 'referencedBy'> => r !== undefined);
     const users = new Map<string, SubjectSummary['referencedBy']>();
     for (const row of present) {
@@ -124,18 +137,18 @@ export function createCatalog(options: CatalogOptions): Catalog {
   let loading: Promise<SubjectList> | undefined;
   const reload = (): Promise<SubjectList> => {
     if (loading) return loading;
-    const pending = load().then(
-      (list) => {
-        lastGood = list;
-        cachedAt = Date.now();
-        return list;
-      },
-    );
+    const pending = load().then((list) => {
+      lastGood = list;
+      cachedAt = Date.now();
+      return list;
+    });
     loading = pending;
     // a failure is not kept: the next call asks the registry again
-    pending.finally(() => {
-      if (loading === pending) loading = undefined;
-    }).catch(() => undefined);
+    pending
+      .finally(() => {
+        if (loading === pending) loading = undefined;
+      })
+      .catch(() => undefined);
     return pending;
   };
   let cachedAt = 0;

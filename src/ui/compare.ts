@@ -99,7 +99,12 @@ export function createComparer(options: ComparerOptions): Comparer {
     });
     const subjectLevel = await options.catalog.levelOf(request.subject);
     const { from, to } = comparison;
-    const left: DiffSide = { label: `version ${from.version}`, version: from.version, id: from.id, schema: prettySchema(from.schema) };
+    const left: DiffSide = {
+      label: `version ${from.version}`,
+      version: from.version,
+      id: from.id,
+      schema: prettySchema(from.schema),
+    };
     const right: DiffSide =
       to.file !== undefined
         ? { label: `local ${to.file}`, file: to.file, schema: prettySchema(to.schema) }
@@ -180,11 +185,15 @@ export function sideBySide(leftText: string, rightText: string): DiffRow[] {
   let l = 1;
   let r = 1;
   const lines = (value: string) => value.replace(/\n$/, '').split('\n');
-  const changes = diffLines(leftText.endsWith('\n') ? leftText : `${leftText}\n`, rightText.endsWith('\n') ? rightText : `${rightText}\n`);
+  const changes = diffLines(
+    leftText.endsWith('\n') ? leftText : `${leftText}\n`,
+    rightText.endsWith('\n') ? rightText : `${rightText}\n`,
+  );
   for (let i = 0; i < changes.length; i++) {
     const change = changes[i]!;
     if (!change.added && !change.removed) {
-      for (const text of lines(change.value)) rows.push({ kind: 'same', left: { line: l++, text }, right: { line: r++, text } });
+      for (const text of lines(change.value))
+        rows.push({ kind: 'same', left: { line: l++, text }, right: { line: r++, text } });
       continue;
     }
     if (change.removed) {

@@ -24,6 +24,13 @@ export type {
   UiRoutes,
 } from './api';
 export { createCatalog, type Catalog, type SubjectList, type SubjectSummary, type VersionView } from './catalog';
-export { createComparer, sideBySide, type CompareRequest, type DiffRow, type DiffView, type FindingView } from './compare';
+export {
+  createComparer,
+  sideBySide,
+  type CompareRequest,
+  type DiffRow,
+  type DiffView,
+  type FindingView,
+} from './compare';
 export { renderTypeScript } from './typescript';
 export { runLiveTail, type LiveTailStatus } from './live-tail';

@@ -17,7 +17,7 @@ import { brokersFrom, resolveKafka, type KafkaConnectionOptions } from '../kafka
 import { createSchemaRegistryClient, registryOptionsFromEnv } from '../registry/http';
 import { resolveRegistry, type RegistrySource } from '../registry/resolve';
 import type { SchemaRegistryClient } from '../registry/types';
-import type { RouteParams, RouteQuery, TailEvents, UiApiError, UiInfo, UiRoute, UiRoutes } from './api';
+import type { RouteParams, RouteQuery, TailEvents, UiApiError, UiRoute, UiRoutes } from './api';
 import { createCatalog, isNotFound } from './catalog';
 import { createComparer } from './compare';
 import { runLiveTail } from './live-tail';
@@ -86,7 +86,14 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
     app.addHook('onRequest', async (request, reply) => {
       const name = hostName(request.headers.host ?? '');
       if (!['127.0.0.1', 'localhost', '::1', host].includes(name)) {
-        await reply.code(403).send(apiError('FORBIDDEN_HOST', `this server answers requests to 127.0.0.1 or localhost, not ${name || 'no host'}`));
+        await reply
+          .code(403)
+          .send(
+            apiError(
+              'FORBIDDEN_HOST',
+              `this server answers requests to 127.0.0.1 or localhost, not ${name || 'no host'}`,
+            ),
+          );
       }
     });
   }
@@ -104,7 +111,10 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
     await reply.code(status).send(body);
   });
   app.setNotFoundHandler(async (request, reply) => {
-    const message = request.method === 'GET' ? `no such page or API route: ${request.url}` : `${request.method} is not served: the UI is read-only`;
+    const message =
+      request.method === 'GET'
+        ? `no such page or API route: ${request.url}`
+        : `${request.method} is not served: the UI is read-only`;
     await reply.code(request.method === 'GET' ? 404 : 405).send(apiError('NOT_FOUND', message));
   });
 
@@ -118,7 +128,10 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
   for (const [path, { file, type }] of Object.entries(files)) {
     app.get(path, async (_request, reply) => {
       // read on each request: cheap, and an edited file shows on reload
-      await reply.type(type).header('Cache-Control', 'no-cache').send(readFileSync(join(root, file)));
+      await reply
+        .type(type)
+        .header('Cache-Control', 'no-cache')
+        .send(readFileSync(join(root, file)));
     });
   }
   // read the subject list while the user opens the page
@@ -168,7 +181,12 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
   route('/api/subjects/:subject/versions/:version/typescript', async (request) => {
     const { subject } = request.params;
     const stored = await catalog.getRaw(subject, parseVersion(request.params.version));
-    return { subject, version: stored.version, id: stored.id, typescript: await renderTypeScript({ registry, subject, schema: stored }) };
+    return {
+      subject,
+      version: stored.version,
+      id: stored.id,
+      typescript: await renderTypeScript({ registry, subject, schema: stored }),
+    };
   });
 
   route('/api/subjects/:subject/diff', async (request) => {
@@ -239,10 +257,14 @@ export async function createUiServer(options: UiServerOptions = {}): Promise<UiS
   } catch (cause) {
     await app.close().catch(() => undefined);
     const code = (cause as { code?: string }).code;
-    throw new ContractsError('USAGE', `contracts ui cannot listen on ${host}:${options.port ?? DEFAULT_UI_PORT}: ${code ?? String(cause)}`, {
-      cause,
-      hint: code === 'EADDRINUSE' ? 'another program uses the port; pass --port <n> (0 picks a free one)' : undefined,
-    });
+    throw new ContractsError(
+      'USAGE',
+      `contracts ui cannot listen on ${host}:${options.port ?? DEFAULT_UI_PORT}: ${code ?? String(cause)}`,
+      {
+        cause,
+        hint: code === 'EADDRINUSE' ? 'another program uses the port; pass --port <n> (0 picks a free one)' : undefined,
+      },
+    );
   }
   const address = app.server.address() as AddressInfo;
   const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -255,18 +277,24 @@ function uiRegistry(source: RegistrySource): SchemaRegistryClient {
     const fromEnv = registryOptionsFromEnv();
     if (fromEnv) return createSchemaRegistryClient({ timeoutMs: 5000, ...fromEnv });
   }
-  if (typeof source === 'string') return createSchemaRegistryClient({ ...registryOptionsFromEnv(), timeoutMs: 5000, url: source });
+  if (typeof source === 'string')
+    return createSchemaRegistryClient({ ...registryOptionsFromEnv(), timeoutMs: 5000, url: source });
   return resolveRegistry(source);
 }
 
 function parseVersion(text: string): number | 'latest' {
   if (text === 'latest') return 'latest';
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`"${text}" is not a version`, 'use a version number (1, 2, …) or latest');
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`"${text}" is not a version`, 'use a version number (1, 2, …) or latest');
   return n;
 }
 
-function apiError(code: string, message: string, extra: Omit<UiApiError['error'], 'code' | 'message'> = {}): UiApiError {
+function apiError(
+  code: string,
+  message: string,
+  extra: Omit<UiApiError['error'], 'code' | 'message'> = {},
+): UiApiError {
   return { error: { code, message, ...extra } };
 }
 
@@ -288,13 +316,20 @@ export function toHttpError(error: unknown, registryUrl: string): { status: numb
   const message = error instanceof Error ? error.message : String(error);
   return {
     status: 500,
-    body: apiError('INTERNAL', `internal error: ${message}`, { hint: 'this is a bug in the kit; please file an issue with this message' }),
+    body: apiError('INTERNAL', `internal error: ${message}`, {
+      hint: 'this is a bug in the kit; please file an issue with this message',
+    }),
   };
 }
 
 function jsonReplacer(_key: string, value: unknown): unknown {
   // Buffers (Avro bytes/fixed) as hex rather than {type, data}
-  if (value && typeof value === 'object' && (value as { type?: unknown }).type === 'Buffer' && Array.isArray((value as { data?: unknown }).data)) {
+  if (
+    value &&
+    typeof value === 'object' &&
+    (value as { type?: unknown }).type === 'Buffer' &&
+    Array.isArray((value as { data?: unknown }).data)
+  ) {
     return `0x${Buffer.from((value as { data: number[] }).data).toString('hex')}`;
   }
   return value;

@@ -17,7 +17,6 @@ import type { SchemaRegistryClient, StoredSchema } from '../registry/types';
 
 type JsonSchema = Record<string, unknown>;
 
-
 export interface TypeScriptOptions {
   registry: Pick<SchemaRegistryClient, 'getSubjectVersion'>;
   /** Names the root type when it has no name of its own (an Avro union, an untitled JSON Schema). */
@@ -65,7 +64,11 @@ function avroBundle(all: StoredSchema[], rootName: string): Bundle {
   try {
     ({ types, registry } = parseAvroSchemas(all.map((s) => JSON.parse(s.schema) as unknown)));
   } catch (cause) {
-    throw new ContractsError('SCHEMA_INVALID', `the registered schema is not valid Avro for avsc: ${(cause as Error).message}`, { cause });
+    throw new ContractsError(
+      'SCHEMA_INVALID',
+      `the registered schema is not valid Avro for avsc: ${(cause as Error).message}`,
+      { cause },
+    );
   }
   // codegen's own projection, outside a topic: no discriminator constant, decoded form only
   const projection = new AvroProjection(new TypeNames(Object.values(registry)));
@@ -77,7 +80,10 @@ function avroBundle(all: StoredSchema[], rootName: string): Bundle {
   // the topic's event union: the decoder unwraps it, so codegen declares `A | B | …`, named after the topic
   if (rootType.typeName.startsWith('union')) {
     const branches = (rootType as unknown as { types: avro.Type[] }).types;
-    return { root: { title: rootName, oneOf: branches.map((t) => projection.project(t, 'decoded', definitions)) }, definitions };
+    return {
+      root: { title: rootName, oneOf: branches.map((t) => projection.project(t, 'decoded', definitions)) },
+      definitions,
+    };
   }
   return { root: { title: rootName, ...projection.project(rootType, 'decoded', definitions) }, definitions };
 }
@@ -100,7 +106,10 @@ async function jsonBundle(
       if (!name && !trail.includes(key)) {
         const dependency = await registry.getSubjectVersion(ref.subject, ref.version);
         const depJson = JSON.parse(dependency.schema) as JsonSchema;
-        name = uniqueName(typeof depJson.title === 'string' ? pascalCase(depJson.title) : pascalCase(ref.subject), definitions);
+        name = uniqueName(
+          typeof depJson.title === 'string' ? pascalCase(depJson.title) : pascalCase(ref.subject),
+          definitions,
+        );
         seen.set(key, name);
         definitions[name] = {}; // reserve the name before recursing
         definitions[name] = { ...(await add(dependency, [...trail, key])), title: name };
@@ -143,4 +152,3 @@ async function compileBundle(bundle: Bundle): Promise<string> {
   if (rootTitle && !('$ref' in rootRest)) all[rootTitle] = rootRest;
   return compileDefinitions(all);
 }
-

@@ -5,8 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { checkCompatibility } from '../../src/compat';
-import { CONFORMANCE_DIR, type ConformanceCase, loadConformance } from '../support/conformance';
-
+import { CONFORMANCE_DIR, loadConformance } from '../support/conformance';
 
 /** Case ID → why we believe the expected verdict is wrong, and the evidence. Empty: we agree with all. */
 const KNOWN_DISAGREEMENTS: Record<string, { reason: string; evidence: string }> = {};

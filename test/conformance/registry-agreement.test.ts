@@ -19,7 +19,6 @@ import { type ConformanceCase, loadConformance } from '../support/conformance';
 // Each test runs the CLI several times (about 1.5 s per start through tsx).
 jest.setTimeout(120_000);
 
-
 type Verdict = 'compatible' | 'incompatible' | 'refused';
 
 interface KnownDifference {
@@ -43,19 +42,23 @@ const KNOWN_DIFFERENCES: Record<string, KnownDifference> = {
   'none-required-added-with-history/NONE': { registry: 'incompatible', reason: NONE_IGNORED, fixedIn: '3.3.0' },
   'closed-false-property-removed/BACKWARD': {
     registry: 'incompatible',
-    reason: 'Apicurio counts removing a property whose schema is `false` from a closed model as a removal; Confluent accepts it (PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL: the property could never be present)',
+    reason:
+      'Apicurio counts removing a property whose schema is `false` from a closed model as a removal; Confluent accepts it (PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL: the property could never be present)',
   },
   'pattern-properties-matching-property-added/BACKWARD': {
     registry: 'incompatible',
-    reason: 'Apicurio does not treat a new property matched by patternProperties (with a compatible schema) as covered by the partially open content model; Confluent does',
+    reason:
+      'Apicurio does not treat a new property matched by patternProperties (with a compatible schema) as covered by the partially open content model; Confluent does',
   },
   'required-with-default-added-to-existing-property/BACKWARD': {
     registry: 'incompatible',
-    reason: 'Apicurio refuses making a property required even when it has a default; Confluent accepts it (REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED)',
+    reason:
+      'Apicurio refuses making a property required even when it has a default; Confluent accepts it (REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED)',
   },
   'nullable-via-oneof-added/BACKWARD': {
     registry: 'incompatible',
-    reason: 'Apicurio calls number → oneOf[null, number] a type change; Confluent matches the old schema with a oneOf branch (SUM_TYPE_EXTENDED)',
+    reason:
+      'Apicurio calls number → oneOf[null, number] a type change; Confluent matches the old schema with a oneOf branch (SUM_TYPE_EXTENDED)',
   },
   'const-changed/BACKWARD': {
     registry: 'compatible',
@@ -63,7 +66,8 @@ const KNOWN_DIFFERENCES: Record<string, KnownDifference> = {
   },
   'allof-member-removed/BACKWARD': {
     registry: 'refused',
-    reason: 'Apicurio answers 422 "Failed to discover artifact type from content" for a schema with neither `type` nor `$schema` at the root, although the request says schemaType JSON; Confluent registers it and calls the removal compatible (PRODUCT_TYPE_NARROWED)',
+    reason:
+      'Apicurio answers 422 "Failed to discover artifact type from content" for a schema with neither `type` nor `$schema` at the root, although the request says schemaType JSON; Confluent registers it and calls the removal compatible (PRODUCT_TYPE_NARROWED)',
   },
 };
 
@@ -78,14 +82,21 @@ const created: string[] = [];
 /** Apicurio's release (its own API beside ccompat), undefined for other registries. */
 let apicurioVersion: string | undefined;
 const atLeast = (version: string, floor: string) => {
-  const [a, b] = [version, floor].map((v) => v.split(/[.-]/).slice(0, 3).map((n) => Number.parseInt(n, 10) || 0));
+  const [a, b] = [version, floor].map((v) =>
+    v
+      .split(/[.-]/)
+      .slice(0, 3)
+      .map((n) => Number.parseInt(n, 10) || 0),
+  );
   for (let i = 0; i < 3; i += 1) if (a![i] !== b![i]) return a![i]! > b![i]!;
   return true;
 };
 
 beforeAll(async () => {
   registry = createSchemaRegistryClient({ url: stackEnv().registryUrl });
-  const info = await fetch(stackEnv().registryUrl.replace(/\/apis\/ccompat\/v\d+\/?$/, '/apis/registry/v3/system/info')).catch(() => undefined);
+  const info = await fetch(
+    stackEnv().registryUrl.replace(/\/apis\/ccompat\/v\d+\/?$/, '/apis/registry/v3/system/info'),
+  ).catch(() => undefined);
   if (info?.ok) apicurioVersion = ((await info.json()) as { version?: string }).version;
 });
 
@@ -94,11 +105,16 @@ afterAll(async () => {
   const base = stackEnv().registryUrl;
   await mapLimit(created, CONCURRENCY, async (subject) => {
     await fetch(`${base}/subjects/${encodeURIComponent(subject)}`, { method: 'DELETE' }).catch(() => undefined);
-    await fetch(`${base}/subjects/${encodeURIComponent(subject)}?permanent=true`, { method: 'DELETE' }).catch(() => undefined);
+    await fetch(`${base}/subjects/${encodeURIComponent(subject)}?permanent=true`, { method: 'DELETE' }).catch(
+      () => undefined,
+    );
   });
 });
 
-const input = (format: SchemaFormat, schema: JsonValue): SchemaInput => ({ schema: JSON.stringify(schema), schemaType: format });
+const input = (format: SchemaFormat, schema: JsonValue): SchemaInput => ({
+  schema: JSON.stringify(schema),
+  schemaType: format,
+});
 
 /**
  * Registers the history. A later version is registered under the case's level if the registry
@@ -128,7 +144,11 @@ async function registerHistory(subject: string, format: SchemaFormat, c: Conform
   await registry.setCompatibility(c.level, subject);
 }
 
-async function registryVerdict(format: SchemaFormat, c: ConformanceCase, index: number): Promise<{ verdict: Verdict; detail?: string }> {
+async function registryVerdict(
+  format: SchemaFormat,
+  c: ConformanceCase,
+  index: number,
+): Promise<{ verdict: Verdict; detail?: string }> {
   const subject = `agree-${RUN}-${format.toLowerCase()}-${index}`;
   try {
     await registerHistory(subject, format, c);
@@ -170,7 +190,10 @@ describe.each(['avro-cases.json', 'json-schema-cases.json'])('registry agreement
     if (unlisted.length > 0) {
       process.stderr.write(
         `\nunlisted disagreements (${data.format}):\n${unlisted
-          .map((r) => `  '${r.c.id}': registry ${r.registry}${r.detail ? ` (${r.detail})` : ''}, offline ${r.offline}, expected ${r.c.compatible ? 'compatible' : 'incompatible'} (${r.c.why})`)
+          .map(
+            (r) =>
+              `  '${r.c.id}': registry ${r.registry}${r.detail ? ` (${r.detail})` : ''}, offline ${r.offline}, expected ${r.c.compatible ? 'compatible' : 'incompatible'} (${r.c.why})`,
+          )
           .join('\n')}\n`,
       );
     }
@@ -187,8 +210,12 @@ describe.each(['avro-cases.json', 'json-schema-cases.json'])('registry agreement
       const known = listed?.fixedIn && apicurioVersion && atLeast(apicurioVersion, listed.fixedIn) ? undefined : listed;
       const registryText = r.registry;
       if (known) {
-        if (r.offline === r.registry) problems.push(`${r.c.id}: listed as a difference but the registry now agrees (${registryText}); remove it from KNOWN_DIFFERENCES`);
-        else if (known.registry !== registryText) problems.push(`${r.c.id}: listed with registry verdict ${known.registry}, got ${registryText}`);
+        if (r.offline === r.registry)
+          problems.push(
+            `${r.c.id}: listed as a difference but the registry now agrees (${registryText}); remove it from KNOWN_DIFFERENCES`,
+          );
+        else if (known.registry !== registryText)
+          problems.push(`${r.c.id}: listed with registry verdict ${known.registry}, got ${registryText}`);
       } else if (r.offline !== r.registry) {
         problems.push(`${r.c.id}: registry ${registryText}, offline ${r.offline} (${r.c.why})`);
       }

@@ -27,12 +27,16 @@ describe('contracts check --registry', () => {
     const result = check(p);
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/checked 4 subject\(s\) against the registry at http:\/\/\S+: 0 changed, 0 incompatible/);
+    expect(result.stdout).toMatch(
+      /checked 4 subject\(s\) against the registry at http:\/\/\S+: 0 changed, 0 incompatible/,
+    );
   });
 
-  it('passes (exit 0) for a compatible change, at the subject\'s level against all versions', () => {
+  it("passes (exit 0) for a compatible change, at the subject's level against all versions", () => {
     const p = registered();
-    p.edit('schemas/OrderShipped.avsc', (s) => s.fields.push({ name: 'note', type: ['null', 'string'], default: null }));
+    p.edit('schemas/OrderShipped.avsc', (s) =>
+      s.fields.push({ name: 'note', type: ['null', 'string'], default: null }),
+    );
     const result = check(p, '--format', 'json');
     expect(result.status).toBe(0);
     const report = JSON.parse(result.stdout) as CheckReport;
@@ -44,14 +48,16 @@ describe('contracts check --registry', () => {
     });
   });
 
-  it('fails (exit 1) for an incompatible change, with the reasons (the offline checker\'s when the registry gives none)', () => {
+  it("fails (exit 1) for an incompatible change, with the reasons (the offline checker's when the registry gives none)", () => {
     const p = registered();
     p.edit('schemas/OrderShipped.avsc', (s) => {
       s.fields = s.fields.filter((f) => f.name !== 'carrier');
     });
     const result = check(p);
     expect(result.status).toBe(1);
-    expect(result.stdout).toMatch(new RegExp(`✗ ${p.namespace}\\.OrderShipped schemas/OrderShipped\\.avsc FULL_TRANSITIVE vs v1 incompatible`));
+    expect(result.stdout).toMatch(
+      new RegExp(`✗ ${p.namespace}\\.OrderShipped schemas/OrderShipped\\.avsc FULL_TRANSITIVE vs v1 incompatible`),
+    );
     // Apicurio answers without reasons; Confluent gives its own (printed as "registry: …")
     expect(result.stdout).toMatch(/FIELD_REMOVED_WITHOUT_DEFAULT|registry: /);
     const github = check(p, '--format', 'github');

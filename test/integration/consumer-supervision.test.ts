@@ -27,7 +27,11 @@ beforeAll(async () => {
   it0 = await setUpTopic('bookings-it-supervision');
 });
 
-function consumerOf(groupId: string, record: (eventId: string) => void, extra: Partial<Parameters<typeof createConsumer>[0]> = {}) {
+function consumerOf(
+  groupId: string,
+  record: (eventId: string) => void,
+  extra: Partial<Parameters<typeof createConsumer>[0]> = {},
+) {
   const handle = async (event: { eventId: string }) => record(event.eventId);
   return createConsumer({
     contract: it0.contract,
@@ -37,13 +41,23 @@ function consumerOf(groupId: string, record: (eventId: string) => void, extra: P
     fromBeginning: true,
     stopOnSignals: [],
     kafkaConfig: { logLevel: logLevel.NOTHING },
-    handlers: { 'booking.created': handle, 'booking.confirmed': handle, 'booking.cancelled': handle, 'booking.failed': handle },
+    handlers: {
+      'booking.created': handle,
+      'booking.confirmed': handle,
+      'booking.cancelled': handle,
+      'booking.failed': handle,
+    },
     ...extra,
   });
 }
 
 async function publish(count: number): Promise<string[]> {
-  const producer = createProducer({ contract: it0.contract, brokers: it0.env.brokers, registry: it0.registry, kafkaConfig: { logLevel: logLevel.NOTHING } });
+  const producer = createProducer({
+    contract: it0.contract,
+    brokers: it0.env.brokers,
+    registry: it0.registry,
+    kafkaConfig: { logLevel: logLevel.NOTHING },
+  });
   try {
     const events = makeEvents(count);
     await producer.publishBatch(events);
@@ -71,7 +85,10 @@ describe('README: liveness and readiness from consumer.health()', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const get = async (path: string) => {
       const response = await fetch(`${url}${path}`);
-      return { status: response.status, body: (await response.json()) as { state: string; partitions: Array<{ lag: number }> } };
+      return {
+        status: response.status,
+        body: (await response.json()) as { state: string; partitions: Array<{ lag: number }> },
+      };
     };
     try {
       expect((await get('/readyz')).status).toBe(503); // not started
@@ -100,8 +117,12 @@ describe('README: liveness and readiness from consumer.health()', () => {
   it('judges a stuck or failed consumer not live', () => {
     const base = { groupId: 'g', topic: 't', since: 0, lastHeartbeatAt: undefined, restarts: 0, error: undefined };
     const waiting = [{ topic: 't', partition: 0, lag: 5, nextOffset: '10', highWatermark: '15', updatedAt: 0 }];
-    expect(isLive({ ...base, state: 'running', lastProgressAt: 1_000, partitions: waiting }, 60_000, 120_000)).toBe(false);
-    expect(isLive({ ...base, state: 'running', lastProgressAt: 100_000, partitions: waiting }, 60_000, 120_000)).toBe(true);
+    expect(isLive({ ...base, state: 'running', lastProgressAt: 1_000, partitions: waiting }, 60_000, 120_000)).toBe(
+      false,
+    );
+    expect(isLive({ ...base, state: 'running', lastProgressAt: 100_000, partitions: waiting }, 60_000, 120_000)).toBe(
+      true,
+    );
     expect(isLive({ ...base, state: 'rejoining', lastProgressAt: 1_000, partitions: [] }, 60_000, 120_000)).toBe(true);
     expect(isLive({ ...base, state: 'failed', lastProgressAt: 100_000, partitions: [] }, 60_000, 120_000)).toBe(false);
     expect(isReady({ ...base, state: 'rejoining', lastProgressAt: undefined, partitions: [] })).toBe(false);
@@ -124,16 +145,26 @@ describe('supervision', () => {
         }
         deliveries.push(id);
       },
-      { commitEvery: 1, consumerConfig: { sessionTimeout: SESSION_MS, heartbeatInterval: 1_000 }, supervision: { initialDelayMs: 200 } },
+      {
+        commitEvery: 1,
+        consumerConfig: { sessionTimeout: SESSION_MS, heartbeatInterval: 1_000 },
+        supervision: { initialDelayMs: 200 },
+      },
     );
     const crashes: Array<{ restart: boolean; error: string }> = [];
     const states: ConsumerState[] = [];
-    consumer.on(CONSUMER_EVENTS.CRASHED, ({ restart, error }) => crashes.push({ restart, error: String((error as Error).message) }));
+    consumer.on(CONSUMER_EVENTS.CRASHED, ({ restart, error }) =>
+      crashes.push({ restart, error: String((error as Error).message) }),
+    );
     consumer.on(CONSUMER_EVENTS.STATE_CHANGED, ({ state }) => states.push(state));
     const ids = await publish(100);
     try {
       await consumer.start();
-      await waitFor(() => ids.every((id) => deliveries.includes(id)), `every event handled (${new Set(deliveries).size} of ${ids.length})`, 90_000);
+      await waitFor(
+        () => ids.every((id) => deliveries.includes(id)),
+        `every event handled (${new Set(deliveries).size} of ${ids.length})`,
+        90_000,
+      );
       expect(consumer.health().state).toBe('running');
       expect(consumer.health().restarts).toBeGreaterThanOrEqual(1);
     } finally {

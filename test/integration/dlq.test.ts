@@ -38,7 +38,11 @@ afterAll(async () => {
   for (const c of running.reverse()) await (c.stop?.() ?? c.disconnect?.())?.catch(() => undefined);
 });
 
-function consumer(handlers: Handlers<Bookings>, registry: SchemaRegistryClient = it0.registry, groupId = `g-${randomUUID()}`): Consumer<Bookings> {
+function consumer(
+  handlers: Handlers<Bookings>,
+  registry: SchemaRegistryClient = it0.registry,
+  groupId = `g-${randomUUID()}`,
+): Consumer<Bookings> {
   const c = createConsumer({
     contract: it0.contract,
     groupId,
@@ -104,7 +108,10 @@ describe('dead-letter topic', () => {
     c.on(CONSUMER_EVENTS.RETRIED, (p) => retried.push(p.attempt));
     c.on(CONSUMER_EVENTS.DEAD_LETTERED, (p) => deadLettered.push(p.reason));
     await c.start();
-    await waitFor(() => handled.includes('AFTER') && deadLettered.length === 3, 'the consumer to carry on past the poison messages');
+    await waitFor(
+      () => handled.includes('AFTER') && deadLettered.length === 3,
+      'the consumer to carry on past the poison messages',
+    );
     expect(attempts).toEqual([1, 2, 3]);
     expect(retried).toEqual([1, 2]);
     // the raw messages have other keys, so other partitions: the order across them is not fixed
@@ -129,8 +136,17 @@ describe('dead-letter topic', () => {
     expect(Number(infos[0]!.originalTimestamp)).toBeGreaterThan(0);
     expect(failed.key).toBe(bookingId);
     expect(failed.eventType).toBe('booking.failed');
-    expect(infos[1]).toMatchObject({ reason: 'undecodable', errorClass: 'WireFormatError', errorCode: 'WIRE_FORMAT', attempts: 0 });
-    expect(infos[2]).toMatchObject({ reason: 'undecodable', errorClass: 'SchemaNotFoundError', errorCode: 'SCHEMA_NOT_FOUND' });
+    expect(infos[1]).toMatchObject({
+      reason: 'undecodable',
+      errorClass: 'WireFormatError',
+      errorCode: 'WIRE_FORMAT',
+      attempts: 0,
+    });
+    expect(infos[2]).toMatchObject({
+      reason: 'undecodable',
+      errorClass: 'SchemaNotFoundError',
+      errorCode: 'SCHEMA_NOT_FOUND',
+    });
     // the original bytes and headers travel unchanged
     expect(garbage.headers.origin).toBe('raw-test');
     expect(garbage.error?.code).toBe('WIRE_FORMAT');
@@ -138,20 +154,33 @@ describe('dead-letter topic', () => {
     await c.stop();
 
     // `contracts tail --dlq` prints the same records with their headers
-    const { stdout } = await exec(process.execPath, ['bin/contracts.js', 'tail', it0.contract.topic, '--dlq', '--from-beginning', '--json', '-n', '3'], {
-      cwd: rootDir,
-      env: { ...process.env, KAFKA_BROKERS: it0.env.brokers.join(','), SCHEMA_REGISTRY_URL: it0.env.registryUrl },
-    });
-    const printed = stdout.trim().split('\n').map((l) => JSON.parse(l) as TailRecord);
+    const { stdout } = await exec(
+      process.execPath,
+      ['bin/contracts.js', 'tail', it0.contract.topic, '--dlq', '--from-beginning', '--json', '-n', '3'],
+      {
+        cwd: rootDir,
+        env: { ...process.env, KAFKA_BROKERS: it0.env.brokers.join(','), SCHEMA_REGISTRY_URL: it0.env.registryUrl },
+      },
+    );
+    const printed = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as TailRecord);
     expect(printed.map((p) => p.deadLetter?.reason).sort()).toEqual(['handler-failed', 'undecodable', 'undecodable']);
     const printedFailed = printed.find((p) => p.deadLetter?.reason === 'handler-failed')!;
-    expect(printedFailed).toMatchObject({ eventType: 'booking.failed', subject: `${it0.contract.topic}-value`, version: 1, key: bookingId });
+    expect(printedFailed).toMatchObject({
+      eventType: 'booking.failed',
+      subject: `${it0.contract.topic}-value`,
+      version: 1,
+      key: bookingId,
+    });
     expect(printedFailed.headers[DLQ_HEADERS.ERROR_CLASS]).toBe('TypeError');
 
     // replay: the records go back to the topic byte for byte, once, for the group that failed them
     const group = infos[0]!.consumerGroup;
     const handlerFailed = (i: DeadLetterInfo) => i.reason === 'handler-failed';
-    const replay = () => replayDeadLetters({ contract: it0.contract, brokers: it0.env.brokers, group, filter: handlerFailed });
+    const replay = () =>
+      replayDeadLetters({ contract: it0.contract, brokers: it0.env.brokers, group, filter: handlerFailed });
     expect(await replay()).toMatchObject({ replayed: 1, skipped: 2, alreadyReplayed: 0 });
     expect(await replay()).toMatchObject({ replayed: 0, skipped: 2, alreadyReplayed: 1 });
     const again: string[] = [];
@@ -182,7 +211,9 @@ describe('dead-letter topic', () => {
         value: (id: number) => {
           if (failures < 3) {
             failures += 1;
-            return Promise.reject(new RegistryError(it0.env.registryUrl, 503, undefined, 'registry unavailable', { retriable: true }));
+            return Promise.reject(
+              new RegistryError(it0.env.registryUrl, 503, undefined, 'registry unavailable', { retriable: true }),
+            );
           }
           return it0.registry.getSchemaById(id);
         },

@@ -50,7 +50,15 @@ beforeAll(() => {
   env = { ...process.env, KAFKA_BROKERS: brokers.join(','), SCHEMA_REGISTRY_URL: registryUrl };
   dir = mkdtempSync(join(tmpdir(), 'contracts-evolution-'));
   cpSync(join(ROOT, 'schemas'), join(dir, 'schemas'), { recursive: true });
-  for (const file of ['Money', 'BookingType', 'BookingCreated', 'BookingConfirmed', 'BookingCancelled', 'BookingFailed', 'bookings-value']) {
+  for (const file of [
+    'Money',
+    'BookingType',
+    'BookingCreated',
+    'BookingConfirmed',
+    'BookingCancelled',
+    'BookingFailed',
+    'bookings-value',
+  ]) {
     useSchema(`${file}.avsc`, join(ROOT, 'schemas', 'avro', `${file}.avsc`));
   }
   const config = JSON.parse(readFileSync(join(ROOT, 'contracts.config.json'), 'utf8'));
@@ -60,7 +68,11 @@ beforeAll(() => {
   config.topics[0].partitions = 1;
   writeFileSync(join(dir, 'contracts.config.json'), JSON.stringify(config, null, 2));
   execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: dir });
-  execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-q', '--allow-empty', '-m', 'empty'], { cwd: dir });
+  execFileSync(
+    'git',
+    ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-q', '--allow-empty', '-m', 'empty'],
+    { cwd: dir },
+  );
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -74,7 +86,9 @@ describe('schema evolution of booking.created', () => {
     const result = cli(['register']);
     expect(result.status).toBe(0);
     execFileSync('git', ['add', '-A'], { cwd: dir });
-    execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-q', '-m', 'v1'], { cwd: dir });
+    execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-q', '-m', 'v1'], {
+      cwd: dir,
+    });
   });
 
   it('v2 adds an optional field: compatible offline and with the registry, and registers', () => {
@@ -104,18 +118,27 @@ describe('schema evolution of booking.created', () => {
         } as never,
       }),
     );
-    const producers = [createProducer({ contract: v1, source: 'v1-service' }), createProducer({ contract: v2, source: 'v2-service' })];
+    const producers = [
+      createProducer({ contract: v1, source: 'v1-service' }),
+      createProducer({ contract: v2, source: 'v2-service' }),
+    ];
     const base = { userId: 'u1', type: 'hotel', itemId: 'H1', data: { price: { amountMinor: 100, currency: 'EUR' } } };
     try {
       await Promise.all([...consumers.map((c) => c.start()), ...producers.map((p) => p.connect())]);
       await producers[0]!.publish('booking.created', { ...base, bookingId: 'from-v1' } as never);
-      await producers[1]!.publish('booking.created', { ...base, bookingId: 'from-v2', data: { ...base.data, promoCode: 'WINTER' } } as never);
+      await producers[1]!.publish('booking.created', {
+        ...base,
+        bookingId: 'from-v2',
+        data: { ...base.data, promoCode: 'WINTER' },
+      } as never);
       const deadline = Date.now() + 60_000;
-      while ((received.v1!.length < 2 || received.v2!.length < 2) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+      while ((received.v1!.length < 2 || received.v2!.length < 2) && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 200));
     } finally {
       await Promise.all([...consumers.map((c) => c.stop()), ...producers.map((p) => p.disconnect())]);
     }
-    const data = (version: 'v1' | 'v2', bookingId: string) => received[version]!.find((e) => e.bookingId === bookingId)?.data as Record<string, unknown>;
+    const data = (version: 'v1' | 'v2', bookingId: string) =>
+      received[version]!.find((e) => e.bookingId === bookingId)?.data as Record<string, unknown>;
     // the v1 reader never sees the field it does not know
     expect(data('v1', 'from-v2')).toBeDefined();
     expect(data('v1', 'from-v2')).not.toHaveProperty('promoCode');
@@ -127,7 +150,9 @@ describe('schema evolution of booking.created', () => {
 
   it('an incompatible change is refused by check --against and by the registry', () => {
     execFileSync('git', ['add', '-A'], { cwd: dir });
-    execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-q', '-m', 'v2'], { cwd: dir });
+    execFileSync('git', ['-c', 'user.email=ci@example.com', '-c', 'user.name=ci', 'commit', '-q', '-m', 'v2'], {
+      cwd: dir,
+    });
     useSchema('BookingCreated.avsc', join(ROOT, 'examples', 'evolution', 'BookingCreated.breaking.avsc'));
 
     const offline = cli(['check', '--against', 'HEAD']);

@@ -39,7 +39,9 @@ function run(command: string, args: string[], cwd: string, timeout = 240_000): S
 
 function ok(result: SpawnSyncReturns<string>, what: string): string {
   if (result.status !== 0) {
-    throw new Error(`${what} exited ${result.status ?? result.signal}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`);
+    throw new Error(
+      `${what} exited ${result.status ?? result.signal}\n--- stdout\n${result.stdout}\n--- stderr\n${result.stderr}`,
+    );
   }
   return result.stdout;
 }
@@ -47,15 +49,24 @@ function ok(result: SpawnSyncReturns<string>, what: string): string {
 function project(dir: string): void {
   ok(run('git', ['init', '-q'], dir), 'git init');
   ok(run('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'add', '-A'], dir), 'git add');
-  ok(run('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'service'], dir), 'git commit');
+  ok(
+    run('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', 'commit', '-qm', 'service'], dir),
+    'git commit',
+  );
 }
 
 beforeAll(() => {
   const packed = ok(run('npm', ['pack', '--json', '--pack-destination', work], ROOT), 'npm pack');
-  const info = JSON.parse(packed.slice(packed.indexOf('['))) as Array<{ filename: string; files: Array<{ path: string }>; size: number }>;
+  const info = JSON.parse(packed.slice(packed.indexOf('['))) as Array<{
+    filename: string;
+    files: Array<{ path: string }>;
+    size: number;
+  }>;
   tarball = join(work, info[0]!.filename);
   packedFiles = info[0]!.files.map((f) => f.path);
-  process.stdout.write(`tarball ${info[0]!.filename}: ${packedFiles.length} files, ${(info[0]!.size / 1024).toFixed(0)} kB\n`);
+  process.stdout.write(
+    `tarball ${info[0]!.filename}: ${packedFiles.length} files, ${(info[0]!.size / 1024).toFixed(0)} kB\n`,
+  );
 
   cpSync(join(ROOT, 'examples', 'service'), service, { recursive: true });
   rmSync(join(service, 'src', 'generated'), { recursive: true, force: true });
@@ -68,7 +79,15 @@ afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 describe('the packed tarball', () => {
   it('holds the compiled library, its types, the CLI, codegen and the UI assets, and nothing that points at missing files', () => {
-    for (const file of ['dist/src/index.js', 'dist/src/index.d.ts', 'dist/src/cli/main.js', 'dist/codegen/generate.js', 'dist/src/ui/public/index.html', 'bin/contracts.js', 'package.json']) {
+    for (const file of [
+      'dist/src/index.js',
+      'dist/src/index.d.ts',
+      'dist/src/cli/main.js',
+      'dist/codegen/generate.js',
+      'dist/src/ui/public/index.html',
+      'bin/contracts.js',
+      'package.json',
+    ]) {
       expect(packedFiles).toContain(file);
     }
     expect(packedFiles.filter((f) => f.endsWith('.map'))).toEqual([]);
@@ -129,14 +148,29 @@ describe('a service with its own contracts', () => {
   it('the README bookings example runs against the kit’s own contracts', async () => {
     const { registryUrl } = stackEnv();
     // the booking platform registers its contracts from the kit's repository (npm start does too)
-    ok(run(process.execPath, [join(ROOT, 'bin', 'contracts.js'), 'apply', '--config', join(ROOT, 'contracts.config.json'), '--registry', registryUrl], ROOT), 'apply bookings');
+    ok(
+      run(
+        process.execPath,
+        [
+          join(ROOT, 'bin', 'contracts.js'),
+          'apply',
+          '--config',
+          join(ROOT, 'contracts.config.json'),
+          '--registry',
+          registryUrl,
+        ],
+        ROOT,
+      ),
+      'apply bookings',
+    );
     const child = spawn(process.execPath, ['dist/bookings.js'], { cwd: service, env: env() });
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     try {
       const deadline = Date.now() + 60_000;
-      while (!/charge 12999 USD for BOOK123/.test(out) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 200));
+      while (!/charge 12999 USD for BOOK123/.test(out) && Date.now() < deadline)
+        await new Promise((resolve) => setTimeout(resolve, 200));
       expect(out).toMatch(/charge 12999 USD for BOOK123 \(\d{4}-/);
     } finally {
       child.kill('SIGTERM');
@@ -168,7 +202,17 @@ describe('a CommonJS service', () => {
     writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'cjs-service', version: '1.0.0', private: true }));
     writeFileSync(
       join(dir, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { target: 'ES2022', module: 'commonjs', moduleResolution: 'node10', strict: true, outDir: 'dist', rootDir: 'src', skipLibCheck: true } }),
+      JSON.stringify({
+        compilerOptions: {
+          target: 'ES2022',
+          module: 'commonjs',
+          moduleResolution: 'node10',
+          strict: true,
+          outDir: 'dist',
+          rootDir: 'src',
+          skipLibCheck: true,
+        },
+      }),
     );
     writeFileSync(
       join(dir, 'src', 'index.ts'),
@@ -181,14 +225,17 @@ describe('a CommonJS service', () => {
         "  const event: BookingCreated = { eventId: '0f8fad5b-d9cb-469f-a165-70867728950e', eventType: 'booking.created', timestamp: new Date(0), source: 'cjs', bookingId: 'B1', userId: 'U1', type: 'car', itemId: 'C1', data: { price: { amountMinor: 100, currency: 'EUR' }, quantity: 1, flight: null, hotel: null, car: null } };",
         '  const decoded = await serde.decode(await serde.encode(event));',
         "  if (decoded.event.eventType !== 'booking.created') throw new Error(`decoded ${decoded.event.eventType}`);",
-        "  console.log(`round trip ${decoded.event.bookingId} ${decoded.event.data.price.amountMinor}`);",
+        '  console.log(`round trip ${decoded.event.bookingId} ${decoded.event.data.price.amountMinor}`);',
         '}',
         'main().catch((error) => { console.error(error); throw error; });',
         '',
       ].join('\n'),
     );
     ok(run('npm', ['install', '--prefer-offline', tarball], dir), 'npm install (cjs)');
-    ok(run(process.execPath, [join(service, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], dir), 'tsc (cjs)');
+    ok(
+      run(process.execPath, [join(service, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.json'], dir),
+      'tsc (cjs)',
+    );
     expect(ok(run(process.execPath, ['dist/index.js'], dir), 'node dist/index.js').trim()).toBe('round trip B1 100');
   });
 });

@@ -30,16 +30,29 @@ afterAll(async () => {
 });
 
 const pythonArgs = (mode: string, extra: string[] = []) => [
-  script, mode, '--brokers', it0.env.brokers.join(','), '--registry', it0.env.registryUrl, '--topic', it0.contract.topic, ...extra,
+  script,
+  mode,
+  '--brokers',
+  it0.env.brokers.join(','),
+  '--registry',
+  it0.env.registryUrl,
+  '--topic',
+  it0.contract.topic,
+  ...extra,
 ];
 
 /** Dates as ISO strings, as the Python side prints them. */
 const asJson = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
 
-describe('interop with Confluent\'s Python client', () => {
+describe("interop with Confluent's Python client", () => {
   it('Python decodes what the kit produced, and the kit decodes what Python produced', async () => {
     // kit → Python
-    const producer = createProducer({ contract: it0.contract, brokers: it0.env.brokers, registry: it0.registry, source: 'kit' });
+    const producer = createProducer({
+      contract: it0.contract,
+      brokers: it0.env.brokers,
+      registry: it0.registry,
+      source: 'kit',
+    });
     running.push(producer);
     const sent = [];
     for (const eventType of Object.values(EVENT_TYPES)) {
@@ -48,12 +61,19 @@ describe('interop with Confluent\'s Python client', () => {
       sent.push(event);
     }
     const { stdout } = await exec('python3', pythonArgs('consume', ['--count', '4', '--group', `py-${randomUUID()}`]));
-    const decodedByPython = stdout.trim().split('\n').map((l) => JSON.parse(l) as { key: string; value: unknown });
+    const decodedByPython = stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { key: string; value: unknown });
     expect(decodedByPython.map((d) => d.key)).toEqual(['FROM-KIT', 'FROM-KIT', 'FROM-KIT', 'FROM-KIT']);
     expect(decodedByPython.map((d) => d.value)).toEqual(sent.map(asJson));
 
     // Python → kit
-    const events = Object.values(bookingEvents('FROM-PY')).map((e) => ({ ...e, eventId: randomUUID(), source: 'python' }));
+    const events = Object.values(bookingEvents('FROM-PY')).map((e) => ({
+      ...e,
+      eventId: randomUUID(),
+      source: 'python',
+    }));
     const python = spawn('python3', pythonArgs('produce'), { stdio: ['pipe', 'pipe', 'pipe'] });
     let output = '';
     let errors = '';
@@ -65,7 +85,8 @@ describe('interop with Confluent\'s Python client', () => {
       'booking.cancelled': 'travel.bookings.BookingCancelled',
       'booking.failed': 'travel.bookings.BookingFailed',
     };
-    for (const e of events) python.stdin.write(`${JSON.stringify({ ...asJson(e) as object, __record: names[e.eventType] })}\n`);
+    for (const e of events)
+      python.stdin.write(`${JSON.stringify({ ...(asJson(e) as object), __record: names[e.eventType] })}\n`);
     python.stdin.end();
     const code = await new Promise<number | null>((r) => python.on('close', r));
     expect({ code, errors }).toEqual({ code: 0, errors: '' });
@@ -82,7 +103,12 @@ describe('interop with Confluent\'s Python client', () => {
       registry: it0.registry,
       fromBeginning: true,
       stopOnSignals: [],
-      handlers: { 'booking.created': push, 'booking.confirmed': push, 'booking.cancelled': push, 'booking.failed': push },
+      handlers: {
+        'booking.created': push,
+        'booking.confirmed': push,
+        'booking.cancelled': push,
+        'booking.failed': push,
+      },
     });
     running.push(consumer);
     await consumer.start();

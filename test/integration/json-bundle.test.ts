@@ -23,7 +23,11 @@ const load = (dir: string) =>
 
 beforeAll(async () => {
   for (const config of ['bookings-json', 'bookings-json-bundle']) {
-    execFileSync(process.execPath, ['bin/contracts.js', '-c', `test/fixtures/configs/${config}.config.json`, 'generate'], { cwd: ROOT, stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      ['bin/contracts.js', '-c', `test/fixtures/configs/${config}.config.json`, 'generate'],
+      { cwd: ROOT, stdio: 'pipe' },
+    );
   }
 });
 
@@ -38,13 +42,20 @@ async function karapaceLike(): Promise<RouteFilterProxy> {
     req.on('end', () => {
       const body = Buffer.concat(chunks);
       seen.push(`${req.method} ${req.url}`);
-      const parsed = body.length > 0 ? (JSON.parse(body.toString()) as { schemaType?: string; references?: unknown[] }) : {};
+      const parsed =
+        body.length > 0 ? (JSON.parse(body.toString()) as { schemaType?: string; references?: unknown[] }) : {};
       if (parsed.schemaType === 'JSON' && (parsed.references?.length ?? 0) > 0) {
         res.writeHead(422, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ error_code: 44302, message: "Schema references are not supported for 'JSON' schema type" }));
+        res.end(
+          JSON.stringify({ error_code: 44302, message: "Schema references are not supported for 'JSON' schema type" }),
+        );
         return;
       }
-      fetch(`${target.origin}${req.url}`, { method: req.method, headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' }, body: body.length > 0 ? body : undefined })
+      fetch(`${target.origin}${req.url}`, {
+        method: req.method,
+        headers: { 'content-type': 'application/vnd.schemaregistry.v1+json' },
+        body: body.length > 0 ? body : undefined,
+      })
         .then(async (answer) => {
           res.writeHead(answer.status, { 'content-type': 'application/json' });
           res.end(Buffer.from(await answer.arrayBuffer()));

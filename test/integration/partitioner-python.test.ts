@@ -16,9 +16,16 @@ const script = resolve(__dirname, '..', 'support', 'python', 'partitions.py');
 
 const keys = Array.from({ length: 60 }, (_, i) => `BOOK-${i}-${(i * 7919).toString(36)}`);
 
-async function kitPlacement(mode: KeyPartitioner): Promise<{ topic: string; brokers: string; placed: Record<string, number> }> {
+async function kitPlacement(
+  mode: KeyPartitioner,
+): Promise<{ topic: string; brokers: string; placed: Record<string, number> }> {
   const it0 = await setUpTopic(`bookings-it-part-${mode.replace('_', '-')}`);
-  const producer = createProducer({ contract: it0.contract, brokers: it0.env.brokers, registry: it0.registry, partitioner: mode });
+  const producer = createProducer({
+    contract: it0.contract,
+    brokers: it0.env.brokers,
+    registry: it0.registry,
+    partitioner: mode,
+  });
   const placed: Record<string, number> = {};
   try {
     for (const key of keys) {
@@ -31,7 +38,10 @@ async function kitPlacement(mode: KeyPartitioner): Promise<{ topic: string; brok
   return { topic: it0.contract.topic, brokers: it0.env.brokers[0]!, placed };
 }
 
-async function pythonPlacement({ topic, brokers }: { topic: string; brokers: string }, partitioner: string): Promise<Record<string, number>> {
+async function pythonPlacement(
+  { topic, brokers }: { topic: string; brokers: string },
+  partitioner: string,
+): Promise<Record<string, number>> {
   const child = exec('python3', [script, brokers, topic, partitioner]);
   child.child.stdin?.end(`${keys.join('\n')}\n`);
   const { stdout } = await child;

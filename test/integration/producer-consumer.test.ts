@@ -9,7 +9,13 @@ import { parseAvroSchemas } from '../../src/avro/types';
 import { createConsumer, CONSUMER_EVENTS, type Consumer, type MessageContext } from '../../src/consumer';
 import { EventValidationError } from '../../src/errors';
 import { bookingsContract, type BookingsEventMap } from '../../src/generated/bookings';
-import { connectProducer, createBookingConsumer, disconnectProducer, EVENT_TYPES, publishBookingEvent } from '../../src/index';
+import {
+  connectProducer,
+  createBookingConsumer,
+  disconnectProducer,
+  EVENT_TYPES,
+  publishBookingEvent,
+} from '../../src/index';
 import { createProducer, MESSAGE_HEADERS } from '../../src/producer';
 import { registerContract } from '../../src/registry';
 import { encodeFrame } from '../../src/wire';
@@ -36,7 +42,11 @@ interface Received {
   context: MessageContext;
 }
 
-function collectingConsumer(contract: Bookings, received: Received[], extra: Partial<Parameters<typeof createConsumer<Bookings>>[0]> = {}): Consumer<Bookings> {
+function collectingConsumer(
+  contract: Bookings,
+  received: Received[],
+  extra: Partial<Parameters<typeof createConsumer<Bookings>>[0]> = {},
+): Consumer<Bookings> {
   const push = (eventType: string) => async (event: unknown, context: MessageContext) => {
     received.push({ eventType, event, context });
   };
@@ -62,7 +72,12 @@ function collectingConsumer(contract: Bookings, received: Received[], extra: Par
 describe('producer → consumer through Kafka and the registry', () => {
   it('round-trips all four event types with the envelope filled in, key and headers set', async () => {
     const { contract } = it0;
-    const producer = createProducer({ contract, brokers: it0.env.brokers, registry: it0.registry, source: 'billing-service' });
+    const producer = createProducer({
+      contract,
+      brokers: it0.env.brokers,
+      registry: it0.registry,
+      source: 'billing-service',
+    });
     running.push(producer);
     await producer.connect();
     const bookingId = `B-${randomUUID().slice(0, 8)}`;
@@ -79,7 +94,12 @@ describe('producer → consumer through Kafka and the registry', () => {
     expect(received.map((r) => r.eventType)).toEqual(Object.values(EVENT_TYPES));
     for (const [i, r] of received.entries()) {
       const event = r.event as BookingsEventMap['booking.created'];
-      expect(event).toMatchObject({ ...inputs[r.eventType as keyof typeof inputs], eventType: r.eventType, source: 'billing-service', bookingId });
+      expect(event).toMatchObject({
+        ...inputs[r.eventType as keyof typeof inputs],
+        eventType: r.eventType,
+        source: 'billing-service',
+        bookingId,
+      });
       expect(event.eventId).toBe(results[i]!.eventId);
       expect(event.timestamp).toBeInstanceOf(Date);
       expect(r.context.key).toBe(bookingId);
@@ -101,11 +121,17 @@ describe('producer → consumer through Kafka and the registry', () => {
     const bad = { ...input, data: { ...input.data, price: { amountMinor: 10.5, currency: 'USD' } } };
     const error = await producer.publish('booking.created', bad).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EventValidationError);
-    expect((error as EventValidationError).issues[0]).toMatchObject({ path: '/data/price/amountMinor', expected: 'integer' });
+    expect((error as EventValidationError).issues[0]).toMatchObject({
+      path: '/data/price/amountMinor',
+      expected: 'integer',
+    });
     const batchError = await producer
       .publishBatch([
         { eventType: 'booking.failed', payload: bookingInputs()['booking.failed'] },
-        { eventType: 'booking.cancelled', payload: { ...bookingInputs()['booking.cancelled'], userId: 7 as unknown as string } },
+        {
+          eventType: 'booking.cancelled',
+          payload: { ...bookingInputs()['booking.cancelled'], userId: 7 as unknown as string },
+        },
       ])
       .catch((e: unknown) => e);
     expect(batchError).toBeInstanceOf(EventValidationError);
@@ -137,13 +163,25 @@ describe('producer → consumer through Kafka and the registry', () => {
 
     // a newer service writes v2 (with `channel`); framed by hand since this kit's v1 validators refuse it
     const { types } = parseAvroSchemas(v2.schemas.map((s) => JSON.parse(s.schema) as unknown));
-    const newer = { ...bookingInputs()['booking.failed'], eventId: randomUUID(), eventType: 'booking.failed', timestamp: new Date(), source: 'v2', channel: 'app' };
+    const newer = {
+      ...bookingInputs()['booking.failed'],
+      eventId: randomUUID(),
+      eventType: 'booking.failed',
+      timestamp: new Date(),
+      source: 'v2',
+      channel: 'app',
+    };
     const raw = it0.kafka.producer();
     await raw.connect();
     running.push(raw);
     await raw.send({
       topic: v1.topic,
-      messages: [{ key: 'v2', value: encodeFrame(ids[v2.valueSubject!]!.id, types[types.length - 1]!.toBuffer({ [failed]: newer })) }],
+      messages: [
+        {
+          key: 'v2',
+          value: encodeFrame(ids[v2.valueSubject!]!.id, types[types.length - 1]!.toBuffer({ [failed]: newer })),
+        },
+      ],
     });
     // an older service writes v1
     const older = createProducer({ contract: v1, brokers: it0.env.brokers, registry: it0.registry });
@@ -162,13 +200,24 @@ describe('producer → consumer through Kafka and the registry', () => {
     });
     await collectingConsumer(v1, seenByV1, { handlers: onlyFailed(seenByV1) }).start();
     await collectingConsumer(v2 as Bookings, seenByV2, { handlers: onlyFailed(seenByV2) }).start();
-    await waitFor(() => seenByV1.filter((r) => r.context.key === 'v2').length === 1 && seenByV2.filter((r) => r.context.key === 'v2').length === 1, 'the v2 event in both readers');
-    await waitFor(() => seenByV2.some((r) => (r.event as { source: string }).source !== 'v2'), 'the v1 event in the v2 reader');
+    await waitFor(
+      () =>
+        seenByV1.filter((r) => r.context.key === 'v2').length === 1 &&
+        seenByV2.filter((r) => r.context.key === 'v2').length === 1,
+      'the v2 event in both readers',
+    );
+    await waitFor(
+      () => seenByV2.some((r) => (r.event as { source: string }).source !== 'v2'),
+      'the v1 event in the v2 reader',
+    );
 
     const v2InV1 = seenByV1.find((r) => r.context.key === 'v2')!.event as Record<string, unknown>;
     expect(v2InV1.channel).toBeUndefined();
     expect(v2InV1.source).toBe('v2');
-    const v1InV2 = seenByV2.find((r) => (r.event as { source: string }).source !== 'v2')!.event as Record<string, unknown>;
+    const v1InV2 = seenByV2.find((r) => (r.event as { source: string }).source !== 'v2')!.event as Record<
+      string,
+      unknown
+    >;
     expect(v1InV2.channel).toBe('web');
   });
 
@@ -182,7 +231,10 @@ describe('producer → consumer through Kafka and the registry', () => {
       await registerContract(bookingsContract, it0.registry);
       await connectProducer();
       const bookingId = `SEED-${randomUUID().slice(0, 8)}`;
-      const result = await publishBookingEvent(EVENT_TYPES.BOOKING_CREATED, bookingInputs(bookingId)['booking.created']);
+      const result = await publishBookingEvent(
+        EVENT_TYPES.BOOKING_CREATED,
+        bookingInputs(bookingId)['booking.created'],
+      );
       expect(result.topic).toBe('bookings');
       const seen: string[] = [];
       const consumer = createBookingConsumer(

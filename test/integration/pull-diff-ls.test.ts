@@ -24,19 +24,25 @@ afterAll(() => p.cleanup());
 const cli = (...args: string[]) => runCli(args, p.dir);
 
 describe('contracts pull', () => {
-  it('writes the config\'s subjects with every version, ID, reference and level, deterministically', () => {
+  it("writes the config's subjects with every version, ID, reference and level, deterministically", () => {
     const first = cli('pull', '--config-subjects', '--out', 'contracts.lock.json');
     expect(first.stderr).toBe('');
     expect(first.status).toBe(0);
     expect(first.stdout).toMatch(/wrote 4 subject\(s\), 6 version\(s\) from http:\/\/\S+ to contracts\.lock\.json/);
     const text = readFileSync(join(p.dir, 'contracts.lock.json'), 'utf8');
     const lock = JSON.parse(text) as LockFile;
-    expect(Object.keys(lock.subjects)).toEqual([`${p.namespace}.Money`, `${p.namespace}.OrderPlaced`, `${p.namespace}.OrderShipped`, `${p.topic}-value`].sort());
+    expect(Object.keys(lock.subjects)).toEqual(
+      [`${p.namespace}.Money`, `${p.namespace}.OrderPlaced`, `${p.namespace}.OrderShipped`, `${p.topic}-value`].sort(),
+    );
     const shipped = lock.subjects[`${p.namespace}.OrderShipped`]!;
     expect(shipped.compatibility).toBe('FULL_TRANSITIVE');
     expect(shipped.versions.map((v) => v.version)).toEqual([1, 2]);
     expect(shipped.versions.every((v) => v.id > 0)).toBe(true);
-    expect(lock.subjects[`${p.topic}-value`]?.versions[1]?.references).toContainEqual({ name: `${p.namespace}.OrderShipped`, subject: `${p.namespace}.OrderShipped`, version: 2 });
+    expect(lock.subjects[`${p.topic}-value`]?.versions[1]?.references).toContainEqual({
+      name: `${p.namespace}.OrderShipped`,
+      subject: `${p.namespace}.OrderShipped`,
+      version: 2,
+    });
 
     expect(cli('pull', '--config-subjects', '--out', 'again.lock.json').status).toBe(0);
     expect(readFileSync(join(p.dir, 'again.lock.json'), 'utf8')).toBe(text);
@@ -61,35 +67,65 @@ describe('contracts ls', () => {
   it('lists subjects with versions, IDs and levels', () => {
     const result = cli('ls', '--prefix', p.namespace);
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`${p.namespace}\\.OrderShipped\\s+AVRO\\s+v1:\\d+ v2:\\d+\\s+FULL_TRANSITIVE`));
+    expect(result.stdout).toMatch(
+      new RegExp(`${p.namespace}\\.OrderShipped\\s+AVRO\\s+v1:\\d+ v2:\\d+\\s+FULL_TRANSITIVE`),
+    );
     expect(result.stdout).not.toContain(`${p.topic}-value`);
-    const listed = JSON.parse(cli('ls', '--prefix', p.namespace, '--format', 'json').stdout) as { subjects: Array<{ subject: string }> };
-    expect(listed.subjects.map((s) => s.subject)).toEqual([`${p.namespace}.Money`, `${p.namespace}.OrderPlaced`, `${p.namespace}.OrderShipped`]);
+    const listed = JSON.parse(cli('ls', '--prefix', p.namespace, '--format', 'json').stdout) as {
+      subjects: Array<{ subject: string }>;
+    };
+    expect(listed.subjects.map((s) => s.subject)).toEqual([
+      `${p.namespace}.Money`,
+      `${p.namespace}.OrderPlaced`,
+      `${p.namespace}.OrderShipped`,
+    ]);
   });
 
   it('labels each level as the subject\'s own or the global one (never Apicurio\'s NONE for "no level")', async () => {
     const registry = createSchemaRegistryClient({ url: stackEnv().registryUrl });
     const bare = `${p.namespace}.Bare`;
-    await registry.register(bare, { schema: JSON.stringify({ type: 'record', name: 'Bare', namespace: p.namespace, fields: [] }) });
+    await registry.register(bare, {
+      schema: JSON.stringify({ type: 'record', name: 'Bare', namespace: p.namespace, fields: [] }),
+    });
     const global = await registry.getCompatibility();
     const text = cli('ls', '--prefix', p.namespace).stdout;
-    expect(text).toMatch(new RegExp(`${p.namespace}\\.OrderShipped\\s+AVRO\\s+v1:\\d+ v2:\\d+\\s+FULL_TRANSITIVE \\(subject's own\\)`));
+    expect(text).toMatch(
+      new RegExp(`${p.namespace}\\.OrderShipped\\s+AVRO\\s+v1:\\d+ v2:\\d+\\s+FULL_TRANSITIVE \\(subject's own\\)`),
+    );
     expect(text).toMatch(new RegExp(`${p.namespace}\\.Bare\\s+AVRO\\s+v1:\\d+\\s+${global} \\(global\\)`));
     const listed = JSON.parse(cli('ls', '--prefix', p.namespace, '--format', 'json').stdout) as {
-      subjects: Array<{ subject: string; compatibility: string | null; effectiveCompatibility: string; compatibilitySource: string }>;
+      subjects: Array<{
+        subject: string;
+        compatibility: string | null;
+        effectiveCompatibility: string;
+        compatibilitySource: string;
+      }>;
     };
-    expect(listed.subjects.find((s) => s.subject === bare)).toMatchObject({ compatibility: null, effectiveCompatibility: global, compatibilitySource: 'global' });
-    expect(listed.subjects.find((s) => s.subject === `${p.namespace}.Money`)).toMatchObject({ effectiveCompatibility: 'FULL_TRANSITIVE', compatibilitySource: 'subject' });
+    expect(listed.subjects.find((s) => s.subject === bare)).toMatchObject({
+      compatibility: null,
+      effectiveCompatibility: global,
+      compatibilitySource: 'global',
+    });
+    expect(listed.subjects.find((s) => s.subject === `${p.namespace}.Money`)).toMatchObject({
+      effectiveCompatibility: 'FULL_TRANSITIVE',
+      compatibilitySource: 'subject',
+    });
   });
 });
 
 describe('contracts diff', () => {
-  it('names the changes between two versions and what they break at the subject\'s level', () => {
+  it("names the changes between two versions and what they break at the subject's level", () => {
     const result = cli('diff', `${p.namespace}.OrderShipped`, '--format', 'json');
     expect(result.stderr).toBe('');
     expect(result.status).toBe(0);
     const diff = JSON.parse(result.stdout) as SubjectDiff;
-    expect(diff).toMatchObject({ fromLabel: 'v1', toLabel: 'v2', level: 'FULL_TRANSITIVE', levelSource: 'subject', compatible: true });
+    expect(diff).toMatchObject({
+      fromLabel: 'v1',
+      toLabel: 'v2',
+      level: 'FULL_TRANSITIVE',
+      levelSource: 'subject',
+      compatible: true,
+    });
     expect(diff.changes.map((c) => [c.kind, c.breaks.length])).toEqual([['FIELD_ADDED', 0]]);
   });
 

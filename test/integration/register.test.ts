@@ -62,12 +62,17 @@ describe('contracts register', () => {
     ]);
     for (const s of applied.subjects) expect(await registry.getCompatibility(s.subject)).toBe('FULL_TRANSITIVE');
     const union = await registry.getSubjectVersion(`${p.topic}-value`, 1);
-    expect(union.references.map((r) => r.subject).sort()).toEqual([`${p.namespace}.OrderPlaced`, `${p.namespace}.OrderShipped`]);
+    expect(union.references.map((r) => r.subject).sort()).toEqual([
+      `${p.namespace}.OrderPlaced`,
+      `${p.namespace}.OrderShipped`,
+    ]);
 
     const second = cli(p, 'register', '--format', 'json');
     expect(second.status).toBe(0);
     const again = json<RegistrationResult>(second.stdout);
-    expect(again.subjects.map((s) => [s.subject, s.id, s.version, s.status])).toEqual(applied.subjects.map((s) => [s.subject, s.id, s.version, 'unchanged']));
+    expect(again.subjects.map((s) => [s.subject, s.id, s.version, s.status])).toEqual(
+      applied.subjects.map((s) => [s.subject, s.id, s.version, 'unchanged']),
+    );
     for (const s of applied.subjects) expect(await registry.listVersions(s.subject)).toEqual([1]);
 
     const plan = json<RegistrationPlan>(cli(p, 'register', '--dry-run', '--format', 'json').stdout);
@@ -78,10 +83,16 @@ describe('contracts register', () => {
   it('plans a compatible change as a new version with the verdict, then registers it', async () => {
     const p = freshProject();
     expect(cli(p, 'register').status).toBe(0);
-    p.edit('schemas/OrderShipped.avsc', (s) => s.fields.push({ name: 'trackingId', type: ['null', 'string'], default: null }));
+    p.edit('schemas/OrderShipped.avsc', (s) =>
+      s.fields.push({ name: 'trackingId', type: ['null', 'string'], default: null }),
+    );
     const dry = cli(p, 'register', '--dry-run');
     expect(dry.status).toBe(0);
-    expect(dry.stdout).toMatch(new RegExp(`~ ${p.namespace}\\.OrderShipped\\s+new version after v1: compatible at FULL_TRANSITIVE \\(all versions\\)`));
+    expect(dry.stdout).toMatch(
+      new RegExp(
+        `~ ${p.namespace}\\.OrderShipped\\s+new version after v1: compatible at FULL_TRANSITIVE \\(all versions\\)`,
+      ),
+    );
     expect(await registry.listVersions(`${p.namespace}.OrderShipped`)).toEqual([1]);
 
     const applied = cli(p, 'register', '--format', 'json');
@@ -105,7 +116,11 @@ describe('contracts register', () => {
 
     const applied = cli(p, 'register');
     expect(applied.status).toBe(1);
-    expect(applied.stderr).toMatch(new RegExp(`refused ${p.namespace}\\.OrderShipped \\(schemas/OrderShipped\\.avsc\\) as incompatible at FULL_TRANSITIVE`));
+    expect(applied.stderr).toMatch(
+      new RegExp(
+        `refused ${p.namespace}\\.OrderShipped \\(schemas/OrderShipped\\.avsc\\) as incompatible at FULL_TRANSITIVE`,
+      ),
+    );
     expect(await registry.listVersions(`${p.namespace}.OrderShipped`)).toEqual([1]);
   });
 
@@ -114,7 +129,11 @@ describe('contracts register', () => {
     const result = cli(p, 'register', '--format', 'json');
     expect(result.status).toBe(0);
     const subjects = json<RegistrationResult>(result.stdout).subjects.map((s) => s.subject);
-    expect(subjects).toEqual([`${p.namespace}.Money`, `${p.topic}-${p.namespace}.OrderPlaced`, `${p.topic}-${p.namespace}.OrderShipped`]);
+    expect(subjects).toEqual([
+      `${p.namespace}.Money`,
+      `${p.topic}-${p.namespace}.OrderPlaced`,
+      `${p.topic}-${p.namespace}.OrderShipped`,
+    ]);
     expect(await registry.getCompatibility(`${p.topic}-${p.namespace}.OrderPlaced`)).toBe('BACKWARD');
   });
 
@@ -129,13 +148,29 @@ describe('contracts register', () => {
 describe('registerContract (what services and `npm start` call)', () => {
   it("sets the contract's level on every subject before registering, through the same code as `contracts register`", async () => {
     const ns = `it.rc${randomBytes(4).toString('hex')}`;
-    const money = JSON.stringify({ type: 'record', name: 'Money', namespace: ns, fields: [{ name: 'amountMinor', type: 'long' }] });
-    const order = JSON.stringify({ type: 'record', name: 'Order', namespace: ns, fields: [{ name: 'total', type: `${ns}.Money` }] });
+    const money = JSON.stringify({
+      type: 'record',
+      name: 'Money',
+      namespace: ns,
+      fields: [{ name: 'amountMinor', type: 'long' }],
+    });
+    const order = JSON.stringify({
+      type: 'record',
+      name: 'Order',
+      namespace: ns,
+      fields: [{ name: 'total', type: `${ns}.Money` }],
+    });
     const contract = {
       compatibility: 'FULL_TRANSITIVE' as const,
       schemas: [
         { subject: `${ns}.Money`, schemaType: 'AVRO' as const, schema: money, references: [], file: 'Money.avsc' },
-        { subject: `${ns}.Order`, schemaType: 'AVRO' as const, schema: order, references: [{ name: `${ns}.Money`, subject: `${ns}.Money` }], file: 'Order.avsc' },
+        {
+          subject: `${ns}.Order`,
+          schemaType: 'AVRO' as const,
+          schema: order,
+          references: [{ name: `${ns}.Money`, subject: `${ns}.Money` }],
+          file: 'Order.avsc',
+        },
       ],
     };
     const first = await registerContract(contract, registry);

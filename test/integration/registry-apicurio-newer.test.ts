@@ -28,7 +28,9 @@ function jdk21(): string {
   for (const home of [process.env.JAVA_HOME, FALLBACK_JDK]) {
     if (home && existsSync(join(home, 'bin', 'java')) && javaMajor(home) >= 21) return home;
   }
-  throw new Error(`Apicurio ${NEWER_APICURIO} needs a JDK 21+: none at JAVA_HOME (${process.env.JAVA_HOME ?? 'unset'}) or ${FALLBACK_JDK}`);
+  throw new Error(
+    `Apicurio ${NEWER_APICURIO} needs a JDK 21+: none at JAVA_HOME (${process.env.JAVA_HOME ?? 'unset'}) or ${FALLBACK_JDK}`,
+  );
 }
 
 let own: OwnStack | undefined;
@@ -37,7 +39,12 @@ const previousJavaHome = process.env.JAVA_HOME;
 beforeAll(async () => {
   // the stack starts `java` from JAVA_HOME; only this test file's process sees the change
   process.env.JAVA_HOME = jdk21();
-  own = await startOwnStack({ name: 'apicurio-newer', kafkaPort: 29310, registryPort: 28183, registryVersion: NEWER_APICURIO });
+  own = await startOwnStack({
+    name: 'apicurio-newer',
+    kafkaPort: 29310,
+    registryPort: 28183,
+    registryVersion: NEWER_APICURIO,
+  });
 });
 afterAll(async () => {
   await own?.down();
@@ -46,13 +53,13 @@ afterAll(async () => {
 });
 
 describe(`Apicurio Registry ${NEWER_APICURIO} (a second registry implementation)`, () => {
-  it('the in-memory registry answers the kit\'s calls as it does, error codes included', async () => {
+  it("the in-memory registry answers the kit's calls as it does, error codes included", async () => {
     const prefix = `parity-${randomBytes(4).toString('hex')}.`;
     const real = await transcript(createSchemaRegistryClient({ url: own!.registryUrl }), prefix);
     expect(await transcript(createInMemoryRegistry(), prefix)).toEqual(real);
   });
 
-  it('differs from Confluent\'s documented API only where a named difference says so', async () => {
+  it("differs from Confluent's documented API only where a named difference says so", async () => {
     const seen = await classifyRegistry(own!.registryUrl, `diff-${randomBytes(4).toString('hex')}.`);
     process.stdout.write(`Apicurio ${NEWER_APICURIO}:\n${seen.map(([p, v]) => `  ${p}: ${v}`).join('\n')}\n`);
     expect(seen.filter(([, v]) => v.startsWith('UNKNOWN'))).toEqual([]);

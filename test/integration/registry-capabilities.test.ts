@@ -38,14 +38,21 @@ function mixedProject(): TempProject & { id: string; jsonTopic: string } {
     format: 'JSON',
     value: 'json/bookings-value.schema.json',
     references: ['json/money.schema.json', 'json/booking-type.schema.json'],
-    events: ['created', 'confirmed', 'cancelled', 'failed'].map((e) => ({ type: `booking.${e}`, schema: `json/booking-${e}.schema.json` })),
+    events: ['created', 'confirmed', 'cancelled', 'failed'].map((e) => ({
+      type: `booking.${e}`,
+      schema: `json/booking-${e}.schema.json`,
+    })),
     compatibility: 'BACKWARD_TRANSITIVE',
   });
   writeFileSync(project.configFile, JSON.stringify(config, null, 2));
   return Object.assign(project, { id, jsonTopic });
 }
 
-function editJson(project: TempProject, file: string, change: (schema: { properties: Record<string, unknown>; required?: string[] }) => void): void {
+function editJson(
+  project: TempProject,
+  file: string,
+  change: (schema: { properties: Record<string, unknown>; required?: string[] }) => void,
+): void {
   const path = join(project.dir, file);
   const schema = JSON.parse(readFileSync(path, 'utf8')) as { properties: Record<string, unknown>; required?: string[] };
   change(schema);
@@ -53,7 +60,11 @@ function editJson(project: TempProject, file: string, change: (schema: { propert
 }
 
 /** The CLI without blocking this process (the proxy answers in it). */
-function cli(project: TempProject, args: string[], registryUrl: string): Promise<{ status: number | null; stdout: string; stderr: string }> {
+function cli(
+  project: TempProject,
+  args: string[],
+  registryUrl: string,
+): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolveRun) => {
     const child = spawn(process.execPath, [join(ROOT, 'bin', 'contracts.js'), ...args], {
       cwd: project.dir,
@@ -75,7 +86,7 @@ function registered(): ReturnType<typeof mixedProject> {
 }
 
 describe('a verdict for every subject', () => {
-  it('on Apicurio: JSON Schema subjects with $ref get the kit\'s checker\'s verdict, labelled, next to the registry\'s for Avro', async () => {
+  it("on Apicurio: JSON Schema subjects with $ref get the kit's checker's verdict, labelled, next to the registry's for Avro", async () => {
     const p = registered();
     p.edit('schemas/OrderShipped.avsc', (s) => {
       s.fields = s.fields.filter((f) => f.name !== 'carrier');
@@ -88,9 +99,20 @@ describe('a verdict for every subject', () => {
     expect(result.status).toBe(1);
     const report = JSON.parse(result.stdout) as CheckReport;
     const bySubject = new Map(report.subjects.map((s) => [s.subject, s]));
-    expect(bySubject.get(`${p.namespace}.OrderShipped`)).toMatchObject({ status: 'new-version', compatible: false, source: 'registry' });
-    expect(bySubject.get(`bookings-${p.id}.BookingCreatedX${p.id}`)).toMatchObject({ status: 'new-version', compatible: true, source: 'offline', level: 'BACKWARD_TRANSITIVE' });
-    expect(bySubject.get(`bookings-${p.id}.BookingCreatedX${p.id}`)?.note).toMatch(/cannot test schemas with references \(it answered 500\)/);
+    expect(bySubject.get(`${p.namespace}.OrderShipped`)).toMatchObject({
+      status: 'new-version',
+      compatible: false,
+      source: 'registry',
+    });
+    expect(bySubject.get(`bookings-${p.id}.BookingCreatedX${p.id}`)).toMatchObject({
+      status: 'new-version',
+      compatible: true,
+      source: 'offline',
+      level: 'BACKWARD_TRANSITIVE',
+    });
+    expect(bySubject.get(`bookings-${p.id}.BookingCreatedX${p.id}`)?.note).toMatch(
+      /cannot test schemas with references \(it answered 500\)/,
+    );
     expect(report.subjects.every((s) => !s.error)).toBe(true);
 
     // an incompatible JSON change is found too, and the Avro verdict still stands
@@ -100,21 +122,33 @@ describe('a verdict for every subject', () => {
     const dry = await cli(p, ['register', '--dry-run', '--format', 'json'], stackEnv().registryUrl);
     expect(dry.status).toBe(1);
     const plan = JSON.parse(dry.stdout) as RegistrationPlan;
-    expect(plan.subjects.find((s) => s.subject === `bookings-${p.id}.BookingCreatedX${p.id}`)?.verdict).toMatchObject({ compatible: false, source: 'offline' });
-    expect(plan.subjects.find((s) => s.subject === `${p.namespace}.OrderShipped`)?.verdict).toMatchObject({ compatible: false, source: 'registry' });
+    expect(plan.subjects.find((s) => s.subject === `bookings-${p.id}.BookingCreatedX${p.id}`)?.verdict).toMatchObject({
+      compatible: false,
+      source: 'offline',
+    });
+    expect(plan.subjects.find((s) => s.subject === `${p.namespace}.OrderShipped`)?.verdict).toMatchObject({
+      compatible: false,
+      source: 'registry',
+    });
     expect(plan.failed).toBe(0);
   });
 
-  it('without the all-versions route (Karapace\'s 404): one registry test per version, same verdicts, exit 0 / 1', async () => {
+  it("without the all-versions route (Karapace's 404): one registry test per version, same verdicts, exit 0 / 1", async () => {
     const p = registered();
     const proxy = await startRouteFilterProxy(stackEnv().registryUrl, [KARAPACE_NO_ALL_VERSIONS]);
     try {
-      p.edit('schemas/OrderShipped.avsc', (s) => s.fields.push({ name: 'note', type: ['null', 'string'], default: null }));
+      p.edit('schemas/OrderShipped.avsc', (s) =>
+        s.fields.push({ name: 'note', type: ['null', 'string'], default: null }),
+      );
       const ok = await cli(p, ['check', '--registry', '--format', 'json'], proxy.url);
       expect(ok.stderr).toBe('');
       expect(ok.status).toBe(0);
       const report = JSON.parse(ok.stdout) as CheckReport;
-      expect(report.subjects.find((s) => s.subject === `${p.namespace}.OrderShipped`)).toMatchObject({ compatible: true, source: 'registry', against: [1] });
+      expect(report.subjects.find((s) => s.subject === `${p.namespace}.OrderShipped`)).toMatchObject({
+        compatible: true,
+        source: 'registry',
+        against: [1],
+      });
       expect(proxy.seen).toContain(`POST /compatibility/subjects/${p.namespace}.OrderShipped/versions/1?verbose=true`);
       // the missing route was asked once in the run, then not again
       expect(proxy.seen.filter((r) => /\/versions\?verbose=true$/.test(r)).length).toBe(1);
@@ -124,7 +158,11 @@ describe('a verdict for every subject', () => {
       });
       const bad = await cli(p, ['register', '--dry-run'], proxy.url);
       expect(bad.status).toBe(1);
-      expect(bad.stdout).toMatch(new RegExp(`${p.namespace}\\.OrderShipped\\s+new version after v1: INCOMPATIBLE at FULL_TRANSITIVE \\(all versions\\)`));
+      expect(bad.stdout).toMatch(
+        new RegExp(
+          `${p.namespace}\\.OrderShipped\\s+new version after v1: INCOMPATIBLE at FULL_TRANSITIVE \\(all versions\\)`,
+        ),
+      );
     } finally {
       await proxy.close();
     }
@@ -134,14 +172,24 @@ describe('a verdict for every subject', () => {
     const p = registered();
     const broken = `${p.namespace}.OrderShipped`;
     const proxy = await startRouteFilterProxy(stackEnv().registryUrl, [
-      { matches: (method, path) => method === 'POST' && path.startsWith(`/subjects/${broken}`), status: 500, body: { error_code: 50001, message: 'Error in the backend data store' } },
+      {
+        matches: (method, path) => method === 'POST' && path.startsWith(`/subjects/${broken}`),
+        status: 500,
+        body: { error_code: 50001, message: 'Error in the backend data store' },
+      },
     ]);
     try {
-      p.edit('schemas/OrderPlaced.avsc', (s) => s.fields.push({ name: 'note', type: ['null', 'string'], default: null }));
+      p.edit('schemas/OrderPlaced.avsc', (s) =>
+        s.fields.push({ name: 'note', type: ['null', 'string'], default: null }),
+      );
       const result = await cli(p, ['check', '--registry'], proxy.url);
       expect(result.status).toBe(2);
-      expect(result.stdout).toMatch(new RegExp(`! ${broken} schemas/OrderShipped\\.avsc no verdict: .*answered 500 \\(error code 50001\\)`));
-      expect(result.stdout).toMatch(new RegExp(`✓ ${p.namespace}\\.OrderPlaced schemas/OrderPlaced\\.avsc FULL_TRANSITIVE vs v1 compatible`));
+      expect(result.stdout).toMatch(
+        new RegExp(`! ${broken} schemas/OrderShipped\\.avsc no verdict: .*answered 500 \\(error code 50001\\)`),
+      );
+      expect(result.stdout).toMatch(
+        new RegExp(`✓ ${p.namespace}\\.OrderPlaced schemas/OrderPlaced\\.avsc FULL_TRANSITIVE vs v1 compatible`),
+      );
       expect(result.stdout).toMatch(/1 without a verdict/);
       expect(result.stderr).toMatch(new RegExp(`no verdict for ${broken}`));
     } finally {

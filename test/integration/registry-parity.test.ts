@@ -12,7 +12,7 @@ import { stackEnv } from '../support/stack-env';
 jest.setTimeout(60_000);
 
 describe('in-memory registry parity with the real registry', () => {
-  it('answers the kit\'s calls the same way, error codes included', async () => {
+  it("answers the kit's calls the same way, error codes included", async () => {
     const env = stackEnv();
     const prefix = `parity-${randomBytes(4).toString('hex')}.`;
     const real = await transcript(createSchemaRegistryClient({ url: env.registryUrl }), prefix);
@@ -26,7 +26,6 @@ describe('in-memory registry parity with the real registry', () => {
     expect(real).toContainEqual(['versions of Thing', [1, 2]]);
   });
 });
-
 
 describe('known differences between registries', () => {
   it('names every answer that is not as Confluent documents, and the in-memory registry answers as documented', async () => {
@@ -43,7 +42,13 @@ describe('known differences between registries', () => {
     expect(await memory.getCompatibility('Lvl')).toBeNull();
     await memory.register('Money', { schema: money });
     await memory.register('Order', { schema: order, references: [{ name: 'p.Money', subject: 'Money', version: 1 }] });
-    await expect(memory.testCompatibility('Order', { schema: order, references: [{ name: 'p.Money', subject: 'Money', version: 1 }] }, { against: 'all' })).resolves.toEqual({ isCompatible: true, messages: [] });
+    await expect(
+      memory.testCompatibility(
+        'Order',
+        { schema: order, references: [{ name: 'p.Money', subject: 'Money', version: 1 }] },
+        { against: 'all' },
+      ),
+    ).resolves.toEqual({ isCompatible: true, messages: [] });
     const real = createSchemaRegistryClient({ url: env.registryUrl });
     expect(await real.getCompatibility(s('Lvl'))).toBeNull();
   });

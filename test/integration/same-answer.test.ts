@@ -68,7 +68,11 @@ const env = () => ({ ...process.env, SCHEMA_REGISTRY_URL: stackEnv().registryUrl
 
 it('contracts diff, contracts check and the UI give the same verdict, naming the same rule against v1', async () => {
   const diff = runCli(['diff', subject, '--local', '--format', 'json'], dir, env());
-  const diffReport = JSON.parse(diff.stdout) as { compatible: boolean; changes: Array<{ breaks: Array<{ ruleId: string; previousVersion?: number }> }>; otherBreaks: Array<{ ruleId: string }> };
+  const diffReport = JSON.parse(diff.stdout) as {
+    compatible: boolean;
+    changes: Array<{ breaks: Array<{ ruleId: string; previousVersion?: number }> }>;
+    otherBreaks: Array<{ ruleId: string }>;
+  };
 
   const check = runCli(['check', '--registry', '--format', 'json'], dir, env());
   const checkReport = JSON.parse(check.stdout) as { subjects: Array<{ subject: string; compatible: boolean }> };
@@ -101,7 +105,9 @@ it('the same two registered versions, diffed pairwise by CLI and UI, agree too',
 
   const diff = runCli(['diff', subject, '--from', '2', '--to', '3', '--format', 'json'], dir, env());
   const diffReport = JSON.parse(diff.stdout) as { compatible: boolean };
-  const view = (await (await fetch(`${ui.url}/api/subjects/${encodeURIComponent(subject)}/diff?from=2&to=3`)).json()) as DiffView;
+  const view = (await (
+    await fetch(`${ui.url}/api/subjects/${encodeURIComponent(subject)}/diff?from=2&to=3`)
+  ).json()) as DiffView;
   expect({ diff: diffReport.compatible, ui: view.verdict.compatible }).toEqual({ diff: false, ui: false });
   expect(view.verdict.findings.filter((f) => f.breaking).map((f) => f.ruleId)).toContain('FIELD_ADDED_WITHOUT_DEFAULT');
 });

@@ -44,18 +44,30 @@ async function producer(): Promise<Producer> {
 }
 
 /** Consumes `count` messages from the start of `topic` in a fresh group, then leaves it. */
-async function consume(topic: string, groupId: string, count: number): Promise<Array<{ key: string; value: Buffer; partition: number; offset: string }>> {
+async function consume(
+  topic: string,
+  groupId: string,
+  count: number,
+): Promise<Array<{ key: string; value: Buffer; partition: number; offset: string }>> {
   const consumer: Consumer = kafka.consumer({ groupId, sessionTimeout: 10_000, heartbeatInterval: 1_000 });
   await consumer.connect();
   opened.push(consumer);
   await consumer.subscribe({ topic, fromBeginning: true });
   const received: Array<{ key: string; value: Buffer; partition: number; offset: string }> = [];
   await new Promise<void>((done, fail) => {
-    const timer = setTimeout(() => fail(new Error(`received ${received.length}/${count} messages from ${topic} in 60 s`)), 60_000);
+    const timer = setTimeout(
+      () => fail(new Error(`received ${received.length}/${count} messages from ${topic} in 60 s`)),
+      60_000,
+    );
     consumer
       .run({
         eachMessage: async ({ partition, message }) => {
-          received.push({ key: message.key?.toString() ?? '', value: message.value ?? Buffer.alloc(0), partition, offset: message.offset });
+          received.push({
+            key: message.key?.toString() ?? '',
+            value: message.value ?? Buffer.alloc(0),
+            partition,
+            offset: message.offset,
+          });
           if (received.length === count) {
             clearTimeout(timer);
             done();
@@ -150,7 +162,9 @@ describe('smoke: bookings topic, a registered schema, one record through Kafka',
 describe('kafkajs 2.2.4 against this Kafka release', () => {
   it('administers topics: create, list, describe, fetch offsets, delete', async () => {
     const topic = `kafkajs-proof-admin-${runId}`;
-    expect(await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true })).toBe(true);
+    expect(
+      await admin.createTopics({ topics: [{ topic, numPartitions: 3, replicationFactor: 1 }], waitForLeaders: true }),
+    ).toBe(true);
     expect(await admin.listTopics()).toContain(topic);
     const metadata = await admin.fetchTopicMetadata({ topics: [topic] });
     expect(metadata.topics[0]?.partitions).toHaveLength(3);
@@ -172,7 +186,11 @@ describe('kafkajs 2.2.4 against this Kafka release', () => {
     const idempotent = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
     await idempotent.connect();
     opened.push(idempotent);
-    const sent = Array.from({ length: 10 }, (_, i) => ({ key: `k${i % 4}`, value: `v${i}`, headers: { n: String(i) } }));
+    const sent = Array.from({ length: 10 }, (_, i) => ({
+      key: `k${i % 4}`,
+      value: `v${i}`,
+      headers: { n: String(i) },
+    }));
     const results = await idempotent.send({ topic, messages: sent, acks: -1 });
     expect(results.every((r) => r.errorCode === 0)).toBe(true);
 

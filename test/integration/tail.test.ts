@@ -32,7 +32,9 @@ beforeAll(async () => {
   it0 = await setUpTopic('bookings-it-tail');
   proxy = await startRegistryProxy({ upstreamUrl: it0.env.registryUrl, port: PROXY_PORT });
   const producer = createProducer({ contract: it0.contract, brokers: it0.env.brokers, registry: it0.registry });
-  await producer.publish('booking.created', bookingInputs('TAIL-1')['booking.created'], { headers: { 'x-tenant': 'acme' } });
+  await producer.publish('booking.created', bookingInputs('TAIL-1')['booking.created'], {
+    headers: { 'x-tenant': 'acme' },
+  });
   await producer.publish('booking.confirmed', bookingInputs('TAIL-1')['booking.confirmed']);
   await producer.disconnect();
   const raw = it0.kafka.producer();
@@ -51,9 +53,19 @@ afterAll(async () => {
 });
 
 async function tail(args: string[], registryUrl = it0.env.registryUrl, extraEnv: Record<string, string> = {}) {
-  const env = { ...process.env, KAFKA_BROKERS: it0.env.brokers.join(','), SCHEMA_REGISTRY_URL: registryUrl, NO_COLOR: '1', ...extraEnv };
+  const env = {
+    ...process.env,
+    KAFKA_BROKERS: it0.env.brokers.join(','),
+    SCHEMA_REGISTRY_URL: registryUrl,
+    NO_COLOR: '1',
+    ...extraEnv,
+  };
   try {
-    const { stdout, stderr } = await exec(process.execPath, ['bin/contracts.js', 'tail', ...args], { cwd: ROOT, env, timeout: 60_000 });
+    const { stdout, stderr } = await exec(process.execPath, ['bin/contracts.js', 'tail', ...args], {
+      cwd: ROOT,
+      env,
+      timeout: 60_000,
+    });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const e = error as { code?: number; stdout?: string; stderr?: string };
@@ -73,12 +85,20 @@ describe('contracts tail', () => {
     const json = await tail([it0.contract.topic, '--from-beginning', '--json', '-n', '4']);
     expect(json.code).toBe(0);
     const records = lines(json.stdout);
-    expect(records.filter((r) => r.error === undefined).map((r) => r.eventType).sort()).toEqual(['booking.confirmed', 'booking.created']);
+    expect(
+      records
+        .filter((r) => r.error === undefined)
+        .map((r) => r.eventType)
+        .sort(),
+    ).toEqual(['booking.confirmed', 'booking.created']);
     const garbage = records.find((r) => r.key === 'garbage')!;
     expect(garbage.error).toMatchObject({ code: 'WIRE_FORMAT', fault: 'message' });
     expect(garbage.preview).toMatchObject({ length: 31, utf8: '{"eventType":"booking.created"}', truncated: false });
     expect(garbage.preview!.hex.startsWith('7b 22 65 76')).toBe(true);
-    expect(records.find((r) => r.key === 'unknown-id')!.error).toMatchObject({ code: 'SCHEMA_NOT_FOUND', fault: 'message' });
+    expect(records.find((r) => r.key === 'unknown-id')!.error).toMatchObject({
+      code: 'SCHEMA_NOT_FOUND',
+      fault: 'message',
+    });
 
     const text = await tail([it0.contract.topic, '--from-beginning', '-n', '4']);
     expect(text.code).toBe(0);
@@ -92,7 +112,9 @@ describe('contracts tail', () => {
 
   it('exits 2 after the first record when the registry refuses the credentials or cannot be reached', async () => {
     proxy.accept([{ username: 'ops', password: 'right' }]);
-    const refused = await tail([it0.contract.topic, '--from-beginning', '--json', '-n', '4'], proxy.url, { SCHEMA_REGISTRY_AUTH: 'ops:wrong' });
+    const refused = await tail([it0.contract.topic, '--from-beginning', '--json', '-n', '4'], proxy.url, {
+      SCHEMA_REGISTRY_AUTH: 'ops:wrong',
+    });
     expect(refused.code).toBe(2);
     // records that need no registry (the garbage) may come first; the first one that does is the last printed
     const printed = lines(refused.stdout);
@@ -104,10 +126,15 @@ describe('contracts tail', () => {
     expect(refused.stderr).toContain('answered 401');
     expect(refused.stderr).not.toContain('wrong');
 
-    const accepted = await tail([it0.contract.topic, '--from-beginning', '--json', '-n', '2'], proxy.url, { SCHEMA_REGISTRY_AUTH: 'ops:right' });
+    const accepted = await tail([it0.contract.topic, '--from-beginning', '--json', '-n', '2'], proxy.url, {
+      SCHEMA_REGISTRY_AUTH: 'ops:right',
+    });
     expect(accepted.code).toBe(0);
 
-    const down = await tail([it0.contract.topic, '--from-beginning', '-n', '4'], `http://127.0.0.1:${DEAD_PORT}/apis/ccompat/v7`);
+    const down = await tail(
+      [it0.contract.topic, '--from-beginning', '-n', '4'],
+      `http://127.0.0.1:${DEAD_PORT}/apis/ccompat/v7`,
+    );
     expect(down.code).toBe(2);
     expect(down.stdout).toContain('not decoded (REGISTRY_UNREACHABLE)');
     expect(down.stderr).toContain(`127.0.0.1:${DEAD_PORT}`);
@@ -116,7 +143,20 @@ describe('contracts tail', () => {
   it('starts at a partition and offset, or at a time', async () => {
     const all = lines((await tail([it0.contract.topic, '--from-beginning', '--json', '-n', '4'])).stdout);
     const target = all.find((r) => r.key === 'unknown-id')!;
-    const at = lines((await tail([it0.contract.topic, '--partition', String(target.partition), '--offset', target.offset, '--json', '-n', '1'])).stdout);
+    const at = lines(
+      (
+        await tail([
+          it0.contract.topic,
+          '--partition',
+          String(target.partition),
+          '--offset',
+          target.offset,
+          '--json',
+          '-n',
+          '1',
+        ])
+      ).stdout,
+    );
     expect(at.map((r) => [r.partition, r.offset, r.key])).toEqual([[target.partition, target.offset, 'unknown-id']]);
 
     const latest = all.reduce((a, b) => (Date.parse(a.timestamp) >= Date.parse(b.timestamp) ? a : b));

@@ -31,12 +31,28 @@ function prepare(): void {
 </project>
 `,
     );
-    execFileSync('mvn', ['-B', '-q', '-f', join(DIR, 'pom.xml'), `-Dmaven.repo.local=${join(ROOT, '.cache', 'stack', 'm2')}`, 'dependency:copy-dependencies', `-DoutputDirectory=${LIB}`], {
-      stdio: 'pipe',
-    });
+    execFileSync(
+      'mvn',
+      [
+        '-B',
+        '-q',
+        '-f',
+        join(DIR, 'pom.xml'),
+        `-Dmaven.repo.local=${join(ROOT, '.cache', 'stack', 'm2')}`,
+        'dependency:copy-dependencies',
+        `-DoutputDirectory=${LIB}`,
+      ],
+      {
+        stdio: 'pipe',
+      },
+    );
   }
   if (!existsSync(join(CLASSES, 'AvroParseJudge.class'))) {
-    execFileSync('javac', ['-d', CLASSES, '-cp', `${LIB}/*`, join(ROOT, 'test', 'support', 'java', 'AvroParseJudge.java')], { stdio: 'pipe' });
+    execFileSync(
+      'javac',
+      ['-d', CLASSES, '-cp', `${LIB}/*`, join(ROOT, 'test', 'support', 'java', 'AvroParseJudge.java')],
+      { stdio: 'pipe' },
+    );
   }
   if (!readdirSync(LIB).some((f) => f.startsWith('avro-'))) throw new Error(`no avro jar in ${LIB}`);
 }
@@ -47,9 +63,14 @@ export type JavaVerdict = { ok: true } | { ok: false; reason: string };
 export function judgeWithJava(schemas: string[]): JavaVerdict[] {
   prepare();
   const input = schemas.map((s) => s.replace(/\n/g, ' ')).join('\n') + '\n';
-  const result = spawnSync('java', ['-cp', `${CLASSES}:${LIB}/*`, 'AvroParseJudge'], { input, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  const result = spawnSync('java', ['-cp', `${CLASSES}:${LIB}/*`, 'AvroParseJudge'], {
+    input,
+    encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
+  });
   if (result.status !== 0) throw new Error(`the Java judge failed: ${result.stderr}`);
   const lines = result.stdout.split('\n').filter((l) => l.length > 0);
-  if (lines.length !== schemas.length) throw new Error(`the Java judge answered ${lines.length} of ${schemas.length} schemas: ${result.stderr}`);
+  if (lines.length !== schemas.length)
+    throw new Error(`the Java judge answered ${lines.length} of ${schemas.length} schemas: ${result.stderr}`);
   return lines.map((l) => (l === 'ok' ? { ok: true } : { ok: false, reason: l.slice(l.indexOf('\t') + 1) }));
 }

@@ -22,12 +22,20 @@ export interface Pair {
 
 /** Our verdict: can `reader` read data written with `writer`? */
 export function ours(pair: Pair): boolean {
-  return checkCompatibility({ format: 'AVRO', level: 'BACKWARD', previous: [{ schema: pair.writer }], candidate: { schema: pair.reader } })
-    .compatible;
+  return checkCompatibility({
+    format: 'AVRO',
+    level: 'BACKWARD',
+    previous: [{ schema: pair.writer }],
+    candidate: { schema: pair.reader },
+  }).compatible;
 }
 
 export function python(pairs: Pair[]): Map<string, { compatible?: boolean; error?: string }> {
-  const run = spawnSync('python3', [HELPER], { input: JSON.stringify(pairs), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const run = spawnSync('python3', [HELPER], {
+    input: JSON.stringify(pairs),
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (run.error) throw new Error(`cannot run python3 (${run.error.message}); install Python 3 and run: ${PIP}`);
   if (run.status === 3) throw new Error(`Python's avro package is not installed: run \`${PIP}\`\n${run.stderr}`);
   if (run.status !== 0) throw new Error(`${HELPER} failed (exit ${run.status}): ${run.stderr}`);
@@ -36,7 +44,9 @@ export function python(pairs: Pair[]): Map<string, { compatible?: boolean; error
 }
 
 /** Reader/writer pairs behind compatibility cases, per each level's directions and versions. */
-export function casePairs(cases: { id: string; level: CompatibilityLevel; previous: JsonValue[]; candidate: JsonValue }[]): Pair[] {
+export function casePairs(
+  cases: { id: string; level: CompatibilityLevel; previous: JsonValue[]; candidate: JsonValue }[],
+): Pair[] {
   const pairs: Pair[] = [];
   for (const c of cases) {
     if (c.level === 'NONE') continue;
@@ -56,12 +66,18 @@ export function ruleFixturePairs(): Pair[] {
   return readdirSync(root).flatMap((rule) => {
     const dir = path.join(root, rule);
     const expect = read(path.join(dir, 'expect.json')) as { level: CompatibilityLevel };
-    return casePairs([{ id: `fixture-${rule}`, level: expect.level, previous: [read(path.join(dir, 'before.json'))], candidate: read(path.join(dir, 'after.json')) }]);
+    return casePairs([
+      {
+        id: `fixture-${rule}`,
+        level: expect.level,
+        previous: [read(path.join(dir, 'before.json'))],
+        candidate: read(path.join(dir, 'after.json')),
+      },
+    ]);
   });
 }
 
 // ---- generated pairs: a seeded random schema and a mutation of it, read both ways ----
-
 
 type Json = JsonValue;
 type Obj = { [key: string]: Json };
@@ -79,7 +95,9 @@ export function generatePairs(count: number): Pair[] {
         return ['null', pick(PRIMITIVES)];
       case 1: {
         const symbols = ['A', 'B', 'C', 'D'].slice(0, 2 + Math.floor(random() * 3));
-        return random() < 0.3 ? { type: 'enum', name: `E_${name}`, symbols, default: 'A' } : { type: 'enum', name: `E_${name}`, symbols };
+        return random() < 0.3
+          ? { type: 'enum', name: `E_${name}`, symbols, default: 'A' }
+          : { type: 'enum', name: `E_${name}`, symbols };
       }
       case 2:
         return { type: 'fixed', name: `F_${name}`, size: pick([8, 16]) };
@@ -181,13 +199,19 @@ export function generatePairs(count: number): Pair[] {
         }
         break;
       case 10: {
-        const container = target && ['array', 'map'].includes((target.type as Obj).type as string) ? (target.type as Obj) : undefined;
+        const container =
+          target && ['array', 'map'].includes((target.type as Obj).type as string) ? (target.type as Obj) : undefined;
         if (container) container[container.type === 'array' ? 'items' : 'values'] = pick(PRIMITIVES);
         break;
       }
       default: {
         const nested = target && (target.type as Obj).type === 'record' ? (target.type as Obj) : undefined;
-        if (nested) (nested.fields as Obj[]).push({ name: 'y', type: pick(PRIMITIVES), ...(random() < 0.5 ? { default: 0 } : {}) });
+        if (nested)
+          (nested.fields as Obj[]).push({
+            name: 'y',
+            type: pick(PRIMITIVES),
+            ...(random() < 0.5 ? { default: 0 } : {}),
+          });
         if (nested && random() < 0.5) ((nested.fields as Obj[])[0] as Obj).type = pick(PRIMITIVES);
         break;
       }
@@ -208,9 +232,20 @@ export function generatePairs(count: number): Pair[] {
 
 /** Shapes the generator does not produce: recursion, unions of records, nested unions of named types. */
 export function handcraftedPairs(): Pair[] {
-  const list = (extra: Json[]) => ({ type: 'record', name: 'Node', fields: [{ name: 'v', type: 'int' }, { name: 'next', type: ['null', 'Node'], default: null }, ...extra] });
+  const list = (extra: Json[]) => ({
+    type: 'record',
+    name: 'Node',
+    fields: [{ name: 'v', type: 'int' }, { name: 'next', type: ['null', 'Node'], default: null }, ...extra],
+  });
   const a = { type: 'record', name: 'A', fields: [{ name: 'x', type: 'int' }] };
-  const a2 = { type: 'record', name: 'A', fields: [{ name: 'x', type: 'long' }, { name: 'y', type: 'string' }] };
+  const a2 = {
+    type: 'record',
+    name: 'A',
+    fields: [
+      { name: 'x', type: 'long' },
+      { name: 'y', type: 'string' },
+    ],
+  };
   const b = { type: 'record', name: 'B', fields: [{ name: 'z', type: 'string' }] };
   const shapes: [string, Json, Json][] = [
     ['recursive-same', list([]), list([])],
@@ -220,7 +255,11 @@ export function handcraftedPairs(): Pair[] {
     ['union-of-records-narrowed', ['null', a], ['null', a, b]],
     ['union-record-changed', ['null', a2], ['null', a]],
     ['union-record-promoted', ['null', { ...a, fields: [{ name: 'x', type: 'long' }] }], ['null', a]],
-    ['enum-in-union', ['null', { type: 'enum', name: 'K', symbols: ['A'] }], ['null', { type: 'enum', name: 'K', symbols: ['A', 'B'] }]],
+    [
+      'enum-in-union',
+      ['null', { type: 'enum', name: 'K', symbols: ['A'] }],
+      ['null', { type: 'enum', name: 'K', symbols: ['A', 'B'] }],
+    ],
   ];
   return shapes.flatMap(([id, x, y]) => [
     { id: `handcrafted-${id}/x-reads-y`, reader: x, writer: y },
@@ -244,13 +283,21 @@ export function expectAgreement(label: string, pairs: Pair[], known: Record<stri
   it('every pair gets the same reader/writer verdict', () => {
     const disagreements = pairs
       .filter((pair) => theirs.get(pair.id)?.compatible !== ours(pair) && !(pair.id in known))
-      .map((pair) => ({ id: pair.id, python: theirs.get(pair.id)?.compatible, ours: ours(pair), reader: pair.reader, writer: pair.writer }));
+      .map((pair) => ({
+        id: pair.id,
+        python: theirs.get(pair.id)?.compatible,
+        ours: ours(pair),
+        reader: pair.reader,
+        writer: pair.writer,
+      }));
     const compatibleCount = pairs.filter((p) => theirs.get(p.id)?.compatible).length;
     process.stdout.write(
       `python cross-check (${label}): ${pairs.length - disagreements.length}/${pairs.length} pairs agree (${compatibleCount} compatible, ${pairs.length - compatibleCount} incompatible)\n`,
     );
     expect(disagreements).toEqual([]);
-    const stale = Object.keys(known).filter((id) => pairs.some((p) => p.id === id && theirs.get(id)?.compatible === ours(p)));
+    const stale = Object.keys(known).filter((id) =>
+      pairs.some((p) => p.id === id && theirs.get(id)?.compatible === ours(p)),
+    );
     expect(stale).toEqual([]);
   });
 }

@@ -8,7 +8,15 @@ import type * as avro from 'avsc';
 import { parseAvroSchemas } from '../../src/avro/types';
 
 export const ROOT = join(__dirname, '..', '..');
-const AVRO_FILES = ['Money', 'BookingType', 'BookingCreated', 'BookingConfirmed', 'BookingCancelled', 'BookingFailed', 'bookings-value'];
+const AVRO_FILES = [
+  'Money',
+  'BookingType',
+  'BookingCreated',
+  'BookingConfirmed',
+  'BookingCancelled',
+  'BookingFailed',
+  'bookings-value',
+];
 
 export const EVENT_RECORDS = {
   'booking.created': 'travel.bookings.BookingCreated',

@@ -17,7 +17,9 @@ export function withTopic<C extends TopicContract<object, object>>(contract: C, 
     topic,
     valueSubject,
     deadLetterTopic: `${topic}.dlq`,
-    schemas: contract.schemas.map((s) => (s.subject === contract.valueSubject && valueSubject ? { ...s, subject: valueSubject } : s)),
+    schemas: contract.schemas.map((s) =>
+      s.subject === contract.valueSubject && valueSubject ? { ...s, subject: valueSubject } : s,
+    ),
   };
 }
 
@@ -25,7 +27,10 @@ export function withTopic<C extends TopicContract<object, object>>(contract: C, 
 export function withSubjectPrefix<C extends TopicContract<object, object>>(contract: C, prefix: string): C {
   const rename = (subject: string) => `${prefix}${subject}`;
   const events = Object.fromEntries(
-    Object.entries(contract.events as Record<string, { subject: string }>).map(([k, e]) => [k, { ...e, subject: rename(e.subject) }]),
+    Object.entries(contract.events as Record<string, { subject: string }>).map(([k, e]) => [
+      k,
+      { ...e, subject: rename(e.subject) },
+    ]),
   );
   return {
     ...contract,

@@ -37,6 +37,7 @@ export default async function globalSetup(): Promise<void> {
     throw new Error(
       `integration tests need Kafka and a Schema Registry, and the local stack could not start:\n${reason}\n` +
         'Alternatively set KAFKA_BROKERS and SCHEMA_REGISTRY_URL to running servers (e.g. `docker compose up -d`).',
+      { cause: error },
     );
   }
 }

@@ -9,7 +9,9 @@ export default async function globalTeardown(): Promise<void> {
   const ownership = takeStackOwnership();
   if (!ownership || ownership.started.length === 0) return;
   if (process.env.CONTRACTS_STACK_KEEP === '1') {
-    process.stderr.write('\nintegration: CONTRACTS_STACK_KEEP=1, leaving the local stack running (contracts stack down stops it)\n');
+    process.stderr.write(
+      '\nintegration: CONTRACTS_STACK_KEEP=1, leaving the local stack running (contracts stack down stops it)\n',
+    );
     return;
   }
   const stack = createLocalStack({ rootDir: ownership.rootDir });

@@ -5,9 +5,26 @@
 import { RegistryError } from '../../src/errors';
 import type { SchemaRegistryClient } from '../../src/registry';
 
-export const money = JSON.stringify({ type: 'record', name: 'Money', namespace: 'p', fields: [{ name: 'amountMinor', type: 'long' }, { name: 'currency', type: 'string' }] });
-export const order = JSON.stringify({ type: 'record', name: 'Order', namespace: 'p', fields: [{ name: 'id', type: 'string' }, { name: 'total', type: 'p.Money' }] });
-export const thing = (fields: object[]) => JSON.stringify({ type: 'record', name: 'Thing', namespace: 'p', fields: [{ name: 'a', type: 'string' }, ...fields] });
+export const money = JSON.stringify({
+  type: 'record',
+  name: 'Money',
+  namespace: 'p',
+  fields: [
+    { name: 'amountMinor', type: 'long' },
+    { name: 'currency', type: 'string' },
+  ],
+});
+export const order = JSON.stringify({
+  type: 'record',
+  name: 'Order',
+  namespace: 'p',
+  fields: [
+    { name: 'id', type: 'string' },
+    { name: 'total', type: 'p.Money' },
+  ],
+});
+export const thing = (fields: object[]) =>
+  JSON.stringify({ type: 'record', name: 'Thing', namespace: 'p', fields: [{ name: 'a', type: 'string' }, ...fields] });
 
 export async function transcript(registry: SchemaRegistryClient, prefix: string): Promise<unknown[]> {
   const ids = new Map<number, string>();
@@ -27,18 +44,30 @@ export async function transcript(registry: SchemaRegistryClient, prefix: string)
     }
   };
   const idOf = (v: { id: number }) => id(v.id);
-  const version = (v: { id: number; version: number; subject: string; references: unknown }) => ({ ...v, id: id(v.id), schema: undefined });
+  const version = (v: { id: number; version: number; subject: string; references: unknown }) => ({
+    ...v,
+    id: id(v.id),
+    schema: undefined,
+  });
 
   await step('register Money', () => registry.register(s('Money'), { schema: money }), idOf);
   await step('register Money again', () => registry.register(s('Money'), { schema: money }), idOf);
   const ref = [{ name: 'p.Money', subject: s('Money'), version: 1 }];
-  await step('register Order (references Money v1)', () => registry.register(s('Order'), { schema: order, references: ref }), idOf);
+  await step(
+    'register Order (references Money v1)',
+    () => registry.register(s('Order'), { schema: order, references: ref }),
+    idOf,
+  );
   await step('lookup Order', () => registry.lookup(s('Order'), { schema: order, references: ref }), version);
   const orderId = (await registry.lookup(s('Order'), { schema: order, references: ref })).id;
-  await step('schema by ID with references', () => registry.getSchemaById(orderId), (v: { schema: string; schemaType: string; references: unknown }) => ({
-    ...v,
-    schema: JSON.parse(v.schema) as unknown,
-  }));
+  await step(
+    'schema by ID with references',
+    () => registry.getSchemaById(orderId),
+    (v: { schema: string; schemaType: string; references: unknown }) => ({
+      ...v,
+      schema: JSON.parse(v.schema) as unknown,
+    }),
+  );
   await step('subjects of the ID', () => registry.getSubjectVersionsById(orderId));
   await step('same schema, other subject: same ID', () => registry.register(s('Money-copy'), { schema: money }), idOf);
   await step('subject version 1 of Order', () => registry.getSubjectVersion(s('Order'), 1), version);
@@ -46,23 +75,62 @@ export async function transcript(registry: SchemaRegistryClient, prefix: string)
   await step('register Thing v1', () => registry.register(s('Thing'), { schema: thing([]) }), idOf);
   await step('set compatibility', () => registry.setCompatibility('BACKWARD', s('Thing')));
   await step('get compatibility', () => registry.getCompatibility(s('Thing')));
-  await step('test incompatible', () => registry.testCompatibility(s('Thing'), { schema: thing([{ name: 'b', type: 'int' }]) }), (v: { isCompatible: boolean }) => v.isCompatible);
-  await step('register incompatible', () => registry.register(s('Thing'), { schema: thing([{ name: 'b', type: 'int' }]) }), idOf);
-  await step('test compatible', () => registry.testCompatibility(s('Thing'), { schema: thing([{ name: 'b', type: 'int', default: 0 }]) }), (v: { isCompatible: boolean }) => v.isCompatible);
-  await step('register Thing v2', () => registry.register(s('Thing'), { schema: thing([{ name: 'b', type: 'int', default: 0 }]) }), idOf);
+  await step(
+    'test incompatible',
+    () => registry.testCompatibility(s('Thing'), { schema: thing([{ name: 'b', type: 'int' }]) }),
+    (v: { isCompatible: boolean }) => v.isCompatible,
+  );
+  await step(
+    'register incompatible',
+    () => registry.register(s('Thing'), { schema: thing([{ name: 'b', type: 'int' }]) }),
+    idOf,
+  );
+  await step(
+    'test compatible',
+    () => registry.testCompatibility(s('Thing'), { schema: thing([{ name: 'b', type: 'int', default: 0 }]) }),
+    (v: { isCompatible: boolean }) => v.isCompatible,
+  );
+  await step(
+    'register Thing v2',
+    () => registry.register(s('Thing'), { schema: thing([{ name: 'b', type: 'int', default: 0 }]) }),
+    idOf,
+  );
   await step('versions of Thing', () => registry.listVersions(s('Thing')));
   await step('latest of Thing', () => registry.getSubjectVersion(s('Thing'), 'latest'), version);
-  await step('test against a subject with no versions', () => registry.testCompatibility(s('Nothing'), { schema: thing([]) }), (v: { isCompatible: boolean }) => v.isCompatible);
-  await step('test against every version', () => registry.testCompatibility(s('Thing'), { schema: thing([{ name: 'b', type: 'int', default: 0 }]) }, { against: 'all' }), (v: { isCompatible: boolean }) => v.isCompatible);
-  await step('test against version 1', () => registry.testCompatibility(s('Thing'), { schema: thing([{ name: 'c', type: 'int' }]) }, { against: 1 }), (v: { isCompatible: boolean }) => v.isCompatible);
-  await step('test against a version that does not exist', () => registry.testCompatibility(s('Thing'), { schema: thing([]) }, { against: 99 }));
-  await step('test against every version of an unknown subject', () => registry.testCompatibility(s('Nothing'), { schema: thing([]) }, { against: 'all' }));
+  await step(
+    'test against a subject with no versions',
+    () => registry.testCompatibility(s('Nothing'), { schema: thing([]) }),
+    (v: { isCompatible: boolean }) => v.isCompatible,
+  );
+  await step(
+    'test against every version',
+    () =>
+      registry.testCompatibility(
+        s('Thing'),
+        { schema: thing([{ name: 'b', type: 'int', default: 0 }]) },
+        { against: 'all' },
+      ),
+    (v: { isCompatible: boolean }) => v.isCompatible,
+  );
+  await step(
+    'test against version 1',
+    () => registry.testCompatibility(s('Thing'), { schema: thing([{ name: 'c', type: 'int' }]) }, { against: 1 }),
+    (v: { isCompatible: boolean }) => v.isCompatible,
+  );
+  await step('test against a version that does not exist', () =>
+    registry.testCompatibility(s('Thing'), { schema: thing([]) }, { against: 99 }),
+  );
+  await step('test against every version of an unknown subject', () =>
+    registry.testCompatibility(s('Nothing'), { schema: thing([]) }, { against: 'all' }),
+  );
   await step('level of a subject without its own', () => registry.getCompatibility(s('Money')));
   await step('global level', () => registry.getCompatibility());
   await step('subjects listed', async () => (await registry.listSubjects()).filter((x) => x.startsWith(prefix)).sort());
 
   await step('lookup in an unknown subject', () => registry.lookup(s('Unknown'), { schema: money }));
-  await step('lookup of a schema not in the subject', () => registry.lookup(s('Money'), { schema: order, references: ref }));
+  await step('lookup of a schema not in the subject', () =>
+    registry.lookup(s('Money'), { schema: order, references: ref }),
+  );
   await step('unknown schema ID', () => registry.getSchemaById(2_000_000_000));
   await step('subjects of an unknown schema ID', () => registry.getSubjectVersionsById(2_000_000_000));
   await step('unknown version', () => registry.getSubjectVersion(s('Money'), 99));
@@ -70,7 +138,10 @@ export async function transcript(registry: SchemaRegistryClient, prefix: string)
   await step('versions of an unknown subject', () => registry.listVersions(s('Unknown')));
   await step('invalid schema', () => registry.register(s('Invalid'), { schema: '{"type":"nope"}' }));
   await step('reference to a missing subject', () =>
-    registry.register(s('Dangling'), { schema: order, references: [{ name: 'p.Money', subject: s('Missing'), version: 1 }] }),
+    registry.register(s('Dangling'), {
+      schema: order,
+      references: [{ name: 'p.Money', subject: s('Missing'), version: 1 }],
+    }),
   );
   return out;
 }
@@ -87,14 +158,21 @@ export interface Raw {
 }
 export interface Probe {
   name: string;
-  run: (ask: (method: string, path: string, body?: unknown) => Promise<Raw>, s: (name: string) => string) => Promise<Raw>;
+  run: (
+    ask: (method: string, path: string, body?: unknown) => Promise<Raw>,
+    s: (name: string) => string,
+  ) => Promise<Raw>;
   documented: (raw: Raw) => boolean;
   /** Known differences: name (registry: answer → the kit's fallback) and how to recognise it. */
   known: Array<{ name: string; matches: (raw: Raw) => boolean }>;
 }
 
 const code = (raw: Raw) => (typeof raw.body === 'object' ? raw.body.error_code : undefined);
-const jsonAmount = JSON.stringify({ $id: 'amount.schema.json', type: 'object', properties: { v: { type: 'integer' } } });
+const jsonAmount = JSON.stringify({
+  $id: 'amount.schema.json',
+  type: 'object',
+  properties: { v: { type: 'integer' } },
+});
 const jsonOrder = JSON.stringify({ type: 'object', properties: { amount: { $ref: 'amount.schema.json' } } });
 
 export const PROBES: Probe[] = [
@@ -105,7 +183,12 @@ export const PROBES: Probe[] = [
       return ask('GET', `/config/${s('Lvl')}`);
     },
     documented: (raw) => raw.status === 404 && code(raw) === 40408,
-    known: [{ name: 'apicurio-subject-level-none: 200 NONE (the global level applies) → ?defaultToGlobal=true', matches: (raw) => raw.status === 200 && typeof raw.body === 'object' && raw.body.compatibilityLevel === 'NONE' }],
+    known: [
+      {
+        name: 'apicurio-subject-level-none: 200 NONE (the global level applies) → ?defaultToGlobal=true',
+        matches: (raw) => raw.status === 200 && typeof raw.body === 'object' && raw.body.compatibilityLevel === 'NONE',
+      },
+    ],
   },
   {
     name: 'compatibility test of every version',
@@ -114,13 +197,24 @@ export const PROBES: Probe[] = [
       return ask('POST', `/compatibility/subjects/${s('All')}/versions?verbose=true`, { schema: money });
     },
     documented: (raw) => raw.status === 200 && typeof raw.body === 'object' && raw.body.is_compatible === true,
-    known: [{ name: 'karapace-no-all-versions-route: 404 "Not Found" → one test per version', matches: (raw) => raw.status === 404 && code(raw) === undefined }],
+    known: [
+      {
+        name: 'karapace-no-all-versions-route: 404 "Not Found" → one test per version',
+        matches: (raw) => raw.status === 404 && code(raw) === undefined,
+      },
+    ],
   },
   {
     name: 'compatibility test against the latest of a subject without versions',
-    run: (ask, s) => ask('POST', `/compatibility/subjects/${s('Empty')}/versions/latest?verbose=true`, { schema: money }),
+    run: (ask, s) =>
+      ask('POST', `/compatibility/subjects/${s('Empty')}/versions/latest?verbose=true`, { schema: money }),
     documented: (raw) => raw.status === 200 && typeof raw.body === 'object' && raw.body.is_compatible === true,
-    known: [{ name: 'karapace-latest-of-no-versions: 404 40402 → compatible (nothing to conflict with)', matches: (raw) => raw.status === 404 && code(raw) === 40402 }],
+    known: [
+      {
+        name: 'karapace-latest-of-no-versions: 404 40402 → compatible (nothing to conflict with)',
+        matches: (raw) => raw.status === 404 && code(raw) === 40402,
+      },
+    ],
   },
   {
     name: 'compatibility test of an Avro schema with references',
@@ -128,31 +222,50 @@ export const PROBES: Probe[] = [
       await ask('POST', `/subjects/${s('RefMoney')}/versions`, { schema: money });
       const references = [{ name: 'p.Money', subject: s('RefMoney'), version: 1 }];
       await ask('POST', `/subjects/${s('RefOrder')}/versions`, { schema: order, references });
-      return ask('POST', `/compatibility/subjects/${s('RefOrder')}/versions/latest?verbose=true`, { schema: order, references });
+      return ask('POST', `/compatibility/subjects/${s('RefOrder')}/versions/latest?verbose=true`, {
+        schema: order,
+        references,
+      });
     },
     documented: (raw) => raw.status === 200 && typeof raw.body === 'object' && raw.body.is_compatible === true,
-    known: [{ name: "apicurio-avro-references-untestable: 422 → the kit's checker (labelled offline)", matches: (raw) => raw.status === 422 }],
+    known: [
+      {
+        name: "apicurio-avro-references-untestable: 422 → the kit's checker (labelled offline)",
+        matches: (raw) => raw.status === 422,
+      },
+    ],
   },
   {
     name: 'compatibility test of a JSON Schema with $ref',
     run: async (ask, s) => {
       await ask('POST', `/subjects/${s('amount')}/versions`, { schema: jsonAmount, schemaType: 'JSON' });
       const references = [{ name: 'amount.schema.json', subject: s('amount'), version: 1 }];
-      const registered = await ask('POST', `/subjects/${s('jorder')}/versions`, { schema: jsonOrder, schemaType: 'JSON', references });
+      const registered = await ask('POST', `/subjects/${s('jorder')}/versions`, {
+        schema: jsonOrder,
+        schemaType: 'JSON',
+        references,
+      });
       if (registered.status !== 200) return registered;
-      return ask('POST', `/compatibility/subjects/${s('jorder')}/versions/latest?verbose=true`, { schema: jsonOrder, schemaType: 'JSON', references });
+      return ask('POST', `/compatibility/subjects/${s('jorder')}/versions/latest?verbose=true`, {
+        schema: jsonOrder,
+        schemaType: 'JSON',
+        references,
+      });
     },
     documented: (raw) => raw.status === 200 && typeof raw.body === 'object' && raw.body.is_compatible === true,
     known: [
       {
         name: "apicurio-json-references-untestable: 500 (3.0: MalformedURLException, 3.3: Unresolved JSON Schema reference) → the kit's checker (labelled offline)",
-        matches: (raw) => raw.status === 500 && /MalformedURLException|Unresolved JSON Schema reference/.test(JSON.stringify(raw.body)),
+        matches: (raw) =>
+          raw.status === 500 && /MalformedURLException|Unresolved JSON Schema reference/.test(JSON.stringify(raw.body)),
       },
-      { name: 'karapace-no-json-references: 422 44302 → bundled schemas (jsonReferences: "bundle")', matches: (raw) => raw.status === 422 && code(raw) === 44302 },
+      {
+        name: 'karapace-no-json-references: 422 44302 → bundled schemas (jsonReferences: "bundle")',
+        matches: (raw) => raw.status === 422 && code(raw) === 44302,
+      },
     ],
   },
 ];
-
 
 /** Each probe's verdict on the registry at `registryUrl`: 'as documented', a known difference's name, or UNKNOWN DIFFERENCE. */
 export async function classifyRegistry(registryUrl: string, prefix: string): Promise<Array<[string, string]>> {
@@ -176,7 +289,10 @@ export async function classifyRegistry(registryUrl: string, prefix: string): Pro
   for (const probe of PROBES) {
     const raw = await probe.run(ask, s);
     const known = probe.known.find((k) => k.matches(raw));
-    seen.push([probe.name, probe.documented(raw) ? 'as documented' : (known?.name ?? `UNKNOWN DIFFERENCE ${JSON.stringify(raw)}`)]);
+    seen.push([
+      probe.name,
+      probe.documented(raw) ? 'as documented' : (known?.name ?? `UNKNOWN DIFFERENCE ${JSON.stringify(raw)}`),
+    ]);
   }
   return seen;
 }

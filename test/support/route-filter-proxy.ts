@@ -39,8 +39,13 @@ export async function startRouteFilterProxy(targetUrl: string, rules: RouteRule[
         return;
       }
       const headers: Record<string, string> = {};
-      for (const [k, v] of Object.entries(req.headers)) if (typeof v === 'string' && k !== 'host' && k !== 'connection') headers[k] = v;
-      fetch(`${target.origin}${req.url ?? '/'}`, { method, headers, body: chunks.length > 0 ? Buffer.concat(chunks) : undefined })
+      for (const [k, v] of Object.entries(req.headers))
+        if (typeof v === 'string' && k !== 'host' && k !== 'connection') headers[k] = v;
+      fetch(`${target.origin}${req.url ?? '/'}`, {
+        method,
+        headers,
+        body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
+      })
         .then(async (answer) => {
           const body = Buffer.from(await answer.arrayBuffer());
           res.writeHead(answer.status, { 'content-type': answer.headers.get('content-type') ?? 'application/json' });

@@ -23,7 +23,10 @@ export function stackEnv(): TestStackEnv {
     );
   }
   return {
-    brokers: brokers.split(',').map((b) => b.trim()).filter(Boolean),
+    brokers: brokers
+      .split(',')
+      .map((b) => b.trim())
+      .filter(Boolean),
     registryUrl: registryUrl.replace(/\/+$/, ''),
     local: process.env.CONTRACTS_STACK_LOCAL === '1',
   };

@@ -17,6 +17,10 @@ export function runCli(
   cwd: string,
   env: NodeJS.ProcessEnv = process.env,
 ): { status: number | null; stdout: string; stderr: string } {
-  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'contracts.js'), ...args], { cwd, encoding: 'utf8', env });
+  const result = spawnSync(process.execPath, [join(ROOT, 'bin', 'contracts.js'), ...args], {
+    cwd,
+    encoding: 'utf8',
+    env,
+  });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

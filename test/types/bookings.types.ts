@@ -22,7 +22,12 @@ assertType<Equal<BookingCreated['timestamp'], Date>>();
 assertType<Equal<BookingType, 'flight' | 'hotel' | 'car'>>();
 assertType<Equal<BookingCancelled['data']['refund'], Money | null>>();
 assertType<Equal<BookingCreated['data']['quantity'], number>>();
-assertType<Equal<BookingFailed['data']['reasonCode'], 'payment_declined' | 'not_available' | 'timeout' | 'validation' | 'fraud_suspected' | 'internal_error' | 'unknown'>>();
+assertType<
+  Equal<
+    BookingFailed['data']['reasonCode'],
+    'payment_declined' | 'not_available' | 'timeout' | 'validation' | 'fraud_suspected' | 'internal_error' | 'unknown'
+  >
+>();
 
 // the discriminator narrows the topic's union
 declare const event: BookingsEvent;
@@ -45,6 +50,12 @@ const wrongType: BookingCreatedInput = { ...minimal, type: 'boat' };
 // @ts-expect-error: money is never a float string
 const wrongPrice: BookingCreatedInput = { ...minimal, data: { price: { amountMinor: '1.00', currency: 'EUR' } } };
 // @ts-expect-error: a decoded event always carries its timestamp
-const noTimestamp: BookingCreated = { ...minimal, eventId: 'x', eventType: 'booking.created', source: 's', data: { price: { amountMinor: 1, currency: 'EUR' }, quantity: 1, flight: null, hotel: null, car: null } };
+const noTimestamp: BookingCreated = {
+  ...minimal,
+  eventId: 'x',
+  eventType: 'booking.created',
+  source: 's',
+  data: { price: { amountMinor: 1, currency: 'EUR' }, quantity: 1, flight: null, hotel: null, car: null },
+};
 
 export { minimal, wrongType, wrongPrice, noTimestamp };

@@ -17,26 +17,87 @@ jest.setTimeout(180_000);
 
 /** Kit stricter than Java 1.12: avsc enforces these rules of the specification, Java does not. */
 const KIT_STRICTER: Array<{ name: string; matches: RegExp }> = [
-  { name: 'union default must match the first branch (specification; Java 1.12 takes any branch)', matches: /union defaults must match the first branch/ },
-  { name: "enum field default must be a symbol (Java accepts any string)", matches: /incompatible field default .*invalid \{"name":"(?:[\w.]+\.)?E\d+","type":"enum"/ },
-  { name: 'fixed default must have the fixed size (Java accepts any string)', matches: /incompatible field default .*invalid \{"name":"(?:[\w.]+\.)?F\d+","type":"fixed"/ },
-  { name: 'order is one of the lower-case words of the specification (Java upper-cases it first)', matches: /invalid order: "(ASCENDING|DESCENDING|IGNORE)"/i },
-  { name: 'float/double default "NaN"/"Infinity" as a string (a Java extension of the specification)', matches: /incompatible field default "(NaN|Infinity|-Infinity)" \(invalid "(float|double)"/ },
+  {
+    name: 'union default must match the first branch (specification; Java 1.12 takes any branch)',
+    matches: /union defaults must match the first branch/,
+  },
+  {
+    name: 'enum field default must be a symbol (Java accepts any string)',
+    matches: /incompatible field default .*invalid \{"name":"(?:[\w.]+\.)?E\d+","type":"enum"/,
+  },
+  {
+    name: 'fixed default must have the fixed size (Java accepts any string)',
+    matches: /incompatible field default .*invalid \{"name":"(?:[\w.]+\.)?F\d+","type":"fixed"/,
+  },
+  {
+    name: 'order is one of the lower-case words of the specification (Java upper-cases it first)',
+    matches: /invalid order: "(ASCENDING|DESCENDING|IGNORE)"/i,
+  },
+  {
+    name: 'float/double default "NaN"/"Infinity" as a string (a Java extension of the specification)',
+    matches: /incompatible field default "(NaN|Infinity|-Infinity)" \(invalid "(float|double)"/,
+  },
 ];
 
 const primitive = fc.constantFrom('null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string');
-const defaults = fc.constantFrom<unknown>(null, true, 0, 7, -1, 3_000_000_000, -2_147_483_649, 2_147_483_647, 1.5, -0.25, 'a', '', 'NaN', 'Infinity', 'xyz', [], [1], [1.5], ['a'], {}, { x: 1 }, { x: 1.5 }, { k: 'v' }, { k: 1 });
+const defaults = fc.constantFrom<unknown>(
+  null,
+  true,
+  0,
+  7,
+  -1,
+  3_000_000_000,
+  -2_147_483_649,
+  2_147_483_647,
+  1.5,
+  -0.25,
+  'a',
+  '',
+  'NaN',
+  'Infinity',
+  'xyz',
+  [],
+  [1],
+  [1.5],
+  ['a'],
+  {},
+  { x: 1 },
+  { x: 1.5 },
+  { k: 'v' },
+  { k: 1 },
+);
 
 function typeArb(n: number): fc.Arbitrary<unknown> {
   return fc.oneof(
     { weight: 4, arbitrary: primitive },
     { weight: 1, arbitrary: primitive.map((items) => ({ type: 'array', items })) },
-    { weight: 1, arbitrary: fc.constantFrom({ type: 'array' }, { type: 'array', items: 'int' }, { type: 'array', items: 'string' }) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom(
+        { type: 'array' },
+        { type: 'array', items: 'int' },
+        { type: 'array', items: 'string' },
+      ),
+    },
     { weight: 1, arbitrary: primitive.map((values) => ({ type: 'map', values })) },
-    { weight: 1, arbitrary: fc.constantFrom({ type: 'map' }, { type: 'map', values: 'long' }, { type: 'map', values: 'string' }) },
-    { weight: 2, arbitrary: primitive.filter((p) => p !== 'null').chain((p) => fc.constantFrom(['null', p], [p, 'null'])) },
-    { weight: 1, arbitrary: fc.constantFrom(['A', 'B'], ['A', 'B'], ['A', 'B'], ['A', 'A'], ['1A']).map((symbols) => ({ type: 'enum', name: `E${n}`, symbols })) },
-    { weight: 1, arbitrary: fc.constantFrom<unknown>(2, 2, 0, 16, -1, '2').map((size) => ({ type: 'fixed', name: `F${n}`, size })) },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom({ type: 'map' }, { type: 'map', values: 'long' }, { type: 'map', values: 'string' }),
+    },
+    {
+      weight: 2,
+      arbitrary: primitive.filter((p) => p !== 'null').chain((p) => fc.constantFrom(['null', p], [p, 'null'])),
+    },
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom(['A', 'B'], ['A', 'B'], ['A', 'B'], ['A', 'A'], ['1A'])
+        .map((symbols) => ({ type: 'enum', name: `E${n}`, symbols })),
+    },
+    {
+      weight: 1,
+      arbitrary: fc.constantFrom<unknown>(2, 2, 0, 16, -1, '2').map((size) => ({ type: 'fixed', name: `F${n}`, size })),
+    },
     {
       weight: 1,
       arbitrary: fc.option(defaults, { nil: undefined }).map((d) => ({
@@ -71,7 +132,11 @@ function fieldArb(n: number): fc.Arbitrary<Record<string, unknown>> {
 }
 
 const schemaArb = fc
-  .tuple(fc.constantFrom(1, 2, 3), fc.constantFrom<unknown>(undefined, undefined, ['Old'], 'Old', ['1Old']), fc.constantFrom(undefined, 'p.q', 'p.1q'))
+  .tuple(
+    fc.constantFrom(1, 2, 3),
+    fc.constantFrom<unknown>(undefined, undefined, ['Old'], 'Old', ['1Old']),
+    fc.constantFrom(undefined, 'p.q', 'p.1q'),
+  )
   .chain(([count, aliases, namespace]) =>
     fc.tuple(...Array.from({ length: count }, (_, i) => fieldArb(i))).map((fields) => ({
       type: 'record',

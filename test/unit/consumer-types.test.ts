@@ -39,8 +39,12 @@ describe('consumer handler typing', () => {
     void missing;
     // the seed's two-handler example needs explicit opt-outs now
     expect(() =>
-      // @ts-expect-error booking.cancelled and booking.failed are missing
-      createBookingConsumer('billing', { [EVENT_TYPES.BOOKING_CREATED]: noop, [EVENT_TYPES.BOOKING_CONFIRMED]: noop }, { registry }),
+      createBookingConsumer(
+        'billing',
+        // @ts-expect-error booking.cancelled and booking.failed are missing
+        { [EVENT_TYPES.BOOKING_CREATED]: noop, [EVENT_TYPES.BOOKING_CONFIRMED]: noop },
+        { registry },
+      ),
     ).not.toThrow();
   });
 
@@ -68,11 +72,21 @@ describe('consumer handler typing', () => {
   });
 
   it('refuses an unknown instrumentation event, listing the valid ones', () => {
-    const consumer = createBookingConsumer('g', { 'booking.created': noop, 'booking.confirmed': noop, 'booking.cancelled': noop, 'booking.failed': noop }, { registry });
+    const consumer = createBookingConsumer(
+      'g',
+      { 'booking.created': noop, 'booking.confirmed': noop, 'booking.cancelled': noop, 'booking.failed': noop },
+      { registry },
+    );
     const off = consumer.on(CONSUMER_EVENTS.DEAD_LETTERED, (p) => void p.reason);
     off();
-    // @ts-expect-error not an event name
-    const error = (() => { try { consumer.on('consumer.dead-lettered', noop); } catch (e) { return e; } })();
+    const error = (() => {
+      try {
+        // @ts-expect-error not an event name
+        consumer.on('consumer.dead-lettered', noop);
+      } catch (e) {
+        return e;
+      }
+    })();
     expect(error).toBeInstanceOf(UsageError);
     expect((error as UsageError).hint).toContain('consumer.dead_lettered');
   });
@@ -83,18 +97,39 @@ describe('producer payload typing', () => {
     const producer = createProducer({ contract: bookingsContract, registry });
     const typed = () => {
       void producer.publish('booking.failed', {
-        bookingId: 'b', userId: 'u', type: 'car', itemId: 'i',
+        bookingId: 'b',
+        userId: 'u',
+        type: 'car',
+        itemId: 'i',
         data: { reasonCode: 'timeout', message: 'm', stage: 'payment', retryable: true },
       });
-      // @ts-expect-error the payload of booking.failed has no `price`
-      void producer.publish('booking.failed', { bookingId: 'b', userId: 'u', type: 'car', itemId: 'i', data: { price: 1 } });
+      void producer.publish('booking.failed', {
+        bookingId: 'b',
+        userId: 'u',
+        type: 'car',
+        itemId: 'i',
+        // @ts-expect-error the payload of booking.failed has no `price`
+        data: { price: 1 },
+      });
       // @ts-expect-error unknown event type
       void producer.publish('booking.rebooked', {});
-      // @ts-expect-error `type` must be flight, hotel or car
-      void producer.publish('booking.cancelled', { bookingId: 'b', userId: 'u', type: 'boat', itemId: 'i', data: { cancelledBy: 'user', reason: 'r' } });
+      void producer.publish('booking.cancelled', {
+        bookingId: 'b',
+        userId: 'u',
+        // @ts-expect-error `type` must be flight, hotel or car
+        type: 'boat',
+        itemId: 'i',
+        data: { cancelledBy: 'user', reason: 'r' },
+      });
     };
     expect(typeof typed).toBe('function');
-    const prepared = producer.prepare('booking.cancelled', { bookingId: 'b', userId: 'u', type: 'car', itemId: 'i', data: { cancelledBy: 'user', reason: 'r' } });
+    const prepared = producer.prepare('booking.cancelled', {
+      bookingId: 'b',
+      userId: 'u',
+      type: 'car',
+      itemId: 'i',
+      data: { cancelledBy: 'user', reason: 'r' },
+    });
     expect(prepared).toMatchObject({ eventType: 'booking.cancelled', source: 'booking-event-contracts' });
     expect(prepared.timestamp).toBeInstanceOf(Date);
     expect(prepared.eventId).toMatch(/^[0-9a-f-]{36}$/);

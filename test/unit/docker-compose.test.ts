@@ -57,7 +57,9 @@ function listeners(value: string): Map<string, { host: string; port: number }> {
 const kafkaEnv = env('kafka');
 const registryEnv = env('schema-registry');
 const registerEnv = env('register-contracts');
-const kafkaInternal = listeners(kafkaEnv.KAFKA_ADVERTISED_LISTENERS ?? '').get(kafkaEnv.KAFKA_INTER_BROKER_LISTENER_NAME ?? '');
+const kafkaInternal = listeners(kafkaEnv.KAFKA_ADVERTISED_LISTENERS ?? '').get(
+  kafkaEnv.KAFKA_INTER_BROKER_LISTENER_NAME ?? '',
+);
 
 describe('docker-compose.yml', () => {
   it('has Kafka, a Schema Registry, a registry UI and a one-shot registration', () => {
@@ -66,7 +68,10 @@ describe('docker-compose.yml', () => {
 
   it('pins every image to a version', () => {
     for (const [name, s] of Object.entries(services)) {
-      expect({ name, image: s.image }).toEqual({ name, image: expect.stringMatching(/^[\w./-]+:v?\d+\.\d+\.\d+[\w.-]*$/) });
+      expect({ name, image: s.image }).toEqual({
+        name,
+        image: expect.stringMatching(/^[\w./-]+:v?\d+\.\d+\.\d+[\w.-]*$/),
+      });
     }
   });
 
@@ -81,10 +86,19 @@ describe('docker-compose.yml', () => {
 
   it('publishes Kafka and the registry on loopback at the ports the local stack uses', () => {
     const kafkaPorts = publishedPorts('kafka');
-    expect(kafkaPorts).toContainEqual({ hostIp: '127.0.0.1', hostPort: DEFAULT_KAFKA_PORT, containerPort: expect.any(Number) });
-    expect(publishedPorts('schema-registry')).toContainEqual({ hostIp: '127.0.0.1', hostPort: DEFAULT_REGISTRY_PORT, containerPort: 8081 });
+    expect(kafkaPorts).toContainEqual({
+      hostIp: '127.0.0.1',
+      hostPort: DEFAULT_KAFKA_PORT,
+      containerPort: expect.any(Number),
+    });
+    expect(publishedPorts('schema-registry')).toContainEqual({
+      hostIp: '127.0.0.1',
+      hostPort: DEFAULT_REGISTRY_PORT,
+      containerPort: 8081,
+    });
     for (const name of Object.keys(services)) {
-      for (const port of publishedPorts(name)) expect({ name, hostIp: port.hostIp }).toEqual({ name, hostIp: '127.0.0.1' });
+      for (const port of publishedPorts(name))
+        expect({ name, hostIp: port.hostIp }).toEqual({ name, hostIp: '127.0.0.1' });
     }
     // Host clients are told to reconnect to the published port on the host.
     const published = kafkaPorts.find((p) => p.hostPort === DEFAULT_KAFKA_PORT);
@@ -136,7 +150,11 @@ describe('docker-compose.yml', () => {
       const conditions = dependsOn as Record<string, { condition?: string }>;
       expect(Object.keys(conditions).sort()).toEqual(dependencies);
       for (const dependency of dependencies) {
-        expect({ name, dependency, condition: conditions[dependency]?.condition }).toEqual({ name, dependency, condition: 'service_healthy' });
+        expect({ name, dependency, condition: conditions[dependency]?.condition }).toEqual({
+          name,
+          dependency,
+          condition: 'service_healthy',
+        });
         expect(service(dependency).healthcheck).toBeDefined();
       }
     }

@@ -4,11 +4,20 @@ import { createInMemoryRegistry, createSchemaIdResolver, registerContract } from
 
 const record = (fields: object[]) => JSON.stringify({ type: 'record', name: 'Thing', namespace: 't', fields });
 const V1 = record([{ name: 'a', type: 'string' }]);
-const V2_WITH_DEFAULT = record([{ name: 'a', type: 'string' }, { name: 'b', type: 'int', default: 0 }]);
-const V2_NO_DEFAULT = record([{ name: 'a', type: 'string' }, { name: 'b', type: 'int' }]);
+const V2_WITH_DEFAULT = record([
+  { name: 'a', type: 'string' },
+  { name: 'b', type: 'int', default: 0 },
+]);
+const V2_NO_DEFAULT = record([
+  { name: 'a', type: 'string' },
+  { name: 'b', type: 'int' },
+]);
 
 async function codeOf(promise: Promise<unknown>): Promise<number | undefined> {
-  const error = await promise.then(() => undefined, (e: unknown) => e);
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(error).toBeInstanceOf(RegistryError);
   return (error as RegistryError).registryCode;
 }
@@ -47,7 +56,10 @@ describe('in-memory schema registry', () => {
     expect(await registry.getCompatibility('s')).toBeNull();
     expect(await registry.testCompatibility('s', { schema: V2_NO_DEFAULT })).toMatchObject({ isCompatible: false });
     expect(await codeOf(registry.register('s', { schema: V2_NO_DEFAULT }))).toBe(409);
-    expect(await registry.testCompatibility('s', { schema: V2_WITH_DEFAULT })).toEqual({ isCompatible: true, messages: [] });
+    expect(await registry.testCompatibility('s', { schema: V2_WITH_DEFAULT })).toEqual({
+      isCompatible: true,
+      messages: [],
+    });
     await registry.setCompatibility('NONE', 's');
     expect(await registry.getCompatibility('s')).toBe('NONE');
     await expect(registry.register('s', { schema: V2_NO_DEFAULT })).resolves.toHaveProperty('id');
@@ -56,7 +68,9 @@ describe('in-memory schema registry', () => {
   it('refuses references to versions that do not exist', async () => {
     const registry = createInMemoryRegistry();
     const schema = JSON.stringify({ type: 'record', name: 'R', fields: [{ name: 'm', type: 'x.Money' }] });
-    expect(await codeOf(registry.register('r', { schema, references: [{ name: 'x.Money', subject: 'money', version: 1 }] }))).toBe(42201);
+    expect(
+      await codeOf(registry.register('r', { schema, references: [{ name: 'x.Money', subject: 'money', version: 1 }] })),
+    ).toBe(42201);
   });
 
   it('registers a whole contract idempotently and resolves its IDs with lookups only', async () => {

@@ -46,7 +46,8 @@ describe('registry capabilities', () => {
     handle = (req) => {
       if (req.url === '/compatibility/subjects/s/versions?verbose=true') return { status: 404, body: 'Not Found' };
       if (req.url === '/subjects/s/versions') return { status: 200, body: [1, 2, 3] };
-      if (req.url === '/compatibility/subjects/s/versions/2?verbose=true') return { status: 200, body: { is_compatible: false, messages: ['reader field b has no default'] } };
+      if (req.url === '/compatibility/subjects/s/versions/2?verbose=true')
+        return { status: 200, body: { is_compatible: false, messages: ['reader field b has no default'] } };
       return { status: 200, body: { is_compatible: true } };
     };
     const client = createSchemaRegistryClient({ url: base });
@@ -74,18 +75,32 @@ describe('registry capabilities', () => {
             ? { status: 200, body: [1] }
             : { status: 200, body: { is_compatible: true } };
     const client = createSchemaRegistryClient({ url: base });
-    await expect(client.testCompatibility('gone', schema, { against: 'all' })).rejects.toMatchObject({ status: 404, registryCode: 40401 });
+    await expect(client.testCompatibility('gone', schema, { against: 'all' })).rejects.toMatchObject({
+      status: 404,
+      registryCode: 40401,
+    });
     expect(client.capabilities?.get('compatibility-all-versions')).toEqual({ state: 'unknown' });
-    await expect(client.testCompatibility('s', schema, { against: 'all' })).resolves.toEqual({ isCompatible: true, messages: [] });
+    await expect(client.testCompatibility('s', schema, { against: 'all' })).resolves.toEqual({
+      isCompatible: true,
+      messages: [],
+    });
     expect(client.capabilities?.usesFallback('compatibility-all-versions')).toBe(true);
   });
 
   it('reads Apicurio\'s NONE for "no subject level" as none, and keeps a real subject-level NONE', async () => {
     handle = (req) => {
       if (req.url === '/config/unset') return { status: 200, body: { compatibilityLevel: 'NONE' } };
-      if (req.url === '/config/unset?defaultToGlobal=true') return { status: 200, body: { compatibilityLevel: 'BACKWARD' } };
+      if (req.url === '/config/unset?defaultToGlobal=true')
+        return { status: 200, body: { compatibilityLevel: 'BACKWARD' } };
       if (req.url?.startsWith('/config/none')) return { status: 200, body: { compatibilityLevel: 'NONE' } };
-      if (req.url === '/config/confluent') return { status: 404, body: { error_code: 40408, message: "Subject 'confluent' does not have subject-level compatibility configured" } };
+      if (req.url === '/config/confluent')
+        return {
+          status: 404,
+          body: {
+            error_code: 40408,
+            message: "Subject 'confluent' does not have subject-level compatibility configured",
+          },
+        };
       return { status: 200, body: { compatibilityLevel: 'BACKWARD' } };
     };
     const client = createSchemaRegistryClient({ url: base });
@@ -124,7 +139,9 @@ describe('requests on closed connections', () => {
         return { status: 200, body: { id: 7 } };
       }
       if (req.url === '/subjects/s' && req.method === 'POST') {
-        return registered ? { status: 200, body: { subject: 's', version: 1, id: 7, schema: JSON.parse(body).schema } } : { status: 404, body: { error_code: 40403, message: 'Schema not found' } };
+        return registered
+          ? { status: 200, body: { subject: 's', version: 1, id: 7, schema: JSON.parse(body).schema } }
+          : { status: 404, body: { error_code: 40403, message: 'Schema not found' } };
       }
       return { status: 500, body: {} };
     };
@@ -161,7 +178,9 @@ describe('requests on closed connections', () => {
     const slow = createServer(() => undefined);
     await new Promise<void>((r) => slow.listen(0, '127.0.0.1', r));
     const url = `http://127.0.0.1:${(slow.address() as AddressInfo).port}`;
-    await expect(createSchemaRegistryClient({ url, timeoutMs: 100 }).listSubjects()).rejects.toThrow(/no answer within 100 ms/);
+    await expect(createSchemaRegistryClient({ url, timeoutMs: 100 }).listSubjects()).rejects.toThrow(
+      /no answer within 100 ms/,
+    );
     slow.closeAllConnections();
     await new Promise<void>((r) => slow.close(() => r()));
   });

@@ -14,14 +14,23 @@ interface Seen {
 let server: Server;
 let base: string;
 const seen: Seen[] = [];
-let reply: (req: IncomingMessage, body: string) => { status: number; body: unknown } = () => ({ status: 200, body: {} });
+let reply: (req: IncomingMessage, body: string) => { status: number; body: unknown } = () => ({
+  status: 200,
+  body: {},
+});
 
 beforeAll(async () => {
   server = createServer((req, res) => {
     let body = '';
     req.on('data', (c: Buffer) => (body += c.toString()));
     req.on('end', () => {
-      seen.push({ method: req.method!, url: req.url!, authorization: req.headers.authorization, contentType: req.headers['content-type'], body });
+      seen.push({
+        method: req.method!,
+        url: req.url!,
+        authorization: req.headers.authorization,
+        contentType: req.headers['content-type'],
+        body,
+      });
       const answer = reply(req, body);
       res.writeHead(answer.status, { 'content-type': 'application/json' });
       res.end(JSON.stringify(answer.body));
@@ -53,14 +62,26 @@ describe('HTTP schema registry client', () => {
   });
 
   it('reads SCHEMA_REGISTRY_URL, SCHEMA_REGISTRY_AUTH and SCHEMA_REGISTRY_TOKEN', () => {
-    expect(registryOptionsFromEnv({ SCHEMA_REGISTRY_URL: base, SCHEMA_REGISTRY_AUTH: 'u:p:q' })).toEqual({ url: base, auth: { username: 'u', password: 'p:q' } });
-    expect(registryOptionsFromEnv({ SCHEMA_REGISTRY_URL: base, SCHEMA_REGISTRY_TOKEN: 't' })).toEqual({ url: base, auth: { token: 't' } });
+    expect(registryOptionsFromEnv({ SCHEMA_REGISTRY_URL: base, SCHEMA_REGISTRY_AUTH: 'u:p:q' })).toEqual({
+      url: base,
+      auth: { username: 'u', password: 'p:q' },
+    });
+    expect(registryOptionsFromEnv({ SCHEMA_REGISTRY_URL: base, SCHEMA_REGISTRY_TOKEN: 't' })).toEqual({
+      url: base,
+      auth: { token: 't' },
+    });
     expect(registryOptionsFromEnv({})).toBeUndefined();
   });
 
   it('marks 5xx and 429 retriable, 4xx not', async () => {
     const client = createSchemaRegistryClient({ url: base });
-    for (const [status, retriable] of [[500, true], [503, true], [429, true], [422, false], [401, false]] as const) {
+    for (const [status, retriable] of [
+      [500, true],
+      [503, true],
+      [429, true],
+      [422, false],
+      [401, false],
+    ] as const) {
       reply = () => ({ status, body: { error_code: status * 100 + 1, message: 'x' } });
       const error = (await client.listSubjects().catch((e: unknown) => e)) as RegistryError;
       expect(error).toMatchObject({ status, retriable });
@@ -90,7 +111,11 @@ describe('HTTP schema registry client', () => {
     const client = createSchemaRegistryClient({ url: base });
     const refs = [{ name: 'x.Money', subject: 'x.Money', version: 1 }];
     expect(await client.register('a/b', { schema: '"string"', references: refs })).toEqual({ id: 12 });
-    expect(seen[0]).toMatchObject({ method: 'POST', url: '/apis/ccompat/v7/subjects/a%2Fb/versions', contentType: 'application/vnd.schemaregistry.v1+json' });
+    expect(seen[0]).toMatchObject({
+      method: 'POST',
+      url: '/apis/ccompat/v7/subjects/a%2Fb/versions',
+      contentType: 'application/vnd.schemaregistry.v1+json',
+    });
     expect(JSON.parse(seen[0]!.body)).toEqual({ schema: '"string"', references: refs });
   });
 
@@ -108,7 +133,10 @@ describe('HTTP schema registry client', () => {
     expect(JSON.parse(seen[0]!.body)).toEqual({ compatibility: 'FULL' });
     expect(await client.getCompatibility()).toBe('BACKWARD');
     expect(await client.getCompatibility('none')).toBeNull();
-    expect(await client.testCompatibility('s', { schema: '"int"' })).toEqual({ isCompatible: false, messages: ['field b has no default'] });
+    expect(await client.testCompatibility('s', { schema: '"int"' })).toEqual({
+      isCompatible: false,
+      messages: ['field b has no default'],
+    });
     expect(seen.at(-1)?.url).toBe('/apis/ccompat/v7/compatibility/subjects/s/versions/latest?verbose=true');
   });
 
@@ -120,7 +148,13 @@ describe('HTTP schema registry client', () => {
         : { status: 404, body: { error_code: 40401, message: 'Subject not found.' } };
     expect(await client.testCompatibility('empty', { schema: '"int"' })).toEqual({ isCompatible: true, messages: [] });
     // a numbered version that is not there stays an error, and so does any other 404
-    await expect(client.testCompatibility('empty', { schema: '"int"' }, { against: 3 })).rejects.toMatchObject({ status: 404, registryCode: 40402 });
-    await expect(client.testCompatibility('other', { schema: '"int"' })).rejects.toMatchObject({ status: 404, registryCode: 40401 });
+    await expect(client.testCompatibility('empty', { schema: '"int"' }, { against: 3 })).rejects.toMatchObject({
+      status: 404,
+      registryCode: 40402,
+    });
+    await expect(client.testCompatibility('other', { schema: '"int"' })).rejects.toMatchObject({
+      status: 404,
+      registryCode: 40401,
+    });
   });
 });

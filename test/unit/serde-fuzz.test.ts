@@ -49,7 +49,10 @@ describe('decoder robustness (property-based)', () => {
       fc.asyncProperty(fc.nat(3), fc.nat(), async (which, cut) => {
         const full = validBodies[which]!;
         const end = cut % full.length;
-        const error = await serde.decode(full.subarray(0, end)).then(() => undefined, (e: unknown) => e);
+        const error = await serde.decode(full.subarray(0, end)).then(
+          () => undefined,
+          (e: unknown) => e,
+        );
         expect(isContractsError(error)).toBe(true);
       }),
       { numRuns: 300 },
@@ -58,23 +61,37 @@ describe('decoder robustness (property-based)', () => {
 
   it('valid messages with bytes flipped give an event or a typed error', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.nat(3), fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 5 }), (which, flips) => {
-        const bytes = Buffer.from(validBodies[which]!);
-        for (const [at, value] of flips) bytes[5 + (at % (bytes.length - 5))] = value;
-        return onlyTypedErrors(bytes);
-      }),
+      fc.asyncProperty(
+        fc.nat(3),
+        fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 5 }),
+        (which, flips) => {
+          const bytes = Buffer.from(validBodies[which]!);
+          for (const [at, value] of flips) bytes[5 + (at % (bytes.length - 5))] = value;
+          return onlyTypedErrors(bytes);
+        },
+      ),
       { numRuns: 1000 },
     );
   });
 
   it('wrong magic bytes and unknown schema IDs are typed errors with codes', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 1, max: 255 }), fc.integer({ min: 1000, max: 2 ** 32 - 1 }), async (magic, id) => {
-        const wrongMagic = Buffer.from(validBodies[0]!);
-        wrongMagic[0] = magic;
-        await expect(serde.decode(wrongMagic)).rejects.toMatchObject({ code: 'WIRE_FORMAT', found: magic, expected: 0 });
-        await expect(serde.decode(encodeFrame(id, Buffer.from([0])))).rejects.toMatchObject({ code: 'SCHEMA_NOT_FOUND' });
-      }),
+      fc.asyncProperty(
+        fc.integer({ min: 1, max: 255 }),
+        fc.integer({ min: 1000, max: 2 ** 32 - 1 }),
+        async (magic, id) => {
+          const wrongMagic = Buffer.from(validBodies[0]!);
+          wrongMagic[0] = magic;
+          await expect(serde.decode(wrongMagic)).rejects.toMatchObject({
+            code: 'WIRE_FORMAT',
+            found: magic,
+            expected: 0,
+          });
+          await expect(serde.decode(encodeFrame(id, Buffer.from([0])))).rejects.toMatchObject({
+            code: 'SCHEMA_NOT_FOUND',
+          });
+        },
+      ),
       { numRuns: 100 },
     );
   });

@@ -104,7 +104,9 @@ describe('serde (Avro, TopicNameStrategy)', () => {
       getSchemaById: {
         value: (id: number) =>
           down
-            ? Promise.reject(new RegistryError('http://registry', undefined, undefined, 'connection refused', { retriable: true }))
+            ? Promise.reject(
+                new RegistryError('http://registry', undefined, undefined, 'connection refused', { retriable: true }),
+              )
             : registry.getSchemaById(id),
       },
     });
@@ -119,16 +121,25 @@ describe('serde (Avro, TopicNameStrategy)', () => {
     const { registry, serde } = await setUp();
     // a writer whose union has a 5th event, BookingRebooked
     const rebooked = {
-      type: 'record', name: 'BookingRebooked', namespace: 'travel.bookings',
-      fields: [{ name: 'eventType', type: 'string' }, { name: 'bookingId', type: 'string' }],
+      type: 'record',
+      name: 'BookingRebooked',
+      namespace: 'travel.bookings',
+      fields: [
+        { name: 'eventType', type: 'string' },
+        { name: 'bookingId', type: 'string' },
+      ],
     };
     await registry.register('travel.bookings.BookingRebooked', { schema: JSON.stringify(rebooked) });
     // registerContract gave the subject the contract's FULL_TRANSITIVE, which refuses a union that
     // old readers cannot read: this writer does not follow the contract's level
     await registry.setCompatibility('NONE', 'bookings-value');
-    const refs = ['BookingCreated', 'BookingConfirmed', 'BookingCancelled', 'BookingFailed', 'BookingRebooked'].map((n) => ({
-      name: `travel.bookings.${n}`, subject: `travel.bookings.${n}`, version: 1,
-    }));
+    const refs = ['BookingCreated', 'BookingConfirmed', 'BookingCancelled', 'BookingFailed', 'BookingRebooked'].map(
+      (n) => ({
+        name: `travel.bookings.${n}`,
+        subject: `travel.bookings.${n}`,
+        version: 1,
+      }),
+    );
     const { id } = await registry.register('bookings-value', {
       schema: JSON.stringify(refs.map((r) => r.name)),
       references: refs,
@@ -146,17 +157,28 @@ describe('serde (JSON Schema topic)', () => {
   let contract: TopicContract;
 
   beforeAll(() => {
-    execFileSync(process.execPath, ['bin/contracts.js', '-c', 'test/fixtures/configs/bookings-json.config.json', 'generate'], { cwd: root });
+    execFileSync(
+      process.execPath,
+      ['bin/contracts.js', '-c', 'test/fixtures/configs/bookings-json.config.json', 'generate'],
+      { cwd: root },
+    );
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    contract = (require(resolve(root, '.scratch/generated-json/bookings')) as { bookingsContract: TopicContract }).bookingsContract;
+    contract = (require(resolve(root, '.scratch/generated-json/bookings')) as { bookingsContract: TopicContract })
+      .bookingsContract;
   });
 
   it('frames UTF-8 JSON with the value subject ID and validates on both sides', async () => {
     const registry = createInMemoryRegistry({ compatibility: 'NONE' });
     const ids = await registerContract(contract, registry);
     const serde = createSerde(contract, registry);
-    const event = { ...bookingEvents()['booking.created'], timestamp: '2025-01-15T10:30:00.000Z' } as Record<string, unknown>;
-    (event.data as Record<string, unknown>).flight = { ...(event.data as { flight: object }).flight, departureTime: '2025-02-01T09:00:00.000Z' };
+    const event = { ...bookingEvents()['booking.created'], timestamp: '2025-01-15T10:30:00.000Z' } as Record<
+      string,
+      unknown
+    >;
+    (event.data as Record<string, unknown>).flight = {
+      ...(event.data as { flight: object }).flight,
+      departureTime: '2025-02-01T09:00:00.000Z',
+    };
     const bytes = await serde.encode(event as never);
     const { schemaId, body } = decodeFrame(bytes);
     expect(schemaId).toBe(ids['bookings-value']!.id);
@@ -172,7 +194,9 @@ describe('serde (JSON Schema topic)', () => {
     await registerContract(contract, registry);
     const avroIds = await registerContract(withSubjectPrefix(bookingsContract, 'avro.'), registry);
     const serde = createSerde(contract, registry);
-    await expect(serde.decode(encodeFrame(avroIds['avro.bookings-value']!.id, Buffer.from([0])))).rejects.toThrow(/AVRO/);
+    await expect(serde.decode(encodeFrame(avroIds['avro.bookings-value']!.id, Buffer.from([0])))).rejects.toThrow(
+      /AVRO/,
+    );
   });
 });
 

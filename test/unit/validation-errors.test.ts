@@ -24,7 +24,10 @@ async function validationError(event: unknown): Promise<EventValidationError> {
 describe('validation errors on encode', () => {
   it('names the event, the JSON pointer of the field and the expected type', async () => {
     const event = bookingEvents()['booking.created'];
-    const error = await validationError({ ...event, data: { ...event.data, price: { amountMinor: '12', currency: 'USD' } } });
+    const error = await validationError({
+      ...event,
+      data: { ...event.data, price: { amountMinor: '12', currency: 'USD' } },
+    });
     expect(error.eventType).toBe('booking.created');
     expect(error.issues[0]).toMatchObject({ path: '/data/price/amountMinor', expected: 'integer', keyword: 'type' });
     expect(error.message).toContain('/data/price/amountMinor');
@@ -65,11 +68,15 @@ describe('validation errors on encode', () => {
       { instancePath: '/data/refund', keyword: 'type', params: { type: 'object' } },
       { instancePath: '/data/refund', keyword: 'anyOf', params: {} },
     ]);
-    expect(issues).toEqual([{ path: '/data/refund', expected: 'null or object', keyword: 'type', message: 'must be null or object' }]);
+    expect(issues).toEqual([
+      { path: '/data/refund', expected: 'null or object', keyword: 'type', message: 'must be null or object' },
+    ]);
   });
 
   it('escapes JSON pointer characters in property names', () => {
-    const [issue] = toValidationIssues([{ instancePath: '', keyword: 'required', params: { missingProperty: 'a/b~c' } }]);
+    const [issue] = toValidationIssues([
+      { instancePath: '', keyword: 'required', params: { missingProperty: 'a/b~c' } },
+    ]);
     expect(issue?.path).toBe('/a~1b~0c');
   });
 });

@@ -2,7 +2,13 @@
  * Admin analytics: consumes every event and keeps the dashboard figures — counts by event type and
  * by booking type, conversion, failures by reason, and how long a booking takes to be decided.
  */
-import { type BookingConfirmed, type BookingType, type Consumer, type BookingsContract, createBookingConsumer } from 'booking-event-contracts';
+import {
+  type BookingConfirmed,
+  type BookingType,
+  type Consumer,
+  type BookingsContract,
+  createBookingConsumer,
+} from 'booking-event-contracts';
 
 export type FinalStatus = 'pending' | 'confirmed' | 'cancelled' | `failed:${string}`;
 
@@ -31,13 +37,24 @@ export function createAdminAnalytics(options: {
   const eventCounts: Record<string, number> = {};
   const bookings = new Map<string, BookingRecord>();
   const seen = new Set<string>();
-  const record = (event: { eventId: string; eventType: string; bookingId: string; type: BookingType; itemId: string }) => {
+  const record = (event: {
+    eventId: string;
+    eventType: string;
+    bookingId: string;
+    type: BookingType;
+    itemId: string;
+  }) => {
     if (!event.bookingId.startsWith(options.bookingPrefix) || seen.has(event.eventId)) return undefined; // at-least-once: de-duplicate
     seen.add(event.eventId);
     eventCounts[event.eventType] = (eventCounts[event.eventType] ?? 0) + 1;
     const existing = bookings.get(event.bookingId);
     if (existing) return existing;
-    const created: BookingRecord = { bookingId: event.bookingId, type: event.type, itemId: event.itemId, status: 'pending' };
+    const created: BookingRecord = {
+      bookingId: event.bookingId,
+      type: event.type,
+      itemId: event.itemId,
+      status: 'pending',
+    };
     bookings.set(event.bookingId, created);
     return created;
   };

@@ -3,7 +3,13 @@
  * A deterministic payment rule declines charges above a limit, so both outcomes occur: it publishes
  * `booking.confirmed` or `booking.failed` (payment_declined). It refunds cancelled bookings.
  */
-import { type BookingType, type Consumer, type BookingsContract, createBookingConsumer, publishBookingEvent } from 'booking-event-contracts';
+import {
+  type BookingType,
+  type Consumer,
+  type BookingsContract,
+  createBookingConsumer,
+  publishBookingEvent,
+} from 'booking-event-contracts';
 import type { InventoryService } from './inventory';
 
 export interface BillingService {
@@ -25,11 +31,22 @@ export function createBillingService(options: {
         if (charged.has(event.bookingId)) return; // redelivery
         const reserved = await options.inventory[event.type].reservationFor(event.bookingId);
         if (!reserved) return; // inventory has published booking.failed (not_available)
-        const envelope = { bookingId: event.bookingId, userId: event.userId, type: event.type, itemId: event.itemId, source: 'billing-service' };
+        const envelope = {
+          bookingId: event.bookingId,
+          userId: event.userId,
+          type: event.type,
+          itemId: event.itemId,
+          source: 'billing-service',
+        };
         if (event.data.price.amountMinor > options.declineAboveMinor) {
           await publishBookingEvent('booking.failed', {
             ...envelope,
-            data: { reasonCode: 'payment_declined', message: 'card issuer declined the charge', stage: 'payment', retryable: false },
+            data: {
+              reasonCode: 'payment_declined',
+              message: 'card issuer declined the charge',
+              stage: 'payment',
+              retryable: false,
+            },
           });
           charged.set(event.bookingId, 0);
           return;

@@ -4,7 +4,13 @@
  * reservation when the booking fails later (payment) or is cancelled. Billing asks it, as it would
  * ask an inventory API, whether a booking holds a reservation before charging.
  */
-import { type BookingType, type Consumer, type BookingsContract, createBookingConsumer, publishBookingEvent } from 'booking-event-contracts';
+import {
+  type BookingType,
+  type Consumer,
+  type BookingsContract,
+  createBookingConsumer,
+  publishBookingEvent,
+} from 'booking-event-contracts';
 
 export interface InventoryService {
   type: BookingType;
@@ -54,7 +60,12 @@ export function createInventoryService(options: {
           type: event.type,
           itemId: event.itemId,
           source: `${type}-inventory-service`,
-          data: { reasonCode: 'not_available', message: `${event.itemId} has ${left} left, ${event.data.quantity} requested`, stage: 'availability', retryable: false },
+          data: {
+            reasonCode: 'not_available',
+            message: `${event.itemId} has ${left} left, ${event.data.quantity} requested`,
+            stage: 'availability',
+            retryable: false,
+          },
         });
         decide(event.bookingId, false);
       },

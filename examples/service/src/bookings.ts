@@ -1,4 +1,10 @@
-import { createBookingConsumer, connectProducer, disconnectProducer, publishBookingEvent, EVENT_TYPES } from 'booking-event-contracts';
+import {
+  createBookingConsumer,
+  connectProducer,
+  disconnectProducer,
+  publishBookingEvent,
+  EVENT_TYPES,
+} from 'booking-event-contracts';
 
 // the booking platform's own contracts ship with the kit: no codegen needed for them
 const billing = createBookingConsumer(
@@ -6,7 +12,9 @@ const billing = createBookingConsumer(
   {
     [EVENT_TYPES.BOOKING_CREATED]: async (event) => {
       // a Date and integer minor units, as the schema says
-      console.log(`charge ${event.data.price.amountMinor} ${event.data.price.currency} for ${event.bookingId} (${event.timestamp.toISOString()})`);
+      console.log(
+        `charge ${event.data.price.amountMinor} ${event.data.price.currency} for ${event.bookingId} (${event.timestamp.toISOString()})`,
+      );
     },
     [EVENT_TYPES.BOOKING_CONFIRMED]: 'ignore',
     [EVENT_TYPES.BOOKING_CANCELLED]: 'ignore', // leaving a type out is a compile error

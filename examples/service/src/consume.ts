@@ -8,7 +8,9 @@ const consumer = createConsumer({
   handlers: {
     'payment.captured': async (event) => {
       // typed from the schema: amount.amountMinor is a number, timestamp a Date
-      console.log(`captured ${event.paymentId}: ${event.amount.amountMinor} ${event.amount.currency} at ${event.timestamp.toISOString()}`);
+      console.log(
+        `captured ${event.paymentId}: ${event.amount.amountMinor} ${event.amount.currency} at ${event.timestamp.toISOString()}`,
+      );
     },
     'payment.refunded': 'ignore', // leaving an event type out is a compile error
   },

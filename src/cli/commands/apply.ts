@@ -50,7 +50,9 @@ export function registerApplyCommand(program: Command): void {
           process.stdout.write(renderPlan(plan, ctx));
           if (!plan.compatible) throw new FindingsExit('the registry would refuse a change');
         } else {
-          process.stdout.write(renderRegistration(await applyRegistration({ config, registry, topic: flags.topic }), ctx));
+          process.stdout.write(
+            renderRegistration(await applyRegistration({ config, registry, topic: flags.topic }), ctx),
+          );
         }
       }
     });

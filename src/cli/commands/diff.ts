@@ -17,14 +17,20 @@ interface DiffFlags {
 function version(flag: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag} must be a version number (1, 2, …), got "${value}"`, 'list the versions with `contracts ls`');
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(
+      `${flag} must be a version number (1, 2, …), got "${value}"`,
+      'list the versions with `contracts ls`',
+    );
   return n;
 }
 
 export function registerDiffCommand(program: Command): void {
   program
     .command('diff')
-    .description("semantic diff of two versions of a subject, or of its latest version and the local schema, with the rules each change breaks at the subject's level")
+    .description(
+      "semantic diff of two versions of a subject, or of its latest version and the local schema, with the rules each change breaks at the subject's level",
+    )
     .argument('<subject>', 'the subject (see `contracts ls`)')
     .option('--from <version>', 'version to compare from (default: the one before --to, or the latest with --local)')
     .option('--to <version>', 'version to compare to (default: the latest)')
@@ -33,7 +39,11 @@ export function registerDiffCommand(program: Command): void {
     .option('--format <format>', 'text, json or github', 'text')
     .action(async (subject: string, flags: DiffFlags, command: Command) => {
       const format = parseFormat(flags.format);
-      if (flags.local && flags.to !== undefined) throw new UsageError('--to and --local exclude each other', '--local compares with the local schema; drop --to');
+      if (flags.local && flags.to !== undefined)
+        throw new UsageError(
+          '--to and --local exclude each other',
+          '--local compares with the local schema; drop --to',
+        );
       const diff = await diffSubject({
         registry: registryFrom(flags.registry),
         subject,

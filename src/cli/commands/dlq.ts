@@ -1,5 +1,11 @@
 import type { Command } from 'commander';
-import { DEAD_LETTER_REASONS, readDeadLetters, replayDeadLetters, type DeadLetterEntry, type DeadLetterInfo } from '../../dlq';
+import {
+  DEAD_LETTER_REASONS,
+  readDeadLetters,
+  replayDeadLetters,
+  type DeadLetterEntry,
+  type DeadLetterInfo,
+} from '../../dlq';
 import { UsageError } from '../../errors';
 import { resolveKafka } from '../../kafka/client';
 import { previewBytes } from '../../wire/preview';
@@ -27,7 +33,9 @@ interface ReplayFlags extends SelectFlags {
 }
 
 export function registerDlqCommand(program: Command): void {
-  const dlq = program.command('dlq').description('inspect dead-lettered records and replay them to the group that failed them');
+  const dlq = program
+    .command('dlq')
+    .description('inspect dead-lettered records and replay them to the group that failed them');
   const selecting = (command: Command) =>
     command
       .argument('[topic]', 'topic of the config whose dead-letter topic to read (default: the first one)')
@@ -41,7 +49,10 @@ export function registerDlqCommand(program: Command): void {
     .description('count dead letters per group and reason, and how many were replayed')
     .action(async (topicArg: string | undefined, flags: SelectFlags, command: Command) => {
       const { entries, deadLetterTopic } = await select(command, topicArg, flags);
-      const rows = new Map<string, { group: string; reason: string; codes: Set<string>; records: number; replayed: number }>();
+      const rows = new Map<
+        string,
+        { group: string; reason: string; codes: Set<string>; records: number; replayed: number }
+      >();
       for (const { info, replayed } of entries) {
         const group = info?.consumerGroup ?? '(no dead-letter headers)';
         const reason = info?.reason ?? '-';
@@ -55,15 +66,32 @@ export function registerDlqCommand(program: Command): void {
       process.stdout.write(`${deadLetterTopic}: ${entries.length} record(s)\n`);
       if (rows.size === 0) return;
       const table = [['group', 'reason', 'error codes', 'records', 'replayed', 'pending']];
-      for (const r of [...rows.values()].sort((a, b) => a.group.localeCompare(b.group) || a.reason.localeCompare(b.reason))) {
-        table.push([r.group, r.reason, [...r.codes].sort().join(',') || '-', String(r.records), String(r.replayed), String(r.records - r.replayed)]);
+      for (const r of [...rows.values()].sort(
+        (a, b) => a.group.localeCompare(b.group) || a.reason.localeCompare(b.reason),
+      )) {
+        table.push([
+          r.group,
+          r.reason,
+          [...r.codes].sort().join(',') || '-',
+          String(r.records),
+          String(r.replayed),
+          String(r.records - r.replayed),
+        ]);
       }
       const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-      for (const row of table) process.stdout.write(`${row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()}\n`);
+      for (const row of table)
+        process.stdout.write(
+          `${row
+            .map((cell, i) => cell.padEnd(widths[i]!))
+            .join('  ')
+            .trimEnd()}\n`,
+        );
     });
 
   selecting(dlq.command('show'))
-    .description('print dead-lettered records: where they came from, why, their headers and their raw bytes (hex, UTF-8, base64)')
+    .description(
+      'print dead-lettered records: where they came from, why, their headers and their raw bytes (hex, UTF-8, base64)',
+    )
     .option('--json', 'one JSON object per line')
     .option('-n, --max-messages <n>', 'print at most n records')
     .option('--bytes <n>', 'bytes of the value to preview', '64')
@@ -98,7 +126,9 @@ export function registerDlqCommand(program: Command): void {
       const verb = flags.dryRun ? 'would replay' : 'replayed';
       const notes = [
         result.alreadyReplayed > 0 ? `${result.alreadyReplayed} already replayed` : '',
-        result.duplicates > 0 ? `${result.duplicates} duplicate cop${result.duplicates === 1 ? 'y' : 'ies'} of the same message` : '',
+        result.duplicates > 0
+          ? `${result.duplicates} duplicate cop${result.duplicates === 1 ? 'y' : 'ies'} of the same message`
+          : '',
         result.skipped > 0 ? `${result.skipped} of other groups or filtered out` : '',
       ].filter(Boolean);
       process.stdout.write(
@@ -124,7 +154,10 @@ async function select(command: Command, topicArg: string | undefined, flags: Sel
   const kafka = resolveKafka({ brokers: flags.brokers }, 'contracts-dlq');
   const all = await readDeadLetters(kafka, topic.deadLetterTopic, Number(flags.timeout));
   const unfiltered = !flags.group && !flags.reason && !flags.eventType;
-  return { deadLetterTopic: topic.deadLetterTopic, entries: unfiltered ? all : all.filter((e) => e.info !== undefined && filter(e.info)) };
+  return {
+    deadLetterTopic: topic.deadLetterTopic,
+    entries: unfiltered ? all : all.filter((e) => e.info !== undefined && filter(e.info)),
+  };
 }
 
 function positive(value: string, flag: string): number {

@@ -22,7 +22,8 @@ export function registerLsCommand(program: Command): void {
       const lock = await pullRegistry({ registry: registryFrom(flags.registry), prefix: flags.prefix });
       if (flags.prefix !== undefined) {
         // referenced subjects outside the prefix are pulled to resolve references; ls shows the prefix only
-        for (const subject of Object.keys(lock.subjects)) if (!subject.startsWith(flags.prefix)) delete lock.subjects[subject];
+        for (const subject of Object.keys(lock.subjects))
+          if (!subject.startsWith(flags.prefix)) delete lock.subjects[subject];
       }
       process.stdout.write(renderLs(lock, { format, colors: colorsFor(process.stdout), cwd: process.cwd() }));
     });

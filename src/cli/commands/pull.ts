@@ -16,7 +16,9 @@ interface PullFlags {
 export function registerPullCommand(program: Command): void {
   program
     .command('pull')
-    .description('write every subject, version, ID, reference and level of the registry to a lock file (deterministic JSON to commit)')
+    .description(
+      'write every subject, version, ID, reference and level of the registry to a lock file (deterministic JSON to commit)',
+    )
     .option('--out <file>', 'lock file to write; - for stdout', DEFAULT_LOCK_FILE)
     .option('--prefix <text>', 'only subjects whose name starts with this')
     .option('--config-subjects', "only the config's subjects (and the subjects they reference)")
@@ -36,13 +38,19 @@ export function registerPullCommand(program: Command): void {
       try {
         writeFileSync(file, text);
       } catch (cause) {
-        throw new ContractsError('USAGE', `cannot write ${file}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`, {
-          cause,
-          hint: 'pass a writable path with --out',
-        });
+        throw new ContractsError(
+          'USAGE',
+          `cannot write ${file}: ${(cause as NodeJS.ErrnoException).code ?? String(cause)}`,
+          {
+            cause,
+            hint: 'pass a writable path with --out',
+          },
+        );
       }
       const subjectCount = Object.keys(lock.subjects).length;
       const versionCount = Object.values(lock.subjects).reduce((n, s) => n + s.versions.length, 0);
-      process.stdout.write(`wrote ${subjectCount} subject(s), ${versionCount} version(s) from ${lock.registry} to ${flags.out ?? DEFAULT_LOCK_FILE}\n`);
+      process.stdout.write(
+        `wrote ${subjectCount} subject(s), ${versionCount} version(s) from ${lock.registry} to ${flags.out ?? DEFAULT_LOCK_FILE}\n`,
+      );
     });
 }

@@ -21,8 +21,13 @@ export function registryFrom(url: string | undefined): SchemaRegistryClient {
 export function registerRegisterCommand(program: Command): void {
   program
     .command('register')
-    .description("register every schema of the config under its subjects, after setting each subject's compatibility level")
-    .option('--dry-run', "print the plan (unchanged / new version / new subject, with the registry's verdict) and write nothing")
+    .description(
+      "register every schema of the config under its subjects, after setting each subject's compatibility level",
+    )
+    .option(
+      '--dry-run',
+      "print the plan (unchanged / new version / new subject, with the registry's verdict) and write nothing",
+    )
     .option('--topic <name>', "only this topic's subjects")
     .option('--registry <url>', 'schema registry URL (default SCHEMA_REGISTRY_URL)')
     .option('--format <format>', 'text, json or github', 'text')

@@ -23,7 +23,9 @@ export function registerStackCommand(program: Command): void {
 
   stack
     .command('up')
-    .description('start the stack (or reuse the running one); prints KAFKA_BROKERS and SCHEMA_REGISTRY_URL and writes them to .stack/env')
+    .description(
+      'start the stack (or reuse the running one); prints KAFKA_BROKERS and SCHEMA_REGISTRY_URL and writes them to .stack/env',
+    )
     .option('--brokers <count>', 'number of Kafka nodes (1, or 3 for replication and fail-over)')
     .option('--kafka-port <port>', 'first broker port (default 9092); controllers use the ports after the brokers')
     .option('--registry-port <port>', 'registry port (default 8081)')
@@ -53,9 +55,7 @@ export function registerStackCommand(program: Command): void {
     .option('--purge', 'also delete the stack data and logs (.stack/); cached jars stay')
     .action(async (options: { purge?: boolean }, command: Command) => {
       const stopped = await createLocalStack(baseOptions(command)).down({ purge: options.purge });
-      process.stdout.write(
-        stopped.length > 0 ? `stopped ${stopped.join(', ')}\n` : 'nothing was running\n',
-      );
+      process.stdout.write(stopped.length > 0 ? `stopped ${stopped.join(', ')}\n` : 'nothing was running\n');
       if (options.purge) process.stdout.write('deleted .stack/\n');
     });
 

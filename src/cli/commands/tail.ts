@@ -53,7 +53,13 @@ export function registerTailCommand(program: Command): void {
       const stop = () => abort.abort();
       process.once('SIGINT', stop);
       process.once('SIGTERM', stop);
-      const start = flags.fromBeginning ? ' from the beginning' : offset !== undefined ? ` from offset ${offset}` : fromTime !== undefined ? ` from ${new Date(fromTime).toISOString()}` : '';
+      const start = flags.fromBeginning
+        ? ' from the beginning'
+        : offset !== undefined
+          ? ` from offset ${offset}`
+          : fromTime !== undefined
+            ? ` from ${new Date(fromTime).toISOString()}`
+            : '';
       const only = partition === undefined ? '' : ` partition ${partition}`;
       if (!flags.json) process.stderr.write(pc.dim(`following ${name}${only}${start} (Ctrl-C to stop)\n`));
       try {
@@ -134,14 +140,18 @@ export function formatRecord(record: TailRecord): string {
 
 function nonNegative(value: string, flag: string): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n)) throw new UsageError(`${flag} must be a non-negative integer, got "${value}"`);
+  if (!/^\d+$/.test(value) || !Number.isSafeInteger(n))
+    throw new UsageError(`${flag} must be a non-negative integer, got "${value}"`);
   return n;
 }
 
 function parseTime(value: string): number {
   const ms = /^\d+$/.test(value) ? Number(value) : Date.parse(value);
   if (!Number.isFinite(ms)) {
-    throw new UsageError(`--from must be a time, got "${value}"`, 'use ISO 8601 (2026-12-01T09:00:00Z) or milliseconds since the epoch');
+    throw new UsageError(
+      `--from must be a time, got "${value}"`,
+      'use ISO 8601 (2026-12-01T09:00:00Z) or milliseconds since the epoch',
+    );
   }
   return ms;
 }

@@ -22,28 +22,43 @@ interface UiFlags {
 export function registerUiCommand(program: Command): void {
   program
     .command('ui')
-    .description('serve a read-only web page: subjects, versions, diffs with the compatibility verdict, generated TypeScript, live decoded events')
+    .description(
+      'serve a read-only web page: subjects, versions, diffs with the compatibility verdict, generated TypeScript, live decoded events',
+    )
     .option('--port <port>', 'port to listen on (0 picks a free one)', String(DEFAULT_UI_PORT))
-    .option('--host <address>', 'address to bind; anything but 127.0.0.1 exposes the page, which has no login', DEFAULT_UI_HOST)
-    .option('--registry <url>', 'schema registry URL (default SCHEMA_REGISTRY_URL, else the local stack\'s .stack/env)')
-    .option('--brokers <list>', 'Kafka brokers, comma-separated (default KAFKA_BROKERS, else the local stack\'s .stack/env)')
-    .option('--topic <name>', 'topic of the live tail (default: the config\'s first topic)')
+    .option(
+      '--host <address>',
+      'address to bind; anything but 127.0.0.1 exposes the page, which has no login',
+      DEFAULT_UI_HOST,
+    )
+    .option('--registry <url>', "schema registry URL (default SCHEMA_REGISTRY_URL, else the local stack's .stack/env)")
+    .option(
+      '--brokers <list>',
+      "Kafka brokers, comma-separated (default KAFKA_BROKERS, else the local stack's .stack/env)",
+    )
+    .option('--topic <name>', "topic of the live tail (default: the config's first topic)")
     .action(async (flags: UiFlags, command: Command) => {
       const port = Number(flags.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a port number, got "${flags.port}"`);
+      if (!Number.isInteger(port) || port < 0 || port > 65535)
+        throw new UsageError(`--port must be a port number, got "${flags.port}"`);
       const configFile = resolve(command.optsWithGlobals().config as string);
       // without a config file the page still works, only without the "local file" side of diffs
       const config: ContractsConfig | undefined = existsSync(configFile) ? loadConfig(configFile) : undefined;
       const stackEnv = readStackEnvFile(join(config?.rootDir ?? dirname(configFile), '.stack', 'env'));
       const registry = flags.registry ?? process.env.SCHEMA_REGISTRY_URL ?? stackEnv?.SCHEMA_REGISTRY_URL;
       if (!registry) {
-        throw new UsageError('no schema registry to show', 'pass --registry <url>, set SCHEMA_REGISTRY_URL, or start the local stack with `contracts stack up`');
+        throw new UsageError(
+          'no schema registry to show',
+          'pass --registry <url>, set SCHEMA_REGISTRY_URL, or start the local stack with `contracts stack up`',
+        );
       }
       const brokers = flags.brokers ?? process.env.KAFKA_BROKERS ?? stackEnv?.KAFKA_BROKERS;
       const server = await createUiServer({ port, host: flags.host, registry, brokers, config, topic: flags.topic });
       process.stderr.write(`${pc.green('contracts ui')} on ${pc.bold(server.url)} (read-only; Ctrl-C to stop)\n`);
       if (!['127.0.0.1', 'localhost', '::1'].includes(flags.host)) {
-        process.stderr.write(`${pc.yellow('warning')} bound to ${flags.host}: anyone who can reach it sees your schemas and events; use --host 127.0.0.1 to keep it local\n`);
+        process.stderr.write(
+          `${pc.yellow('warning')} bound to ${flags.host}: anyone who can reach it sees your schemas and events; use --host 127.0.0.1 to keep it local\n`,
+        );
       }
       await new Promise<void>((done) => {
         const stop = () => {

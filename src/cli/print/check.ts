@@ -24,7 +24,9 @@ function baselineName(report: CheckReport): string {
 
 function versionsText(versions: readonly number[]): string {
   if (versions.length === 0) return '';
-  return versions.length === 1 ? `v${versions[0]}` : `v${versions[0]}…v${versions[versions.length - 1]} (${versions.length} versions)`;
+  return versions.length === 1
+    ? `v${versions[0]}`
+    : `v${versions[0]}…v${versions[versions.length - 1]} (${versions.length} versions)`;
 }
 
 export function renderCheckReport(report: CheckReport, ctx: PrintContext): string {
@@ -55,7 +57,11 @@ function renderText(report: CheckReport, ctx: PrintContext): string {
     const against = versionsText(s.against);
     const by = s.source === 'offline' ? c.dim(" (kit's checker)") : '';
     const head = `${s.subject} ${c.dim(file)} ${s.level}${against ? ` vs ${against}` : ''}`;
-    out.push(s.compatible ? `${c.green('✓')} ${head} ${c.green('compatible')}${by}` : `${c.red('✗')} ${head} ${c.red(c.bold('incompatible'))}${by}`);
+    out.push(
+      s.compatible
+        ? `${c.green('✓')} ${head} ${c.green('compatible')}${by}`
+        : `${c.red('✗')} ${head} ${c.red(c.bold('incompatible'))}${by}`,
+    );
     if (s.note) out.push(`    ${c.dim(`note: ${s.note}`)}`);
     for (const m of s.messages) out.push(`    ${c.yellow('registry:')} ${m}`);
     for (const f of s.findings) out.push(...findingLines(f, s, c, line(s.path, f.path, f.pathIn === 'previous'), file));
@@ -82,7 +88,13 @@ function renderGithub(report: CheckReport, ctx: PrintContext): string {
   const out: string[] = [];
   for (const s of report.subjects) {
     if (s.error) {
-      out.push(annotation('error', { file: displayPath(s.path, ctx.cwd), line: 1, title: `NO VERDICT (${s.subject})` }, s.error.message));
+      out.push(
+        annotation(
+          'error',
+          { file: displayPath(s.path, ctx.cwd), line: 1, title: `NO VERDICT (${s.subject})` },
+          s.error.message,
+        ),
+      );
       continue;
     }
     if (s.compatible) continue;
@@ -96,9 +108,20 @@ function renderGithub(report: CheckReport, ctx: PrintContext): string {
         ),
       );
     }
-    const reasons = s.messages.length > 0 ? s.messages : s.findings.length === 0 ? ['the registry called the change incompatible (it gave no reasons)'] : [];
+    const reasons =
+      s.messages.length > 0
+        ? s.messages
+        : s.findings.length === 0
+          ? ['the registry called the change incompatible (it gave no reasons)']
+          : [];
     for (const m of reasons) {
-      out.push(annotation('error', { file, line: 1, title: `INCOMPATIBLE (${s.subject})` }, `${m} [${s.level}, ${baselineName(report)}]`));
+      out.push(
+        annotation(
+          'error',
+          { file, line: 1, title: `INCOMPATIBLE (${s.subject})` },
+          `${m} [${s.level}, ${baselineName(report)}]`,
+        ),
+      );
     }
   }
   const bad = report.subjects.filter((s) => !s.compatible).length;

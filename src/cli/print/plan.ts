@@ -17,7 +17,11 @@ export function renderPlan(plan: RegistrationPlan, ctx: PrintContext): string {
       .filter((s) => s.error || (s.verdict && !s.verdict.compatible))
       .map((s) =>
         s.error
-          ? annotation('error', { file: displayPath(s.path, ctx.cwd), line: 1, title: `NO VERDICT (${s.subject})` }, s.error.message)
+          ? annotation(
+              'error',
+              { file: displayPath(s.path, ctx.cwd), line: 1, title: `NO VERDICT (${s.subject})` },
+              s.error.message,
+            )
           : annotation(
               'error',
               { file: displayPath(s.path, ctx.cwd), line: 1, title: `INCOMPATIBLE (${s.subject})` },
@@ -42,8 +46,14 @@ export function renderPlan(plan: RegistrationPlan, ctx: PrintContext): string {
       const verdict = !s.verdict
         ? c.yellow('verdict not asked')
         : s.verdict.compatible
-          ? c.green(`compatible at ${s.verdict.level} (${s.verdict.against === 'all' ? 'all versions' : `v${s.latestVersion}`})${by}`)
-          : c.red(c.bold(`INCOMPATIBLE at ${s.verdict.level} (${s.verdict.against === 'all' ? 'all versions' : `v${s.latestVersion}`})${by}`));
+          ? c.green(
+              `compatible at ${s.verdict.level} (${s.verdict.against === 'all' ? 'all versions' : `v${s.latestVersion}`})${by}`,
+            )
+          : c.red(
+              c.bold(
+                `INCOMPATIBLE at ${s.verdict.level} (${s.verdict.against === 'all' ? 'all versions' : `v${s.latestVersion}`})${by}`,
+              ),
+            );
       what = `${c.yellow('~')} ${name}  new version after v${s.latestVersion}: ${verdict}`;
     }
     lines.push(`${what}  ${c.dim(`level ${levelText(s)}  ${displayPath(s.path, ctx.cwd)}`)}`);
@@ -71,8 +81,15 @@ export function renderRegistration(result: RegistrationResult, ctx: PrintContext
   const lines = [`registered against ${result.registryUrl}`];
   for (const s of result.subjects) {
     const mark = s.status === 'unchanged' ? c.dim('=') : c.green('+');
-    const status = s.status === 'unchanged' ? c.dim('unchanged') : s.status === 'new-subject' ? c.green('new subject') : c.green('new version');
-    const level = s.levelChanged ? `level ${s.levelChanged.from ?? '(global)'} → ${s.levelChanged.to}` : `level ${s.level}`;
+    const status =
+      s.status === 'unchanged'
+        ? c.dim('unchanged')
+        : s.status === 'new-subject'
+          ? c.green('new subject')
+          : c.green('new version');
+    const level = s.levelChanged
+      ? `level ${s.levelChanged.from ?? '(global)'} → ${s.levelChanged.to}`
+      : `level ${s.level}`;
     lines.push(`${mark} ${s.subject.padEnd(width)}  v${s.version}, id ${s.id}  ${status}  ${c.dim(level)}`);
   }
   const added = result.subjects.filter((s) => s.status !== 'unchanged').length;

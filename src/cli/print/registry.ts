@@ -31,15 +31,23 @@ export function renderLs(lock: LockFile, ctx: PrintContext): string {
   ]);
   const header = ['SUBJECT', 'TYPE', 'VERSIONS (version:id)', 'LEVEL'];
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] as string).length)));
-  const fmt = (r: string[]) => r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] as number))).join('  ');
+  const fmt = (r: string[]) =>
+    r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] as number))).join('  ');
   const lines = [c.bold(fmt(header)), ...rows.map(fmt)];
-  lines.push(c.dim(`${rows.length} subject(s) at ${lock.registry}; global level ${lock.globalCompatibility ?? 'unknown'}`));
+  lines.push(
+    c.dim(`${rows.length} subject(s) at ${lock.registry}; global level ${lock.globalCompatibility ?? 'unknown'}`),
+  );
   return `${lines.join('\n')}\n`;
 }
 
 export function renderDiff(diff: SubjectDiff, ctx: PrintContext): string {
   if (ctx.format === 'json') return json(diff);
-  const levelFrom = diff.levelSource === 'subject' ? "the subject's level" : diff.levelSource === 'config' ? "the config's level" : 'the global level';
+  const levelFrom =
+    diff.levelSource === 'subject'
+      ? "the subject's level"
+      : diff.levelSource === 'config'
+        ? "the config's level"
+        : 'the global level';
   if (ctx.format === 'github') {
     const line = createLineFinder();
     const out: string[] = [];
@@ -47,10 +55,19 @@ export function renderDiff(diff: SubjectDiff, ctx: PrintContext): string {
       for (const f of ch.breaks) {
         const file = diff.path ? displayPath(diff.path, ctx.cwd) : undefined;
         const lineNo = diff.path ? line(diff.path, f.path, f.pathIn === 'previous') : undefined;
-        out.push(annotation('error', { file, line: lineNo, title: `${f.ruleId} (${diff.subject})` }, `${ch.description} ${f.message}`));
+        out.push(
+          annotation(
+            'error',
+            { file, line: lineNo, title: `${f.ruleId} (${diff.subject})` },
+            `${ch.description} ${f.message}`,
+          ),
+        );
       }
     }
-    return out.join('') + `${diff.subject} ${diff.fromLabel} → ${diff.toLabel}: ${diff.changes.length} change(s), ${diff.compatible ? 'compatible' : 'incompatible'} at ${diff.level}\n`;
+    return (
+      out.join('') +
+      `${diff.subject} ${diff.fromLabel} → ${diff.toLabel}: ${diff.changes.length} change(s), ${diff.compatible ? 'compatible' : 'incompatible'} at ${diff.level}\n`
+    );
   }
   const c = ctx.colors;
   const lines = [
@@ -61,10 +78,16 @@ export function renderDiff(diff: SubjectDiff, ctx: PrintContext): string {
   for (const ch of diff.changes) {
     const mark = ch.breaks.length > 0 ? c.red('✗') : c.green('·');
     lines.push(`${mark} ${c.bold(ch.kind)} ${c.cyan(ch.path || '/')} ${ch.description}`);
-    if (ch.before !== undefined || ch.after !== undefined) lines.push(`    ${c.red('-')} ${fragment(ch.before)}\n    ${c.green('+')} ${fragment(ch.after)}`);
+    if (ch.before !== undefined || ch.after !== undefined)
+      lines.push(`    ${c.red('-')} ${fragment(ch.before)}\n    ${c.green('+')} ${fragment(ch.after)}`);
     const rules = [...new Set(ch.breaks.map((f) => `${f.ruleId} (${f.direction})`))];
-    lines.push(rules.length > 0 ? `    ${c.red(`breaks ${rules.join(', ')}`)}: ${ch.breaks[0]!.message}` : `    ${c.dim(`breaks nothing at ${diff.level}`)}`);
+    lines.push(
+      rules.length > 0
+        ? `    ${c.red(`breaks ${rules.join(', ')}`)}: ${ch.breaks[0]!.message}`
+        : `    ${c.dim(`breaks nothing at ${diff.level}`)}`,
+    );
   }
-  for (const f of diff.otherBreaks) lines.push(`${c.red('✗')} ${c.bold(f.ruleId)} ${c.cyan(f.path || '/')} ${f.message}`);
+  for (const f of diff.otherBreaks)
+    lines.push(`${c.red('✗')} ${c.bold(f.ruleId)} ${c.cyan(f.path || '/')} ${f.message}`);
   return `${lines.join('\n')}\n`;
 }

@@ -16,12 +16,18 @@ export function renderTopicPlan(plan: TopicPlan, ctx: PrintContext, dryRun: bool
   for (const e of plan.entries) {
     const name = e.topic.padEnd(width);
     const role = e.role === 'dead-letter' ? c.dim(`  (dead letters of ${e.configTopic})`) : '';
-    const configs = e.configChanges.map((ch) => `${ch.name}=${ch.wanted}${ch.current === undefined ? '' : c.dim(` (was ${ch.current})`)}`).join(', ');
+    const configs = e.configChanges
+      .map((ch) => `${ch.name}=${ch.wanted}${ch.current === undefined ? '' : c.dim(` (was ${ch.current})`)}`)
+      .join(', ');
     const rf = `replication ${e.replicationFactor.wanted}`;
     if (e.action === 'create') {
-      lines.push(`${c.green('+')} ${name}  ${c.green(dryRun ? 'create' : 'created')}: ${partitionsText(e)}, ${rf}${configs ? `, ${configs}` : ''}${role}`);
+      lines.push(
+        `${c.green('+')} ${name}  ${c.green(dryRun ? 'create' : 'created')}: ${partitionsText(e)}, ${rf}${configs ? `, ${configs}` : ''}${role}`,
+      );
     } else if (e.action === 'update') {
-      lines.push(`${c.yellow('~')} ${name}  ${c.yellow(dryRun ? 'update' : 'updated')}: ${[e.partitions.current !== e.partitions.wanted ? partitionsText(e) : '', configs].filter(Boolean).join(', ')}${role}`);
+      lines.push(
+        `${c.yellow('~')} ${name}  ${c.yellow(dryRun ? 'update' : 'updated')}: ${[e.partitions.current !== e.partitions.wanted ? partitionsText(e) : '', configs].filter(Boolean).join(', ')}${role}`,
+      );
     } else {
       lines.push(`${c.dim('=')} ${name}  ${c.dim(`unchanged: ${partitionsText(e)}, ${rf}`)}${role}`);
     }

@@ -118,7 +118,13 @@ export class AvroCompatibilityChecker {
         case 'array':
           return prefix(this.check(reader.items, (writer as typeof reader).items), ['items'], ['items'], '[]', '[]');
         case 'map':
-          return prefix(this.check(reader.values, (writer as typeof reader).values), ['values'], ['values'], '{}', '{}');
+          return prefix(
+            this.check(reader.values, (writer as typeof reader).values),
+            ['values'],
+            ['values'],
+            '{}',
+            '{}',
+          );
         case 'fixed': {
           const w = writer as typeof reader;
           const issues = this.checkNames(reader, w);

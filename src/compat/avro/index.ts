@@ -78,6 +78,10 @@ function toFinding(issue: AvroIssue, options: AvroPairOptions, backward: boolean
     pathIn: useReaderSide === candidateIsReader ? 'candidate' : 'previous',
     ...(before !== undefined ? { before } : {}),
     ...(after !== undefined ? { after } : {}),
-    message: renderMessage(rule, { element, direction: options.direction, previousVersion: options.previousVersion, ...sides, detail }, true),
+    message: renderMessage(
+      rule,
+      { element, direction: options.direction, previousVersion: options.previousVersion, ...sides, detail },
+      true,
+    ),
   };
 }

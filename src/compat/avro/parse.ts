@@ -111,7 +111,8 @@ class AvroParser {
     const type = json.type;
     if (typeof type !== 'string') {
       // {"type": {...}} and {"type": [...]} wrap another type.
-      if (type !== undefined && (isObject(type) || Array.isArray(type))) return this.parse(type, namespace, `${pointer}/type`);
+      if (type !== undefined && (isObject(type) || Array.isArray(type)))
+        return this.parse(type, namespace, `${pointer}/type`);
       return this.fail(pointer, 'a type object needs a "type"');
     }
     const logicalType = typeof json.logicalType === 'string' ? json.logicalType : undefined;
@@ -125,10 +126,20 @@ class AvroParser {
         return this.parseFixed(json, namespace, pointer, logicalType);
       case 'array':
         if (json.items === undefined) return this.fail(pointer, 'an array needs "items"');
-        return { id: nextNodeId++, kind: 'array', raw: json, items: this.parse(json.items, namespace, `${pointer}/items`) };
+        return {
+          id: nextNodeId++,
+          kind: 'array',
+          raw: json,
+          items: this.parse(json.items, namespace, `${pointer}/items`),
+        };
       case 'map':
         if (json.values === undefined) return this.fail(pointer, 'a map needs "values"');
-        return { id: nextNodeId++, kind: 'map', raw: json, values: this.parse(json.values, namespace, `${pointer}/values`) };
+        return {
+          id: nextNodeId++,
+          kind: 'map',
+          raw: json,
+          values: this.parse(json.values, namespace, `${pointer}/values`),
+        };
       default:
         if ((AVRO_PRIMITIVES as readonly string[]).includes(type)) {
           return { id: nextNodeId++, kind: type as AvroPrimitive, raw: json, logicalType };
@@ -178,7 +189,8 @@ class AvroParser {
     for (const part of fullname.split('.')) {
       if (!NAME_PATTERN.test(part)) this.fail(`${pointer}/name`, `invalid name "${fullname}"`);
     }
-    if ((AVRO_PRIMITIVES as readonly string[]).includes(fullname)) this.fail(`${pointer}/name`, `"${fullname}" is a primitive type name`);
+    if ((AVRO_PRIMITIVES as readonly string[]).includes(fullname))
+      this.fail(`${pointer}/name`, `"${fullname}" is a primitive type name`);
     if (this.names.has(fullname)) this.fail(`${pointer}/name`, `"${fullname}" is defined twice`);
     const aliases = Array.isArray(json.aliases)
       ? json.aliases.map((alias) => {
@@ -199,11 +211,14 @@ class AvroParser {
     json.fields.forEach((field, i) => {
       const at = `${pointer}/fields/${i}`;
       if (!isObject(field)) return this.fail(at, 'a field must be an object');
-      if (typeof field.name !== 'string' || !NAME_PATTERN.test(field.name)) return this.fail(`${at}/name`, 'a field needs a valid "name"');
+      if (typeof field.name !== 'string' || !NAME_PATTERN.test(field.name))
+        return this.fail(`${at}/name`, 'a field needs a valid "name"');
       if (fieldNames.has(field.name)) this.fail(`${at}/name`, `duplicate field "${field.name}"`);
       fieldNames.add(field.name);
       if (field.type === undefined) return this.fail(at, `field "${field.name}" needs a "type"`);
-      const aliases = Array.isArray(field.aliases) ? field.aliases.filter((a): a is string => typeof a === 'string') : [];
+      const aliases = Array.isArray(field.aliases)
+        ? field.aliases.filter((a): a is string => typeof a === 'string')
+        : [];
       node.fields.push({
         name: field.name,
         aliases,
@@ -231,7 +246,12 @@ class AvroParser {
     return node;
   }
 
-  private parseFixed(json: { [key: string]: Json }, namespace: string, pointer: string, logicalType?: string): FixedNode {
+  private parseFixed(
+    json: { [key: string]: Json },
+    namespace: string,
+    pointer: string,
+    logicalType?: string,
+  ): FixedNode {
     const naming = this.names_(json, namespace, pointer);
     if (typeof json.size !== 'number' || !Number.isInteger(json.size) || json.size < 0) {
       return this.fail(`${pointer}/size`, 'a fixed needs a non-negative integer "size"');

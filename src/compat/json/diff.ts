@@ -74,8 +74,12 @@ export class JsonSchemaDiffer implements Differ {
     const um = update.meta;
     if (om.id !== um.id) diffs.push(difference('ID_CHANGED', ['$id'], om.id, um.id));
     if (om.title !== um.title) diffs.push(difference('TITLE_CHANGED', ['title'], om.title, um.title));
-    if (om.description !== um.description) diffs.push(difference('DESCRIPTION_CHANGED', ['description'], om.description, um.description));
-    if ((om.hasDefault || um.hasDefault) && (om.hasDefault !== um.hasDefault || canonical(om.default) !== canonical(um.default))) {
+    if (om.description !== um.description)
+      diffs.push(difference('DESCRIPTION_CHANGED', ['description'], om.description, um.description));
+    if (
+      (om.hasDefault || um.hasDefault) &&
+      (om.hasDefault !== um.hasDefault || canonical(om.default) !== canonical(um.default))
+    ) {
       diffs.push(difference('DEFAULT_CHANGED', ['default'], om.default, um.default));
     }
 

@@ -46,7 +46,13 @@ function toFinding(diff: JsonDiff, options: JsonPairOptions, breaking: boolean, 
   const names = sideNames(options.direction, options.previousVersion);
   const message = renderMessage(
     rule,
-    { element: describeElement(diff.path), direction: options.direction, previousVersion: options.previousVersion, ...names, detail: detailOf(before, after) },
+    {
+      element: describeElement(diff.path),
+      direction: options.direction,
+      previousVersion: options.previousVersion,
+      ...names,
+      detail: detailOf(before, after),
+    },
     breaking,
   );
   return {

@@ -34,7 +34,9 @@ interface Base {
   connectType?: string;
 }
 
-export interface EmptyNode extends Base { kind: 'empty' | 'true' | 'false' | 'boolean' | 'null' | 'conditional' }
+export interface EmptyNode extends Base {
+  kind: 'empty' | 'true' | 'false' | 'boolean' | 'null' | 'conditional';
+}
 export interface StringNode extends Base {
   kind: 'string';
   minLength?: number;
@@ -80,8 +82,14 @@ export interface ArrayNode extends Base {
   maxContains?: number;
   unevaluated?: JsonNode;
 }
-export interface EnumNode extends Base { kind: 'enum'; values: Json[] }
-export interface ConstNode extends Base { kind: 'const'; value: Json }
+export interface EnumNode extends Base {
+  kind: 'enum';
+  values: Json[];
+}
+export interface ConstNode extends Base {
+  kind: 'const';
+  value: Json;
+}
 export type Criterion = 'allOf' | 'anyOf' | 'oneOf';
 export interface CombinedNode extends Base {
   kind: 'combined';
@@ -89,8 +97,15 @@ export interface CombinedNode extends Base {
   subschemas: JsonNode[];
   synthetic: boolean;
 }
-export interface NotNode extends Base { kind: 'not'; mustNotMatch: JsonNode }
-export interface RefNode extends Base { kind: 'ref'; ref: string; target: () => JsonNode }
+export interface NotNode extends Base {
+  kind: 'not';
+  mustNotMatch: JsonNode;
+}
+export interface RefNode extends Base {
+  kind: 'ref';
+  ref: string;
+  target: () => JsonNode;
+}
 
 export type JsonNode =
   | EmptyNode
@@ -107,17 +122,45 @@ export type JsonNode =
 let nextNodeId = 1;
 
 const OBJECT_KEYWORDS = [
-  'properties', 'additionalProperties', 'required', 'minProperties', 'maxProperties', 'dependencies',
-  'patternProperties', 'propertyNames', 'unevaluatedProperties', 'dependentRequired', 'dependentSchemas',
+  'properties',
+  'additionalProperties',
+  'required',
+  'minProperties',
+  'maxProperties',
+  'dependencies',
+  'patternProperties',
+  'propertyNames',
+  'unevaluatedProperties',
+  'dependentRequired',
+  'dependentSchemas',
 ];
 const ARRAY_KEYWORDS = [
-  'items', 'additionalItems', 'maxItems', 'minItems', 'uniqueItems', 'contains', 'prefixItems',
-  'unevaluatedItems', 'minContains', 'maxContains',
+  'items',
+  'additionalItems',
+  'maxItems',
+  'minItems',
+  'uniqueItems',
+  'contains',
+  'prefixItems',
+  'unevaluatedItems',
+  'minContains',
+  'maxContains',
 ];
 const NUMBER_KEYWORDS = ['minimum', 'maximum', 'exclusiveMinimum', 'exclusiveMaximum', 'multipleOf'];
 const STRING_KEYWORDS = ['minLength', 'maxLength', 'pattern', 'format'];
 const COMBINATORS: Criterion[] = ['allOf', 'anyOf', 'oneOf'];
-const META_KEYWORDS = new Set(['$schema', '$id', 'id', 'title', 'description', 'default', 'definitions', '$defs', '$comment', 'examples']);
+const META_KEYWORDS = new Set([
+  '$schema',
+  '$id',
+  'id',
+  'title',
+  'description',
+  'default',
+  'definitions',
+  '$defs',
+  '$comment',
+  'examples',
+]);
 
 function isObject(value: Json | undefined): value is JsonObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -169,13 +212,17 @@ class JsonSchemaLoader {
   }
 
   private child(doc: Document, pointer: string, ...segments: (string | number)[]): JsonNode {
-    return this.load(doc, pointer + segments.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join(''));
+    return this.load(
+      doc,
+      pointer + segments.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join(''),
+    );
   }
 
   private build(doc: Document, json: Json, pointer: string): JsonNode {
     if (json === true) return { id: nextNodeId++, kind: 'true', raw: json, meta: { hasDefault: false } };
     if (json === false) return { id: nextNodeId++, kind: 'false', raw: json, meta: { hasDefault: false } };
-    if (!isObject(json)) return this.fail(doc, pointer, `expected a schema (object or boolean), found ${JSON.stringify(json)}`);
+    if (!isObject(json))
+      return this.fail(doc, pointer, `expected a schema (object or boolean), found ${JSON.stringify(json)}`);
 
     const parts: JsonNode[] = [];
     if (typeof json.$ref === 'string') {
@@ -191,7 +238,15 @@ class JsonSchemaLoader {
         ? { id: nextNodeId++, kind: 'empty', raw: json, meta: { hasDefault: false } }
         : parts.length === 1
           ? (parts[0] as JsonNode)
-          : { id: nextNodeId++, kind: 'combined', criterion: 'allOf', subschemas: parts, synthetic: true, raw: json, meta: { hasDefault: false } };
+          : {
+              id: nextNodeId++,
+              kind: 'combined',
+              criterion: 'allOf',
+              subschemas: parts,
+              synthetic: true,
+              raw: json,
+              meta: { hasDefault: false },
+            };
     if (node.kind === 'ref') {
       // Keep the shared ref target untouched: wrap so metadata stays with this occurrence.
       return { ...node, id: nextNodeId++, raw: json, meta: readMeta(json) };
@@ -220,9 +275,16 @@ class JsonSchemaLoader {
     });
     if (combined.length === 1) parts.push(combined[0] as CombinedNode);
     if (combined.length > 1) {
-      parts.push({ ...base(pick(json, COMBINATORS)), kind: 'combined', criterion: 'allOf', synthetic: true, subschemas: combined });
+      parts.push({
+        ...base(pick(json, COMBINATORS)),
+        kind: 'combined',
+        criterion: 'allOf',
+        synthetic: true,
+        subschemas: combined,
+      });
     }
-    if (json.not !== undefined) parts.push({ ...base(pick(json, ['not'])), kind: 'not', mustNotMatch: this.child(doc, pointer, 'not') });
+    if (json.not !== undefined)
+      parts.push({ ...base(pick(json, ['not'])), kind: 'not', mustNotMatch: this.child(doc, pointer, 'not') });
     if ('const' in json) parts.push({ ...base(pick(json, ['const'])), kind: 'const', value: json.const as Json });
 
     const type = json.type;
@@ -305,7 +367,11 @@ class JsonSchemaLoader {
       const deps = json[keyword];
       if (!isObject(deps)) continue;
       for (const [key, value] of Object.entries(deps)) {
-        if (Array.isArray(value)) propertyDependencies.set(key, value.filter((v): v is string => typeof v === 'string'));
+        if (Array.isArray(value))
+          propertyDependencies.set(
+            key,
+            value.filter((v): v is string => typeof v === 'string'),
+          );
         else schemaDependencies.set(key, this.child(doc, pointer, keyword, key));
       }
     }
@@ -328,7 +394,8 @@ class JsonSchemaLoader {
       schemaDependencies,
       minProperties: num(json.minProperties),
       maxProperties: num(json.maxProperties),
-      unevaluated: json.unevaluatedProperties !== undefined ? this.child(doc, pointer, 'unevaluatedProperties') : undefined,
+      unevaluated:
+        json.unevaluatedProperties !== undefined ? this.child(doc, pointer, 'unevaluatedProperties') : undefined,
     };
   }
 
@@ -373,9 +440,14 @@ class JsonSchemaLoader {
     const target = (): JsonNode => {
       if (resolved) return resolved;
       const targetDoc = location === '' ? doc : this.findDocument(location);
-      if (!targetDoc) return this.fail(doc, `${pointer}/$ref`, `unresolved $ref "${ref}": no reference named "${location}"`);
+      if (!targetDoc)
+        return this.fail(doc, `${pointer}/$ref`, `unresolved $ref "${ref}": no reference named "${location}"`);
       if (fragment !== '' && !fragment.startsWith('/')) {
-        return this.fail(doc, `${pointer}/$ref`, `unsupported $ref "${ref}": only JSON pointer fragments are supported`);
+        return this.fail(
+          doc,
+          `${pointer}/$ref`,
+          `unsupported $ref "${ref}": only JSON pointer fragments are supported`,
+        );
       }
       const targetPointer = fragment === '/' ? '' : fragment;
       if (resolvePointer(targetDoc.json, targetPointer) === undefined) {
@@ -395,7 +467,12 @@ class JsonSchemaLoader {
     const byId = docs.find((d) => isObject(d.json) && (d.json.$id === location || d.json.id === location));
     if (byId) return byId;
     const tail = (s: string) => s.slice(s.lastIndexOf('/') + 1);
-    return docs.find((d) => d.name !== '' && (tail(d.name) === tail(location) || (isObject(d.json) && typeof d.json.$id === 'string' && tail(d.json.$id) === tail(location))));
+    return docs.find(
+      (d) =>
+        d.name !== '' &&
+        (tail(d.name) === tail(location) ||
+          (isObject(d.json) && typeof d.json.$id === 'string' && tail(d.json.$id) === tail(location))),
+    );
   }
 }
 
@@ -476,7 +553,11 @@ function walk(node: JsonNode, seen: Set<number>): void {
       next.push(node.mustNotMatch);
       break;
     case 'object':
-      next.push(...node.properties.values(), ...node.schemaDependencies.values(), ...node.patternProperties.map((p) => p.schema));
+      next.push(
+        ...node.properties.values(),
+        ...node.schemaDependencies.values(),
+        ...node.patternProperties.map((p) => p.schema),
+      );
       if (node.additionalSchema) next.push(node.additionalSchema);
       if (node.unevaluated) next.push(node.unevaluated);
       break;

@@ -78,7 +78,8 @@ describe('one broker of three killed mid-stream', () => {
             const handledAtKill = -handledWhileDown;
             await waitUntil(
               () => tally.distinct > handledAtKill,
-              () => `the consumer to handle an event while broker ${victim} is down (${tally.distinct - handledAtKill} since the kill)`,
+              () =>
+                `the consumer to handle an event while broker ${victim} is down (${tally.distinct - handledAtKill} since the kill)`,
               60_000,
             );
             handledWhileDown += tally.distinct;

@@ -12,7 +12,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { handledIds, startConsumerProcess, type ConsumerProcess } from '../../support/faults/consumer-process';
 import { reportFigures, Tally } from '../../support/faults/figures';
-import { kitProducer, makeEvents, publishStream, setUpFaultTopic, waitUntil, type TopicSetup } from '../../support/faults/stream';
+import {
+  kitProducer,
+  makeEvents,
+  publishStream,
+  setUpFaultTopic,
+  waitUntil,
+  type TopicSetup,
+} from '../../support/faults/stream';
 import { stackEnv } from '../../support/stack-env';
 
 jest.setTimeout(300_000);
@@ -36,7 +43,13 @@ afterAll(() => {
 
 async function startChild(groupId: string, out: string): Promise<ConsumerProcess> {
   const env = stackEnv();
-  const consumer = await startConsumerProcess({ brokers: env.brokers, registryUrl: env.registryUrl, topic: setup.contract.topic, groupId, out });
+  const consumer = await startConsumerProcess({
+    brokers: env.brokers,
+    registryUrl: env.registryUrl,
+    topic: setup.contract.topic,
+    groupId,
+    out,
+  });
   children.add(consumer.child);
   return consumer;
 }

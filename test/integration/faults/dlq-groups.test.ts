@@ -16,7 +16,15 @@ import { CONSUMER_EVENTS } from '../../../src/consumer';
 import { replayDeadLetters } from '../../../src/dlq';
 import { ROOT } from '../../support/bookings-samples';
 import { reportFigures, Tally } from '../../support/faults/figures';
-import { kitProducer, makeEvents, publishStream, setUpFaultTopic, tallyingConsumer, waitUntil, type TallyingConsumer } from '../../support/faults/stream';
+import {
+  kitProducer,
+  makeEvents,
+  publishStream,
+  setUpFaultTopic,
+  tallyingConsumer,
+  waitUntil,
+  type TallyingConsumer,
+} from '../../support/faults/stream';
 import { endOffsetSum } from '../../support/it-helpers';
 import { expectSettled, openSockets } from '../../support/settle';
 import { stackEnv } from '../../support/stack-env';
@@ -61,13 +69,19 @@ describe('dead letters per group', () => {
       const replayed = new Tally();
       const handled = new Tally();
       const handle = async (event: { eventId: string }, ctx: { headers: Record<string, unknown> }) => {
-        if (name === 'billing' && !fixed && failing.has(event.eventId)) throw new TypeError(`billing refused ${event.eventId}`);
+        if (name === 'billing' && !fixed && failing.has(event.eventId))
+          throw new TypeError(`billing refused ${event.eventId}`);
         (ctx.headers['replayed-from'] ? replayed : handled).add(event.eventId);
       };
       const g = tallyingConsumer(setup, brokers, {
         groupId: `${name}-${run}`,
         retry: { attempts: 3, initialDelayMs: 5, maxDelayMs: 20 },
-        handlers: { 'booking.created': handle, 'booking.confirmed': handle, 'booking.cancelled': handle, 'booking.failed': handle },
+        handlers: {
+          'booking.created': handle,
+          'booking.confirmed': handle,
+          'booking.cancelled': handle,
+          'booking.failed': handle,
+        },
       });
       const group: Group = { ...g, tally: handled, name, replayed, skippedReplays: 0 };
       g.consumer.on(CONSUMER_EVENTS.IGNORED, (p) => {
@@ -83,7 +97,10 @@ describe('dead letters per group', () => {
     await raw.connect();
     await raw.send({
       topic,
-      messages: Array.from({ length: GARBAGE }, (_, i) => ({ key: `garbage-${i}`, value: Buffer.from(`{"garbage":${i},"note":"sent without a serializer"}`) })),
+      messages: Array.from({ length: GARBAGE }, (_, i) => ({
+        key: `garbage-${i}`,
+        value: Buffer.from(`{"garbage":${i},"note":"sent without a serializer"}`),
+      })),
     });
     await raw.disconnect();
 
@@ -101,14 +118,26 @@ describe('dead letters per group', () => {
 
     // look before replaying: per group and reason, and the raw bytes of the garbage
     const cli = async (...args: string[]) =>
-      (await exec(process.execPath, ['bin/contracts.js', 'dlq', ...args, topic, '--brokers', brokers.join(',')], { cwd: ROOT })).stdout;
+      (
+        await exec(process.execPath, ['bin/contracts.js', 'dlq', ...args, topic, '--brokers', brokers.join(',')], {
+          cwd: ROOT,
+        })
+      ).stdout;
     const listed = await cli('list');
     expect(listed).toContain(`${deadLetterTopic}: ${expectedDlq} record(s)`);
-    expect(listed).toMatch(new RegExp(`billing-${run}\\s+handler-failed\\s+HANDLER_FAILED\\s+${failing.size}\\s+0\\s+${failing.size}`));
-    for (const g of groups) expect(listed).toMatch(new RegExp(`${g.groupId}\\s+undecodable\\s+WIRE_FORMAT\\s+${GARBAGE}\\s+0\\s+${GARBAGE}`));
-    const shown = (await cli('show', '--group', inventory.groupId, '--reason', 'undecodable', '--json', '-n', '1')).trim().split('\n');
+    expect(listed).toMatch(
+      new RegExp(`billing-${run}\\s+handler-failed\\s+HANDLER_FAILED\\s+${failing.size}\\s+0\\s+${failing.size}`),
+    );
+    for (const g of groups)
+      expect(listed).toMatch(new RegExp(`${g.groupId}\\s+undecodable\\s+WIRE_FORMAT\\s+${GARBAGE}\\s+0\\s+${GARBAGE}`));
+    const shown = (await cli('show', '--group', inventory.groupId, '--reason', 'undecodable', '--json', '-n', '1'))
+      .trim()
+      .split('\n');
     expect(shown).toHaveLength(1);
-    const first = JSON.parse(shown[0]!) as { value: { utf8: string; hex: string; base64: string }; deadLetter: { consumerGroup: string } };
+    const first = JSON.parse(shown[0]!) as {
+      value: { utf8: string; hex: string; base64: string };
+      deadLetter: { consumerGroup: string };
+    };
     expect(first.deadLetter.consumerGroup).toBe(inventory.groupId);
     expect(first.value.utf8).toMatch(/^\{"garbage":\d+/);
     expect(first.value.hex.startsWith('7b 22 67')).toBe(true);
@@ -120,7 +149,10 @@ describe('dead letters per group', () => {
     const replayOut = await cli('replay', '--group', billing.groupId, '--reason', 'handler-failed');
     expect(replayOut).toContain(`replayed ${failing.size} record(s)`);
     await waitUntil(
-      () => billing.replayed.distinct >= failing.size && inventory.skippedReplays >= failing.size && analytics.skippedReplays >= failing.size,
+      () =>
+        billing.replayed.distinct >= failing.size &&
+        inventory.skippedReplays >= failing.size &&
+        analytics.skippedReplays >= failing.size,
       () =>
         `${failing.size} replayed copies handled by billing (${billing.replayed.distinct}) and skipped by inventory (${inventory.skippedReplays}) and analytics (${analytics.skippedReplays})`,
       120_000,
@@ -129,7 +161,12 @@ describe('dead letters per group', () => {
 
     // a second replay finds everything replayed: nothing is sent
     const secondOut = await cli('replay', '--group', billing.groupId, '--reason', 'handler-failed');
-    const secondApi = await replayDeadLetters({ contract: setup.contract, brokers, group: billing.groupId, filter: (i) => i.reason === 'handler-failed' });
+    const secondApi = await replayDeadLetters({
+      contract: setup.contract,
+      brokers,
+      group: billing.groupId,
+      filter: (i) => i.reason === 'handler-failed',
+    });
     const endAfterSecond = await endOffsetSum(setup.kafka, topic);
     const dryRunOther = await cli('replay', '--group', analytics.groupId, '--dry-run');
     expect(secondOut).toContain(`replayed 0 record(s)`);
@@ -138,7 +175,9 @@ describe('dead letters per group', () => {
     expect(endAfterSecond).toBe(endAfterReplay);
     expect(dryRunOther).toContain(`would replay ${GARBAGE} record(s)`);
     const listedAfter = await cli('list', '--group', billing.groupId);
-    expect(listedAfter).toMatch(new RegExp(`handler-failed\\s+HANDLER_FAILED\\s+${failing.size}\\s+${failing.size}\\s+0`));
+    expect(listedAfter).toMatch(
+      new RegExp(`handler-failed\\s+HANDLER_FAILED\\s+${failing.size}\\s+${failing.size}\\s+0`),
+    );
 
     const allIds = events.map((e) => e.eventId);
     const good = allIds.filter((id) => !failing.has(id));

@@ -26,7 +26,8 @@ jest.setTimeout(240_000);
 const EVENTS = 2_000;
 const ATTEMPTS = 3;
 /** Every 7th event fails once, every 11th twice (both succeed within the attempts); every 13th always fails until the fix. */
-const failuresBeforeSuccess = (index: number) => (index % 13 === 0 ? Infinity : index % 11 === 0 ? 2 : index % 7 === 0 ? 1 : 0);
+const failuresBeforeSuccess = (index: number) =>
+  index % 13 === 0 ? Infinity : index % 11 === 0 ? 2 : index % 7 === 0 ? 1 : 0;
 
 let setup: TopicSetup;
 
@@ -54,7 +55,12 @@ describe('flaky handlers', () => {
     };
     const { consumer, counts, groupId } = tallyingConsumer(setup, stackEnv().brokers, {
       retry: { attempts: ATTEMPTS, initialDelayMs: 5, maxDelayMs: 20 },
-      handlers: { 'booking.created': handle, 'booking.confirmed': handle, 'booking.cancelled': handle, 'booking.failed': handle },
+      handlers: {
+        'booking.created': handle,
+        'booking.confirmed': handle,
+        'booking.cancelled': handle,
+        'booking.failed': handle,
+      },
     });
     let retried = 0;
     consumer.on(CONSUMER_EVENTS.RETRIED, () => (retried += 1));

@@ -39,7 +39,9 @@ describe('hostile bytes on the topic', () => {
   it(`dead-letters every one of ${(PER_KIND * 5 + 20).toLocaleString('en')} hostile records with its reason, and never crashes`, async () => {
     const began = Date.now();
     const serde = createSerde(setup.contract, setup.registry);
-    const valid = await Promise.all(Object.values(bookingEvents()).map((e) => serde.encode({ ...e, eventId: randomUUID() })));
+    const valid = await Promise.all(
+      Object.values(bookingEvents()).map((e) => serde.encode({ ...e, eventId: randomUUID() })),
+    );
     const schemaId = valid[0]!.readUInt32BE(1);
     const hostile = hostileValues({ perKind: PER_KIND, validMessages: valid, schemaId, seed: SEED });
 
@@ -57,9 +59,17 @@ describe('hostile bytes on the topic', () => {
       eventId: randomUUID(),
     }));
     const records = [
-      ...hostile.map((h, i) => ({ key: `hostile-${i}`, value: h.value, headers: { [CASE_HEADER]: String(i), 'fault-kind': h.kind } })),
+      ...hostile.map((h, i) => ({
+        key: `hostile-${i}`,
+        value: h.value,
+        headers: { [CASE_HEADER]: String(i), 'fault-kind': h.kind },
+      })),
       ...(await Promise.all(
-        validEvents.map(async (e, i) => ({ key: `valid-${i}`, value: await serde.encode(e), headers: { 'fault-kind': 'valid' } })),
+        validEvents.map(async (e, i) => ({
+          key: `valid-${i}`,
+          value: await serde.encode(e),
+          headers: { 'fault-kind': 'valid' },
+        })),
       )),
     ];
     shuffle(records, SEED);
@@ -82,7 +92,12 @@ describe('hostile bytes on the topic', () => {
       registry: setup.registry,
       fromBeginning: true,
       stopOnSignals: [],
-      handlers: { 'booking.created': record, 'booking.confirmed': record, 'booking.cancelled': record, 'booking.failed': record },
+      handlers: {
+        'booking.created': record,
+        'booking.confirmed': record,
+        'booking.cancelled': record,
+        'booking.failed': record,
+      },
     });
     consumer.on(CONSUMER_EVENTS.DEAD_LETTERED, () => (counts.deadLettered += 1));
     // a crash kafkajs restarts from (a group coordinator still loading on a fresh stack) is not the
@@ -93,7 +108,8 @@ describe('hostile bytes on the topic', () => {
     try {
       await waitUntil(
         () => handledValid.size + handledCases.length + counts.deadLettered >= records.length,
-        () => `${records.length} records handled or dead-lettered, ${handledValid.size + handledCases.length + counts.deadLettered} so far`,
+        () =>
+          `${records.length} records handled or dead-lettered, ${handledValid.size + handledCases.length + counts.deadLettered} so far`,
         180_000,
       );
     } finally {
@@ -102,7 +118,9 @@ describe('hostile bytes on the topic', () => {
 
     // 3. the dead-letter topic: every hostile record, with the reason and code the decoder gave
     const dlq = await readWholeTopic(setup.kafka, setup.contract.deadLetterTopic);
-    const byCase = new Map(dlq.filter((r) => r.headers[CASE_HEADER] !== undefined).map((r) => [Number(r.headers[CASE_HEADER]), r.headers]));
+    const byCase = new Map(
+      dlq.filter((r) => r.headers[CASE_HEADER] !== undefined).map((r) => [Number(r.headers[CASE_HEADER]), r.headers]),
+    );
     const mismatches: string[] = [];
     const byReason: Record<string, number> = {};
     const byCode: Record<string, number> = {};
@@ -115,10 +133,12 @@ describe('hostile bytes on the topic', () => {
       kind.sent += 1;
       if (verdict.outcome === 'event') {
         kind.decodedAsEvents += 1;
-        if (!handledCases.includes(String(i))) mismatches.push(`case ${i} (${h.kind}) decodes to an event but was not handled`);
+        if (!handledCases.includes(String(i)))
+          mismatches.push(`case ${i} (${h.kind}) decodes to an event but was not handled`);
         return;
       }
-      if (!headers) return void mismatches.push(`case ${i} (${h.kind}, ${verdict.code}) is not in the dead-letter topic`);
+      if (!headers)
+        return void mismatches.push(`case ${i} (${h.kind}, ${verdict.code}) is not in the dead-letter topic`);
       kind.deadLettered += 1;
       const reason = headers[DLQ_HEADERS.REASON]!;
       const code = headers[DLQ_HEADERS.ERROR_CODE]!;
@@ -153,7 +173,10 @@ describe('hostile bytes on the topic', () => {
         ...Object.fromEntries(Object.entries(byReason).map(([k, v]) => [`reason:${k}`, v])),
         ...Object.fromEntries(Object.entries(byCode).map(([k, v]) => [`code:${k}`, v])),
         ...Object.fromEntries(
-          Object.entries(byKind).map(([k, v]) => [`kind:${k}`, `${v.deadLettered}/${v.sent} dead-lettered, ${v.decodedAsEvents} decoded`]),
+          Object.entries(byKind).map(([k, v]) => [
+            `kind:${k}`,
+            `${v.deadLettered}/${v.sent} dead-lettered, ${v.decodedAsEvents} decoded`,
+          ]),
         ),
       },
       durationMs: Date.now() - began,

@@ -31,7 +31,11 @@ beforeAll(async () => {
 describe('invalid events passed to the producer', () => {
   it(`refuses ${SINGLE.toLocaleString('en')} invalid events and ${BATCHES} batches holding one, and sends nothing`, async () => {
     const began = Date.now();
-    const producer = createProducer({ contract: setup.contract, brokers: stackEnv().brokers, registry: setup.registry });
+    const producer = createProducer({
+      contract: setup.contract,
+      brokers: stackEnv().brokers,
+      registry: setup.registry,
+    });
     await producer.connect();
     // warm: one valid event, so the schema IDs are resolved and the connection is up
     await producer.publish('booking.created', bookingInputs('WARM')['booking.created']);
@@ -49,7 +53,9 @@ describe('invalid events passed to the producer', () => {
         (e: unknown) => e,
       );
       if (!(error instanceof EventValidationError) || error.issues.length === 0) {
-        wrong.push(`${input.mutation} at ${input.path || '/'} of ${input.eventType}: ${error === undefined ? 'was SENT' : String(error)}`);
+        wrong.push(
+          `${input.mutation} at ${input.path || '/'} of ${input.eventType}: ${error === undefined ? 'was SENT' : String(error)}`,
+        );
         continue;
       }
       refused += 1;
@@ -64,7 +70,9 @@ describe('invalid events passed to the producer', () => {
     for (const [b, bad] of batchInputs.entries()) {
       const valid = bookingInputs(`OK-${b}`);
       const items = Array.from({ length: BATCH_SIZE - 1 }, (_, i) => {
-        const eventType = (['booking.created', 'booking.confirmed', 'booking.cancelled', 'booking.failed'] as const)[i % 4]!;
+        const eventType = (['booking.created', 'booking.confirmed', 'booking.cancelled', 'booking.failed'] as const)[
+          i % 4
+        ]!;
         return { eventType, payload: valid[eventType] } as never;
       });
       items.splice(b % BATCH_SIZE, 0, { eventType: bad.eventType, payload: bad.payload } as never);
@@ -73,7 +81,10 @@ describe('invalid events passed to the producer', () => {
         (e: unknown) => e,
       );
       if (error instanceof EventValidationError) batchesRefused += 1;
-      else wrong.push(`batch ${b} with ${bad.mutation} at ${bad.path || '/'}: ${error === undefined ? 'was SENT' : String(error)}`);
+      else
+        wrong.push(
+          `batch ${b} with ${bad.mutation} at ${bad.path || '/'}: ${error === undefined ? 'was SENT' : String(error)}`,
+        );
     }
     await producer.disconnect();
 

@@ -18,7 +18,14 @@ import { bookingInputs } from '../../support/bookings-fixtures';
 import { uniqueTopic, withTopic } from '../../support/contracts';
 import { reportFigures } from '../../support/faults/figures';
 import { startOwnStack, type OwnStack } from '../../support/faults/own-stack';
-import { makeEvents, publishStream, setUpFaultTopic, tallyingConsumer, waitUntil, type TopicSetup } from '../../support/faults/stream';
+import {
+  makeEvents,
+  publishStream,
+  setUpFaultTopic,
+  tallyingConsumer,
+  waitUntil,
+  type TopicSetup,
+} from '../../support/faults/stream';
 import { endOffsetSum } from '../../support/it-helpers';
 import { expectSettled, openSockets } from '../../support/settle';
 
@@ -55,7 +62,8 @@ describe('a registry outage', () => {
 
     // warm: a producer and a consumer that have seen their schemas
     const warmRegistry = countingClient();
-    const makeWarmProducer = () => createProducer({ contract: setup.contract, brokers: own.brokers, registry: warmRegistry.client });
+    const makeWarmProducer = () =>
+      createProducer({ contract: setup.contract, brokers: own.brokers, registry: warmRegistry.client });
     const consumerRegistry = countingClient();
     const warm = tallyingConsumer({ ...setup, registry: consumerRegistry.client }, own.brokers);
     await warm.consumer.start();
@@ -83,12 +91,17 @@ describe('a registry outage', () => {
         () => `${sent.length} handled during the outage, ${warm.tally.distinct} so far`,
         60_000,
       );
-      const warmCallsDuringOutage = warmRegistry.calls() - callsAtStop.producer + consumerRegistry.calls() - callsAtStop.consumer;
+      const warmCallsDuringOutage =
+        warmRegistry.calls() - callsAtStop.producer + consumerRegistry.calls() - callsAtStop.consumer;
 
       // a cold producer fails fast with a typed error naming the registry
       const endBefore = await endOffsetSum(setup.kafka, setup.contract.topic);
       const coldRegistry = countingClient();
-      const coldProducer = createProducer({ contract: setup.contract, brokers: own.brokers, registry: coldRegistry.client });
+      const coldProducer = createProducer({
+        contract: setup.contract,
+        brokers: own.brokers,
+        registry: coldRegistry.client,
+      });
       const coldStarted = Date.now();
       const coldError = await coldProducer
         .publish('booking.created', { ...bookingInputs('COLD')['booking.created'], eventId: randomUUID() })
@@ -175,7 +188,9 @@ describe('a registry outage', () => {
       expect(retriesWhileDown).toBeGreaterThanOrEqual(2);
       expect(after).toEqual(ids);
       expect(versionsAfter).toEqual(versionsBefore);
-      expect(storedAfter.schema).toBe(setup.contract.schemas.find((s) => s.subject === setup.contract.valueSubject)!.schema);
+      expect(storedAfter.schema).toBe(
+        setup.contract.schemas.find((s) => s.subject === setup.contract.valueSubject)!.schema,
+      );
       expect(warm.counts.deadLettered + cold.counts.deadLettered).toBe(0);
       expect(lost).toBe(0);
     } finally {

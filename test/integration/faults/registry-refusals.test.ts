@@ -17,7 +17,15 @@ import { createSchemaRegistryClient } from '../../../src/registry';
 import { retry } from '../../../src/retry';
 import { reportFigures } from '../../support/faults/figures';
 import { startRegistryProxy, type RegistryProxy } from '../../support/faults/registry-proxy';
-import { kitProducer, makeEvents, publishStream, setUpFaultTopic, tallyingConsumer, waitUntil, type TallyingConsumer } from '../../support/faults/stream';
+import {
+  kitProducer,
+  makeEvents,
+  publishStream,
+  setUpFaultTopic,
+  tallyingConsumer,
+  waitUntil,
+  type TallyingConsumer,
+} from '../../support/faults/stream';
 import { endOffsetSum } from '../../support/it-helpers';
 import { expectSettled, openSockets } from '../../support/settle';
 import { stackEnv } from '../../support/stack-env';
@@ -57,7 +65,11 @@ async function committed(kafka: Kafka, groupId: string, topic: string): Promise<
   }
 }
 
-function consumerWith(setup: Parameters<typeof tallyingConsumer>[0], registry: ReturnType<typeof createSchemaRegistryClient>, extra = {}) {
+function consumerWith(
+  setup: Parameters<typeof tallyingConsumer>[0],
+  registry: ReturnType<typeof createSchemaRegistryClient>,
+  extra = {},
+) {
   const c = tallyingConsumer({ ...setup, registry }, stackEnv().brokers, { ...backoff, ...extra });
   const codes = new Map<string, number>();
   let stoppedWith: ConsumerStoppedError | undefined;
@@ -76,7 +88,8 @@ describe('the registry refuses, the data stays', () => {
     const sent = (await publishStream(kitProducer(setup, brokers), events, { batchSize: 200 })).acknowledged;
     // the secret was rotated on the server; the consumers still have the old one
     proxy.accept([NEW]);
-    const client = (credentials: typeof OLD) => createSchemaRegistryClient({ url: proxy.url, auth: credentials, timeoutMs: 5_000 });
+    const client = (credentials: typeof OLD) =>
+      createSchemaRegistryClient({ url: proxy.url, auth: credentials, timeoutMs: 5_000 });
     const pausing = consumerWith(setup, client(OLD));
     const stopping = consumerWith(setup, client(OLD), { onEnvironmentFailure: 'stop' });
     await pausing.consumer.start();
@@ -98,7 +111,11 @@ describe('the registry refuses, the data stays', () => {
     expect([...pausing.codes.keys()]).toEqual(['REGISTRY_AUTH']);
     const stoppedWith = stopping.stopped()!;
     expect(stoppedWith).toBeInstanceOf(ConsumerStoppedError);
-    expect(stoppedWith).toMatchObject({ code: 'CONSUMER_STOPPED', causeCode: 'REGISTRY_AUTH', groupId: stopping.groupId });
+    expect(stoppedWith).toMatchObject({
+      code: 'CONSUMER_STOPPED',
+      causeCode: 'REGISTRY_AUTH',
+      groupId: stopping.groupId,
+    });
     expect(stoppedWith.message).not.toContain(OLD.password);
 
     // the operator puts the old secret back on the server: the pausing consumer resumes by itself
@@ -115,7 +132,8 @@ describe('the registry refuses, the data stays', () => {
     const deadLettered = Number(await endOffsetSum(setup.kafka, setup.contract.deadLetterTopic));
     reportFigures({
       scenario: 'registry-credentials',
-      fault: "consumers with the registry's old secret after a rotation: one keeps pausing until the server accepts it, one stops and is restarted with the new one",
+      fault:
+        "consumers with the registry's old secret after a rotation: one keeps pausing until the server accepts it, one stops and is restarted with the new one",
       sent: sent.length,
       handled: Math.min(pausing.tally.distinct, restarted.tally.distinct),
       duplicates: pausing.tally.duplicates + restarted.tally.duplicates,
@@ -144,7 +162,8 @@ describe('the registry refuses, the data stays', () => {
     proxy.accept(undefined);
     const setup = await setUpFaultTopic('faults-registry-5xx', brokers, stackEnv().registryUrl, { partitions: 3 });
     const events = makeEvents(EVENTS);
-    const sent = (await publishStream(kitProducer(setup, brokers), events.slice(0, EVENTS - 1), { batchSize: 200 })).acknowledged;
+    const sent = (await publishStream(kitProducer(setup, brokers), events.slice(0, EVENTS - 1), { batchSize: 200 }))
+      .acknowledged;
     proxy.failWith503(true);
     const answersBefore = proxy.answered.get(503) ?? 0;
     const client = () => createSchemaRegistryClient({ url: proxy.url, timeoutMs: 5_000 });
@@ -156,7 +175,12 @@ describe('the registry refuses, the data stays', () => {
 
     // a cold producer meets the 503 too: its publish is retried until the registry answers
     const last = events[EVENTS - 1]!;
-    const producer = createProducer({ contract: setup.contract, brokers, registry: client(), kafkaConfig: { logLevel: logLevel.NOTHING } });
+    const producer = createProducer({
+      contract: setup.contract,
+      brokers,
+      registry: client(),
+      kafkaConfig: { logLevel: logLevel.NOTHING },
+    });
     const producerErrors: string[] = [];
     const publishing = retry(() => producer.publish(last.eventType, last.payload), {
       attempts: 30,
@@ -167,7 +191,8 @@ describe('the registry refuses, the data stays', () => {
     try {
       await waitUntil(
         () => pausing.counts.transient >= 6 && stopPolicy.counts.transient >= 6 && producerErrors.length >= 2,
-        () => `6 pauses per consumer (${pausing.counts.transient}, ${stopPolicy.counts.transient}) and 2 producer retries (${producerErrors.length})`,
+        () =>
+          `6 pauses per consumer (${pausing.counts.transient}, ${stopPolicy.counts.transient}) and 2 producer retries (${producerErrors.length})`,
         60_000,
       );
       const dlqDuring = await endOffsetSum(setup.kafka, setup.contract.deadLetterTopic);

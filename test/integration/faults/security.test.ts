@@ -75,7 +75,8 @@ function kafkaConfig(source: string, password = SASL_PASSWORD): Omit<KafkaConfig
 function recordError(source: string, error: unknown): void {
   const fields = error && typeof error === 'object' ? JSON.stringify({ ...error }) : '';
   const described = isContractsError(error) ? error.describe() : String(error);
-  const cause = error && typeof error === 'object' && 'cause' in error ? String((error as { cause: unknown }).cause) : '';
+  const cause =
+    error && typeof error === 'object' && 'cause' in error ? String((error as { cause: unknown }).cause) : '';
   kitOutput.push({ source: `${source} error`, text: `${described}\n${fields}\n${cause}` });
 }
 
@@ -112,7 +113,10 @@ describe('security: registry auth through nginx, Kafka SASL/PLAIN', () => {
 
   it(`publishes and consumes ${EVENTS} events with SASL/PLAIN and an authenticated registry (basic for the producer, bearer for the consumer)`, async () => {
     const brokers = saslBrokers(KAFKA_PORT, 1);
-    const basic = createSchemaRegistryClient({ url: proxy.basicUrl, auth: { username: REGISTRY_USER, password: REGISTRY_PASSWORD } });
+    const basic = createSchemaRegistryClient({
+      url: proxy.basicUrl,
+      auth: { username: REGISTRY_USER, password: REGISTRY_PASSWORD },
+    });
     const bearer = createSchemaRegistryClient({ url: proxy.bearerUrl, auth: { token: REGISTRY_TOKEN } });
     const admin = new Kafka({ clientId: 'faults-secure-admin', brokers, ...kafkaConfig('admin') });
     await ensureTopics(admin, { ...contract, partitions: 3, replicationFactor: 1 });
@@ -134,7 +138,12 @@ describe('security: registry auth through nginx, Kafka SASL/PLAIN', () => {
       fromBeginning: true,
       stopOnSignals: [],
       kafkaConfig: kafkaConfig('consumer'),
-      handlers: { 'booking.created': record, 'booking.confirmed': record, 'booking.cancelled': record, 'booking.failed': record },
+      handlers: {
+        'booking.created': record,
+        'booking.confirmed': record,
+        'booking.cancelled': record,
+        'booking.failed': record,
+      },
     });
     let deadLettered = 0;
     consumer.on(CONSUMER_EVENTS.DEAD_LETTERED, () => (deadLettered += 1));
@@ -156,7 +165,11 @@ describe('security: registry auth through nginx, Kafka SASL/PLAIN', () => {
 
   it('refuses wrong or missing registry credentials with a typed REGISTRY_AUTH error naming the registry', async () => {
     const attempts = [
-      { name: 'wrong password', url: proxy.basicUrl, auth: { username: REGISTRY_USER, password: `${REGISTRY_PASSWORD}x` } },
+      {
+        name: 'wrong password',
+        url: proxy.basicUrl,
+        auth: { username: REGISTRY_USER, password: `${REGISTRY_PASSWORD}x` },
+      },
       { name: 'no credentials', url: proxy.basicUrl, auth: undefined },
       { name: 'wrong token', url: proxy.bearerUrl, auth: { token: `${REGISTRY_TOKEN}x` } },
       {
@@ -168,7 +181,11 @@ describe('security: registry auth through nginx, Kafka SASL/PLAIN', () => {
     let refused = 0;
     for (const attempt of attempts) {
       let calls = 0;
-      const client = createSchemaRegistryClient({ url: attempt.url, auth: attempt.auth, onRequest: () => (calls += 1) });
+      const client = createSchemaRegistryClient({
+        url: attempt.url,
+        auth: attempt.auth,
+        onRequest: () => (calls += 1),
+      });
       const producer = createProducer({
         contract,
         brokers: saslBrokers(KAFKA_PORT, 1),
@@ -209,7 +226,12 @@ describe('security: registry auth through nginx, Kafka SASL/PLAIN', () => {
       registry: proxy.basicUrl,
       stopOnSignals: [],
       kafkaConfig: kafkaConfig('wrong-sasl-consumer', 'not-the-password'),
-      handlers: { 'booking.created': 'ignore', 'booking.confirmed': 'ignore', 'booking.cancelled': 'ignore', 'booking.failed': 'ignore' },
+      handlers: {
+        'booking.created': 'ignore',
+        'booking.confirmed': 'ignore',
+        'booking.cancelled': 'ignore',
+        'booking.failed': 'ignore',
+      },
     });
     const consumerError = await consumer.start().then(
       () => undefined,
@@ -283,11 +305,14 @@ describe('security: registry auth through nginx, Kafka SASL/PLAIN', () => {
       for (const [what, value] of Object.entries(SECRETS)) if (text.includes(value)) leaks.push(`${what} in ${source}`);
     }
     // the servers' own logs, for the record (not the kit's output): Kafka, Apicurio, nginx
-    const serverLogs = [...readdirSync(own.logDir).map((f) => join(own.logDir, f)), ...proxy.logFiles].filter((f) => existsSync(f));
+    const serverLogs = [...readdirSync(own.logDir).map((f) => join(own.logDir, f)), ...proxy.logFiles].filter((f) =>
+      existsSync(f),
+    );
     const serverLeaks: string[] = [];
     for (const file of serverLogs) {
       const text = readFileSync(file, 'utf8');
-      for (const [what, value] of Object.entries(SECRETS)) if (text.includes(value)) serverLeaks.push(`${what} in ${file}`);
+      for (const [what, value] of Object.entries(SECRETS))
+        if (text.includes(value)) serverLeaks.push(`${what} in ${file}`);
     }
     const wrongRecords = [wrong, wrongToken].map((r) => `${r.stdout}${r.stderr}`);
 

@@ -30,7 +30,11 @@ afterAll(async () => {
 });
 
 const topicSetup = (name: string) =>
-  setUpFaultTopic(`faults-${name}`, own.brokers, own.registryUrl, { partitions: 3, replicationFactor: 3, minInsyncReplicas: 2 });
+  setUpFaultTopic(`faults-${name}`, own.brokers, own.registryUrl, {
+    partitions: 3,
+    replicationFactor: 3,
+    minInsyncReplicas: 2,
+  });
 
 describe('one broker of three frozen', () => {
   it(`coordinator-stall: the group coordinator frozen ${STALL_MS / 1000} s (session ${SESSION_TIMEOUT_MS / 1000} s), no event lost`, async () => {
@@ -62,7 +66,8 @@ describe('one broker of three frozen', () => {
         const coordinator = await coordinatorOf(setup, groupId);
         const leaders = await leadersOf(setup, setup.contract.topic);
         const other = leaders.find((l) => l !== coordinator);
-        if (other === undefined) throw new Error(`every partition of ${setup.contract.topic} is led by the coordinator (node ${coordinator})`);
+        if (other === undefined)
+          throw new Error(`every partition of ${setup.contract.topic} is led by the coordinator (node ${coordinator})`);
         return other;
       },
       events: EVENTS,

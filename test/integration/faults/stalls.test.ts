@@ -83,7 +83,11 @@ describe.each([
     expectStallSurvived(run, EVENTS);
     // the producer's side of the stall: a typed, retriable error while the broker was still frozen
     expect(run.probe?.error).toBeInstanceOf(DeliveryTimeoutError);
-    expect(run.probe?.error).toMatchObject({ code: 'DELIVERY_TIMEOUT', retriable: true, timeoutMs: DELIVERY_TIMEOUT_MS });
+    expect(run.probe?.error).toMatchObject({
+      code: 'DELIVERY_TIMEOUT',
+      retriable: true,
+      timeoutMs: DELIVERY_TIMEOUT_MS,
+    });
     expect(run.probe?.thawed).toBe(false);
   });
 });
@@ -103,7 +107,10 @@ describe('a consumer process frozen while a second member takes over', () => {
       env: { FAULTS_SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS) },
     });
     children.add(frozen.child);
-    const member = tallyingConsumer(setup, own.brokers, { groupId, consumerConfig: { sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: 1_000 } });
+    const member = tallyingConsumer(setup, own.brokers, {
+      groupId,
+      consumerConfig: { sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: 1_000 },
+    });
     await member.consumer.start();
     const childTally = () => {
       const tally = new Tally();
@@ -118,11 +125,15 @@ describe('a consumer process frozen while a second member takes over', () => {
     };
     let thawedAt = 0;
     let figures;
-    let rejoinedMs = -1;
+    let rejoinedMs: number;
     let wave: PublishFigures | undefined;
-    let childHandledAfterThaw = 0;
+    let childHandledAfterThaw: number;
     try {
-      await waitUntil(() => groupMembers(setup, groupId).then((n) => n === 2), () => 'both members in the group', 30_000);
+      await waitUntil(
+        () => groupMembers(setup, groupId).then((n) => n === 2),
+        () => 'both members in the group',
+        30_000,
+      );
       figures = await streamThroughStall({
         makeProducer: kitProducer(setup, own.brokers),
         events: makeEvents(EVENTS),
@@ -141,13 +152,21 @@ describe('a consumer process frozen while a second member takes over', () => {
         progress: async () => describeProgress(setup.kafka, groupId, setup.contract.topic),
       });
       // the thawed process is a member again, and handles events again
-      await waitUntil(() => groupMembers(setup, groupId).then((n) => n === 2), () => 'the thawed member back in the group', RECOVERY_BOUND_MS);
+      await waitUntil(
+        () => groupMembers(setup, groupId).then((n) => n === 2),
+        () => 'the thawed member back in the group',
+        RECOVERY_BOUND_MS,
+      );
       rejoinedMs = Date.now() - thawedAt;
       const childBefore = childTally().distinct;
       const published = await publishStream(kitProducer(setup, own.brokers), makeEvents(400), { batchSize: BATCH });
       wave = published;
       const pending = () => published.acknowledged.filter((id) => !handledByEither(id)).length;
-      await waitUntil(() => pending() === 0, () => `the wave after the thaw handled, ${pending()} still not`, RECOVERY_BOUND_MS);
+      await waitUntil(
+        () => pending() === 0,
+        () => `the wave after the thaw handled, ${pending()} still not`,
+        RECOVERY_BOUND_MS,
+      );
       childHandledAfterThaw = childTally().distinct - childBefore;
     } finally {
       frozen.child.kill('SIGCONT');
@@ -203,17 +222,24 @@ describe('a consumer that cannot get back into its group', () => {
     await Promise.race([
       consumer.exited(),
       new Promise((_, reject) => {
-        timer = setTimeout(() => reject(new Error(`the consumer did not exit:\n${consumer.stdout()}\n${consumer.stderr()}`)), 150_000);
+        timer = setTimeout(
+          () => reject(new Error(`the consumer did not exit:\n${consumer.stdout()}\n${consumer.stderr()}`)),
+          150_000,
+        );
       }),
     ]).finally(() => clearTimeout(timer));
     const exitedAfterMs = Date.now() - killedAt;
-    process.stdout.write(`FAULTS give-up: exited ${consumer.child.exitCode} ${exitedAfterMs} ms after the broker was killed; ${stateLines(consumer.stdout())}\n`);
+    process.stdout.write(
+      `FAULTS give-up: exited ${consumer.child.exitCode} ${exitedAfterMs} ms after the broker was killed; ${stateLines(consumer.stdout())}\n`,
+    );
     expect(consumer.child.exitCode).toBe(1);
     // the application is told twice: the error event, and the promise it holds
     const code = new ConsumerFailedError('g', 't', 0, 0, undefined).code;
     expect(consumer.stderr()).toContain(`consumer failed: ${code}`);
     expect(consumer.stderr()).toContain(`done() rejected: ${code}`);
-    expect(stateLines(consumer.stdout()).split(' > ')).toEqual(expect.arrayContaining<ConsumerState>(['running', 'rejoining', 'failed']));
+    expect(stateLines(consumer.stdout()).split(' > ')).toEqual(
+      expect.arrayContaining<ConsumerState>(['running', 'rejoining', 'failed']),
+    );
   });
 });
 

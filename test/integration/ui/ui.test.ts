@@ -49,7 +49,10 @@ const orderV1 = {
   ],
 };
 // a field without a default: consumers on v2 cannot read v1 events (BACKWARD breaks)
-const orderV2 = { ...orderV1, fields: [...orderV1.fields, { name: 'channel', type: 'string', doc: 'Where the order came from.' }] };
+const orderV2 = {
+  ...orderV1,
+  fields: [...orderV1.fields, { name: 'channel', type: 'string', doc: 'Where the order came from.' }],
+};
 
 let ctx: ItContext<typeof bookingsContract>;
 let ui: UiServer;
@@ -156,7 +159,12 @@ describe('contracts ui in Chromium', () => {
     await page.locator('#pane-topic .pill[data-state="live"]').waitFor({ timeout: 60_000 });
     await page.locator('#pane-dlq .pill[data-state="live"]').waitFor({ timeout: 60_000 });
     const bookingId = `UI-${randomBytes(3).toString('hex')}`;
-    const producer = createProducer({ contract: ctx.contract, brokers: ctx.env.brokers, registry: ctx.registry, source: 'ui-test' });
+    const producer = createProducer({
+      contract: ctx.contract,
+      brokers: ctx.env.brokers,
+      registry: ctx.registry,
+      source: 'ui-test',
+    });
     await producer.connect();
     try {
       await producer.publish('booking.created', bookingInputs(bookingId)['booking.created']);
@@ -179,7 +187,12 @@ describe('contracts ui in Chromium', () => {
 
   it('names the registry that does not answer, and a topic that does not exist', async () => {
     const port = await closedPort();
-    const down = await createUiServer({ port: 0, registry: `http://127.0.0.1:${port}/apis/ccompat/v7`, brokers: ctx.env.brokers, topic: `ui-it-missing-${randomBytes(3).toString('hex')}` });
+    const down = await createUiServer({
+      port: 0,
+      registry: `http://127.0.0.1:${port}/apis/ccompat/v7`,
+      brokers: ctx.env.brokers,
+      topic: `ui-it-missing-${randomBytes(3).toString('hex')}`,
+    });
     const other = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     try {
       await other.goto(down.url);

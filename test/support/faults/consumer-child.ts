@@ -39,16 +39,26 @@ async function main(): Promise<void> {
     stopOnSignals: ['SIGTERM'],
     kafkaConfig: { logLevel: logLevel.NOTHING },
     // a killed member is noticed after the session timeout; the broker's minimum keeps the test short
-    consumerConfig: { sessionTimeout: Number(process.env.FAULTS_SESSION_TIMEOUT_MS ?? 6_000), heartbeatInterval: 1_000 },
+    consumerConfig: {
+      sessionTimeout: Number(process.env.FAULTS_SESSION_TIMEOUT_MS ?? 6_000),
+      heartbeatInterval: 1_000,
+    },
     supervision: {
       giveUpAfterMs: process.env.FAULTS_GIVE_UP_AFTER_MS ? Number(process.env.FAULTS_GIVE_UP_AFTER_MS) : undefined,
       exitOnFailure: process.env.FAULTS_EXIT_ON_FAILURE === '1',
     },
-    handlers: { 'booking.created': record, 'booking.confirmed': record, 'booking.cancelled': record, 'booking.failed': record },
+    handlers: {
+      'booking.created': record,
+      'booking.confirmed': record,
+      'booking.cancelled': record,
+      'booking.failed': record,
+    },
   });
   consumer.on(CONSUMER_EVENTS.STOPPED, () => process.exit(0));
   consumer.on(CONSUMER_EVENTS.STATE_CHANGED, ({ state }) => process.stdout.write(`state ${state}\n`));
-  consumer.on(CONSUMER_EVENTS.ERROR, ({ error }) => process.stderr.write(`consumer failed: ${error.code}: ${error.message}\n`));
+  consumer.on(CONSUMER_EVENTS.ERROR, ({ error }) =>
+    process.stderr.write(`consumer failed: ${error.code}: ${error.message}\n`),
+  );
   await consumer.start();
   consumer.done().catch((error: { code?: string }) => process.stderr.write(`done() rejected: ${error.code}\n`));
   process.stdout.write('ready\n');

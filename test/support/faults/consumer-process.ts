@@ -53,7 +53,13 @@ export async function startConsumerProcess(options: ConsumerProcessOptions): Pro
     child.stdout!.on('data', () => {
       if (stdout.includes('ready')) resolve();
     });
-    void exit.then(() => reject(new Error(`the consumer process exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${stderr}`)));
+    void exit.then(() =>
+      reject(
+        new Error(
+          `the consumer process exited (${child.exitCode ?? child.signalCode}) before it was ready:\n${stderr}`,
+        ),
+      ),
+    );
   });
   return { child, stdout: () => stdout, stderr: () => stderr, exited: () => exit };
 }

@@ -8,7 +8,14 @@
 import fc from 'fast-check';
 import { encodeFrame } from '../../../src/wire';
 
-export const HOSTILE_KINDS = ['random', 'truncated', 'wrong-magic', 'unknown-schema-id', 'garbage-body', 'empty'] as const;
+export const HOSTILE_KINDS = [
+  'random',
+  'truncated',
+  'wrong-magic',
+  'unknown-schema-id',
+  'garbage-body',
+  'empty',
+] as const;
 export type HostileKind = (typeof HOSTILE_KINDS)[number];
 
 export interface HostileValue {
@@ -18,12 +25,19 @@ export interface HostileValue {
 }
 
 /** `perKind` values of each kind (`empty` gets at most 20: there are few ways to be empty). */
-export function hostileValues(options: { perKind: number; validMessages: Buffer[]; schemaId: number; seed: number }): HostileValue[] {
+export function hostileValues(options: {
+  perKind: number;
+  validMessages: Buffer[];
+  schemaId: number;
+  seed: number;
+}): HostileValue[] {
   const { perKind, validMessages, schemaId, seed } = options;
   const valid = fc.constantFrom(...validMessages);
-  const sample = <T>(arb: fc.Arbitrary<T>, n: number, offset: number) => fc.sample(arb, { numRuns: n, seed: seed + offset });
+  const sample = <T>(arb: fc.Arbitrary<T>, n: number, offset: number) =>
+    fc.sample(arb, { numRuns: n, seed: seed + offset });
   const out: HostileValue[] = [];
-  const add = (kind: HostileKind, values: Array<Buffer | null>) => out.push(...values.map((value) => ({ kind, value })));
+  const add = (kind: HostileKind, values: Array<Buffer | null>) =>
+    out.push(...values.map((value) => ({ kind, value })));
 
   add(
     'random',

@@ -118,7 +118,9 @@ export function invalidInputs(count: number, seed: number): InvalidInput[] {
     const eventType = eventTypes[i % eventTypes.length]!;
     const type = types[EVENT_RECORDS[eventType]]!;
     const valid = clone(bookingInputs(`BAD-${i}`)[eventType]) as unknown as Record<string, unknown>;
-    const all = sites(type, valid).filter((s) => !(s.path.length === 1 && AUTO_FIELDS.has(s.path[0]!)) || s.path[0] !== 'eventType');
+    const all = sites(type, valid).filter(
+      (s) => !(s.path.length === 1 && AUTO_FIELDS.has(s.path[0]!)) || s.path[0] !== 'eventType',
+    );
     const mutation = MUTATIONS[i % MUTATIONS.length]!;
     const payload = clone(valid);
     let site: Site | undefined;
@@ -149,7 +151,13 @@ export function invalidInputs(count: number, seed: number): InvalidInput[] {
         site = pick(enums);
         const symbols = (nonNull(site.type) as avro.types.EnumType).symbols;
         // near misses of the symbols (case, spacing) and other words; never a symbol itself
-        const candidates = ['boat', '', 'unknown', ...symbols.map((s) => s.toUpperCase()), ...symbols.map((s) => `${s} `)];
+        const candidates = [
+          'boat',
+          '',
+          'unknown',
+          ...symbols.map((s) => s.toUpperCase()),
+          ...symbols.map((s) => `${s} `),
+        ];
         setAt(payload, site.path, pick(candidates.filter((c) => !symbols.includes(c))));
         break;
       }

@@ -32,7 +32,9 @@ const TEMPLATE = join(__dirname, 'nginx.conf.template');
 
 function findNginx(): string {
   for (const candidate of ['/usr/sbin/nginx', '/usr/bin/nginx']) if (existsSync(candidate)) return candidate;
-  throw new Error('nginx is not installed: the security scenario puts it in front of the registry (apt-get install -y nginx-light)');
+  throw new Error(
+    'nginx is not installed: the security scenario puts it in front of the registry (apt-get install -y nginx-light)',
+  );
 }
 
 export async function startAuthProxy(options: AuthProxyOptions): Promise<AuthProxy> {
@@ -40,7 +42,10 @@ export async function startAuthProxy(options: AuthProxyOptions): Promise<AuthPro
   const { dir } = options;
   mkdirSync(join(dir, 'tmp'), { recursive: true });
   // the password goes to openssl on stdin, never on a command line
-  const hash = execFileSync('openssl', ['passwd', '-apr1', '-stdin'], { input: `${options.password}\n`, encoding: 'utf8' }).trim();
+  const hash = execFileSync('openssl', ['passwd', '-apr1', '-stdin'], {
+    input: `${options.password}\n`,
+    encoding: 'utf8',
+  }).trim();
   writeFileSync(join(dir, 'htpasswd'), `${options.username}:${hash}\n`, { mode: 0o600 });
   const config = readFileSync(TEMPLATE, 'utf8')
     .replaceAll('{{DIR}}', dir)
@@ -49,9 +54,13 @@ export async function startAuthProxy(options: AuthProxyOptions): Promise<AuthPro
     .replaceAll('{{BEARER_PORT}}', String(options.bearerPort))
     .replaceAll('{{TOKEN}}', options.token);
   writeFileSync(join(dir, 'nginx.conf'), config, { mode: 0o600 });
-  const child: ChildProcess = spawn(nginx, ['-p', `${dir}/`, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')], {
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child: ChildProcess = spawn(
+    nginx,
+    ['-p', `${dir}/`, '-c', join(dir, 'nginx.conf'), '-e', join(dir, 'error.log')],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));

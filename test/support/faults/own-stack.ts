@@ -59,7 +59,10 @@ export async function startOwnStack(options: OwnStackOptions): Promise<OwnStack>
   await stack.down({ purge: true });
   // connections of an earlier run's servers can hold these ports for a moment after they stopped
   const brokers = options.brokers ?? 1;
-  const ports = [options.registryPort, ...Array.from({ length: (options.saslPlain ? 3 : 2) * brokers }, (_, i) => options.kafkaPort + i)];
+  const ports = [
+    options.registryPort,
+    ...Array.from({ length: (options.saslPlain ? 3 : 2) * brokers }, (_, i) => options.kafkaPort + i),
+  ];
   await waitForFreePorts(ports, 30_000);
   try {
     const { env } = await stack.up();
@@ -83,21 +86,26 @@ export async function startOwnStack(options: OwnStackOptions): Promise<OwnStack>
       thawBroker: (nodeId) => signalBroker(stackDir, nodeId, 'SIGCONT'),
       down: async () => {
         // a frozen broker would not stop on SIGTERM
-        for (let nodeId = 1; nodeId <= brokers; nodeId++) await signalBroker(stackDir, nodeId, 'SIGCONT').catch(() => undefined);
+        for (let nodeId = 1; nodeId <= brokers; nodeId++)
+          await signalBroker(stackDir, nodeId, 'SIGCONT').catch(() => undefined);
         await stack.down({ purge: true });
       },
     };
   } catch (error) {
     await stack.down({ purge: true }).catch(() => undefined);
     const reason = isContractsError(error) ? error.describe() : String(error);
-    throw new Error(`the fault scenario "${options.name}" needs a stack of its own, and it could not start:\n${reason}`);
+    throw new Error(
+      `the fault scenario "${options.name}" needs a stack of its own, and it could not start:\n${reason}`,
+      { cause: error },
+    );
   }
 }
 
 /** By the stack's pid file: status() would ask the frozen broker and wait for its answer. */
 async function signalBroker(stackDir: string, nodeId: number, signal: 'SIGSTOP' | 'SIGCONT'): Promise<void> {
   const pid = readPidFile(join(stackDir, 'pids', `kafka-${nodeId}.pid`));
-  if (pid === undefined || !isOurProcess(pid, processMarker(`kafka-${nodeId}`, stackDir))) throw new Error(`Kafka node ${nodeId} is not running, so it cannot get ${signal}`);
+  if (pid === undefined || !isOurProcess(pid, processMarker(`kafka-${nodeId}`, stackDir)))
+    throw new Error(`Kafka node ${nodeId} is not running, so it cannot get ${signal}`);
   process.kill(pid, signal);
 }
 

@@ -40,9 +40,14 @@ export async function startRegistryProxy(options: { upstreamUrl: string; port: n
       }
       const headers: Record<string, string> = {};
       for (const [name, value] of Object.entries(req.headers)) {
-        if (typeof value === 'string' && !['authorization', 'host', 'connection', 'content-length'].includes(name)) headers[name] = value;
+        if (typeof value === 'string' && !['authorization', 'host', 'connection', 'content-length'].includes(name))
+          headers[name] = value;
       }
-      fetch(`${upstream.origin}${req.url}`, { method: req.method, headers, body: chunks.length > 0 ? Buffer.concat(chunks) : undefined })
+      fetch(`${upstream.origin}${req.url}`, {
+        method: req.method,
+        headers,
+        body: chunks.length > 0 ? Buffer.concat(chunks) : undefined,
+      })
         .then(async (answer) => reply(res, answer.status, await answer.text()))
         .catch((error: unknown) => reply(res, 502, JSON.stringify({ message: String(error) })));
     });

@@ -72,7 +72,10 @@ export async function streamThroughStall(options: StallOptions): Promise<StallFi
           handledAtFreeze = acknowledgedSoFar.filter((id) => options.handled(id)).length;
           await options.freeze();
           stall = (async () => {
-            await Promise.all([options.whileFrozen?.(), new Promise((resolve) => setTimeout(resolve, options.stallMs))]);
+            await Promise.all([
+              options.whileFrozen?.(),
+              new Promise((resolve) => setTimeout(resolve, options.stallMs)),
+            ]);
           })()
             .catch((error: unknown) => {
               stallError = error;
@@ -97,11 +100,15 @@ export async function streamThroughStall(options: StallOptions): Promise<StallFi
     await stall;
     if (stallError) throw stallError;
     const pending = () => published.acknowledged.filter((id) => !options.handled(id)).length;
-    await waitUntil(() => pending() === 0, () => `every acknowledged event handled, ${pending()} still not`, options.boundMs).catch(
-      async (error: Error) => {
-        throw new Error(`${error.message} within ${options.boundMs} ms of the end of the stall; ${await options.progress()}`);
-      },
-    );
+    await waitUntil(
+      () => pending() === 0,
+      () => `every acknowledged event handled, ${pending()} still not`,
+      options.boundMs,
+    ).catch(async (error: Error) => {
+      throw new Error(
+        `${error.message} within ${options.boundMs} ms of the end of the stall; ${await options.progress()}`,
+      );
+    });
     const recoveryMs = Date.now() - thawedAt;
     caughtUp = true;
     return { published, handledAtFreeze, recoveryMs, resumedMs: await resumed! };
@@ -180,7 +187,8 @@ export async function brokerStallScenario(options: BrokerStallOptions): Promise<
             },
       handled: (id) => member.tally.has(id),
       boundMs: options.boundMs,
-      progress: async () => `${await describeProgress(setup.kafka, member.groupId, setup.contract.topic)}; states ${member.states.join(' > ')}`,
+      progress: async () =>
+        `${await describeProgress(setup.kafka, member.groupId, setup.contract.topic)}; states ${member.states.join(' > ')}`,
     });
     // health, once caught up: nothing left to handle on any assigned partition
     await waitUntil(

@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import type { TopicContract } from '../../../src/contract';
 import { createConsumer, CONSUMER_EVENTS, type Consumer, type ConsumerOptions } from '../../../src/consumer';
 import { bookingsContract } from '../../../src/generated/bookings';
 import { ensureTopics } from '../../../src/kafka';
@@ -171,7 +170,12 @@ export function tallyingConsumer(
     fromBeginning: true,
     stopOnSignals: [],
     kafkaConfig: { logLevel: logLevel.NOTHING },
-    handlers: { 'booking.created': record, 'booking.confirmed': record, 'booking.cancelled': record, 'booking.failed': record },
+    handlers: {
+      'booking.created': record,
+      'booking.confirmed': record,
+      'booking.cancelled': record,
+      'booking.failed': record,
+    },
     ...extra,
   });
   consumer.on(CONSUMER_EVENTS.CRASHED, ({ restart }) => {
@@ -205,7 +209,11 @@ export async function describeProgress(kafka: Kafka, groupId: string, topic: str
 }
 
 /** Waits (bounded) until `condition` holds; the error says what was awaited and how far it got. */
-export async function waitUntil(condition: () => boolean | Promise<boolean>, what: () => string, timeoutMs: number): Promise<void> {
+export async function waitUntil(
+  condition: () => boolean | Promise<boolean>,
+  what: () => string,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what()}`);
@@ -223,7 +231,8 @@ export async function readWholeTopic(
   await admin.connect();
   const ends = new Map<number, bigint>();
   try {
-    for (const p of await admin.fetchTopicOffsets(topic)) if (BigInt(p.high) > BigInt(p.low)) ends.set(p.partition, BigInt(p.high));
+    for (const p of await admin.fetchTopicOffsets(topic))
+      if (BigInt(p.high) > BigInt(p.low)) ends.set(p.partition, BigInt(p.high));
   } finally {
     await admin.disconnect();
   }
@@ -255,7 +264,10 @@ export async function readWholeTopic(
     await Promise.race([
       done,
       new Promise<never>((_, reject) =>
-        setTimeout(() => reject(new Error(`reading ${topic} did not reach its end within ${timeoutMs} ms`)), timeoutMs).unref(),
+        setTimeout(
+          () => reject(new Error(`reading ${topic} did not reach its end within ${timeoutMs} ms`)),
+          timeoutMs,
+        ).unref(),
       ),
     ]);
   } finally {

@@ -41,11 +41,16 @@ export function figuresTable(all: ScenarioFigures[]): string {
 
 /** The stall scenarios' recovery: what froze, for how long, and what it took to come back. */
 export function stallTable(all: ScenarioFigures[]): string {
-  const stalls = all.filter((f) => typeof f.details.recoveryMs === 'number').sort((a, b) => ORDER.indexOf(a.scenario) - ORDER.indexOf(b.scenario));
-  const s = (ms: unknown) => (typeof ms !== 'number' || ms < 0 ? '–' : ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`);
+  const stalls = all
+    .filter((f) => typeof f.details.recoveryMs === 'number')
+    .sort((a, b) => ORDER.indexOf(a.scenario) - ORDER.indexOf(b.scenario));
+  const s = (ms: unknown) =>
+    typeof ms !== 'number' || ms < 0 ? '–' : ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
   const rows = stalls.map((f) => {
     const d = f.details;
-    const crashes = d.crashesKafkajsDidNotRestart ?? (String(d.frozenMemberStates ?? '').includes('rejoining') ? 'rejoined (frozen process)' : 0);
+    const crashes =
+      d.crashesKafkajsDidNotRestart ??
+      (String(d.frozenMemberStates ?? '').includes('rejoining') ? 'rejoined (frozen process)' : 0);
     return `| ${f.scenario} | ${s(d.stallMs)} | ${s(d.sessionTimeoutMs)} | ${s(d.resumedMs)} | ${s(d.recoveryMs)} | ${d.rejoinedAfterThawMs === undefined ? '–' : s(d.rejoinedAfterThawMs)} | ${crashes} | ${d.supervisedRestarts ?? '–'} | ${f.duplicates.toLocaleString('en')} | **${f.lost}** |`;
   });
   return [
@@ -57,7 +62,9 @@ export function stallTable(all: ScenarioFigures[]): string {
 
 if (require.main === module) {
   if (!existsSync(ARTIFACTS_DIR)) {
-    process.stderr.write(`no figures in ${ARTIFACTS_DIR}: run npm run test:integration -- test/integration/faults first\n`);
+    process.stderr.write(
+      `no figures in ${ARTIFACTS_DIR}: run npm run test:integration -- test/integration/faults first\n`,
+    );
     process.exit(1);
   }
   const all = readdirSync(ARTIFACTS_DIR)

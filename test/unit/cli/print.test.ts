@@ -16,7 +16,8 @@ const finding: Finding = {
   path: '/fields/1',
   pathIn: 'candidate',
   after: { name: 'refund', type: 'long' },
-  message: 'Field `refund` was added without a default: consumers on the new schema cannot read events written with version 3.',
+  message:
+    'Field `refund` was added without a default: consumers on the new schema cannot read events written with version 3.',
 };
 
 const report: CheckReport = {
@@ -24,7 +25,19 @@ const report: CheckReport = {
   baseline: 'contracts.lock.json',
   compatible: false,
   subjects: [
-    { subject: 'a.Money', topic: 't', format: 'AVRO', file: 'schemas/Money.avsc', path: '/nowhere/schemas/Money.avsc', status: 'unchanged', level: 'FULL', compatible: true, against: [], findings: [], messages: [] },
+    {
+      subject: 'a.Money',
+      topic: 't',
+      format: 'AVRO',
+      file: 'schemas/Money.avsc',
+      path: '/nowhere/schemas/Money.avsc',
+      status: 'unchanged',
+      level: 'FULL',
+      compatible: true,
+      against: [],
+      findings: [],
+      messages: [],
+    },
     {
       subject: 'a.Booking',
       topic: 't',
@@ -78,18 +91,34 @@ describe('renderCheckReport', () => {
   it('prints one annotation per finding with --format github', () => {
     const text = renderCheckReport(report, { ...ctx, format: 'github' });
     expect(text.split('\n').filter((l) => l.startsWith('::error'))).toHaveLength(1);
-    expect(text).toMatch(/^::error file=schemas\/Booking\.avsc,line=1,title=FIELD_ADDED_WITHOUT_DEFAULT \(a\.Booking\)::Field `refund`/);
+    expect(text).toMatch(
+      /^::error file=schemas\/Booking\.avsc,line=1,title=FIELD_ADDED_WITHOUT_DEFAULT \(a\.Booking\)::Field `refund`/,
+    );
   });
 });
 
 describe('annotation', () => {
   it('escapes newlines and percent signs in the message, and colons and commas in properties', () => {
-    expect(annotation('error', { file: 'a,b.avsc', title: 'X: y' }, '50% done\nnext')).toBe('::error file=a%2Cb.avsc,title=X%3A y::50%25 done%0Anext\n');
+    expect(annotation('error', { file: 'a,b.avsc', title: 'X: y' }, '50% done\nnext')).toBe(
+      '::error file=a%2Cb.avsc,title=X%3A y::50%25 done%0Anext\n',
+    );
   });
 });
 
 describe('lineOfPointer', () => {
-  const text = ['{', '  "type": "record",', '  "name": "B",', '  "fields": [', '    {"name": "a", "type": "int"},', '    {', '      "name": "b",', '      "type": {"type": "array", "items": "long"}', '    }', '  ]', '}'].join('\n');
+  const text = [
+    '{',
+    '  "type": "record",',
+    '  "name": "B",',
+    '  "fields": [',
+    '    {"name": "a", "type": "int"},',
+    '    {',
+    '      "name": "b",',
+    '      "type": {"type": "array", "items": "long"}',
+    '    }',
+    '  ]',
+    '}',
+  ].join('\n');
 
   it('finds the line of a field, of its type, and of a nested element', () => {
     expect(lineOfPointer(text, '/fields/0')).toBe(5);

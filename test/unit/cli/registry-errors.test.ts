@@ -19,7 +19,14 @@ function cli(args: string[], env: Record<string, string>): Promise<{ status: num
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [join(ROOT, 'bin', 'contracts.js'), ...args], {
       cwd: ROOT,
-      env: { ...process.env, SCHEMA_REGISTRY_URL: '', SCHEMA_REGISTRY_AUTH: '', SCHEMA_REGISTRY_TOKEN: '', NO_COLOR: '1', ...env },
+      env: {
+        ...process.env,
+        SCHEMA_REGISTRY_URL: '',
+        SCHEMA_REGISTRY_AUTH: '',
+        SCHEMA_REGISTRY_TOKEN: '',
+        NO_COLOR: '1',
+        ...env,
+      },
     });
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -63,15 +70,22 @@ describe.each([
   const args = command.split(' ');
 
   it.concurrent('names an unreachable registry and exits 2 without printing the password from the URL', async () => {
-    const result = await cli(args, { SCHEMA_REGISTRY_URL: `http://admin:${SECRET}@127.0.0.1:${closedPort}/apis/ccompat/v7` });
+    const result = await cli(args, {
+      SCHEMA_REGISTRY_URL: `http://admin:${SECRET}@127.0.0.1:${closedPort}/apis/ccompat/v7`,
+    });
     expect(result.status).toBe(2);
-    expect(result.out).toMatch(new RegExp(`http://127\\.0\\.0\\.1:${closedPort}/apis/ccompat/v7/\\S* failed: ECONNREFUSED`));
+    expect(result.out).toMatch(
+      new RegExp(`http://127\\.0\\.0\\.1:${closedPort}/apis/ccompat/v7/\\S* failed: ECONNREFUSED`),
+    );
     expect(result.out).not.toContain(SECRET);
     expect(result.out).not.toContain('admin:');
   });
 
   it.concurrent('names a refused login (401) and the fix, exit 2, without printing the basic credentials', async () => {
-    const result = await cli(args, { SCHEMA_REGISTRY_URL: `http://127.0.0.1:${port}/unauthorized`, SCHEMA_REGISTRY_AUTH: `admin:${SECRET}` });
+    const result = await cli(args, {
+      SCHEMA_REGISTRY_URL: `http://127.0.0.1:${port}/unauthorized`,
+      SCHEMA_REGISTRY_AUTH: `admin:${SECRET}`,
+    });
     expect(result.status).toBe(2);
     expect(result.out).toMatch(new RegExp(`http://127\\.0\\.0\\.1:${port}/unauthorized/\\S* answered 401`));
     expect(result.out).toMatch(/check the registry credentials/);
@@ -81,13 +95,19 @@ describe.each([
     expect(seenAuth).toContain(`Basic ${Buffer.from(`admin:${SECRET}`).toString('base64')}`);
   });
 
-  it.concurrent('names an HTTP error (500) with the registry\'s message, exit 2, without printing a bearer token', async () => {
-    const result = await cli(args, { SCHEMA_REGISTRY_URL: `http://127.0.0.1:${port}/broken`, SCHEMA_REGISTRY_TOKEN: TOKEN });
-    expect(result.status).toBe(2);
-    expect(result.out).toMatch(/answered 500 \(error code 50001\): Error in the backend data store/);
-    expect(result.out).not.toContain(TOKEN);
-    expect(seenAuth).toContain(`Bearer ${TOKEN}`);
-  });
+  it.concurrent(
+    "names an HTTP error (500) with the registry's message, exit 2, without printing a bearer token",
+    async () => {
+      const result = await cli(args, {
+        SCHEMA_REGISTRY_URL: `http://127.0.0.1:${port}/broken`,
+        SCHEMA_REGISTRY_TOKEN: TOKEN,
+      });
+      expect(result.status).toBe(2);
+      expect(result.out).toMatch(/answered 500 \(error code 50001\): Error in the backend data store/);
+      expect(result.out).not.toContain(TOKEN);
+      expect(seenAuth).toContain(`Bearer ${TOKEN}`);
+    },
+  );
 });
 
 it('says how to configure a registry when there is none', async () => {

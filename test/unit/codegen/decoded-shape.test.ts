@@ -12,7 +12,14 @@ import type { JsonSchema } from '../../../codegen/model';
 import { avroTypeOptions } from '../../../src/avro/types';
 import { loadConfig, parseConfig } from '../../../src/config';
 import { createAjv } from '../../../src/validation/ajv';
-import { BOOKING_EVENT_TYPES, EVENT_RECORDS, ROOT, bookingAvroTypes, plain, sampleEvent } from '../../support/bookings-samples';
+import {
+  BOOKING_EVENT_TYPES,
+  EVENT_RECORDS,
+  ROOT,
+  bookingAvroTypes,
+  plain,
+  sampleEvent,
+} from '../../support/bookings-samples';
 
 function decodedValidator(typesSchema: JsonSchema, typeName: string) {
   const ajv = createAjv();

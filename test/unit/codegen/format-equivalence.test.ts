@@ -24,7 +24,10 @@ type Mutation = [name: string, mutate: (event: Record<string, any>) => void];
 const MUTATIONS: Mutation[] = [
   ['drops a required envelope field', (e) => delete e.bookingId],
   ['sets eventId to a non-UUID', (e) => (e.eventId = 'not-a-uuid')],
-  ['claims another event type', (e) => (e.eventType = e.eventType === 'booking.created' ? 'booking.failed' : 'booking.created')],
+  [
+    'claims another event type',
+    (e) => (e.eventType = e.eventType === 'booking.created' ? 'booking.failed' : 'booking.created'),
+  ],
   ['sets the timestamp to a number', (e) => (e.timestamp = 1736937000000)],
   ['sets an invalid Date', (e) => (e.timestamp = new Date('nonsense'))],
   ['uses an unknown booking type', (e) => (e.type = 'boat')],
@@ -43,9 +46,30 @@ const DATA_MUTATIONS: Record<BookingEventType, Mutation[]> = {
     ['drops the currency', (e) => delete e.data.price.currency],
     ['overflows the int quantity', (e) => (e.data.quantity = 2 ** 31)],
     ['gives a flight without fields', (e) => (e.data.flight = {})],
-    ['gives a hotel with a string for nights', (e) => (e.data.hotel = { hotelName: 'h', checkIn: '2025-01-01', nights: '2', guests: 1 })],
-    ['omits defaulted fields (valid)', (e) => { delete e.data.quantity; delete e.data.flight; delete e.data.hotel; delete e.data.car; }],
-    ['gives a valid car (valid)', (e) => (e.data.car = { pickupLocation: 'FRA', dropoffLocation: 'MUC', pickupTime: new Date(0), dropoffTime: new Date(86400000), carClass: 'CDMR' })],
+    [
+      'gives a hotel with a string for nights',
+      (e) => (e.data.hotel = { hotelName: 'h', checkIn: '2025-01-01', nights: '2', guests: 1 }),
+    ],
+    [
+      'omits defaulted fields (valid)',
+      (e) => {
+        delete e.data.quantity;
+        delete e.data.flight;
+        delete e.data.hotel;
+        delete e.data.car;
+      },
+    ],
+    [
+      'gives a valid car (valid)',
+      (e) =>
+        (e.data.car = {
+          pickupLocation: 'FRA',
+          dropoffLocation: 'MUC',
+          pickupTime: new Date(0),
+          dropoffTime: new Date(86400000),
+          carClass: 'CDMR',
+        }),
+    ],
   ],
   'booking.confirmed': [
     ['uses an unknown payment method', (e) => (e.data.payment.method = 'cash')],
@@ -70,12 +94,18 @@ let jsonValidators: Record<string, CompiledValidator>;
 beforeAll(() => {
   avroTypes = bookingAvroTypes();
   // Generate the JSON Schema flavour of the same contracts with the CLI, as a service would.
-  execFileSync(process.execPath, [join(ROOT, 'bin', 'contracts.js'), '-c', 'test/fixtures/configs/bookings-json.config.json', 'generate'], {
-    cwd: ROOT,
-    stdio: 'pipe',
-  });
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'bin', 'contracts.js'), '-c', 'test/fixtures/configs/bookings-json.config.json', 'generate'],
+    {
+      cwd: ROOT,
+      stdio: 'pipe',
+    },
+  );
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const generated = require(join(ROOT, '.scratch', 'generated-json', 'bookings')) as typeof import('../../../src/generated/bookings');
+  const generated = require(
+    join(ROOT, '.scratch', 'generated-json', 'bookings'),
+  ) as typeof import('../../../src/generated/bookings');
   jsonValidators = Object.fromEntries(
     BOOKING_EVENT_TYPES.map((t) => [t, generated.bookingsContract.events[t].validate]),
   );
@@ -85,8 +115,7 @@ beforeAll(() => {
 function avroAccepts(eventType: BookingEventType, value: unknown): boolean {
   const type = avroTypes[EVENT_RECORDS[eventType]]!;
   return (
-    type.isValid(value, { noUndeclaredFields: true }) &&
-    (value as { eventType?: unknown }).eventType === eventType
+    type.isValid(value, { noUndeclaredFields: true }) && (value as { eventType?: unknown }).eventType === eventType
   );
 }
 

@@ -29,7 +29,9 @@ describe('contracts generate', () => {
     try {
       writeFileSync(
         join(project.dir, 'contracts.config.json'),
-        readFileSync(join(ROOT, 'contracts.config.json'), 'utf8').replace('./src/contract', join(ROOT, 'src', 'contract')).replace(/schemas\//g, ''),
+        readFileSync(join(ROOT, 'contracts.config.json'), 'utf8')
+          .replace('./src/contract', join(ROOT, 'src', 'contract'))
+          .replace(/schemas\//g, ''),
       );
       expect(runCli(['generate'], project.dir).status).toBe(0);
       const clean = runCli(['generate', '--check'], project.dir);
@@ -41,7 +43,9 @@ describe('contracts generate', () => {
       expect(stale.stdout).toContain('-  timestamp: string;');
       expect(stale.stdout).toContain('+  timestamp: Date;');
       expect(stale.stderr).toContain('run `npx contracts generate`');
-      expect(stale.stdout).toMatch(/generated file\(s\) out of date:\n  src\/generated\/bookings\/types.ts: changed BookingCreated/);
+      expect(stale.stdout).toMatch(
+        /generated file\(s\) out of date:\n {2}src\/generated\/bookings\/types.ts: changed BookingCreated/,
+      );
     } finally {
       project.cleanup();
     }
@@ -76,9 +80,14 @@ describe('contracts generate', () => {
       writeFileSync(join(project.dir, 'BookingRefunded.avsc'), JSON.stringify(refunded));
       writeFileSync(join(project.dir, 'PaymentCaptured.avsc'), JSON.stringify(payment));
       const union = JSON.parse(readFileSync(join(project.dir, 'bookings-value.avsc'), 'utf8'));
-      writeFileSync(join(project.dir, 'bookings-value.avsc'), JSON.stringify([...union, 'travel.bookings.BookingRefunded']));
+      writeFileSync(
+        join(project.dir, 'bookings-value.avsc'),
+        JSON.stringify([...union, 'travel.bookings.BookingRefunded']),
+      );
       writeFileSync(join(project.dir, 'payments-value.avsc'), JSON.stringify(['travel.payments.PaymentCaptured']));
-      const config = JSON.parse(readFileSync(join(ROOT, 'contracts.config.json'), 'utf8').replace(/schemas\/avro\//g, ''));
+      const config = JSON.parse(
+        readFileSync(join(ROOT, 'contracts.config.json'), 'utf8').replace(/schemas\/avro\//g, ''),
+      );
       config.runtimeImport = join(ROOT, 'src', 'contract');
       config.output = 'generated';
       config.topics[0].events.push({ type: 'booking.refunded', schema: 'BookingRefunded.avsc' });
@@ -115,7 +124,24 @@ describe('contracts generate', () => {
       cpSync(join(ROOT, 'node_modules', '@types'), join(project.dir, 'node_modules', '@types'), { recursive: true });
       const tsc = spawnSync(
         process.execPath,
-        [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '--noEmit', '--strict', '--target', 'es2022', '--lib', 'es2022', '--module', 'commonjs', '--moduleResolution', 'node', '--skipLibCheck', '--esModuleInterop', '--types', 'node', 'usage/use.ts'],
+        [
+          join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+          '--noEmit',
+          '--strict',
+          '--target',
+          'es2022',
+          '--lib',
+          'es2022',
+          '--module',
+          'commonjs',
+          '--moduleResolution',
+          'node',
+          '--skipLibCheck',
+          '--esModuleInterop',
+          '--types',
+          'node',
+          'usage/use.ts',
+        ],
         { cwd: project.dir, encoding: 'utf8' },
       );
       expect(tsc.stdout).toBe('');

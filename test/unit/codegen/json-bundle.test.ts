@@ -15,15 +15,22 @@ let referenced: TopicContract;
 
 beforeAll(() => {
   for (const config of ['bookings-json', 'bookings-json-bundle']) {
-    execFileSync(process.execPath, ['bin/contracts.js', '-c', `test/fixtures/configs/${config}.config.json`, 'generate'], { cwd: ROOT, stdio: 'pipe' });
+    execFileSync(
+      process.execPath,
+      ['bin/contracts.js', '-c', `test/fixtures/configs/${config}.config.json`, 'generate'],
+      { cwd: ROOT, stdio: 'pipe' },
+    );
   }
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  bundled = (require(resolve(ROOT, '.scratch/generated-json-bundle/bookings')) as { bookingsContract: TopicContract }).bookingsContract;
+  bundled = (require(resolve(ROOT, '.scratch/generated-json-bundle/bookings')) as { bookingsContract: TopicContract })
+    .bookingsContract;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  referenced = (require(resolve(ROOT, '.scratch/generated-json/bookings')) as { bookingsContract: TopicContract }).bookingsContract;
+  referenced = (require(resolve(ROOT, '.scratch/generated-json/bookings')) as { bookingsContract: TopicContract })
+    .bookingsContract;
 });
 
-const jsonEvent = (type: keyof ReturnType<typeof bookingEvents>) => JSON.parse(JSON.stringify(bookingEvents()[type])) as Record<string, unknown>;
+const jsonEvent = (type: keyof ReturnType<typeof bookingEvents>) =>
+  JSON.parse(JSON.stringify(bookingEvents()[type])) as Record<string, unknown>;
 
 describe('JSON Schema topics with jsonReferences "bundle"', () => {
   it('registers the events and the value only, each without references', () => {
@@ -35,7 +42,9 @@ describe('JSON Schema topics with jsonReferences "bundle"', () => {
       ['bookings-value', []],
     ]);
     // the referencing contract registers the shared files as subjects of their own
-    expect(referenced.schemas.map((s) => s.subject)).toEqual(expect.arrayContaining(['bookings.Money', 'bookings.BookingType']));
+    expect(referenced.schemas.map((s) => s.subject)).toEqual(
+      expect.arrayContaining(['bookings.Money', 'bookings.BookingType']),
+    );
     for (const s of bundled.schemas) expect(s.schema).not.toMatch(/"\$ref":"[^#]/);
   });
 

@@ -15,10 +15,12 @@ it('names JSON Schema subjects <topic>.<title> by default', () => {
 });
 
 it('takes the namespace from subjectNamespace, and "" keeps the bare title', () => {
-  expect(readJsonTopic({ ...ledger, subjectNamespace: 'com.example.finance' }, config.rootDir).schemas.map((s) => s.subject)).toEqual([
-    'com.example.finance.Amount',
-    'com.example.finance.EntryPosted',
+  expect(
+    readJsonTopic({ ...ledger, subjectNamespace: 'com.example.finance' }, config.rootDir).schemas.map((s) => s.subject),
+  ).toEqual(['com.example.finance.Amount', 'com.example.finance.EntryPosted', 'ledger-value']);
+  expect(readJsonTopic({ ...ledger, subjectNamespace: '' }, config.rootDir).schemas.map((s) => s.subject)).toEqual([
+    'Amount',
+    'EntryPosted',
     'ledger-value',
   ]);
-  expect(readJsonTopic({ ...ledger, subjectNamespace: '' }, config.rootDir).schemas.map((s) => s.subject)).toEqual(['Amount', 'EntryPosted', 'ledger-value']);
 });

@@ -13,5 +13,9 @@ const FOLLOWS_JAVA = {
 };
 
 describe('Avro verdicts agree with Apache Avro (Python reference implementation)', () => {
-  expectAgreement('own fixtures and generated pairs', [...ruleFixturePairs(), ...handcraftedPairs(), ...generatePairs(400)], FOLLOWS_JAVA);
+  expectAgreement(
+    'own fixtures and generated pairs',
+    [...ruleFixturePairs(), ...handcraftedPairs(), ...generatePairs(400)],
+    FOLLOWS_JAVA,
+  );
 });

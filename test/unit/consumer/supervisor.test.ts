@@ -34,7 +34,10 @@ class FakeConsumer {
   }
 }
 
-function harness(options: SupervisionOptions, run: (c: FakeConsumer, n: number) => Promise<void> = async (c) => c.join()) {
+function harness(
+  options: SupervisionOptions,
+  run: (c: FakeConsumer, n: number) => Promise<void> = async (c) => c.join(),
+) {
   const made: FakeConsumer[] = [];
   const changes: StateChange[] = [];
   const failures: ConsumerFailedError[] = [];
@@ -54,7 +57,8 @@ function harness(options: SupervisionOptions, run: (c: FakeConsumer, n: number) 
   return { supervisor, made, changes, failures, states: () => changes.map((c) => c.state) };
 }
 
-const sessionLost = () => Object.assign(new Error('The coordinator is not aware of this member'), { name: 'KafkaJSNonRetriableError' });
+const sessionLost = () =>
+  Object.assign(new Error('The coordinator is not aware of this member'), { name: 'KafkaJSNonRetriableError' });
 const until = async (condition: () => boolean) => {
   for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
   expect(condition()).toBe(true);
@@ -105,7 +109,9 @@ it('gives up with a ConsumerFailedError once the budget is spent, retrying with 
 });
 
 it('gives up at once when rejoining cannot help (refused credentials)', async () => {
-  const refused = Object.assign(new Error('SASL PLAIN authentication failed'), { name: 'KafkaJSSASLAuthenticationError' });
+  const refused = Object.assign(new Error('SASL PLAIN authentication failed'), {
+    name: 'KafkaJSSASLAuthenticationError',
+  });
   const h = harness({ giveUpAfterMs: 60_000 }, async (c, n) => {
     if (n === 1) return c.join();
     throw refused;
@@ -137,7 +143,12 @@ it('reports lag per assigned partition from fetches and handled messages', async
   const h = harness({});
   await h.supervisor.start();
   h.supervisor.fetched('t', 0, '10', '15');
-  expect(h.supervisor.health().partitions[0]).toMatchObject({ partition: 0, lag: 5, nextOffset: '10', highWatermark: '15' });
+  expect(h.supervisor.health().partitions[0]).toMatchObject({
+    partition: 0,
+    lag: 5,
+    nextOffset: '10',
+    highWatermark: '15',
+  });
   h.supervisor.progressed('t', 0, '14');
   expect(h.supervisor.health().partitions[0]).toMatchObject({ lag: 0, nextOffset: '15' });
   expect(h.supervisor.health().partitions[1]).toMatchObject({ partition: 1, lag: undefined });

@@ -7,11 +7,19 @@ import { join } from 'node:path';
 import { ROOT } from '../../support/bookings-samples';
 
 const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
-const blocks = [...readme.matchAll(/<!-- file: (\S+) -->\n```\w*\n([\s\S]*?)```\n/g)].map((m) => ({ path: m[1]!, text: m[2]! }));
+const blocks = [...readme.matchAll(/<!-- file: (\S+) -->\n```\w*\n([\s\S]*?)```\n/g)].map((m) => ({
+  path: m[1]!,
+  text: m[2]!,
+}));
 
 it('the README includes the service example files', () => {
   expect(blocks.map((b) => b.path)).toEqual(
-    expect.arrayContaining(['examples/service/contracts.config.json', 'examples/service/src/publish.ts', 'examples/service/src/consume.ts', 'examples/service/src/bookings.ts']),
+    expect.arrayContaining([
+      'examples/service/contracts.config.json',
+      'examples/service/src/publish.ts',
+      'examples/service/src/consume.ts',
+      'examples/service/src/bookings.ts',
+    ]),
   );
 });
 

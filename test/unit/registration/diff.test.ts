@@ -2,7 +2,12 @@
 import type { JsonValue } from '../../../src/compat';
 import { diffVersions } from '../../../src/registration';
 
-const record = (fields: JsonValue[]): JsonValue => ({ type: 'record', name: 'Booking', namespace: 'com.example', fields });
+const record = (fields: JsonValue[]): JsonValue => ({
+  type: 'record',
+  name: 'Booking',
+  namespace: 'com.example',
+  fields,
+});
 const avro = (previous: JsonValue, candidate: JsonValue, level: 'FULL' | 'BACKWARD' | 'FORWARD' | 'NONE' = 'FULL') =>
   diffVersions({ format: 'AVRO', level, previous: { schema: previous }, candidate: { schema: candidate } });
 
@@ -16,7 +21,12 @@ describe('diffVersions (Avro)', () => {
     const diff = avro(record(base), record([...base, { name: 'note', type: ['null', 'string'], default: null }]));
     expect(diff.compatible).toBe(true);
     expect(diff.changes).toEqual([
-      expect.objectContaining({ kind: 'FIELD_ADDED', path: '/fields/2', description: 'Field `note` ([null, string]) was added with default null.', breaks: [] }),
+      expect.objectContaining({
+        kind: 'FIELD_ADDED',
+        path: '/fields/2',
+        description: 'Field `note` ([null, string]) was added with default null.',
+        breaks: [],
+      }),
     ]);
   });
 
@@ -25,30 +35,52 @@ describe('diffVersions (Avro)', () => {
     expect(diff.compatible).toBe(false);
     expect(diff.changes).toHaveLength(1);
     expect(diff.changes[0]?.kind).toBe('FIELD_ADDED');
-    expect(diff.changes[0]?.breaks.map((f) => [f.ruleId, f.direction])).toEqual([['FIELD_ADDED_WITHOUT_DEFAULT', 'BACKWARD']]);
+    expect(diff.changes[0]?.breaks.map((f) => [f.ruleId, f.direction])).toEqual([
+      ['FIELD_ADDED_WITHOUT_DEFAULT', 'BACKWARD'],
+    ]);
     expect(diff.otherBreaks).toEqual([]);
   });
 
   it('names a removed field, pointing into the previous version', () => {
     const diff = avro(record(base), record([base[0]!]), 'FORWARD');
-    expect(diff.changes).toEqual([expect.objectContaining({ kind: 'FIELD_REMOVED', path: '/fields/1', pathIn: 'previous' })]);
+    expect(diff.changes).toEqual([
+      expect.objectContaining({ kind: 'FIELD_REMOVED', path: '/fields/1', pathIn: 'previous' }),
+    ]);
     expect(diff.changes[0]?.breaks.map((f) => f.ruleId)).toEqual(['FIELD_REMOVED_WITHOUT_DEFAULT']);
   });
 
   it('names a rename through an alias, which breaks nothing backward', () => {
-    const diff = avro(record(base), record([base[0]!, { name: 'nightCount', type: 'int', aliases: ['nights'] }]), 'BACKWARD');
+    const diff = avro(
+      record(base),
+      record([base[0]!, { name: 'nightCount', type: 'int', aliases: ['nights'] }]),
+      'BACKWARD',
+    );
     expect(diff.changes.map((c) => c.kind)).toEqual(['FIELD_RENAMED']);
     expect(diff.changes[0]?.description).toBe('Field `nights` was renamed to `nightCount` through an alias.');
     expect(diff.compatible).toBe(true);
   });
 
   it('names a type change and a promotion, breaking only where Avro cannot promote', () => {
-    const diff = avro(record(base), record([{ name: 'id', type: 'bytes' }, { name: 'nights', type: 'long' }]), 'BACKWARD');
+    const diff = avro(
+      record(base),
+      record([
+        { name: 'id', type: 'bytes' },
+        { name: 'nights', type: 'long' },
+      ]),
+      'BACKWARD',
+    );
     expect(diff.changes.map((c) => [c.kind, c.path, c.breaks.length])).toEqual([
       ['TYPE_CHANGED', '/fields/0/type', 0],
       ['TYPE_CHANGED', '/fields/1/type', 0],
     ]);
-    const forward = avro(record(base), record([{ name: 'id', type: 'string' }, { name: 'nights', type: 'long' }]), 'FORWARD');
+    const forward = avro(
+      record(base),
+      record([
+        { name: 'id', type: 'string' },
+        { name: 'nights', type: 'long' },
+      ]),
+      'FORWARD',
+    );
     expect(forward.changes[0]?.breaks.map((f) => f.ruleId)).toEqual(['TYPE_MISMATCH']);
   });
 
@@ -86,14 +118,23 @@ describe('diffVersions (Avro)', () => {
 });
 
 describe('diffVersions (JSON Schema)', () => {
-  it('lists the differences of Confluent\'s diff, breaking and not', () => {
-    const previous = { type: 'object', properties: { id: { type: 'string' }, total: { type: 'number', maximum: 100 } }, additionalProperties: false };
+  it("lists the differences of Confluent's diff, breaking and not", () => {
+    const previous = {
+      type: 'object',
+      properties: { id: { type: 'string' }, total: { type: 'number', maximum: 100 } },
+      additionalProperties: false,
+    };
     const candidate = {
       type: 'object',
       properties: { id: { type: 'string', description: 'the ID' }, total: { type: 'number', maximum: 50 } },
       additionalProperties: false,
     };
-    const diff = diffVersions({ format: 'JSON', level: 'BACKWARD', previous: { schema: previous }, candidate: { schema: candidate } });
+    const diff = diffVersions({
+      format: 'JSON',
+      level: 'BACKWARD',
+      previous: { schema: previous },
+      candidate: { schema: candidate },
+    });
     expect(diff.compatible).toBe(false);
     const kinds = Object.fromEntries(diff.changes.map((c) => [c.kind, c.breaks.length > 0]));
     expect(kinds).toEqual({ DESCRIPTION_CHANGED: false, MAXIMUM_DECREASED: true });

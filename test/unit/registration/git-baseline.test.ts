@@ -42,14 +42,20 @@ describe('check --against <git-ref>', () => {
     expect(result.stdout).toContain('test.git.OrderShipped');
     expect(result.stdout).toContain('FIELD_ADDED_WITHOUT_DEFAULT /fields/6 schemas/OrderShipped.avsc:');
     expect(result.stdout).toContain('+ {"name":"trackingId","type":"string"}');
-    expect(result.stdout).toMatch(/Field `trackingId` was added without a default: consumers on the new schema cannot read events written with version 1\./);
+    expect(result.stdout).toMatch(
+      /Field `trackingId` was added without a default: consumers on the new schema cannot read events written with version 1\./,
+    );
   });
 
   it('passes (exit 0) for a compatible change and says the subject changed', () => {
-    project.edit('schemas/OrderShipped.avsc', (s) => s.fields.push({ name: 'trackingId', type: ['null', 'string'], default: null }));
+    project.edit('schemas/OrderShipped.avsc', (s) =>
+      s.fields.push({ name: 'trackingId', type: ['null', 'string'], default: null }),
+    );
     const result = check();
     expect(result.status).toBe(0);
-    expect(result.stdout).toMatch(/✓ test\.git\.OrderShipped schemas\/OrderShipped\.avsc FULL_TRANSITIVE vs v1 compatible/);
+    expect(result.stdout).toMatch(
+      /✓ test\.git\.OrderShipped schemas\/OrderShipped\.avsc FULL_TRANSITIVE vs v1 compatible/,
+    );
   });
 
   it('checks a change of a referenced type in the subjects that use it too', () => {
@@ -58,7 +64,9 @@ describe('check --against <git-ref>', () => {
     });
     const result = check('--format', 'json');
     expect(result.status).toBe(1);
-    const report = JSON.parse(result.stdout) as { subjects: Array<{ subject: string; compatible: boolean; findings: Array<{ ruleId: string }> }> };
+    const report = JSON.parse(result.stdout) as {
+      subjects: Array<{ subject: string; compatible: boolean; findings: Array<{ ruleId: string }> }>;
+    };
     const broken = report.subjects.filter((s) => !s.compatible).map((s) => s.subject);
     expect(broken).toEqual(['test.git.Money', 'test.git.OrderPlaced', 'orders-value']);
     expect(report.subjects[0]?.findings.map((f) => f.ruleId)).toEqual(['FIELD_REMOVED_WITHOUT_DEFAULT']);
@@ -81,10 +89,12 @@ describe('check --against <git-ref>', () => {
     });
     const result = check('--format', 'github');
     expect(result.status).toBe(1);
-    expect(result.stdout).toMatch(/::error file=schemas\/OrderShipped\.avsc,line=1,title=FIELD_REMOVED_WITHOUT_DEFAULT/);
+    expect(result.stdout).toMatch(
+      /::error file=schemas\/OrderShipped\.avsc,line=1,title=FIELD_REMOVED_WITHOUT_DEFAULT/,
+    );
   });
 
-  it('checks at the level of the working tree\'s config', () => {
+  it("checks at the level of the working tree's config", () => {
     project.edit('schemas/OrderShipped.avsc', (s) => s.fields.push({ name: 'trackingId', type: 'string' }));
     const config = JSON.parse(project.read('contracts.config.json'));
     config.topics[0].compatibility = 'FORWARD';
@@ -102,7 +112,10 @@ describe('check --against <git-ref>', () => {
   it('ends with exit 2 and names the file at the ref when the baseline is broken', () => {
     project.write('schemas/Money.avsc', '{"type": "record", "name": ');
     git(project.dir, '-c', 'user.email=t@example.com', '-c', 'user.name=t', 'commit', '-q', '-am', 'broken');
-    project.write('schemas/Money.avsc', JSON.stringify({ type: 'record', name: 'Money', namespace: 'test.git', fields: [] }));
+    project.write(
+      'schemas/Money.avsc',
+      JSON.stringify({ type: 'record', name: 'Money', namespace: 'test.git', fields: [] }),
+    );
     const result = check();
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/HEAD: the baseline cannot be read: schemas\/Money\.avsc: is not valid JSON/);
@@ -126,7 +139,12 @@ describe('gitBaseline', () => {
   it('reads the subjects at the ref, one version each', () => {
     project.edit('schemas/OrderShipped.avsc', (s) => s.fields.push({ name: 'x', type: 'int' }));
     const baseline = gitBaseline({ config: loadConfig(project.configFile), ref: 'HEAD' });
-    expect([...baseline.subjects.keys()]).toEqual(['test.git.Money', 'test.git.OrderPlaced', 'test.git.OrderShipped', 'orders-value']);
+    expect([...baseline.subjects.keys()]).toEqual([
+      'test.git.Money',
+      'test.git.OrderPlaced',
+      'test.git.OrderShipped',
+      'orders-value',
+    ]);
     const shipped = baseline.subjects.get('test.git.OrderShipped')!;
     expect(shipped.versions).toHaveLength(1);
     expect(shipped.versions[0]?.schema).not.toContain('"x"');

@@ -18,7 +18,11 @@ const lock: LockFile = {
   registry: 'http://registry:8081',
   globalCompatibility: 'BACKWARD',
   subjects: {
-    'b-value': { compatibility: 'FULL', schemaType: 'AVRO', versions: [{ version: 1, id: 7, schema: '"string"', references: [] }] },
+    'b-value': {
+      compatibility: 'FULL',
+      schemaType: 'AVRO',
+      versions: [{ version: 1, id: 7, schema: '"string"', references: [] }],
+    },
     'a-value': {
       compatibility: null,
       schemaType: 'AVRO',
@@ -41,7 +45,10 @@ describe('serializeLockFile', () => {
   });
 
   it('gives the same text for the same content, whatever the input order', () => {
-    const reordered: LockFile = { ...lock, subjects: { 'a-value': lock.subjects['a-value']!, 'b-value': lock.subjects['b-value']! } };
+    const reordered: LockFile = {
+      ...lock,
+      subjects: { 'a-value': lock.subjects['a-value']!, 'b-value': lock.subjects['b-value']! },
+    };
     expect(serializeLockFile(reordered)).toBe(serializeLockFile(lock));
   });
 
@@ -69,16 +76,26 @@ describe('parseLockFile', () => {
   });
 
   it('names what does not fit the lock file shape', () => {
-    const error = fails(JSON.stringify({ lockfileVersion: 1, subjects: { s: { versions: [{ version: 'one', schema: 1 }] } } }));
+    const error = fails(
+      JSON.stringify({ lockfileVersion: 1, subjects: { s: { versions: [{ version: 'one', schema: 1 }] } } }),
+    );
     expect(error.message).toMatch(/is not a contracts lock file: .*\/subjects\/s\/versions\/0\/version/);
   });
 
   it('refuses a reference to a version the file does not hold', () => {
     const broken = {
       lockfileVersion: 1,
-      subjects: { s: { versions: [{ version: 1, id: 1, schema: '"int"', references: [{ name: 'x.Money', subject: 'x.Money', version: 2 }] }] } },
+      subjects: {
+        s: {
+          versions: [
+            { version: 1, id: 1, schema: '"int"', references: [{ name: 'x.Money', subject: 'x.Money', version: 2 }] },
+          ],
+        },
+      },
     };
-    expect(fails(JSON.stringify(broken)).message).toMatch(/s version 1 references x\.Money version 2, which the file does not contain/);
+    expect(fails(JSON.stringify(broken)).message).toMatch(
+      /s version 1 references x\.Money version 2, which the file does not contain/,
+    );
   });
 });
 
@@ -88,12 +105,22 @@ describe('pullRegistry + lock baseline', () => {
     try {
       const registry = createInMemoryRegistry();
       await applyRegistration({ config: loadConfig(project.configFile), registry });
-      project.edit('schemas/OrderShipped.avsc', (s) => s.fields.push({ name: 'note', type: ['null', 'string'], default: null }));
+      project.edit('schemas/OrderShipped.avsc', (s) =>
+        s.fields.push({ name: 'note', type: ['null', 'string'], default: null }),
+      );
       await applyRegistration({ config: loadConfig(project.configFile), registry });
 
       const pulled = await pullRegistry({ registry });
-      expect(Object.keys(pulled.subjects)).toEqual(['orders-value', 'test.lock.Money', 'test.lock.OrderPlaced', 'test.lock.OrderShipped']);
-      expect(pulled.subjects['test.lock.OrderShipped']).toMatchObject({ compatibility: 'FULL_TRANSITIVE', versions: [{ version: 1 }, { version: 2 }] });
+      expect(Object.keys(pulled.subjects)).toEqual([
+        'orders-value',
+        'test.lock.Money',
+        'test.lock.OrderPlaced',
+        'test.lock.OrderShipped',
+      ]);
+      expect(pulled.subjects['test.lock.OrderShipped']).toMatchObject({
+        compatibility: 'FULL_TRANSITIVE',
+        versions: [{ version: 1 }, { version: 2 }],
+      });
       expect(pulled.subjects['orders-value']?.versions[1]?.references).toContainEqual({
         name: 'test.lock.OrderShipped',
         subject: 'test.lock.OrderShipped',
@@ -105,7 +132,10 @@ describe('pullRegistry + lock baseline', () => {
       project.edit('schemas/OrderShipped.avsc', (s) => {
         s.fields = s.fields.filter((f) => f.name !== 'carrier');
       });
-      const report = checkAgainstBaseline({ config: loadConfig(project.configFile), baseline: lockBaseline(pulled, 'contracts.lock.json') });
+      const report = checkAgainstBaseline({
+        config: loadConfig(project.configFile),
+        baseline: lockBaseline(pulled, 'contracts.lock.json'),
+      });
       const shipped = report.subjects.find((s) => s.subject === 'test.lock.OrderShipped');
       expect(shipped).toMatchObject({ status: 'new-version', compatible: false, against: [1, 2] });
       expect(shipped?.findings.map((f) => [f.ruleId, f.previousVersion])).toEqual([

@@ -41,7 +41,11 @@ describe('planRegistration', () => {
     project.edit('schemas/OrderShipped.avsc', (s) => s.fields.push({ name: 'trackingId', type: 'string' }));
     const plan = await planRegistration({ config: config(), registry });
     const shipped = plan.subjects.find((s) => s.subject === 'test.plan.OrderShipped');
-    expect(shipped).toMatchObject({ status: 'new-version', latestVersion: 1, verdict: { compatible: false, level: 'FULL_TRANSITIVE', against: 'all' } });
+    expect(shipped).toMatchObject({
+      status: 'new-version',
+      latestVersion: 1,
+      verdict: { compatible: false, level: 'FULL_TRANSITIVE', against: 'all' },
+    });
     expect(plan.compatible).toBe(false);
     // the union references the event at its next version, so it changes too; its verdict uses v1
     const value = plan.subjects.find((s) => s.subject === 'orders-value');
@@ -56,7 +60,11 @@ describe('planRegistration', () => {
     project.edit('schemas/OrderShipped.avsc', (s) => s.fields.push({ name: 'trackingId', type: 'string' }));
     const plan = await planRegistration({ config: config(), registry });
     const shipped = plan.subjects.find((s) => s.subject === 'test.plan.OrderShipped');
-    expect(shipped).toMatchObject({ status: 'new-version', registryLevel: 'NONE', verdict: { compatible: false, level: 'FULL_TRANSITIVE' } });
+    expect(shipped).toMatchObject({
+      status: 'new-version',
+      registryLevel: 'NONE',
+      verdict: { compatible: false, level: 'FULL_TRANSITIVE' },
+    });
     expect(shipped?.note).toMatch(/the registry applies NONE now/);
     expect(plan.compatible).toBe(false);
   });
@@ -64,7 +72,9 @@ describe('planRegistration', () => {
   it('reports a compatible change as compatible', async () => {
     const registry = createInMemoryRegistry();
     await applyRegistration({ config: config(), registry });
-    project.edit('schemas/OrderShipped.avsc', (s) => s.fields.push({ name: 'trackingId', type: ['null', 'string'], default: null }));
+    project.edit('schemas/OrderShipped.avsc', (s) =>
+      s.fields.push({ name: 'trackingId', type: ['null', 'string'], default: null }),
+    );
     const plan = await planRegistration({ config: config(), registry });
     expect(plan.subjects.find((s) => s.subject === 'test.plan.OrderShipped')?.verdict?.compatible).toBe(true);
     expect(plan.compatible).toBe(true);
@@ -72,12 +82,14 @@ describe('planRegistration', () => {
 
   it('limits the plan to one topic with --topic and refuses an unknown topic', async () => {
     const registry = createInMemoryRegistry();
-    await expect(planRegistration({ config: config(), registry, topic: 'nope' })).rejects.toMatchObject({ code: 'USAGE' });
+    await expect(planRegistration({ config: config(), registry, topic: 'nope' })).rejects.toMatchObject({
+      code: 'USAGE',
+    });
   });
 });
 
 describe('applyRegistration', () => {
-  it('sets each subject\'s level from the config and registers every schema', async () => {
+  it("sets each subject's level from the config and registers every schema", async () => {
     const registry = createInMemoryRegistry();
     const result = await applyRegistration({ config: config(), registry });
     expect(result.subjects.map((s) => s.status)).toEqual(['new-subject', 'new-subject', 'new-subject', 'new-subject']);
@@ -101,7 +113,9 @@ describe('applyRegistration', () => {
   it('registers a compatible change as a new version, and the union that references it', async () => {
     const registry = createInMemoryRegistry();
     await applyRegistration({ config: config(), registry });
-    project.edit('schemas/OrderShipped.avsc', (s) => s.fields.push({ name: 'trackingId', type: ['null', 'string'], default: null }));
+    project.edit('schemas/OrderShipped.avsc', (s) =>
+      s.fields.push({ name: 'trackingId', type: ['null', 'string'], default: null }),
+    );
     const result = await applyRegistration({ config: config(), registry });
     expect(result.subjects.map((s) => [s.subject, s.status, s.version])).toEqual([
       ['test.plan.Money', 'unchanged', 1],

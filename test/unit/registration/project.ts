@@ -13,7 +13,10 @@ export interface TempProject {
   namespace: string;
   topic: string;
   /** Reads, changes and writes back a schema file (relative to the project). */
-  edit(file: string, change: (schema: Record<string, unknown> & { fields: Array<Record<string, unknown>> }) => void): void;
+  edit(
+    file: string,
+    change: (schema: Record<string, unknown> & { fields: Array<Record<string, unknown>> }) => void,
+  ): void;
   read(file: string): string;
   write(file: string, text: string): void;
   cleanup(): void;
@@ -47,8 +50,19 @@ export function createProject(options: ProjectOptions = {}): TempProject {
   const namespace = options.namespace ?? 'test.orders';
   const text = (value: unknown) => `${JSON.stringify(value, null, options.pretty === false ? undefined : 2)}\n`;
   const files: Record<string, unknown> = {
-    'schemas/Money.avsc': { type: 'record', name: 'Money', namespace, fields: [{ name: 'amountMinor', type: 'long' }, { name: 'currency', type: 'string' }] },
-    'schemas/OrderPlaced.avsc': { ...envelope('OrderPlaced', [{ name: 'total', type: `${namespace}.Money` }]), namespace },
+    'schemas/Money.avsc': {
+      type: 'record',
+      name: 'Money',
+      namespace,
+      fields: [
+        { name: 'amountMinor', type: 'long' },
+        { name: 'currency', type: 'string' },
+      ],
+    },
+    'schemas/OrderPlaced.avsc': {
+      ...envelope('OrderPlaced', [{ name: 'total', type: `${namespace}.Money` }]),
+      namespace,
+    },
     'schemas/OrderShipped.avsc': { ...envelope('OrderShipped', [{ name: 'carrier', type: 'string' }]), namespace },
     'schemas/value.avsc': [`${namespace}.OrderPlaced`, `${namespace}.OrderShipped`],
     'contracts.config.json': {

@@ -11,7 +11,14 @@ import { checkCompatibility } from '../../../src/compat';
 import { loadConfig } from '../../../src/config';
 import { bookingsContract } from '../../../src/generated/bookings';
 import { createInMemoryRegistry, registerContract, type InMemorySchemaRegistry } from '../../../src/registry';
-import { createUiServer, type DiffView, type SubjectList, type UiServer, type UiServerOptions, type VersionView } from '../../../src/ui';
+import {
+  createUiServer,
+  type DiffView,
+  type SubjectList,
+  type UiServer,
+  type UiServerOptions,
+  type VersionView,
+} from '../../../src/ui';
 
 const money = {
   type: 'record',
@@ -43,7 +50,12 @@ async function seed(registry: InMemorySchemaRegistry): Promise<void> {
   await registry.register('orders-value', { schema: JSON.stringify(orderV2), references: ref });
   await registry.register('profile-json', {
     schemaType: 'JSON',
-    schema: JSON.stringify({ title: 'Profile', type: 'object', properties: { name: { type: 'string' } }, required: ['name'] }),
+    schema: JSON.stringify({
+      title: 'Profile',
+      type: 'object',
+      properties: { name: { type: 'string' } },
+      required: ['name'],
+    }),
   });
 }
 
@@ -59,7 +71,12 @@ async function get<T>(app: App, url: string): Promise<{ status: number; body: T 
 }
 
 /** A raw request, so the Host header can be anything. */
-function rawRequest(app: App, method: string, path: string, host: string): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
+function rawRequest(
+  app: App,
+  method: string,
+  path: string,
+  host: string,
+): Promise<{ status: number; body: string; headers: Record<string, unknown> }> {
   const { hostname, port } = new URL(app.url);
   return new Promise((done, fail) => {
     const req = httpRequest({ hostname, port, path, method, headers: { host } }, (res) => {
@@ -99,13 +116,17 @@ describe('contracts ui JSON API', () => {
       references: [{ name: 'shop.Money', subject: 'shop.Money', version: 1 }],
     });
     expect(bySubject['profile-json']).toMatchObject({ format: 'JSON', level: 'BACKWARD', levelSource: 'global' });
-    expect(bySubject['shop.Money']!.referencedBy).toEqual([{ subject: 'orders-value', version: 2, referencedVersion: 1 }]);
+    expect(bySubject['shop.Money']!.referencedBy).toEqual([
+      { subject: 'orders-value', version: 2, referencedVersion: 1 },
+    ]);
   });
 
   it('reads the registry once per subject list and serves searches and filters from it', async () => {
     const many = createInMemoryRegistry();
     for (let i = 0; i < 300; i++) {
-      await many.register(`subject-${String(i).padStart(3, '0')}`, { schema: JSON.stringify({ type: 'record', name: `R${i}`, fields: [] }) });
+      await many.register(`subject-${String(i).padStart(3, '0')}`, {
+        schema: JSON.stringify({ type: 'record', name: `R${i}`, fields: [] }),
+      });
     }
     const big = await start({ registry: many });
     try {
@@ -125,7 +146,13 @@ describe('contracts ui JSON API', () => {
   it('shows a version pretty-printed, with the IDs of every version and who imports it', async () => {
     const { status, body } = await get<VersionView>(app, '/api/subjects/shop.Money/versions/latest');
     expect(status).toBe(200);
-    expect(body).toMatchObject({ subject: 'shop.Money', version: 1, format: 'AVRO', level: 'BACKWARD', levelSource: 'global' });
+    expect(body).toMatchObject({
+      subject: 'shop.Money',
+      version: 1,
+      format: 'AVRO',
+      level: 'BACKWARD',
+      levelSource: 'global',
+    });
     expect(body.schema).toBe(JSON.stringify(money, null, 2));
     expect(body.referencedBy).toEqual([{ subject: 'orders-value', version: 2 }]);
     const orders = await get<VersionView>(app, '/api/subjects/orders-value/versions/1');
@@ -147,7 +174,9 @@ describe('contracts ui JSON API', () => {
       candidate: { schema: orderV2, references: [{ name: 'shop.Money', schema: money }], version: 2 },
       includeNonBreaking: true,
     });
-    expect(body.verdict.findings.map((f) => [f.ruleId, f.path, f.breaking])).toEqual(expected.findings.map((f) => [f.ruleId, f.path, f.breaking]));
+    expect(body.verdict.findings.map((f) => [f.ruleId, f.path, f.breaking])).toEqual(
+      expected.findings.map((f) => [f.ruleId, f.path, f.breaking]),
+    );
     const finding = body.verdict.findings[0]!;
     expect(finding.ruleId).toBe('FIELD_ADDED_WITHOUT_DEFAULT');
     expect(finding.purpose).not.toBe('');
@@ -173,14 +202,19 @@ describe('contracts ui JSON API', () => {
     try {
       const info = await get<{ localSubjects: string[] }>(local, '/api/info');
       expect(info.body.localSubjects).toContain('bookings-value');
-      const { status, body } = await get<DiffView>(local, '/api/subjects/bookings-value/diff?from=latest&to=local&level=FULL');
+      const { status, body } = await get<DiffView>(
+        local,
+        '/api/subjects/bookings-value/diff?from=latest&to=local&level=FULL',
+      );
       expect(status).toBe(200);
       expect(body.right.file).toBe('schemas/avro/bookings-value.avsc');
       expect(body.verdict.compatible).toBe(true);
       expect(body.rows.every((r) => r.kind === 'same')).toBe(true);
       // the topic's union as codegen declares it: the decoder unwraps it
       const ts = await get<{ typescript: string }>(local, '/api/subjects/bookings-value/versions/1/typescript');
-      expect(ts.body.typescript).toContain('export type BookingsEvent = BookingCreated | BookingConfirmed | BookingCancelled | BookingFailed;');
+      expect(ts.body.typescript).toContain(
+        'export type BookingsEvent = BookingCreated | BookingConfirmed | BookingCancelled | BookingFailed;',
+      );
       expect(ts.body.typescript).toMatch(/export interface BookingCreated \{[\s\S]*?timestamp: Date;/);
     } finally {
       await local.close();
@@ -205,7 +239,10 @@ describe('contracts ui JSON API', () => {
     const bad = await get<{ error: { code: string; hint: string } }>(app, '/api/subjects/orders-value/versions/abc');
     expect(bad.status).toBe(400);
     expect(bad.body.error.code).toBe('USAGE');
-    const level = await get<{ error: { code: string } }>(app, '/api/subjects/orders-value/diff?from=1&to=2&level=SIDEWAYS');
+    const level = await get<{ error: { code: string } }>(
+      app,
+      '/api/subjects/orders-value/diff?from=1&to=2&level=SIDEWAYS',
+    );
     expect(level.status).toBe(400);
   });
 
@@ -230,7 +267,10 @@ describe('contracts ui error states', () => {
     await new Promise<void>((done) => closed.close(() => done()));
     const app = await start({ registry: `http://127.0.0.1:${port}` });
     try {
-      const { status, body } = await get<{ error: { code: string; registryUrl: string; hint: string } }>(app, '/api/subjects');
+      const { status, body } = await get<{ error: { code: string; registryUrl: string; hint: string } }>(
+        app,
+        '/api/subjects',
+      );
       expect(status).toBe(502);
       expect(body.error.code).toBe('REGISTRY_UNREACHABLE');
       expect(body.error.registryUrl).toBe(`http://127.0.0.1:${port}`);
@@ -249,7 +289,10 @@ describe('contracts ui error states', () => {
     const port = (server.address() as AddressInfo).port;
     const app = await start({ registry: `http://user:secret@127.0.0.1:${port}` });
     try {
-      const { status, body } = await get<{ error: { code: string; status: number; registryUrl: string } }>(app, '/api/subjects');
+      const { status, body } = await get<{ error: { code: string; status: number; registryUrl: string } }>(
+        app,
+        '/api/subjects',
+      );
       expect(status).toBe(502);
       expect(body.error).toMatchObject({ code: 'REGISTRY_AUTH', status: 401, registryUrl: `http://127.0.0.1:${port}` });
       expect(JSON.stringify(body)).not.toContain('secret');

@@ -4,7 +4,15 @@ import { linesOfPointer } from '../../../src/ui/compare';
 describe('side-by-side diff rows', () => {
   it('pairs a removed run with the added run after it and numbers each side on its own', () => {
     const rows = sideBySide('a\nb\nc\nd', 'a\nB\nc\nd\ne');
-    expect(rows.map((r) => [r.kind, r.left?.line ?? null, r.left?.text ?? null, r.right?.line ?? null, r.right?.text ?? null])).toEqual([
+    expect(
+      rows.map((r) => [
+        r.kind,
+        r.left?.line ?? null,
+        r.left?.text ?? null,
+        r.right?.line ?? null,
+        r.right?.text ?? null,
+      ]),
+    ).toEqual([
       ['same', 1, 'a', 1, 'a'],
       ['changed', 2, 'b', 2, 'B'],
       ['same', 3, 'c', 3, 'c'],
@@ -21,7 +29,18 @@ describe('side-by-side diff rows', () => {
 });
 
 describe('finding paths as lines', () => {
-  const text = JSON.stringify({ type: 'record', name: 'R', fields: [{ name: 'a', type: 'int' }, { name: 'b', type: 'string' }] }, null, 2);
+  const text = JSON.stringify(
+    {
+      type: 'record',
+      name: 'R',
+      fields: [
+        { name: 'a', type: 'int' },
+        { name: 'b', type: 'string' },
+      ],
+    },
+    null,
+    2,
+  );
 
   it('spans the lines of the element a JSON pointer names', () => {
     expect(linesOfPointer(text, '/fields/1')).toEqual({ line: 9, endLine: 12 });

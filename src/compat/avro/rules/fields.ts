@@ -27,7 +27,8 @@ export const FIELD_ALIAS_AMBIGUOUS: CompatibilityRule = {
   id: 'FIELD_ALIAS_AMBIGUOUS',
   purpose: 'A reader field matches several writer fields through its name and aliases.',
   directions: ['BACKWARD', 'FORWARD'],
-  describe: (c) => `${c.element} in ${c.reader} matched the writer fields ${c.detail} of ${c.writer} at once through its aliases`,
+  describe: (c) =>
+    `${c.element} in ${c.reader} matched the writer fields ${c.detail} of ${c.writer} at once through its aliases`,
 };
 
 export const AVRO_FIELD_RULES = [FIELD_ADDED_WITHOUT_DEFAULT, FIELD_REMOVED_WITHOUT_DEFAULT, FIELD_ALIAS_AMBIGUOUS];

@@ -7,7 +7,7 @@ const AVRO = { format: 'AVRO', family: 'avro/named', compatible: { STRICT: false
 export const NAME_MISMATCH: CompatibilityRule = {
   ...AVRO,
   id: 'NAME_MISMATCH',
-  purpose: 'A record, enum or fixed was renamed and the reader has no alias for the writer\'s name.',
+  purpose: "A record, enum or fixed was renamed and the reader has no alias for the writer's name.",
   directions: ['BACKWARD', 'FORWARD'],
   describe: (c) => `${c.element} was renamed (${c.detail}) and ${c.reader} has no alias for the name ${c.writer} uses`,
 };
@@ -35,7 +35,8 @@ export const ENUM_SYMBOL_ADDED: CompatibilityRule = {
   id: 'ENUM_SYMBOL_ADDED',
   purpose: 'Enum symbols were added that an older reader neither knows nor can map to its enum default.',
   directions: ['FORWARD'],
-  describe: (c) => `${c.element} gained the symbols ${c.detail}, which ${c.reader} neither knows nor maps to an enum default`,
+  describe: (c) =>
+    `${c.element} gained the symbols ${c.detail}, which ${c.reader} neither knows nor maps to an enum default`,
 };
 
 export const AVRO_NAMED_RULES = [NAME_MISMATCH, FIXED_SIZE_MISMATCH, ENUM_SYMBOL_REMOVED, ENUM_SYMBOL_ADDED];

@@ -44,10 +44,22 @@ export const JSON_ARRAY_RULES = [
   i('ITEM_REMOVED_FROM_OPEN_CONTENT_MODEL', 'was removed, and the open tuple still accepts it'),
   i('ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL', 'declared false was removed from a closed tuple'),
   i('ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL', 'was removed from a closed tuple, which now rejects it'),
-  i('ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL', 'was removed, and additionalItems still accepts its values'),
-  i('ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL', 'was removed, and additionalItems rejects some of its values'),
-  i('ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL', 'was added with a schema the old additionalItems already imposed'),
-  i('ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL', 'was added with a schema that rejects values the old additionalItems allowed'),
+  i(
+    'ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+    'was removed, and additionalItems still accepts its values',
+  ),
+  i(
+    'ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+    'was removed, and additionalItems rejects some of its values',
+  ),
+  i(
+    'ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+    'was added with a schema the old additionalItems already imposed',
+  ),
+  i(
+    'ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+    'was added with a schema that rejects values the old additionalItems allowed',
+  ),
 ];
 
 function isEmptySchema(node: JsonNode | undefined): boolean {
@@ -61,7 +73,12 @@ function isOpen(node: ArrayNode): boolean {
 
 function partialSchema(node: ArrayNode): JsonNode | undefined {
   if (node.additionalItemsSchema) return node.additionalItemsSchema;
-  if (node.permitsAdditionalItems && node.unevaluated && node.unevaluated.kind !== 'false' && !isEmptySchema(node.unevaluated)) {
+  if (
+    node.permitsAdditionalItems &&
+    node.unevaluated &&
+    node.unevaluated.kind !== 'false' &&
+    !isEmptySchema(node.unevaluated)
+  ) {
     return node.unevaluated;
   }
   return undefined;
@@ -72,18 +89,47 @@ export function compareArray(differ: Differ, original: ArrayNode, update: ArrayN
   diffs.push(...under(['items'], differ.compare(original.allItems, update.allItems)));
   diffs.push(...compareTuple(differ, original, update));
   diffs.push(...under(['additionalItems'], compareAdditional(differ, original, update)));
-  diffs.push(...compareUnevaluated(differ, original.unevaluated, update.unevaluated, 'unevaluatedItems', 'UNEVALUATED_ITEMS'));
+  diffs.push(
+    ...compareUnevaluated(differ, original.unevaluated, update.unevaluated, 'unevaluatedItems', 'UNEVALUATED_ITEMS'),
+  );
   const limits = [
-    compareLimit('maxItems', original.maxItems, update.maxItems, { added: 'MAX_ITEMS_ADDED', removed: 'MAX_ITEMS_REMOVED', increased: 'MAX_ITEMS_INCREASED', decreased: 'MAX_ITEMS_DECREASED' }),
-    compareLimit('minItems', original.minItems, update.minItems, { added: 'MIN_ITEMS_ADDED', removed: 'MIN_ITEMS_REMOVED', increased: 'MIN_ITEMS_INCREASED', decreased: 'MIN_ITEMS_DECREASED' }),
+    compareLimit('maxItems', original.maxItems, update.maxItems, {
+      added: 'MAX_ITEMS_ADDED',
+      removed: 'MAX_ITEMS_REMOVED',
+      increased: 'MAX_ITEMS_INCREASED',
+      decreased: 'MAX_ITEMS_DECREASED',
+    }),
+    compareLimit('minItems', original.minItems, update.minItems, {
+      added: 'MIN_ITEMS_ADDED',
+      removed: 'MIN_ITEMS_REMOVED',
+      increased: 'MIN_ITEMS_INCREASED',
+      decreased: 'MIN_ITEMS_DECREASED',
+    }),
   ];
   diffs.push(...limits.filter((d): d is JsonDiff => d !== undefined));
   if (original.uniqueItems !== update.uniqueItems) {
-    diffs.push(difference(original.uniqueItems ? 'UNIQUE_ITEMS_REMOVED' : 'UNIQUE_ITEMS_ADDED', ['uniqueItems'], original.uniqueItems, update.uniqueItems));
+    diffs.push(
+      difference(
+        original.uniqueItems ? 'UNIQUE_ITEMS_REMOVED' : 'UNIQUE_ITEMS_ADDED',
+        ['uniqueItems'],
+        original.uniqueItems,
+        update.uniqueItems,
+      ),
+    );
   }
   const contains = [
-    compareLimit('maxContains', original.maxContains, update.maxContains, { added: 'MAX_CONTAINS_ADDED', removed: 'MAX_CONTAINS_REMOVED', increased: 'MAX_CONTAINS_INCREASED', decreased: 'MAX_CONTAINS_DECREASED' }),
-    compareLimit('minContains', original.minContains, update.minContains, { added: 'MIN_CONTAINS_ADDED', removed: 'MIN_CONTAINS_REMOVED', increased: 'MIN_CONTAINS_INCREASED', decreased: 'MIN_CONTAINS_DECREASED' }),
+    compareLimit('maxContains', original.maxContains, update.maxContains, {
+      added: 'MAX_CONTAINS_ADDED',
+      removed: 'MAX_CONTAINS_REMOVED',
+      increased: 'MAX_CONTAINS_INCREASED',
+      decreased: 'MAX_CONTAINS_DECREASED',
+    }),
+    compareLimit('minContains', original.minContains, update.minContains, {
+      added: 'MIN_CONTAINS_ADDED',
+      removed: 'MIN_CONTAINS_REMOVED',
+      increased: 'MIN_CONTAINS_INCREASED',
+      decreased: 'MIN_CONTAINS_DECREASED',
+    }),
   ];
   diffs.push(...contains.filter((d): d is JsonDiff => d !== undefined));
   return diffs;
@@ -108,23 +154,47 @@ function compareTuple(differ: Differ, original: ArrayNode, update: ArrayNode): J
     if (partial) {
       const sub = differ.compare(removed, partial);
       diffs.push(...under(['items', index], sub));
-      diffs.push(at(differ.isCompatible(sub) ? 'ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL' : 'ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL'));
+      diffs.push(
+        at(
+          differ.isCompatible(sub)
+            ? 'ITEM_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL'
+            : 'ITEM_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+        ),
+      );
     } else {
-      diffs.push(at(removed.kind === 'false' ? 'ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL' : 'ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL'));
+      diffs.push(
+        at(
+          removed.kind === 'false'
+            ? 'ITEM_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL'
+            : 'ITEM_REMOVED_FROM_CLOSED_CONTENT_MODEL',
+        ),
+      );
     }
   }
   for (let index = shared; index < after.length; index++) {
     const added = after[index] as JsonNode;
     const at = (type: string) => difference(type, ['items', index], undefined, added.raw);
     if (isOpen(original)) {
-      diffs.push(at(isEmptySchema(added) ? 'ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL' : 'ITEM_ADDED_TO_OPEN_CONTENT_MODEL'));
+      diffs.push(
+        at(
+          isEmptySchema(added)
+            ? 'ITEM_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL'
+            : 'ITEM_ADDED_TO_OPEN_CONTENT_MODEL',
+        ),
+      );
       continue;
     }
     const partial = partialSchema(original);
     if (partial) {
       const sub = differ.compare(partial, added);
       diffs.push(...under(['items', index], sub));
-      diffs.push(at(differ.isCompatible(sub) ? 'ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL' : 'ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL'));
+      diffs.push(
+        at(
+          differ.isCompatible(sub)
+            ? 'ITEM_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL'
+            : 'ITEM_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+        ),
+      );
     } else {
       diffs.push(at('ITEM_ADDED_TO_CLOSED_CONTENT_MODEL'));
     }
@@ -136,9 +206,18 @@ function compareAdditional(differ: Differ, original: ArrayNode, update: ArrayNod
   const before = original.permitsAdditionalItems ? (original.additionalItemsSchema?.raw ?? true) : false;
   const after = update.permitsAdditionalItems ? (update.additionalItemsSchema?.raw ?? true) : false;
   if (original.permitsAdditionalItems !== update.permitsAdditionalItems) {
-    return [difference(original.permitsAdditionalItems ? 'ADDITIONAL_ITEMS_REMOVED' : 'ADDITIONAL_ITEMS_ADDED', [], before, after)];
+    return [
+      difference(
+        original.permitsAdditionalItems ? 'ADDITIONAL_ITEMS_REMOVED' : 'ADDITIONAL_ITEMS_ADDED',
+        [],
+        before,
+        after,
+      ),
+    ];
   }
-  if (!original.additionalItemsSchema && update.additionalItemsSchema) return [difference('ADDITIONAL_ITEMS_NARROWED', [], before, after)];
-  if (original.additionalItemsSchema && !update.additionalItemsSchema) return [difference('ADDITIONAL_ITEMS_EXTENDED', [], before, after)];
+  if (!original.additionalItemsSchema && update.additionalItemsSchema)
+    return [difference('ADDITIONAL_ITEMS_NARROWED', [], before, after)];
+  if (original.additionalItemsSchema && !update.additionalItemsSchema)
+    return [difference('ADDITIONAL_ITEMS_EXTENDED', [], before, after)];
   return differ.compare(original.additionalItemsSchema, update.additionalItemsSchema);
 }

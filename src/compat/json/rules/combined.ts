@@ -51,9 +51,23 @@ export function compareCombined(differ: Differ, original: CombinedNode, update: 
   const before = distinct(original.subschemas);
   const after = distinct(update.subschemas);
   if (before.length < after.length) {
-    diffs.push(difference(update.criterion === 'allOf' ? 'PRODUCT_TYPE_EXTENDED' : 'SUM_TYPE_EXTENDED', [], original.raw, update.raw));
+    diffs.push(
+      difference(
+        update.criterion === 'allOf' ? 'PRODUCT_TYPE_EXTENDED' : 'SUM_TYPE_EXTENDED',
+        [],
+        original.raw,
+        update.raw,
+      ),
+    );
   } else if (before.length > after.length) {
-    diffs.push(difference(original.criterion === 'allOf' ? 'PRODUCT_TYPE_NARROWED' : 'SUM_TYPE_NARROWED', [], original.raw, update.raw));
+    diffs.push(
+      difference(
+        original.criterion === 'allOf' ? 'PRODUCT_TYPE_NARROWED' : 'SUM_TYPE_NARROWED',
+        [],
+        original.raw,
+        update.raw,
+      ),
+    );
   }
 
   // edges[i] = members of `after` that member i of `before` can be paired with, and the differences.
@@ -62,7 +76,10 @@ export function compareCombined(differ: Differ, original: CombinedNode, update: 
       .map((candidate, j) => ({ j, diffs: under([original.criterion, i], differ.compare(member, candidate)) }))
       .filter((edge) => differ.isCompatible(edge.diffs)),
   );
-  const matchOfAfter = maximumMatching(edges.map((list) => list.map((e) => e.j)), after.length);
+  const matchOfAfter = maximumMatching(
+    edges.map((list) => list.map((e) => e.j)),
+    after.length,
+  );
   let matched = 0;
   matchOfAfter.forEach((i, j) => {
     if (i < 0) return;

@@ -15,7 +15,11 @@ export function compareEnum(original: EnumNode, update: EnumNode): JsonDiff[] {
   const after = new Set(update.values.map(canonical));
   const covers = (a: Set<string>, b: Set<string>) => [...b].every((v) => a.has(v));
   if (before.size === after.size && covers(after, before)) return [];
-  const type = covers(after, before) ? 'ENUM_ARRAY_EXTENDED' : covers(before, after) ? 'ENUM_ARRAY_NARROWED' : 'ENUM_ARRAY_CHANGED';
+  const type = covers(after, before)
+    ? 'ENUM_ARRAY_EXTENDED'
+    : covers(before, after)
+      ? 'ENUM_ARRAY_NARROWED'
+      : 'ENUM_ARRAY_CHANGED';
   return [difference(type, ['enum'], original.values, update.values)];
 }
 

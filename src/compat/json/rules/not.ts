@@ -13,6 +13,11 @@ export function compareNot(differ: Differ, original: NotNode, update: NotNode): 
   // Excluding less is widening: compare the excluded schemas reversed.
   const reversed = differ.compare(update.mustNotMatch, original.mustNotMatch);
   return [
-    difference(differ.isCompatible(reversed) ? 'NOT_TYPE_NARROWED' : 'NOT_TYPE_EXTENDED', ['not'], original.mustNotMatch.raw, update.mustNotMatch.raw),
+    difference(
+      differ.isCompatible(reversed) ? 'NOT_TYPE_NARROWED' : 'NOT_TYPE_EXTENDED',
+      ['not'],
+      original.mustNotMatch.raw,
+      update.mustNotMatch.raw,
+    ),
   ];
 }

@@ -32,30 +32,79 @@ export const JSON_NUMBER_RULES = [
 
 type Names = { added: string; removed: string; increased: string; decreased: string };
 const limits: [keyof NumberNode & string, string, Names][] = [
-  ['maximum', 'maximum', { added: 'MAXIMUM_ADDED', removed: 'MAXIMUM_REMOVED', increased: 'MAXIMUM_INCREASED', decreased: 'MAXIMUM_DECREASED' }],
-  ['minimum', 'minimum', { added: 'MINIMUM_ADDED', removed: 'MINIMUM_REMOVED', increased: 'MINIMUM_INCREASED', decreased: 'MINIMUM_DECREASED' }],
-  ['exclusiveMaximum', 'exclusiveMaximum', { added: 'EXCLUSIVE_MAXIMUM_ADDED', removed: 'EXCLUSIVE_MAXIMUM_REMOVED', increased: 'EXCLUSIVE_MAXIMUM_INCREASED', decreased: 'EXCLUSIVE_MAXIMUM_DECREASED' }],
-  ['exclusiveMinimum', 'exclusiveMinimum', { added: 'EXCLUSIVE_MINIMUM_ADDED', removed: 'EXCLUSIVE_MINIMUM_REMOVED', increased: 'EXCLUSIVE_MINIMUM_INCREASED', decreased: 'EXCLUSIVE_MINIMUM_DECREASED' }],
+  [
+    'maximum',
+    'maximum',
+    {
+      added: 'MAXIMUM_ADDED',
+      removed: 'MAXIMUM_REMOVED',
+      increased: 'MAXIMUM_INCREASED',
+      decreased: 'MAXIMUM_DECREASED',
+    },
+  ],
+  [
+    'minimum',
+    'minimum',
+    {
+      added: 'MINIMUM_ADDED',
+      removed: 'MINIMUM_REMOVED',
+      increased: 'MINIMUM_INCREASED',
+      decreased: 'MINIMUM_DECREASED',
+    },
+  ],
+  [
+    'exclusiveMaximum',
+    'exclusiveMaximum',
+    {
+      added: 'EXCLUSIVE_MAXIMUM_ADDED',
+      removed: 'EXCLUSIVE_MAXIMUM_REMOVED',
+      increased: 'EXCLUSIVE_MAXIMUM_INCREASED',
+      decreased: 'EXCLUSIVE_MAXIMUM_DECREASED',
+    },
+  ],
+  [
+    'exclusiveMinimum',
+    'exclusiveMinimum',
+    {
+      added: 'EXCLUSIVE_MINIMUM_ADDED',
+      removed: 'EXCLUSIVE_MINIMUM_REMOVED',
+      increased: 'EXCLUSIVE_MINIMUM_INCREASED',
+      decreased: 'EXCLUSIVE_MINIMUM_DECREASED',
+    },
+  ],
 ];
 
 export function compareNumber(original: NumberNode, update: NumberNode): JsonDiff[] {
   const diffs: JsonDiff[] = [];
   for (const [field, keyword, names] of limits) {
-    const diff = compareLimit(keyword, original[field] as number | undefined, update[field] as number | undefined, names);
+    const diff = compareLimit(
+      keyword,
+      original[field] as number | undefined,
+      update[field] as number | undefined,
+      names,
+    );
     if (diff) diffs.push(diff);
   }
   const multipleOf = compareMultipleOf(original.multipleOf, update.multipleOf);
   if (multipleOf) diffs.push(difference(multipleOf, ['multipleOf'], original.multipleOf, update.multipleOf));
   if (original.requiresInteger !== update.requiresInteger) {
     diffs.push(
-      difference(original.requiresInteger ? 'TYPE_EXTENDED' : 'TYPE_NARROWED', ['type'], original.requiresInteger ? 'integer' : 'number', update.requiresInteger ? 'integer' : 'number'),
+      difference(
+        original.requiresInteger ? 'TYPE_EXTENDED' : 'TYPE_NARROWED',
+        ['type'],
+        original.requiresInteger ? 'integer' : 'number',
+        update.requiresInteger ? 'integer' : 'number',
+      ),
     );
   }
   return diffs;
 }
 
 /** Exact decimal: 0.05 is a multiple of 0.01 here, unlike in binary floating point. */
-interface Decimal { units: bigint; scale: number }
+interface Decimal {
+  units: bigint;
+  scale: number;
+}
 
 function toDecimal(value: number): Decimal {
   const [mantissa = '0', exponentText] = value.toString().toLowerCase().split('e');

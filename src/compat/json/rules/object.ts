@@ -42,20 +42,56 @@ export const JSON_OBJECT_RULES = [
   r('DEPENDENCY_ARRAY_CHANGED', 'had a property dependency changed'),
   r('DEPENDENCY_SCHEMA_ADDED', 'got a schema dependency'),
   r('DEPENDENCY_SCHEMA_REMOVED', 'lost a schema dependency'),
-  p('REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL', 'was added as required, without a default, to an open content model'),
-  p('REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL', 'was added as required, with a default, to an open content model'),
-  p('OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL', 'was added as optional to an open content model, which accepted it with any value before'),
-  p('PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL', 'was added with an empty schema to an open content model'),
-  p('REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL', 'was added as required, without a default, to a closed or partially open content model'),
-  p('REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL', 'was added as required, with a default, to a closed or partially open content model'),
-  p('OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL', 'was added as optional to a closed or partially open content model'),
+  p(
+    'REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL',
+    'was added as required, without a default, to an open content model',
+  ),
+  p(
+    'REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL',
+    'was added as required, with a default, to an open content model',
+  ),
+  p(
+    'OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL',
+    'was added as optional to an open content model, which accepted it with any value before',
+  ),
+  p(
+    'PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL',
+    'was added with an empty schema to an open content model',
+  ),
+  p(
+    'REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL',
+    'was added as required, without a default, to a closed or partially open content model',
+  ),
+  p(
+    'REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL',
+    'was added as required, with a default, to a closed or partially open content model',
+  ),
+  p(
+    'OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL',
+    'was added as optional to a closed or partially open content model',
+  ),
   p('PROPERTY_REMOVED_FROM_OPEN_CONTENT_MODEL', 'was removed, and the open content model still accepts it'),
-  p('PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL', 'declared false (never present) was removed from a closed content model'),
+  p(
+    'PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL',
+    'declared false (never present) was removed from a closed content model',
+  ),
   p('PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL', 'was removed from a closed content model, which now rejects it'),
-  p('PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL', 'was removed, and the partially open content model still accepts its values'),
-  p('PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL', 'was removed, and the partially open content model rejects some of its values'),
-  p('PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL', 'was added with a schema the old partially open content model already imposed'),
-  p('PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL', 'was added with a schema that rejects values the old partially open content model allowed'),
+  p(
+    'PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+    'was removed, and the partially open content model still accepts its values',
+  ),
+  p(
+    'PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+    'was removed, and the partially open content model rejects some of its values',
+  ),
+  p(
+    'PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+    'was added with a schema the old partially open content model already imposed',
+  ),
+  p(
+    'PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+    'was added with a schema that rejects values the old partially open content model allowed',
+  ),
 ];
 
 function isEmptySchema(node: JsonNode | undefined): boolean {
@@ -74,7 +110,12 @@ function partialSchemaFor(node: ObjectNode, key: string): JsonNode | undefined {
     if (safeRegExp(pattern)?.test(key)) return schema;
   }
   if (node.additionalSchema) return node.additionalSchema;
-  if (node.permitsAdditional && node.unevaluated && node.unevaluated.kind !== 'false' && !isEmptySchema(node.unevaluated)) {
+  if (
+    node.permitsAdditional &&
+    node.unevaluated &&
+    node.unevaluated.kind !== 'false' &&
+    !isEmptySchema(node.unevaluated)
+  ) {
     return node.unevaluated;
   }
   return undefined;
@@ -98,13 +139,25 @@ export function compareObject(differ: Differ, original: ObjectNode, update: Obje
     ...under(['properties'], compareProperties(differ, original, update)),
     ...compareDependencies(differ, original, update),
     ...under(['additionalProperties'], compareAdditional(differ, original, update)),
-    ...compareUnevaluated(differ, original.unevaluated, update.unevaluated, 'unevaluatedProperties', 'UNEVALUATED_PROPERTIES'),
+    ...compareUnevaluated(
+      differ,
+      original.unevaluated,
+      update.unevaluated,
+      'unevaluatedProperties',
+      'UNEVALUATED_PROPERTIES',
+    ),
     ...[
       compareLimit('maxProperties', original.maxProperties, update.maxProperties, {
-        added: 'MAX_PROPERTIES_ADDED', removed: 'MAX_PROPERTIES_REMOVED', increased: 'MAX_PROPERTIES_INCREASED', decreased: 'MAX_PROPERTIES_DECREASED',
+        added: 'MAX_PROPERTIES_ADDED',
+        removed: 'MAX_PROPERTIES_REMOVED',
+        increased: 'MAX_PROPERTIES_INCREASED',
+        decreased: 'MAX_PROPERTIES_DECREASED',
       }),
       compareLimit('minProperties', original.minProperties, update.minProperties, {
-        added: 'MIN_PROPERTIES_ADDED', removed: 'MIN_PROPERTIES_REMOVED', increased: 'MIN_PROPERTIES_INCREASED', decreased: 'MIN_PROPERTIES_DECREASED',
+        added: 'MIN_PROPERTIES_ADDED',
+        removed: 'MIN_PROPERTIES_REMOVED',
+        increased: 'MIN_PROPERTIES_INCREASED',
+        decreased: 'MIN_PROPERTIES_DECREASED',
       }),
     ].filter((d): d is JsonDiff => d !== undefined),
   ];
@@ -117,10 +170,16 @@ function compareRequired(original: ObjectNode, update: ObjectNode): JsonDiff[] {
     if (!updated) continue;
     const wasRequired = original.required.includes(key);
     const isRequired = update.required.includes(key);
-    if (wasRequired && !isRequired) diffs.push(difference('REQUIRED_ATTRIBUTE_REMOVED', ['required', key], true, false));
+    if (wasRequired && !isRequired)
+      diffs.push(difference('REQUIRED_ATTRIBUTE_REMOVED', ['required', key], true, false));
     if (!wasRequired && isRequired) {
       diffs.push(
-        difference(updated.meta.hasDefault ? 'REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED' : 'REQUIRED_ATTRIBUTE_ADDED', ['required', key], false, true),
+        difference(
+          updated.meta.hasDefault ? 'REQUIRED_ATTRIBUTE_WITH_DEFAULT_ADDED' : 'REQUIRED_ATTRIBUTE_ADDED',
+          ['required', key],
+          false,
+          true,
+        ),
       );
     }
   }
@@ -149,16 +208,45 @@ function compareProperties(differ: Differ, original: ObjectNode, update: ObjectN
       if (partial) {
         const sub = differ.compare(before, partial);
         diffs.push(...under([key], sub));
-        diffs.push(propertyDiff(key, before, after, differ.isCompatible(sub) ? 'PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL' : 'PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL'));
+        diffs.push(
+          propertyDiff(
+            key,
+            before,
+            after,
+            differ.isCompatible(sub)
+              ? 'PROPERTY_REMOVED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL'
+              : 'PROPERTY_REMOVED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+          ),
+        );
       } else {
-        diffs.push(propertyDiff(key, before, after, before.kind === 'false' ? 'PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL' : 'PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL'));
+        diffs.push(
+          propertyDiff(
+            key,
+            before,
+            after,
+            before.kind === 'false'
+              ? 'PROPERTY_WITH_FALSE_REMOVED_FROM_CLOSED_CONTENT_MODEL'
+              : 'PROPERTY_REMOVED_FROM_CLOSED_CONTENT_MODEL',
+          ),
+        );
       }
     } else if (after) {
       const required = update.required.includes(key);
       if (isOpenContentModel(original)) {
         // The old open model allowed the property with any value; the new schema constrains it.
-        if (isEmptySchema(after)) diffs.push(propertyDiff(key, before, after, 'PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL'));
-        else if (required) diffs.push(propertyDiff(key, before, after, after.meta.hasDefault ? 'REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL' : 'REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL'));
+        if (isEmptySchema(after))
+          diffs.push(propertyDiff(key, before, after, 'PROPERTY_WITH_EMPTY_SCHEMA_ADDED_TO_OPEN_CONTENT_MODEL'));
+        else if (required)
+          diffs.push(
+            propertyDiff(
+              key,
+              before,
+              after,
+              after.meta.hasDefault
+                ? 'REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_OPEN_CONTENT_MODEL'
+                : 'REQUIRED_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL',
+            ),
+          );
         else diffs.push(propertyDiff(key, before, after, 'OPTIONAL_PROPERTY_ADDED_TO_OPEN_CONTENT_MODEL'));
         continue;
       }
@@ -166,9 +254,28 @@ function compareProperties(differ: Differ, original: ObjectNode, update: ObjectN
       if (partial) {
         const sub = differ.compare(partial, after);
         diffs.push(...under([key], sub));
-        diffs.push(propertyDiff(key, before, after, differ.isCompatible(sub) ? 'PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL' : 'PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL'));
+        diffs.push(
+          propertyDiff(
+            key,
+            before,
+            after,
+            differ.isCompatible(sub)
+              ? 'PROPERTY_ADDED_IS_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL'
+              : 'PROPERTY_ADDED_NOT_COVERED_BY_PARTIALLY_OPEN_CONTENT_MODEL',
+          ),
+        );
       }
-      if (required) diffs.push(propertyDiff(key, before, after, after.meta.hasDefault ? 'REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL' : 'REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL'));
+      if (required)
+        diffs.push(
+          propertyDiff(
+            key,
+            before,
+            after,
+            after.meta.hasDefault
+              ? 'REQUIRED_PROPERTY_WITH_DEFAULT_ADDED_TO_UNOPEN_CONTENT_MODEL'
+              : 'REQUIRED_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL',
+          ),
+        );
       else diffs.push(propertyDiff(key, before, after, 'OPTIONAL_PROPERTY_ADDED_TO_UNOPEN_CONTENT_MODEL'));
     }
   }
@@ -209,10 +316,19 @@ function compareAdditional(differ: Differ, original: ObjectNode, update: ObjectN
   const before = original.permitsAdditional ? (original.additionalSchema?.raw ?? true) : false;
   const after = update.permitsAdditional ? (update.additionalSchema?.raw ?? true) : false;
   if (original.permitsAdditional !== update.permitsAdditional) {
-    return [difference(update.permitsAdditional ? 'ADDITIONAL_PROPERTIES_ADDED' : 'ADDITIONAL_PROPERTIES_REMOVED', [], before, after)];
+    return [
+      difference(
+        update.permitsAdditional ? 'ADDITIONAL_PROPERTIES_ADDED' : 'ADDITIONAL_PROPERTIES_REMOVED',
+        [],
+        before,
+        after,
+      ),
+    ];
   }
-  if (!original.additionalSchema && update.additionalSchema) return [difference('ADDITIONAL_PROPERTIES_NARROWED', [], before, after)];
-  if (original.additionalSchema && !update.additionalSchema) return [difference('ADDITIONAL_PROPERTIES_EXTENDED', [], before, after)];
+  if (!original.additionalSchema && update.additionalSchema)
+    return [difference('ADDITIONAL_PROPERTIES_NARROWED', [], before, after)];
+  if (original.additionalSchema && !update.additionalSchema)
+    return [difference('ADDITIONAL_PROPERTIES_EXTENDED', [], before, after)];
   return differ.compare(original.additionalSchema, update.additionalSchema);
 }
 

@@ -23,11 +23,17 @@ export const JSON_STRING_RULES = [
 export function compareString(original: StringNode, update: StringNode): JsonDiff[] {
   const diffs: JsonDiff[] = [];
   const max = compareLimit('maxLength', original.maxLength, update.maxLength, {
-    added: 'MAX_LENGTH_ADDED', removed: 'MAX_LENGTH_REMOVED', increased: 'MAX_LENGTH_INCREASED', decreased: 'MAX_LENGTH_DECREASED',
+    added: 'MAX_LENGTH_ADDED',
+    removed: 'MAX_LENGTH_REMOVED',
+    increased: 'MAX_LENGTH_INCREASED',
+    decreased: 'MAX_LENGTH_DECREASED',
   });
   if (max) diffs.push(max);
   const min = compareLimit('minLength', original.minLength, update.minLength, {
-    added: 'MIN_LENGTH_ADDED', removed: 'MIN_LENGTH_REMOVED', increased: 'MIN_LENGTH_INCREASED', decreased: 'MIN_LENGTH_DECREASED',
+    added: 'MIN_LENGTH_ADDED',
+    removed: 'MIN_LENGTH_REMOVED',
+    increased: 'MIN_LENGTH_INCREASED',
+    decreased: 'MIN_LENGTH_DECREASED',
   });
   if (min) diffs.push(min);
   if (original.pattern === undefined && update.pattern !== undefined) {

@@ -34,7 +34,13 @@ export async function api(route, params, query) {
   try {
     response = await fetch(path, { headers: { Accept: 'application/json' } });
   } catch {
-    throw new ApiError(0, { error: { code: 'UI_UNREACHABLE', message: 'the contracts ui server does not answer', hint: 'is `contracts ui` still running?' } });
+    throw new ApiError(0, {
+      error: {
+        code: 'UI_UNREACHABLE',
+        message: 'the contracts ui server does not answer',
+        hint: 'is `contracts ui` still running?',
+      },
+    });
   }
   const body = await response.json().catch(() => null);
   if (!response.ok) throw new ApiError(response.status, body);

@@ -39,14 +39,42 @@ export async function renderDetail(actions) {
             { class: 'state' },
             h('h2', {}, 'No subjects yet'),
             h('p', {}, 'The registry at ', h('code', {}, state.list.registryUrl), ' holds no schemas.'),
-            h('p', { class: 'hint' }, 'Register the contracts with ', h('code', {}, 'contracts register'), ' (or run ', h('code', {}, 'npm start'), ').'),
+            h(
+              'p',
+              { class: 'hint' },
+              'Register the contracts with ',
+              h('code', {}, 'contracts register'),
+              ' (or run ',
+              h('code', {}, 'npm start'),
+              ').',
+            ),
           )
         : h(
             'div',
             { class: 'state' },
             h('h2', {}, 'Pick a subject'),
-            h('p', {}, `${state.list.subjects.length} subjects in `, h('code', {}, state.list.registryUrl), `; global level ${state.list.globalLevel}.`),
-            h('p', { class: 'hint' }, 'Press ', h('kbd', {}, '/'), ' to search, ', h('kbd', {}, 'j'), ' ', h('kbd', {}, 'k'), ' to move, ', h('kbd', {}, 'Enter'), ' to open, ', h('kbd', {}, '?'), ' for all keys.'),
+            h(
+              'p',
+              {},
+              `${state.list.subjects.length} subjects in `,
+              h('code', {}, state.list.registryUrl),
+              `; global level ${state.list.globalLevel}.`,
+            ),
+            h(
+              'p',
+              { class: 'hint' },
+              'Press ',
+              h('kbd', {}, '/'),
+              ' to search, ',
+              h('kbd', {}, 'j'),
+              ' ',
+              h('kbd', {}, 'k'),
+              ' to move, ',
+              h('kbd', {}, 'Enter'),
+              ' to open, ',
+              h('kbd', {}, '?'),
+              ' for all keys.',
+            ),
           ),
     );
     return;
@@ -56,7 +84,10 @@ export async function renderDetail(actions) {
   }
   let view;
   try {
-    view = await api('/api/subjects/:subject/versions/:version', { subject: route.subject, version: route.version || 'latest' });
+    view = await api('/api/subjects/:subject/versions/:version', {
+      subject: route.subject,
+      version: route.version || 'latest',
+    });
   } catch (error) {
     if (!stale()) detail.replaceChildren(errorCard(error, () => renderDetail(actions)));
     return;
@@ -71,7 +102,14 @@ export async function renderDetail(actions) {
       'div',
       { class: 'subhead' },
       formatBadge(view.format),
-      h('span', { class: 'badge', title: view.levelSource === 'global' ? 'the registry-wide level applies' : "the subject's own level" }, `${view.level}${view.levelSource === 'global' ? ' (global)' : ''}`),
+      h(
+        'span',
+        {
+          class: 'badge',
+          title: view.levelSource === 'global' ? 'the registry-wide level applies' : "the subject's own level",
+        },
+        `${view.level}${view.levelSource === 'global' ? ' (global)' : ''}`,
+      ),
       h('span', {}, `version ${view.version} of ${view.versions.length}`),
       h('span', {}, `ID ${view.id}`),
     ),
@@ -98,8 +136,17 @@ export async function renderDetail(actions) {
       TABS.map((t) =>
         h(
           'button',
-          { type: 'button', role: 'tab', class: route.tab === t.id ? 'active' : '', 'aria-selected': String(route.tab === t.id), dataset: { tab: t.id }, onclick: () => go({ tab: t.id }) },
-          t.id === 'refs' ? `${t.label} (uses ${view.references.length} · used by ${summary ? summary.referencedBy.length : view.referencedBy.length})` : t.label,
+          {
+            type: 'button',
+            role: 'tab',
+            class: route.tab === t.id ? 'active' : '',
+            'aria-selected': String(route.tab === t.id),
+            dataset: { tab: t.id },
+            onclick: () => go({ tab: t.id }),
+          },
+          t.id === 'refs'
+            ? `${t.label} (uses ${view.references.length} · used by ${summary ? summary.referencedBy.length : view.referencedBy.length})`
+            : t.label,
           h('kbd', {}, t.key),
         ),
       ),
@@ -119,14 +166,30 @@ export async function renderDetail(actions) {
  */
 function renderRefs(view, summary) {
   const uses = view.references.length
-    ? h('ul', {}, view.references.map((r) => h('li', {}, subjectLink(r.subject, r.version), h('br'), h('small', {}, `as ${r.name}`))))
+    ? h(
+        'ul',
+        {},
+        view.references.map((r) =>
+          h('li', {}, subjectLink(r.subject, r.version), h('br'), h('small', {}, `as ${r.name}`)),
+        ),
+      )
     : h('p', { class: 'note' }, `Version ${view.version} imports no other schema.`);
-  const users = summary ? summary.referencedBy : view.referencedBy.map((r) => ({ ...r, referencedVersion: view.version }));
+  const users = summary
+    ? summary.referencedBy
+    : view.referencedBy.map((r) => ({ ...r, referencedVersion: view.version }));
   const usedBy = users.length
     ? h(
         'ul',
         {},
-        users.map((r) => h('li', {}, subjectLink(r.subject, r.version), h('br'), h('small', {}, `imports version ${r.referencedVersion}`))),
+        users.map((r) =>
+          h(
+            'li',
+            {},
+            subjectLink(r.subject, r.version),
+            h('br'),
+            h('small', {}, `imports version ${r.referencedVersion}`),
+          ),
+        ),
       )
     : h('p', { class: 'note' }, 'No subject imports this one (in their latest versions).');
   return h(
@@ -146,7 +209,10 @@ async function renderTypeScript(body, view, stale) {
   body.append(h('div', { class: 'loading' }, 'Generating TypeScript…'));
   let result;
   try {
-    result = await api('/api/subjects/:subject/versions/:version/typescript', { subject: view.subject, version: String(view.version) });
+    result = await api('/api/subjects/:subject/versions/:version/typescript', {
+      subject: view.subject,
+      version: String(view.version),
+    });
   } catch (error) {
     if (!stale()) body.replaceChildren(errorCard(error));
     return;
@@ -154,12 +220,26 @@ async function renderTypeScript(body, view, stale) {
   if (stale()) return;
   const { typescript } = result;
   /** @type {HTMLButtonElement} */
-  const copy = h('button', { type: 'button', onclick: () => navigator.clipboard && navigator.clipboard.writeText(typescript).then(() => (copy.textContent = 'Copied')) }, 'Copy');
+  const copy = h(
+    'button',
+    {
+      type: 'button',
+      onclick: () =>
+        navigator.clipboard && navigator.clipboard.writeText(typescript).then(() => (copy.textContent = 'Copied')),
+    },
+    'Copy',
+  );
   body.replaceChildren(
     h(
       'div',
       { class: 'toolbar' },
-      h('p', { class: 'note' }, `What `, h('code', {}, 'contracts generate'), ` declares for ${view.subject} version ${view.version} (ID ${view.id}): the decoded types. Literal event types and the …Input types come from the config.`),
+      h(
+        'p',
+        { class: 'note' },
+        `What `,
+        h('code', {}, 'contracts generate'),
+        ` declares for ${view.subject} version ${view.version} (ID ${view.id}): the decoded types. Literal event types and the …Input types come from the config.`,
+      ),
       copy,
     ),
     codeBlock(typescript.trimEnd()),

@@ -36,7 +36,13 @@ export function renderSideBySide(diff) {
     const flagRight = row.right && flagged.has(`right:${row.right.line}`);
     return h(
       'tr',
-      { class: `${row.kind}${flagLeft ? ' flag-left' : ''}${flagRight ? ' flag-right' : ''}`, dataset: { left: row.left ? String(row.left.line) : undefined, right: row.right ? String(row.right.line) : undefined } },
+      {
+        class: `${row.kind}${flagLeft ? ' flag-left' : ''}${flagRight ? ' flag-right' : ''}`,
+        dataset: {
+          left: row.left ? String(row.left.line) : undefined,
+          right: row.right ? String(row.right.line) : undefined,
+        },
+      },
       h('td', { class: 'n nl' }, row.left ? row.left.line : ''),
       h('td', { class: 'l' }, row.left ? row.left.text : ''),
       h('td', { class: 'n nr sep' }, row.right ? row.right.line : ''),
@@ -45,7 +51,7 @@ export function renderSideBySide(diff) {
   };
   const rows = diff.rows;
   const changed = rows.some((r) => r.kind !== 'same');
-  for (let i = 0; i < rows.length; ) {
+  for (let i = 0; i < rows.length;) {
     const row = /** @type {DiffRow} */ (rows[i]);
     if (row.kind !== 'same' || !changed) {
       tbody.append(rowEl(row));
@@ -62,7 +68,15 @@ export function renderSideBySide(diff) {
       const hidden = run.slice(keepHead, run.length - keepTail);
       const fold = h('tr', { class: 'fold' });
       fold.append(
-        h('td', { colspan: '4' }, h('button', { type: 'button', onclick: () => fold.replaceWith(...hidden.map(rowEl)) }, `⋯ ${hidden.length} unchanged lines`)),
+        h(
+          'td',
+          { colspan: '4' },
+          h(
+            'button',
+            { type: 'button', onclick: () => fold.replaceWith(...hidden.map(rowEl)) },
+            `⋯ ${hidden.length} unchanged lines`,
+          ),
+        ),
       );
       tbody.append(fold);
       run.slice(run.length - keepTail).forEach((r) => tbody.append(rowEl(r)));

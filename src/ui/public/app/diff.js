@@ -23,7 +23,11 @@ export async function renderDiff(body, view, stale) {
   const from = route.from || String(versions.length > 1 ? versions[versions.length - 2] : latest);
   const levelSelect = h(
     'select',
-    { id: 'diff-level', 'aria-label': 'Level', onchange: (e) => go({ tab: 'diff', from, to, level: valueOf(e) === '' ? null : valueOf(e) }) },
+    {
+      id: 'diff-level',
+      'aria-label': 'Level',
+      onchange: (e) => go({ tab: 'diff', from, to, level: valueOf(e) === '' ? null : valueOf(e) }),
+    },
     h('option', { value: '' }, `${view.level} (the subject's)`),
     (state.info ? state.info.levels : []).map((l) => h('option', { value: l, selected: route.level === l }, l)),
   );
@@ -44,20 +48,42 @@ export async function renderDiff(body, view, stale) {
     h(
       'div',
       { class: 'toolbar' },
-      h('label', {}, 'From', versionSelect('diff-from', from, false, (e) => go({ tab: 'diff', from: valueOf(e), to }))),
-      h('label', {}, 'to', versionSelect('diff-to', to, hasLocal, (e) => go({ tab: 'diff', from, to: valueOf(e) }))),
+      h(
+        'label',
+        {},
+        'From',
+        versionSelect('diff-from', from, false, (e) => go({ tab: 'diff', from: valueOf(e), to })),
+      ),
+      h(
+        'label',
+        {},
+        'to',
+        versionSelect('diff-to', to, hasLocal, (e) => go({ tab: 'diff', from, to: valueOf(e) })),
+      ),
       h('label', {}, 'checked at', levelSelect),
     ),
   );
   const out = h('div', {}, h('div', { class: 'loading' }, 'Comparing…'));
   body.append(out);
   if (versions.length === 1 && to !== 'local') {
-    out.replaceChildren(h('div', { class: 'state' }, h('h3', {}, 'Only one version'), h('p', {}, `${view.subject} has a single version: nothing to compare yet.`), hasLocal ? h('p', { class: 'hint' }, 'Pick “local file” to compare it with the schema file.') : null));
+    out.replaceChildren(
+      h(
+        'div',
+        { class: 'state' },
+        h('h3', {}, 'Only one version'),
+        h('p', {}, `${view.subject} has a single version: nothing to compare yet.`),
+        hasLocal ? h('p', { class: 'hint' }, 'Pick “local file” to compare it with the schema file.') : null,
+      ),
+    );
     return;
   }
   let diff;
   try {
-    diff = await api('/api/subjects/:subject/diff', { subject: view.subject }, { from, to, level: route.level || undefined });
+    diff = await api(
+      '/api/subjects/:subject/diff',
+      { subject: view.subject },
+      { from, to, level: route.level || undefined },
+    );
   } catch (error) {
     if (!stale()) out.replaceChildren(errorCard(error));
     return;
@@ -72,10 +98,20 @@ function renderVerdict(diff) {
   const against = diff.verdict.checkedAgainst.map((v) => `version ${v}`).join(', ');
   const what = `${diff.right.label} as the next version after ${diff.left.label}`;
   if (diff.level === 'NONE') {
-    return h('div', { class: 'verdict none', dataset: { verdict: 'none' } }, 'NONE accepts any change', h('small', {}, 'Pick a level above to see what a change would break.'));
+    return h(
+      'div',
+      { class: 'verdict none', dataset: { verdict: 'none' } },
+      'NONE accepts any change',
+      h('small', {}, 'Pick a level above to see what a change would break.'),
+    );
   }
   if (diff.verdict.compatible) {
-    return h('div', { class: 'verdict ok', dataset: { verdict: 'compatible' } }, `Compatible at ${diff.level}`, h('small', {}, `${what}; checked against ${against}.`));
+    return h(
+      'div',
+      { class: 'verdict ok', dataset: { verdict: 'compatible' } },
+      `Compatible at ${diff.level}`,
+      h('small', {}, `${what}; checked against ${against}.`),
+    );
   }
   return h(
     'div',
@@ -114,7 +150,13 @@ function renderFindings(diff) {
           h('span', { class: `badge ${f.breaking ? 'bad' : 'ok'}` }, f.breaking ? 'breaking' : 'compatible'),
           h('span', { class: 'rule-id' }, f.ruleId),
           h('span', { class: 'badge' }, `${f.direction} vs version ${f.previousVersion}`),
-          at ? h('button', { type: 'button', title: 'show in the diff', onclick: () => flashLine(at) }, at.endLine > at.line ? `lines ${at.line}–${at.endLine}` : `line ${at.line}`) : null,
+          at
+            ? h(
+                'button',
+                { type: 'button', title: 'show in the diff', onclick: () => flashLine(at) },
+                at.endLine > at.line ? `lines ${at.line}–${at.endLine}` : `line ${at.line}`,
+              )
+            : null,
         ),
         h('p', {}, f.message),
         f.purpose ? h('p', { class: 'purpose' }, `Rule: ${f.purpose}`) : null,

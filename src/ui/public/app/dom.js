@@ -19,7 +19,8 @@
  */
 export function $(id, type) {
   const el = document.getElementById(id);
-  if (!el || !(el instanceof (type ?? HTMLElement))) throw new Error(`index.html has no #${id}${type ? ` of type ${type.name}` : ''}`);
+  if (!el || !(el instanceof (type ?? HTMLElement)))
+    throw new Error(`index.html has no #${id}${type ? ` of type ${type.name}` : ''}`);
   return /** @type {E} */ (el);
 }
 
@@ -57,7 +58,11 @@ export function codeBlock(text) {
 
 /** @param {string} format */
 export function formatBadge(format) {
-  return h('span', { class: `badge ${String(format).toLowerCase()}` }, format === 'JSON' ? 'JSON Schema' : format === 'AVRO' ? 'Avro' : format);
+  return h(
+    'span',
+    { class: `badge ${String(format).toLowerCase()}` },
+    format === 'JSON' ? 'JSON Schema' : format === 'AVRO' ? 'Avro' : format,
+  );
 }
 
 /**

@@ -16,7 +16,13 @@ export function errorCard(error, retry) {
   let lead = null;
   if (e.code === 'REGISTRY_UNREACHABLE') {
     title = 'Schema registry unreachable';
-    lead = h('p', {}, 'No answer from the registry at ', h('code', {}, e.registryUrl || (state.info && state.info.registryUrl) || '?'), '.');
+    lead = h(
+      'p',
+      {},
+      'No answer from the registry at ',
+      h('code', {}, e.registryUrl || (state.info && state.info.registryUrl) || '?'),
+      '.',
+    );
   } else if (e.code === 'REGISTRY_AUTH') {
     title = `Unauthorised: the registry refused access (${e.status || '401/403'})`;
     lead = h('p', {}, 'The registry at ', h('code', {}, e.registryUrl || '?'), ' needs other credentials.');

@@ -11,10 +11,19 @@ export function renderEvent(record) {
   const schema =
     record.schemaId === undefined || record.schemaId === null
       ? null
-      : h('span', {}, 'schema ', h('code', {}, `ID ${record.schemaId}`), record.subject ? h('span', {}, ' · ', subjectLink(record.subject, record.version)) : null);
+      : h(
+          'span',
+          {},
+          'schema ',
+          h('code', {}, `ID ${record.schemaId}`),
+          record.subject ? h('span', {}, ' · ', subjectLink(record.subject, record.version)) : null,
+        );
   const card = h(
     'article',
-    { class: `event${dl ? ' dead' : ''}${record.error ? ' undecodable' : ''}`, dataset: { offset: record.offset, eventType: record.eventType || '' } },
+    {
+      class: `event${dl ? ' dead' : ''}${record.error ? ' undecodable' : ''}`,
+      dataset: { offset: record.offset, eventType: record.eventType || '' },
+    },
     h(
       'div',
       { class: 'event-head' },
@@ -44,12 +53,18 @@ export function renderEvent(record) {
       h(
         'dl',
         { class: 'dlq-info' },
-        h('dt', {}, 'reason'), h('dd', {}, dl.reason),
-        h('dt', {}, 'error'), h('dd', { class: 'error' }, `${dl.errorClass} (${dl.errorCode}): ${dl.errorMessage}`),
-        h('dt', {}, 'from'), h('dd', {}, `${dl.originalTopic} p${dl.originalPartition} @ ${dl.originalOffset}`),
-        h('dt', {}, 'attempts'), h('dd', {}, String(dl.attempts)),
-        h('dt', {}, 'group'), h('dd', {}, dl.consumerGroup),
-        h('dt', {}, 'at'), h('dd', {}, dl.deadLetteredAt),
+        h('dt', {}, 'reason'),
+        h('dd', {}, dl.reason),
+        h('dt', {}, 'error'),
+        h('dd', { class: 'error' }, `${dl.errorClass} (${dl.errorCode}): ${dl.errorMessage}`),
+        h('dt', {}, 'from'),
+        h('dd', {}, `${dl.originalTopic} p${dl.originalPartition} @ ${dl.originalOffset}`),
+        h('dt', {}, 'attempts'),
+        h('dd', {}, String(dl.attempts)),
+        h('dt', {}, 'group'),
+        h('dd', {}, dl.consumerGroup),
+        h('dt', {}, 'at'),
+        h('dd', {}, dl.deadLetteredAt),
       ),
     );
   }

@@ -12,7 +12,9 @@ import { state } from './state.js';
  * @returns {target is HTMLInputElement | HTMLSelectElement | HTMLTextAreaElement}
  */
 function typing(target) {
-  return target instanceof HTMLInputElement || target instanceof HTMLSelectElement || target instanceof HTMLTextAreaElement;
+  return (
+    target instanceof HTMLInputElement || target instanceof HTMLSelectElement || target instanceof HTMLTextAreaElement
+  );
 }
 
 /** @param {number} delta */
@@ -39,14 +41,24 @@ export function onKey(e) {
     return;
   }
   if (e.target === search) {
-    if (e.key === 'ArrowDown') { e.preventDefault(); moveSelection(1); }
-    else if (e.key === 'ArrowUp') { e.preventDefault(); moveSelection(-1); }
-    else if (e.key === 'Enter') { e.preventDefault(); openSelected(); }
+    if (e.key === 'ArrowDown') {
+      e.preventDefault();
+      moveSelection(1);
+    } else if (e.key === 'ArrowUp') {
+      e.preventDefault();
+      moveSelection(-1);
+    } else if (e.key === 'Enter') {
+      e.preventDefault();
+      openSelected();
+    }
     return;
   }
   if (typing(e.target)) return;
   const key = e.key;
-  if (key === '?') { help.hidden = !help.hidden; return; }
+  if (key === '?') {
+    help.hidden = !help.hidden;
+    return;
+  }
   if (key === '/') {
     e.preventDefault();
     if (state.route.view !== 'subjects') go({ view: 'subjects' });
@@ -57,9 +69,20 @@ export function onKey(e) {
   if (key === 'g') return go({ view: 'subjects' });
   if (key === 'e') return go({ view: 'tail' });
   if (state.route.view !== 'subjects') return;
-  if (key === 'j' || key === 'ArrowDown') { e.preventDefault(); moveSelection(1); return; }
-  if (key === 'k' || key === 'ArrowUp') { e.preventDefault(); moveSelection(-1); return; }
-  if (key === 'Enter') { openSelected(); return; }
+  if (key === 'j' || key === 'ArrowDown') {
+    e.preventDefault();
+    moveSelection(1);
+    return;
+  }
+  if (key === 'k' || key === 'ArrowUp') {
+    e.preventDefault();
+    moveSelection(-1);
+    return;
+  }
+  if (key === 'Enter') {
+    openSelected();
+    return;
+  }
   if (key === '[') return stepVersion(-1);
   if (key === ']') return stepVersion(1);
   const tab = TABS.find((t) => t.key === key);

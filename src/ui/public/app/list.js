@@ -51,7 +51,9 @@ export function renderList() {
   if (!state.list) return;
   const total = state.list.subjects.length;
   count.textContent =
-    state.filtered.length === total ? `${total} subject${total === 1 ? '' : 's'}` : `${state.filtered.length} of ${total} subjects`;
+    state.filtered.length === total
+      ? `${total} subject${total === 1 ? '' : 's'}`
+      : `${state.filtered.length} of ${total} subjects`;
   if (total === 0) {
     list.append(h('div', { class: 'list-empty' }, 'The registry has no subjects yet.'));
     sizer.style.height = '0px';
@@ -59,7 +61,15 @@ export function renderList() {
   }
   if (state.filtered.length === 0) {
     const filtered = formatFilter().value || levelFilter().value;
-    list.append(h('div', { class: 'list-empty' }, `No subject matches “${search().value.trim()}”`, filtered ? ' with these filters' : '', '.'));
+    list.append(
+      h(
+        'div',
+        { class: 'list-empty' },
+        `No subject matches “${search().value.trim()}”`,
+        filtered ? ' with these filters' : '',
+        '.',
+      ),
+    );
     sizer.style.height = '0px';
     return;
   }

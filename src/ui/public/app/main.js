@@ -17,7 +17,9 @@ function onRoute() {
   const route = parseRoute();
   const previous = state.route;
   state.route = route;
-  document.querySelectorAll('[data-nav]').forEach((a) => a.classList.toggle('active', /** @type {HTMLElement} */ (a).dataset.nav === route.view));
+  document
+    .querySelectorAll('[data-nav]')
+    .forEach((a) => a.classList.toggle('active', /** @type {HTMLElement} */ (a).dataset.nav === route.view));
   $('view-subjects').hidden = route.view !== 'subjects';
   $('view-tail').hidden = route.view !== 'tail';
   if (route.view === 'tail') {
@@ -35,7 +37,8 @@ function onRoute() {
     }
   }
   renderList();
-  if (!previous || JSON.stringify(previous) !== JSON.stringify(route) || !$('detail').hasChildNodes()) renderDetail(detailActions);
+  if (!previous || JSON.stringify(previous) !== JSON.stringify(route) || !$('detail').hasChildNodes())
+    renderDetail(detailActions);
 }
 
 /** The line in the top bar naming the registry and the brokers. */

@@ -83,5 +83,10 @@ export function go(patch) {
  * @param {number} [version]
  */
 export function subjectLink(subject, version) {
-  return h('a', { href: routeHash({ view: 'subjects', subject, tab: 'schema', version: version ? String(version) : null }) }, subject, version ? ` v${version}` : '');
+  return h(
+    'a',
+    { href: routeHash({ view: 'subjects', subject, tab: 'schema', version: version ? String(version) : null }) },
+    subject,
+    version ? ` v${version}` : '',
+  );
 }

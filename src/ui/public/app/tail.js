@@ -40,7 +40,14 @@ export function startTails() {
     if (tails[stream] && tails[stream].source) continue;
     const topic = stream === 'dlq' ? state.info.deadLetterTopic : state.info.topic;
     /** @type {Tail} */
-    const tail = tails[stream] || { stream, topic, records: [], seen: new Set(), paused: false, status: { state: 'connecting', topic } };
+    const tail = tails[stream] || {
+      stream,
+      topic,
+      records: [],
+      seen: new Set(),
+      paused: false,
+      status: { state: 'connecting', topic },
+    };
     tails[stream] = tail;
     const source = new EventSource(`/api/tail/${stream}`);
     tail.source = source;
@@ -78,18 +85,44 @@ export function stopTails() {
 
 /** @param {Tail} tail */
 function statusPill(tail) {
-  if (tail.failure) return h('span', { class: 'pill bad', dataset: { state: 'failure' } }, tail.failure.code === 'KAFKA' ? 'Kafka unreachable' : 'error');
+  if (tail.failure)
+    return h(
+      'span',
+      { class: 'pill bad', dataset: { state: 'failure' } },
+      tail.failure.code === 'KAFKA' ? 'Kafka unreachable' : 'error',
+    );
   const s = tail.status.state;
   if (s === 'live') return h('span', { class: 'pill live', dataset: { state: 'live' } }, 'live');
-  if (s === 'topic-missing') return h('span', { class: 'pill warn', dataset: { state: 'topic-missing' } }, 'topic missing');
+  if (s === 'topic-missing')
+    return h('span', { class: 'pill warn', dataset: { state: 'topic-missing' } }, 'topic missing');
   return h('span', { class: 'pill', dataset: { state: s } }, s === 'reconnecting' ? 'reconnecting…' : 'connecting…');
 }
 
 /** @param {Tail} tail */
 function renderTail(tail) {
   const pane = $(`pane-${tail.stream}`);
-  const pause = h('button', { type: 'button', onclick: () => { tail.paused = !tail.paused; renderTail(tail); } }, tail.paused ? 'Resume' : 'Pause');
-  const clear = h('button', { type: 'button', onclick: () => { tail.records = []; renderTail(tail); } }, 'Clear');
+  const pause = h(
+    'button',
+    {
+      type: 'button',
+      onclick: () => {
+        tail.paused = !tail.paused;
+        renderTail(tail);
+      },
+    },
+    tail.paused ? 'Resume' : 'Pause',
+  );
+  const clear = h(
+    'button',
+    {
+      type: 'button',
+      onclick: () => {
+        tail.records = [];
+        renderTail(tail);
+      },
+    },
+    'Clear',
+  );
   const head = h(
     'div',
     { class: 'tail-head' },
@@ -119,13 +152,25 @@ function renderTail(tail) {
         { class: 'state', dataset: { state: 'topic-missing' } },
         h('h3', {}, 'Topic missing'),
         h('p', {}, 'The topic ', h('code', {}, tail.topic), ' does not exist on the cluster.'),
-        h('p', { class: 'hint' }, tail.stream === 'dlq' ? 'It is created with the topic (contracts register, npm start) or when a consumer first dead-letters a record.' : 'Create it with contracts register or npm start; this page checks again every 5 seconds.'),
+        h(
+          'p',
+          { class: 'hint' },
+          tail.stream === 'dlq'
+            ? 'It is created with the topic (contracts register, npm start) or when a consumer first dead-letters a record.'
+            : 'Create it with contracts register or npm start; this page checks again every 5 seconds.',
+        ),
       ),
     );
   }
   if (!tail.records.length && !tail.failure && tail.status.state !== 'topic-missing') {
     body.append(
-      h('div', { class: 'tail-empty' }, tail.status.state === 'live' ? `No events yet. New events on ${tail.topic} appear here as they are produced.` : 'Connecting to Kafka…'),
+      h(
+        'div',
+        { class: 'tail-empty' },
+        tail.status.state === 'live'
+          ? `No events yet. New events on ${tail.topic} appear here as they are produced.`
+          : 'Connecting to Kafka…',
+      ),
     );
   }
   for (const record of tail.records) body.append(renderEvent(record));
