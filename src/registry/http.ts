@@ -235,6 +235,7 @@ class HttpSchemaRegistryClient implements SchemaRegistryClient {
         this.capabilities.supported('compatibility-all-versions');
         return result;
       } catch (error) {
+        if (isSubjectNotFound(error)) return { isCompatible: true, messages: [] };
         if (!isMissingRoute(error)) throw error;
         this.capabilities.fallback('compatibility-all-versions', error);
       }
@@ -275,12 +276,19 @@ class HttpSchemaRegistryClient implements SchemaRegistryClient {
       throw error;
     }
     const messages: string[] = [];
+    // Karapace's `…/versions/{v}` checks every version at a transitive level: its answer for v2
+    // repeats v1's findings, which are listed once, under the first version that had them
+    const seen = new Set<string>();
     let isCompatible = true;
     for (const version of versions) {
       const result = await this.testAgainst(subject, schema, `/versions/${version}`);
       if (result.isCompatible) continue;
       isCompatible = false;
-      messages.push(...result.messages.map((m) => `version ${version}: ${m}`));
+      for (const message of result.messages) {
+        if (seen.has(message)) continue;
+        seen.add(message);
+        messages.push(`version ${version}: ${message}`);
+      }
     }
     return { isCompatible, messages };
   }
@@ -490,3 +498,12 @@ function memo<K, V>(cache: Map<K, Promise<V>>, key: K, load: () => Promise<V>): 
 }
 
 export type { SchemaReference };
+
+/** Apicurio answers 40401 for every version of a subject it does not have; Confluent: compatible. */
+function isSubjectNotFound(error: unknown): boolean {
+  return (
+    error instanceof RegistryError &&
+    error.status === 404 &&
+    error.registryCode === REGISTRY_ERROR_CODES.SUBJECT_NOT_FOUND
+  );
+}

@@ -46,6 +46,11 @@ describe('in-memory schema registry', () => {
     expect(await codeOf(registry.getSubjectVersion('s', 9))).toBe(40402);
     expect(await codeOf(registry.getSubjectVersion('missing', 1))).toBe(40401);
     expect(await codeOf(registry.listVersions('missing'))).toBe(40401);
+    // nothing to conflict with: compatible, as Confluent answers
+    expect(await registry.testCompatibility('missing', { schema: V1 }, { against: 'all' })).toEqual({
+      isCompatible: true,
+      messages: [],
+    });
     expect(await codeOf(registry.register('bad', { schema: '{"type":"nope"}' }))).toBe(42201);
   });
 

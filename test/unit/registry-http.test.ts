@@ -157,4 +157,31 @@ describe('HTTP schema registry client', () => {
       registryCode: 40401,
     });
   });
+
+  it('answers every version of a subject without versions as compatible, where Apicurio answers 404 40401', async () => {
+    const client = createSchemaRegistryClient({ url: base });
+    reply = () => ({ status: 404, body: { error_code: 40401, message: 'Subject not found.' } });
+    expect(await client.testCompatibility('none', { schema: '"int"' }, { against: 'all' })).toEqual({
+      isCompatible: true,
+      messages: [],
+    });
+  });
+
+  it("lists a finding once when a registry's per-version test checks every version (Karapace, transitive)", async () => {
+    const client = createSchemaRegistryClient({ url: base });
+    reply = (req) => {
+      if (req.url!.endsWith('/versions?verbose=true')) return { status: 404, body: { message: 'Not Found' } };
+      if (req.url!.endsWith('/subjects/s/versions')) return { status: 200, body: [1, 2] };
+      // as Karapace at FULL_TRANSITIVE: the test against v2 reports v1's finding again
+      const v2 = req.url!.includes('/versions/2?');
+      return {
+        status: 200,
+        body: { is_compatible: false, messages: v2 ? ['field a removed', 'field b removed'] : ['field a removed'] },
+      };
+    };
+    expect(await client.testCompatibility('s', { schema: '"int"' }, { against: 'all' })).toEqual({
+      isCompatible: false,
+      messages: ['version 1: field a removed', 'version 2: field b removed'],
+    });
+  });
 });
