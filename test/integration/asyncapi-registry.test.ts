@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AvroSchemaParser } from '@asyncapi/avro-schema-parser';
 import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
-import { run } from '../../src/cli/main';
 import { bookingsContract } from '../../src/generated/bookings';
 import { createSchemaRegistryClient, registerContract } from '../../src/registry';
+import { runCli } from '../support/temp-project';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -18,11 +18,11 @@ it('writes the registry’s schema IDs and versions into the document', async ()
   const url = process.env.SCHEMA_REGISTRY_URL!;
   const registered = await registerContract(bookingsContract, createSchemaRegistryClient({ url }));
   const dir = mkdtempSync(join(tmpdir(), 'asyncapi-registry-'));
-  const out = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
   try {
     const file = join(dir, 'asyncapi.json');
-    const code = await run(['-c', join(ROOT, 'contracts.config.json'), 'asyncapi', '--registry', url, '--out', file]);
-    expect(code).toBe(0);
+    const cli = runCli(['-c', join(ROOT, 'contracts.config.json'), 'asyncapi', '--registry', url, '--out', file], ROOT);
+    expect(cli.stderr).toBe('');
+    expect(cli.status).toBe(0);
     const text = readFileSync(file, 'utf8');
     const document = JSON.parse(text) as {
       servers: { kafka: { bindings: { kafka: { schemaRegistryUrl: string } } } };
@@ -47,7 +47,6 @@ it('writes the registry’s schema IDs and versions into the document', async ()
       diagnostics.filter((d) => d.severity === DiagnosticSeverity.Error || d.severity === DiagnosticSeverity.Warning),
     ).toEqual([]);
   } finally {
-    out.mockRestore();
     rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -12,8 +12,8 @@ import { DiagnosticSeverity, Parser } from '@asyncapi/parser';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { buildAsyncApiDocument, renderAsyncApi } from '../../../src/asyncapi';
-import { run } from '../../../src/cli/main';
 import { loadConfig, parseConfig } from '../../../src/config';
+import { runCli } from '../../support/temp-project';
 
 const ROOT = join(__dirname, '..', '..', '..');
 const BOOKINGS = join(ROOT, 'contracts.config.json');
@@ -156,26 +156,24 @@ describe('contracts asyncapi --check', () => {
   });
   afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('passes on the committed document and exits 1 with the changed parts and a diff when it is stale', async () => {
-    const out = jest.spyOn(process.stdout, 'write').mockImplementation(() => true);
-    const err = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    try {
-      expect(await run(['-c', BOOKINGS, 'asyncapi', '--check'])).toBe(0);
-      const file = join(dir, 'asyncapi.yaml');
-      copyFileSync(join(ROOT, 'asyncapi.yaml'), file);
-      writeFileSync(file, readFileSync(file, 'utf8').replace('partitions: 6', 'partitions: 3'));
-      out.mockClear();
-      expect(await run(['-c', BOOKINGS, 'asyncapi', '--check', '--out', file])).toBe(1);
-      const printed = out.mock.calls.map((c) => String(c[0])).join('');
-      expect(printed).toContain('is out of date:\n  channels.bookings: changed');
-      expect(printed).toMatch(/^-\s+partitions: 3$/m);
-      expect(printed).toMatch(/^\+\s+partitions: 6$/m);
-      expect(err.mock.calls.map((c) => String(c[0])).join('')).toContain('run `npx contracts asyncapi`');
-      expect(await run(['-c', BOOKINGS, 'asyncapi', '--check', '--out', join(dir, 'none.json')])).toBe(1);
-    } finally {
-      out.mockRestore();
-      err.mockRestore();
-    }
+  it('passes on the committed document and exits 1 with the changed parts and a diff when it is stale', () => {
+    const current = runCli(['-c', BOOKINGS, 'asyncapi', '--check'], ROOT);
+    expect(current.stdout).toContain('asyncapi.yaml is up to date');
+    expect(current.status).toBe(0);
+
+    const file = join(dir, 'asyncapi.yaml');
+    copyFileSync(join(ROOT, 'asyncapi.yaml'), file);
+    writeFileSync(file, readFileSync(file, 'utf8').replace('partitions: 6', 'partitions: 3'));
+    const stale = runCli(['-c', BOOKINGS, 'asyncapi', '--check', '--out', file], ROOT);
+    expect(stale.status).toBe(1);
+    expect(stale.stdout).toContain('is out of date:\n  channels.bookings: changed');
+    expect(stale.stdout).toMatch(/^-\s+partitions: 3$/m);
+    expect(stale.stdout).toMatch(/^\+\s+partitions: 6$/m);
+    expect(stale.stderr).toContain('run `npx contracts asyncapi`');
+
+    const missing = runCli(['-c', BOOKINGS, 'asyncapi', '--check', '--out', join(dir, 'none.json')], ROOT);
+    expect(missing.status).toBe(1);
+    expect(missing.stdout).toContain('none.json: missing (not generated yet)');
   });
 });
 
