@@ -79,6 +79,25 @@ export interface ContractsConfig {
   /** Module the generated code imports the kit's runtime from. */
   runtimeImport: string;
   topics: TopicConfig[];
+  /** Which services publish and consume which events (`contracts asyncapi` writes their operations). */
+  services: ServiceConfig[];
+}
+
+/** One service of the platform and the events it publishes and consumes. */
+export interface ServiceConfig {
+  name: string;
+  description?: string;
+  /** Its consumer group; default the service name. */
+  groupId: string;
+  /** Events it publishes, resolved from event types or topic names (a topic name: all its events). */
+  publishes: ServiceEvents[];
+  consumes: ServiceEvents[];
+}
+
+/** Events of one topic a service publishes or consumes. */
+export interface ServiceEvents {
+  topic: string;
+  eventTypes: string[];
 }
 
 export const DEFAULT_CONFIG_FILE = 'contracts.config.json';
@@ -134,6 +153,20 @@ const configSchema = {
         },
       },
     },
+    services: {
+      type: 'object',
+      propertyNames: { pattern: '^[A-Za-z0-9._-]+$' },
+      additionalProperties: {
+        type: 'object',
+        additionalProperties: false,
+        properties: {
+          description: { type: 'string' },
+          groupId: { type: 'string', minLength: 1 },
+          publishes: { type: 'array', items: { type: 'string', minLength: 1 } },
+          consumes: { type: 'array', items: { type: 'string', minLength: 1 } },
+        },
+      },
+    },
   },
 } as const;
 
@@ -173,6 +206,7 @@ export function parseConfig(raw: unknown, configFile: string): ContractsConfig {
     output?: string;
     runtimeImport?: string;
     topics: Array<Partial<TopicConfig> & Pick<TopicConfig, 'name' | 'format' | 'value' | 'events'>>;
+    services?: Record<string, { description?: string; groupId?: string; publishes?: string[]; consumes?: string[] }>;
   };
   const rootDir = dirname(configFile);
   const abs = (p: string) => resolve(rootDir, p);
@@ -212,7 +246,62 @@ export function parseConfig(raw: unknown, configFile: string): ContractsConfig {
     output: abs(input.output ?? 'src/generated'),
     runtimeImport: input.runtimeImport ?? PACKAGE_NAME,
     topics,
+    services: Object.entries(input.services ?? {}).map(([name, s]): ServiceConfig => ({
+      name,
+      ...(s.description === undefined ? {} : { description: s.description }),
+      groupId: s.groupId ?? name,
+      publishes: serviceEvents(s.publishes ?? [], topics, configFile, `services.${name}.publishes`),
+      consumes: serviceEvents(s.consumes ?? [], topics, configFile, `services.${name}.consumes`),
+    })),
   };
+}
+
+/**
+ * A service's list, each entry an event type or a topic name (all its events), grouped by topic in
+ * the config's order. An unknown name is an error with the likely one.
+ */
+function serviceEvents(
+  entries: readonly string[],
+  topics: readonly TopicConfig[],
+  configFile: string,
+  place: string,
+): ServiceEvents[] {
+  const wanted = new Map<string, Set<string>>();
+  const add = (topic: string, types: string[]) => {
+    const set = wanted.get(topic) ?? wanted.set(topic, new Set()).get(topic)!;
+    for (const type of types) set.add(type);
+  };
+  for (const entry of entries) {
+    const topic = topics.find((t) => t.name === entry);
+    const owners = topics.filter((t) => t.events.some((e) => e.type === entry));
+    if (topic)
+      add(
+        topic.name,
+        topic.events.map((e) => e.type),
+      );
+    else if (owners.length === 1) add(owners[0]!.name, [entry]);
+    else if (owners.length > 1) {
+      throw new ConfigError(
+        configFile,
+        `${place}: event type "${entry}" is on more than one topic (${owners.map((t) => t.name).join(', ')})`,
+        { hint: 'list the topic name instead, or give the event types distinct names' },
+      );
+    } else {
+      const known = [...topics.map((t) => t.name), ...topics.flatMap((t) => t.events.map((e) => e.type))];
+      const guess = closest(entry, known);
+      throw new ConfigError(
+        configFile,
+        `${place}: "${entry}" is neither an event type nor a topic of the config` +
+          (distanceOk(entry, guess) ? `; did you mean "${guess}"?` : `; known: ${known.join(', ')}`),
+      );
+    }
+  }
+  return topics
+    .filter((t) => wanted.has(t.name))
+    .map((t) => ({
+      topic: t.name,
+      eventTypes: t.events.map((e) => e.type).filter((type) => wanted.get(t.name)!.has(type)),
+    }));
 }
 
 function stringValues(configs: Record<string, unknown> | undefined): Record<string, string> {

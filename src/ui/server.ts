@@ -17,6 +17,7 @@ import { brokersFrom, resolveKafka, type KafkaConnectionOptions } from '../kafka
 import { createSchemaRegistryClient, registryOptionsFromEnv } from '../registry/http';
 import { resolveRegistry, type RegistrySource } from '../registry/resolve';
 import type { SchemaRegistryClient } from '../registry/types';
+import { buildAsyncApiDocument, renderAsyncApi } from '../asyncapi';
 import type { RouteParams, RouteQuery, TailEvents, UiApiError, UiRoute, UiRoutes } from './api';
 import { createCatalog, isNotFound } from './catalog';
 import { createComparer } from './compare';
@@ -132,6 +133,23 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
         .type(type)
         .header('Cache-Control', 'no-cache')
         .send(readFileSync(join(root, file)));
+    });
+  }
+  // the config as an AsyncAPI document (what `contracts asyncapi` writes), with the registry's schema IDs
+  for (const format of ['yaml', 'json'] as const) {
+    app.get(`/asyncapi.${format}`, async (_request, reply) => {
+      if (!options.config) {
+        return reply
+          .code(404)
+          .send(apiError('NOT_FOUND', 'no contracts config: start `contracts ui` beside contracts.config.json'));
+      }
+      const document = await asyncApiOf(options.config, registry);
+      // text/plain shows YAML in the browser instead of downloading it
+      return reply
+        .type(format === 'json' ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8')
+        .header('Content-Disposition', `inline; filename="asyncapi.${format}"`)
+        .header('Cache-Control', 'no-cache')
+        .send(renderAsyncApi(document, format));
     });
   }
   // read the subject list while the user opens the page
@@ -333,6 +351,16 @@ function jsonReplacer(_key: string, value: unknown): unknown {
     return `0x${Buffer.from((value as { data: number[] }).data).toString('hex')}`;
   }
   return value;
+}
+
+/** The document with schema IDs; without them when the registry cannot answer (the page still shows it). */
+async function asyncApiOf(config: ContractsConfig, registry: SchemaRegistryClient) {
+  try {
+    return (await buildAsyncApiDocument(config, { registry })).document;
+  } catch (error) {
+    if (!(error instanceof RegistryError)) throw error;
+    return (await buildAsyncApiDocument(config, { registryUrl: registry.url })).document;
+  }
 }
 
 function isLoopback(host: string): boolean {

@@ -106,6 +106,13 @@ describe('a service with its own contracts', () => {
     expect(ok(run('npx', ['contracts', 'generate', '--check'], service), 'generate --check')).toMatch(/up to date/);
   });
 
+  it('writes its AsyncAPI document from its config, and asyncapi --check finds it current', () => {
+    expect(ok(run('npx', ['contracts', 'asyncapi'], service), 'asyncapi')).toMatch(
+      /wrote asyncapi\.yaml: AsyncAPI 3\.0\.0, 4 channel/,
+    );
+    expect(ok(run('npx', ['contracts', 'asyncapi', '--check'], service), 'asyncapi --check')).toMatch(/up to date/);
+  });
+
   it('type-checks and compiles its producer and consumer (ESM, nodenext)', () => {
     ok(run('npx', ['tsc', '-p', 'tsconfig.json'], service), 'tsc');
   });

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { registerApplyCommand } from './apply';
+import { registerAsyncApiCommand } from './asyncapi';
 import { registerCheckCommand } from './check';
 import { registerDiffCommand } from './diff';
 import { registerDlqCommand } from './dlq';
@@ -24,4 +25,5 @@ export function registerCommands(program: Command): void {
   registerTailCommand(program);
   registerDlqCommand(program);
   registerUiCommand(program);
+  registerAsyncApiCommand(program);
 }
