@@ -2,7 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import type { CheckReport } from '../../src/registration';
 import { runCli } from '../support/temp-project';
-import { createProject, type TempProject } from '../unit/registration/project';
+import { createProject, type TempProject } from '../support/contract-project';
 
 // Each test runs the CLI several times (about 1.5 s per start through tsx).
 jest.setTimeout(120_000);

@@ -12,7 +12,7 @@ import type { CheckReport, RegistrationPlan } from '../../src/registration';
 import { KARAPACE_NO_ALL_VERSIONS, startRouteFilterProxy } from '../support/route-filter-proxy';
 import { stackEnv } from '../support/stack-env';
 import { runCli } from '../support/temp-project';
-import { createProject, type TempProject } from '../unit/registration/project';
+import { createProject, type TempProject } from '../support/contract-project';
 
 jest.setTimeout(180_000);
 
