@@ -16,7 +16,10 @@ jest.setTimeout(240_000);
 
 const EVENTS = 2_000;
 const ATTEMPTS = 3;
-/** Every 7th event fails once, every 11th twice (both succeed within the attempts); every 13th always fails until the fix. */
+/**
+ * Every 7th event fails once, every 11th twice (both succeed within the attempts); every 13th always
+ * fails until the fix.
+ */
 const failuresBeforeSuccess = (index: number) =>
   index % 13 === 0 ? Infinity : index % 11 === 0 ? 2 : index % 7 === 0 ? 1 : 0;
 

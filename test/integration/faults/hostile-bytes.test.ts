@@ -4,7 +4,7 @@
  * The kit's consumer must never crash, handle the valid events, and put every hostile record in
  * the dead-letter topic with its reason and the same error code the decoder gives when fed the
  * bytes directly; the decoder itself only ever throws the kit's typed errors (the property of
- * test/unit/serde-fuzz.test.ts, here against the real registry). Runs on the shared stack, on a
+ * test/unit/serde/fuzz.test.ts, here against the real registry). Runs on the shared stack, on a
  * topic of its own.
  */
 import { randomUUID } from 'node:crypto';
