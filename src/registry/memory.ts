@@ -1,7 +1,7 @@
 /**
  * A Schema Registry in memory, for unit tests of services that use the kit (what `mock://` URLs
  * are in Confluent's clients). It answers the kit's calls as the real registries do, error codes
- * included (test/integration/registry-parity.test.ts compares the two).
+ * included (test/integration/registry/parity.test.ts compares the two).
  *
  * Compatibility is checked for Avro with Avro's schema resolution (the new schema must read the old
  * for BACKWARD, the old the new for FORWARD, both for FULL); JSON Schema and Protobuf schemas are

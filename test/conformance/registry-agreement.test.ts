@@ -22,7 +22,10 @@ jest.setTimeout(120_000);
 type Verdict = 'compatible' | 'incompatible' | 'refused';
 
 interface KnownDifference {
-  /** The registry's verdict (the offline checker, like Confluent, says otherwise); `refused`: it rejects the schemas themselves. */
+  /**
+   * The registry's verdict (the offline checker, like Confluent, says otherwise); `refused`: it rejects
+   * the schemas themselves.
+   */
   registry: Verdict;
   reason: string;
   /** The Apicurio release that decides as Confluent does (the difference is expected before it only). */

@@ -31,7 +31,10 @@ beforeAll(async () => {
   }
 });
 
-/** The real registry behind a proxy that refuses JSON Schemas with references as Karapace does (decided on the body). */
+/**
+ * The real registry behind a proxy that refuses JSON Schemas with references as Karapace does (decided
+ * on the body).
+ */
 async function karapaceLike(): Promise<RouteFilterProxy> {
   const { createServer } = await import('node:http');
   const target = new URL(stackEnv().registryUrl);

@@ -301,7 +301,10 @@ export const PROBES: Probe[] = [
   },
 ];
 
-/** Each probe's verdict on the registry at `registryUrl`: 'as documented', a known difference's name, or UNKNOWN DIFFERENCE. */
+/**
+ * Each probe's verdict on the registry at `registryUrl`: 'as documented', a known difference's name, or
+ * UNKNOWN DIFFERENCE.
+ */
 export async function classifyRegistry(registryUrl: string, prefix: string): Promise<Array<[string, string]>> {
   const s = (name: string) => `${prefix}${name}`;
   const ask = async (method: string, path: string, body?: unknown): Promise<Raw> => {

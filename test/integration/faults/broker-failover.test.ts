@@ -4,56 +4,27 @@
  * brought back two thirds in. Producers (acks=all) and the consumer carry on on the two remaining
  * brokers; every acknowledged event is handled (lost = 0).
  */
-import { reportFigures } from '../../support/faults/figures';
-import { startOwnStack, type OwnStack } from '../../support/faults/own-stack';
-import {
-  describeProgress,
-  kitProducer,
-  makeEvents,
-  publishStream,
-  setUpFaultTopic,
-  tallyingConsumer,
-  waitUntil,
-  type TopicSetup,
-} from '../../support/faults/stream';
+import { faultScenario, reportStream } from '../../support/faults/scenario';
+import { makeEvents, waitUntil } from '../../support/faults/stream';
 
 jest.setTimeout(360_000);
 
 const EVENTS = 10_000;
 const BATCH = 200;
 
-let own: OwnStack;
-let setup: TopicSetup;
-
-beforeAll(async () => {
-  own = await startOwnStack({ name: 'failover', brokers: 3, kafkaPort: 19192, registryPort: 18181 });
-  setup = await setUpFaultTopic('faults-failover', own.brokers, own.registryUrl, {
-    partitions: 3,
-    replicationFactor: 3,
-    minInsyncReplicas: 2,
-  });
+const scenario = faultScenario({
+  name: 'failover',
+  ownStack: { brokers: 3, kafkaPort: 19192, registryPort: 18181 },
+  topic: { partitions: 3, replicationFactor: 3, minInsyncReplicas: 2 },
 });
-afterAll(async () => {
-  await own?.down();
-});
-
-async function leaderOfPartition0(): Promise<number> {
-  const admin = setup.kafka.admin();
-  await admin.connect();
-  try {
-    const metadata = await admin.fetchTopicMetadata({ topics: [setup.contract.topic] });
-    return metadata.topics[0]!.partitions.find((p) => p.partitionId === 0)!.leader;
-  } finally {
-    await admin.disconnect();
-  }
-}
 
 describe('one broker of three killed mid-stream', () => {
   it(`carries on and loses none of ${EVENTS.toLocaleString('en')} events when a partition leader dies and comes back`, async () => {
     const began = Date.now();
-    const { consumer, groupId, tally, counts } = tallyingConsumer(setup, own.brokers);
+    const member = scenario.consumer();
+    const { consumer, tally, counts } = member;
     await consumer.start();
-    const victim = await leaderOfPartition0();
+    const [victim] = (await scenario.leaders(scenario.setup.contract.topic)) as [number];
     let down = false;
     let batchesWhileDown = 0;
     let returning: Promise<void> | undefined;
@@ -61,13 +32,13 @@ describe('one broker of three killed mid-stream', () => {
     let handledWhileDown = 0;
     let published;
     try {
-      published = await publishStream(kitProducer(setup, own.brokers), makeEvents(EVENTS), {
+      published = await scenario.publish(makeEvents(EVENTS), {
         batchSize: BATCH,
         beforeBatch: async (index, batches) => {
           if (failure) throw failure;
           if (down) batchesWhileDown += 1;
           if (index === Math.floor(batches / 3)) {
-            await own.killBroker(victim);
+            await scenario.own.killBroker(victim);
             down = true;
             handledWhileDown = -tally.distinct;
           }
@@ -83,7 +54,7 @@ describe('one broker of three killed mid-stream', () => {
               60_000,
             );
             handledWhileDown += tally.distinct;
-            returning = own.startBroker(victim).then(
+            returning = scenario.own.startBroker(victim).then(
               () => {
                 down = false;
               },
@@ -96,41 +67,24 @@ describe('one broker of three killed mid-stream', () => {
       });
       await returning;
       if (failure) throw failure;
-      const expected = published.acknowledged.length;
-      await waitUntil(
-        () => tally.distinct >= expected,
-        () => `${expected} events handled, ${tally.distinct} so far`,
-        180_000,
-      ).catch(async (error: Error) => {
-        throw new Error(
-          `${error.message}; ${await describeProgress(setup.kafka, groupId, setup.contract.topic)}; consumer ${JSON.stringify(counts)}`,
-        );
-      });
+      await scenario.waitForHandled(member, published.acknowledged.length, 180_000);
     } finally {
       await returning;
       await consumer.stop();
     }
 
-    const lost = tally.missing(published.acknowledged).length;
-    reportFigures({
+    const lost = reportStream({
       scenario: 'broker-failover',
       fault: `1 of 3 brokers (leader of partition 0; RF 3, min.insync.replicas 2) killed and brought back during a ${EVENTS.toLocaleString('en')}-event stream`,
-      sent: published.acknowledged.length,
-      handled: tally.distinct,
-      duplicates: tally.duplicates,
-      deadLettered: counts.deadLettered,
-      lost,
+      member,
+      published,
+      batchSize: BATCH,
       details: {
         killedBroker: victim,
-        batches: published.batches,
-        batchSize: BATCH,
         batchesPublishedWhileDown: batchesWhileDown,
         eventsHandledWhileDown: handledWhileDown,
-        batchRetries: published.batchRetries,
-        producerRestarts: published.producerRestarts,
-        consumerCrashesRecovered: counts.crashed,
       },
-      durationMs: Date.now() - began,
+      began,
     });
     expect(published.acknowledged).toHaveLength(EVENTS);
     expect(lost).toBe(0);

@@ -5,78 +5,36 @@
  * means every published eventId is in that file, duplicates are the redeliveries after each kill.
  * Only a client process dies, so this runs on the shared stack with a topic of its own.
  */
-import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { handledIds, startConsumerProcess, type ConsumerProcess } from '../../support/faults/consumer-process';
+import { handledIds } from '../../support/faults/consumer-process';
 import { reportFigures, Tally } from '../../support/faults/figures';
-import {
-  kitProducer,
-  makeEvents,
-  publishStream,
-  setUpFaultTopic,
-  waitUntil,
-  type TopicSetup,
-} from '../../support/faults/stream';
-import { stackEnv } from '../../support/stack-env';
+import { faultScenario } from '../../support/faults/scenario';
+import { makeEvents, waitUntil } from '../../support/faults/stream';
 
 jest.setTimeout(300_000);
 
 const EVENTS = 6_000;
 const KILLS = 2;
 
-let setup: TopicSetup;
-let workDir: string;
-const children = new Set<ChildProcess>();
-
-beforeAll(async () => {
-  const env = stackEnv();
-  setup = await setUpFaultTopic('faults-sigkill', env.brokers, env.registryUrl, { partitions: 3 });
-  workDir = mkdtempSync(join(tmpdir(), 'faults-sigkill-'));
-});
-afterAll(() => {
-  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  rmSync(workDir, { recursive: true, force: true });
-});
-
-async function startChild(groupId: string, out: string): Promise<ConsumerProcess> {
-  const env = stackEnv();
-  const consumer = await startConsumerProcess({
-    brokers: env.brokers,
-    registryUrl: env.registryUrl,
-    topic: setup.contract.topic,
-    groupId,
-    out,
-  });
-  children.add(consumer.child);
-  return consumer;
-}
+const scenario = faultScenario({ name: 'sigkill', topic: { partitions: 3 }, workDir: true });
 
 /** Messages the group has committed on the topic (offsets start at 0 and every message is an event). */
 async function committedCount(groupId: string): Promise<number> {
-  const admin = setup.kafka.admin();
-  await admin.connect();
-  try {
-    const [topic] = await admin.fetchOffsets({ groupId, topics: [setup.contract.topic] });
-    return (topic?.partitions ?? []).reduce((sum, p) => sum + Math.max(0, Number(p.offset)), 0);
-  } finally {
-    await admin.disconnect();
-  }
+  return (await scenario.committed(groupId)).reduce((sum, offset) => sum + Math.max(0, Number(offset)), 0);
 }
 
 describe('a consumer process killed mid-batch', () => {
   it(`loses none of ${EVENTS.toLocaleString('en')} events when its process is SIGKILLed ${KILLS} times and restarted`, async () => {
     const began = Date.now();
     const events = makeEvents(EVENTS);
-    const published = await publishStream(kitProducer(setup, stackEnv().brokers), events, { batchSize: 500 });
+    const published = await scenario.publish(events, { batchSize: 500 });
     const groupId = `faults-sigkill-${randomUUID()}`;
-    const out = join(workDir, 'handled.txt');
+    const out = join(scenario.workDir, 'handled.txt');
     const handledAtKill: number[] = [];
     const committedAtKill: number[] = [];
     for (let run = 0; run <= KILLS; run++) {
-      const { child, exited } = await startChild(groupId, out);
+      const { child, exited } = await scenario.consumerProcess({ groupId, out });
       if (run < KILLS) {
         // kill while the batch is being worked through: some handled offsets are not committed yet
         const target = Math.floor((EVENTS * (run + 1)) / (KILLS + 1));

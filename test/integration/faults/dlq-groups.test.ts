@@ -16,18 +16,9 @@ import { CONSUMER_EVENTS } from '../../../src/consumer';
 import { replayDeadLetters } from '../../../src/dlq';
 import { ROOT } from '../../support/bookings-samples';
 import { reportFigures, Tally } from '../../support/faults/figures';
-import {
-  kitProducer,
-  makeEvents,
-  publishStream,
-  setUpFaultTopic,
-  tallyingConsumer,
-  waitUntil,
-  type TallyingConsumer,
-} from '../../support/faults/stream';
+import { faultScenario } from '../../support/faults/scenario';
+import { everyEvent, makeEvents, waitUntil, type TallyingConsumer } from '../../support/faults/stream';
 import { endOffsetSum } from '../../support/it-helpers';
-import { expectSettled, openSockets } from '../../support/settle';
-import { stackEnv } from '../../support/stack-env';
 
 jest.setTimeout(300_000);
 const exec = promisify(execFile);
@@ -45,20 +36,13 @@ interface Group extends TallyingConsumer {
 }
 
 const groups: Group[] = [];
-let socketsBefore = 0;
-beforeAll(() => {
-  socketsBefore = openSockets();
-});
-afterAll(async () => {
-  for (const g of groups) await g.consumer.stop();
-  await expectSettled(socketsBefore);
-});
+const scenario = faultScenario({ name: 'dlq-groups', settle: true });
 
 describe('dead letters per group', () => {
   it('dead-letters per group, lists them, replays one group’s to that group only, and a second replay sends nothing', async () => {
     const began = Date.now();
-    const { brokers, registryUrl } = stackEnv();
-    const setup = await setUpFaultTopic('faults-dlq-groups', brokers, registryUrl, { partitions: 3 });
+    const { brokers } = scenario;
+    const setup = await scenario.topic('faults-dlq-groups');
     const { topic, deadLetterTopic } = setup.contract;
     const events = makeEvents(EVENTS);
     const failing = new Set(events.filter((_, i) => FAILS_BILLING(i)).map((e) => e.eventId));
@@ -73,15 +57,10 @@ describe('dead letters per group', () => {
           throw new TypeError(`billing refused ${event.eventId}`);
         (ctx.headers['replayed-from'] ? replayed : handled).add(event.eventId);
       };
-      const g = tallyingConsumer(setup, brokers, {
+      const g = scenario.consumer(setup, {
         groupId: `${name}-${run}`,
         retry: { attempts: 3, initialDelayMs: 5, maxDelayMs: 20 },
-        handlers: {
-          'booking.created': handle,
-          'booking.confirmed': handle,
-          'booking.cancelled': handle,
-          'booking.failed': handle,
-        },
+        handlers: everyEvent(handle),
       });
       const group: Group = { ...g, tally: handled, name, replayed, skippedReplays: 0 };
       g.consumer.on(CONSUMER_EVENTS.IGNORED, (p) => {
@@ -92,7 +71,7 @@ describe('dead letters per group', () => {
     const [billing, inventory, analytics] = groups as [Group, Group, Group];
     for (const g of groups) await g.consumer.start();
 
-    const sent = (await publishStream(kitProducer(setup, brokers), events, { batchSize: 300 })).acknowledged;
+    const sent = (await scenario.publish(events, { batchSize: 300 }, setup)).acknowledged;
     const raw = setup.kafka.producer();
     await raw.connect();
     await raw.send({

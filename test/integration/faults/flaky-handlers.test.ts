@@ -9,36 +9,26 @@ import { replayDeadLetters } from '../../../src/dlq';
 import { DLQ_HEADERS } from '../../../src/dlq';
 import { CONSUMER_EVENTS } from '../../../src/consumer';
 import { reportFigures, Tally } from '../../support/faults/figures';
-import {
-  kitProducer,
-  makeEvents,
-  publishStream,
-  readWholeTopic,
-  setUpFaultTopic,
-  tallyingConsumer,
-  waitUntil,
-  type TopicSetup,
-} from '../../support/faults/stream';
-import { stackEnv } from '../../support/stack-env';
+import { faultScenario } from '../../support/faults/scenario';
+import { everyEvent, makeEvents, readWholeTopic, waitUntil } from '../../support/faults/stream';
 
 jest.setTimeout(240_000);
 
 const EVENTS = 2_000;
 const ATTEMPTS = 3;
-/** Every 7th event fails once, every 11th twice (both succeed within the attempts); every 13th always fails until the fix. */
+/**
+ * Every 7th event fails once, every 11th twice (both succeed within the attempts); every 13th always
+ * fails until the fix.
+ */
 const failuresBeforeSuccess = (index: number) =>
   index % 13 === 0 ? Infinity : index % 11 === 0 ? 2 : index % 7 === 0 ? 1 : 0;
 
-let setup: TopicSetup;
-
-beforeAll(async () => {
-  const env = stackEnv();
-  setup = await setUpFaultTopic('faults-flaky', env.brokers, env.registryUrl, { partitions: 3 });
-});
+const scenario = faultScenario({ name: 'flaky', topic: { partitions: 3 } });
 
 describe('flaky handlers', () => {
   it(`retries intermittent failures, dead-letters the broken events and brings them back by replay (${EVENTS.toLocaleString('en')} events)`, async () => {
     const began = Date.now();
+    const { setup } = scenario;
     const events = makeEvents(EVENTS);
     const indexOf = new Map(events.map((e, i) => [e.eventId, i]));
     const failedSoFar = new Map<string, number>();
@@ -53,14 +43,9 @@ describe('flaky handlers', () => {
       }
       succeeded.add(event.eventId);
     };
-    const { consumer, counts, groupId } = tallyingConsumer(setup, stackEnv().brokers, {
+    const { consumer, counts, groupId } = scenario.consumer(setup, {
       retry: { attempts: ATTEMPTS, initialDelayMs: 5, maxDelayMs: 20 },
-      handlers: {
-        'booking.created': handle,
-        'booking.confirmed': handle,
-        'booking.cancelled': handle,
-        'booking.failed': handle,
-      },
+      handlers: everyEvent(handle),
     });
     let retried = 0;
     consumer.on(CONSUMER_EVENTS.RETRIED, () => (retried += 1));
@@ -69,7 +54,7 @@ describe('flaky handlers', () => {
     const flaky = events.filter((_, i) => failuresBeforeSuccess(i) > 0 && failuresBeforeSuccess(i) !== Infinity).length;
     let replay;
     try {
-      const published = await publishStream(kitProducer(setup, stackEnv().brokers), events, { batchSize: 500 });
+      const published = await scenario.publish(events, { batchSize: 500 });
       expect(published.acknowledged).toHaveLength(EVENTS);
       await waitUntil(
         () => succeeded.distinct + counts.deadLettered >= EVENTS,
@@ -83,7 +68,7 @@ describe('flaky handlers', () => {
       fixed = true;
       replay = await replayDeadLetters({
         contract: setup.contract,
-        brokers: stackEnv().brokers,
+        brokers: scenario.brokers,
         group: groupId,
       });
       await waitUntil(

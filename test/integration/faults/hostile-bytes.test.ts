@@ -4,7 +4,7 @@
  * The kit's consumer must never crash, handle the valid events, and put every hostile record in
  * the dead-letter topic with its reason and the same error code the decoder gives when fed the
  * bytes directly; the decoder itself only ever throws the kit's typed errors (the property of
- * test/unit/serde-fuzz.test.ts, here against the real registry). Runs on the shared stack, on a
+ * test/unit/serde/fuzz.test.ts, here against the real registry). Runs on the shared stack, on a
  * topic of its own.
  */
 import { randomUUID } from 'node:crypto';
@@ -15,8 +15,8 @@ import { createSerde } from '../../../src/serde';
 import { bookingEvents } from '../../support/bookings-fixtures';
 import { reportFigures } from '../../support/faults/figures';
 import { HOSTILE_KINDS, hostileValues, type HostileValue } from '../../support/faults/hostile-bytes';
-import { readWholeTopic, setUpFaultTopic, waitUntil, type TopicSetup } from '../../support/faults/stream';
-import { stackEnv } from '../../support/stack-env';
+import { faultScenario } from '../../support/faults/scenario';
+import { everyEvent, readWholeTopic, waitUntil } from '../../support/faults/stream';
 
 jest.setTimeout(240_000);
 
@@ -25,12 +25,7 @@ const VALID = 400;
 const SEED = 20_250_115;
 const CASE_HEADER = 'fault-case';
 
-let setup: TopicSetup;
-
-beforeAll(async () => {
-  const env = stackEnv();
-  setup = await setUpFaultTopic('faults-hostile', env.brokers, env.registryUrl, { partitions: 3 });
-});
+const scenario = faultScenario({ name: 'hostile', topic: { partitions: 3 } });
 
 /** What the decoder says about the bytes: 'event', or the code of its (typed) error. */
 type Verdict = { outcome: 'event' } | { outcome: 'error'; code: string; typed: boolean; name: string };
@@ -38,6 +33,7 @@ type Verdict = { outcome: 'event' } | { outcome: 'error'; code: string; typed: b
 describe('hostile bytes on the topic', () => {
   it(`dead-letters every one of ${(PER_KIND * 5 + 20).toLocaleString('en')} hostile records with its reason, and never crashes`, async () => {
     const began = Date.now();
+    const { setup } = scenario;
     const serde = createSerde(setup.contract, setup.registry);
     const valid = await Promise.all(
       Object.values(bookingEvents()).map((e) => serde.encode({ ...e, eventId: randomUUID() })),
@@ -88,16 +84,11 @@ describe('hostile bytes on the topic', () => {
     const consumer = createConsumer({
       contract: setup.contract,
       groupId: `faults-hostile-${randomUUID()}`,
-      brokers: stackEnv().brokers,
+      brokers: scenario.brokers,
       registry: setup.registry,
       fromBeginning: true,
       stopOnSignals: [],
-      handlers: {
-        'booking.created': record,
-        'booking.confirmed': record,
-        'booking.cancelled': record,
-        'booking.failed': record,
-      },
+      handlers: everyEvent(record),
     });
     consumer.on(CONSUMER_EVENTS.DEAD_LETTERED, () => (counts.deadLettered += 1));
     // a crash kafkajs restarts from (a group coordinator still loading on a fresh stack) is not the

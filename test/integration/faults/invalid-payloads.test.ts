@@ -10,9 +10,8 @@ import { createProducer } from '../../../src/producer';
 import { bookingInputs } from '../../support/bookings-fixtures';
 import { reportFigures } from '../../support/faults/figures';
 import { invalidInputs, MUTATIONS } from '../../support/faults/invalid-events';
-import { setUpFaultTopic, type TopicSetup } from '../../support/faults/stream';
+import { faultScenario } from '../../support/faults/scenario';
 import { endOffsetSum } from '../../support/it-helpers';
-import { stackEnv } from '../../support/stack-env';
 
 jest.setTimeout(180_000);
 
@@ -21,19 +20,15 @@ const BATCHES = 200;
 const BATCH_SIZE = 10;
 const SEED = 9;
 
-let setup: TopicSetup;
-
-beforeAll(async () => {
-  const env = stackEnv();
-  setup = await setUpFaultTopic('faults-invalid', env.brokers, env.registryUrl, { partitions: 3 });
-});
+const scenario = faultScenario({ name: 'invalid', topic: { partitions: 3 } });
 
 describe('invalid events passed to the producer', () => {
   it(`refuses ${SINGLE.toLocaleString('en')} invalid events and ${BATCHES} batches holding one, and sends nothing`, async () => {
     const began = Date.now();
+    const { setup } = scenario;
     const producer = createProducer({
       contract: setup.contract,
-      brokers: stackEnv().brokers,
+      brokers: scenario.brokers,
       registry: setup.registry,
     });
     await producer.connect();

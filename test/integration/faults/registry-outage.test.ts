@@ -17,46 +17,36 @@ import { retry } from '../../../src/retry';
 import { bookingInputs } from '../../support/bookings-fixtures';
 import { uniqueTopic, withTopic } from '../../support/contracts';
 import { reportFigures } from '../../support/faults/figures';
-import { startOwnStack, type OwnStack } from '../../support/faults/own-stack';
-import {
-  makeEvents,
-  publishStream,
-  setUpFaultTopic,
-  tallyingConsumer,
-  waitUntil,
-  type TopicSetup,
-} from '../../support/faults/stream';
+import { faultScenario } from '../../support/faults/scenario';
+import { makeEvents, publishStream, waitUntil } from '../../support/faults/stream';
 import { endOffsetSum } from '../../support/it-helpers';
-import { expectSettled, openSockets } from '../../support/settle';
 
 jest.setTimeout(300_000);
 
 const BEFORE = 1_000;
 const DURING = 2_000;
 
-let own: OwnStack;
-let socketsBefore = 0;
-let setup: TopicSetup;
-
-beforeAll(async () => {
-  socketsBefore = openSockets();
-  own = await startOwnStack({ name: 'registry-outage', kafkaPort: 19292, registryPort: 18281 });
-  setup = await setUpFaultTopic('faults-registry', own.brokers, own.registryUrl, { partitions: 3 });
-});
-afterAll(async () => {
-  await own?.down();
-  await expectSettled(socketsBefore);
+const scenario = faultScenario({
+  name: 'registry-outage',
+  ownStack: { kafkaPort: 19292, registryPort: 18281 },
+  topic: { partitions: 3 },
+  settle: true,
 });
 
 function countingClient(): { client: SchemaRegistryClient; calls: () => number } {
   let calls = 0;
-  const client = createSchemaRegistryClient({ url: own.registryUrl, timeoutMs: 5_000, onRequest: () => (calls += 1) });
+  const client = createSchemaRegistryClient({
+    url: scenario.registryUrl,
+    timeoutMs: 5_000,
+    onRequest: () => (calls += 1),
+  });
   return { client, calls: () => calls };
 }
 
 describe('a registry outage', () => {
   it('keeps warm producers and consumers working, fails cold starts fast and typed, and loses nothing', async () => {
     const began = Date.now();
+    const { setup, own } = scenario;
     const ids = await registerContract(setup.contract, setup.registry);
     const versionsBefore = await setup.registry.listVersions(setup.contract.valueSubject!);
 
@@ -65,11 +55,14 @@ describe('a registry outage', () => {
     const makeWarmProducer = () =>
       createProducer({ contract: setup.contract, brokers: own.brokers, registry: warmRegistry.client });
     const consumerRegistry = countingClient();
-    const warm = tallyingConsumer({ ...setup, registry: consumerRegistry.client }, own.brokers);
+    const warm = scenario.consumer({ ...setup, registry: consumerRegistry.client });
     await warm.consumer.start();
-    const cold = tallyingConsumer({ ...setup, registry: countingClient().client }, own.brokers, {
-      transientRetry: { initialDelayMs: 200, maxDelayMs: 2_000 },
-    });
+    const cold = scenario.consumer(
+      { ...setup, registry: countingClient().client },
+      {
+        transientRetry: { initialDelayMs: 200, maxDelayMs: 2_000 },
+      },
+    );
     const events = makeEvents(BEFORE + DURING);
     const sent: string[] = [];
     let registration: Promise<unknown> | undefined;

@@ -9,7 +9,7 @@
  * - 503: 0 dead-lettered, no offset committed while it lasts, even with 'stop' (waiting fixes a
  *   5xx); a cold producer's publish is retried with retry() and gets through; everything handled.
  */
-import { Kafka, logLevel } from 'kafkajs';
+import { logLevel } from 'kafkajs';
 import { CONSUMER_EVENTS } from '../../../src/consumer';
 import { ConsumerStoppedError, isContractsError } from '../../../src/errors';
 import { createProducer } from '../../../src/producer';
@@ -17,18 +17,9 @@ import { createSchemaRegistryClient } from '../../../src/registry';
 import { retry } from '../../../src/retry';
 import { reportFigures } from '../../support/faults/figures';
 import { startRegistryProxy, type RegistryProxy } from '../../support/faults/registry-proxy';
-import {
-  kitProducer,
-  makeEvents,
-  publishStream,
-  setUpFaultTopic,
-  tallyingConsumer,
-  waitUntil,
-  type TallyingConsumer,
-} from '../../support/faults/stream';
+import { faultScenario } from '../../support/faults/scenario';
+import { makeEvents, waitUntil, type TopicSetup } from '../../support/faults/stream';
 import { endOffsetSum } from '../../support/it-helpers';
-import { expectSettled, openSockets } from '../../support/settle';
-import { stackEnv } from '../../support/stack-env';
 
 jest.setTimeout(300_000);
 
@@ -40,52 +31,32 @@ const NEW = { username: USER, password: 'secret-after-rotation' };
 const backoff = { transientRetry: { initialDelayMs: 200, maxDelayMs: 1_000 } };
 
 let proxy: RegistryProxy;
-const running: TallyingConsumer[] = [];
-
-let socketsBefore = 0;
-beforeAll(async () => {
-  socketsBefore = openSockets();
-  proxy = await startRegistryProxy({ upstreamUrl: stackEnv().registryUrl, port: PROXY_PORT });
-});
-afterAll(async () => {
-  for (const c of running) await c.consumer.stop();
-  await proxy?.stop();
-  await expectSettled(socketsBefore);
+const scenario = faultScenario({
+  name: 'registry-refusals',
+  settle: true,
+  before: async ({ registryUrl }) => {
+    proxy = await startRegistryProxy({ upstreamUrl: registryUrl, port: PROXY_PORT });
+  },
+  after: async () => {
+    await proxy?.stop();
+  },
 });
 
-/** Offsets the group committed on the topic, per partition ('-1': none). */
-async function committed(kafka: Kafka, groupId: string, topic: string): Promise<string[]> {
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const [offsets] = await admin.fetchOffsets({ groupId, topics: [topic] });
-    return (offsets?.partitions ?? []).map((p) => p.offset);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-function consumerWith(
-  setup: Parameters<typeof tallyingConsumer>[0],
-  registry: ReturnType<typeof createSchemaRegistryClient>,
-  extra = {},
-) {
-  const c = tallyingConsumer({ ...setup, registry }, stackEnv().brokers, { ...backoff, ...extra });
+function consumerWith(setup: TopicSetup, registry: ReturnType<typeof createSchemaRegistryClient>, extra = {}) {
+  const c = scenario.consumer({ ...setup, registry }, { ...backoff, ...extra });
   const codes = new Map<string, number>();
   let stoppedWith: ConsumerStoppedError | undefined;
   c.consumer.on(CONSUMER_EVENTS.TRANSIENT_ERROR, (p) => codes.set(p.code, (codes.get(p.code) ?? 0) + 1));
   c.consumer.on(CONSUMER_EVENTS.STOPPED, (p) => (stoppedWith ??= p.error));
-  running.push(c);
   return { ...c, codes, stopped: () => stoppedWith };
 }
 
 describe('the registry refuses, the data stays', () => {
   it('wrong registry credentials: nothing dead-lettered or committed; handled once the credentials are right', async () => {
     const began = Date.now();
-    const { brokers } = stackEnv();
-    const setup = await setUpFaultTopic('faults-credentials', brokers, stackEnv().registryUrl, { partitions: 3 });
+    const setup = await scenario.topic('faults-credentials');
     const events = makeEvents(EVENTS);
-    const sent = (await publishStream(kitProducer(setup, brokers), events, { batchSize: 200 })).acknowledged;
+    const sent = (await scenario.publish(events, { batchSize: 200 }, setup)).acknowledged;
     // the secret was rotated on the server; the consumers still have the old one
     proxy.accept([NEW]);
     const client = (credentials: typeof OLD) =>
@@ -102,8 +73,8 @@ describe('the registry refuses, the data stays', () => {
     const refusedAnswers = proxy.answered.get(401) ?? 0;
     const dlqWhileRefused = await endOffsetSum(setup.kafka, setup.contract.deadLetterTopic);
     const committedWhileRefused = [
-      ...(await committed(setup.kafka, pausing.groupId, setup.contract.topic)),
-      ...(await committed(setup.kafka, stopping.groupId, setup.contract.topic)),
+      ...(await scenario.committed(pausing.groupId, setup)),
+      ...(await scenario.committed(stopping.groupId, setup)),
     ];
     expect(pausing.tally.distinct + stopping.tally.distinct).toBe(0);
     expect(dlqWhileRefused).toBe(0n);
@@ -158,12 +129,11 @@ describe('the registry refuses, the data stays', () => {
 
   it('a registry answering 503 for a while: nothing dead-lettered or committed while it lasts; everything handled after', async () => {
     const began = Date.now();
-    const { brokers } = stackEnv();
+    const { brokers } = scenario;
     proxy.accept(undefined);
-    const setup = await setUpFaultTopic('faults-registry-5xx', brokers, stackEnv().registryUrl, { partitions: 3 });
+    const setup = await scenario.topic('faults-registry-5xx');
     const events = makeEvents(EVENTS);
-    const sent = (await publishStream(kitProducer(setup, brokers), events.slice(0, EVENTS - 1), { batchSize: 200 }))
-      .acknowledged;
+    const sent = (await scenario.publish(events.slice(0, EVENTS - 1), { batchSize: 200 }, setup)).acknowledged;
     proxy.failWith503(true);
     const answersBefore = proxy.answered.get(503) ?? 0;
     const client = () => createSchemaRegistryClient({ url: proxy.url, timeoutMs: 5_000 });
@@ -197,8 +167,8 @@ describe('the registry refuses, the data stays', () => {
       );
       const dlqDuring = await endOffsetSum(setup.kafka, setup.contract.deadLetterTopic);
       const committedDuring = [
-        ...(await committed(setup.kafka, pausing.groupId, setup.contract.topic)),
-        ...(await committed(setup.kafka, stopPolicy.groupId, setup.contract.topic)),
+        ...(await scenario.committed(pausing.groupId, setup)),
+        ...(await scenario.committed(stopPolicy.groupId, setup)),
       ];
       expect(pausing.tally.distinct + stopPolicy.tally.distinct).toBe(0);
       expect(dlqDuring).toBe(0n);

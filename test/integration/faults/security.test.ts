@@ -10,8 +10,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Kafka, logLevel, type KafkaConfig, type logCreator } from 'kafkajs';
 import { createConsumer, CONSUMER_EVENTS } from '../../../src/consumer';
@@ -26,8 +25,8 @@ import { ROOT } from '../../support/bookings-samples';
 import { uniqueTopic, withTopic } from '../../support/contracts';
 import { reportFigures, Tally } from '../../support/faults/figures';
 import { startAuthProxy, type AuthProxy } from '../../support/faults/nginx';
-import { startOwnStack, type OwnStack } from '../../support/faults/own-stack';
-import { makeEvents, waitUntil } from '../../support/faults/stream';
+import { faultScenario } from '../../support/faults/scenario';
+import { everyEvent, makeEvents, waitUntil } from '../../support/faults/stream';
 
 jest.setTimeout(300_000);
 
@@ -49,9 +48,7 @@ const SECRETS = {
   'basic header value': Buffer.from(`${REGISTRY_USER}:${REGISTRY_PASSWORD}`).toString('base64'),
 };
 
-let own: OwnStack;
 let proxy: AuthProxy;
-let proxyDir: string;
 /** Everything the kit logged or said during the test: scanned for the secrets at the end. */
 const kitOutput: Array<{ source: string; text: string }> = [];
 
@@ -80,29 +77,30 @@ function recordError(source: string, error: unknown): void {
   kitOutput.push({ source: `${source} error`, text: `${described}\n${fields}\n${cause}` });
 }
 
-beforeAll(async () => {
-  own = await startOwnStack({
-    name: 'security',
+const scenario = faultScenario({
+  name: 'security',
+  ownStack: {
     kafkaPort: KAFKA_PORT,
     registryPort: REGISTRY_PORT,
     saslPlain: { users: { [SASL_USER]: SASL_PASSWORD } },
-  });
-  proxyDir = mkdtempSync(join(tmpdir(), 'faults-nginx-'));
-  proxy = await startAuthProxy({
-    dir: proxyDir,
-    upstreamPort: REGISTRY_PORT,
-    basicPort: 18481,
-    bearerPort: 18482,
-    username: REGISTRY_USER,
-    password: REGISTRY_PASSWORD,
-    token: REGISTRY_TOKEN,
-    apiPath: CCOMPAT_PATH,
-  });
-});
-afterAll(async () => {
-  await proxy?.stop();
-  await own?.down();
-  if (proxyDir) rmSync(proxyDir, { recursive: true, force: true });
+  },
+  // nginx's configuration and logs
+  workDir: true,
+  before: async ({ workDir }) => {
+    proxy = await startAuthProxy({
+      dir: workDir,
+      upstreamPort: REGISTRY_PORT,
+      basicPort: 18481,
+      bearerPort: 18482,
+      username: REGISTRY_USER,
+      password: REGISTRY_PASSWORD,
+      token: REGISTRY_TOKEN,
+      apiPath: CCOMPAT_PATH,
+    });
+  },
+  after: async () => {
+    await proxy?.stop();
+  },
 });
 
 describe('security: registry auth through nginx, Kafka SASL/PLAIN', () => {
@@ -138,12 +136,7 @@ describe('security: registry auth through nginx, Kafka SASL/PLAIN', () => {
       fromBeginning: true,
       stopOnSignals: [],
       kafkaConfig: kafkaConfig('consumer'),
-      handlers: {
-        'booking.created': record,
-        'booking.confirmed': record,
-        'booking.cancelled': record,
-        'booking.failed': record,
-      },
+      handlers: everyEvent(record),
     });
     let deadLettered = 0;
     consumer.on(CONSUMER_EVENTS.DEAD_LETTERED, () => (deadLettered += 1));
@@ -226,12 +219,7 @@ describe('security: registry auth through nginx, Kafka SASL/PLAIN', () => {
       registry: proxy.basicUrl,
       stopOnSignals: [],
       kafkaConfig: kafkaConfig('wrong-sasl-consumer', 'not-the-password'),
-      handlers: {
-        'booking.created': 'ignore',
-        'booking.confirmed': 'ignore',
-        'booking.cancelled': 'ignore',
-        'booking.failed': 'ignore',
-      },
+      handlers: everyEvent('ignore'),
     });
     const consumerError = await consumer.start().then(
       () => undefined,
@@ -305,9 +293,10 @@ describe('security: registry auth through nginx, Kafka SASL/PLAIN', () => {
       for (const [what, value] of Object.entries(SECRETS)) if (text.includes(value)) leaks.push(`${what} in ${source}`);
     }
     // the servers' own logs, for the record (not the kit's output): Kafka, Apicurio, nginx
-    const serverLogs = [...readdirSync(own.logDir).map((f) => join(own.logDir, f)), ...proxy.logFiles].filter((f) =>
-      existsSync(f),
-    );
+    const serverLogs = [
+      ...readdirSync(scenario.own.logDir).map((f) => join(scenario.own.logDir, f)),
+      ...proxy.logFiles,
+    ].filter((f) => existsSync(f));
     const serverLeaks: string[] = [];
     for (const file of serverLogs) {
       const text = readFileSync(file, 'utf8');

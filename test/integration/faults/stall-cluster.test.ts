@@ -7,9 +7,9 @@
  * event handled within a bound after the thaw.
  */
 import { DeliveryTimeoutError } from '../../../src/errors';
-import { startOwnStack, type OwnStack } from '../../support/faults/own-stack';
+import { faultScenario } from '../../support/faults/scenario';
 import { brokerStallScenario, expectStallSurvived } from '../../support/faults/stall';
-import { setUpFaultTopic, type TopicSetup } from '../../support/faults/stream';
+import type { TopicSetup } from '../../support/faults/stream';
 
 jest.setTimeout(240_000);
 
@@ -20,21 +20,13 @@ const RECOVERY_BOUND_MS = 60_000;
 /** offsets.topic.num.partitions of the kit's stack. */
 const OFFSETS_PARTITIONS = 10;
 
-let own: OwnStack;
-
-beforeAll(async () => {
-  own = await startOwnStack({ name: 'stall-cluster', brokers: 3, kafkaPort: 19410, registryPort: 18410 });
-});
-afterAll(async () => {
-  await own?.down();
+const scenario = faultScenario({
+  name: 'stall-cluster',
+  ownStack: { brokers: 3, kafkaPort: 19410, registryPort: 18410 },
 });
 
 const topicSetup = (name: string) =>
-  setUpFaultTopic(`faults-${name}`, own.brokers, own.registryUrl, {
-    partitions: 3,
-    replicationFactor: 3,
-    minInsyncReplicas: 2,
-  });
+  scenario.topic(`faults-${name}`, { partitions: 3, replicationFactor: 3, minInsyncReplicas: 2 });
 
 describe('one broker of three frozen', () => {
   it(`coordinator-stall: the group coordinator frozen ${STALL_MS / 1000} s (session ${SESSION_TIMEOUT_MS / 1000} s), no event lost`, async () => {
@@ -44,7 +36,7 @@ describe('one broker of three frozen', () => {
     const run = await brokerStallScenario({
       scenario: 'coordinator-stall',
       fault: `the group coordinator, 1 of 3 brokers (RF 3, min ISR 2), frozen (SIGSTOP) for ${STALL_MS / 1000} s during a ${EVENTS.toLocaleString('en')}-event stream`,
-      own,
+      on: scenario,
       setup,
       victim: (groupId) => coordinatorOf(setup, groupId),
       events: EVENTS,
@@ -60,11 +52,11 @@ describe('one broker of three frozen', () => {
     const run = await brokerStallScenario({
       scenario: 'leader-stall',
       fault: `the leader of a partition (not the coordinator), 1 of 3 brokers (RF 3, min ISR 2), frozen (SIGSTOP) for ${STALL_MS / 1000} s during a ${EVENTS.toLocaleString('en')}-event stream`,
-      own,
+      on: scenario,
       setup,
       victim: async (groupId) => {
         const coordinator = await coordinatorOf(setup, groupId);
-        const leaders = await leadersOf(setup, setup.contract.topic);
+        const leaders = await scenario.leaders(setup.contract.topic, setup);
         const other = leaders.find((l) => l !== coordinator);
         if (other === undefined)
           throw new Error(`every partition of ${setup.contract.topic} is led by the coordinator (node ${coordinator})`);
@@ -87,20 +79,6 @@ async function coordinatorOf(setup: TopicSetup, groupId: string): Promise<number
   let hash = 0;
   for (let i = 0; i < groupId.length; i++) hash = (Math.imul(hash, 31) + groupId.charCodeAt(i)) | 0;
   const partition = (hash & 0x7fffffff) % OFFSETS_PARTITIONS;
-  const leaders = await leadersOf(setup, '__consumer_offsets');
+  const leaders = await scenario.leaders('__consumer_offsets', setup);
   return leaders[partition]!;
-}
-
-/** Leader node of each partition, by partition number. */
-async function leadersOf(setup: TopicSetup, topic: string): Promise<number[]> {
-  const admin = setup.kafka.admin();
-  await admin.connect();
-  try {
-    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-    const out: number[] = [];
-    for (const p of topics[0]!.partitions) out[p.partitionId] = p.leader;
-    return out;
-  } finally {
-    await admin.disconnect();
-  }
 }

@@ -7,28 +7,15 @@
  * ("The coordinator is not aware of this member", restart: false); the kit's supervisor rebuilds it.
  * Each scenario asserts lost = 0 and every event handled within a bound after the stall ends.
  */
-import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConsumerState } from '../../../src/consumer';
 import { ConsumerFailedError, DeliveryTimeoutError } from '../../../src/errors';
-import { handledIds, startConsumerProcess } from '../../support/faults/consumer-process';
+import { handledIds } from '../../support/faults/consumer-process';
 import { reportFigures, Tally } from '../../support/faults/figures';
-import { startOwnStack, type OwnStack } from '../../support/faults/own-stack';
+import { faultScenario } from '../../support/faults/scenario';
 import { brokerStallScenario, expectStallSurvived, streamThroughStall } from '../../support/faults/stall';
-import {
-  describeProgress,
-  kitProducer,
-  makeEvents,
-  publishStream,
-  setUpFaultTopic,
-  tallyingConsumer,
-  waitUntil,
-  type PublishFigures,
-  type TopicSetup,
-} from '../../support/faults/stream';
+import { describeProgress, makeEvents, waitUntil, type PublishFigures } from '../../support/faults/stream';
 
 jest.setTimeout(240_000);
 
@@ -42,26 +29,13 @@ const LONG_STALL_MS = 20_000;
 const RECOVERY_BOUND_MS = 60_000;
 const DELIVERY_TIMEOUT_MS = 3_000;
 
-let own: OwnStack;
-let workDir: string;
-const children = new Set<ChildProcess>();
-
-beforeAll(async () => {
-  own = await startOwnStack({ name: 'stalls', kafkaPort: 19400, registryPort: 18400 });
-  workDir = mkdtempSync(join(tmpdir(), 'faults-stalls-'));
-});
-afterAll(async () => {
-  for (const child of children) {
-    if (child.exitCode === null && child.signalCode === null) {
-      child.kill('SIGCONT');
-      child.kill('SIGKILL');
-    }
-  }
-  await own?.down();
-  rmSync(workDir, { recursive: true, force: true });
+const scenario = faultScenario({
+  name: 'stalls',
+  ownStack: { kafkaPort: 19400, registryPort: 18400 },
+  workDir: true,
 });
 
-const topicSetup = (name: string) => setUpFaultTopic(`faults-${name}`, own.brokers, own.registryUrl, { partitions: 3 });
+const topicSetup = (name: string) => scenario.topic(`faults-${name}`);
 
 describe.each([
   { name: 'broker-stall-short', stallMs: SHORT_STALL_MS, longer: false },
@@ -71,7 +45,7 @@ describe.each([
     const run = await brokerStallScenario({
       scenario: name,
       fault: `the only broker frozen (SIGSTOP) for ${stallMs / 1000} s, ${longer ? 'longer' : 'shorter'} than the ${SESSION_TIMEOUT_MS / 1000} s session timeout, during a ${EVENTS.toLocaleString('en')}-event stream`,
-      own,
+      on: scenario,
       setup: await topicSetup(name),
       victim: async () => 1,
       events: EVENTS,
@@ -97,17 +71,12 @@ describe('a consumer process frozen while a second member takes over', () => {
     const began = Date.now();
     const setup = await topicSetup('consumer-stall');
     const groupId = `faults-consumer-stall-${randomUUID()}`;
-    const out = join(workDir, 'consumer-stall.txt');
-    const frozen = await startConsumerProcess({
-      brokers: own.brokers,
-      registryUrl: own.registryUrl,
-      topic: setup.contract.topic,
-      groupId,
-      out,
-      env: { FAULTS_SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS) },
-    });
-    children.add(frozen.child);
-    const member = tallyingConsumer(setup, own.brokers, {
+    const out = join(scenario.workDir, 'consumer-stall.txt');
+    const frozen = await scenario.consumerProcess(
+      { groupId, out, env: { FAULTS_SESSION_TIMEOUT_MS: String(SESSION_TIMEOUT_MS) } },
+      setup,
+    );
+    const member = scenario.consumer(setup, {
       groupId,
       consumerConfig: { sessionTimeout: SESSION_TIMEOUT_MS, heartbeatInterval: 1_000 },
     });
@@ -130,12 +99,12 @@ describe('a consumer process frozen while a second member takes over', () => {
     let childHandledAfterThaw: number;
     try {
       await waitUntil(
-        () => groupMembers(setup, groupId).then((n) => n === 2),
+        () => scenario.groupMembers(groupId, setup).then((n) => n === 2),
         () => 'both members in the group',
         30_000,
       );
       figures = await streamThroughStall({
-        makeProducer: kitProducer(setup, own.brokers),
+        makeProducer: scenario.producer(setup),
         events: makeEvents(EVENTS),
         batchSize: BATCH,
         pauseMs: 100,
@@ -153,13 +122,13 @@ describe('a consumer process frozen while a second member takes over', () => {
       });
       // the thawed process is a member again, and handles events again
       await waitUntil(
-        () => groupMembers(setup, groupId).then((n) => n === 2),
+        () => scenario.groupMembers(groupId, setup).then((n) => n === 2),
         () => 'the thawed member back in the group',
         RECOVERY_BOUND_MS,
       );
       rejoinedMs = Date.now() - thawedAt;
       const childBefore = childTally().distinct;
-      const published = await publishStream(kitProducer(setup, own.brokers), makeEvents(400), { batchSize: BATCH });
+      const published = await scenario.publish(makeEvents(400), { batchSize: BATCH }, setup);
       wave = published;
       const pending = () => published.acknowledged.filter((id) => !handledByEither(id)).length;
       await waitUntil(
@@ -206,18 +175,17 @@ describe('a consumer process frozen while a second member takes over', () => {
 describe('a consumer that cannot get back into its group', () => {
   it('gives up after its budget with a typed error and exits non-zero (exitOnFailure), instead of idling in a live process', async () => {
     const setup = await topicSetup('give-up');
-    const out = join(workDir, 'give-up.txt');
-    const consumer = await startConsumerProcess({
-      brokers: own.brokers,
-      registryUrl: own.registryUrl,
-      topic: setup.contract.topic,
-      groupId: `faults-give-up-${randomUUID()}`,
-      out,
-      env: { FAULTS_SESSION_TIMEOUT_MS: '6000', FAULTS_GIVE_UP_AFTER_MS: '3000', FAULTS_EXIT_ON_FAILURE: '1' },
-    });
-    children.add(consumer.child);
+    const out = join(scenario.workDir, 'give-up.txt');
+    const consumer = await scenario.consumerProcess(
+      {
+        groupId: `faults-give-up-${randomUUID()}`,
+        out,
+        env: { FAULTS_SESSION_TIMEOUT_MS: '6000', FAULTS_GIVE_UP_AFTER_MS: '3000', FAULTS_EXIT_ON_FAILURE: '1' },
+      },
+      setup,
+    );
     const killedAt = Date.now();
-    await own.killBroker(1);
+    await scenario.own.killBroker(1);
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
       consumer.exited(),
@@ -249,17 +217,4 @@ function stateLines(stdout: string): string {
     .filter((line) => line.startsWith('state '))
     .map((line) => line.slice('state '.length))
     .join(' > ');
-}
-
-async function groupMembers(setup: TopicSetup, groupId: string): Promise<number> {
-  const admin = setup.kafka.admin();
-  try {
-    await admin.connect();
-    const { groups } = await admin.describeGroups([groupId]);
-    return groups[0]?.state === 'Stable' ? groups[0].members.length : -1;
-  } catch {
-    return -1;
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
 }

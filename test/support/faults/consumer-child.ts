@@ -16,6 +16,7 @@ import { logLevel } from 'kafkajs';
 import { createConsumer, CONSUMER_EVENTS } from '../../../src/consumer';
 import { bookingsContract } from '../../../src/generated/bookings';
 import { withTopic } from '../contracts';
+import { everyEvent } from './stream';
 
 function required(name: string): string {
   const value = process.env[name];
@@ -47,12 +48,7 @@ async function main(): Promise<void> {
       giveUpAfterMs: process.env.FAULTS_GIVE_UP_AFTER_MS ? Number(process.env.FAULTS_GIVE_UP_AFTER_MS) : undefined,
       exitOnFailure: process.env.FAULTS_EXIT_ON_FAILURE === '1',
     },
-    handlers: {
-      'booking.created': record,
-      'booking.confirmed': record,
-      'booking.cancelled': record,
-      'booking.failed': record,
-    },
+    handlers: everyEvent(record),
   });
   consumer.on(CONSUMER_EVENTS.STOPPED, () => process.exit(0));
   consumer.on(CONSUMER_EVENTS.STATE_CHANGED, ({ state }) => process.stdout.write(`state ${state}\n`));

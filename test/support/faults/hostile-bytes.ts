@@ -2,7 +2,7 @@
  * Hostile record values for the bad-input scenario, generated with fast-check from a fixed seed (so
  * a failure reproduces): random bytes, truncated valid messages, a wrong magic byte, an unknown
  * schema ID, a valid header with a garbage body, and empty values. The unit property test
- * (test/unit/serde-fuzz.test.ts) runs the same kinds of input against an in-memory registry; here
+ * (test/unit/serde/fuzz.test.ts) runs the same kinds of input against an in-memory registry; here
  * they go through Kafka and the real registry.
  */
 import fc from 'fast-check';

@@ -9,13 +9,11 @@
 import type { ConsumerHealth } from '../../../src/consumer';
 import type { BatchItem, Producer } from '../../../src/producer';
 import { reportFigures } from './figures';
-import type { OwnStack } from './own-stack';
+import type { FaultScenario } from './scenario';
 import {
   describeProgress,
-  kitProducer,
   makeEvents,
   publishStream,
-  tallyingConsumer,
   waitUntil,
   type Bookings,
   type PublishFigures,
@@ -122,7 +120,8 @@ export async function streamThroughStall(options: StallOptions): Promise<StallFi
 export interface BrokerStallOptions {
   scenario: string;
   fault: string;
-  own: OwnStack;
+  /** A scenario with a stack of its own, whose node `victim` is frozen. */
+  on: FaultScenario;
   setup: TopicSetup;
   /** The node to freeze, chosen once the consumer has joined its group. */
   victim(groupId: string): Promise<number>;
@@ -151,9 +150,9 @@ export interface BrokerStallRun {
  */
 export async function brokerStallScenario(options: BrokerStallOptions): Promise<BrokerStallRun> {
   const began = Date.now();
-  const { own, setup } = options;
+  const { on: scenario, setup } = options;
   const consumerConfig = { sessionTimeout: options.sessionTimeoutMs, heartbeatInterval: 1_000 };
-  const member = tallyingConsumer(setup, own.brokers, { consumerConfig, commitEvery: 1 }, 2);
+  const member = scenario.consumer(setup, { consumerConfig, commitEvery: 1 }, 2);
   let probe: BrokerStallRun['probe'];
   let thawed = false;
   const probeTimeoutMs = options.probeTimeoutMs;
@@ -162,21 +161,21 @@ export async function brokerStallScenario(options: BrokerStallOptions): Promise<
   let figures: StallFigures;
   try {
     figures = await streamThroughStall({
-      makeProducer: kitProducer(setup, own.brokers, undefined, { deliveryTimeoutMs: 5_000 }),
+      makeProducer: scenario.producer(setup, { deliveryTimeoutMs: 5_000 }),
       events: makeEvents(options.events),
       batchSize: 50,
       pauseMs: 20,
       stallMs: options.stallMs,
-      freeze: () => own.freezeBroker(nodeId),
+      freeze: () => scenario.own.freezeBroker(nodeId),
       thaw: async () => {
-        await own.thawBroker(nodeId);
+        await scenario.own.thawBroker(nodeId);
         thawed = true;
       },
       whileFrozen:
         probeTimeoutMs === undefined
           ? undefined
           : async () => {
-              const producer = kitProducer(setup, own.brokers, undefined, { deliveryTimeoutMs: probeTimeoutMs })();
+              const producer = scenario.producer(setup, { deliveryTimeoutMs: probeTimeoutMs })();
               const started = Date.now();
               const error = await producer.publish('booking.created', makeEvents(1)[0]!.payload as never).then(
                 () => undefined,

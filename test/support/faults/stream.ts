@@ -5,7 +5,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Kafka, logLevel } from 'kafkajs';
-import { createConsumer, CONSUMER_EVENTS, type Consumer, type ConsumerOptions } from '../../../src/consumer';
+import {
+  createConsumer,
+  CONSUMER_EVENTS,
+  type Consumer,
+  type ConsumerOptions,
+  type EventHandler,
+  type Handlers,
+} from '../../../src/consumer';
 import { bookingsContract } from '../../../src/generated/bookings';
 import { ensureTopics } from '../../../src/kafka';
 import { createProducer, type BatchItem, type Producer, type ProducerOptions } from '../../../src/producer';
@@ -31,10 +38,21 @@ export function makeEvents(count: number): Array<BatchItem<Bookings> & { eventId
   return out;
 }
 
+/** The same handler (or 'ignore') for each of the four event types. */
+export function everyEvent(handler: EventHandler<{ eventId: string }> | 'ignore'): Handlers<Bookings> {
+  return Object.fromEntries(TYPES.map((type) => [type, handler])) as Handlers<Bookings>;
+}
+
 export interface TopicSetup {
   contract: Bookings;
   registry: SchemaRegistryClient;
   kafka: Kafka;
+}
+
+export interface TopicOptions {
+  partitions?: number;
+  replicationFactor?: number;
+  minInsyncReplicas?: number;
 }
 
 /** The bookings contract on a new topic, its topics created (with the given replication) and schemas registered. */
@@ -42,7 +60,7 @@ export async function setUpFaultTopic(
   prefix: string,
   brokers: string[],
   registryUrl: string,
-  topic: { partitions?: number; replicationFactor?: number; minInsyncReplicas?: number } = {},
+  topic: TopicOptions = {},
 ): Promise<TopicSetup> {
   const kafka = new Kafka({ clientId: prefix, brokers, logLevel: logLevel.NOTHING });
   const registry = createSchemaRegistryClient({ url: registryUrl });
@@ -170,12 +188,7 @@ export function tallyingConsumer(
     fromBeginning: true,
     stopOnSignals: [],
     kafkaConfig: { logLevel: logLevel.NOTHING },
-    handlers: {
-      'booking.created': record,
-      'booking.confirmed': record,
-      'booking.cancelled': record,
-      'booking.failed': record,
-    },
+    handlers: everyEvent(record),
     ...extra,
   });
   consumer.on(CONSUMER_EVENTS.CRASHED, ({ restart }) => {

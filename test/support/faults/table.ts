@@ -1,6 +1,6 @@
 /**
  * Builds the figures table of docs/reliability.md from test-artifacts/faults/*.json, which the
- * fault suite writes (`npm run test:integration -- test/integration/faults`).
+ * fault suite writes (`npm run test:faults`).
  *
  *   npx tsx test/support/faults/table.ts
  */
@@ -62,9 +62,7 @@ export function stallTable(all: ScenarioFigures[]): string {
 
 if (require.main === module) {
   if (!existsSync(ARTIFACTS_DIR)) {
-    process.stderr.write(
-      `no figures in ${ARTIFACTS_DIR}: run npm run test:integration -- test/integration/faults first\n`,
-    );
+    process.stderr.write(`no figures in ${ARTIFACTS_DIR}: run npm run test:faults first\n`);
     process.exit(1);
   }
   const all = readdirSync(ARTIFACTS_DIR)

@@ -1,4 +1,4 @@
-"""Confluent's own Python client on the other side of the kit, for test/integration/interop-python.test.ts.
+"""Confluent's own Python client on the other side of the kit, for test/integration/interop/python-client.test.ts.
 
 produce: writes booking events with confluent_kafka's AvroSerializer (the latest schema of
          <topic>-value, with its references, as the registry serves it); reads the events as JSON

@@ -7,7 +7,7 @@ import { loadConfig } from '../../../src/config';
 import { BaselineError } from '../../../src/errors';
 import { gitBaseline } from '../../../src/registration';
 import { runCli } from '../../support/temp-project';
-import { createProject, type TempProject } from './project';
+import { createProject, type TempProject } from '../../support/contract-project';
 
 // These tests start the CLI (about 1.5 s each through tsx, more on a busy machine).
 jest.setTimeout(60_000);

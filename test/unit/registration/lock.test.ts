@@ -11,7 +11,7 @@ import {
 } from '../../../src/registration';
 import type { LockFile } from '../../../src/registration';
 import { createInMemoryRegistry } from '../../../src/registry';
-import { createProject } from './project';
+import { createProject } from '../../support/contract-project';
 
 const lock: LockFile = {
   lockfileVersion: 1,

@@ -3,7 +3,7 @@ import { loadConfig } from '../../../src/config';
 import { isContractsError } from '../../../src/errors';
 import { applyRegistration, planRegistration } from '../../../src/registration';
 import { createInMemoryRegistry } from '../../../src/registry';
-import { createProject, type TempProject } from './project';
+import { createProject, type TempProject } from '../../support/contract-project';
 
 let project: TempProject;
 beforeEach(() => {

@@ -9,11 +9,11 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { loadConfig } from '../../src/config';
-import { createSchemaRegistryClient } from '../../src/registry';
-import { createUiServer, type DiffView, type UiServer } from '../../src/ui';
-import { runCli } from '../support/temp-project';
-import { stackEnv } from '../support/stack-env';
+import { loadConfig } from '../../../src/config';
+import { createSchemaRegistryClient } from '../../../src/registry';
+import { createUiServer, type DiffView, type UiServer } from '../../../src/ui';
+import { runCli } from '../../support/temp-project';
+import { stackEnv } from '../../support/stack-env';
 
 const run = randomBytes(3).toString('hex');
 const namespace = `agree${run}`;

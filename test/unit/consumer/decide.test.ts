@@ -7,8 +7,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KafkaJSConnectionError, KafkaJSNonRetriableError } from 'kafkajs';
-import { classify, decide, isReplayForAnotherGroup, type Decision, type Stage } from '../../src/consumer/decide';
-import { REPLAY_HEADERS } from '../../src/dlq';
+import { classify, decide, isReplayForAnotherGroup, type Decision, type Stage } from '../../../src/consumer/decide';
+import { REPLAY_HEADERS } from '../../../src/dlq';
 import {
   EventValidationError,
   HandlerError,
@@ -16,18 +16,18 @@ import {
   RegistryError,
   UnknownEventTypeError,
   UsageError,
-} from '../../src/errors';
-import { bookingsContract } from '../../src/generated/bookings';
-import { toKafkaError } from '../../src/kafka/client';
+} from '../../../src/errors';
+import { bookingsContract } from '../../../src/generated/bookings';
+import { toKafkaError } from '../../../src/kafka/client';
 import {
   createInMemoryRegistry,
   createSchemaRegistryClient,
   registerContract,
   type SchemaRegistryClient,
-} from '../../src/registry';
-import { createSerde } from '../../src/serde';
-import { encodeFrame } from '../../src/wire';
-import { bookingEvents } from '../support/bookings-fixtures';
+} from '../../../src/registry';
+import { createSerde } from '../../../src/serde';
+import { encodeFrame } from '../../../src/wire';
+import { bookingEvents } from '../../support/bookings-fixtures';
 
 let server: Server;
 let base: string;

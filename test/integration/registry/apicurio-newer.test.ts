@@ -9,9 +9,9 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { createInMemoryRegistry, createSchemaRegistryClient } from '../../src/registry';
-import { startOwnStack, type OwnStack } from '../support/faults/own-stack';
-import { classifyRegistry, transcript } from '../support/registry-probes';
+import { createInMemoryRegistry, createSchemaRegistryClient } from '../../../src/registry';
+import { startOwnStack, type OwnStack } from '../../support/faults/own-stack';
+import { classifyRegistry, transcript } from '../../support/registry-probes';
 
 jest.setTimeout(400_000);
 

@@ -6,13 +6,13 @@
 import { execFile } from 'node:child_process';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { createProducer, type KeyPartitioner } from '../../src/producer';
-import { bookingInputs } from '../support/bookings-fixtures';
-import { setUpTopic } from '../support/it-helpers';
+import { createProducer, type KeyPartitioner } from '../../../src/producer';
+import { bookingInputs } from '../../support/bookings-fixtures';
+import { setUpTopic } from '../../support/it-helpers';
 
 jest.setTimeout(180_000);
 const exec = promisify(execFile);
-const script = resolve(__dirname, '..', 'support', 'python', 'partitions.py');
+const script = resolve(__dirname, '..', '..', 'support', 'python', 'partitions.py');
 
 const keys = Array.from({ length: 60 }, (_, i) => `BOOK-${i}-${(i * 7919).toString(36)}`);
 

@@ -3,12 +3,12 @@
  * or one of the kit's typed errors, never a TypeError or RangeError from deep inside a library.
  */
 import fc from 'fast-check';
-import { isContractsError } from '../../src/errors';
-import { bookingsContract } from '../../src/generated/bookings';
-import { createInMemoryRegistry, registerContract } from '../../src/registry';
-import { createSerde, type Serde } from '../../src/serde';
-import { encodeFrame } from '../../src/wire';
-import { bookingEvents } from '../support/bookings-fixtures';
+import { isContractsError } from '../../../src/errors';
+import { bookingsContract } from '../../../src/generated/bookings';
+import { createInMemoryRegistry, registerContract } from '../../../src/registry';
+import { createSerde, type Serde } from '../../../src/serde';
+import { encodeFrame } from '../../../src/wire';
+import { bookingEvents } from '../../support/bookings-fixtures';
 
 let serde: Serde<typeof bookingsContract>;
 let valueId: number;

@@ -1,8 +1,8 @@
 /** `contracts check --registry` against the real registry: exit 0 compatible, 1 incompatible, 2 error. */
 import { randomBytes } from 'node:crypto';
-import type { CheckReport } from '../../src/registration';
-import { runCli } from '../support/temp-project';
-import { createProject, type TempProject } from '../unit/registration/project';
+import type { CheckReport } from '../../../src/registration';
+import { runCli } from '../../support/temp-project';
+import { createProject, type TempProject } from '../../support/contract-project';
 
 // Each test runs the CLI several times (about 1.5 s per start through tsx).
 jest.setTimeout(120_000);

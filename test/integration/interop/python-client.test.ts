@@ -8,15 +8,15 @@ import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { createConsumer, type MessageContext } from '../../src/consumer';
-import { bookingsContract, EVENT_TYPES } from '../../src/generated/bookings';
-import { createProducer } from '../../src/producer';
-import { bookingEvents, bookingInputs } from '../support/bookings-fixtures';
-import { setUpTopic, waitFor, type ItContext } from '../support/it-helpers';
+import { createConsumer, type MessageContext } from '../../../src/consumer';
+import { bookingsContract, EVENT_TYPES } from '../../../src/generated/bookings';
+import { createProducer } from '../../../src/producer';
+import { bookingEvents, bookingInputs } from '../../support/bookings-fixtures';
+import { setUpTopic, waitFor, type ItContext } from '../../support/it-helpers';
 
 jest.setTimeout(120_000);
 const exec = promisify(execFile);
-const script = resolve(__dirname, '..', 'support', 'python', 'interop.py');
+const script = resolve(__dirname, '..', '..', 'support', 'python', 'interop.py');
 
 type Bookings = typeof bookingsContract;
 let it0: ItContext<Bookings>;

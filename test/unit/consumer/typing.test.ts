@@ -3,12 +3,12 @@
  * 'ignore', and a handler receives the event of its own type. `npx tsc --noEmit` (npm test) fails
  * if any @ts-expect-error below stops being an error.
  */
-import { createConsumer, CONSUMER_EVENTS, type Handlers } from '../../src/consumer';
-import { UsageError } from '../../src/errors';
-import { bookingsContract } from '../../src/generated/bookings';
-import { createBookingConsumer, EVENT_TYPES, type BookingHandlers } from '../../src/index';
-import { createProducer } from '../../src/producer';
-import { createInMemoryRegistry } from '../../src/registry';
+import { createConsumer, CONSUMER_EVENTS, type Handlers } from '../../../src/consumer';
+import { UsageError } from '../../../src/errors';
+import { bookingsContract } from '../../../src/generated/bookings';
+import { createBookingConsumer, EVENT_TYPES, type BookingHandlers } from '../../../src/index';
+import { createProducer } from '../../../src/producer';
+import { createInMemoryRegistry } from '../../../src/registry';
 
 type Bookings = typeof bookingsContract;
 const registry = createInMemoryRegistry();

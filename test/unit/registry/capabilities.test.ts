@@ -5,8 +5,8 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { RegistryError } from '../../src/errors';
-import { createSchemaRegistryClient } from '../../src/registry';
+import { RegistryError } from '../../../src/errors';
+import { createSchemaRegistryClient } from '../../../src/registry';
 
 type Handler = (req: IncomingMessage, body: string, res: ServerResponse) => { status: number; body: unknown } | 'drop';
 

@@ -5,9 +5,9 @@
  * names each ID by the order it first appeared.
  */
 import { randomBytes } from 'node:crypto';
-import { createInMemoryRegistry, createSchemaRegistryClient } from '../../src/registry';
-import { classifyRegistry, money, order, transcript } from '../support/registry-probes';
-import { stackEnv } from '../support/stack-env';
+import { createInMemoryRegistry, createSchemaRegistryClient } from '../../../src/registry';
+import { classifyRegistry, money, order, transcript } from '../../support/registry-probes';
+import { stackEnv } from '../../support/stack-env';
 
 jest.setTimeout(60_000);
 

@@ -9,9 +9,9 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as fc from 'fast-check';
-import { parseAvroSchemas } from '../../src/avro/types';
-import { avroValidityProblem } from '../../src/avro/validity';
-import { AVRO_JAVA_VERSION, judgeWithJava } from '../support/avro-java';
+import { parseAvroSchemas } from '../../../src/avro/types';
+import { avroValidityProblem } from '../../../src/avro/validity';
+import { AVRO_JAVA_VERSION, judgeWithJava } from '../../support/avro-java';
 
 jest.setTimeout(180_000);
 
@@ -199,7 +199,7 @@ describe("Avro schema validity: the kit against Avro's Java parser", () => {
       avscAloneAcceptsJavaRefuses: avscAloneFalseAccepts,
       kitStricter: Object.fromEntries(stricter),
     };
-    const dir = resolve(__dirname, '..', '..', 'test-artifacts');
+    const dir = resolve(__dirname, '..', '..', '..', 'test-artifacts');
     mkdirSync(dir, { recursive: true });
     writeFileSync(join(dir, 'avro-validity.json'), `${JSON.stringify(figures, null, 2)}\n`);
     process.stdout.write(`avro validity vs Java ${AVRO_JAVA_VERSION}: ${JSON.stringify(figures)}\n`);

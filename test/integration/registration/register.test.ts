@@ -4,11 +4,11 @@
  * topic and namespace, so its subjects are its own.
  */
 import { randomBytes } from 'node:crypto';
-import { createSchemaRegistryClient, registerContract, type SchemaRegistryClient } from '../../src/registry';
-import type { RegistrationPlan, RegistrationResult } from '../../src/registration';
-import { stackEnv } from '../support/stack-env';
-import { runCli } from '../support/temp-project';
-import { createProject, type ProjectOptions, type TempProject } from '../unit/registration/project';
+import { createSchemaRegistryClient, registerContract, type SchemaRegistryClient } from '../../../src/registry';
+import type { RegistrationPlan, RegistrationResult } from '../../../src/registration';
+import { stackEnv } from '../../support/stack-env';
+import { runCli } from '../../support/temp-project';
+import { createProject, type ProjectOptions, type TempProject } from '../../support/contract-project';
 
 // Each test runs the CLI several times (about 1.5 s per start through tsx).
 jest.setTimeout(120_000);

@@ -1,8 +1,8 @@
-import { EventValidationError } from '../../src/errors';
-import { bookingsContract } from '../../src/generated/bookings';
-import { createInMemoryRegistry, registerContract } from '../../src/registry';
-import { createSerde, toValidationIssues } from '../../src/serde';
-import { bookingEvents } from '../support/bookings-fixtures';
+import { EventValidationError } from '../../../src/errors';
+import { bookingsContract } from '../../../src/generated/bookings';
+import { createInMemoryRegistry, registerContract } from '../../../src/registry';
+import { createSerde, toValidationIssues } from '../../../src/serde';
+import { bookingEvents } from '../../support/bookings-fixtures';
 
 async function serde() {
   const registry = createInMemoryRegistry();

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { RegistryError } from '../../src/errors';
-import { createSchemaRegistryClient, registryOptionsFromEnv } from '../../src/registry';
+import { RegistryError } from '../../../src/errors';
+import { createSchemaRegistryClient, registryOptionsFromEnv } from '../../../src/registry';
 
 interface Seen {
   method: string;

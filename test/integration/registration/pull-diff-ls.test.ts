@@ -2,11 +2,11 @@
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { LockFile, SubjectDiff } from '../../src/registration';
-import { createSchemaRegistryClient } from '../../src/registry';
-import { stackEnv } from '../support/stack-env';
-import { runCli } from '../support/temp-project';
-import { createProject, type TempProject } from '../unit/registration/project';
+import type { LockFile, SubjectDiff } from '../../../src/registration';
+import { createSchemaRegistryClient } from '../../../src/registry';
+import { stackEnv } from '../../support/stack-env';
+import { runCli } from '../../support/temp-project';
+import { createProject, type TempProject } from '../../support/contract-project';
 
 // Each test runs the CLI several times (about 1.5 s per start through tsx).
 jest.setTimeout(120_000);

@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { parse } from 'yaml';
-import { DEFAULT_KAFKA_PORT, DEFAULT_REGISTRY_PORT, STACK_ENV_NAMES } from '../../src/stack';
+import { DEFAULT_KAFKA_PORT, DEFAULT_REGISTRY_PORT, STACK_ENV_NAMES } from '../../../src/stack';
 
 interface ComposeService {
   image?: string;
@@ -20,7 +20,7 @@ interface ComposeService {
   restart?: string;
 }
 
-const compose = parse(readFileSync(resolve(__dirname, '..', '..', 'docker-compose.yml'), 'utf8')) as {
+const compose = parse(readFileSync(resolve(__dirname, '..', '..', '..', 'docker-compose.yml'), 'utf8')) as {
   services: Record<string, ComposeService>;
 };
 const services = compose.services;

@@ -1,6 +1,6 @@
-import { RegistryError } from '../../src/errors';
-import { bookingsContract } from '../../src/generated/bookings';
-import { createInMemoryRegistry, createSchemaIdResolver, registerContract } from '../../src/registry';
+import { RegistryError } from '../../../src/errors';
+import { bookingsContract } from '../../../src/generated/bookings';
+import { createInMemoryRegistry, createSchemaIdResolver, registerContract } from '../../../src/registry';
 
 const record = (fields: object[]) => JSON.stringify({ type: 'record', name: 'Thing', namespace: 't', fields });
 const V1 = record([{ name: 'a', type: 'string' }]);

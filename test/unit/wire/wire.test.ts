@@ -1,5 +1,5 @@
-import { WireFormatError } from '../../src/errors';
-import { decodeFrame, encodeFrame, encodeHeader, HEADER_SIZE, MAGIC_BYTE, previewBytes } from '../../src/wire';
+import { WireFormatError } from '../../../src/errors';
+import { decodeFrame, encodeFrame, encodeHeader, HEADER_SIZE, MAGIC_BYTE, previewBytes } from '../../../src/wire';
 
 describe('Confluent wire framing', () => {
   it('writes magic byte 0, the schema ID big-endian, then the body', () => {

@@ -8,15 +8,15 @@ import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { cpSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { CheckReport, RegistrationPlan } from '../../src/registration';
-import { KARAPACE_NO_ALL_VERSIONS, startRouteFilterProxy } from '../support/route-filter-proxy';
-import { stackEnv } from '../support/stack-env';
-import { runCli } from '../support/temp-project';
-import { createProject, type TempProject } from '../unit/registration/project';
+import type { CheckReport, RegistrationPlan } from '../../../src/registration';
+import { KARAPACE_NO_ALL_VERSIONS, startRouteFilterProxy } from '../../support/route-filter-proxy';
+import { stackEnv } from '../../support/stack-env';
+import { runCli } from '../../support/temp-project';
+import { createProject, type TempProject } from '../../support/contract-project';
 
 jest.setTimeout(180_000);
 
-const ROOT = resolve(__dirname, '../..');
+const ROOT = resolve(__dirname, '../../..');
 const projects: TempProject[] = [];
 afterAll(() => projects.forEach((p) => p.cleanup()));
 

@@ -1,14 +1,14 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { parseAvroSchemas } from '../../src/avro/types';
-import type { TopicContract } from '../../src/contract';
-import { DecodeError, RegistryError, SchemaNotFoundError, UnknownEventTypeError } from '../../src/errors';
-import { bookingsContract } from '../../src/generated/bookings';
-import { createInMemoryRegistry, registerContract, type SchemaRegistryClient } from '../../src/registry';
-import { createSerde } from '../../src/serde';
-import { decodeFrame, encodeFrame } from '../../src/wire';
-import { bookingEvents } from '../support/bookings-fixtures';
-import { withEvolvedSchema, withSubjectPrefix } from '../support/contracts';
+import { parseAvroSchemas } from '../../../src/avro/types';
+import type { TopicContract } from '../../../src/contract';
+import { DecodeError, RegistryError, SchemaNotFoundError, UnknownEventTypeError } from '../../../src/errors';
+import { bookingsContract } from '../../../src/generated/bookings';
+import { createInMemoryRegistry, registerContract, type SchemaRegistryClient } from '../../../src/registry';
+import { createSerde } from '../../../src/serde';
+import { decodeFrame, encodeFrame } from '../../../src/wire';
+import { bookingEvents } from '../../support/bookings-fixtures';
+import { withEvolvedSchema, withSubjectPrefix } from '../../support/contracts';
 
 const FAILED = 'travel.bookings.BookingFailed';
 const addChannel = (schema: { fields: Array<Record<string, unknown>> }) => {
@@ -153,7 +153,7 @@ describe('serde (Avro, TopicNameStrategy)', () => {
 });
 
 describe('serde (JSON Schema topic)', () => {
-  const root = resolve(__dirname, '..', '..');
+  const root = resolve(__dirname, '..', '..', '..');
   let contract: TopicContract;
 
   beforeAll(() => {

@@ -5,7 +5,7 @@
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { CompatibilityLevel, SubjectNameStrategy } from '../../../src/config';
+import type { CompatibilityLevel, SubjectNameStrategy } from '../../src/config';
 
 export interface TempProject {
   dir: string;
