@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Kafka, logLevel, Partitioners, type Consumer as KafkaConsumer } from 'kafkajs';
-import { createConsumer } from '../src/consumer';
+import { createConsumer, type Consumer } from '../src/consumer';
 import { bookingsContract, type BookingsContract } from '../src/bookings';
 import { createProducer, type BatchItem } from '../src/producer';
 import { createSchemaRegistryClient, registerContract, type SchemaRegistryClient } from '../src/registry';
@@ -176,6 +176,29 @@ function percent(fraction: number): string {
 }
 
 /** The n-th event's input: the benchmark events in turn, each booking its own key. */
+/** The kit's consumer of a benchmark topic from the beginning, calling `handle` for every event type. */
+export function benchConsumer(
+  kafka: Kafka,
+  registry: SchemaRegistryClient,
+  contract: BookingsContract,
+  handle: () => void,
+): Consumer<BookingsContract> {
+  return createConsumer({
+    contract,
+    kafka,
+    registry,
+    groupId: `${contract.topic}-group`,
+    fromBeginning: true,
+    stopOnSignals: [],
+    handlers: {
+      'booking.created': handle,
+      'booking.confirmed': handle,
+      'booking.cancelled': handle,
+      'booking.failed': handle,
+    },
+  });
+}
+
 export function inputOf(n: number): BatchItem<BookingsContract> {
   const { eventId: _id, timestamp: _ts, ...rest } = BENCH_EVENTS[n & 3]!;
   return { eventType: rest.eventType, payload: { ...rest, bookingId: `BOOK-${n}` } } as BatchItem<BookingsContract>;
@@ -199,20 +222,7 @@ async function runKit(kafka: Kafka, registry: SchemaRegistryClient, topic: strin
     primed.tick(seen);
     all.tick(seen);
   };
-  const consumer = createConsumer({
-    contract,
-    kafka,
-    registry,
-    groupId: `${topic}-group`,
-    fromBeginning: true,
-    stopOnSignals: [],
-    handlers: {
-      'booking.created': handle,
-      'booking.confirmed': handle,
-      'booking.cancelled': handle,
-      'booking.failed': handle,
-    },
-  });
+  const consumer = benchConsumer(kafka, registry, contract, handle);
   try {
     await producer.connect();
     await consumer.start();

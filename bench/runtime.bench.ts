@@ -302,7 +302,7 @@ async function run(registryUrl: string): Promise<BenchReport> {
 
 function peer(what: string, kit: Measured, other: Measured): BenchFigure {
   return {
-    name: `${what}, kit vs ${other.name.split(' ')[0]}`,
+    name: `${what}, kit (async API, as the peers) vs ${other.name.split(' ')[0]}`,
     value: formatRate(kit.median),
     baseline: `${other.name} ${formatRate(other.median)}`,
     ratio: formatRatioIqr(pairedRatios(kit, other)),
