@@ -48,10 +48,20 @@ export async function benchLatency(servers?: BenchServers): Promise<BenchReport>
   const header = encodeHeader(registered[bookingsContract.valueSubject!]!.id);
   const { types } = parseAvroSchemas(bookingsContract.schemas.map((s) => JSON.parse(s.schema) as unknown));
   const union = types[types.length - 1]!;
-  await admin.createTopics({
-    topics: topics.map((topic) => ({ topic, numPartitions: bookingsContract.partitions, replicationFactor: 1 })),
-    waitForLeaders: true,
-  });
+  // kafkajs's waitForLeaders retries "leader not available" but not a busy broker's "does not host
+  // this topic-partition" answer to its metadata request: try again (the topics exist by then)
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await admin.createTopics({
+        topics: topics.map((topic) => ({ topic, numPartitions: bookingsContract.partitions, replicationFactor: 1 })),
+        waitForLeaders: true,
+      });
+      break;
+    } catch (error) {
+      if (attempt >= 10 || (error as { type?: string }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') throw error;
+      await new Promise((r) => setTimeout(r, 500 * attempt));
+    }
+  }
   const contract: BookingsContract = { ...bookingsContract, topic: topics[0]!, deadLetterTopic: `${topics[0]!}.dlq` };
   const kit = createProducer({ contract, kafka, registry, source: 'bench' });
   const raws: KafkaProducer[] = [1, 2].map(() =>
