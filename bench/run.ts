@@ -1,5 +1,6 @@
 /**
- * `npm run bench`: every benchmark in sequence, then one summary table. Offline ones first
+ * `npm run bench`: every benchmark in sequence, then one summary table; `npm run bench -- serde e2e`
+ * runs only the named ones (codegen, compat, serde, perf, e2e, latency, memory). Offline ones first
  * (codegen, compatibility), then the runtime ones against Kafka and the Schema Registry
  * (KAFKA_BROKERS + SCHEMA_REGISTRY_URL when both are set, else the local stack, started for the
  * run and stopped afterwards when it was not already running). Speed figures are ratios against
@@ -12,12 +13,25 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { benchCodegen } from './codegen.bench';
 import { benchEndToEnd } from './e2e.bench';
+import { benchKafkaPerf, type BrokerCeiling } from './kafka-perf.bench';
+import { benchLatency } from './latency.bench';
 import { benchMemory } from './memory.bench';
 import { benchRuntime } from './runtime.bench';
 import { printReport, type BenchReport } from './support/results';
 import { acquireServers, type BenchServers } from './support/stack';
 
+const BENCHMARKS = ['codegen', 'compat', 'serde', 'perf', 'e2e', 'latency', 'memory'] as const;
+type Benchmark = (typeof BENCHMARKS)[number];
+
 async function main(): Promise<void> {
+  const asked = process.argv.slice(2);
+  const unknown = asked.filter((a) => !(BENCHMARKS as readonly string[]).includes(a));
+  if (unknown.length > 0) {
+    console.error(`bench: unknown benchmark ${unknown.join(', ')}; choose from ${BENCHMARKS.join(', ')}`);
+    process.exitCode = 2;
+    return;
+  }
+  const wanted = (name: Benchmark) => asked.length === 0 || asked.includes(name);
   const started = performance.now();
   const cores = cpus();
   console.log(
@@ -46,20 +60,31 @@ async function main(): Promise<void> {
     console.log(`(${name}: ${((performance.now() - t) / 1000).toFixed(1)} s)`);
   };
 
-  await step('codegen', benchCodegen);
-  await step('compatibility', () => runScript(join(__dirname, 'compat.bench.ts')));
+  if (wanted('codegen')) await step('codegen', benchCodegen);
+  if (wanted('compat')) await step('compatibility', () => runScript(join(__dirname, 'compat.bench.ts')));
 
+  const online: Benchmark[] = ['serde', 'perf', 'e2e', 'latency', 'memory'];
   let servers: BenchServers | undefined;
-  await step('servers', async () => {
-    servers = await acquireServers();
-    console.log(`bench: Kafka ${servers.brokers.join(',')}, registry ${servers.registryUrl} (${servers.origin})`);
-  });
+  if (online.some(wanted)) {
+    await step('servers', async () => {
+      servers = await acquireServers();
+      console.log(`bench: Kafka ${servers.brokers.join(',')}, registry ${servers.registryUrl} (${servers.origin})`);
+    });
+  }
   if (servers) {
     const s = servers;
     try {
-      await step('serde (encode, decode, peers, registry calls)', () => benchRuntime(s));
-      await step('end to end through the broker', () => benchEndToEnd(s));
-      await step('consumer memory over a million messages', () => benchMemory(s));
+      if (wanted('serde')) await step('serde (encode, decode, peers, registry calls)', () => benchRuntime(s));
+      let ceiling: BrokerCeiling | undefined;
+      if (wanted('perf')) {
+        await step("the broker's ceiling: Kafka's own perf tools", async () => {
+          ceiling = await benchKafkaPerf(s);
+          return ceiling.report;
+        });
+      }
+      if (wanted('e2e')) await step('end to end through the broker', () => benchEndToEnd(s, ceiling));
+      if (wanted('latency')) await step('publish latency, one event at a time', () => benchLatency(s));
+      if (wanted('memory')) await step('consumer memory over a million messages', () => benchMemory(s));
     } finally {
       await s
         .release()

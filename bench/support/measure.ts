@@ -120,3 +120,61 @@ export function formatRatio(ratio: number): string {
 export function formatMb(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
+
+/** The value at quantile `q` (0–1) of `values`, linearly interpolated. */
+export function quantile(values: readonly number[], q: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  const at = (sorted.length - 1) * q;
+  const lo = Math.floor(at);
+  const hi = Math.ceil(at);
+  return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (at - lo);
+}
+
+/** Median with the spread of a set of rounds: min–max and the interquartile range. */
+export interface Spread {
+  rounds: number;
+  median: number;
+  min: number;
+  max: number;
+  q1: number;
+  q3: number;
+}
+
+export function spreadOf(values: readonly number[]): Spread {
+  return {
+    rounds: values.length,
+    median: median(values),
+    min: Math.min(...values),
+    max: Math.max(...values),
+    q1: quantile(values, 0.25),
+    q3: quantile(values, 0.75),
+  };
+}
+
+/** "12.3 k/s (11.0–13.1, 5 rounds)": the median, then min–max over the rounds. */
+export function formatSpread(values: readonly number[], format: (v: number) => string = formatRate): string {
+  const s = spreadOf(values);
+  return `${format(s.median)} (${format(s.min)}–${format(s.max)}, ${s.rounds} rounds)`;
+}
+
+/** Ratios as "0.95× (0.90–1.01×, 5 rounds)". */
+export function formatRatioSpread(ratios: readonly number[]): string {
+  const s = spreadOf(ratios);
+  return `${s.median.toFixed(2)}× (${s.min.toFixed(2)}–${s.max.toFixed(2)}×, ${s.rounds} rounds)`;
+}
+
+/** Ratios as "0.95× (IQR 0.93–0.97×, 80 rounds)": for many short rounds, where min–max is mostly noise. */
+export function formatRatioIqr(ratios: readonly number[]): string {
+  const s = spreadOf(ratios);
+  return `${s.median.toFixed(2)}× (IQR ${s.q1.toFixed(2)}–${s.q3.toFixed(2)}×, ${s.rounds} rounds)`;
+}
+
+/** Per-round ratios of `subject / baseline` measured in the same round. */
+export function pairedRatios(subject: Measured, baseline: Measured): number[] {
+  return subject.rounds.map((v, i) => v / baseline.rounds[i]!);
+}
+
+export function formatMs(ms: number): string {
+  return ms >= 100 ? `${ms.toFixed(0)} ms` : ms >= 10 ? `${ms.toFixed(1)} ms` : `${ms.toFixed(2)} ms`;
+}

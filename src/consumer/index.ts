@@ -38,7 +38,7 @@ import { brokersOf, resolveKafka, toKafkaError, type KafkaConnectionOptions } fr
 import { MESSAGE_HEADERS } from '../producer';
 import { resolveRegistry, type RegistrySource } from '../registry/resolve';
 import { backoffDelay } from '../retry';
-import { createSerde, type AnyTopicContract, type Serde } from '../serde';
+import { createSerde, type AnyTopicContract, type DecodedEvent, type Serde } from '../serde';
 import { classify, decide, isReplayForAnotherGroup, type EnvironmentPolicy } from './decide';
 import { CONSUMER_EVENTS, type ConsumerEventName, type ConsumerEventPayloads, type ConsumerListener } from './events';
 import { createSupervisor, type ConsumerHealth, type SupervisionOptions } from './supervisor';
@@ -314,78 +314,180 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
     return 'retry-later';
   };
 
-  const handleMessage = async (
+  /** Listeners of an event, so the hot path builds no payload nobody reads. */
+  const listening = (name: ConsumerEventName) => (listeners.get(name)?.size ?? 0) > 0;
+
+  /**
+   * One message, synchronously when it can be (the hot path: the schema ID is cached and the
+   * handler returns without a promise): then no promise is made for it. Anything else (the first
+   * message of a schema, an async handler, a failure) continues on the async path, with the same
+   * outcome as before.
+   */
+  const handleMessage = (
     topic: string,
     partition: number,
     message: KafkaMessage,
     heartbeat: () => Promise<void>,
-  ): Promise<Outcome> => {
-    const position = { topic, partition, offset: message.offset };
-    if (isReplayForAnotherGroup(message.headers, options.groupId)) {
+  ): Outcome | Promise<Outcome> => {
+    if (message.headers && isReplayForAnotherGroup(message.headers, options.groupId)) {
       const eventType = headerString(message.headers, MESSAGE_HEADERS.EVENT_TYPE) ?? '';
-      emit(CONSUMER_EVENTS.IGNORED, { ...position, eventType, reason: 'replay-for-another-group' });
+      emit(CONSUMER_EVENTS.IGNORED, {
+        topic,
+        partition,
+        offset: message.offset,
+        eventType,
+        reason: 'replay-for-another-group',
+      });
       return 'done';
     }
-    let decoded;
+    let decoded: DecodedEvent<C> | undefined;
     try {
-      decoded = await serde.decode(message.value);
+      decoded = serde.tryDecodeSync(message.value);
     } catch (error) {
-      const decision = decide(error, { stage: 'decode', unknownEventType: unknownPolicy }, environmentPolicy);
-      const eventType = error instanceof UnknownEventTypeError ? error.eventType : undefined;
-      switch (decision.action) {
-        case 'ignore':
-          emit(CONSUMER_EVENTS.IGNORED, { ...position, eventType: eventType ?? '', reason: decision.reason });
-          return 'done';
-        case 'dead-letter':
-          return deadLetter(topic, partition, message, decision.reason, error, 0, eventType);
-        default:
-          return environment(topic, partition, message, error, decision.action === 'stop');
-      }
+      return decodeFailed(topic, partition, message, error);
     }
+    if (decoded) return dispatch(topic, partition, message, heartbeat, decoded);
+    return serde.decode(message.value).then(
+      (d) => dispatch(topic, partition, message, heartbeat, d),
+      (error: unknown) => decodeFailed(topic, partition, message, error),
+    );
+  };
+
+  const decodeFailed = (topic: string, partition: number, message: KafkaMessage, error: unknown) => {
+    const decision = decide(error, { stage: 'decode', unknownEventType: unknownPolicy }, environmentPolicy);
+    const eventType = error instanceof UnknownEventTypeError ? error.eventType : undefined;
+    switch (decision.action) {
+      case 'ignore':
+        emit(CONSUMER_EVENTS.IGNORED, {
+          topic,
+          partition,
+          offset: message.offset,
+          eventType: eventType ?? '',
+          reason: decision.reason,
+        });
+        return 'done';
+      case 'dead-letter':
+        return deadLetter(topic, partition, message, decision.reason, error, 0, eventType);
+      default:
+        return environment(topic, partition, message, error, decision.action === 'stop');
+    }
+  };
+
+  const dispatch = (
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+    decoded: DecodedEvent<C>,
+  ): Outcome | Promise<Outcome> => {
     const { eventType, event, schemaId } = decoded;
     const handler = handlers[eventType];
     if (handler === 'ignore' || handler === undefined) {
-      emit(CONSUMER_EVENTS.IGNORED, { ...position, eventType, reason: 'handler' });
+      emit(CONSUMER_EVENTS.IGNORED, { topic, partition, offset: message.offset, eventType, reason: 'handler' });
       return 'done';
     }
-    for (let attempt = 1; ; attempt++) {
-      const started = Date.now();
-      try {
-        await handler(event, {
-          ...position,
-          key: message.key ? message.key.toString('utf8') : null,
-          timestamp: message.timestamp,
-          headers: message.headers ?? {},
-          traceparent: headerString(message.headers, MESSAGE_HEADERS.TRACEPARENT),
-          schemaId,
-          attempt,
-          heartbeat,
-        });
-        transientFailures.delete(`${topic}:${partition}`);
-        emit(CONSUMER_EVENTS.HANDLED, { ...position, eventType, attempts: attempt, durationMs: Date.now() - started });
-        return 'done';
-      } catch (error) {
-        const decision = decide(error, { stage: 'handler', attempt, attempts }, environmentPolicy);
-        if (decision.action === 'pause' || decision.action === 'stop') {
-          return environment(topic, partition, message, error, decision.action === 'stop');
+    const started = listening(CONSUMER_EVENTS.HANDLED) ? Date.now() : 0;
+    let result;
+    try {
+      result = handler(event, contextOf(topic, partition, message, heartbeat, schemaId, 1));
+    } catch (error) {
+      return retryHandler(topic, partition, message, heartbeat, decoded, handler, 1, error);
+    }
+    if (result instanceof Promise) {
+      return result.then(
+        () => handled(topic, partition, message, eventType, 1, started),
+        (error: unknown) => retryHandler(topic, partition, message, heartbeat, decoded, handler, 1, error),
+      );
+    }
+    return handled(topic, partition, message, eventType, 1, started);
+  };
+
+  const contextOf = (
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+    schemaId: number,
+    attempt: number,
+  ): MessageContext => ({
+    topic,
+    partition,
+    offset: message.offset,
+    key: message.key ? message.key.toString('utf8') : null,
+    timestamp: message.timestamp,
+    headers: message.headers ?? {},
+    traceparent: message.headers ? headerString(message.headers, MESSAGE_HEADERS.TRACEPARENT) : undefined,
+    schemaId,
+    attempt,
+    heartbeat,
+  });
+
+  const handled = (
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    eventType: string,
+    attempts: number,
+    started: number,
+  ): Outcome => {
+    if (transientFailures.size > 0) transientFailures.delete(`${topic}:${partition}`);
+    if (listening(CONSUMER_EVENTS.HANDLED)) {
+      emit(CONSUMER_EVENTS.HANDLED, {
+        topic,
+        partition,
+        offset: message.offset,
+        eventType,
+        attempts,
+        durationMs: Date.now() - started,
+      });
+    }
+    return 'done';
+  };
+
+  /** A handler failed on attempt `failed`: retry with backoff, dead-letter, or pause, as decide() says. */
+  const retryHandler = async (
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    heartbeat: () => Promise<void>,
+    decoded: DecodedEvent<C>,
+    handler: EventHandler<unknown>,
+    failed: number,
+    firstError: unknown,
+  ): Promise<Outcome> => {
+    const { eventType, event, schemaId } = decoded;
+    const position = { topic, partition, offset: message.offset };
+    let error = firstError;
+    for (let attempt = failed; ; attempt++) {
+      if (attempt > failed) {
+        const started = Date.now();
+        try {
+          await handler(event, contextOf(topic, partition, message, heartbeat, schemaId, attempt));
+          return handled(topic, partition, message, eventType, attempt, started);
+        } catch (e) {
+          error = e;
         }
-        if (decision.action === 'dead-letter') {
-          return deadLetter(
-            topic,
-            partition,
-            message,
-            'handler-failed',
-            new HandlerError(eventType, attempt, error),
-            attempt,
-            eventType,
-          );
-        }
-        const delayMs = retryDelay(attempt);
-        emit(CONSUMER_EVENTS.RETRIED, { ...position, eventType, attempt, delayMs, error });
-        await sleep(delayMs);
-        if (!running) return 'abandon';
-        await heartbeat();
       }
+      const decision = decide(error, { stage: 'handler', attempt, attempts }, environmentPolicy);
+      if (decision.action === 'pause' || decision.action === 'stop') {
+        return environment(topic, partition, message, error, decision.action === 'stop');
+      }
+      if (decision.action === 'dead-letter') {
+        return deadLetter(
+          topic,
+          partition,
+          message,
+          'handler-failed',
+          new HandlerError(eventType, attempt, error),
+          attempt,
+          eventType,
+        );
+      }
+      const delayMs = retryDelay(attempt);
+      emit(CONSUMER_EVENTS.RETRIED, { ...position, eventType, attempt, delayMs, error });
+      await sleep(delayMs);
+      if (!running) return 'abandon';
+      await heartbeat();
     }
   };
 
@@ -401,7 +503,8 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
     let sinceCommit = 0;
     for (const message of batch.messages) {
       if (!running || !isRunning() || isStale()) break;
-      const outcome = await handleMessage(topic, partition, message, heartbeat);
+      let outcome = handleMessage(topic, partition, message, heartbeat);
+      if (outcome instanceof Promise) outcome = await outcome;
       if (outcome === 'abandon') break;
       if (typeof outcome === 'object') {
         // stop without committing this message; stop() waits for this batch, so not from inside it
@@ -423,15 +526,20 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
         timers.set(timer, () => undefined);
         break;
       }
-      resolveOffset(message.offset);
       supervisor.progressed(topic, partition, message.offset);
+      // kafkajs's resolved offset only needs the last handled message: it is brought up to date
+      // at each commit and when the loop ends (each call costs kafkajs Long arithmetic)
       handled = message.offset;
       if (++sinceCommit >= commitEvery) {
+        resolveOffset(handled);
         await commit(handled);
         sinceCommit = 0;
       }
     }
-    if (handled !== undefined && sinceCommit > 0) await commit(handled);
+    if (handled !== undefined && sinceCommit > 0) {
+      resolveOffset(handled);
+      await commit(handled);
+    }
   };
 
   let stoppedBy: ConsumerStoppedError | undefined;

@@ -124,7 +124,8 @@ export function createSupervisor(hooks: SupervisorHooks): Supervisor {
   /** Set while the consumer is out of its group: when it left, and the give-up timer. */
   let outage: { since: number; timer: NodeJS.Timeout | undefined; abort: AbortController } | undefined;
   let rebuilding: Promise<void> | undefined;
-  const partitions = new Map<string, PartitionHealth>();
+  /** Per assigned partition; `handled` is the last handled offset not yet folded into nextOffset and lag. */
+  const partitions = new Map<string, PartitionHealth & { handled?: string }>();
 
   const moveTo = (next: ConsumerState, error?: unknown) => {
     if (next === state) return;
@@ -166,6 +167,7 @@ export function createSupervisor(hooks: SupervisorHooks): Supervisor {
           nextOffset: undefined,
           highWatermark: undefined,
           updatedAt: undefined,
+          handled: undefined,
         });
     }
     moveTo('running');
@@ -309,6 +311,7 @@ export function createSupervisor(hooks: SupervisorHooks): Supervisor {
     fetched(t, partition, firstOffset, highWatermark) {
       const entry = partitions.get(`${t}:${partition}`);
       if (!entry) return;
+      fold(entry);
       entry.highWatermark = highWatermark;
       entry.nextOffset ??= firstOffset;
       if (BigInt(firstOffset) > BigInt(entry.nextOffset)) entry.nextOffset = firstOffset;
@@ -316,11 +319,11 @@ export function createSupervisor(hooks: SupervisorHooks): Supervisor {
       entry.updatedAt = Date.now();
     },
     progressed(t, partition, offset) {
+      // per message: only note it; the offsets are compared (BigInt) when health() or fetched() reads them
       lastProgressAt = Date.now();
       const entry = partitions.get(`${t}:${partition}`);
       if (!entry) return;
-      entry.nextOffset = (BigInt(offset) + 1n).toString();
-      entry.lag = lagOf(entry);
+      entry.handled = offset;
       entry.updatedAt = lastProgressAt;
     },
     health() {
@@ -332,11 +335,25 @@ export function createSupervisor(hooks: SupervisorHooks): Supervisor {
         lastProgressAt,
         lastHeartbeatAt,
         restarts,
-        partitions: [...partitions.values()].map((p) => ({ ...p })).sort((a, b) => a.partition - b.partition),
+        partitions: [...partitions.values()]
+          .map((p) => {
+            fold(p);
+            const { handled: _handled, ...health } = p;
+            return health;
+          })
+          .sort((a, b) => a.partition - b.partition),
         error: failure,
       };
     },
   };
+}
+
+/** Folds the last handled offset into the next offset and the lag. */
+function fold(p: PartitionHealth & { handled?: string }): void {
+  if (p.handled === undefined) return;
+  p.nextOffset = (BigInt(p.handled) + 1n).toString();
+  p.handled = undefined;
+  p.lag = lagOf(p);
 }
 
 function lagOf(p: PartitionHealth): number | undefined {

@@ -5,7 +5,13 @@
  * header, through an idempotent kafkajs producer with acks=all.
  */
 import { randomUUID } from 'node:crypto';
-import { type IHeaders, type Message, type Producer as KafkaProducer, type RecordMetadata } from 'kafkajs';
+import {
+  type IHeaders,
+  type Message,
+  type PartitionMetadata,
+  type Producer as KafkaProducer,
+  type RecordMetadata,
+} from 'kafkajs';
 import type { EventTypeOf, TopicContract } from '../contract';
 import { DeliveryTimeoutError, EventValidationError, KafkaError } from '../errors';
 import { brokersOf, resolveKafka, toKafkaError, type KafkaConnectionOptions } from '../kafka/client';
@@ -125,23 +131,41 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
     return event;
   };
 
-  const toMessage = async (eventType: string, payload: unknown, publish: PublishOptions = {}) => {
-    const event = fill(eventType, payload);
-    const value = await serde.encode(event as unknown as EventOf<C>);
-    const headers: IHeaders = { ...publish.headers, [MESSAGE_HEADERS.EVENT_TYPE]: eventType };
-    if (publish.traceparent) headers[MESSAGE_HEADERS.TRACEPARENT] = publish.traceparent;
-    if (publish.tracestate) headers[MESSAGE_HEADERS.TRACESTATE] = publish.tracestate;
-    const keyValue = publish.key ?? event[contract.key];
-    const message: Message = {
-      key: keyValue === undefined || keyValue === null ? null : String(keyValue),
-      value,
-      headers,
-    };
+  interface Prepared {
+    message: Message;
+    eventId: string | undefined;
+    schemaId: number;
+  }
+  const toPrepared = (
+    eventType: string,
+    event: Record<string, unknown>,
+    value: Buffer,
+    publish: PublishOptions | undefined,
+  ): Prepared => {
+    // one object literal per message; the caller's headers are copied only when there are some
+    const headers: IHeaders = publish?.headers
+      ? { ...publish.headers, [MESSAGE_HEADERS.EVENT_TYPE]: eventType }
+      : { [MESSAGE_HEADERS.EVENT_TYPE]: eventType };
+    if (publish?.traceparent) headers[MESSAGE_HEADERS.TRACEPARENT] = publish.traceparent;
+    if (publish?.tracestate) headers[MESSAGE_HEADERS.TRACESTATE] = publish.tracestate;
+    const keyValue = publish?.key ?? event[contract.key];
     return {
-      message,
+      message: { key: keyValue === undefined || keyValue === null ? null : String(keyValue), value, headers },
       eventId: typeof event.eventId === 'string' ? event.eventId : undefined,
-      schemaId: await serde.schemaIdFor(eventType),
+      // encodeSync or encode has just resolved it
+      schemaId: serde.cachedSchemaId(eventType)!,
     };
+  };
+  /**
+   * The message for an event, synchronously once its type's schema ID is cached (the hot path:
+   * no promise per message); the first event of a type goes through the async encode, which asks
+   * the registry. Validation, bytes and errors are the same on both paths.
+   */
+  const toMessage = (eventType: string, payload: unknown, publish?: PublishOptions): Prepared | Promise<Prepared> => {
+    const event = fill(eventType, payload);
+    const value = serde.encodeSync(event as unknown as EventOf<C>);
+    if (value) return toPrepared(eventType, event, value, publish);
+    return serde.encode(event as unknown as EventOf<C>).then((v) => toPrepared(eventType, event, v, publish));
   };
 
   const connect = async () => {
@@ -174,32 +198,63 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
    * idempotence sequence, so this writes no duplicate.
    */
   const deliveryTimeoutMs = options.deliveryTimeoutMs ?? 120_000;
+  /**
+   * Sends in flight with their deadlines, oldest first (every send gets the same timeout, so the
+   * insertion order is the deadline order). One timer for all of them, armed at the oldest
+   * deadline, instead of a timer set and cleared per send.
+   */
+  const inFlight = new Set<{ deadline: number; count: number; reject: (error: unknown) => void }>();
+  let deadlineTimer: NodeJS.Timeout | undefined;
+  const armDeadline = () => {
+    const oldest = inFlight.values().next().value;
+    if (!oldest) return;
+    deadlineTimer = setTimeout(onDeadline, Math.max(0, oldest.deadline - Date.now()));
+  };
+  const onDeadline = () => {
+    deadlineTimer = undefined;
+    const now = Date.now();
+    for (const entry of inFlight) {
+      if (entry.deadline > now) break;
+      inFlight.delete(entry);
+      // kafkajs cannot cancel a send: the abandoned one may still be written (at-least-once)
+      entry.reject(new DeliveryTimeoutError(contract.topic, deliveryTimeoutMs, entry.count));
+    }
+    armDeadline();
+  };
   const send = (messages: Message[]): Promise<RecordMetadata[]> => {
     if (!Number.isFinite(deliveryTimeoutMs)) return sendNow(messages);
-    const sending = sendNow(messages);
     return new Promise((resolve, reject) => {
-      // kafkajs cannot cancel a send: the abandoned one may still be written (at-least-once)
-      const timer = setTimeout(
-        () => reject(new DeliveryTimeoutError(contract.topic, deliveryTimeoutMs, messages.length)),
-        deliveryTimeoutMs,
+      const entry = { deadline: Date.now() + deliveryTimeoutMs, count: messages.length, reject };
+      inFlight.add(entry);
+      if (!deadlineTimer) armDeadline();
+      const settle = () => {
+        inFlight.delete(entry);
+        // nothing left to watch: no timer may keep the process alive
+        if (inFlight.size === 0 && deadlineTimer) {
+          clearTimeout(deadlineTimer);
+          deadlineTimer = undefined;
+        }
+      };
+      sendNow(messages).then(
+        (answer) => {
+          settle();
+          resolve(answer);
+        },
+        (error: unknown) => {
+          settle();
+          reject(error);
+        },
       );
-      sending.then(resolve, reject).finally(() => clearTimeout(timer));
     });
   };
 
   const sendNow = async (messages: Message[]) => {
-    await connect();
+    if (!producer) await connect();
     const action = `publishing ${messages.length} message(s)`;
     try {
-      const partitions = await partitionCount();
+      const partitions = knownPartitions ?? (await partitionCount());
       if (partitions !== undefined) {
-        const metadata = Array.from({ length: partitions }, (_, partitionId) => ({
-          partitionId,
-          leader: 0,
-          replicas: [],
-          isr: [],
-          partitionErrorCode: 0,
-        }));
+        const metadata = metadataFor(partitions);
         for (const message of messages) {
           message.partition ??= partitioner({ topic: contract.topic, partitionMetadata: metadata, message });
         }
@@ -235,6 +290,25 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
   };
 
   const partitioner = keyPartitioner(options.partitioner)();
+  /** The partition count once read: the hot path reads it without a promise. */
+  let knownPartitions: number | undefined;
+  let metadata: { count: number; partitions: PartitionMetadata[] } | undefined;
+  /** What the partitioner reads: the partition IDs (built once per partition count, not per send). */
+  const metadataFor = (count: number) => {
+    if (metadata?.count !== count) {
+      metadata = {
+        count,
+        partitions: Array.from({ length: count }, (_, partitionId) => ({
+          partitionId,
+          leader: 0,
+          replicas: [],
+          isr: [],
+          partitionErrorCode: 0,
+        })),
+      };
+    }
+    return metadata.partitions;
+  };
   let partitionsCache: Promise<number | undefined> | undefined;
   /** The topic's partition count (once per producer); undefined when it cannot be read (e.g. a topic not created yet). */
   const partitionCount = () => {
@@ -253,6 +327,7 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
     })();
     return partitionsCache.then((count) => {
       if (count === undefined) partitionsCache = undefined;
+      knownPartitions = count;
       return count;
     });
   };
@@ -262,14 +337,18 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
     connect,
     prepare: (eventType, payload) => fill(eventType, payload) as unknown as EventOf<C>,
     async publish(eventType, payload, publishOptions) {
-      const { message, eventId, schemaId } = await toMessage(eventType, payload, publishOptions);
+      const prepared = toMessage(eventType, payload, publishOptions);
+      const { message, eventId, schemaId } = prepared instanceof Promise ? await prepared : prepared;
       const [meta] = await send([message]);
       return { topic: contract.topic, partition: meta?.partition ?? -1, offset: meta?.baseOffset, eventId, schemaId };
     },
     async publishBatch(items) {
       if (items.length === 0) return { topic: contract.topic, events: [], partitions: [] };
-      const prepared = [];
-      for (const item of items) prepared.push(await toMessage(item.eventType, item.payload, item));
+      const prepared: Prepared[] = [];
+      for (const item of items) {
+        const next = toMessage(item.eventType, item.payload, item);
+        prepared.push(next instanceof Promise ? await next : next);
+      }
       const metadata = await send(prepared.map((p) => p.message));
       return {
         topic: contract.topic,
@@ -284,6 +363,7 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
       producer = undefined;
       connecting = undefined;
       partitionsCache = undefined;
+      knownPartitions = undefined;
       if (p)
         await p
           .disconnect()

@@ -51,6 +51,27 @@ export interface Serde<C extends AnyTopicContract> {
   decode(message: Uint8Array | null | undefined): Promise<DecodedEvent<C>>;
   /** The schema ID events of this type are framed with (resolved once, then cached). */
   schemaIdFor(eventType: string): Promise<number>;
+  /**
+   * The hot path of `encode`, synchronous: the same validation, bytes and errors, once the event
+   * type's schema ID is cached (after its first `encode` or `schemaIdFor`); `undefined` before
+   * that, without validating (call `encode`, which asks the registry).
+   */
+  encodeSync(event: EventOf<C>): Buffer | undefined;
+  /**
+   * The hot path of `decode`, synchronous: the same event and errors once the message's schema ID
+   * is cached (after the first `decode` of that ID); `undefined` when the registry must be asked
+   * (call `decode`). Avro topics only for now: a JSON topic always answers `undefined`.
+   */
+  tryDecodeSync(message: Uint8Array | null | undefined): DecodedEvent<C> | undefined;
+  /** The cached schema ID of an event type; `undefined` before `schemaIdFor` or `encode` resolved it. */
+  cachedSchemaId(eventType: string): number | undefined;
+}
+
+/** How one event type is written: its schema ID, the header for it and, for Avro, the write plan. */
+interface WriteInfo {
+  id: number;
+  header: Buffer;
+  plan: WritePlan | undefined;
 }
 
 export function createSerde<C extends AnyTopicContract>(contract: C, registry: SchemaRegistryClient): Serde<C> {
@@ -60,7 +81,7 @@ export function createSerde<C extends AnyTopicContract>(contract: C, registry: S
   const resolveId = createSchemaIdResolver(runtime, registry);
   let reader: AvroReader | undefined;
   const getReader = () => (reader ??= buildAvroReader(runtime));
-  const writePlans = new Map<string, { id: number; header: Buffer; plan: WritePlan | undefined }>();
+  const writePlans = new Map<string, WriteInfo>();
   const readPlans = new Map<number, ReadPlan>();
   const pendingPlans = new Map<number, Promise<ReadPlan>>();
   const knownIds = new Set<number>();
@@ -137,34 +158,60 @@ export function createSerde<C extends AnyTopicContract>(contract: C, registry: S
     return load;
   };
 
+  /** The event as an object and its contract event; throws the encoder's errors for anything else. */
+  const toEncode = (value: unknown) => {
+    const event = value as Record<string, unknown>;
+    if (event === null || typeof event !== 'object') {
+      throw new EventValidationError(runtime.topic, [
+        { path: '', expected: 'object', keyword: 'type', message: 'must be object' },
+      ]);
+    }
+    return { event, contractEvent: eventContract(event[runtime.discriminator]) };
+  };
+  const encodeWith = (info: WriteInfo, event: Record<string, unknown>, eventType: string) =>
+    info.plan
+      ? writeAvro(info.header, info.plan, event, eventType)
+      : encodeFrame(info.id, Buffer.from(JSON.stringify(event), 'utf8'));
+  const readAvroWith = (plan: ReadPlan, buffer: Buffer, schemaId: number) => {
+    const { eventType, event } = readAvro(plan, buffer, HEADER_SIZE, schemaId, runtime.discriminator, known);
+    return { eventType, event, schemaId } as DecodedEvent<C>;
+  };
+
   const serde: Serde<C> = {
     contract,
     registry,
     schemaIdFor: async (eventType) => (await writeInfo(eventType)).id,
+    cachedSchemaId: (eventType) => writePlans.get(eventType)?.id,
+
+    encodeSync(value) {
+      const { event, contractEvent } = toEncode(value);
+      const info = writePlans.get(contractEvent.eventType);
+      if (!info) return undefined;
+      assertValidEvent(contractEvent, event);
+      return encodeWith(info, event, contractEvent.eventType);
+    },
+
+    tryDecodeSync(message) {
+      if (runtime.format !== 'AVRO') return undefined;
+      const buffer = frameBuffer(message);
+      const schemaId = frameSchemaId(buffer);
+      const plan = readPlans.get(schemaId);
+      return plan ? readAvroWith(plan, buffer, schemaId) : undefined;
+    },
 
     async encode(value) {
-      const event = value as unknown as Record<string, unknown>;
-      if (event === null || typeof event !== 'object') {
-        throw new EventValidationError(runtime.topic, [
-          { path: '', expected: 'object', keyword: 'type', message: 'must be object' },
-        ]);
-      }
-      const eventType = event[runtime.discriminator];
-      const contractEvent = eventContract(eventType);
+      const { event, contractEvent } = toEncode(value);
       assertValidEvent(contractEvent, event);
       // after the first event of a type the plan is cached: no extra await on the hot path
       const info = writePlans.get(contractEvent.eventType) ?? (await writeInfo(contractEvent.eventType));
-      if (info.plan) return writeAvro(info.header, info.plan, event, contractEvent.eventType);
-      return encodeFrame(info.id, Buffer.from(JSON.stringify(event), 'utf8'));
+      return encodeWith(info, event, contractEvent.eventType);
     },
 
     async decode(message) {
       const buffer = frameBuffer(message);
       const schemaId = frameSchemaId(buffer);
       if (runtime.format === 'AVRO') {
-        const plan = readPlans.get(schemaId) ?? (await loadReadPlan(schemaId));
-        const { eventType, event } = readAvro(plan, buffer, HEADER_SIZE, schemaId, runtime.discriminator, known);
-        return { eventType, event, schemaId } as DecodedEvent<C>;
+        return readAvroWith(readPlans.get(schemaId) ?? (await loadReadPlan(schemaId)), buffer, schemaId);
       }
       const body = buffer.subarray(HEADER_SIZE);
       if (!knownIds.has(schemaId)) {
