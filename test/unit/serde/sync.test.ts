@@ -1,8 +1,8 @@
-import { DecodeError, EventValidationError, UnknownEventTypeError } from '../../src/errors';
-import { bookingsContract } from '../../src/generated/bookings';
-import { createInMemoryRegistry, registerContract } from '../../src/registry';
-import { createSerde } from '../../src/serde';
-import { bookingEvents } from '../support/bookings-fixtures';
+import { DecodeError, EventValidationError, UnknownEventTypeError } from '../../../src/errors';
+import { bookingsContract } from '../../../src/generated/bookings';
+import { createInMemoryRegistry, registerContract } from '../../../src/registry';
+import { createSerde } from '../../../src/serde';
+import { bookingEvents } from '../../support/bookings-fixtures';
 
 async function setUp() {
   const registry = createInMemoryRegistry({ compatibility: 'NONE' });
