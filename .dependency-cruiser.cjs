@@ -2,7 +2,7 @@
  * The layers of the kit, each importing only the ones below it (ARCHITECTURE.md):
  *
  *   cli, ui            presentation: thin shells over operations
- *   operations         registration, topics, tail, stack, asyncapi: what the CLI and UI do
+ *   operations         registration, topics, tail, stack, asyncapi, monitor: what the CLI and UI do
  *   runtime | codegen  what services run (registry, serde, producer, consumer, dlq, kafka) | the build step
  *   base               errors, config, contract types, logging, wire framing, Avro/validation set-up, compat rules
  *
@@ -11,7 +11,7 @@
 const BASE = '^src/(errors|config|contract|json-text|log|package-info|retry)\\.ts$|^src/(avro|validation|wire|compat)/';
 const CODEGEN = '^codegen/';
 const RUNTIME = '^src/(registry|serde|producer|consumer|dlq|kafka|generated)/|^src/bookings\\.ts$';
-const OPERATIONS = '^src/(registration|topics|tail|stack|asyncapi)/';
+const OPERATIONS = '^src/(registration|topics|tail|stack|asyncapi|monitor)/';
 const PRESENTATION = '^src/(cli|ui)/';
 
 module.exports = {

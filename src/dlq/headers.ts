@@ -132,3 +132,13 @@ export function headerString(headers: IHeaders | undefined, name: string): strin
   if (first === undefined) return undefined;
   return Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
 }
+
+/** Every header as a UTF-8 string (the first value of a repeated one): how the tail, the CLI and the UI show them. */
+export function headerStrings(headers: IHeaders | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of Object.keys(headers ?? {})) {
+    const value = headerString(headers, name);
+    if (value !== undefined) out[name] = value;
+  }
+  return out;
+}

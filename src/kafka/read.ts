@@ -25,7 +25,30 @@ export async function readTopicToEnd(
   options: ReadToEndOptions = {},
 ): Promise<number> {
   const ends = await endOffsets(kafka, topic, options.missingOk ?? false);
-  if (ends.size === 0) return 0;
+  const ranges = [...ends].map(([partition, range]) => ({ partition, from: range.low, to: range.high }));
+  return readRanges(kafka, topic, ranges, onMessage, options);
+}
+
+/** Offsets `from` (inclusive) to `to` (exclusive) of one partition. */
+export interface OffsetRange {
+  partition: number;
+  from: bigint;
+  to: bigint;
+}
+
+/**
+ * Reads the records of each range and stops when every range is read: the ranged read under
+ * `readTopicToEnd` and the UI's message browser. Empty ranges are skipped; never commits.
+ */
+export async function readRanges(
+  kafka: Kafka,
+  topic: string,
+  ranges: readonly OffsetRange[],
+  onMessage: (partition: number, message: KafkaMessage) => void | Promise<void>,
+  options: Omit<ReadToEndOptions, 'missingOk'> = {},
+): Promise<number> {
+  const pending = new Map(ranges.filter((r) => r.to > r.from).map((r) => [r.partition, r]));
+  if (pending.size === 0) return 0;
   const timeoutMs = options.timeoutMs ?? 60_000;
   const consumer = kafka.consumer({
     groupId: `${options.groupPrefix ?? 'contracts-read'}-${randomBytes(4).toString('hex')}`,
@@ -49,16 +72,19 @@ export async function readTopicToEnd(
     await consumer.run({
       autoCommit: false,
       eachMessage: async ({ partition, message }) => {
-        const end = ends.get(partition);
-        if (end === undefined || BigInt(message.offset) >= end) return;
+        const range = pending.get(partition);
+        const offset = BigInt(message.offset);
+        if (range === undefined || offset < range.from || offset >= range.to) return;
         count += 1;
         await onMessage(partition, message);
-        if (BigInt(message.offset) + 1n >= end) {
-          ends.delete(partition);
-          if (ends.size === 0) finish();
+        if (offset + 1n >= range.to) {
+          pending.delete(partition);
+          if (pending.size === 0) finish();
         }
       },
     });
+    for (const range of pending.values())
+      consumer.seek({ topic, partition: range.partition, offset: String(range.from) });
     await done;
     return count;
   } catch (error) {
@@ -70,15 +96,19 @@ export async function readTopicToEnd(
 }
 
 /** End offset of each partition that holds records (high watermark > low). */
-async function endOffsets(kafka: Kafka, topic: string, missingOk: boolean): Promise<Map<number, bigint>> {
+async function endOffsets(
+  kafka: Kafka,
+  topic: string,
+  missingOk: boolean,
+): Promise<Map<number, { low: bigint; high: bigint }>> {
   const admin = kafka.admin();
-  const ends = new Map<number, bigint>();
+  const ends = new Map<number, { low: bigint; high: bigint }>();
   try {
     await admin.connect();
     if (missingOk && !(await admin.listTopics()).includes(topic)) return ends;
     await assertTopicsExist(admin, [topic]);
     for (const p of await admin.fetchTopicOffsets(topic)) {
-      if (BigInt(p.high) > BigInt(p.low)) ends.set(p.partition, BigInt(p.high));
+      if (BigInt(p.high) > BigInt(p.low)) ends.set(p.partition, { low: BigInt(p.low), high: BigInt(p.high) });
     }
     return ends;
   } catch (error) {

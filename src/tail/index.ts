@@ -10,9 +10,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import type * as avro from 'avsc';
-import type { IHeaders } from 'kafkajs';
 import { parseAvroSchemas } from '../avro/types';
-import { readDeadLetterHeaders, headerString, type DeadLetterInfo } from '../dlq/headers';
+import { readDeadLetterHeaders, headerStrings, type DeadLetterInfo } from '../dlq/headers';
 import { classify } from '../consumer/decide';
 import { isContractsError, UsageError } from '../errors';
 import { assertTopicsExist } from '../kafka/admin';
@@ -90,7 +89,7 @@ export async function tailTopic(options: TailOptions): Promise<{ count: number }
       eachMessage: async ({ topic, partition, message }) => {
         if (full() || environmentFailure !== undefined) return;
         if (options.partition !== undefined && partition !== options.partition) return;
-        const headers = stringHeaders(message.headers);
+        const headers = headerStrings(message.headers);
         const deadLetter = readDeadLetterHeaders(message.headers);
         // one schema can be registered under many subjects: name the one of the record's own topic
         const { failure, ...decoded } = await decoder(message.value, deadLetter?.originalTopic ?? topic);
@@ -229,13 +228,4 @@ export function createGenericDecoder(registry: SchemaRegistryClient, discriminat
     }
     return result;
   };
-}
-
-function stringHeaders(headers: IHeaders | undefined): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const name of Object.keys(headers ?? {})) {
-    const value = headerString(headers, name);
-    if (value !== undefined) out[name] = value;
-  }
-  return out;
 }

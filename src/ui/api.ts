@@ -11,12 +11,29 @@ import type { TailRecord } from '../tail';
 import type { SubjectList, VersionView } from './catalog';
 import type { DiffView } from './compare';
 import type { LiveTailStatus } from './live-tail';
+import type { ClusterOverview, DeadLetterView, GroupState, LagTrend, MessagePage, TopicOverview } from '../monitor';
 
 export type { CompatibilityLevel } from '../config';
 export type { TailRecord } from '../tail';
 export type { SubjectList, SubjectRef, SubjectSummary, VersionView } from './catalog';
-export type { DiffLine, DiffRow, DiffSide, DiffView, FindingView } from './compare';
+export type { ChangeView, DiffLine, DiffRow, DiffSide, DiffView, FindingView } from './compare';
 export type { LiveTailStatus } from './live-tail';
+export type {
+  ClusterOverview,
+  DeadLetterCount,
+  DeadLetterRecord,
+  DeadLetterView,
+  GroupMember,
+  GroupState,
+  GroupSummary,
+  LagTrend,
+  MessagePage,
+  PartitionLag,
+  TopicGroup,
+  TopicOverview,
+} from '../monitor';
+export type { BytesPreview } from '../wire/preview';
+export type { DeadLetterInfo } from '../dlq/headers';
 
 /** What `GET /api/info` answers: what the page is connected to. */
 export interface UiInfo {
@@ -30,7 +47,46 @@ export interface UiInfo {
   /** Why the local schema files could not be read, when they could not. */
   localError: string | null;
   levels: readonly CompatibilityLevel[];
+  /** What to tell the user to run, for the project the UI runs in. */
+  hints: ProjectHints;
   readOnly: true;
+}
+
+/** Commands that fit the project the UI runs in: the kit's own repository, or a service's project. */
+export interface ProjectHints {
+  /** How the CLI is started there: `npx contracts`, or `npm run contracts --` in the kit's repository. */
+  cli: string;
+  /** How the contracts get registered and the topics created. */
+  register: string;
+  /** What puts events on the topic there, when the project has such a command (`npm start` in the kit's repository). */
+  produce: string | null;
+}
+
+/** A subject of a topic's contract, as the overview shows it. */
+export interface ContractRef {
+  subject: string;
+  /** False for a subject of the config not in the registry yet. */
+  registered: boolean;
+  format: string | null;
+  versions: number;
+  latestVersion: number | null;
+  level: CompatibilityLevel | null;
+  levelSource: 'subject' | 'global' | null;
+}
+
+/** What `GET /api/overview` answers: the cluster's topics with their contract, groups and dead letters. */
+export interface OverviewView extends Omit<ClusterOverview, 'topics'> {
+  topics: Array<TopicOverview & { contract: ContractRef[] }>;
+  /** Why the registry's half is missing, when it could not be read (Kafka's half is still shown). */
+  registryError: UiApiError['error'] | null;
+}
+
+/** What `GET /api/groups/:group` answers. */
+export interface GroupView extends GroupState {
+  /** Per topic the group reads: the lag's trend and whether it stopped committing. */
+  trends: Record<string, LagTrend>;
+  /** No commit movement with lag for this long counts as stalled. */
+  stallAfterMs: number;
 }
 
 /** The body of every answer that is not a 200. */
@@ -62,6 +118,10 @@ export interface UiRoutes {
   '/api/subjects/:subject/versions/:version': VersionView;
   '/api/subjects/:subject/versions/:version/typescript': TypeScriptView;
   '/api/subjects/:subject/diff': DiffView;
+  '/api/overview': OverviewView;
+  '/api/groups/:group': GroupView;
+  '/api/topics/:topic/messages': MessagePage;
+  '/api/topics/:topic/dead-letters': DeadLetterView;
 }
 
 export type UiRoute = keyof UiRoutes;
@@ -72,6 +132,20 @@ export interface UiQueries {
   '/api/subjects': { refresh?: string };
   /** `from`: a version or `latest`; `to`: a version, `latest` or `local`; `level`: default the subject's. */
   '/api/subjects/:subject/diff': { from?: string; to?: string; level?: string };
+  /** The window (partition, offset or time in ms, order) and the filters, evaluated on decoded events. */
+  '/api/topics/:topic/messages': {
+    partition?: string;
+    offset?: string;
+    time?: string;
+    order?: string;
+    limit?: string;
+    key?: string;
+    eventType?: string;
+    version?: string;
+    path?: string;
+    value?: string;
+  };
+  '/api/topics/:topic/dead-letters': { group?: string; reason?: string };
 }
 
 export type RouteQuery<R extends UiRoute> = R extends keyof UiQueries ? UiQueries[R] : Record<never, never>;

@@ -9,7 +9,7 @@ import { listRules } from '../compat';
 import type { Finding, RuleDefinition } from '../compat';
 import type { CompatibilityLevel, SchemaFormat } from '../config';
 import { ContractsError } from '../errors';
-import { compareVersions, type LocalSubject } from '../registration';
+import { compareVersions, diffVersions, type LocalSubject, type SchemaChange } from '../registration';
 import type { SchemaRegistryClient } from '../registry/types';
 import type { Catalog } from './catalog';
 import { prettySchema } from './catalog';
@@ -44,6 +44,13 @@ export interface DiffSide {
   schema: string;
 }
 
+/** A change `contracts diff` names (FIELD_ADDED, TYPE_CHANGED, …), whether it breaks anything or not. */
+export interface ChangeView extends Omit<SchemaChange, 'breaks'> {
+  /** Rule IDs of the breaking findings this change causes at the checked level; empty when it breaks nothing. */
+  breaks: string[];
+  at?: FindingView['at'];
+}
+
 export interface DiffView {
   subject: string;
   format: SchemaFormat;
@@ -60,6 +67,8 @@ export interface DiffView {
     /** Breaking findings first, then differences that break nothing. */
     findings: FindingView[];
   };
+  /** Each change between the two sides, as `contracts diff` lists them. */
+  changes: ChangeView[];
 }
 
 export interface CompareRequest {
@@ -112,7 +121,27 @@ export function createComparer(options: ComparerOptions): Comparer {
     const findings = comparison.result.findings
       .map((f) => explain(f, f.previousVersion === from.version ? left.schema : undefined, right.schema))
       .sort((a, b) => Number(b.breaking) - Number(a.breaking));
+    // the named changes of `contracts diff` (the same walk), so a compatible change is listed too
+    const named = diffVersions({
+      format: comparison.format,
+      level: comparison.level,
+      previous: from.compat,
+      candidate: to.compat,
+      history: comparison.previous.filter((v) => v.version !== from.version),
+    });
+    const changes: ChangeView[] = named.changes.map(({ breaks, ...change }) => {
+      const text = change.pathIn === 'candidate' ? right.schema : left.schema;
+      const lines = linesOfPointer(text, change.path);
+      return {
+        ...change,
+        breaks: breaks.map((f) => f.ruleId),
+        ...(lines
+          ? { at: { side: change.pathIn === 'candidate' ? ('right' as const) : ('left' as const), ...lines } }
+          : {}),
+      };
+    });
     return {
+      changes,
       subject: request.subject,
       format: comparison.format,
       level: comparison.level,

@@ -10,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { readDeadLetterHeaders, headerString } from '../dlq/headers';
+import { readDeadLetterHeaders, headerStrings } from '../dlq/headers';
 import { KafkaError } from '../errors';
 import { toKafkaError } from '../kafka/client';
 import type { SchemaRegistryClient } from '../registry/types';
@@ -77,11 +77,7 @@ export async function runLiveTail(options: LiveTailOptions): Promise<void> {
       eachMessage: async ({ topic: from, partition, message }) => {
         if (signal.aborted) return;
         const { failure: _failure, ...decoded } = await decode(message.value, from);
-        const headers: Record<string, string> = {};
-        for (const name of Object.keys(message.headers ?? {})) {
-          const value = headerString(message.headers, name);
-          if (value !== undefined) headers[name] = value;
-        }
+        const headers = headerStrings(message.headers);
         const deadLetter = readDeadLetterHeaders(message.headers);
         if (deadLetter && decoded.schemaId !== undefined) {
           const original = await originalSubject(decoded.schemaId, deadLetter.originalTopic);

@@ -14,11 +14,14 @@ import { logLevel, type Kafka } from 'kafkajs';
 import { COMPATIBILITY_LEVELS, type CompatibilityLevel, type ContractsConfig } from '../config';
 import { ContractsError, RegistryError, isContractsError, UsageError } from '../errors';
 import { brokersFrom, resolveKafka, type KafkaConnectionOptions } from '../kafka/client';
+import { browseMessages, createOverviewReader, createTrendTracker, readDeadLetterView } from '../monitor';
 import { createSchemaRegistryClient, registryOptionsFromEnv } from '../registry/http';
 import { resolveRegistry, type RegistrySource } from '../registry/resolve';
 import type { SchemaRegistryClient } from '../registry/types';
 import { buildAsyncApiDocument, renderAsyncApi } from '../asyncapi';
+import type { SubjectList } from './catalog';
 import type { RouteParams, RouteQuery, TailEvents, UiApiError, UiRoute, UiRoutes } from './api';
+import { contractsOf, monitoredTopics, projectHints, topicOf } from './topics';
 import { createCatalog, isNotFound } from './catalog';
 import { createComparer } from './compare';
 import { runLiveTail } from './live-tail';
@@ -47,6 +50,8 @@ export interface UiServerOptions extends KafkaConnectionOptions {
   recentPerPartition?: number;
   /** How long the subject list is reused. Default 10 s. */
   listTtlMs?: number;
+  /** A group with lag whose commits have not moved for this long is shown as stalled. Default 60 s. */
+  stallAfterMs?: number;
 }
 
 export interface UiServer {
@@ -80,6 +85,11 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
       },
       'contracts-ui',
     ));
+  const hints = projectHints(options.config);
+  const stallAfterMs = options.stallAfterMs ?? 60_000;
+  const trends = createTrendTracker({ stallAfterMs });
+  let overviewReader: ReturnType<typeof createOverviewReader> | undefined;
+  const overview = () => (overviewReader ??= createOverviewReader({ kafka: kafkaClient(), trends, cli: hints.cli }));
   const streams = new Set<{ abort: AbortController; reply: FastifyReply; done: Promise<void> }>();
 
   const app = Fastify({ logger: false, forceCloseConnections: true });
@@ -107,6 +117,8 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
     );
     return payload;
   });
+  // decoded values hold Buffers (Avro bytes/fixed): hex, as in the tail's events
+  app.setReplySerializer((payload) => JSON.stringify(payload, jsonReplacer));
   app.setErrorHandler(async (error, _request, reply) => {
     const { status, body } = toHttpError(error, registry.url);
     await reply.code(status).send(body);
@@ -186,6 +198,7 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
       localSubjects,
       localError,
       levels: COMPATIBILITY_LEVELS,
+      hints,
       readOnly: true,
     };
   });
@@ -214,6 +227,88 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
       from: from === undefined ? 'latest' : parseVersion(from),
       to: to === 'local' ? 'local' : to === undefined ? 'latest' : parseVersion(to),
       level: level ? (level as CompatibilityLevel) : undefined,
+    });
+  });
+
+  route('/api/overview', async () => {
+    let list: SubjectList | undefined;
+    let registryError: UiApiError['error'] | null = null;
+    try {
+      list = await catalog.listSubjects();
+    } catch (error) {
+      registryError = toHttpError(error, registry.url).body.error;
+    }
+    const localSubjects = (() => {
+      try {
+        return local.subjects();
+      } catch {
+        return [];
+      }
+    })();
+    const topics = monitoredTopics(options.config, list);
+    const read = await overview().read(topics);
+    return {
+      ...read,
+      topics: read.topics.map((t) => ({ ...t, contract: contractsOf(t.topic, list, localSubjects) })),
+      registryError,
+    };
+  });
+
+  route('/api/groups/:group', async (request) => {
+    const found = await overview().group(request.params.group);
+    if (!found)
+      throw new UsageError(
+        `no consumer group "${request.params.group}" on the cluster`,
+        'the overview lists the groups',
+      );
+    return { ...found, stallAfterMs };
+  });
+
+  route('/api/topics/:topic/messages', async (request) => {
+    const q = request.query;
+    const number = (name: string, text: string | undefined) => {
+      if (text === undefined || text === '') return undefined;
+      const n = Number(text);
+      if (!Number.isFinite(n)) throw new UsageError(`${name} must be a number, got "${text}"`);
+      return n;
+    };
+    const time = q.time ? (/^\d+$/.test(q.time) ? Number(q.time) : Date.parse(q.time)) : undefined;
+    if (time !== undefined && Number.isNaN(time))
+      throw new UsageError(`"${q.time}" is not a time`, 'use ISO 8601 (2026-12-01T13:00:00Z) or ms since the epoch');
+    return browseMessages(
+      {
+        kafka: kafkaClient(),
+        registry,
+        discriminator: topicOf(options.config, request.params.topic)?.discriminator ?? discriminator,
+      },
+      {
+        topic: request.params.topic,
+        partition: number('partition', q.partition),
+        offset: q.offset || undefined,
+        time,
+        order: q.order === 'oldest' ? 'oldest' : 'newest',
+        limit: number('limit', q.limit),
+        key: q.key || undefined,
+        eventType: q.eventType || undefined,
+        version: number('version', q.version),
+        path: q.path || undefined,
+        value: q.value,
+      },
+    );
+  });
+
+  route('/api/topics/:topic/dead-letters', async (request) => {
+    const { topic } = request.params;
+    const configured = topicOf(options.config, topic);
+    return readDeadLetterView({
+      kafka: kafkaClient(),
+      registry,
+      topic,
+      deadLetterTopic: configured?.deadLetterTopic ?? (topic === options.topic ? deadLetterTopic : `${topic}.dlq`),
+      discriminator: configured?.discriminator ?? discriminator,
+      cli: hints.cli,
+      group: request.query.group || undefined,
+      reason: request.query.reason || undefined,
     });
   });
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import {
   DEAD_LETTER_REASONS,
+  headerStrings,
   readDeadLetters,
   replayDeadLetters,
   type DeadLetterEntry,
@@ -8,6 +9,7 @@ import {
 } from '../../dlq';
 import { UsageError } from '../../errors';
 import { resolveKafka } from '../../kafka/client';
+import { countDeadLetters } from '../../monitor';
 import { previewBytes } from '../../wire/preview';
 import { colorsFor } from '../print/output';
 import { pickTopic } from './tail';
@@ -49,33 +51,18 @@ export function registerDlqCommand(program: Command): void {
     .description('count dead letters per group and reason, and how many were replayed')
     .action(async (topicArg: string | undefined, flags: SelectFlags, command: Command) => {
       const { entries, deadLetterTopic } = await select(command, topicArg, flags);
-      const rows = new Map<
-        string,
-        { group: string; reason: string; codes: Set<string>; records: number; replayed: number }
-      >();
-      for (const { info, replayed } of entries) {
-        const group = info?.consumerGroup ?? '(no dead-letter headers)';
-        const reason = info?.reason ?? '-';
-        const key = JSON.stringify([group, reason]);
-        const row = rows.get(key) ?? { group, reason, codes: new Set(), records: 0, replayed: 0 };
-        if (info?.errorCode) row.codes.add(info.errorCode);
-        row.records += 1;
-        if (replayed) row.replayed += 1;
-        rows.set(key, row);
-      }
+      const rows = countDeadLetters(entries, () => null);
       process.stdout.write(`${deadLetterTopic}: ${entries.length} record(s)\n`);
-      if (rows.size === 0) return;
+      if (rows.length === 0) return;
       const table = [['group', 'reason', 'error codes', 'records', 'replayed', 'pending']];
-      for (const r of [...rows.values()].sort(
-        (a, b) => a.group.localeCompare(b.group) || a.reason.localeCompare(b.reason),
-      )) {
+      for (const r of rows) {
         table.push([
-          r.group,
-          r.reason,
-          [...r.codes].sort().join(',') || '-',
+          r.group || '(no dead-letter headers)',
+          r.reason || '-',
+          r.errorCodes.join(',') || '-',
           String(r.records),
           String(r.replayed),
-          String(r.records - r.replayed),
+          String(r.pending),
         ]);
       }
       const widths = table[0]!.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
@@ -167,11 +154,7 @@ function positive(value: string, flag: string): number {
 }
 
 function toJson(entry: DeadLetterEntry, bytes: number) {
-  const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(entry.headers)) {
-    const first = Array.isArray(value) ? value[0] : value;
-    if (first !== undefined) headers[name] = Buffer.isBuffer(first) ? first.toString('utf8') : String(first);
-  }
+  const headers = headerStrings(entry.headers);
   return {
     partition: entry.partition,
     offset: entry.offset,

@@ -23,7 +23,7 @@ export function registerUiCommand(program: Command): void {
   program
     .command('ui')
     .description(
-      'serve a read-only web page: subjects, versions, diffs with the compatibility verdict, generated TypeScript, live decoded events',
+      'serve a read-only web page: topics, consumer groups and lag, dead letters, messages to find, subjects, diffs with the compatibility verdict, generated TypeScript, live decoded events',
     )
     .option('--port <port>', 'port to listen on (0 picks a free one)', String(DEFAULT_UI_PORT))
     .option(

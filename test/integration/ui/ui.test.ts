@@ -6,10 +6,9 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
-import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { parseAvroSchemas } from '../../../src/avro/types';
 import { loadConfig } from '../../../src/config';
 import { deadLetterHeaders } from '../../../src/dlq/headers';
@@ -18,24 +17,13 @@ import { createProducer } from '../../../src/producer';
 import { withReferences } from '../../../src/registry';
 import { createUiServer, type UiServer } from '../../../src/ui';
 import { encodeFrame } from '../../../src/wire';
+import { ARTIFACTS, launchChromium } from '../../support/chromium';
 import { bookingEvents, bookingInputs } from '../../support/bookings-fixtures';
 import { setUpTopic, type ItContext } from '../../support/it-helpers';
 
 jest.setTimeout(180_000);
 
 const ROOT = resolve(__dirname, '..', '..', '..');
-const ARTIFACTS = join(ROOT, 'test-artifacts', 'ui');
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 const orderV1 = {
   type: 'record',
@@ -54,14 +42,21 @@ const orderV2 = {
   fields: [...orderV1.fields, { name: 'channel', type: 'string', doc: 'Where the order came from.' }],
 };
 
+// compatible at every level: an optional field with a default
+const orderWithPromo = {
+  ...orderV1,
+  fields: [...orderV1.fields, { name: 'promoCode', type: ['null', 'string'], default: null }],
+};
+
 let ctx: ItContext<typeof bookingsContract>;
 let ui: UiServer;
 let browser: Browser;
 let page: Page;
 let subject: string;
+let promoSubject: string;
+let jsonSubject: string;
 
 beforeAll(async () => {
-  mkdirSync(ARTIFACTS, { recursive: true });
   ctx = await setUpTopic('ui-it');
   subject = `ui-it-${randomBytes(4).toString('hex')}-orders-value`;
   // The subject's own level is FORWARD, which v2 (a field added without a default) meets and
@@ -70,6 +65,15 @@ beforeAll(async () => {
   await ctx.registry.register(subject, { schema: JSON.stringify(orderV1) });
   await ctx.registry.setCompatibility('FORWARD', subject);
   await ctx.registry.register(subject, { schema: JSON.stringify(orderV2) });
+  promoSubject = `ui-it-${randomBytes(4).toString('hex')}-promo-value`;
+  await ctx.registry.register(promoSubject, { schema: JSON.stringify(orderV1) });
+  await ctx.registry.register(promoSubject, { schema: JSON.stringify(orderWithPromo) });
+  // a JSON Schema subject with a long name: its sidebar row must still show the version and ID
+  jsonSubject = `ui-it-${randomBytes(4).toString('hex')}.travel.bookings.OrderPlacedWithAVeryLongTitle`;
+  await ctx.registry.register(jsonSubject, {
+    schemaType: 'JSON',
+    schema: JSON.stringify({ type: 'object', title: 'OrderPlaced', properties: { orderId: { type: 'string' } } }),
+  });
   ui = await createUiServer({
     port: 0,
     registry: ctx.env.registryUrl,
@@ -77,7 +81,7 @@ beforeAll(async () => {
     topic: ctx.contract.topic,
     config: loadConfig(join(ROOT, 'contracts.config.json')),
   });
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
 });
 
@@ -90,11 +94,15 @@ const shot = (name: string, target: Page = page) => target.screenshot({ path: jo
 
 describe('contracts ui in Chromium', () => {
   it('loads the subject list from the registry', async () => {
-    await page.goto(ui.url);
+    await page.goto(`${ui.url}/#/subjects`);
     await page.locator('.row').first().waitFor();
     await expect(page.locator('#count').textContent()).resolves.toMatch(/^\d+ subjects?$/);
     await expect(page.locator('#conn').textContent()).resolves.toContain(ctx.env.registryUrl);
-    await expect(page.locator('#detail').textContent()).resolves.toContain('Pick a subject');
+    // the page before a subject is picked: every subject with its format, versions and level
+    await expect(page.locator('#detail .summary h2').textContent()).resolves.toMatch(/^\d+ subjects?$/);
+    await expect(page.locator('#detail .summary tbody tr', { hasText: subject }).textContent()).resolves.toContain(
+      'v2 · ID',
+    );
     await shot('subjects');
   });
 
@@ -129,6 +137,20 @@ describe('contracts ui in Chromium', () => {
     await expect(selected()).resolves.toBe(subject);
   });
 
+  it('shows a JSON Schema subject row whole: version and ID are never cut off', async () => {
+    await page.goto(`${ui.url}/#/subjects`);
+    await page.fill('#search', jsonSubject);
+    await page.waitForFunction("document.querySelectorAll('.row').length === 1");
+    const version = page.locator('.row .row-version');
+    await expect(version.textContent()).resolves.toMatch(/^v1 · ID \d+$/);
+    const [box, row] = await Promise.all([version.boundingBox(), page.locator('.row').boundingBox()]);
+    expect(box!.x + box!.width).toBeLessThanOrEqual(row!.x + row!.width);
+    const clipped = await version.evaluate((el) => el.scrollWidth > el.clientWidth);
+    expect(clipped).toBe(false);
+    await shot('sidebar-json');
+    await page.fill('#search', '');
+  });
+
   it('shows the diff of a breaking change with the rule that it breaks', async () => {
     await page.goto(`${ui.url}/#/subjects?s=${encodeURIComponent(subject)}&tab=diff`);
     await page.locator('.verdict').waitFor();
@@ -142,10 +164,30 @@ describe('contracts ui in Chromium', () => {
     await expect(finding.textContent()).resolves.toContain('channel');
     await expect(page.locator('table.diff tr.added td.r', { hasText: '"channel"' }).count()).resolves.toBe(1);
     await expect(page.locator('table.diff tr.flag-right').count()).resolves.toBeGreaterThan(0);
+    // the finding's `names` are code, not literal backticks
+    await expect(finding.locator('p').first().textContent()).resolves.not.toContain('`');
+    await expect(finding.locator('p code').count()).resolves.toBeGreaterThan(0);
     await shot('diff');
   });
 
+  it('lists the changes of a compatible diff as the CLI does (a field added with a default)', async () => {
+    await page.goto(`${ui.url}/#/subjects?s=${encodeURIComponent(promoSubject)}&tab=diff`);
+    await page.locator('.verdict[data-verdict="compatible"]').waitFor();
+    const change = page.locator('.finding[data-change="FIELD_ADDED"]');
+    await expect(change.count()).resolves.toBe(1);
+    await expect(change.textContent()).resolves.toContain('promoCode');
+    await expect(change.textContent()).resolves.toContain('with default null');
+    await expect(change.textContent()).resolves.not.toContain('`');
+    await expect(page.locator('#detail').textContent()).resolves.not.toContain('No differences');
+    await expect(page.locator('table.diff tr.added td.r', { hasText: '"promoCode"' }).count()).resolves.toBe(1);
+    await shot('diff-compatible');
+  });
+
   it('shows the TypeScript codegen produces for a version', async () => {
+    await page.goto(`${ui.url}/#/subjects?s=${encodeURIComponent(subject)}`);
+    await page.locator('#detail h2', { hasText: subject }).waitFor();
+    // the keys act on the page, not on the diff's form fields the last test left focused
+    await page.locator('#detail h2').click();
     await page.keyboard.press('t');
     await page.locator('#detail .code', { hasText: 'export interface OrderPlaced' }).waitFor();
     const code = await page.locator('#detail .code').textContent();
@@ -195,7 +237,11 @@ describe('contracts ui in Chromium', () => {
     });
     const other = await browser.newPage({ viewport: { width: 1366, height: 768 } });
     try {
+      // the overview still shows Kafka, and says that the registry's half is missing
       await other.goto(down.url);
+      const missing = other.locator('.overview .state.error[data-error-code="REGISTRY_UNREACHABLE"]');
+      await missing.waitFor({ timeout: 20_000 });
+      await other.goto(`${down.url}/#/subjects`);
       const card = other.locator('#detail .state.error');
       await card.waitFor({ timeout: 20_000 });
       await expect(card.getAttribute('data-error-code')).resolves.toBe('REGISTRY_UNREACHABLE');

@@ -1,7 +1,7 @@
 // @ts-check
 // The right-hand side of the subjects view: a subject's version with its tabs (schema, diff,
 // TypeScript, references), or what to do when no subject is open.
-/** @import { SubjectSummary, VersionView } from '../../api' */
+/** @import { SubjectList, SubjectSummary, VersionView } from '../../api' */
 import { api } from './api.js';
 import { renderDiff } from './diff.js';
 import { $, codeBlock, formatBadge, h } from './dom.js';
@@ -32,6 +32,7 @@ export async function renderDetail(actions) {
       detail.replaceChildren(h('div', { class: 'loading' }, 'Reading the registry…'));
       return;
     }
+    const hints = state.info?.hints;
     detail.replaceChildren(
       state.list.subjects.length === 0
         ? h(
@@ -43,39 +44,14 @@ export async function renderDetail(actions) {
               'p',
               { class: 'hint' },
               'Register the contracts with ',
-              h('code', {}, 'contracts register'),
-              ' (or run ',
-              h('code', {}, 'npm start'),
-              ').',
+              h('code', {}, hints?.register ?? 'npx contracts apply'),
+              hints?.produce
+                ? [' (', h('code', {}, hints.produce), ' also starts services that produce events)']
+                : null,
+              '.',
             ),
           )
-        : h(
-            'div',
-            { class: 'state' },
-            h('h2', {}, 'Pick a subject'),
-            h(
-              'p',
-              {},
-              `${state.list.subjects.length} subjects in `,
-              h('code', {}, state.list.registryUrl),
-              `; global level ${state.list.globalLevel}.`,
-            ),
-            h(
-              'p',
-              { class: 'hint' },
-              'Press ',
-              h('kbd', {}, '/'),
-              ' to search, ',
-              h('kbd', {}, 'j'),
-              ' ',
-              h('kbd', {}, 'k'),
-              ' to move, ',
-              h('kbd', {}, 'Enter'),
-              ' to open, ',
-              h('kbd', {}, '?'),
-              ' for all keys.',
-            ),
-          ),
+        : subjectsSummary(state.list),
     );
     return;
   }
@@ -158,6 +134,85 @@ export async function renderDetail(actions) {
   else if (route.tab === 'refs') body.append(renderRefs(view, summary));
   else if (route.tab === 'ts') await renderTypeScript(body, view, stale);
   else if (route.tab === 'diff') await renderDiff(body, view, stale);
+}
+
+/**
+ * What the subjects view shows before a subject is picked: every subject with its format, versions
+ * and level, and the config's subjects the registry does not have yet.
+ * @param {SubjectList} list
+ */
+function subjectsSummary(list) {
+  const local = state.info ? state.info.localSubjects : [];
+  const registered = new Set(list.subjects.map((s) => s.subject));
+  const missing = local.filter((s) => !registered.has(s));
+  return h(
+    'div',
+    { class: 'summary' },
+    h('h2', {}, `${list.subjects.length} subject${list.subjects.length === 1 ? '' : 's'}`),
+    h(
+      'p',
+      { class: 'note' },
+      'In ',
+      h('code', {}, list.registryUrl),
+      `; global level ${list.globalLevel}. Pick one on the left (`,
+      h('kbd', {}, '/'),
+      ' searches, ',
+      h('kbd', {}, 'j'),
+      ' ',
+      h('kbd', {}, 'k'),
+      ' move, ',
+      h('kbd', {}, 'Enter'),
+      ' opens, ',
+      h('kbd', {}, '?'),
+      ' lists all keys).',
+    ),
+    missing.length
+      ? h(
+          'p',
+          { class: 'state error', dataset: { unregistered: String(missing.length) } },
+          `The config has ${missing.length} subject${missing.length === 1 ? '' : 's'} the registry does not: `,
+          missing.join(', '),
+          '. Register with ',
+          h('code', {}, state.info?.hints.register ?? 'npx contracts apply'),
+          '.',
+        )
+      : null,
+    h(
+      'table',
+      { class: 'grid' },
+      h(
+        'thead',
+        {},
+        h(
+          'tr',
+          {},
+          ['subject', 'format', 'latest', 'versions', 'level', 'uses', 'used by'].map((c) => h('th', {}, c)),
+        ),
+      ),
+      h(
+        'tbody',
+        {},
+        list.subjects.map((s) =>
+          h(
+            'tr',
+            {},
+            h(
+              'td',
+              {},
+              subjectLink(s.subject),
+              local.includes(s.subject) ? h('span', { class: 'badge' }, 'config') : null,
+            ),
+            h('td', {}, formatBadge(s.format)),
+            h('td', {}, `v${s.latestVersion} · ID ${s.latestId}`),
+            h('td', {}, String(s.versions.length)),
+            h('td', {}, s.level, s.levelSource === 'global' ? ' (global)' : ''),
+            h('td', {}, String(s.references.length)),
+            h('td', {}, String(s.referencedBy.length)),
+          ),
+        ),
+      ),
+    ),
+  );
 }
 
 /**

@@ -4,7 +4,7 @@
 /** @import { DiffView, VersionView } from '../../api' */
 import { api } from './api.js';
 import { renderSideBySide, flashLine } from './diff-table.js';
-import { h, valueOf } from './dom.js';
+import { h, valueOf, withCode } from './dom.js';
 import { errorCard } from './error-card.js';
 import { go } from './route.js';
 import { state } from './state.js';
@@ -92,6 +92,39 @@ export async function renderDiff(body, view, stale) {
   out.replaceChildren(renderVerdict(diff), renderFindings(diff), renderSideBySide(diff));
 }
 
+/**
+ * The changes `contracts diff` names, when none breaks anything (a field added with a default, …).
+ * @param {DiffView} diff
+ */
+function renderChanges(diff) {
+  return h(
+    'ul',
+    { class: 'findings changes' },
+    diff.changes.map((c) => {
+      const at = c.at;
+      return h(
+        'li',
+        { class: `finding${c.breaks.length ? ' breaking' : ''}`, dataset: { change: c.kind } },
+        h(
+          'div',
+          { class: 'finding-head' },
+          h('span', { class: `badge ${c.breaks.length ? 'bad' : 'ok'}` }, c.breaks.length ? 'breaking' : 'compatible'),
+          h('span', { class: 'rule-id' }, c.kind),
+          h('code', {}, c.path),
+          at
+            ? h(
+                'button',
+                { type: 'button', title: 'show in the diff', onclick: () => flashLine(at) },
+                at.endLine > at.line ? `lines ${at.line}–${at.endLine}` : `line ${at.line}`,
+              )
+            : null,
+        ),
+        h('p', {}, withCode(c.description)),
+      );
+    }),
+  );
+}
+
 /** @param {DiffView} diff */
 function renderVerdict(diff) {
   const breaking = diff.verdict.findings.filter((f) => f.breaking).length;
@@ -134,7 +167,10 @@ function fragment(value) {
 /** @param {DiffView} diff */
 function renderFindings(diff) {
   if (!diff.verdict.findings.length) {
-    return diff.level === 'NONE' ? h('span') : h('p', { class: 'note' }, 'No differences the checker reports.');
+    if (diff.changes.length) return renderChanges(diff);
+    return diff.level === 'NONE'
+      ? h('span')
+      : h('p', { class: 'note' }, 'The two sides declare the same schema: no change to report.');
   }
   return h(
     'ul',
@@ -158,8 +194,8 @@ function renderFindings(diff) {
               )
             : null,
         ),
-        h('p', {}, f.message),
-        f.purpose ? h('p', { class: 'purpose' }, `Rule: ${f.purpose}`) : null,
+        h('p', {}, withCode(f.message)),
+        f.purpose ? h('p', { class: 'purpose' }, 'Rule: ', withCode(f.purpose)) : null,
         h('p', { class: 'where' }, `${f.path || '/'} · before ${fragment(f.before)} · after ${fragment(f.after)}`),
       );
     }),

@@ -72,3 +72,16 @@ export function formatBadge(format) {
 export function valueOf(event) {
   return /** @type {HTMLSelectElement | HTMLInputElement} */ (event.target).value;
 }
+
+/**
+ * A message with `backticked` spans (the checker's and the CLI's way to mark names) as text with
+ * <code> elements, never as HTML.
+ * @param {string} text
+ * @returns {Array<string | HTMLElement>}
+ */
+export function withCode(text) {
+  return String(text)
+    .split(/`([^`]+)`/)
+    .map((part, i) => (i % 2 === 1 ? h('code', {}, part) : part))
+    .filter((part) => part !== '');
+}

@@ -1,9 +1,12 @@
 // @ts-check
-// One record of a live tail as a card: its event type, key, schema, position and time, the
-// decoded value (or why it could not be decoded) and, for a dead letter, why it is one.
-/** @import { TailRecord } from '../../api' */
+// One record of a topic as a card: its event type, key, schema, position and time, its headers,
+// the decoded value as a tree (or why it could not be decoded, with its bytes) and, for a dead
+// letter, why it is one. The live tail and the message browser both draw records with it.
+/** @import { BytesPreview, TailRecord } from '../../api' */
 import { h } from './dom.js';
-import { subjectLink } from './route.js';
+import { subjectLink, viewLink } from './route.js';
+import { formatTime, timeElement } from './time.js';
+import { valueView } from './value-tree.js';
 
 /** @param {TailRecord} record */
 export function renderEvent(record) {
@@ -22,7 +25,7 @@ export function renderEvent(record) {
     'article',
     {
       class: `event${dl ? ' dead' : ''}${record.error ? ' undecodable' : ''}`,
-      dataset: { offset: record.offset, eventType: record.eventType || '' },
+      dataset: { offset: record.offset, partition: String(record.partition), eventType: record.eventType || '' },
     },
     h(
       'div',
@@ -30,23 +33,38 @@ export function renderEvent(record) {
       h('span', { class: 'event-type' }, record.eventType || (record.error ? 'undecodable' : '(no event type)')),
       h('span', {}, 'key ', h('code', {}, record.key === null ? '∅' : record.key)),
       schema,
-      h('span', {}, `p${record.partition} @ ${record.offset}`),
-      h('span', { title: record.timestamp }, new Date(record.timestamp).toLocaleTimeString()),
+      h(
+        'span',
+        {},
+        viewLink(
+          'messages',
+          { t: record.topic, p: String(record.partition), o: record.offset, order: 'oldest' },
+          `p${record.partition} @ ${record.offset}`,
+        ),
+      ),
+      timeElement(record.timestamp),
     ),
   );
+  const headerNames = Object.keys(record.headers);
+  if (headerNames.length) {
+    card.append(
+      h(
+        'details',
+        { class: 'headers' },
+        h('summary', {}, `${headerNames.length} header${headerNames.length === 1 ? '' : 's'}`),
+        h(
+          'dl',
+          { class: 'kv' },
+          headerNames.flatMap((name) => [h('dt', {}, name), h('dd', {}, record.headers[name] ?? '')]),
+        ),
+      ),
+    );
+  }
   if (record.error) {
     card.append(h('p', { class: 'hint' }, h('strong', {}, record.error.code), ': ', record.error.message));
+    if (record.preview) card.append(bytesView(record.preview));
   } else {
-    // collapsed: compact JSON (more fields in four lines); expanded: indented
-    const compact = JSON.stringify(record.value);
-    const pretty = JSON.stringify(record.value, null, 2);
-    const pre = h('pre', { class: 'collapsed', title: 'click to expand or collapse' }, compact);
-    pre.addEventListener('click', () => {
-      const collapse = !pre.classList.contains('collapsed');
-      pre.classList.toggle('collapsed', collapse);
-      pre.textContent = collapse ? compact : pretty;
-    });
-    card.append(pre);
+    card.append(valueView(record.value));
   }
   if (dl) {
     card.append(
@@ -64,9 +82,31 @@ export function renderEvent(record) {
         h('dt', {}, 'group'),
         h('dd', {}, dl.consumerGroup),
         h('dt', {}, 'at'),
-        h('dd', {}, dl.deadLetteredAt),
+        h('dd', {}, formatTime(dl.deadLetteredAt)),
       ),
     );
   }
   return card;
+}
+
+/**
+ * A value's bytes: hex and UTF-8 side by side.
+ * @param {BytesPreview} bytes
+ */
+export function bytesView(bytes) {
+  return h(
+    'div',
+    { class: 'bytes' },
+    h(
+      'div',
+      { class: 'note' },
+      `${bytes.length} byte${bytes.length === 1 ? '' : 's'}${bytes.truncated ? ', the first shown' : ''}`,
+    ),
+    h(
+      'div',
+      { class: 'bytes-cols' },
+      h('pre', { class: 'hex' }, bytes.hex || '(empty)'),
+      h('pre', { class: 'utf8' }, bytes.utf8),
+    ),
+  );
 }

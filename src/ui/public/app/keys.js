@@ -1,6 +1,6 @@
 // @ts-check
 // The keyboard: `/` search, `j` `k` move, Enter open, `s` `d` `t` `r` tabs, `[` `]` versions,
-// `g` `e` views, `?` help, Esc out (index.html's help lists the same).
+// `o` `c` `m` `x` `g` `e` views, `?` help, Esc out (index.html's help lists the same).
 import { $ } from './dom.js';
 import { moveSelection, openSelected } from './list.js';
 import { TABS, go } from './route.js';
@@ -67,6 +67,10 @@ export function onKey(e) {
     return;
   }
   if (key === 'g') return go({ view: 'subjects' });
+  if (key === 'o') return go({ view: 'overview', q: {} });
+  if (key === 'c') return go({ view: 'groups', q: {} });
+  if (key === 'm') return go({ view: 'messages', q: {} });
+  if (key === 'x') return go({ view: 'dead-letters', q: {} });
   if (key === 'e') return go({ view: 'tail' });
   if (state.route.view !== 'subjects') return;
   if (key === 'j' || key === 'ArrowDown') {

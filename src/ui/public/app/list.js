@@ -102,9 +102,15 @@ export function renderList() {
       h(
         'div',
         { class: 'row-meta' },
+        // the version and ID first and never cut; the level gives way when the row is narrow
+        h('span', { class: 'row-version' }, `v${s.latestVersion} · ID ${s.latestId}`),
         formatBadge(s.format),
-        h('span', {}, s.level, s.levelSource === 'global' ? ' (global)' : ''),
-        h('span', {}, `v${s.latestVersion} · ID ${s.latestId}`),
+        h(
+          'span',
+          { class: 'row-level', title: `${s.level}${s.levelSource === 'global' ? ' (the global level)' : ''}` },
+          s.level,
+          s.levelSource === 'global' ? ' (global)' : '',
+        ),
         s.references.length ? h('span', { title: 'references' }, `→${s.references.length}`) : null,
         s.referencedBy.length ? h('span', { title: 'referenced by' }, `←${s.referencedBy.length}`) : null,
       ),

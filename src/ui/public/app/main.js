@@ -7,6 +7,7 @@ import { $, h } from './dom.js';
 import { errorCard } from './error-card.js';
 import { onKey } from './keys.js';
 import { applyFilter, renderList } from './list.js';
+import { showMonitor, stopMonitor } from './monitor.js';
 import { listenToRoutes, parseRoute } from './route.js';
 import { state } from './state.js';
 import { startTails, stopTails } from './tail.js';
@@ -22,6 +23,13 @@ function onRoute() {
     .forEach((a) => a.classList.toggle('active', /** @type {HTMLElement} */ (a).dataset.nav === route.view));
   $('view-subjects').hidden = route.view !== 'subjects';
   $('view-tail').hidden = route.view !== 'tail';
+  $('view-monitor').hidden = route.view === 'subjects' || route.view === 'tail';
+  if (route.view !== 'subjects' && route.view !== 'tail') {
+    stopTails();
+    void showMonitor();
+    return;
+  }
+  stopMonitor();
   if (route.view === 'tail') {
     startTails();
     document.title = 'Live events · Contracts';
@@ -83,6 +91,7 @@ export async function start() {
     state.info = await api('/api/info', {});
     for (const level of state.info.levels) $('filter-level').append(h('option', { value: level }, level));
   } catch (error) {
+    $('view-subjects').hidden = false;
     $('detail').replaceChildren(errorCard(error, () => location.reload()));
     return;
   }

@@ -1,6 +1,7 @@
 // @ts-check
-// The location hash is the page's state worth a link: `#/subjects?s=<subject>&tab=diff&v=2&from=1&to=local&level=FULL`
-// or `#/tail`.
+// The location hash is the page's state worth a link: `#/subjects?s=<subject>&tab=diff&v=2&from=1&to=local&level=FULL`,
+// `#/tail`, or a monitor view with its query: `#/overview`, `#/groups?g=billing`,
+// `#/messages?t=bookings&p=0&o=12`, `#/dead-letters?t=bookings&g=billing&r=handler-failed`.
 import { h } from './dom.js';
 import { state } from './state.js';
 
@@ -12,9 +13,13 @@ export const TABS = /** @type {const} */ ([
 ]);
 
 /** @typedef {(typeof TABS)[number]['id']} TabId */
+/** The views with a query of their own (src/ui/public/app/monitor.js draws them). */
+export const MONITOR_VIEWS = /** @type {const} */ (['overview', 'groups', 'messages', 'dead-letters']);
+/** @typedef {(typeof MONITOR_VIEWS)[number]} MonitorView */
 /**
  * @typedef {object} Route
- * @property {'subjects' | 'tail'} view
+ * @property {'subjects' | 'tail' | MonitorView} view
+ * @property {Record<string, string>} [q]  a monitor view's query (`g`, `t`, `p`, `o`, …)
  * @property {string | null} [subject]
  * @property {TabId} [tab]
  * @property {string | null} [version]  a version number, else the latest
@@ -25,10 +30,12 @@ export const TABS = /** @type {const} */ ([
 
 /** @returns {Route} */
 export function parseRoute() {
-  const hash = location.hash.replace(/^#/, '') || '/subjects';
+  const hash = location.hash.replace(/^#/, '') || '/overview';
   const [path, query] = hash.split('?');
   const params = new URLSearchParams(query || '');
   if (path === '/tail') return { view: 'tail' };
+  const monitor = MONITOR_VIEWS.find((v) => `/${v}` === path);
+  if (monitor) return { view: monitor, q: Object.fromEntries(params) };
   return {
     view: 'subjects',
     subject: params.get('s'),
@@ -43,6 +50,10 @@ export function parseRoute() {
 /** @param {Route} route */
 export function routeHash(route) {
   if (route.view === 'tail') return '#/tail';
+  if (route.view !== 'subjects') {
+    const q = new URLSearchParams(Object.entries(route.q ?? {}).filter(([, v]) => v !== '')).toString();
+    return `#/${route.view}${q ? `?${q}` : ''}`;
+  }
   const params = new URLSearchParams();
   if (route.subject) params.set('s', route.subject);
   if (route.subject && route.tab && route.tab !== 'schema') params.set('tab', route.tab);
@@ -75,6 +86,16 @@ export function go(patch) {
   const hash = routeHash(next);
   if (location.hash === hash) onRoute();
   else location.hash = hash;
+}
+
+/**
+ * A link to a monitor view with its query.
+ * @param {MonitorView} view
+ * @param {Record<string, string>} q
+ * @param {...import('./dom.js').Child} children
+ */
+export function viewLink(view, q, ...children) {
+  return h('a', { href: routeHash({ view, q }) }, ...children);
 }
 
 /**

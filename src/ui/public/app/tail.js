@@ -156,8 +156,16 @@ function renderTail(tail) {
           'p',
           { class: 'hint' },
           tail.stream === 'dlq'
-            ? 'It is created with the topic (contracts register, npm start) or when a consumer first dead-letters a record.'
-            : 'Create it with contracts register or npm start; this page checks again every 5 seconds.',
+            ? [
+                'It is created with the topic (',
+                h('code', {}, state.info?.hints.register ?? 'npx contracts apply'),
+                ') or when a consumer first dead-letters a record.',
+              ]
+            : [
+                'Create it with ',
+                h('code', {}, state.info?.hints.register ?? 'npx contracts apply'),
+                '; this page checks again every 5 seconds.',
+              ],
         ),
       ),
     );

@@ -1,0 +1,153 @@
+// @ts-check
+// Consumer groups: all of them, or one with its members, the partitions each is assigned, and per
+// partition the committed offset, the end offset and the lag. A group with lag whose commits have
+// not moved is marked as having stopped committing.
+/** @import { GroupView } from '../../api' */
+import { api } from './api.js';
+import { h } from './dom.js';
+import { sparkline, table, trendText } from './widgets.js';
+import { viewLink } from './route.js';
+import { formatTime, timeElement } from './time.js';
+
+/** @param {Record<string, string>} q */
+export async function renderGroups(q) {
+  if (!q.g) return renderAllGroups();
+  const group = await api('/api/groups/:group', { group: q.g });
+  document.title = `${group.groupId} · Contracts`;
+  const stalled = Object.entries(group.trends).filter(([, t]) => t.stalled);
+  return h(
+    'div',
+    { class: 'monitor group', dataset: { group: group.groupId, state: group.state } },
+    h(
+      'div',
+      { class: 'monitor-head' },
+      h('h2', {}, group.groupId),
+      h('span', { class: `badge gstate ${group.state.toLowerCase()}` }, group.state),
+      group.protocol ? h('span', { class: 'note' }, `assignor ${group.protocol}`) : null,
+      h(
+        'span',
+        { class: 'note' },
+        `${group.members.length} member${group.members.length === 1 ? '' : 's'} · refreshes every 5 s`,
+      ),
+    ),
+    stalled.length
+      ? h(
+          'div',
+          { class: 'verdict bad stalled-banner', role: 'alert' },
+          'Stopped committing',
+          h(
+            'small',
+            {},
+            stalled
+              .map(
+                ([topic, t]) =>
+                  `${topic}: lag ${t.totals[t.totals.length - 1]}, no commit moved since ${formatTime(t.lastCommitMoveAt)}`,
+              )
+              .join('; '),
+            ` (more than ${Math.round(group.stallAfterMs / 1000)} s with lag and no commit).`,
+          ),
+        )
+      : null,
+    h('h3', {}, 'Members'),
+    group.members.length === 0
+      ? h(
+          'p',
+          { class: 'note' },
+          'No member: nothing consumes for this group now (state Empty). Its committed offsets remain.',
+        )
+      : table(
+          ['client', 'host', 'member ID', 'assigned'],
+          group.members.map((m) => [
+            h('code', {}, m.clientId),
+            m.host,
+            h('code', { class: 'small' }, m.memberId),
+            Object.entries(m.assignment)
+              .map(([topic, ps]) => `${topic} [${ps.join(', ')}]`)
+              .join('; ') || '—',
+          ]),
+          { 'data-table': 'members' },
+        ),
+    [...new Set(group.partitions.map((p) => p.topic))].map((topic) => {
+      const trend = group.trends[topic];
+      const rows = group.partitions.filter((p) => p.topic === topic);
+      const member = (/** @type {string | null} */ id) => group.members.find((m) => m.memberId === id);
+      return h(
+        'section',
+        { class: 'topic-card', dataset: { topic } },
+        h(
+          'div',
+          { class: 'topic-head' },
+          h('h3', {}, viewLink('messages', { t: topic }, topic)),
+          trend
+            ? h(
+                'span',
+                {},
+                'lag ',
+                h('strong', { class: 'lag' }, String(trend.totals[trend.totals.length - 1] ?? 0)),
+                ' ',
+                sparkline(trend.totals),
+                ' ',
+                trendText(trend.change),
+              )
+            : null,
+          trend ? h('span', { class: 'note' }, 'last commit movement ', timeElement(trend.lastCommitMoveAt)) : null,
+          trend?.stalled ? h('span', { class: 'badge bad stalled' }, 'stopped committing') : null,
+        ),
+        table(
+          ['partition', 'member', 'committed', 'end', 'lag'],
+          rows.map((p) => {
+            const m = member(p.member);
+            return [
+              viewLink(
+                'messages',
+                p.committed === null
+                  ? { t: topic, p: String(p.partition) }
+                  : { t: topic, p: String(p.partition), o: p.committed, order: 'oldest' },
+                String(p.partition),
+              ),
+              m ? `${m.clientId} (${m.host})` : h('span', { class: 'note' }, 'unassigned'),
+              p.committed ?? h('span', { class: 'note' }, 'no commit'),
+              p.end,
+              p.lag === null ? '—' : h('strong', { class: p.lag > 0 ? 'lag behind' : 'lag' }, String(p.lag)),
+            ];
+          }),
+          { 'data-table': 'partitions' },
+        ),
+      );
+    }),
+  );
+}
+
+async function renderAllGroups() {
+  const view = await api('/api/overview', {});
+  document.title = 'Consumer groups · Contracts';
+  return h(
+    'div',
+    { class: 'monitor groups' },
+    h(
+      'div',
+      { class: 'monitor-head' },
+      h('h2', {}, 'Consumer groups'),
+      h('span', { class: 'note' }, `${view.groups.length} on the cluster · refreshes every 5 s`),
+    ),
+    view.groups.length === 0
+      ? h('p', { class: 'note' }, 'The cluster has no consumer group (the kit’s own throw-away readers are not shown).')
+      : table(
+          ['group', 'state', 'members', 'topics', 'lag'],
+          view.groups.map((g) => [
+            h(
+              'span',
+              {},
+              viewLink('groups', { g: g.groupId }, g.groupId),
+              g.stalled ? h('span', { class: 'badge bad stalled' }, 'stopped committing') : null,
+            ),
+            h('span', { class: `gstate ${g.state.toLowerCase()}` }, g.state),
+            String(g.members),
+            g.topics.join(', ') || '—',
+            g.lag === null ? '—' : String(g.lag),
+          ]),
+          { 'data-table': 'all-groups' },
+        ),
+  );
+}
+/** @typedef {GroupView} _GroupView */

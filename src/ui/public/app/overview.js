@@ -1,0 +1,208 @@
+// @ts-check
+// The landing page: each topic of the config and of the registry with its contract, partitions,
+// message counts and retention, the consumer groups reading it with their lag and its trend, and
+// its dead letters per group and reason. Everything links into its own view.
+/** @import { OverviewView, TopicGroup } from '../../api' */
+import { api } from './api.js';
+import { formatBadge, h } from './dom.js';
+import { sparkline, table, trendText } from './widgets.js';
+import { subjectLink, viewLink } from './route.js';
+import { state } from './state.js';
+import { formatDuration, timeElement } from './time.js';
+
+export async function renderOverview() {
+  const view = await api('/api/overview', {});
+  document.title = 'Overview · Contracts';
+  return h(
+    'div',
+    { class: 'monitor overview' },
+    h(
+      'div',
+      { class: 'monitor-head' },
+      h('h2', {}, 'Overview'),
+      h('span', { class: 'note' }, 'read at ', timeElement(view.at), ' · refreshes every 5 s'),
+    ),
+    view.registryError
+      ? h(
+          'p',
+          { class: 'state error', role: 'alert', dataset: { errorCode: view.registryError.code } },
+          'The registry could not be read: ',
+          view.registryError.message,
+          '. Kafka is shown; contracts are missing.',
+        )
+      : null,
+    view.topics.length === 0 ? noTopics() : view.topics.map((t) => topicCard(t)),
+    otherGroups(view),
+  );
+}
+
+function noTopics() {
+  const hints = state.info?.hints;
+  return h(
+    'div',
+    { class: 'state' },
+    h('h3', {}, 'No topics yet'),
+    h('p', {}, 'Neither the config nor the registry names a topic.'),
+    h(
+      'p',
+      { class: 'hint' },
+      'Create the topics and register the contracts with ',
+      h('code', {}, hints?.register ?? 'npx contracts apply'),
+      hints?.produce ? [' (', h('code', {}, hints.produce), ' also produces events)'] : null,
+      '.',
+    ),
+  );
+}
+
+/**
+ * @param {OverviewView['topics'][number]} t
+ */
+function topicCard(t) {
+  const hints = state.info?.hints;
+  return h(
+    'section',
+    { class: 'topic-card', dataset: { topic: t.topic } },
+    h(
+      'div',
+      { class: 'topic-head' },
+      h('h3', {}, viewLink('messages', { t: t.topic }, t.topic)),
+      t.sources.map((s) => h('span', { class: 'badge' }, s === 'config' ? 'in the config' : 'in the registry')),
+      t.exists ? null : h('span', { class: 'badge warn', dataset: { missing: 'true' } }, 'not on the cluster'),
+    ),
+    h(
+      'div',
+      { class: 'contract' },
+      h('span', { class: 'label' }, 'Contract'),
+      t.contract.length === 0
+        ? h('span', { class: 'note' }, 'no subject in the registry')
+        : t.contract.map((c) =>
+            h(
+              'span',
+              { class: 'contract-subject', dataset: { subject: c.subject } },
+              c.registered ? subjectLink(c.subject) : h('code', {}, c.subject),
+              c.format ? formatBadge(c.format) : null,
+              c.registered
+                ? h(
+                    'span',
+                    {},
+                    `v${c.latestVersion} (${c.versions} version${c.versions === 1 ? '' : 's'}) · ${c.level}${c.levelSource === 'global' ? ' (global)' : ''}`,
+                  )
+                : h('span', { class: 'badge warn' }, 'not registered'),
+            ),
+          ),
+    ),
+    t.exists
+      ? h(
+          'div',
+          { class: 'stats' },
+          stat('partitions', String(t.partitions.length)),
+          stat('messages', t.messages.toLocaleString('en')),
+          stat('retention', formatDuration(t.retentionMs)),
+          stat('cleanup', t.cleanupPolicy ?? '—'),
+          h(
+            'details',
+            { class: 'partitions' },
+            h('summary', {}, 'per partition'),
+            table(
+              ['partition', 'start', 'end', 'messages'],
+              t.partitions.map((p) => [
+                viewLink('messages', { t: t.topic, p: String(p.partition) }, String(p.partition)),
+                p.low,
+                p.high,
+                String(p.messages),
+              ]),
+            ),
+          ),
+        )
+      : h('p', { class: 'hint' }, 'Create it with ', h('code', {}, hints?.register ?? 'npx contracts apply'), '.'),
+    h('h4', {}, 'Consumer groups'),
+    t.groups.length === 0
+      ? h('p', { class: 'note' }, 'No consumer group has committed on this topic or is assigned to it.')
+      : table(
+          ['group', 'state', 'members', 'lag', 'trend', 'lag per partition'],
+          t.groups.map((g) => groupRow(g)),
+          { 'data-table': 'groups' },
+        ),
+    h(
+      'h4',
+      {},
+      'Dead letters · ',
+      h('code', {}, t.deadLetters.topic),
+      t.deadLetters.exists ? ` · ${t.deadLetters.records} record${t.deadLetters.records === 1 ? '' : 's'}` : '',
+    ),
+    !t.deadLetters.exists
+      ? h('p', { class: 'note' }, 'The dead-letter topic does not exist (yet): nothing was dead-lettered.')
+      : t.deadLetters.counts.length === 0
+        ? h('p', { class: 'note' }, 'None.')
+        : table(
+            ['group', 'reason', 'error codes', 'records', 'pending'],
+            t.deadLetters.counts.map((c) => [
+              viewLink('dead-letters', { t: t.topic, g: c.group, r: c.reason }, c.group || '(no dead-letter headers)'),
+              c.reason || '—',
+              c.errorCodes.join(', ') || '—',
+              String(c.records),
+              String(c.pending),
+            ]),
+            { 'data-table': 'dead-letters' },
+          ),
+  );
+  /** @param {TopicGroup} g */
+  function groupRow(g) {
+    return [
+      h(
+        'span',
+        { dataset: { group: g.groupId } },
+        viewLink('groups', { g: g.groupId }, g.groupId),
+        g.trend.stalled
+          ? h('span', { class: 'badge bad stalled', title: 'lag, and no commit moved' }, 'stopped committing')
+          : null,
+      ),
+      h('span', { class: `gstate ${g.state.toLowerCase()}` }, g.state),
+      String(g.members),
+      g.lag === null ? h('span', { class: 'note' }, 'no commit') : h('strong', { class: 'lag' }, String(g.lag)),
+      h('span', {}, sparkline(g.trend.totals), ' ', trendText(g.trend.change)),
+      h(
+        'span',
+        { class: 'plags' },
+        g.partitions.map((p) =>
+          h('span', { title: `committed ${p.committed ?? '—'} · end ${p.end}` }, `p${p.partition}:${p.lag ?? '–'}`),
+        ),
+      ),
+    ];
+  }
+}
+
+/**
+ * @param {string} label
+ * @param {string} value
+ */
+function stat(label, value) {
+  return h(
+    'div',
+    { class: 'stat', dataset: { stat: label } },
+    h('span', { class: 'label' }, label),
+    h('strong', {}, value),
+  );
+}
+
+/** @param {OverviewView} view */
+function otherGroups(view) {
+  const shown = new Set(view.topics.flatMap((t) => t.groups.map((g) => g.groupId)));
+  const rest = view.groups.filter((g) => !shown.has(g.groupId));
+  if (rest.length === 0) return null;
+  return h(
+    'section',
+    { class: 'topic-card' },
+    h('h3', {}, 'Other consumer groups'),
+    table(
+      ['group', 'state', 'members', 'topics', 'lag'],
+      rest.map((g) => [
+        viewLink('groups', { g: g.groupId }, g.groupId),
+        g.state,
+        String(g.members),
+        g.topics.join(', ') || '—',
+        g.lag === null ? '—' : String(g.lag),
+      ]),
+    ),
+  );
+}
