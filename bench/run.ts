@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { benchCodegen } from './codegen.bench';
 import { benchEndToEnd } from './e2e.bench';
+import { benchJsonDecode } from './json-decode.bench';
 import { benchMemory } from './memory.bench';
 import { benchRuntime } from './runtime.bench';
 import { printReport, type BenchReport } from './support/results';
@@ -48,6 +49,7 @@ async function main(): Promise<void> {
 
   await step('codegen', benchCodegen);
   await step('compatibility', () => runScript(join(__dirname, 'compat.bench.ts')));
+  await step('JSON Schema decode against the writer schema', benchJsonDecode);
 
   let servers: BenchServers | undefined;
   await step('servers', async () => {
