@@ -15,12 +15,13 @@ import { benchCodegen } from './codegen.bench';
 import { benchEndToEnd } from './e2e.bench';
 import { benchKafkaPerf, type BrokerCeiling } from './kafka-perf.bench';
 import { benchLatency } from './latency.bench';
+import { benchJsonDecode } from './json-decode.bench';
 import { benchMemory } from './memory.bench';
 import { benchRuntime } from './runtime.bench';
 import { printReport, type BenchReport } from './support/results';
 import { acquireServers, type BenchServers } from './support/stack';
 
-const BENCHMARKS = ['codegen', 'compat', 'serde', 'perf', 'e2e', 'latency', 'memory'] as const;
+const BENCHMARKS = ['codegen', 'compat', 'json', 'serde', 'perf', 'e2e', 'latency', 'memory'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 async function main(): Promise<void> {
@@ -62,6 +63,7 @@ async function main(): Promise<void> {
 
   if (wanted('codegen')) await step('codegen', benchCodegen);
   if (wanted('compat')) await step('compatibility', () => runScript(join(__dirname, 'compat.bench.ts')));
+  if (wanted('json')) await step('JSON Schema decode against the writer schema', benchJsonDecode);
 
   const online: Benchmark[] = ['serde', 'perf', 'e2e', 'latency', 'memory'];
   let servers: BenchServers | undefined;

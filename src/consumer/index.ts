@@ -38,7 +38,7 @@ import { brokersOf, resolveKafka, toKafkaError, type KafkaConnectionOptions } fr
 import { MESSAGE_HEADERS } from '../producer';
 import { resolveRegistry, type RegistrySource } from '../registry/resolve';
 import { backoffDelay } from '../retry';
-import { createSerde, type AnyTopicContract, type DecodedEvent, type Serde } from '../serde';
+import { createSerde, type AnyTopicContract, type DecodedEvent, type Serde, type UnknownProperties } from '../serde';
 import { classify, decide, isReplayForAnotherGroup, type EnvironmentPolicy } from './decide';
 import { CONSUMER_EVENTS, type ConsumerEventName, type ConsumerEventPayloads, type ConsumerListener } from './events';
 import { createSupervisor, type ConsumerHealth, type SupervisionOptions } from './supervisor';
@@ -107,6 +107,12 @@ export interface ConsumerOptions<C extends AnyTopicContract> extends KafkaConnec
   onEnvironmentFailure?: EnvironmentPolicy;
   /** An event type the contract does not know: skip it, or dead-letter it (default). */
   onUnknownEventType?: 'ignore' | 'dead-letter';
+  /**
+   * JSON Schema topics: properties of an event that this consumer's contract does not define (a
+   * newer producer's additions, read through the writer's schema) are dropped (`'drop'`, default:
+   * the handler gets exactly the contract's type) or kept (`'keep'`). See JsonReadOptions.
+   */
+  unknownProperties?: UnknownProperties;
   /** Default: the contract's deadLetterTopic (`bookings.dlq`). */
   deadLetterTopic?: string;
   /** Stop gracefully on these signals (handled messages committed, the rest redelivered). Default ['SIGTERM']; [] to opt out. */
@@ -148,7 +154,7 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
   const contract = options.contract as unknown as TopicContract;
   const handlers = options.handlers as unknown as Record<string, EventHandler<unknown> | 'ignore' | undefined>;
   const registry = resolveRegistry(options.registry);
-  const serde = createSerde(options.contract, registry);
+  const serde = createSerde(options.contract, registry, { unknownProperties: options.unknownProperties });
   const kafka = resolveKafka(options, `${options.groupId}`);
   const deadLetterTopic = options.deadLetterTopic ?? contract.deadLetterTopic;
   const attempts = Math.max(1, options.retry?.attempts ?? 3);

@@ -10,16 +10,8 @@
 import type * as avro from 'avsc';
 import { parseAvroSchemas } from '../avro/types';
 import type { TopicContract } from '../contract';
-import {
-  DecodeError,
-  EventValidationError,
-  isContractsError,
-  RegistryError,
-  SchemaNotFoundError,
-  UnknownEventTypeError,
-} from '../errors';
+import { DecodeError, EventValidationError, UnknownEventTypeError } from '../errors';
 import { createSchemaIdResolver } from '../registry/contract';
-import { withReferences } from '../registry/references';
 import type { SchemaRegistryClient } from '../registry/types';
 import { frameBuffer, frameSchemaId } from '../wire/decode';
 import { encodeFrame, encodeHeader, HEADER_SIZE } from '../wire/encode';
@@ -33,14 +25,15 @@ import {
   type ReadPlan,
   type WritePlan,
 } from './avro';
+import { createJsonReader, type JsonReadOptions } from './json-reader';
 import type { AnyTopicContract, DecodedEvent, EventOf } from './types';
 import { assertValidEvent } from './validation';
-
-/** Confluent's "schema not found" error code. */
-const SCHEMA_NOT_FOUND_CODE = 40403;
+import { createPlanCache, fetchSchema, withWriterReferences } from './writer-schema';
 
 export * from './types';
 export { toValidationIssues, assertValidEvent } from './validation';
+export type { JsonReadOptions, UnknownProperties } from './json-reader';
+export { fetchSchema } from './writer-schema';
 
 export interface Serde<C extends AnyTopicContract> {
   readonly contract: C;
@@ -60,7 +53,7 @@ export interface Serde<C extends AnyTopicContract> {
   /**
    * The hot path of `decode`, synchronous: the same event and errors once the message's schema ID
    * is cached (after the first `decode` of that ID); `undefined` when the registry must be asked
-   * (call `decode`). Avro topics only for now: a JSON topic always answers `undefined`.
+   * (call `decode`).
    */
   tryDecodeSync(message: Uint8Array | null | undefined): DecodedEvent<C> | undefined;
   /** The cached schema ID of an event type; `undefined` before `schemaIdFor` or `encode` resolved it. */
@@ -74,7 +67,14 @@ interface WriteInfo {
   plan: WritePlan | undefined;
 }
 
-export function createSerde<C extends AnyTopicContract>(contract: C, registry: SchemaRegistryClient): Serde<C> {
+/** How a serde decodes; see JsonReadOptions (JSON Schema topics). */
+export type SerdeOptions = JsonReadOptions;
+
+export function createSerde<C extends AnyTopicContract>(
+  contract: C,
+  registry: SchemaRegistryClient,
+  options: SerdeOptions = {},
+): Serde<C> {
   // the generic bound hides the event map; at run time every contract has this shape
   const runtime = contract as unknown as TopicContract;
   const known = Object.keys(runtime.events);
@@ -82,9 +82,7 @@ export function createSerde<C extends AnyTopicContract>(contract: C, registry: S
   let reader: AvroReader | undefined;
   const getReader = () => (reader ??= buildAvroReader(runtime));
   const writePlans = new Map<string, WriteInfo>();
-  const readPlans = new Map<number, ReadPlan>();
-  const pendingPlans = new Map<number, Promise<ReadPlan>>();
-  const knownIds = new Set<number>();
+  const jsonReader = createJsonReader(runtime, registry, options);
 
   const eventContract = (eventType: unknown) => {
     const event = typeof eventType === 'string' ? runtime.events[eventType] : undefined;
@@ -115,48 +113,24 @@ export function createSerde<C extends AnyTopicContract>(contract: C, registry: S
     return info;
   };
 
-  const loadReadPlan = (schemaId: number): Promise<ReadPlan> => {
-    const pending = pendingPlans.get(schemaId);
-    if (pending) return pending;
-    const load = (async () => {
-      const root = await fetchSchema(registry, schemaId);
-      let all;
-      try {
-        all = await withReferences(registry, root);
-      } catch (error) {
-        if (error instanceof RegistryError && error.status === 404) {
-          throw new DecodeError(
-            `schema ${schemaId} references a schema the registry does not have: ${error.message}`,
-            schemaId,
-            { cause: error },
-          );
-        }
-        throw error;
-      }
-      if (root.schemaType !== 'AVRO') {
-        throw new DecodeError(`schema ${schemaId} is ${root.schemaType}, the topic ${runtime.topic} is AVRO`, schemaId);
-      }
-      let writer: avro.Type;
-      try {
-        const { types } = parseAvroSchemas(all.map((s) => JSON.parse(s.schema) as unknown));
-        writer = types[types.length - 1]!;
-      } catch (cause) {
-        throw new DecodeError(`schema ${schemaId} is not a valid Avro schema: ${(cause as Error).message}`, schemaId, {
-          cause,
-        });
-      }
-      const plan = readPlan(getReader(), writer, schemaId);
-      readPlans.set(schemaId, plan);
-      return plan;
-    })();
-    pendingPlans.set(schemaId, load);
-    // a poison schema (unknown ID, not Avro, unreadable) stays refused; any failure of the
-    // environment (registry down, or refusing the credentials until someone fixes them) is tried again
-    load.catch((error: unknown) => {
-      if (!(error instanceof DecodeError) || error.retriable) pendingPlans.delete(schemaId);
-    });
-    return load;
-  };
+  // a poison schema (unknown ID, not Avro, unreadable) stays refused; a failure of the environment is tried again
+  const avroPlans = createPlanCache(async (schemaId): Promise<ReadPlan> => {
+    const root = await fetchSchema(registry, schemaId);
+    const all = await withWriterReferences(registry, root, schemaId);
+    if (root.schemaType !== 'AVRO') {
+      throw new DecodeError(`schema ${schemaId} is ${root.schemaType}, the topic ${runtime.topic} is AVRO`, schemaId);
+    }
+    let writer: avro.Type;
+    try {
+      const { types } = parseAvroSchemas(all.map((s) => JSON.parse(s.schema) as unknown));
+      writer = types[types.length - 1]!;
+    } catch (cause) {
+      throw new DecodeError(`schema ${schemaId} is not a valid Avro schema: ${(cause as Error).message}`, schemaId, {
+        cause,
+      });
+    }
+    return readPlan(getReader(), writer, schemaId);
+  });
 
   /** The event as an object and its contract event; throws the encoder's errors for anything else. */
   const toEncode = (value: unknown) => {
@@ -192,11 +166,16 @@ export function createSerde<C extends AnyTopicContract>(contract: C, registry: S
     },
 
     tryDecodeSync(message) {
-      if (runtime.format !== 'AVRO') return undefined;
       const buffer = frameBuffer(message);
       const schemaId = frameSchemaId(buffer);
-      const plan = readPlans.get(schemaId);
-      return plan ? readAvroWith(plan, buffer, schemaId) : undefined;
+      if (runtime.format === 'AVRO') {
+        const plan = avroPlans.cached(schemaId);
+        return plan ? readAvroWith(plan, buffer, schemaId) : undefined;
+      }
+      const plan = jsonReader.cached(schemaId);
+      if (!plan) return undefined;
+      const { eventType, event } = jsonReader.read(plan, buffer, HEADER_SIZE);
+      return { eventType, event, schemaId } as DecodedEvent<C>;
     },
 
     async encode(value) {
@@ -211,76 +190,12 @@ export function createSerde<C extends AnyTopicContract>(contract: C, registry: S
       const buffer = frameBuffer(message);
       const schemaId = frameSchemaId(buffer);
       if (runtime.format === 'AVRO') {
-        return readAvroWith(readPlans.get(schemaId) ?? (await loadReadPlan(schemaId)), buffer, schemaId);
+        return readAvroWith(avroPlans.cached(schemaId) ?? (await avroPlans.load(schemaId)), buffer, schemaId);
       }
-      const body = buffer.subarray(HEADER_SIZE);
-      if (!knownIds.has(schemaId)) {
-        const stored = await fetchSchema(registry, schemaId);
-        if (stored.schemaType !== 'JSON') {
-          throw new DecodeError(
-            `schema ${schemaId} is ${stored.schemaType}, the topic ${runtime.topic} is JSON`,
-            schemaId,
-          );
-        }
-        knownIds.add(schemaId);
-      }
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(body.toString('utf8'));
-      } catch (cause) {
-        throw new DecodeError(`the body is not JSON (schema ${schemaId}): ${(cause as Error).message}`, schemaId, {
-          cause,
-        });
-      }
-      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-        throw new DecodeError(`the body is JSON but not an object (schema ${schemaId})`, schemaId);
-      }
-      const event = parsed as Record<string, unknown>;
-      const contractEvent = eventContract(event[runtime.discriminator]);
-      try {
-        assertValidEvent(contractEvent, event);
-      } catch (cause) {
-        const detail = cause instanceof EventValidationError ? cause.message : String(cause);
-        throw new DecodeError(`the body does not fit the contract: ${detail} (schema ${schemaId})`, schemaId, {
-          cause,
-        });
-      }
-      return { eventType: contractEvent.eventType, event, schemaId } as DecodedEvent<C>;
+      const plan = jsonReader.cached(schemaId) ?? (await jsonReader.load(schemaId));
+      const { eventType, event } = jsonReader.read(plan, buffer, HEADER_SIZE);
+      return { eventType, event, schemaId } as DecodedEvent<C>;
     },
   };
   return serde;
-}
-
-/**
- * The schema a message's header names, with the one error per cause that the consumer, its
- * dead-letter records and `contracts tail` all report: SCHEMA_NOT_FOUND only when the registry
- * itself says it has no such ID (HTTP 404 with Confluent's error code 40403, which Apicurio and
- * Karapace answer too); a 404 without it comes from something that is not the registry's API (a
- * wrong URL path, a proxy), so it stays a RegistryError: the environment's fault, not the message's.
- */
-export async function fetchSchema(registry: SchemaRegistryClient, schemaId: number) {
-  try {
-    return await registry.getSchemaById(schemaId);
-  } catch (error) {
-    if (error instanceof RegistryError && error.status === 404 && error.registryCode === SCHEMA_NOT_FOUND_CODE) {
-      throw new SchemaNotFoundError(registry.url, schemaId, { cause: error });
-    }
-    if (error instanceof RegistryError && error.status === 404) {
-      throw new RegistryError(
-        error.url,
-        404,
-        error.registryCode,
-        `${error.message} (not a schema registry's answer: no error code 40403)`,
-        {
-          cause: error,
-          hint: 'check that SCHEMA_REGISTRY_URL points at the Confluent-compatible API root (for Apicurio: /apis/ccompat/v7)',
-        },
-      );
-    }
-    if (isContractsError(error)) throw error;
-    throw new DecodeError(`reading schema ${schemaId} failed: ${String(error)}`, schemaId, {
-      cause: error,
-      retriable: true,
-    });
-  }
 }
