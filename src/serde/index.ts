@@ -7,8 +7,6 @@
  * (unknown schema ID), DecodeError (the body does not fit), UnknownEventTypeError (a type the
  * contract does not know), RegistryError (registry unreachable: retriable).
  */
-import type * as avro from 'avsc';
-import { parseAvroSchemas } from '../avro/types';
 import type { TopicContract } from '../contract';
 import {
   DecodeError,
@@ -18,29 +16,19 @@ import {
   SchemaNotFoundError,
   UnknownEventTypeError,
 } from '../errors';
+import { formatOf, type EventReader, type EventWriter } from '../formats';
 import { createSchemaIdResolver } from '../registry/contract';
 import { withReferences } from '../registry/references';
 import type { SchemaRegistryClient } from '../registry/types';
+import { assertValidEvent } from '../validation/events';
 import { frameBuffer, frameSchemaId } from '../wire/decode';
-import { encodeFrame, encodeHeader, HEADER_SIZE } from '../wire/encode';
-import {
-  buildAvroReader,
-  readAvro,
-  readPlan,
-  writeAvro,
-  writePlan,
-  type AvroReader,
-  type ReadPlan,
-  type WritePlan,
-} from './avro';
 import type { AnyTopicContract, DecodedEvent, EventOf } from './types';
-import { assertValidEvent } from './validation';
 
 /** Confluent's "schema not found" error code. */
 const SCHEMA_NOT_FOUND_CODE = 40403;
 
 export * from './types';
-export { toValidationIssues, assertValidEvent } from './validation';
+export { toValidationIssues, assertValidEvent } from '../validation/events';
 
 export interface Serde<C extends AnyTopicContract> {
   readonly contract: C;
@@ -58,12 +46,12 @@ export function createSerde<C extends AnyTopicContract>(contract: C, registry: S
   const runtime = contract as unknown as TopicContract;
   const known = Object.keys(runtime.events);
   const resolveId = createSchemaIdResolver(runtime, registry);
-  let reader: AvroReader | undefined;
-  const getReader = () => (reader ??= buildAvroReader(runtime));
-  const writePlans = new Map<string, { id: number; header: Buffer; plan: WritePlan | undefined }>();
-  const readPlans = new Map<number, ReadPlan>();
-  const pendingPlans = new Map<number, Promise<ReadPlan>>();
-  const knownIds = new Set<number>();
+  // the contract's format encodes and decodes the bodies; this module frames, resolves and caches
+  const format = formatOf(runtime.format);
+  const codec = format.createCodec(runtime);
+  const writers = new Map<string, { id: number; write: EventWriter }>();
+  const readers = new Map<number, EventReader>();
+  const pendingReaders = new Map<number, Promise<EventReader>>();
 
   const eventContract = (eventType: unknown) => {
     const event = typeof eventType === 'string' ? runtime.events[eventType] : undefined;
@@ -74,65 +62,51 @@ export function createSerde<C extends AnyTopicContract>(contract: C, registry: S
   const subjectOf = (eventType: string) => runtime.valueSubject ?? eventContract(eventType).subject;
 
   const writeInfo = async (eventType: string) => {
-    const cached = writePlans.get(eventType);
+    const cached = writers.get(eventType);
     if (cached) return cached;
     const event = eventContract(eventType);
     const subject = subjectOf(eventType);
     const { id } = await resolveId(subject);
-    let plan: WritePlan | undefined;
-    if (runtime.format === 'AVRO') {
-      const subjectType = getReader().bySubject.get(subject);
-      plan = subjectType ? writePlan(subjectType, event.name) : undefined;
-      if (!plan) {
-        throw new DecodeError(`the schema of subject ${subject} has no record ${event.name}`, id, {
-          hint: 'run `npx contracts generate`: the contract and its schemas disagree',
-        });
-      }
-    }
-    const info = { id, header: encodeHeader(id), plan };
-    writePlans.set(eventType, info);
+    const info = { id, write: codec.writer(subject, event, id) };
+    writers.set(eventType, info);
     return info;
   };
 
-  const loadReadPlan = (schemaId: number): Promise<ReadPlan> => {
-    const pending = pendingPlans.get(schemaId);
+  const loadReader = (schemaId: number): Promise<EventReader> => {
+    const pending = pendingReaders.get(schemaId);
     if (pending) return pending;
     const load = (async () => {
       const root = await fetchSchema(registry, schemaId);
-      let all;
-      try {
-        all = await withReferences(registry, root);
-      } catch (error) {
-        if (error instanceof RegistryError && error.status === 404) {
-          throw new DecodeError(
-            `schema ${schemaId} references a schema the registry does not have: ${error.message}`,
-            schemaId,
-            { cause: error },
-          );
+      let all = [root];
+      if (format.readsWithReferences) {
+        try {
+          all = await withReferences(registry, root);
+        } catch (error) {
+          if (error instanceof RegistryError && error.status === 404) {
+            throw new DecodeError(
+              `schema ${schemaId} references a schema the registry does not have: ${error.message}`,
+              schemaId,
+              { cause: error },
+            );
+          }
+          throw error;
         }
-        throw error;
       }
-      if (root.schemaType !== 'AVRO') {
-        throw new DecodeError(`schema ${schemaId} is ${root.schemaType}, the topic ${runtime.topic} is AVRO`, schemaId);
+      if (root.schemaType !== runtime.format) {
+        throw new DecodeError(
+          `schema ${schemaId} is ${root.schemaType}, the topic ${runtime.topic} is ${runtime.format}`,
+          schemaId,
+        );
       }
-      let writer: avro.Type;
-      try {
-        const { types } = parseAvroSchemas(all.map((s) => JSON.parse(s.schema) as unknown));
-        writer = types[types.length - 1]!;
-      } catch (cause) {
-        throw new DecodeError(`schema ${schemaId} is not a valid Avro schema: ${(cause as Error).message}`, schemaId, {
-          cause,
-        });
-      }
-      const plan = readPlan(getReader(), writer, schemaId);
-      readPlans.set(schemaId, plan);
-      return plan;
+      const reader = codec.reader(all, schemaId);
+      readers.set(schemaId, reader);
+      return reader;
     })();
-    pendingPlans.set(schemaId, load);
-    // a poison schema (unknown ID, not Avro, unreadable) stays refused; any failure of the
+    pendingReaders.set(schemaId, load);
+    // a poison schema (unknown ID, another format, unreadable) stays refused; any failure of the
     // environment (registry down, or refusing the credentials until someone fixes them) is tried again
     load.catch((error: unknown) => {
-      if (!(error instanceof DecodeError) || error.retriable) pendingPlans.delete(schemaId);
+      if (!(error instanceof DecodeError) || error.retriable) pendingReaders.delete(schemaId);
     });
     return load;
   };
@@ -152,53 +126,17 @@ export function createSerde<C extends AnyTopicContract>(contract: C, registry: S
       const eventType = event[runtime.discriminator];
       const contractEvent = eventContract(eventType);
       assertValidEvent(contractEvent, event);
-      // after the first event of a type the plan is cached: no extra await on the hot path
-      const info = writePlans.get(contractEvent.eventType) ?? (await writeInfo(contractEvent.eventType));
-      if (info.plan) return writeAvro(info.header, info.plan, event, contractEvent.eventType);
-      return encodeFrame(info.id, Buffer.from(JSON.stringify(event), 'utf8'));
+      // after the first event of a type the writer is cached: no extra await on the hot path
+      const info = writers.get(contractEvent.eventType) ?? (await writeInfo(contractEvent.eventType));
+      return info.write(event, contractEvent.eventType);
     },
 
     async decode(message) {
       const buffer = frameBuffer(message);
       const schemaId = frameSchemaId(buffer);
-      if (runtime.format === 'AVRO') {
-        const plan = readPlans.get(schemaId) ?? (await loadReadPlan(schemaId));
-        const { eventType, event } = readAvro(plan, buffer, HEADER_SIZE, schemaId, runtime.discriminator, known);
-        return { eventType, event, schemaId } as DecodedEvent<C>;
-      }
-      const body = buffer.subarray(HEADER_SIZE);
-      if (!knownIds.has(schemaId)) {
-        const stored = await fetchSchema(registry, schemaId);
-        if (stored.schemaType !== 'JSON') {
-          throw new DecodeError(
-            `schema ${schemaId} is ${stored.schemaType}, the topic ${runtime.topic} is JSON`,
-            schemaId,
-          );
-        }
-        knownIds.add(schemaId);
-      }
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(body.toString('utf8'));
-      } catch (cause) {
-        throw new DecodeError(`the body is not JSON (schema ${schemaId}): ${(cause as Error).message}`, schemaId, {
-          cause,
-        });
-      }
-      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
-        throw new DecodeError(`the body is JSON but not an object (schema ${schemaId})`, schemaId);
-      }
-      const event = parsed as Record<string, unknown>;
-      const contractEvent = eventContract(event[runtime.discriminator]);
-      try {
-        assertValidEvent(contractEvent, event);
-      } catch (cause) {
-        const detail = cause instanceof EventValidationError ? cause.message : String(cause);
-        throw new DecodeError(`the body does not fit the contract: ${detail} (schema ${schemaId})`, schemaId, {
-          cause,
-        });
-      }
-      return { eventType: contractEvent.eventType, event, schemaId } as DecodedEvent<C>;
+      const read = readers.get(schemaId) ?? (await loadReader(schemaId));
+      const { eventType, event } = read(buffer);
+      return { eventType, event, schemaId } as DecodedEvent<C>;
     },
   };
   return serde;

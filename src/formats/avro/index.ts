@@ -1,0 +1,10 @@
+/** Apache Avro behind the format seam: avsc types, binary bodies, named types as references. */
+import type { SchemaFormatModule } from '../format';
+import { createAvroCodec } from './serde';
+
+export const AVRO_FORMAT: SchemaFormatModule = {
+  schemaType: 'AVRO',
+  displayName: 'Avro',
+  readsWithReferences: true,
+  createCodec: createAvroCodec,
+};

@@ -1,0 +1,58 @@
+/**
+ * What a schema format brings to the kit, as the Confluent-registry clients keep one helper per
+ * format: the runtime's encode and decode. Every format lives in its own folder (`avro/`, `json/`)
+ * behind this one interface, and the callers find it by the registry's schema type
+ * (`formatOf('AVRO')`), so a new format is a new folder and one line in `index.ts`.
+ */
+import type { EventContract, TopicContract } from '../contract';
+
+/**
+ * A registered schema as a format reads it: its text and the imports it names, each `name` being
+ * how the text refers to it (an Avro full name, a JSON Schema `$ref`, a Protobuf import path). The
+ * registry's StoredSchema fits.
+ */
+export interface SchemaText {
+  schema: string;
+  schemaType: string;
+  references: ReadonlyArray<{ name: string; subject: string; version?: number }>;
+}
+
+/** Writes one event of a known type: the whole framed message (wire header included). */
+export type EventWriter = (event: Record<string, unknown>, eventType: string) => Buffer;
+
+/** Reads one framed message written with one writer schema (the header is already checked). */
+export type EventReader = (message: Buffer) => { eventType: string; event: Record<string, unknown> };
+
+/**
+ * The encode/decode side of a format for one topic contract. Writers and readers are built once
+ * (per event type, per writer schema ID) and cached by the serde, so the hot path is one call.
+ */
+export interface EventCodec {
+  /**
+   * How events of one type are written under `subject` (framed with `schemaId`). Throws DecodeError
+   * when the contract's schemas do not hold the event: the contract and its schemas disagree.
+   */
+  writer(subject: string, event: EventContract, schemaId: number): EventWriter;
+  /**
+   * How messages framed with `schemaId` are read: `schemas` is the writer's schema last, after the
+   * schemas it references (dependencies first) when the format reads with references. The reader
+   * may differ from the writer (schema evolution); a message-index path (Protobuf) is read from the
+   * body, which starts right after the 5-byte header.
+   */
+  reader(schemas: readonly SchemaText[], schemaId: number): EventReader;
+}
+
+export interface SchemaFormatModule {
+  /** The registry's `schemaType` ("AVRO", "JSON", "PROTOBUF"): the key callers find a format by. */
+  readonly schemaType: string;
+  /** How messages and docs name the format ("Avro", "JSON Schema"). */
+  readonly displayName: string;
+
+  /**
+   * Whether decoding needs the writer schema's references fetched too (Avro parses the named types
+   * they define); a format that reads the body without its schema skips those registry calls.
+   */
+  readonly readsWithReferences: boolean;
+  /** Encode/decode for one contract of this format (its own schemas are the reader side). */
+  createCodec(contract: TopicContract): EventCodec;
+}
