@@ -4,7 +4,7 @@
  * codegen itself imports only the shared base (config, errors, contract types, Avro/validation).
  */
 export { generate, readTopics, emitAll, type GenerateOptions, type GenerateResult } from './generate';
-export { AvroProjection, TypeNames, withDescription, type ProjectionMode } from './avro-projection';
+export { AvroProjection, TypeNames, withDescription, type ProjectionMode } from '../src/formats/avro/projection';
 export { compileDefinitions, emitTypes } from './emit-types';
 export {
   pascalCase,
@@ -14,4 +14,4 @@ export {
   type EventModel,
   type JsonSchema,
   type TopicModel,
-} from './model';
+} from '../src/formats/model';

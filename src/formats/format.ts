@@ -1,10 +1,12 @@
 /**
  * What a schema format brings to the kit, as the Confluent-registry clients keep one helper per
- * format: the runtime's encode and decode. Every format lives in its own folder (`avro/`, `json/`)
+ * format: codegen's reader of the schema files, the runtime's encode and decode. Every format lives in its own folder (`avro/`, `json/`)
  * behind this one interface, and the callers find it by the registry's schema type
  * (`formatOf('AVRO')`), so a new format is a new folder and one line in `index.ts`.
  */
+import type { TopicConfig } from '../config';
 import type { EventContract, TopicContract } from '../contract';
+import type { TopicModel } from './model';
 
 /**
  * A registered schema as a format reads it: its text and the imports it names, each `name` being
@@ -47,6 +49,13 @@ export interface SchemaFormatModule {
   readonly schemaType: string;
   /** How messages and docs name the format ("Avro", "JSON Schema"). */
   readonly displayName: string;
+
+  /**
+   * Codegen's reader: the topic's schema files (config order: references, events, value) → the
+   * model the emitters take, with the schemas to register dependencies first. Throws
+   * SchemaFileError naming the file and the JSON pointer of what is wrong.
+   */
+  readTopic(topic: TopicConfig, rootDir: string): TopicModel;
 
   /**
    * Whether decoding needs the writer schema's references fetched too (Avro parses the named types
