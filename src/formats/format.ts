@@ -1,9 +1,12 @@
 /**
  * What a schema format brings to the kit, as the Confluent-registry clients keep one helper per
- * format: codegen's reader of the schema files, the runtime's encode and decode. Every format lives in its own folder (`avro/`, `json/`)
+ * format: codegen's reader of the schema files, the runtime's encode and decode, the entry to its
+ * compatibility rules. Every format lives in its own folder (`avro/`, `json/`)
  * behind this one interface, and the callers find it by the registry's schema type
  * (`formatOf('AVRO')`), so a new format is a new folder and one line in `index.ts`.
  */
+import type { CompatibilityRule } from '../compat/rule';
+import type { CheckDirection, CompatibilityLevel, Finding, JsonSchemaPolicy, SchemaVersion } from '../compat/types';
 import type { TopicConfig } from '../config';
 import type { EventContract, TopicContract } from '../contract';
 import type { TopicModel } from './model';
@@ -44,6 +47,37 @@ export interface EventCodec {
   reader(schemas: readonly SchemaText[], schemaId: number): EventReader;
 }
 
+/** What one pair check is asked: the direction, the level it serves, and the rules to cite. */
+export interface PairCheckOptions {
+  direction: CheckDirection;
+  level: CompatibilityLevel;
+  previousVersion: number;
+  rules: ReadonlyMap<string, CompatibilityRule>;
+  /** JSON Schema's STRICT or LENIENT; a format without policies ignores it. */
+  policy: JsonSchemaPolicy;
+  /** Findings for differences that break nothing too (a diff lists every change). */
+  includeNonBreaking: boolean;
+}
+
+/**
+ * The entry to a format's compatibility rules: src/compat/check.ts walks levels and histories and
+ * asks the format only to parse a version and to compare two parsed versions. `Parsed` is the
+ * format's own tree (opaque to the checker), parsed once per version however many pairs use it.
+ */
+export interface FormatCompatibility<Parsed = unknown> {
+  /** The rules the format's findings cite, in docs order; COMPATIBILITY_RULES is their union. */
+  readonly rules: readonly CompatibilityRule[];
+  /**
+   * Whether a policy (STRICT/LENIENT) decides which rules break: JSON Schema's do, every Avro
+   * finding breaks (the docs table shows "—" for LENIENT).
+   */
+  readonly policies: boolean;
+  /** A version and its references (resolved from local data); throws SchemaFileError naming `label`. */
+  parse(version: SchemaVersion, label: string): Parsed;
+  /** The findings for one pair in one direction, the candidate against one previous version. */
+  checkPair(previous: Parsed, candidate: Parsed, options: PairCheckOptions): Finding[];
+}
+
 export interface SchemaFormatModule {
   /** The registry's `schemaType` ("AVRO", "JSON", "PROTOBUF"): the key callers find a format by. */
   readonly schemaType: string;
@@ -64,4 +98,24 @@ export interface SchemaFormatModule {
   readonly readsWithReferences: boolean;
   /** Encode/decode for one contract of this format (its own schemas are the reader side). */
   createCodec(contract: TopicContract): EventCodec;
+
+  /**
+   * The registry features (src/registry/capabilities.ts) a schema of this format with references
+   * may find missing: `test`, a compatibility test of it; `register`, registering it at all (some
+   * registries refuse JSON Schema references; the kit then tells how to bundle them).
+   */
+  readonly referenceFeatures: { readonly test: string; readonly register?: string };
+
+  /**
+   * The in-memory registry's stand-in for a real registry's parse on registration: `schemas` is the
+   * schema last, after its references when the format reads with them. Throws the reason a registry
+   * would give (422); returns what `cannotRead` compares, or undefined when versions of the format
+   * are not compared there (accepted as compatible).
+   */
+  parseRegistered(schemas: readonly SchemaText[]): unknown;
+  /** Why data written with `writer` cannot be read with `reader` (both from `parseRegistered`), or undefined. */
+  cannotRead(reader: unknown, writer: unknown): string | undefined;
+
+  /** The offline compatibility checker's view of the format (rules in src/compat/<format>/). */
+  readonly compatibility: FormatCompatibility;
 }

@@ -7,7 +7,18 @@ import { AVRO_FORMAT } from './avro';
 import type { SchemaFormatModule } from './format';
 import { JSON_FORMAT } from './json';
 
-export type { EventCodec, EventReader, EventWriter, SchemaFormatModule, SchemaText } from './format';
+export type {
+  EventCodec,
+  EventReader,
+  EventWriter,
+  FormatCompatibility,
+  PairCheckOptions,
+  SchemaFormatModule,
+  SchemaText,
+} from './format';
+
+/** The schema type the Confluent API means when a request or an answer names none. */
+export const DEFAULT_SCHEMA_TYPE = 'AVRO';
 
 /** Every format, in the order docs and rule lists show them. */
 export const FORMATS: readonly SchemaFormatModule[] = [AVRO_FORMAT, JSON_FORMAT];
