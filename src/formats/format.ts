@@ -6,7 +6,14 @@
  * (`formatOf('AVRO')`), so a new format is a new folder and one line in `index.ts`.
  */
 import type { CompatibilityRule } from '../compat/rule';
-import type { CheckDirection, CompatibilityLevel, Finding, JsonSchemaPolicy, SchemaVersion } from '../compat/types';
+import type {
+  CheckDirection,
+  CompatibilityLevel,
+  Finding,
+  JsonSchemaPolicy,
+  JsonValue,
+  SchemaVersion,
+} from '../compat/types';
 import type { TopicConfig } from '../config';
 import type { EventContract, TopicContract } from '../contract';
 import type { TopicModel } from './model';
@@ -22,11 +29,30 @@ export interface SchemaText {
   references: ReadonlyArray<{ name: string; subject: string; version?: number }>;
 }
 
+/** A registered schema: its references carry the versions the registry gave them. */
+export interface RegisteredText extends SchemaText {
+  references: ReadonlyArray<{ name: string; subject: string; version: number }>;
+}
+
+/** Where references are read from: a registry client (any SchemaRegistryClient fits). */
+export interface ReferenceSource<S extends RegisteredText = RegisteredText> {
+  getSubjectVersion(subject: string, version: number): Promise<S>;
+}
+
 /** Writes one event of a known type: the whole framed message (wire header included). */
 export type EventWriter = (event: Record<string, unknown>, eventType: string) => Buffer;
 
 /** Reads one framed message written with one writer schema (the header is already checked). */
 export type EventReader = (message: Buffer) => { eventType: string; event: Record<string, unknown> };
+
+/** One JSON Schema root and the named definitions it uses: what codegen's type compiler takes. */
+export interface TypesBundle {
+  root: { [keyword: string]: unknown };
+  definitions: Record<string, { [keyword: string]: unknown }>;
+}
+
+/** Reads a message body (after the 5-byte header) by its writer schema alone, with no contract. */
+export type SchemaReader = (body: Buffer) => unknown;
 
 /**
  * The encode/decode side of a format for one topic contract. Writers and readers are built once
@@ -59,6 +85,27 @@ export interface PairCheckOptions {
   includeNonBreaking: boolean;
 }
 
+/** One change between two versions of a subject, as `contracts diff` and the UI list them. */
+export interface SchemaChange {
+  /** Avro: an `AvroChangeKind`; JSON Schema: the difference type (rule ID) of Confluent's diff. */
+  kind: string;
+  /** JSON-pointer-like path, as the checker's findings use it. */
+  path: string;
+  pathIn: 'candidate' | 'previous';
+  before?: JsonValue;
+  after?: JsonValue;
+  /** One sentence naming the element and what changed. */
+  description: string;
+  /** The breaking findings at the subject's level this change causes; empty when it breaks nothing. */
+  breaks: Finding[];
+}
+
+/** What naming the changes between two versions needs: the JSON Schema policy, the rules to cite. */
+export interface ChangeOptions {
+  policy?: JsonSchemaPolicy;
+  rules: ReadonlyMap<string, CompatibilityRule>;
+}
+
 /**
  * The entry to a format's compatibility rules: src/compat/check.ts walks levels and histories and
  * asks the format only to parse a version and to compare two parsed versions. `Parsed` is the
@@ -76,6 +123,11 @@ export interface FormatCompatibility<Parsed = unknown> {
   parse(version: SchemaVersion, label: string): Parsed;
   /** The findings for one pair in one direction, the candidate against one previous version. */
   checkPair(previous: Parsed, candidate: Parsed, options: PairCheckOptions): Finding[];
+  /**
+   * The changes from `previous` to `candidate`, each at the path the findings use, so the diff
+   * attaches each breaking finding to the change that causes it (src/registration/diff.ts).
+   */
+  changes(previous: SchemaVersion, candidate: SchemaVersion, options: ChangeOptions): SchemaChange[];
 }
 
 export interface SchemaFormatModule {
@@ -92,12 +144,30 @@ export interface SchemaFormatModule {
   readTopic(topic: TopicConfig, rootDir: string): TopicModel;
 
   /**
+   * The types codegen gives a registered schema outside any topic config (the UI's TypeScript
+   * view): the format reads the references it needs from `registry`; `rootName` names a root
+   * without a name of its own (an Avro union, an untitled JSON Schema).
+   */
+  registeredTypes(schema: RegisteredText, registry: ReferenceSource, rootName: string): Promise<TypesBundle>;
+
+  /**
    * Whether decoding needs the writer schema's references fetched too (Avro parses the named types
    * they define); a format that reads the body without its schema skips those registry calls.
    */
   readonly readsWithReferences: boolean;
   /** Encode/decode for one contract of this format (its own schemas are the reader side). */
   createCodec(contract: TopicContract): EventCodec;
+  /**
+   * The value the producer fills an absent `timestamp` with: what the format's decoder returns for
+   * it (a Date for Avro's timestamp-millis, an ISO string for JSON Schema's date-time).
+   */
+  timestampNow(): unknown;
+  /**
+   * A reader of any message framed with one writer schema, for a topic without a contract
+   * (`contracts tail`): `schemas` as for EventCodec.reader; the value as the format decodes it.
+   * Throws (parse errors included) for a body or schema it cannot read.
+   */
+  schemaReader(schemas: readonly SchemaText[]): SchemaReader;
 
   /**
    * The registry features (src/registry/capabilities.ts) a schema of this format with references

@@ -8,13 +8,19 @@ import type { SchemaFormatModule } from './format';
 import { JSON_FORMAT } from './json';
 
 export type {
+  ChangeOptions,
   EventCodec,
   EventReader,
   EventWriter,
   FormatCompatibility,
   PairCheckOptions,
+  ReferenceSource,
+  RegisteredText,
+  SchemaChange,
   SchemaFormatModule,
+  SchemaReader,
   SchemaText,
+  TypesBundle,
 } from './format';
 
 /** The schema type the Confluent API means when a request or an answer names none. */

@@ -63,3 +63,13 @@ export function constantCase(name: string): string {
 export function subjectFor(strategy: TopicConfig['subjectStrategy'], topic: string, recordName: string): string {
   return strategy === 'TopicRecordNameStrategy' ? `${topic}-${recordName}` : recordName;
 }
+
+/** PascalCase that is a valid TypeScript name (`T` before a leading digit): names from a registry. */
+export function typeScriptName(name: string): string {
+  const out = name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
+  return /^[A-Za-z]/.test(out) ? out : `T${out}`;
+}

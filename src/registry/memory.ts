@@ -11,7 +11,7 @@ import type { CompatibilityLevel } from '../config';
 import { RegistryError } from '../errors';
 import { DEFAULT_SCHEMA_TYPE, findFormat, type SchemaFormatModule } from '../formats';
 import { REGISTRY_FEATURES, RegistryCapabilities, type RegistryFeature } from './capabilities';
-import { withReferences } from './references';
+import { withReferences } from '../formats/references';
 import {
   REGISTRY_ERROR_CODES as CODES,
   type CompatibilityResult,

@@ -18,7 +18,7 @@ import {
 } from '../errors';
 import { formatOf, type EventReader, type EventWriter } from '../formats';
 import { createSchemaIdResolver } from '../registry/contract';
-import { withReferences } from '../registry/references';
+import { withReferences } from '../formats/references';
 import type { SchemaRegistryClient } from '../registry/types';
 import { assertValidEvent } from '../validation/events';
 import { frameBuffer, frameSchemaId } from '../wire/decode';

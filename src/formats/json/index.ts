@@ -10,6 +10,9 @@ import { JSON_OBJECT_RULES } from '../../compat/json/rules/object';
 import { JSON_STRING_RULES } from '../../compat/json/rules/string';
 import { JSON_TYPE_RULES } from '../../compat/json/rules/types';
 import type { SchemaFormatModule } from '../format';
+import { jsonRegisteredTypes } from './registered-types';
+
+import { jsonChanges } from './changes';
 import { readJsonTopic } from './reader';
 import { createJsonCodec } from './serde';
 
@@ -18,8 +21,11 @@ export const JSON_FORMAT: SchemaFormatModule = {
   displayName: 'JSON Schema',
   // the body is read with the contract's own validators: the writer's schema text is not needed
   readTopic: readJsonTopic,
+  registeredTypes: jsonRegisteredTypes,
   readsWithReferences: false,
   createCodec: createJsonCodec,
+  timestampNow: () => new Date().toISOString(),
+  schemaReader: () => (body) => JSON.parse(body.toString('utf8')) as unknown,
   referenceFeatures: { test: 'compatibility-json-references', register: 'json-schema-references' },
   parseRegistered(schemas) {
     // the in-memory registry checks that the text is JSON and compares no JSON Schema versions
@@ -41,6 +47,7 @@ export const JSON_FORMAT: SchemaFormatModule = {
     // Confluent's diff: the policy (STRICT or LENIENT) says which differences break
     policies: true,
     parse: parseJsonSchemaVersion,
+    changes: jsonChanges,
     checkPair: checkJsonPair,
   },
 };
