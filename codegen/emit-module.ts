@@ -2,8 +2,8 @@
  * TopicModel → `index.ts`: event-type constants, the event maps, subject names and the topic
  * contract object that the producer, consumer and CLI take.
  */
-import { constantCase } from './model';
-import type { TopicModel } from './model';
+import { constantCase } from '../src/formats/model';
+import type { TopicModel } from '../src/formats/model';
 import { validatorName } from './emit-validators';
 
 export function emitTopicModule(model: TopicModel): string {

@@ -1,6 +1,6 @@
 /** TopicModel → `types.ts`: one interface per record, the topic's union, via json-schema-to-typescript. */
 import { compile } from 'json-schema-to-typescript';
-import type { JsonSchema, TopicModel } from './model';
+import type { JsonSchema, TopicModel } from '../src/formats/model';
 
 const HOLDER = 'GeneratedTypesHolder';
 

@@ -4,7 +4,7 @@
  */
 import standaloneCode from 'ajv/dist/standalone';
 import { createAjv } from '../src/validation/ajv';
-import type { TopicModel } from './model';
+import type { TopicModel } from '../src/formats/model';
 
 export function validatorName(typeName: string): string {
   return `validate${typeName}`;

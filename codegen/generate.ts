@@ -1,15 +1,14 @@
 /**
- * `contracts generate`: config → read (Avro or JSON Schema) → TopicModel → emit → write or check.
+ * `contracts generate`: config → read (by the topic's format: src/formats) → TopicModel → emit → write or check.
  */
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import type { ContractsConfig } from '../src/config';
 import { StaleGeneratedCodeError } from '../src/errors';
-import { readAvroTopic } from './avro-reader';
+import { formatOf } from '../src/formats';
 import { emitRootModule, emitTopicModule } from './emit-module';
 import { emitTypes } from './emit-types';
 import { emitValidators } from './emit-validators';
-import { readJsonTopic } from './json-reader';
-import type { TopicModel } from './model';
+import type { TopicModel } from '../src/formats/model';
 import { type GeneratedFiles, type StaleFile, compareGenerated, writeGenerated } from './write';
 
 export interface GenerateOptions {
@@ -24,9 +23,7 @@ export interface GenerateResult {
 }
 
 export function readTopics(config: ContractsConfig): TopicModel[] {
-  return config.topics.map((topic) =>
-    topic.format === 'AVRO' ? readAvroTopic(topic, config.rootDir) : readJsonTopic(topic, config.rootDir),
-  );
+  return config.topics.map((topic) => formatOf(topic.format).readTopic(topic, config.rootDir));
 }
 
 /** Emits every generated file in memory: path relative to the output folder → content. */

@@ -3,12 +3,7 @@
  * direction, as Confluent's compatibility checker does.
  */
 import { UsageError } from '../errors';
-import { checkAvroPair } from './avro';
-import type { AvroNode } from './avro/parse';
-import { parseAvroVersion } from './avro/parse';
-import { checkJsonPair } from './json';
-import type { JsonNode } from './json/parse';
-import { parseJsonSchemaVersion } from './json/parse';
+import { formatOf, type FormatCompatibility } from '../formats';
 import { RULES_BY_ID } from './rules';
 import type {
   CheckDirection,
@@ -34,18 +29,17 @@ const LEVELS: Record<CompatibilityLevel, { directions: CheckDirection[]; transit
   FULL_TRANSITIVE: { directions: ['BACKWARD', 'FORWARD'], transitive: true },
 };
 
-type Parsed = { format: 'AVRO'; root: AvroNode } | { format: 'JSON'; root: JsonNode };
-
 interface ParsedVersion {
   number: number;
-  parsed: Parsed;
+  /** The format that parsed it, which compares it too. */
+  format: FormatCompatibility;
+  root: unknown;
 }
 
 function parseVersion(format: SchemaFormat, version: SchemaVersion, number: number): ParsedVersion {
   const label = version.source ?? `version ${number}`;
-  if (format === 'AVRO') return { number, parsed: { format, root: parseAvroVersion(version, label) } };
-  if (format === 'JSON') return { number, parsed: { format, root: parseJsonSchemaVersion(version, label) } };
-  throw new UsageError(`unsupported schema format "${String(format)}"`, 'use AVRO or JSON');
+  const { compatibility } = formatOf(String(format));
+  return { number, format: compatibility, root: compatibility.parse(version, label) };
 }
 
 function validateLevel(level: CompatibilityLevel): void {
@@ -74,17 +68,15 @@ function checkParsed(
   // Newest first, so the most relevant findings lead.
   for (const old of [...against].reverse()) {
     for (const direction of directions) {
-      const options = { direction, level: settings.level, previousVersion: old.number, rules: RULES_BY_ID };
-      const pairFindings =
-        old.parsed.format === 'AVRO' && candidate.parsed.format === 'AVRO'
-          ? checkAvroPair(old.parsed.root, candidate.parsed.root, options)
-          : old.parsed.format === 'JSON' && candidate.parsed.format === 'JSON'
-            ? checkJsonPair(old.parsed.root, candidate.parsed.root, {
-                ...options,
-                policy: settings.policy,
-                includeNonBreaking: settings.includeNonBreaking,
-              })
-            : [];
+      if (old.format !== candidate.format) continue;
+      const pairFindings = candidate.format.checkPair(old.root, candidate.root, {
+        direction,
+        level: settings.level,
+        previousVersion: old.number,
+        rules: RULES_BY_ID,
+        policy: settings.policy,
+        includeNonBreaking: settings.includeNonBreaking,
+      });
       findings.push(...pairFindings);
     }
   }

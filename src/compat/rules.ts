@@ -2,33 +2,14 @@
  * The one registry of compatibility rules. Every finding's `ruleId` is an entry here; the docs
  * table (docs/compatibility-rules.md) is rendered from it.
  */
-import { AVRO_FIELD_RULES } from './avro/rules/fields';
-import { AVRO_NAMED_RULES } from './avro/rules/named';
-import { AVRO_TYPE_RULES } from './avro/rules/types';
-import { JSON_ARRAY_RULES } from './json/rules/array';
-import { JSON_COMBINED_RULES } from './json/rules/combined';
-import { JSON_ENUM_RULES } from './json/rules/enum';
-import { JSON_NOT_RULES } from './json/rules/not';
-import { JSON_NUMBER_RULES } from './json/rules/number';
-import { JSON_OBJECT_RULES } from './json/rules/object';
-import { JSON_STRING_RULES } from './json/rules/string';
-import { JSON_TYPE_RULES } from './json/rules/types';
+import { FORMATS, formatOf } from '../formats';
 import type { CompatibilityRule } from './rule';
 import type { RuleDefinition } from './types';
 
-export const COMPATIBILITY_RULES: readonly CompatibilityRule[] = [
-  ...AVRO_FIELD_RULES,
-  ...AVRO_TYPE_RULES,
-  ...AVRO_NAMED_RULES,
-  ...JSON_TYPE_RULES,
-  ...JSON_STRING_RULES,
-  ...JSON_NUMBER_RULES,
-  ...JSON_ENUM_RULES,
-  ...JSON_OBJECT_RULES,
-  ...JSON_ARRAY_RULES,
-  ...JSON_COMBINED_RULES,
-  ...JSON_NOT_RULES,
-];
+/** Every format's rules, formats in FORMATS order (src/formats/index.ts). */
+export const COMPATIBILITY_RULES: readonly CompatibilityRule[] = FORMATS.flatMap(
+  (format) => format.compatibility.rules,
+);
 
 export const RULES_BY_ID: ReadonlyMap<string, CompatibilityRule> = new Map(
   COMPATIBILITY_RULES.map((rule) => [rule.id, rule]),
@@ -66,10 +47,11 @@ export function renderRulesTable(): string {
     '|---|---|---|---|---|---|---|',
   ];
   for (const rule of COMPATIBILITY_RULES) {
-    const lenient = rule.format === 'AVRO' ? '—' : verdict(rule.compatible.LENIENT);
-    const strict = rule.format === 'AVRO' ? '**breaks**' : verdict(rule.compatible.STRICT);
+    const format = formatOf(rule.format);
+    const lenient = format.compatibility.policies ? verdict(rule.compatible.LENIENT) : '—';
+    const strict = format.compatibility.policies ? verdict(rule.compatible.STRICT) : '**breaks**';
     lines.push(
-      `| \`${rule.id}\` | ${rule.format === 'AVRO' ? 'Avro' : 'JSON Schema'} | ${rule.family} | ${rule.directions.join(', ')} | ${strict} | ${lenient} | ${rule.purpose.replace(/\|/g, '\\|')} |`,
+      `| \`${rule.id}\` | ${format.displayName} | ${rule.family} | ${rule.directions.join(', ')} | ${strict} | ${lenient} | ${rule.purpose.replace(/\|/g, '\\|')} |`,
     );
   }
   lines.push('');

@@ -110,7 +110,7 @@ export interface ConsumerOptions<C extends AnyTopicContract> extends KafkaConnec
   /**
    * JSON Schema topics: properties of an event that this consumer's contract does not define (a
    * newer producer's additions, read through the writer's schema) are dropped (`'drop'`, default:
-   * the handler gets exactly the contract's type) or kept (`'keep'`). See JsonReadOptions.
+   * the handler gets exactly the contract's type) or kept (`'keep'`). See CodecOptions.
    */
   unknownProperties?: UnknownProperties;
   /** Default: the contract's deadLetterTopic (`bookings.dlq`). */

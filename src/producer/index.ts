@@ -14,6 +14,7 @@ import {
 } from 'kafkajs';
 import type { EventTypeOf, TopicContract } from '../contract';
 import { DeliveryTimeoutError, EventValidationError, KafkaError } from '../errors';
+import { formatOf } from '../formats';
 import { brokersOf, resolveKafka, toKafkaError, type KafkaConnectionOptions } from '../kafka/client';
 import { PACKAGE_NAME } from '../package-info';
 import { keyPartitioner, type KeyPartitioner } from './partitioners';
@@ -107,6 +108,7 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
   let producer: KafkaProducer | undefined;
   let connecting: Promise<void> | undefined;
 
+  const format = formatOf(contract.format);
   const fill = (eventType: string, payload: unknown): Record<string, unknown> => {
     if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
       // the same typed error as any other payload that does not fit (callers catch one class)
@@ -124,8 +126,7 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
     for (const field of contract.autoFields) {
       if (event[field] !== undefined) continue;
       if (field === 'eventId') event.eventId = randomUUID();
-      else if (field === 'timestamp')
-        event.timestamp = contract.format === 'AVRO' ? new Date() : new Date().toISOString();
+      else if (field === 'timestamp') event.timestamp = format.timestampNow();
       else event.source = source;
     }
     return event;

@@ -12,6 +12,7 @@ import {
   type SchemaVersion,
 } from '../compat';
 import { COMPATIBILITY_LEVELS, type CompatibilityLevel, type ContractsConfig, type SchemaFormat } from '../config';
+import { findFormat, FORMATS } from '../formats';
 import { RegistryError, UsageError } from '../errors';
 import type { SchemaRegistryClient, StoredSchema } from '../registry/types';
 import { readLocalSubjects, toCompatVersion as localCompatVersion, type LocalSubject } from './local';
@@ -201,9 +202,9 @@ async function levelFor(
 }
 
 function toFormat(type: string): SchemaFormat {
-  if (type === 'AVRO' || type === 'JSON') return type;
+  if (findFormat(type)) return type as SchemaFormat;
   throw new UsageError(
-    `the compatibility checker reads Avro and JSON Schema, not ${type}`,
+    `the compatibility checker reads ${FORMATS.map((f) => f.displayName).join(' and ')}, not ${type}`,
     "use the registry's own compatibility check for Protobuf subjects",
   );
 }

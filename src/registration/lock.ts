@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import Ajv from 'ajv';
 import { COMPATIBILITY_LEVELS, type CompatibilityLevel } from '../config';
+import { DEFAULT_SCHEMA_TYPE } from '../formats';
 import { BaselineError } from '../errors';
 import type { SchemaRegistryClient } from '../registry';
 import { mapLimit } from './concurrency';
@@ -75,7 +76,7 @@ async function pullSubject(registry: SchemaRegistryClient, subject: string, conc
   );
   const latest =
     numbers.length > 0 ? await registry.getSubjectVersion(subject, numbers[numbers.length - 1] as number) : undefined;
-  return { compatibility, schemaType: latest?.schemaType ?? 'AVRO', versions };
+  return { compatibility, schemaType: latest?.schemaType ?? DEFAULT_SCHEMA_TYPE, versions };
 }
 
 function compareStrings(a: string, b: string): number {
@@ -196,7 +197,7 @@ export function parseLockFile(text: string, file: string): LockFile {
   for (const [name, s] of Object.entries(input.subjects)) {
     subjects[name] = {
       compatibility: s.compatibility ?? null,
-      schemaType: s.schemaType ?? 'AVRO',
+      schemaType: s.schemaType ?? DEFAULT_SCHEMA_TYPE,
       versions: s.versions
         .map((v) => ({ version: v.version, id: v.id ?? 0, schema: v.schema, references: v.references ?? [] }))
         .sort((a, b) => a.version - b.version),

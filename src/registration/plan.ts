@@ -17,6 +17,7 @@ import {
   type SchemaReference,
   type SchemaRegistryClient,
 } from '../registry';
+import { registerReferencesFeature } from '../registry/capabilities';
 import { type LocalSubject, readLocalSubjects } from './local';
 import { lockBaseline } from './baseline';
 import { pullRegistry } from './lock';
@@ -283,8 +284,9 @@ export async function applyRegistration(options: RegistrationOptions): Promise<R
     try {
       await registry.register(local.subject, input);
     } catch (error) {
-      if (local.format === 'JSON' && local.references.length > 0 && refusesJsonReferences(error)) {
-        registry.capabilities?.fallback('json-schema-references', error);
+      const feature = registerReferencesFeature(local.format);
+      if (feature && local.references.length > 0 && refusesJsonReferences(error)) {
+        registry.capabilities?.fallback(feature, error);
         throw jsonReferencesRefused(error, local.subject, local.file);
       }
       if (error instanceof RegistryError && error.status === 409) {

@@ -11,6 +11,7 @@
  * down) stays an error.
  */
 import { RegistryError } from '../errors';
+import { DEFAULT_SCHEMA_TYPE, findFormat } from '../formats';
 import { REGISTRY_ERROR_CODES } from './error-codes';
 
 /** The optional routes and features the kit learns about. */
@@ -39,9 +40,25 @@ export const REGISTRY_FEATURES = {
 
 export type RegistryFeature = keyof typeof REGISTRY_FEATURES;
 
-/** The feature a compatibility test of a schema with references needs. */
+/** The feature a compatibility test of a schema with references needs (its format says which). */
 export function referencesFeature(schemaType: string): RegistryFeature {
-  return schemaType === 'JSON' ? 'compatibility-json-references' : 'compatibility-avro-references';
+  const format = findFormat(schemaType) ?? findFormat(DEFAULT_SCHEMA_TYPE)!;
+  return asFeature(format.referenceFeatures.test);
+}
+
+/**
+ * The feature registering a schema with references needs, when registries may lack it for its
+ * format (JSON Schema `$ref`s on Karapace); undefined when every registry accepts them.
+ */
+export function registerReferencesFeature(schemaType: string): RegistryFeature | undefined {
+  const feature = findFormat(schemaType)?.referenceFeatures.register;
+  return feature === undefined ? undefined : asFeature(feature);
+}
+
+function asFeature(name: string): RegistryFeature {
+  if (!(name in REGISTRY_FEATURES))
+    throw new Error(`internal: a schema format names an unknown registry feature ${name}`);
+  return name as RegistryFeature;
 }
 
 export type FeatureState =

@@ -4,7 +4,7 @@
  */
 import type { RegisteredSchemaSpec, TopicContract } from '../contract';
 import { RegistryError } from '../errors';
-import { jsonReferencesRefused, refusesJsonReferences } from './capabilities';
+import { jsonReferencesRefused, refusesJsonReferences, registerReferencesFeature } from './capabilities';
 import { ensureSubjectLevel, setDeferredLevel } from './levels';
 import type { SchemaInput, SchemaRegistryClient } from './types';
 
@@ -34,13 +34,9 @@ export async function registerContract(
     try {
       await registry.register(spec.subject, input);
     } catch (error) {
-      if (
-        spec.schemaType === 'JSON' &&
-        input.references &&
-        input.references.length > 0 &&
-        refusesJsonReferences(error)
-      ) {
-        registry.capabilities?.fallback('json-schema-references', error);
+      const feature = registerReferencesFeature(spec.schemaType);
+      if (feature && input.references && input.references.length > 0 && refusesJsonReferences(error)) {
+        registry.capabilities?.fallback(feature, error);
         throw jsonReferencesRefused(error, spec.subject, spec.file);
       }
       throw error;

@@ -9,6 +9,7 @@
  */
 import type { CompatibilityLevel } from '../config';
 import { COMPATIBILITY_LEVELS } from '../config';
+import { DEFAULT_SCHEMA_TYPE } from '../formats';
 import { RegistryConfigError, RegistryError } from '../errors';
 import { isMissingRoute, RegistryCapabilities } from './capabilities';
 import { REGISTRY_ERROR_CODES } from './error-codes';
@@ -380,7 +381,7 @@ type RawSubjectVersion = RawSchema & { subject?: string; version: number | strin
 function requestBody(schema: SchemaInput): Record<string, unknown> {
   const body: Record<string, unknown> = { schema: schema.schema };
   // Confluent's default is AVRO; leaving it out keeps the request identical to Confluent's serializers
-  if (schema.schemaType && schema.schemaType !== 'AVRO') body.schemaType = schema.schemaType;
+  if (schema.schemaType && schema.schemaType !== DEFAULT_SCHEMA_TYPE) body.schemaType = schema.schemaType;
   if (schema.references && schema.references.length > 0) body.references = schema.references;
   return body;
 }
@@ -388,7 +389,7 @@ function requestBody(schema: SchemaInput): Record<string, unknown> {
 function toStoredSchema(raw: RawSchema): StoredSchema {
   return {
     schema: raw.schema,
-    schemaType: (raw.schemaType as SchemaType | undefined) ?? 'AVRO',
+    schemaType: (raw.schemaType as SchemaType | undefined) ?? DEFAULT_SCHEMA_TYPE,
     references: (raw.references ?? []).map((r) => ({ name: r.name, subject: r.subject, version: Number(r.version) })),
   };
 }
@@ -484,7 +485,7 @@ function enc(subject: string): string {
 }
 
 export function schemaKey(subject: string, schema: SchemaInput): string {
-  return JSON.stringify([subject, schema.schemaType ?? 'AVRO', schema.schema, schema.references ?? []]);
+  return JSON.stringify([subject, schema.schemaType ?? DEFAULT_SCHEMA_TYPE, schema.schema, schema.references ?? []]);
 }
 
 /** Caches a promise under a key; a failure is forgotten so the next call tries again. */

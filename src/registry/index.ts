@@ -8,7 +8,7 @@ export {
 } from './http';
 export { createInMemoryRegistry, type InMemoryRegistryOptions, type InMemorySchemaRegistry } from './memory';
 export { registerContract, createSchemaIdResolver, type RegisteredSubject, type ContractSchemas } from './contract';
-export { withReferences } from './references';
+export { withReferences } from '../formats/references';
 export { resolveRegistry, type RegistrySource } from './resolve';
 export {
   REGISTRY_FEATURES,

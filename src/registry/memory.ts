@@ -7,12 +7,11 @@
  * for BACKWARD, the old the new for FORWARD, both for FULL); JSON Schema and Protobuf schemas are
  * accepted without a compatibility check.
  */
-import type * as avro from 'avsc';
-import { parseAvroSchemas } from '../avro/types';
 import type { CompatibilityLevel } from '../config';
 import { RegistryError } from '../errors';
+import { DEFAULT_SCHEMA_TYPE, findFormat, type SchemaFormatModule } from '../formats';
 import { REGISTRY_FEATURES, RegistryCapabilities, type RegistryFeature } from './capabilities';
-import { withReferences } from './references';
+import { withReferences } from '../formats/references';
 import {
   REGISTRY_ERROR_CODES as CODES,
   type CompatibilityResult,
@@ -92,7 +91,11 @@ export function createInMemoryRegistry(options: InMemoryRegistryOptions = {}): I
     getSubjectVersion: async (subject: string, version: number | 'latest') =>
       getVersion(subject, version, `/subjects/${subject}/versions/${version}`),
   };
-  const parse = async (input: SchemaInput, path: string): Promise<avro.Type | undefined> => {
+  /** The parsed schema and the format that compares it; undefined for a format not compared here. */
+  const parse = async (
+    input: SchemaInput,
+    path: string,
+  ): Promise<{ format: SchemaFormatModule; parsed: unknown } | undefined> => {
     const stored = normalize(input);
     for (const ref of stored.references) {
       if (!subjects.get(ref.subject)?.some((v) => v.version === ref.version)) {
@@ -104,15 +107,12 @@ export function createInMemoryRegistry(options: InMemoryRegistryOptions = {}): I
         );
       }
     }
+    const format = findFormat(stored.schemaType);
+    if (!format) return undefined;
     try {
-      if (stored.schemaType === 'JSON') {
-        JSON.parse(stored.schema);
-        return undefined;
-      }
-      if (stored.schemaType !== 'AVRO') return undefined;
-      const all = await withReferences(lookupRef, stored);
-      const { types } = parseAvroSchemas(all.map((s) => JSON.parse(s.schema)));
-      return types[types.length - 1];
+      const all = format.readsWithReferences ? await withReferences(lookupRef, stored) : [stored];
+      const parsed = format.parseRegistered(all);
+      return parsed === undefined ? undefined : { format, parsed };
     } catch (cause) {
       if (cause instanceof RegistryError) throw cause;
       return fail(422, CODES.INVALID_SCHEMA, `Invalid schema: ${(cause as Error).message}`, path);
@@ -149,10 +149,12 @@ export function createInMemoryRegistry(options: InMemoryRegistryOptions = {}): I
       if (!existing) continue;
       const backward = level.startsWith('BACKWARD') || level.startsWith('FULL');
       const forward = level.startsWith('FORWARD') || level.startsWith('FULL');
-      if (backward)
-        tryResolve(candidate, existing, `version ${entry.version} cannot be read with the new schema`, messages);
-      if (forward)
-        tryResolve(existing, candidate, `the new schema cannot be read with version ${entry.version}`, messages);
+      const unreadable = (reader: typeof candidate, writer: typeof candidate, message: string) => {
+        const reason = candidate.format.cannotRead(reader.parsed, writer.parsed);
+        if (reason !== undefined) messages.push(`${message}: ${reason}`);
+      };
+      if (backward) unreadable(candidate, existing, `version ${entry.version} cannot be read with the new schema`);
+      if (forward) unreadable(existing, candidate, `the new schema cannot be read with version ${entry.version}`);
     }
     return { isCompatible: messages.length === 0, messages };
   };
@@ -261,7 +263,11 @@ export function createInMemoryRegistry(options: InMemoryRegistryOptions = {}): I
 }
 
 function normalize(input: SchemaInput): StoredSchema {
-  return { schema: input.schema, schemaType: input.schemaType ?? 'AVRO', references: input.references ?? [] };
+  return {
+    schema: input.schema,
+    schemaType: input.schemaType ?? DEFAULT_SCHEMA_TYPE,
+    references: input.references ?? [],
+  };
 }
 
 /** Same schema, same ID, whatever the whitespace: the registries compare parsed schemas too. */
@@ -275,12 +281,4 @@ function contentKey(input: SchemaInput): string {
   }
   const refs = stored.references.map((r) => `${r.name}=${r.subject}@${r.version}`).sort();
   return JSON.stringify([stored.schemaType satisfies SchemaType, text, refs]);
-}
-
-function tryResolve(reader: avro.Type, writer: avro.Type, message: string, messages: string[]): void {
-  try {
-    reader.createResolver(writer);
-  } catch (cause) {
-    messages.push(`${message}: ${(cause as Error).message}`);
-  }
 }

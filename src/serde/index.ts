@@ -7,33 +7,29 @@
  * (unknown schema ID), DecodeError (the body does not fit), UnknownEventTypeError (a type the
  * contract does not know), RegistryError (registry unreachable: retriable).
  */
-import type * as avro from 'avsc';
-import { parseAvroSchemas } from '../avro/types';
 import type { TopicContract } from '../contract';
-import { DecodeError, EventValidationError, UnknownEventTypeError } from '../errors';
-import { createSchemaIdResolver } from '../registry/contract';
-import type { SchemaRegistryClient } from '../registry/types';
-import { frameBuffer, frameSchemaId } from '../wire/decode';
-import { encodeFrame, encodeHeader, HEADER_SIZE } from '../wire/encode';
 import {
-  buildAvroReader,
-  readAvro,
-  readPlan,
-  writeAvro,
-  writePlan,
-  type AvroReader,
-  type ReadPlan,
-  type WritePlan,
-} from './avro';
-import { createJsonReader, type JsonReadOptions } from './json-reader';
+  DecodeError,
+  EventValidationError,
+  isContractsError,
+  RegistryError,
+  SchemaNotFoundError,
+  UnknownEventTypeError,
+} from '../errors';
+import { formatOf, type CodecOptions, type EventReader, type EventWriter } from '../formats';
+import { createSchemaIdResolver } from '../registry/contract';
+import { withReferences } from '../formats/references';
+import type { SchemaRegistryClient } from '../registry/types';
+import { assertValidEvent } from '../validation/events';
+import { frameBuffer, frameSchemaId } from '../wire/decode';
 import type { AnyTopicContract, DecodedEvent, EventOf } from './types';
-import { assertValidEvent } from './validation';
-import { createPlanCache, fetchSchema, withWriterReferences } from './writer-schema';
+
+/** Confluent's "schema not found" error code. */
+const SCHEMA_NOT_FOUND_CODE = 40403;
 
 export * from './types';
-export { toValidationIssues, assertValidEvent } from './validation';
-export type { JsonReadOptions, UnknownProperties } from './json-reader';
-export { fetchSchema } from './writer-schema';
+export { toValidationIssues, assertValidEvent } from '../validation/events';
+export type { CodecOptions as SerdeOptions, UnknownProperties } from '../formats';
 
 export interface Serde<C extends AnyTopicContract> {
   readonly contract: C;
@@ -60,29 +56,21 @@ export interface Serde<C extends AnyTopicContract> {
   cachedSchemaId(eventType: string): number | undefined;
 }
 
-/** How one event type is written: its schema ID, the header for it and, for Avro, the write plan. */
-interface WriteInfo {
-  id: number;
-  header: Buffer;
-  plan: WritePlan | undefined;
-}
-
-/** How a serde decodes; see JsonReadOptions (JSON Schema topics). */
-export type SerdeOptions = JsonReadOptions;
-
 export function createSerde<C extends AnyTopicContract>(
   contract: C,
   registry: SchemaRegistryClient,
-  options: SerdeOptions = {},
+  options: CodecOptions = {},
 ): Serde<C> {
   // the generic bound hides the event map; at run time every contract has this shape
   const runtime = contract as unknown as TopicContract;
   const known = Object.keys(runtime.events);
   const resolveId = createSchemaIdResolver(runtime, registry);
-  let reader: AvroReader | undefined;
-  const getReader = () => (reader ??= buildAvroReader(runtime));
-  const writePlans = new Map<string, WriteInfo>();
-  const jsonReader = createJsonReader(runtime, registry, options);
+  // the contract's format encodes and decodes the bodies; this module frames, resolves and caches
+  const format = formatOf(runtime.format);
+  const codec = format.createCodec(runtime, options);
+  const writers = new Map<string, { id: number; write: EventWriter }>();
+  const readers = new Map<number, EventReader>();
+  const pendingReaders = new Map<number, Promise<EventReader>>();
 
   const eventContract = (eventType: unknown) => {
     const event = typeof eventType === 'string' ? runtime.events[eventType] : undefined;
@@ -93,44 +81,54 @@ export function createSerde<C extends AnyTopicContract>(
   const subjectOf = (eventType: string) => runtime.valueSubject ?? eventContract(eventType).subject;
 
   const writeInfo = async (eventType: string) => {
-    const cached = writePlans.get(eventType);
+    const cached = writers.get(eventType);
     if (cached) return cached;
     const event = eventContract(eventType);
     const subject = subjectOf(eventType);
     const { id } = await resolveId(subject);
-    let plan: WritePlan | undefined;
-    if (runtime.format === 'AVRO') {
-      const subjectType = getReader().bySubject.get(subject);
-      plan = subjectType ? writePlan(subjectType, event.name) : undefined;
-      if (!plan) {
-        throw new DecodeError(`the schema of subject ${subject} has no record ${event.name}`, id, {
-          hint: 'run `npx contracts generate`: the contract and its schemas disagree',
-        });
-      }
-    }
-    const info = { id, header: encodeHeader(id), plan };
-    writePlans.set(eventType, info);
+    const info = { id, write: codec.writer(subject, event, id) };
+    writers.set(eventType, info);
     return info;
   };
 
-  // a poison schema (unknown ID, not Avro, unreadable) stays refused; a failure of the environment is tried again
-  const avroPlans = createPlanCache(async (schemaId): Promise<ReadPlan> => {
-    const root = await fetchSchema(registry, schemaId);
-    const all = await withWriterReferences(registry, root, schemaId);
-    if (root.schemaType !== 'AVRO') {
-      throw new DecodeError(`schema ${schemaId} is ${root.schemaType}, the topic ${runtime.topic} is AVRO`, schemaId);
-    }
-    let writer: avro.Type;
-    try {
-      const { types } = parseAvroSchemas(all.map((s) => JSON.parse(s.schema) as unknown));
-      writer = types[types.length - 1]!;
-    } catch (cause) {
-      throw new DecodeError(`schema ${schemaId} is not a valid Avro schema: ${(cause as Error).message}`, schemaId, {
-        cause,
-      });
-    }
-    return readPlan(getReader(), writer, schemaId);
-  });
+  const loadReader = (schemaId: number): Promise<EventReader> => {
+    const pending = pendingReaders.get(schemaId);
+    if (pending) return pending;
+    const load = (async () => {
+      const root = await fetchSchema(registry, schemaId);
+      let all = [root];
+      if (format.readsWithReferences) {
+        try {
+          all = await withReferences(registry, root);
+        } catch (error) {
+          if (error instanceof RegistryError && error.status === 404) {
+            throw new DecodeError(
+              `schema ${schemaId} references a schema the registry does not have: ${error.message}`,
+              schemaId,
+              { cause: error },
+            );
+          }
+          throw error;
+        }
+      }
+      if (root.schemaType !== runtime.format) {
+        throw new DecodeError(
+          `schema ${schemaId} is ${root.schemaType}, the topic ${runtime.topic} is ${runtime.format}`,
+          schemaId,
+        );
+      }
+      const reader = codec.reader(all, schemaId);
+      readers.set(schemaId, reader);
+      return reader;
+    })();
+    pendingReaders.set(schemaId, load);
+    // a poison schema (unknown ID, another format, unreadable) stays refused; any failure of the
+    // environment (registry down, or refusing the credentials until someone fixes them) is tried again
+    load.catch((error: unknown) => {
+      if (!(error instanceof DecodeError) || error.retriable) pendingReaders.delete(schemaId);
+    });
+    return load;
+  };
 
   /** The event as an object and its contract event; throws the encoder's errors for anything else. */
   const toEncode = (value: unknown) => {
@@ -142,60 +140,79 @@ export function createSerde<C extends AnyTopicContract>(
     }
     return { event, contractEvent: eventContract(event[runtime.discriminator]) };
   };
-  const encodeWith = (info: WriteInfo, event: Record<string, unknown>, eventType: string) =>
-    info.plan
-      ? writeAvro(info.header, info.plan, event, eventType)
-      : encodeFrame(info.id, Buffer.from(JSON.stringify(event), 'utf8'));
-  const readAvroWith = (plan: ReadPlan, buffer: Buffer, schemaId: number) => {
-    const { eventType, event } = readAvro(plan, buffer, HEADER_SIZE, schemaId, runtime.discriminator, known);
-    return { eventType, event, schemaId } as DecodedEvent<C>;
-  };
 
   const serde: Serde<C> = {
     contract,
     registry,
     schemaIdFor: async (eventType) => (await writeInfo(eventType)).id,
-    cachedSchemaId: (eventType) => writePlans.get(eventType)?.id,
+    cachedSchemaId: (eventType) => writers.get(eventType)?.id,
 
     encodeSync(value) {
       const { event, contractEvent } = toEncode(value);
-      const info = writePlans.get(contractEvent.eventType);
+      const info = writers.get(contractEvent.eventType);
       if (!info) return undefined;
       assertValidEvent(contractEvent, event);
-      return encodeWith(info, event, contractEvent.eventType);
+      return info.write(event, contractEvent.eventType);
     },
 
     tryDecodeSync(message) {
       const buffer = frameBuffer(message);
       const schemaId = frameSchemaId(buffer);
-      if (runtime.format === 'AVRO') {
-        const plan = avroPlans.cached(schemaId);
-        return plan ? readAvroWith(plan, buffer, schemaId) : undefined;
-      }
-      const plan = jsonReader.cached(schemaId);
-      if (!plan) return undefined;
-      const { eventType, event } = jsonReader.read(plan, buffer, HEADER_SIZE);
+      const read = readers.get(schemaId);
+      if (!read) return undefined;
+      const { eventType, event } = read(buffer);
       return { eventType, event, schemaId } as DecodedEvent<C>;
     },
 
     async encode(value) {
       const { event, contractEvent } = toEncode(value);
       assertValidEvent(contractEvent, event);
-      // after the first event of a type the plan is cached: no extra await on the hot path
-      const info = writePlans.get(contractEvent.eventType) ?? (await writeInfo(contractEvent.eventType));
-      return encodeWith(info, event, contractEvent.eventType);
+      // after the first event of a type the writer is cached: no extra await on the hot path
+      const info = writers.get(contractEvent.eventType) ?? (await writeInfo(contractEvent.eventType));
+      return info.write(event, contractEvent.eventType);
     },
 
     async decode(message) {
       const buffer = frameBuffer(message);
       const schemaId = frameSchemaId(buffer);
-      if (runtime.format === 'AVRO') {
-        return readAvroWith(avroPlans.cached(schemaId) ?? (await avroPlans.load(schemaId)), buffer, schemaId);
-      }
-      const plan = jsonReader.cached(schemaId) ?? (await jsonReader.load(schemaId));
-      const { eventType, event } = jsonReader.read(plan, buffer, HEADER_SIZE);
+      const read = readers.get(schemaId) ?? (await loadReader(schemaId));
+      const { eventType, event } = read(buffer);
       return { eventType, event, schemaId } as DecodedEvent<C>;
     },
   };
   return serde;
+}
+
+/**
+ * The schema a message's header names, with the one error per cause that the consumer, its
+ * dead-letter records and `contracts tail` all report: SCHEMA_NOT_FOUND only when the registry
+ * itself says it has no such ID (HTTP 404 with Confluent's error code 40403, which Apicurio and
+ * Karapace answer too); a 404 without it comes from something that is not the registry's API (a
+ * wrong URL path, a proxy), so it stays a RegistryError: the environment's fault, not the message's.
+ */
+export async function fetchSchema(registry: SchemaRegistryClient, schemaId: number) {
+  try {
+    return await registry.getSchemaById(schemaId);
+  } catch (error) {
+    if (error instanceof RegistryError && error.status === 404 && error.registryCode === SCHEMA_NOT_FOUND_CODE) {
+      throw new SchemaNotFoundError(registry.url, schemaId, { cause: error });
+    }
+    if (error instanceof RegistryError && error.status === 404) {
+      throw new RegistryError(
+        error.url,
+        404,
+        error.registryCode,
+        `${error.message} (not a schema registry's answer: no error code 40403)`,
+        {
+          cause: error,
+          hint: 'check that SCHEMA_REGISTRY_URL points at the Confluent-compatible API root (for Apicurio: /apis/ccompat/v7)',
+        },
+      );
+    }
+    if (isContractsError(error)) throw error;
+    throw new DecodeError(`reading schema ${schemaId} failed: ${String(error)}`, schemaId, {
+      cause: error,
+      retriable: true,
+    });
+  }
 }

@@ -9,15 +9,14 @@
  * then stops with that error, instead of labelling every good record undecodable.
  */
 import { randomBytes } from 'node:crypto';
-import type * as avro from 'avsc';
-import { parseAvroSchemas } from '../avro/types';
 import { readDeadLetterHeaders, headerStrings, type DeadLetterInfo } from '../dlq/headers';
 import { classify } from '../consumer/decide';
 import { isContractsError, UsageError } from '../errors';
+import { DEFAULT_SCHEMA_TYPE, findFormat, formatOf, type SchemaReader } from '../formats';
 import { assertTopicsExist } from '../kafka/admin';
 import { brokersOf, resolveKafka, toKafkaError, type KafkaConnectionOptions } from '../kafka/client';
 import { fetchSchema } from '../serde';
-import { withReferences } from '../registry/references';
+import { withReferences } from '../formats/references';
 import { resolveRegistry, type RegistrySource } from '../registry/resolve';
 import type { SchemaRegistryClient } from '../registry/types';
 import { decodeFrame } from '../wire/decode';
@@ -162,20 +161,20 @@ type Decoded = Pick<TailRecord, 'schemaId' | 'subject' | 'version' | 'eventType'
 
 /** Decodes by the writer schema alone; never throws (an undecodable record is shown with its error). */
 export function createGenericDecoder(registry: SchemaRegistryClient, discriminator: string) {
-  const types = new Map<number, Promise<avro.Type | 'JSON'>>();
+  const readers = new Map<number, Promise<SchemaReader>>();
   const names = new Map<number, Promise<Array<{ subject: string; version: number }>>>();
-  const typeFor = (id: number) => {
-    let hit = types.get(id);
+  const readerFor = (id: number) => {
+    let hit = readers.get(id);
     if (!hit) {
       hit = (async () => {
         const root = await fetchSchema(registry, id);
-        if (root.schemaType === 'JSON') return 'JSON' as const;
-        const all = await withReferences(registry, root);
-        const { types: parsed } = parseAvroSchemas(all.map((s) => JSON.parse(s.schema) as unknown));
-        return parsed[parsed.length - 1]!;
+        // a schema type the kit has no format for is tried as the API's default (and fails as a body)
+        const format = findFormat(root.schemaType) ?? formatOf(DEFAULT_SCHEMA_TYPE);
+        const all = format.readsWithReferences ? await withReferences(registry, root) : [root];
+        return format.schemaReader(all);
       })();
-      types.set(id, hit);
-      hit.catch(() => types.delete(id));
+      readers.set(id, hit);
+      hit.catch(() => readers.delete(id));
     }
     return hit;
   };
@@ -206,12 +205,8 @@ export function createGenericDecoder(registry: SchemaRegistryClient, discriminat
         found[0];
       result.subject = preferred?.subject;
       result.version = preferred?.version;
-      const type = await typeFor(schemaId);
-      let decoded: unknown = type === 'JSON' ? JSON.parse(body.toString('utf8')) : type.fromBuffer(body);
-      // a wrapped union value is { "full.Name": record }
-      if (type !== 'JSON' && type.typeName === 'union:wrapped' && decoded && typeof decoded === 'object') {
-        decoded = Object.values(decoded)[0];
-      }
+      const read = await readerFor(schemaId);
+      const decoded = read(body);
       result.value = decoded;
       const stated =
         decoded && typeof decoded === 'object' ? (decoded as Record<string, unknown>)[discriminator] : undefined;

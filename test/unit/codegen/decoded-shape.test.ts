@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import * as avsc from 'avsc';
 import { readTopics } from '../../../codegen/generate';
 import { emitTypes } from '../../../codegen/emit-types';
-import type { JsonSchema } from '../../../codegen/model';
+import type { JsonSchema } from '../../../codegen';
 import { avroTypeOptions } from '../../../src/avro/types';
 import { loadConfig, parseConfig } from '../../../src/config';
 import { createAjv } from '../../../src/validation/ajv';

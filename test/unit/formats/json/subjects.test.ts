@@ -1,8 +1,8 @@
 /** JSON Schema subjects carry a namespace (default: the topic), so titles cannot collide on a shared registry. */
 import { join } from 'node:path';
-import { readJsonTopic } from '../../../codegen/json-reader';
-import { loadConfig } from '../../../src/config';
-import { ROOT } from '../../support/bookings-samples';
+import { readJsonTopic } from '../../../../src/formats/json/reader';
+import { loadConfig } from '../../../../src/config';
+import { ROOT } from '../../../support/bookings-samples';
 
 const config = loadConfig(join(ROOT, 'examples', 'service', 'contracts.config.json'));
 const ledger = config.topics.find((t) => t.name === 'ledger')!;

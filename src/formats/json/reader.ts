@@ -4,12 +4,12 @@
  * to point inside it. What JSON decoding returns is what the schema says: date-times stay strings.
  */
 import { basename } from 'node:path';
-import type { TopicConfig } from '../src/config';
-import type { RegisteredSchemaSpec } from '../src/contract';
-import { SchemaFileError } from '../src/errors';
-import { createAjv } from '../src/validation/ajv';
-import { AUTO_FIELDS, type EventModel, type JsonSchema, type TopicModel, pascalCase, subjectFor } from './model';
-import { type SchemaFile, pointer, readSchemaFile } from './read-file';
+import type { TopicConfig } from '../../config';
+import type { RegisteredSchemaSpec } from '../../contract';
+import { SchemaFileError } from '../../errors';
+import { createAjv } from '../../validation/ajv';
+import { AUTO_FIELDS, type EventModel, type JsonSchema, type TopicModel, pascalCase, subjectFor } from '../model';
+import { type SchemaFile, pointer, readSchemaFile } from '../read-file';
 
 interface JsonDoc {
   file: SchemaFile;

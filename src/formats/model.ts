@@ -1,9 +1,9 @@
 /**
- * The intermediate form between the schema files and the emitted TypeScript. Readers (Avro, JSON
- * Schema) build it; emitters see only it.
+ * The intermediate form between the schema files and the emitted TypeScript. Each format's reader
+ * (src/formats/<format>/reader.ts) builds it; codegen's emitters see only it.
  */
-import type { TopicConfig } from '../src/config';
-import type { RegisteredSchemaSpec } from '../src/contract';
+import type { SchemaFormat, TopicConfig } from '../config';
+import type { RegisteredSchemaSpec } from '../contract';
 
 /** A JSON Schema (draft-07) as codegen builds and emits it. */
 export interface JsonSchema {
@@ -35,7 +35,7 @@ export interface TopicModel {
    * TypeScript name: what the types emitter turns into interfaces.
    */
   typesSchema: JsonSchema;
-  format: 'AVRO' | 'JSON';
+  format: SchemaFormat;
   /** Schemas the validators resolve `$ref`s against (the authored JSON Schema files). */
   validatorSchemas: JsonSchema[];
 }
@@ -62,4 +62,14 @@ export function constantCase(name: string): string {
 
 export function subjectFor(strategy: TopicConfig['subjectStrategy'], topic: string, recordName: string): string {
   return strategy === 'TopicRecordNameStrategy' ? `${topic}-${recordName}` : recordName;
+}
+
+/** PascalCase that is a valid TypeScript name (`T` before a leading digit): names from a registry. */
+export function typeScriptName(name: string): string {
+  const out = name
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
+  return /^[A-Za-z]/.test(out) ? out : `T${out}`;
 }

@@ -5,9 +5,11 @@
  * evolution works both ways and a message costs one varint read and one record decode.
  */
 import * as avro from 'avsc';
-import { parseAvroSchemas } from '../avro/types';
-import type { TopicContract } from '../contract';
-import { DecodeError, EventValidationError, UnknownEventTypeError, type ValidationIssue } from '../errors';
+import { parseAvroSchemas } from '../../avro/types';
+import type { TopicContract } from '../../contract';
+import { DecodeError, EventValidationError, UnknownEventTypeError, type ValidationIssue } from '../../errors';
+import { encodeHeader, HEADER_SIZE } from '../../wire/encode';
+import type { EventCodec } from '../format';
 
 export interface ReaderEvent {
   eventType: string;
@@ -230,4 +232,37 @@ function decodeExactly(
     );
   }
   return decoded.value as Record<string, unknown>;
+}
+
+/** The Avro codec of a contract: avsc types parsed once (on first use), plans per event and per writer schema. */
+export function createAvroCodec(contract: TopicContract): EventCodec {
+  const known = Object.keys(contract.events);
+  let reader: AvroReader | undefined;
+  const getReader = () => (reader ??= buildAvroReader(contract));
+  return {
+    writer(subject, event, schemaId) {
+      const subjectType = getReader().bySubject.get(subject);
+      const plan = subjectType ? writePlan(subjectType, event.name) : undefined;
+      if (!plan) {
+        throw new DecodeError(`the schema of subject ${subject} has no record ${event.name}`, schemaId, {
+          hint: 'run `npx contracts generate`: the contract and its schemas disagree',
+        });
+      }
+      const header = encodeHeader(schemaId);
+      return (value, eventType) => writeAvro(header, plan, value, eventType);
+    },
+    reader(schemas, schemaId) {
+      let writer: avro.Type;
+      try {
+        const { types } = parseAvroSchemas(schemas.map((s) => JSON.parse(s.schema) as unknown));
+        writer = types[types.length - 1]!;
+      } catch (cause) {
+        throw new DecodeError(`schema ${schemaId} is not a valid Avro schema: ${(cause as Error).message}`, schemaId, {
+          cause,
+        });
+      }
+      const plan = readPlan(getReader(), writer, schemaId);
+      return (message) => readAvro(plan, message, HEADER_SIZE, schemaId, contract.discriminator, known);
+    },
+  };
 }

@@ -3,16 +3,13 @@
  * Parsing needs them all, dependencies first, each once (a diamond such as two events that both use
  * Money must not define Money twice).
  */
-import type { SchemaRegistryClient, StoredSchema } from './types';
+import type { ReferenceSource, RegisteredText } from './format';
 
 /** The schemas `root` depends on, dependencies first, followed by `root` itself. */
-export async function withReferences(
-  registry: Pick<SchemaRegistryClient, 'getSubjectVersion'>,
-  root: StoredSchema,
-): Promise<StoredSchema[]> {
-  const ordered: StoredSchema[] = [];
+export async function withReferences<S extends RegisteredText>(registry: ReferenceSource<S>, root: S): Promise<S[]> {
+  const ordered: S[] = [];
   const seen = new Set<string>();
-  const visit = async (schema: StoredSchema, trail: string[]): Promise<void> => {
+  const visit = async (schema: S, trail: string[]): Promise<void> => {
     for (const ref of schema.references) {
       const key = `${ref.subject}\u0000${ref.version}`;
       if (seen.has(key)) continue;

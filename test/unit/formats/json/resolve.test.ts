@@ -1,19 +1,19 @@
 /**
  * JSON Schema decoding against the writer's schema, projected onto the reader's contract: the rules
- * of src/serde/json-reader.ts on the in-memory registry, with the JSON fixture contracts (closed
+ * of src/formats/json/resolve.ts on the in-memory registry, with the JSON fixture contracts (closed
  * objects at every level) and versions of booking.created evolved from them.
  */
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import type { TopicContract } from '../../../src/contract';
-import { DecodeError, UnknownEventTypeError } from '../../../src/errors';
-import { createInMemoryRegistry, registerContract, type InMemorySchemaRegistry } from '../../../src/registry';
-import { createSerde, type SerdeOptions } from '../../../src/serde';
-import { encodeFrame } from '../../../src/wire';
-import { bookingEvents } from '../../support/bookings-fixtures';
-import { withEvolvedSchema, withSubjectPrefix } from '../../support/contracts';
+import type { TopicContract } from '../../../../src/contract';
+import { DecodeError, UnknownEventTypeError } from '../../../../src/errors';
+import { createInMemoryRegistry, registerContract, type InMemorySchemaRegistry } from '../../../../src/registry';
+import { createSerde, type SerdeOptions } from '../../../../src/serde';
+import { encodeFrame } from '../../../../src/wire';
+import { bookingEvents } from '../../../support/bookings-fixtures';
+import { withEvolvedSchema, withSubjectPrefix } from '../../../support/contracts';
 
-const ROOT = resolve(__dirname, '..', '..', '..');
+const ROOT = resolve(__dirname, '..', '..', '..', '..');
 type Schema = Record<string, unknown> & { properties: Record<string, Record<string, unknown>>; required?: string[] };
 
 function generated(config: string, output: string): TopicContract {

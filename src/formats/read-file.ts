@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
-import { SchemaFileError } from '../src/errors';
-import { parseJsonText } from '../src/json-text';
+import { SchemaFileError } from '../errors';
+import { parseJsonText } from '../json-text';
 
 export interface SchemaFile {
   /** Absolute path. */

@@ -7,7 +7,7 @@
  * Codegen projects whole topics; the UI projects a single registered schema.
  */
 import type * as avro from 'avsc';
-import { AUTO_FIELDS, type JsonSchema, pascalCase } from './model';
+import { AUTO_FIELDS, type JsonSchema, pascalCase } from '../model';
 
 const INT32 = { minimum: -2147483648, maximum: 2147483647 };
 const SAFE_LONG = { minimum: -Number.MAX_SAFE_INTEGER, maximum: Number.MAX_SAFE_INTEGER };

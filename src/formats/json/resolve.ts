@@ -16,24 +16,10 @@ import Ajv, { type Options, type ValidateFunction } from 'ajv';
 import Ajv2019 from 'ajv/dist/2019';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
-import type { EventContract, TopicContract } from '../contract';
-import { DecodeError, EventValidationError, UnknownEventTypeError, UsageError } from '../errors';
-import type { SchemaRegistryClient, StoredSchema } from '../registry/types';
-import { toValidationIssues } from './validation';
-import { createPlanCache, fetchSchema, withWriterReferences } from './writer-schema';
-
-/** What happens to properties of a message that the reader's contract does not define. */
-export type UnknownProperties = 'drop' | 'keep';
-
-export interface JsonReadOptions {
-  /**
-   * Properties a JSON message carries that the consumer's contract does not define (a newer
-   * writer's additions): `'drop'` (default) removes them, so the event is exactly the contract's
-   * type; `'keep'` leaves them in the value (a pass-through service that forwards whole events),
-   * which then carries more than its TypeScript type says. Avro topics always drop them.
-   */
-  unknownProperties?: UnknownProperties;
-}
+import type { EventContract, TopicContract } from '../../contract';
+import { DecodeError, EventValidationError, UnknownEventTypeError, UsageError } from '../../errors';
+import { toValidationIssues } from '../../validation/events';
+import type { CodecOptions, SchemaText, UnknownProperties } from '../format';
 
 /** A schema and the schemas it references, by the name it references them with. */
 interface SchemaDoc {
@@ -51,19 +37,14 @@ export interface JsonWriterPlan {
   sameAsReader: boolean;
 }
 
-export interface JsonReader {
-  /** The plan of a schema ID once loaded: the hot path takes it without an await. */
-  cached(schemaId: number): JsonWriterPlan | undefined;
-  load(schemaId: number): Promise<JsonWriterPlan>;
+export interface JsonResolver {
+  /** How messages written with `schemas` (the writer's last, after what it references) are checked; built once per ID. */
+  plan(schemas: readonly SchemaText[], schemaId: number): JsonWriterPlan;
   /** Parses the UTF-8 JSON body from `start`, validates it as written and projects it onto the contract. */
   read(plan: JsonWriterPlan, message: Buffer, start: number): { eventType: string; event: Record<string, unknown> };
 }
 
-export function createJsonReader(
-  contract: TopicContract,
-  registry: SchemaRegistryClient,
-  options: JsonReadOptions = {},
-): JsonReader {
+export function createJsonResolver(contract: TopicContract, options: CodecOptions = {}): JsonResolver {
   const unknownProperties = options.unknownProperties ?? 'drop';
   if (unknownProperties !== 'drop' && unknownProperties !== 'keep') {
     throw new UsageError(
@@ -93,12 +74,8 @@ export function createJsonReader(
     return project;
   };
 
-  const writers = createPlanCache(async (schemaId): Promise<JsonWriterPlan> => {
-    const root = await fetchSchema(registry, schemaId);
-    if (root.schemaType !== 'JSON') {
-      throw new DecodeError(`schema ${schemaId} is ${root.schemaType}, the topic ${contract.topic} is JSON`, schemaId);
-    }
-    const writer = await writerDoc(registry, root, schemaId);
+  const plan = (schemas: readonly SchemaText[], schemaId: number): JsonWriterPlan => {
+    const writer = writerDoc(schemas, schemaId);
     try {
       const branches = discriminatedBranches(writer, discriminator);
       return {
@@ -114,11 +91,10 @@ export function createJsonReader(
         { cause },
       );
     }
-  });
+  };
 
   return {
-    cached: writers.cached,
-    load: writers.load,
+    plan,
     read(plan, message, start) {
       const { schemaId } = plan;
       let parsed: unknown;
@@ -177,15 +153,15 @@ function where(error: EventValidationError): string {
   return ` at ${first.path || '/'}: ${first.message}${more.length > 0 ? ` (and ${more.length} more)` : ''}`;
 }
 
-/** The writer's schema with every schema it references (by subject and version). */
-async function writerDoc(registry: SchemaRegistryClient, root: StoredSchema, schemaId: number): Promise<SchemaDoc> {
-  const all = await withWriterReferences(registry, root, schemaId);
-  const byVersion = new Map<string, StoredSchema>();
+/** The writer's schema (last) with every schema it references (each with its subject and version). */
+function writerDoc(all: readonly SchemaText[], schemaId: number): SchemaDoc {
+  const root = all[all.length - 1]!;
+  const byVersion = new Map<string, SchemaText>();
   for (const stored of all.slice(0, -1)) {
-    const { subject, version } = stored as StoredSchema & { subject: string; version: number };
+    const { subject, version } = stored as SchemaText & { subject: string; version: number };
     byVersion.set(`${subject}\u0000${version}`, stored);
   }
-  const build = (stored: StoredSchema, trail: readonly StoredSchema[]): SchemaDoc => {
+  const build = (stored: SchemaText, trail: readonly SchemaText[]): SchemaDoc => {
     let schema: unknown;
     try {
       schema = JSON.parse(stored.schema);

@@ -4,15 +4,15 @@
  * (decoded, writable and input forms: see avro-projection.ts).
  */
 import type * as avro from 'avsc';
-import type { TopicConfig } from '../src/config';
-import type { RegisteredSchemaSpec } from '../src/contract';
-import { avroValidityProblem } from '../src/avro/validity';
-import { SchemaFileError } from '../src/errors';
-import { avroTypeOptions } from '../src/avro/types';
+import type { TopicConfig } from '../../config';
+import type { RegisteredSchemaSpec } from '../../contract';
+import { avroValidityProblem } from '../../avro/validity';
+import { SchemaFileError } from '../../errors';
+import { avroTypeOptions } from '../../avro/types';
 import * as avsc from 'avsc';
-import { AvroProjection, TypeNames } from './avro-projection';
-import { AUTO_FIELDS, type EventModel, type JsonSchema, type TopicModel, pascalCase, subjectFor } from './model';
-import { type SchemaFile, pointer, readSchemaFile } from './read-file';
+import { AvroProjection, TypeNames } from './projection';
+import { AUTO_FIELDS, type EventModel, type JsonSchema, type TopicModel, pascalCase, subjectFor } from '../model';
+import { type SchemaFile, pointer, readSchemaFile } from '../read-file';
 
 const PRIMITIVES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string']);
 

@@ -1,0 +1,205 @@
+/**
+ * What a schema format brings to the kit, as the Confluent-registry clients keep one helper per
+ * format: codegen's reader of the schema files, the runtime's encode and decode, the entry to its
+ * compatibility rules. Every format lives in its own folder (`avro/`, `json/`)
+ * behind this one interface, and the callers find it by the registry's schema type
+ * (`formatOf('AVRO')`), so a new format is a new folder and one line in `index.ts`.
+ */
+import type { CompatibilityRule } from '../compat/rule';
+import type {
+  CheckDirection,
+  CompatibilityLevel,
+  Finding,
+  JsonSchemaPolicy,
+  JsonValue,
+  SchemaVersion,
+} from '../compat/types';
+import type { TopicConfig } from '../config';
+import type { EventContract, TopicContract } from '../contract';
+import type { TopicModel } from './model';
+
+/**
+ * A registered schema as a format reads it: its text and the imports it names, each `name` being
+ * how the text refers to it (an Avro full name, a JSON Schema `$ref`, a Protobuf import path). The
+ * registry's StoredSchema fits.
+ */
+export interface SchemaText {
+  schema: string;
+  schemaType: string;
+  references: ReadonlyArray<{ name: string; subject: string; version?: number }>;
+}
+
+/** A registered schema: its references carry the versions the registry gave them. */
+export interface RegisteredText extends SchemaText {
+  references: ReadonlyArray<{ name: string; subject: string; version: number }>;
+}
+
+/** Where references are read from: a registry client (any SchemaRegistryClient fits). */
+export interface ReferenceSource<S extends RegisteredText = RegisteredText> {
+  getSubjectVersion(subject: string, version: number): Promise<S>;
+}
+
+/** Writes one event of a known type: the whole framed message (wire header included). */
+export type EventWriter = (event: Record<string, unknown>, eventType: string) => Buffer;
+
+/** Reads one framed message written with one writer schema (the header is already checked). */
+export type EventReader = (message: Buffer) => { eventType: string; event: Record<string, unknown> };
+
+/** One JSON Schema root and the named definitions it uses: what codegen's type compiler takes. */
+export interface TypesBundle {
+  root: { [keyword: string]: unknown };
+  definitions: Record<string, { [keyword: string]: unknown }>;
+}
+
+/** Reads a message body (after the 5-byte header) by its writer schema alone, with no contract. */
+export type SchemaReader = (body: Buffer) => unknown;
+
+/**
+ * The encode/decode side of a format for one topic contract. Writers and readers are built once
+ * (per event type, per writer schema ID) and cached by the serde, so the hot path is one call.
+ */
+export interface EventCodec {
+  /**
+   * How events of one type are written under `subject` (framed with `schemaId`). Throws DecodeError
+   * when the contract's schemas do not hold the event: the contract and its schemas disagree.
+   */
+  writer(subject: string, event: EventContract, schemaId: number): EventWriter;
+  /**
+   * How messages framed with `schemaId` are read: `schemas` is the writer's schema last, after the
+   * schemas it references (dependencies first) when the format reads with references. The reader
+   * may differ from the writer (schema evolution); a message-index path (Protobuf) is read from the
+   * body, which starts right after the 5-byte header.
+   */
+  reader(schemas: readonly SchemaText[], schemaId: number): EventReader;
+}
+
+/** What one pair check is asked: the direction, the level it serves, and the rules to cite. */
+export interface PairCheckOptions {
+  direction: CheckDirection;
+  level: CompatibilityLevel;
+  previousVersion: number;
+  rules: ReadonlyMap<string, CompatibilityRule>;
+  /** JSON Schema's STRICT or LENIENT; a format without policies ignores it. */
+  policy: JsonSchemaPolicy;
+  /** Findings for differences that break nothing too (a diff lists every change). */
+  includeNonBreaking: boolean;
+}
+
+/** One change between two versions of a subject, as `contracts diff` and the UI list them. */
+export interface SchemaChange {
+  /** Avro: an `AvroChangeKind`; JSON Schema: the difference type (rule ID) of Confluent's diff. */
+  kind: string;
+  /** JSON-pointer-like path, as the checker's findings use it. */
+  path: string;
+  pathIn: 'candidate' | 'previous';
+  before?: JsonValue;
+  after?: JsonValue;
+  /** One sentence naming the element and what changed. */
+  description: string;
+  /** The breaking findings at the subject's level this change causes; empty when it breaks nothing. */
+  breaks: Finding[];
+}
+
+/** What naming the changes between two versions needs: the JSON Schema policy, the rules to cite. */
+export interface ChangeOptions {
+  policy?: JsonSchemaPolicy;
+  rules: ReadonlyMap<string, CompatibilityRule>;
+}
+
+/**
+ * The entry to a format's compatibility rules: src/compat/check.ts walks levels and histories and
+ * asks the format only to parse a version and to compare two parsed versions. `Parsed` is the
+ * format's own tree (opaque to the checker), parsed once per version however many pairs use it.
+ */
+export interface FormatCompatibility<Parsed = unknown> {
+  /** The rules the format's findings cite, in docs order; COMPATIBILITY_RULES is their union. */
+  readonly rules: readonly CompatibilityRule[];
+  /**
+   * Whether a policy (STRICT/LENIENT) decides which rules break: JSON Schema's do, every Avro
+   * finding breaks (the docs table shows "—" for LENIENT).
+   */
+  readonly policies: boolean;
+  /** A version and its references (resolved from local data); throws SchemaFileError naming `label`. */
+  parse(version: SchemaVersion, label: string): Parsed;
+  /** The findings for one pair in one direction, the candidate against one previous version. */
+  checkPair(previous: Parsed, candidate: Parsed, options: PairCheckOptions): Finding[];
+  /**
+   * The changes from `previous` to `candidate`, each at the path the findings use, so the diff
+   * attaches each breaking finding to the change that causes it (src/registration/diff.ts).
+   */
+  changes(previous: SchemaVersion, candidate: SchemaVersion, options: ChangeOptions): SchemaChange[];
+}
+
+/** What happens to properties of a message that the reader's contract does not define. */
+export type UnknownProperties = 'drop' | 'keep';
+
+/** How a codec reads what other writers wrote. */
+export interface CodecOptions {
+  /**
+   * Properties a JSON message carries that the consumer's contract does not define (a newer
+   * writer's additions): `'drop'` (default) removes them, so the event is exactly the contract's
+   * type; `'keep'` leaves them in the value (a pass-through service that forwards whole events),
+   * which then carries more than its TypeScript type says. Avro's resolution always drops them.
+   */
+  unknownProperties?: UnknownProperties;
+}
+
+export interface SchemaFormatModule {
+  /** The registry's `schemaType` ("AVRO", "JSON", "PROTOBUF"): the key callers find a format by. */
+  readonly schemaType: string;
+  /** How messages and docs name the format ("Avro", "JSON Schema"). */
+  readonly displayName: string;
+
+  /**
+   * Codegen's reader: the topic's schema files (config order: references, events, value) → the
+   * model the emitters take, with the schemas to register dependencies first. Throws
+   * SchemaFileError naming the file and the JSON pointer of what is wrong.
+   */
+  readTopic(topic: TopicConfig, rootDir: string): TopicModel;
+
+  /**
+   * The types codegen gives a registered schema outside any topic config (the UI's TypeScript
+   * view): the format reads the references it needs from `registry`; `rootName` names a root
+   * without a name of its own (an Avro union, an untitled JSON Schema).
+   */
+  registeredTypes(schema: RegisteredText, registry: ReferenceSource, rootName: string): Promise<TypesBundle>;
+
+  /**
+   * Whether decoding needs the writer schema's references fetched too (Avro parses the named types
+   * they define); a format that reads the body without its schema skips those registry calls.
+   */
+  readonly readsWithReferences: boolean;
+  /** Encode/decode for one contract of this format (its own schemas are the reader side). */
+  createCodec(contract: TopicContract, options?: CodecOptions): EventCodec;
+  /**
+   * The value the producer fills an absent `timestamp` with: what the format's decoder returns for
+   * it (a Date for Avro's timestamp-millis, an ISO string for JSON Schema's date-time).
+   */
+  timestampNow(): unknown;
+  /**
+   * A reader of any message framed with one writer schema, for a topic without a contract
+   * (`contracts tail`): `schemas` as for EventCodec.reader; the value as the format decodes it.
+   * Throws (parse errors included) for a body or schema it cannot read.
+   */
+  schemaReader(schemas: readonly SchemaText[]): SchemaReader;
+
+  /**
+   * The registry features (src/registry/capabilities.ts) a schema of this format with references
+   * may find missing: `test`, a compatibility test of it; `register`, registering it at all (some
+   * registries refuse JSON Schema references; the kit then tells how to bundle them).
+   */
+  readonly referenceFeatures: { readonly test: string; readonly register?: string };
+
+  /**
+   * The in-memory registry's stand-in for a real registry's parse on registration: `schemas` is the
+   * schema last, after its references when the format reads with them. Throws the reason a registry
+   * would give (422); returns what `cannotRead` compares, or undefined when versions of the format
+   * are not compared there (accepted as compatible).
+   */
+  parseRegistered(schemas: readonly SchemaText[]): unknown;
+  /** Why data written with `writer` cannot be read with `reader` (both from `parseRegistered`), or undefined. */
+  cannotRead(reader: unknown, writer: unknown): string | undefined;
+
+  /** The offline compatibility checker's view of the format (rules in src/compat/<format>/). */
+  readonly compatibility: FormatCompatibility;
+}
