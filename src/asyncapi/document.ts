@@ -10,6 +10,7 @@ import * as avsc from 'avsc';
 import { readTopics, type JsonSchema, type TopicModel } from '../../codegen';
 import type { ContractsConfig, ServiceConfig, TopicConfig } from '../config';
 import { ContractsError, RegistryError } from '../errors';
+import { formatOf } from '../formats';
 import { DLQ_HEADERS, DEAD_LETTER_REASONS, REPLAY_HEADERS } from '../dlq/headers';
 import { MESSAGE_HEADERS } from '../producer';
 import { createSchemaIdResolver, type RegisteredSubject } from '../registry';
@@ -83,7 +84,7 @@ export async function buildAsyncApiDocument(
       address: topic.name,
       title: topic.name,
       description:
-        `The ${topic.name} topic: ${model.events.length} event type(s) in ${topic.format === 'AVRO' ? 'Avro' : 'JSON Schema'}, ` +
+        `The ${topic.name} topic: ${model.events.length} event type(s) in ${formatOf(topic.format).displayName}, ` +
         `told apart by the \`${topic.discriminator}\` field and the \`${MESSAGE_HEADERS.EVENT_TYPE}\` header, keyed by \`${topic.key}\` ` +
         `(all events of one ${topic.key} stay in order on one partition). Subjects follow ${topic.subjectStrategy}` +
         `${model.valueSubject ? ` (the topic's union: \`${model.valueSubject}\`)` : ''} at ${topic.compatibility}. ` +
@@ -265,8 +266,8 @@ function eventMessage(
     description:
       `Registered as \`${event.subject}\`${registered ? ` (ID ${registered.id}, version ${registered.version})` : ''} ` +
       `at ${topic.compatibility}; on the wire in the Confluent framing (magic byte 0, 4-byte schema ID, then the ` +
-      `${topic.format === 'AVRO' ? 'Avro binary' : 'JSON'} body).`,
-    contentType: topic.format === 'AVRO' ? 'avro/binary' : 'application/json',
+      `${formatOf(topic.format).displayName} body, ${formatOf(topic.format).contentType}).`,
+    contentType: formatOf(topic.format).contentType,
     headers: eventHeaders(eventType),
     payload,
     correlationId: {

@@ -149,6 +149,8 @@ export interface SchemaFormatModule {
   readonly schemaType: string;
   /** How messages and docs name the format ("Avro", "JSON Schema"). */
   readonly displayName: string;
+  /** The media type of a message body (after the framing), as documents such as AsyncAPI name it. */
+  readonly contentType: string;
 
   /**
    * Codegen's reader: the topic's schema files (config order: references, events, value) → the

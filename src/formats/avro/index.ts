@@ -17,6 +17,8 @@ import { createAvroCodec } from './serde';
 export const AVRO_FORMAT: SchemaFormatModule = {
   schemaType: 'AVRO',
   displayName: 'Avro',
+  // the Avro specification's media type for binary-encoded data
+  contentType: 'avro/binary',
   readTopic: readAvroTopic,
   registeredTypes: async (schema, registry, rootName) =>
     avroRegisteredTypes(await withReferences(registry, schema), rootName),

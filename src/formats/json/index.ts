@@ -19,6 +19,7 @@ import { createJsonCodec } from './serde';
 export const JSON_FORMAT: SchemaFormatModule = {
   schemaType: 'JSON',
   displayName: 'JSON Schema',
+  contentType: 'application/json',
   readTopic: readJsonTopic,
   registeredTypes: jsonRegisteredTypes,
   // a body is validated by its writer's schema, which needs the schemas its `$ref`s name
