@@ -8,9 +8,10 @@
  *
  * `npm test` fails on an import that runs back up, and on any import circle.
  */
-const BASE = '^src/(errors|config|contract|json-text|log|package-info|retry)\\.ts$|^src/(avro|validation|wire|compat)/';
+const BASE =
+  '^src/(errors|config|contract|json-text|log|package-info|retry)\\.ts$|^src/(avro|validation|wire|compat|formats)/';
 const CODEGEN = '^codegen/';
-const RUNTIME = '^src/(registry|serde|producer|consumer|dlq|kafka|generated)/|^src/bookings\\.ts$';
+const RUNTIME = '^src/(registry|serde|producer|consumer|dlq|kafka|generated|generated-protobuf)/|^src/bookings\\.ts$';
 const OPERATIONS = '^src/(registration|topics|tail|stack)/';
 const PRESENTATION = '^src/(cli|ui)/';
 
