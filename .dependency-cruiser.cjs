@@ -13,7 +13,7 @@
 const BASE = '^src/(errors|config|contract|json-text|log|package-info|retry)\\.ts$|^src/(avro|validation|wire)/';
 const FORMATS = '^src/(formats|compat)/';
 const CODEGEN = '^codegen/';
-const RUNTIME = '^src/(registry|serde|producer|consumer|dlq|kafka|generated)/|^src/bookings\\.ts$';
+const RUNTIME = '^src/(registry|serde|producer|consumer|dlq|kafka|generated|generated-protobuf)/|^src/bookings\\.ts$';
 const OPERATIONS = '^src/(registration|topics|tail|stack|asyncapi|monitor)/';
 const PRESENTATION = '^src/(cli|ui)/';
 

@@ -15,6 +15,7 @@ export default tseslint.config(
       'coverage/**',
       'test-artifacts/**',
       'src/generated/**',
+      'src/generated-protobuf/**',
       'examples/**/generated/**',
       'test/fixtures/**',
     ],
