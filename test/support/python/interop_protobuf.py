@@ -1,5 +1,5 @@
 """Confluent's Python client on the other side of the kit's Protobuf framing, for
-test/integration/interop-protobuf-python.test.ts.
+test/integration/interop/protobuf-python.test.ts.
 
 Stubs are compiled from --proto-root with grpcio-tools into a temporary folder at start-up.
 

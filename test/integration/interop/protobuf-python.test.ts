@@ -17,22 +17,22 @@ import {
   decodeProtobufMessage,
   encodeProtobufMessage,
   messageIndexPath,
-} from '../../src/formats/protobuf';
+} from '../../../src/formats/protobuf';
 import {
   BookingConfirmed_DataSchema,
   PaymentSchema,
-} from '../../src/generated-protobuf/travel/bookings/v1/booking_confirmed_pb';
-import { FlightDetailsSchema } from '../../src/generated-protobuf/travel/bookings/v1/booking_created_pb';
-import { BookingEventSchema } from '../../src/generated-protobuf/travel/bookings/v1/bookings_value_pb';
-import { createSchemaRegistryClient } from '../../src/registry';
-import type { SchemaInput, SchemaReference } from '../../src/registry/types';
-import { uniqueTopic } from '../support/contracts';
-import { bookingsProtobufBinding, protobufBookingEvents } from '../support/protobuf-fixtures';
-import { stackEnv } from '../support/stack-env';
+} from '../../../src/generated-protobuf/travel/bookings/v1/booking_confirmed_pb';
+import { FlightDetailsSchema } from '../../../src/generated-protobuf/travel/bookings/v1/booking_created_pb';
+import { BookingEventSchema } from '../../../src/generated-protobuf/travel/bookings/v1/bookings_value_pb';
+import { createSchemaRegistryClient } from '../../../src/registry';
+import type { SchemaInput, SchemaReference } from '../../../src/registry/types';
+import { uniqueTopic } from '../../support/contracts';
+import { bookingsProtobufBinding, protobufBookingEvents } from '../../support/protobuf-fixtures';
+import { stackEnv } from '../../support/stack-env';
 
 jest.setTimeout(120_000);
 const exec = promisify(execFile);
-const root = resolve(__dirname, '..', '..');
+const root = resolve(__dirname, '..', '..', '..');
 const script = resolve(root, 'test', 'support', 'python', 'interop_protobuf.py');
 const protoRoot = resolve(root, 'schemas', 'proto');
 const env = stackEnv();
