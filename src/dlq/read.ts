@@ -21,6 +21,16 @@ export interface DeadLetterEntry {
   replayed: boolean;
 }
 
+/** Where a dead-letter record is and its key, as the CLI and the UI print them (time in ISO 8601). */
+export function entryPosition(entry: DeadLetterEntry) {
+  return {
+    partition: entry.partition,
+    offset: entry.offset,
+    timestamp: new Date(Number(entry.timestamp)).toISOString(),
+    key: entry.key ? entry.key.toString('utf8') : null,
+  };
+}
+
 /** The topic where replay records what it replayed, per group and original coordinates (compacted). */
 export function replayLedgerTopic(deadLetterTopic: string): string {
   return `${deadLetterTopic}.replayed`;

@@ -5,7 +5,7 @@
  * records are read with `src/dlq`'s reader and decoded with `src/tail`'s decoder.
  */
 import type { Kafka } from 'kafkajs';
-import { readDeadLetters, withoutDeadLetterHeaders, headerStrings, type DeadLetterInfo } from '../dlq';
+import { entryPosition, readDeadLetters, withoutDeadLetterHeaders, headerStrings, type DeadLetterInfo } from '../dlq';
 import type { SchemaRegistryClient } from '../registry/types';
 import { createGenericDecoder, type TailRecord } from '../tail';
 import { previewBytes, type BytesPreview } from '../wire/preview';
@@ -117,10 +117,7 @@ export async function readDeadLetterView(options: DeadLetterReadOptions): Promis
     const { failure: _failure, ...decoded } = await decode(entry.value, entry.info?.originalTopic ?? options.topic);
     const headers = headerStrings(withoutDeadLetterHeaders(entry.headers));
     records.push({
-      partition: entry.partition,
-      offset: entry.offset,
-      timestamp: new Date(Number(entry.timestamp)).toISOString(),
-      key: entry.key ? entry.key.toString('utf8') : null,
+      ...entryPosition(entry),
       info: entry.info,
       replayed: entry.replayed,
       headers,

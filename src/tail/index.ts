@@ -9,6 +9,7 @@
  * then stops with that error, instead of labelling every good record undecodable.
  */
 import { randomBytes } from 'node:crypto';
+import type { KafkaMessage } from 'kafkajs';
 import { readDeadLetterHeaders, headerStrings, type DeadLetterInfo } from '../dlq/headers';
 import { classify } from '../consumer/decide';
 import { isContractsError, UsageError } from '../errors';
@@ -88,22 +89,11 @@ export async function tailTopic(options: TailOptions): Promise<{ count: number }
       eachMessage: async ({ topic, partition, message }) => {
         if (full() || environmentFailure !== undefined) return;
         if (options.partition !== undefined && partition !== options.partition) return;
-        const headers = headerStrings(message.headers);
         const deadLetter = readDeadLetterHeaders(message.headers);
         // one schema can be registered under many subjects: name the one of the record's own topic
         const { failure, ...decoded } = await decoder(message.value, deadLetter?.originalTopic ?? topic);
         count += 1;
-        await options.onRecord({
-          topic,
-          partition,
-          offset: message.offset,
-          timestamp: new Date(Number(message.timestamp)).toISOString(),
-          key: message.key ? message.key.toString('utf8') : null,
-          headers,
-          ...decoded,
-          preview: decoded.error ? previewBytes(message.value, options.previewBytes) : undefined,
-          deadLetter,
-        });
+        await options.onRecord(toTailRecord(topic, partition, message, decoded, options.previewBytes));
         // the next records would fail the same way: say so once, and stop
         if (decoded.error?.fault === 'environment') environmentFailure = failure;
         if (full() || environmentFailure !== undefined) finish();
@@ -153,6 +143,27 @@ async function startPositions(
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
+}
+
+/** A consumed message as `contracts tail` and the UI's live tail show it. */
+export function toTailRecord(
+  topic: string,
+  partition: number,
+  message: KafkaMessage,
+  decoded: Omit<Decoded, 'failure'>,
+  preview?: number,
+): TailRecord {
+  return {
+    topic,
+    partition,
+    offset: message.offset,
+    timestamp: new Date(Number(message.timestamp)).toISOString(),
+    key: message.key ? message.key.toString('utf8') : null,
+    headers: headerStrings(message.headers),
+    ...decoded,
+    preview: decoded.error ? previewBytes(message.value, preview) : undefined,
+    deadLetter: readDeadLetterHeaders(message.headers),
+  };
 }
 
 type Decoded = Pick<TailRecord, 'schemaId' | 'subject' | 'version' | 'eventType' | 'value' | 'error'> & {

@@ -10,12 +10,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Kafka } from 'kafkajs';
-import { readDeadLetterHeaders, headerStrings } from '../dlq/headers';
+import { readDeadLetterHeaders } from '../dlq/headers';
 import { KafkaError } from '../errors';
 import { toKafkaError } from '../kafka/client';
 import type { SchemaRegistryClient } from '../registry/types';
-import { createGenericDecoder, type TailRecord } from '../tail';
-import { previewBytes } from '../wire/preview';
+import { createGenericDecoder, toTailRecord, type TailRecord } from '../tail';
 
 export type LiveTailStatus =
   | { state: 'connecting'; topic: string }
@@ -77,23 +76,12 @@ export async function runLiveTail(options: LiveTailOptions): Promise<void> {
       eachMessage: async ({ topic: from, partition, message }) => {
         if (signal.aborted) return;
         const { failure: _failure, ...decoded } = await decode(message.value, from);
-        const headers = headerStrings(message.headers);
         const deadLetter = readDeadLetterHeaders(message.headers);
         if (deadLetter && decoded.schemaId !== undefined) {
           const original = await originalSubject(decoded.schemaId, deadLetter.originalTopic);
           if (original) Object.assign(decoded, original);
         }
-        options.onRecord({
-          topic: from,
-          partition,
-          offset: message.offset,
-          timestamp: new Date(Number(message.timestamp)).toISOString(),
-          key: message.key ? message.key.toString('utf8') : null,
-          headers,
-          ...decoded,
-          preview: decoded.error ? previewBytes(message.value) : undefined,
-          deadLetter,
-        });
+        options.onRecord(toTailRecord(from, partition, message, decoded));
       },
     });
     const recent = BigInt(Math.max(0, options.recentPerPartition));

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import {
   DEAD_LETTER_REASONS,
+  entryPosition,
   headerStrings,
   readDeadLetters,
   replayDeadLetters,
@@ -156,10 +157,7 @@ function positive(value: string, flag: string): number {
 function toJson(entry: DeadLetterEntry, bytes: number) {
   const headers = headerStrings(entry.headers);
   return {
-    partition: entry.partition,
-    offset: entry.offset,
-    timestamp: new Date(Number(entry.timestamp)).toISOString(),
-    key: entry.key ? entry.key.toString('utf8') : null,
+    ...entryPosition(entry),
     deadLetter: entry.info,
     replayed: entry.replayed,
     headers,
