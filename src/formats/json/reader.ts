@@ -10,6 +10,7 @@ import { SchemaFileError } from '../../errors';
 import { createAjv } from '../../validation/ajv';
 import { AUTO_FIELDS, type EventModel, type JsonSchema, type TopicModel, pascalCase, subjectFor } from '../model';
 import { type SchemaFile, pointer, readSchemaFile } from '../read-file';
+import { rewriteRefs } from './refs';
 
 interface JsonDoc {
   file: SchemaFile;
@@ -266,37 +267,31 @@ function selfContained(doc: JsonDoc, byRef: Map<string, JsonDoc>): JsonSchema {
 
 /** A copy of a document with `$id`/`$schema` dropped and external `$ref`s pointing at definitions. */
 function bundled(doc: JsonDoc, byRef: Map<string, JsonDoc>): JsonSchema {
-  const rewrite = (node: unknown): unknown => {
-    if (Array.isArray(node)) return node.map(rewrite);
-    if (!node || typeof node !== 'object') return node;
-    const out: JsonSchema = {};
-    for (const [key, value] of Object.entries(node)) {
-      if (key === '$ref' && typeof value === 'string' && !value.startsWith('#')) {
-        const [target, fragment] = value.split('#');
-        if (fragment) {
-          throw new SchemaFileError(
-            doc.file.relPath,
-            '',
-            `$ref "${value}" points inside another file; reference the whole file instead`,
-          );
-        }
-        out.$ref = `#/definitions/${pascalCase(byRef.get(target!)!.title)}`;
-      } else if (key === '$ref' && typeof value === 'string' && value !== '#') {
-        throw new SchemaFileError(
-          doc.file.relPath,
-          '',
-          `local $ref "${value}" is not supported by codegen yet; move the definition to its own file`,
-        );
-      } else {
-        out[key] = rewrite(value);
-      }
+  const rewriteRef = (value: string): string => {
+    if (value === '#') return value;
+    if (value.startsWith('#')) {
+      throw new SchemaFileError(
+        doc.file.relPath,
+        '',
+        `local $ref "${value}" is not supported by codegen yet; move the definition to its own file`,
+      );
     }
-    if (typeof out.$ref === 'string' && Object.keys(out).length > 1) {
-      const { $ref, ...siblings } = out;
-      return { allOf: [{ $ref }], ...siblings };
+    const [target, fragment] = value.split('#');
+    if (fragment) {
+      throw new SchemaFileError(
+        doc.file.relPath,
+        '',
+        `$ref "${value}" points inside another file; reference the whole file instead`,
+      );
     }
-    return out;
+    return `#/definitions/${pascalCase(byRef.get(target!)!.title)}`;
   };
-  const { $id: _id, $schema: _schema, ...rest } = rewrite(doc.schema) as JsonSchema;
+  const {
+    $id: _id,
+    $schema: _schema,
+    ...rest
+  } = rewriteRefs(doc.schema, rewriteRef, {
+    wrapSiblings: true,
+  }) as JsonSchema;
   return rest;
 }

@@ -4,6 +4,10 @@
  */
 import { type JsonSchema, typeScriptName } from '../model';
 import type { ReferenceSource, RegisteredText, TypesBundle } from '../format';
+import { rewriteRefs } from './refs';
+
+// a definition inside the bundle has no identity or dialect of its own
+const BUNDLED_AWAY = new Set(['$id', '$schema']);
 
 /** JSON Schema: each referenced document becomes a definition named by its title, `$ref`s rewritten to it. */
 export async function jsonRegisteredTypes(
@@ -33,22 +37,16 @@ export async function jsonRegisteredTypes(
       }
       if (name) targets.set(ref.name, name);
     }
-    const rewrite = (node: unknown): unknown => {
-      if (Array.isArray(node)) return node.map(rewrite);
-      if (!node || typeof node !== 'object') return node;
-      const out: JsonSchema = {};
-      for (const [key, value] of Object.entries(node)) {
-        if (key === '$ref' && typeof value === 'string' && !value.startsWith('#')) {
-          const [target, fragment] = value.split('#');
-          const name = targets.get(target!);
-          out.$ref = name ? `#/definitions/${name}${fragment ?? ''}` : value;
-        } else if (key !== '$id' && key !== '$schema') {
-          out[key] = rewrite(value);
-        }
-      }
-      return out;
-    };
-    return rewrite(json) as JsonSchema;
+    return rewriteRefs(
+      json,
+      (ref) => {
+        if (ref.startsWith('#')) return ref;
+        const [target, fragment] = ref.split('#');
+        const name = targets.get(target!);
+        return name ? `#/definitions/${name}${fragment ?? ''}` : ref;
+      },
+      { drop: BUNDLED_AWAY },
+    ) as JsonSchema;
   };
   const root = await add(rootStored, []);
   const title = typeof root.title === 'string' ? typeScriptName(root.title) : rootName;
