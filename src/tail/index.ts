@@ -42,6 +42,8 @@ export interface TailOptions extends KafkaConnectionOptions {
   /** Stop when aborted (Ctrl-C in the CLI). */
   signal?: AbortSignal;
   onRecord: (record: TailRecord) => void | Promise<void>;
+  /** Called once the topic (and partition) are known to exist, before the first record. */
+  onStarted?: () => void;
 }
 
 export interface TailRecord {
@@ -71,6 +73,7 @@ export async function tailTopic(options: TailOptions): Promise<{ count: number }
   const kafka = resolveKafka(options, 'contracts-tail');
   if (options.signal?.aborted) return { count: 0 };
   const seeks = await startPositions(kafka, options);
+  options.onStarted?.();
   const consumer = kafka.consumer({
     groupId: `contracts-tail-${randomBytes(4).toString('hex')}`,
     allowAutoTopicCreation: false,

@@ -173,6 +173,8 @@ describe('contracts tail', () => {
     const result = await tail([missing, '-n', '1']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain(`topic ${missing} does not exist`);
+    // nothing is followed: the error is the first thing said
+    expect(result.stderr).not.toContain('following');
     const admin = it0.kafka.admin();
     await admin.connect();
     try {

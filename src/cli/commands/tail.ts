@@ -61,7 +61,6 @@ export function registerTailCommand(program: Command): void {
             ? ` from ${new Date(fromTime).toISOString()}`
             : '';
       const only = partition === undefined ? '' : ` partition ${partition}`;
-      if (!flags.json) process.stderr.write(pc.dim(`following ${name}${only}${start} (Ctrl-C to stop)\n`));
       try {
         await tailTopic({
           topic: name,
@@ -74,6 +73,10 @@ export function registerTailCommand(program: Command): void {
           fromTime,
           maxMessages,
           signal: abort.signal,
+          // said once the topic is known to exist: a missing one is an error, not "following"
+          onStarted: () => {
+            if (!flags.json) process.stderr.write(pc.dim(`following ${name}${only}${start} (Ctrl-C to stop)\n`));
+          },
           onRecord: (record) => {
             process.stdout.write(flags.json ? `${JSON.stringify(record)}\n` : formatRecord(record));
           },
