@@ -12,7 +12,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Kafka, logLevel, Partitioners, type Consumer as KafkaConsumer } from 'kafkajs';
+import { Kafka, logLevel, Partitioners, type Admin, type Consumer as KafkaConsumer } from 'kafkajs';
 import { createConsumer, type Consumer } from '../src/consumer';
 import { bookingsContract, type BookingsContract } from '../src/bookings';
 import { createProducer, type BatchItem } from '../src/producer';
@@ -30,6 +30,17 @@ const EVENTS = Number(
   process.env.BENCH_E2E_EVENTS ?? (require.main === module ? process.argv[2] : undefined) ?? 50_000,
 );
 export const BATCH = 500;
+
+/** A bench topic with the bookings contract's partitions and its dead-letter topic. */
+export async function createBenchTopic(admin: Admin, topic: string): Promise<void> {
+  await admin.createTopics({
+    topics: [
+      { topic, numPartitions: bookingsContract.partitions, replicationFactor: 1 },
+      { topic: `${topic}.dlq`, numPartitions: 1, replicationFactor: 1 },
+    ],
+    waitForLeaders: true,
+  });
+}
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const TARGET = 1.0;
 const RUN_ID = randomUUID().slice(0, 8);
@@ -68,13 +79,7 @@ export async function benchEndToEnd(servers?: BenchServers, ceiling?: BrokerCeil
     const once = async (variant: Variant, label: string, events: number): Promise<RunResult> => {
       const topic = `bench-e2e-${RUN_ID}-${variant}-${label}`;
       topics.push(topic, `${topic}.dlq`);
-      await admin.createTopics({
-        topics: [
-          { topic, numPartitions: bookingsContract.partitions, replicationFactor: 1 },
-          { topic: `${topic}.dlq`, numPartitions: 1, replicationFactor: 1 },
-        ],
-        waitForLeaders: true,
-      });
+      await createBenchTopic(admin, topic);
       if (variant === 'kit') return runKit(kafka, registry, topic, events);
       return runRaw(kafka, topic, events, variant === 'raw' ? rawJson : rawAvro);
     };

@@ -17,7 +17,7 @@ import { Kafka, logLevel, Partitioners } from 'kafkajs';
 import { bookingsContract, type BookingsContract } from '../src/bookings';
 import { createProducer, type BatchItem } from '../src/producer';
 import { createSchemaRegistryClient, registerContract } from '../src/registry';
-import { BATCH, benchConsumer, inputOf, rawAvroCodec, rawJson, type RawCodec } from './e2e.bench';
+import { BATCH, benchConsumer, createBenchTopic, inputOf, rawAvroCodec, rawJson, type RawCodec } from './e2e.bench';
 import { formatSummary, summarize, type CpuProfile } from './support/cpuprofile';
 import { acquireServers } from './support/stack';
 
@@ -68,13 +68,7 @@ async function main(): Promise<void> {
     for (const variant of VARIANTS) {
       const topic = `bench-profile-${randomUUID().slice(0, 8)}-${variant}`;
       topics.push(topic, `${topic}.dlq`);
-      await admin.createTopics({
-        topics: [
-          { topic, numPartitions: bookingsContract.partitions, replicationFactor: 1 },
-          { topic: `${topic}.dlq`, numPartitions: 1, replicationFactor: 1 },
-        ],
-        waitForLeaders: true,
-      });
+      await createBenchTopic(admin, topic);
       const contract: BookingsContract = { ...bookingsContract, topic, deadLetterTopic: `${topic}.dlq` };
 
       // producer
