@@ -6,7 +6,8 @@ import { constantCase } from '../src/formats/model';
 import type { TopicModel } from '../src/formats/model';
 import { validatorName } from './emit-validators';
 
-export function emitTopicModule(model: TopicModel): string {
+/** `codecExport`: the GeneratedCodec of `codec.ts`, when the format wrote one. */
+export function emitTopicModule(model: TopicModel, codecExport?: string): string {
   const base = model.baseName;
   const c = model.config;
   const q = (value: unknown) => JSON.stringify(value);
@@ -16,6 +17,7 @@ export function emitTopicModule(model: TopicModel): string {
     `import type { ${model.events.flatMap((e) => [e.typeName, `${e.typeName}Input`]).join(', ')} } from './types.js';`,
   );
   lines.push(`import { ${model.events.map((e) => validatorName(e.typeName)).join(', ')} } from './validators.js';`);
+  if (codecExport) lines.push(`import { ${codecExport} } from './codec.js';`);
   lines.push('');
   lines.push("export * from './types.js';");
   lines.push('');
@@ -75,6 +77,7 @@ export function emitTopicModule(model: TopicModel): string {
     lines.push('    },');
   }
   lines.push('  ],');
+  if (codecExport) lines.push(`  codec: ${codecExport},`);
   lines.push('};');
   lines.push('');
   return lines.join('\n');

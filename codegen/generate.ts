@@ -37,7 +37,10 @@ export async function emitAll(config: ContractsConfig, topics: TopicModel[]): Pr
       files.set(`${dir}/${name}`, banner(sources) + body.replace(/%RUNTIME%/g, runtime));
     put('types.ts', await emitTypes(model));
     put('validators.ts', emitValidators(model));
-    put('index.ts', emitTopicModule(model));
+    // the format decides whether it specialises a codec for these schemas; codegen writes it
+    const codec = formatOf(model.format).emitCodec?.(model);
+    if (codec) put('codec.ts', codec.source);
+    put('index.ts', emitTopicModule(model, codec?.exportName));
   }
   files.set(
     'index.ts',

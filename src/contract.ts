@@ -60,9 +60,35 @@ export interface TopicContract<
   schemas: RegisteredSchemaSpec[];
   /** Top-level fields the producer fills when absent (`eventId`, `timestamp`, `source`). */
   autoFields: Array<'eventId' | 'timestamp' | 'source'>;
+  /** Encoders and decoders codegen specialised for these schemas, where the format has them (Avro). */
+  codec?: GeneratedCodec;
   /** Phantom members that carry the event types; never set at run time. */
   readonly __events?: TEventMap;
   readonly __inputs?: TInputMap;
+}
+
+/**
+ * What codegen writes into `codec.ts` for a topic whose format specialises its codec (Avro): per
+ * event, plain functions for exactly the contract's own schema, with no imports at run time. The
+ * format's runtime uses them only where they apply (a message written with the contract's own
+ * schema) and keeps its generic codec for everything else, and for saying what is wrong.
+ */
+export interface GeneratedCodec {
+  format: SchemaFormat;
+  events: { [eventType: string]: GeneratedEventCodec };
+}
+
+export interface GeneratedEventCodec {
+  /** Fingerprint of the schema the functions were generated from (the format checks it matches). */
+  schema: string;
+  /**
+   * Validates the event while it writes its body at `pos`: the end position (beyond `buf.length`
+   * when it did not fit: write again into a larger buffer), or -1 when the event does not fit the
+   * contract (the format's validator then says why).
+   */
+  write(event: unknown, buf: Uint8Array, pos: number): number;
+  /** Reads a body from `pos` to exactly `end`; `undefined` when the bytes do not hold one (the generic reader says why). */
+  read(buf: Uint8Array, pos: number, end: number): unknown;
 }
 
 export type EventMapOf<C> = C extends TopicContract<infer M, infer _I> ? M : never;

@@ -51,5 +51,7 @@ export type {
   EventMapOf,
   InputMapOf,
   EventTypeOf,
+  GeneratedCodec,
+  GeneratedEventCodec,
 } from './contract';
 export * from './errors';

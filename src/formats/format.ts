@@ -43,7 +43,12 @@ export interface ReferenceSource<S extends RegisteredText = RegisteredText> {
 export type EventWriter = (event: Record<string, unknown>, eventType: string) => Buffer;
 
 /** Reads one framed message written with one writer schema (the header is already checked). */
-export type EventReader = (message: Buffer) => { eventType: string; event: Record<string, unknown> };
+export type EventReader = (message: Buffer) => {
+  eventType: string;
+  event: Record<string, unknown>;
+  /** Set by a reader that returns the serde's whole decoded event already (one object less per message). */
+  schemaId?: number;
+};
 
 /** One JSON Schema root and the named definitions it uses: what codegen's type compiler takes. */
 export interface TypesBundle {
@@ -64,6 +69,12 @@ export interface EventCodec {
    * when the contract's schemas do not hold the event: the contract and its schemas disagree.
    */
   writer(subject: string, event: EventContract, schemaId: number): EventWriter;
+  /**
+   * A writer that validates while it writes, throwing the EventValidationError the event's
+   * validator would (the serde then skips its own validation), or undefined where the format has
+   * none for this event.
+   */
+  validatingWriter?(subject: string, event: EventContract, schemaId: number): EventWriter | undefined;
   /**
    * How messages framed with `schemaId` are read: `schemas` is the writer's schema last, after the
    * schemas it references (dependencies first) when the format reads with references. The reader
@@ -171,6 +182,11 @@ export interface SchemaFormatModule {
    * they define); a format that reads the body without its schema skips those registry calls.
    */
   readonly readsWithReferences: boolean;
+  /**
+   * Codegen's specialised codec for a topic (`codec.ts`, a GeneratedCodec the topic's contract
+   * carries), when the format has one for its schemas; its runtime uses it where it applies.
+   */
+  emitCodec?(model: TopicModel): { source: string; exportName: string } | undefined;
   /** Encode/decode for one contract of this format (its own schemas are the reader side). */
   createCodec(contract: TopicContract, options?: CodecOptions): EventCodec;
   /**

@@ -68,7 +68,8 @@ export function createSerde<C extends AnyTopicContract>(
   // the contract's format encodes and decodes the bodies; this module frames, resolves and caches
   const format = formatOf(runtime.format);
   const codec = format.createCodec(runtime, options);
-  const writers = new Map<string, { id: number; write: EventWriter }>();
+  // `validates`: the writer checks the event itself (a generated codec), so the serde does not
+  const writers = new Map<string, { id: number; write: EventWriter; validates: boolean }>();
   const readers = new Map<number, EventReader>();
   const pendingReaders = new Map<number, Promise<EventReader>>();
 
@@ -86,7 +87,10 @@ export function createSerde<C extends AnyTopicContract>(
     const event = eventContract(eventType);
     const subject = subjectOf(eventType);
     const { id } = await resolveId(subject);
-    const info = { id, write: codec.writer(subject, event, id) };
+    const validating = codec.validatingWriter?.(subject, event, id);
+    const info = validating
+      ? { id, write: validating, validates: true }
+      : { id, write: codec.writer(subject, event, id), validates: false };
     writers.set(eventType, info);
     return info;
   };
@@ -151,7 +155,7 @@ export function createSerde<C extends AnyTopicContract>(
       const { event, contractEvent } = toEncode(value);
       const info = writers.get(contractEvent.eventType);
       if (!info) return undefined;
-      assertValidEvent(contractEvent, event);
+      if (!info.validates) assertValidEvent(contractEvent, event);
       return info.write(event, contractEvent.eventType);
     },
 
@@ -160,15 +164,16 @@ export function createSerde<C extends AnyTopicContract>(
       const schemaId = frameSchemaId(buffer);
       const read = readers.get(schemaId);
       if (!read) return undefined;
-      const { eventType, event } = read(buffer);
-      return { eventType, event, schemaId } as DecodedEvent<C>;
+      return decoded(read(buffer), schemaId);
     },
 
     async encode(value) {
       const { event, contractEvent } = toEncode(value);
-      assertValidEvent(contractEvent, event);
+      const cached = writers.get(contractEvent.eventType);
+      // an invalid event fails before the registry is asked for its schema ID
+      if (!cached?.validates) assertValidEvent(contractEvent, event);
       // after the first event of a type the writer is cached: no extra await on the hot path
-      const info = writers.get(contractEvent.eventType) ?? (await writeInfo(contractEvent.eventType));
+      const info = cached ?? (await writeInfo(contractEvent.eventType));
       return info.write(event, contractEvent.eventType);
     },
 
@@ -176,11 +181,16 @@ export function createSerde<C extends AnyTopicContract>(
       const buffer = frameBuffer(message);
       const schemaId = frameSchemaId(buffer);
       const read = readers.get(schemaId) ?? (await loadReader(schemaId));
-      const { eventType, event } = read(buffer);
-      return { eventType, event, schemaId } as DecodedEvent<C>;
+      return decoded(read(buffer), schemaId);
     },
   };
   return serde;
+}
+
+/** The reader's result as the serde returns it: as it is when the reader returned it whole already. */
+function decoded<C>(read: ReturnType<EventReader>, schemaId: number): DecodedEvent<C> {
+  const whole = read.schemaId === schemaId ? read : { eventType: read.eventType, event: read.event, schemaId };
+  return whole as DecodedEvent<C>;
 }
 
 /**

@@ -12,6 +12,7 @@ import { avroRegisteredTypes } from './registered-types';
 
 import { avroChanges } from './changes';
 import { readAvroTopic } from './reader';
+import { avroCodecSource } from './codec-source';
 import { createAvroCodec } from './serde';
 
 export const AVRO_FORMAT: SchemaFormatModule = {
@@ -23,6 +24,7 @@ export const AVRO_FORMAT: SchemaFormatModule = {
   registeredTypes: async (schema, registry, rootName) =>
     avroRegisteredTypes(await withReferences(registry, schema), rootName),
   readsWithReferences: true,
+  emitCodec: avroCodecSource,
   createCodec: createAvroCodec,
   timestampNow: () => new Date(),
   schemaReader(schemas) {

@@ -6,10 +6,12 @@
  */
 import * as avro from 'avsc';
 import { parseAvroSchemas } from '../../avro/types';
-import type { TopicContract } from '../../contract';
+import type { EventContract, GeneratedEventCodec, TopicContract } from '../../contract';
 import { DecodeError, EventValidationError, UnknownEventTypeError, type ValidationIssue } from '../../errors';
+import { assertValidEvent } from '../../validation/events';
 import { encodeHeader, HEADER_SIZE } from '../../wire/encode';
 import type { EventCodec } from '../format';
+import { avroCodecFingerprint } from './fingerprint';
 
 export interface ReaderEvent {
   eventType: string;
@@ -65,6 +67,40 @@ export function writePlan(subjectType: avro.Type, eventName: string): WritePlan 
 
 let scratch = Buffer.allocUnsafe(16 * 1024);
 
+/** One copy out of the scratch buffer (from Node's pool for small events), no view in between. */
+function copyOut(end: number): Buffer {
+  const out = Buffer.allocUnsafe(end);
+  scratch.copy(out, 0, 0, end);
+  return out;
+}
+
+/**
+ * Writes with codegen's specialised encoder (which validates as it writes). When it refuses the
+ * event, the event's validator says why, with the errors the kit always gave; should the validator
+ * accept it, avsc has the last word (its error, or its bytes).
+ */
+function writeGenerated(
+  header: Buffer,
+  plan: WritePlan,
+  generated: GeneratedEventCodec,
+  event: EventContract,
+  value: Record<string, unknown>,
+  eventType: string,
+): Buffer {
+  for (;;) {
+    for (let i = 0; i < header.length; i++) scratch[i] = header[i]!;
+    let pos = header.length;
+    if (plan.branch !== undefined) pos = writeVarint(scratch, pos, plan.branch * 2);
+    const end = pos < 0 ? scratch.length + 1 : generated.write(value, scratch, pos);
+    if (end < 0) {
+      assertValidEvent(event, value);
+      return writeAvro(header, plan, value, eventType);
+    }
+    if (end <= scratch.length) return copyOut(end);
+    scratch = Buffer.allocUnsafe(Math.max(scratch.length * 2, end + 1024));
+  }
+}
+
 /** Writes header + (union index) + record into one buffer; throws EventValidationError when avsc refuses. */
 export function writeAvro(header: Buffer, plan: WritePlan, event: unknown, eventType: string): Buffer {
   for (;;) {
@@ -78,12 +114,7 @@ export function writeAvro(header: Buffer, plan: WritePlan, event: unknown, event
     } catch (cause) {
       throw new EventValidationError(eventType, avroIssues(plan.record, event, cause));
     }
-    if (end >= 0) {
-      // one copy out of the scratch buffer (from Node's pool for small events), no view in between
-      const out = Buffer.allocUnsafe(end);
-      scratch.copy(out, 0, 0, end);
-      return out;
-    }
+    if (end >= 0) return copyOut(end);
     scratch = Buffer.allocUnsafe(Math.max(scratch.length * 2, scratch.length - end + 1024));
   }
 }
@@ -133,8 +164,17 @@ function avroIssues(type: avro.Type, value: unknown, cause: unknown): Validation
   return issues;
 }
 
+/** Codegen's reader of one event's body (GeneratedEventCodec.read), where it applies. */
+type FastRead = GeneratedEventCodec['read'];
+
 type BranchPlan =
-  | { kind: 'read'; eventType: string; type: avro.Type; resolver: avro.Resolver | undefined }
+  | {
+      kind: 'read';
+      eventType: string;
+      type: avro.Type;
+      resolver: avro.Resolver | undefined;
+      fast: FastRead | undefined;
+    }
   | { kind: 'unknown'; writer: avro.Type }
   | { kind: 'incompatible'; eventType: string; reason: string };
 
@@ -143,16 +183,28 @@ export interface ReadPlan {
   branches: BranchPlan[];
 }
 
-export function readPlan(reader: AvroReader, writer: avro.Type, schemaId: number): ReadPlan {
+/**
+ * `fastRead`: codegen's reader for an event, when it was generated from the reader's own type; it
+ * is used where the writer's type is the reader's (no resolution), the rest goes through avsc.
+ */
+export function readPlan(
+  reader: AvroReader,
+  writer: avro.Type,
+  schemaId: number,
+  fastRead: (eventType: string, type: avro.Type) => FastRead | undefined = () => undefined,
+): ReadPlan {
   const union = isUnion(writer);
   const writers = union ? writer.types : [writer];
   const branches = writers.map((w): BranchPlan => {
     const target = w.name ? reader.byName.get(w.name) : undefined;
     if (!target) return { kind: 'unknown', writer: w };
-    if (target.type.equals(w))
-      return { kind: 'read', eventType: target.eventType, type: target.type, resolver: undefined };
+    if (target.type.equals(w)) {
+      const fast = fastRead(target.eventType, target.type);
+      return { kind: 'read', eventType: target.eventType, type: target.type, resolver: undefined, fast };
+    }
     try {
-      return { kind: 'read', eventType: target.eventType, type: target.type, resolver: target.type.createResolver(w) };
+      const resolver = target.type.createResolver(w);
+      return { kind: 'read', eventType: target.eventType, type: target.type, resolver, fast: undefined };
     } catch (cause) {
       return { kind: 'incompatible', eventType: target.eventType, reason: (cause as Error).message };
     }
@@ -174,22 +226,37 @@ export function readAvro(
   schemaId: number,
   discriminator: string,
   known: readonly string[],
-): { eventType: string; event: Record<string, unknown> } {
+): { eventType: string; event: Record<string, unknown>; schemaId: number } {
   let pos = start;
   let branch: BranchPlan | undefined = plan.branches[0];
   if (plan.union) {
-    const index = readVarint(message, start);
-    if (!index) throw new DecodeError(`the body is truncated: no union branch index (schema ${schemaId})`, schemaId);
-    branch = plan.branches[index.value];
+    const first = message[start];
+    let index: number;
+    if (first !== undefined && first < 0x80) {
+      // a union of fewer than 64 branches: its index is one byte (no varint object)
+      index = (first >>> 1) ^ -(first & 1);
+      pos = start + 1;
+    } else {
+      const read = readVarint(message, start);
+      if (!read) throw new DecodeError(`the body is truncated: no union branch index (schema ${schemaId})`, schemaId);
+      index = read.value;
+      pos = read.offset;
+    }
+    branch = plan.branches[index];
     if (!branch) {
       throw new DecodeError(
-        `union branch ${index.value} does not exist in schema ${schemaId} (${plan.branches.length} branches)`,
+        `union branch ${index} does not exist in schema ${schemaId} (${plan.branches.length} branches)`,
         schemaId,
       );
     }
-    pos = index.offset;
   }
   if (!branch) throw new DecodeError(`schema ${schemaId} has no record to read`, schemaId);
+  if (branch.kind === 'read' && branch.fast) {
+    // the discriminator and the exact end are checked by the generated reader; anything it
+    // refuses is read again below, for avsc to say what is wrong
+    const event = branch.fast(message, pos, message.length) as Record<string, unknown> | undefined;
+    if (event !== undefined) return { eventType: branch.eventType, event, schemaId };
+  }
   if (branch.kind === 'incompatible') {
     throw new DecodeError(`schema ${schemaId} cannot be read as ${branch.eventType}: ${branch.reason}`, schemaId);
   }
@@ -206,7 +273,7 @@ export function readAvro(
       schemaId,
     );
   }
-  return { eventType: branch.eventType, event };
+  return { eventType: branch.eventType, event, schemaId };
 }
 
 function decodeExactly(
@@ -234,22 +301,42 @@ function decodeExactly(
   return decoded.value as Record<string, unknown>;
 }
 
-/** The Avro codec of a contract: avsc types parsed once (on first use), plans per event and per writer schema. */
+/**
+ * The Avro codec of a contract: avsc types parsed once (on first use), plans per event and per
+ * writer schema; codegen's specialised functions (the contract's `codec`) where they apply.
+ */
 export function createAvroCodec(contract: TopicContract): EventCodec {
   const known = Object.keys(contract.events);
   let reader: AvroReader | undefined;
   const getReader = () => (reader ??= buildAvroReader(contract));
+  const generated = contract.codec?.format === 'AVRO' ? contract.codec.events : undefined;
+  // a generated codec is used only for the very type it was generated from (not a stale one)
+  const generatedFor = (eventType: string, type: avro.Type): GeneratedEventCodec | undefined => {
+    const candidate = generated?.[eventType];
+    return candidate && candidate.schema === avroCodecFingerprint(type) ? candidate : undefined;
+  };
+  const planFor = (subject: string, event: EventContract, schemaId: number): WritePlan => {
+    const subjectType = getReader().bySubject.get(subject);
+    const plan = subjectType ? writePlan(subjectType, event.name) : undefined;
+    if (!plan) {
+      throw new DecodeError(`the schema of subject ${subject} has no record ${event.name}`, schemaId, {
+        hint: 'run `npx contracts generate`: the contract and its schemas disagree',
+      });
+    }
+    return plan;
+  };
   return {
     writer(subject, event, schemaId) {
-      const subjectType = getReader().bySubject.get(subject);
-      const plan = subjectType ? writePlan(subjectType, event.name) : undefined;
-      if (!plan) {
-        throw new DecodeError(`the schema of subject ${subject} has no record ${event.name}`, schemaId, {
-          hint: 'run `npx contracts generate`: the contract and its schemas disagree',
-        });
-      }
+      const plan = planFor(subject, event, schemaId);
       const header = encodeHeader(schemaId);
       return (value, eventType) => writeAvro(header, plan, value, eventType);
+    },
+    validatingWriter(subject, event, schemaId) {
+      const plan = planFor(subject, event, schemaId);
+      const fast = generatedFor(event.eventType, plan.record);
+      if (!fast) return undefined;
+      const header = encodeHeader(schemaId);
+      return (value, eventType) => writeGenerated(header, plan, fast, event, value, eventType);
     },
     reader(schemas, schemaId) {
       let writer: avro.Type;
@@ -261,7 +348,7 @@ export function createAvroCodec(contract: TopicContract): EventCodec {
           cause,
         });
       }
-      const plan = readPlan(getReader(), writer, schemaId);
+      const plan = readPlan(getReader(), writer, schemaId, (eventType, type) => generatedFor(eventType, type)?.read);
       return (message) => readAvro(plan, message, HEADER_SIZE, schemaId, contract.discriminator, known);
     },
   };

@@ -5,6 +5,7 @@
 import type { TopicContract } from '../../contract.js';
 import type { BookingCreated, BookingCreatedInput, BookingConfirmed, BookingConfirmedInput, BookingCancelled, BookingCancelledInput, BookingFailed, BookingFailedInput } from './types.js';
 import { validateBookingCreated, validateBookingConfirmed, validateBookingCancelled, validateBookingFailed } from './validators.js';
+import { bookingsCodec } from './codec.js';
 
 export * from './types.js';
 
@@ -132,4 +133,5 @@ export const bookingsContract: TopicContract<BookingsEventMap, BookingsEventInpu
       schema: "[\"travel.bookings.BookingCreated\",\"travel.bookings.BookingConfirmed\",\"travel.bookings.BookingCancelled\",\"travel.bookings.BookingFailed\"]",
     },
   ],
+  codec: bookingsCodec,
 };
