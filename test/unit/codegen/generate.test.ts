@@ -1,4 +1,4 @@
-import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { emitAll, readTopics } from '../../../codegen/generate';
@@ -109,6 +109,11 @@ describe('contracts generate', () => {
       expect(generated).toContain('BOOKING_REFUNDED: "booking.refunded"');
       const payments = readFileSync(join(project.dir, 'generated', 'payments', 'index.ts'), 'utf8');
       expect(payments).toContain('"payment.captured": "payments-travel.payments.PaymentCaptured"');
+      // the Avro format specialises a codec for bookings; payments has a map, which it does not
+      expect(existsSync(join(project.dir, 'generated', 'bookings', 'codec.ts'))).toBe(true);
+      expect(generated).toContain('  codec: bookingsCodec,');
+      expect(existsSync(join(project.dir, 'generated', 'payments', 'codec.ts'))).toBe(false);
+      expect(payments).not.toContain('codec');
 
       mkdirSync(join(project.dir, 'usage'));
       writeFileSync(
