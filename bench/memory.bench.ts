@@ -28,6 +28,7 @@ import { Kafka, logLevel, Partitioners, type Message } from 'kafkajs';
 import { bookingsContract } from '../src/generated/bookings';
 import { createSchemaRegistryClient, registerContract } from '../src/registry';
 import { createSerde } from '../src/serde';
+import { createBenchTopic } from './e2e.bench';
 import { smallFailedInput } from './support/events';
 import { formatMb, formatRate, formatRatioSpread, formatSpread, median } from './support/measure';
 import { printReport, type BenchFigure, type BenchReport } from './support/results';
@@ -79,13 +80,7 @@ export async function benchMemory(servers?: BenchServers): Promise<BenchReport> 
   try {
     const registry = createSchemaRegistryClient({ url: registryUrl });
     await registerContract(bookingsContract, registry);
-    await admin.createTopics({
-      topics: [
-        { topic, numPartitions: bookingsContract.partitions, replicationFactor: 1 },
-        { topic: `${topic}.dlq`, numPartitions: 1, replicationFactor: 1 },
-      ],
-      waitForLeaders: true,
-    });
+    await createBenchTopic(admin, topic);
     const produced = await produce(kafka, registry, topic);
     process.stderr.write(
       `memory: produced ${MESSAGES.toLocaleString('en-US')} events in ${produced.seconds.toFixed(1)} s (${produced.bytesEach.toFixed(0)} bytes each)\n`,
