@@ -1,7 +1,7 @@
 /**
  * `npm run bench`: every benchmark in sequence, then one summary table; `npm run bench -- serde e2e`
- * runs only the named ones (codegen, compat, serde, perf, e2e, latency, memory). Offline ones first
- * (codegen, compatibility), then the runtime ones against Kafka and the Schema Registry
+ * runs only the named ones (codegen, compat, json, protobuf, serde, perf, e2e, latency, memory). Offline
+ * ones first (codegen, compatibility, JSON decode, Protobuf serde), then the runtime ones against Kafka and the Schema Registry
  * (KAFKA_BROKERS + SCHEMA_REGISTRY_URL when both are set, else the local stack, started for the
  * run and stopped afterwards when it was not already running). Speed figures are ratios against
  * baselines measured in the same run; nothing here is a pass/fail test, but the exit code is 1
@@ -17,11 +17,12 @@ import { benchKafkaPerf, type BrokerCeiling } from './kafka-perf.bench';
 import { benchLatency } from './latency.bench';
 import { benchJsonDecode } from './json-decode.bench';
 import { benchMemory } from './memory.bench';
+import { benchProtobuf } from './protobuf.bench';
 import { benchRuntime } from './runtime.bench';
 import { printReport, type BenchReport } from './support/results';
 import { acquireServers, type BenchServers } from './support/stack';
 
-const BENCHMARKS = ['codegen', 'compat', 'json', 'serde', 'perf', 'e2e', 'latency', 'memory'] as const;
+const BENCHMARKS = ['codegen', 'compat', 'json', 'protobuf', 'serde', 'perf', 'e2e', 'latency', 'memory'] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 async function main(): Promise<void> {
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
   if (wanted('codegen')) await step('codegen', benchCodegen);
   if (wanted('compat')) await step('compatibility', () => runScript(join(__dirname, 'compat.bench.ts')));
   if (wanted('json')) await step('JSON Schema decode against the writer schema', benchJsonDecode);
+  if (wanted('protobuf')) await step('Protobuf serde (encode, decode, peers)', benchProtobuf);
 
   const online: Benchmark[] = ['serde', 'perf', 'e2e', 'latency', 'memory'];
   let servers: BenchServers | undefined;

@@ -29,7 +29,7 @@ import {
   type Contender,
   type Measured,
 } from './support/measure';
-import { printReport, type BenchFigure, type BenchReport } from './support/results';
+import { pairedFigure, printReport, type BenchFigure, type BenchReport } from './support/results';
 import { acquireServers, type BenchServers } from './support/stack';
 
 /** The topic name @confluentinc/schemaregistry serializes for (TopicNameStrategy: `<topic>-value`). */
@@ -319,12 +319,7 @@ async function run(registryUrl: string): Promise<BenchReport> {
 }
 
 function peer(what: string, kit: Measured, other: Measured): BenchFigure {
-  return {
-    name: `${what}, kit (async API, as the peers) vs ${other.name.split(' ')[0]}`,
-    value: formatRate(kit.median),
-    baseline: `${other.name} ${formatRate(other.median)}`,
-    ratio: formatRatioIqr(pairedRatios(kit, other)),
-  };
+  return pairedFigure(`${what}, kit (async API, as the peers) vs ${other.name.split(' ')[0]}`, kit, other);
 }
 
 if (require.main === module) {

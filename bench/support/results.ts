@@ -1,6 +1,8 @@
 /**
  * A benchmark's findings as data; bench/run.ts prints them as one summary table.
  */
+import { formatRate, formatRatioIqr, pairedRatios, type Measured } from './measure';
+
 export interface BenchFigure {
   /** Which measurement, e.g. "encode (with validation)". */
   name: string;
@@ -32,4 +34,14 @@ export function printReport(report: BenchReport): void {
     console.log(parts.join(' '));
   }
   for (const note of report.notes) console.log(`${report.benchmark}: note: ${note}`);
+}
+
+/** A rate measured in interleaved rounds against a baseline of the same run: medians and the paired ratio. */
+export function pairedFigure(name: string, subject: Measured, baseline: Measured): BenchFigure {
+  return {
+    name,
+    value: formatRate(subject.median),
+    baseline: `${baseline.name} ${formatRate(baseline.median)}`,
+    ratio: formatRatioIqr(pairedRatios(subject, baseline)),
+  };
 }

@@ -1,0 +1,179 @@
+/**
+ * Protobuf serde speed, every ratio against a baseline measured in the same run: the kit's
+ * Protobuf writer and reader (src/formats/protobuf: Confluent's framing with the message-index
+ * array, the topic's wrapper message, the contract's completeness check) vs @bufbuild/protobuf's
+ * own `toBinary` / `fromBinary` with the same 5-byte header and message-index byte, and vs
+ * @confluentinc/schemaregistry's `ProtobufSerializer` / `ProtobufDeserializer`. The four booking
+ * events of the Protobuf tests (test/support/protobuf-fixtures.ts), one of each in turn.
+ *
+ * Offline: Confluent's serdes run on the library's in-memory registry client (`MockClient`), since
+ * its Protobuf deserializer asks the registry for `?format=serialized`, which Apicurio does not
+ * serve (schemas/README.md, Protobuf); after their first message neither side calls a registry.
+ *
+ * Run with `npm run bench -- protobuf` or `npx tsx bench/protobuf.bench.ts` (BENCH_SERDE_ROUNDS).
+ */
+import { create, equals, fromBinary, toBinary, type Message } from '@bufbuild/protobuf';
+import {
+  MockClient,
+  ProtobufDeserializer,
+  ProtobufSerializer,
+  SerdeType,
+  SubjectNameStrategyType,
+} from '@confluentinc/schemaregistry';
+import { createProtobufCodec, decodeProtobufMessage, encodeProtobufMessage } from '../src/formats/protobuf';
+import { BookingEventSchema, type BookingEvent } from '../src/generated-protobuf/travel/bookings/v1/bookings_value_pb';
+import { HEADER_SIZE, encodeHeader } from '../src/wire';
+import { bookingsProtobufBinding, protobufBookingEvents } from '../test/support/protobuf-fixtures';
+import { measureRounds, type Contender, type Measured } from './support/measure';
+import { pairedFigure, printReport, type BenchFigure, type BenchReport } from './support/results';
+
+const TOPIC = 'bench-protobuf';
+const ROUNDS = { warmupMs: 400, roundMs: 15, rounds: Number(process.env.BENCH_SERDE_ROUNDS ?? 80) };
+/** The message-index array of the topic's value message, [0]: Confluent writes it as the one byte 0. */
+const FIRST_MESSAGE_INDEX = Buffer.from([0]);
+
+export async function benchProtobuf(): Promise<BenchReport> {
+  const notes: string[] = [];
+  const figures: BenchFigure[] = [];
+  const events = Object.entries(protobufBookingEvents('BOOK-2026-000123')).map(([eventType, event]) => ({
+    eventType,
+    event: event as Message,
+    oneofCase: bookingsProtobufBinding.events[eventType]!,
+  }));
+  // what every contender is given for an event and builds per call: the topic's wrapper around it
+  const wrap = (i: number): BookingEvent =>
+    create(BookingEventSchema, { event: { case: events[i]!.oneofCase, value: events[i]!.event } as never });
+
+  // Confluent's serdes register the file and its imports in their in-memory registry on first use
+  const client = new MockClient();
+  const confluentConf = { subjectNameStrategyType: SubjectNameStrategyType.TOPIC } as const;
+  const serializer = new ProtobufSerializer(client, SerdeType.VALUE, { ...confluentConf, autoRegisterSchemas: true });
+  serializer.registry.add(BookingEventSchema);
+  const deserializer = new ProtobufDeserializer(client, SerdeType.VALUE, confluentConf);
+  // one at a time: the first registers the schema, the others find it (concurrent first calls race)
+  const confluentFramed: Buffer[] = [];
+  for (let i = 0; i < events.length; i++) confluentFramed.push(await serializer.serialize(TOPIC, wrap(i)));
+  const schemaId = confluentFramed[0]!.readUInt32BE(1);
+
+  // the kit, on the schema ID Confluent's registry gave, so that all three write the same bytes
+  const codec = createProtobufCodec(bookingsProtobufBinding);
+  const writers = events.map((e) => codec.writer(e.eventType, schemaId));
+  const reader = codec.reader(schemaId);
+  const header = encodeHeader(schemaId);
+  const rawEncode = (i: number) => Buffer.concat([header, FIRST_MESSAGE_INDEX, toBinary(BookingEventSchema, wrap(i))]);
+  const rawDecode = (bytes: Buffer) => {
+    // the framing a raw reader must still undo: header, then the index array of the one message
+    if (bytes[0] !== 0 || bytes[HEADER_SIZE] !== 0) throw new Error('not framed for BookingEvent, index [0]');
+    return fromBinary(BookingEventSchema, bytes.subarray(HEADER_SIZE + 1));
+  };
+
+  // an honest comparison: the same bytes out, and every reader gets back the message that went in
+  const kitFramed = events.map((e, i) => writers[i]!(e.event));
+  for (const [i, { eventType, event }] of events.entries()) {
+    const raw = rawEncode(i);
+    if (!kitFramed[i]!.equals(raw) || !kitFramed[i]!.equals(confluentFramed[i]!)) {
+      throw new Error(`the kit, raw @bufbuild/protobuf and ProtobufSerializer disagree on the bytes of ${eventType}`);
+    }
+    const kitRead = reader(confluentFramed[i]!);
+    const confluentRead = (await deserializer.deserialize(TOPIC, kitFramed[i]!)) as BookingEvent;
+    const rawRead = rawDecode(kitFramed[i]!);
+    const kitReadWrapped = create(BookingEventSchema, {
+      event: { case: events[i]!.oneofCase, value: kitRead.event } as never,
+    });
+    const agree =
+      kitRead.eventType === eventType &&
+      kitRead.event.$typeName === event.$typeName &&
+      equals(BookingEventSchema, kitReadWrapped, wrap(i)) &&
+      equals(BookingEventSchema, confluentRead, wrap(i)) &&
+      equals(BookingEventSchema, rawRead, wrap(i));
+    if (!agree) throw new Error(`the three readers do not return the same ${eventType}`);
+  }
+  notes.push(
+    `events: the four booking events of schemas/proto in turn, framed ${kitFramed.map((b) => b.length).join(', ')} bytes; ` +
+      'before measuring, the three writers produced identical bytes and each reader returned the message written (@bufbuild/protobuf equals)',
+  );
+  notes.push(
+    "every contender is given the event message and wraps it in the topic's BookingEvent per call (create); " +
+      'raw = @bufbuild/protobuf toBinary + Buffer.concat of the 5-byte header and the index byte 0 (decode: checks those 6 bytes, fromBinary of the rest); ' +
+      'the kit adds its completeness check of the event (every top-level field set, the discriminator = the case) on write, and the case ↔ event type and discriminator checks on read',
+  );
+  notes.push(
+    `@confluentinc/schemaregistry on its in-memory MockClient (autoRegisterSchemas, TopicNameStrategy, schema ID ${schemaId}); ` +
+      'a real registry would not change the measured phase: the serdes cache the schema after the first message',
+  );
+
+  let n = 0;
+  const next = () => n++ & 3;
+  const encoders: Contender[] = [
+    { name: 'raw @bufbuild/protobuf toBinary + header + index byte', op: () => rawEncode(next()) },
+    {
+      name: 'kit Protobuf writer (check + wrap + encode + frame)',
+      op: () => {
+        const i = next();
+        return writers[i]!(events[i]!.event);
+      },
+    },
+    {
+      // the kit's framing without the check: what the writer's check costs, and what its framing does
+      name: 'kit encodeProtobufMessage (wrap + encode + frame with the index path, no check)',
+      op: () => encodeProtobufMessage(schemaId, BookingEventSchema, wrap(next())),
+    },
+    {
+      name: '@confluentinc/schemaregistry ProtobufSerializer',
+      async: true,
+      op: () => serializer.serialize(TOPIC, wrap(next())),
+    },
+  ];
+  const decoders: Contender[] = [
+    {
+      name: 'raw @bufbuild/protobuf fromBinary after the header + index byte',
+      op: () => rawDecode(kitFramed[next()]!),
+    },
+    { name: 'kit Protobuf reader (frame + index path + decode + case check)', op: () => reader(kitFramed[next()]!) },
+    {
+      name: 'kit decodeProtobufMessage (frame + index path + decode, no case check)',
+      op: () => decodeProtobufMessage(BookingEventSchema.file, kitFramed[next()]!),
+    },
+    {
+      name: '@confluentinc/schemaregistry ProtobufDeserializer',
+      async: true,
+      op: () => deserializer.deserialize(TOPIC, kitFramed[next()]!),
+    },
+  ];
+  const [rawEnc, kitEnc, kitFrameEnc, confluentEnc] = (await measureRounds(encoders, ROUNDS)) as [
+    Measured,
+    Measured,
+    Measured,
+    Measured,
+  ];
+  const [rawDec, kitDec, kitFrameDec, confluentDec] = (await measureRounds(decoders, ROUNDS)) as [
+    Measured,
+    Measured,
+    Measured,
+    Measured,
+  ];
+
+  const row = (what: string, kit: Measured, other: Measured, label: string) =>
+    pairedFigure(`${what}, kit vs ${label}`, kit, other);
+  figures.push(row('Protobuf encode', kitEnc, rawEnc, 'raw @bufbuild/protobuf'));
+  figures.push(row('Protobuf decode', kitDec, rawDec, 'raw @bufbuild/protobuf'));
+  figures.push(row('Protobuf encode', kitEnc, confluentEnc, '@confluentinc/schemaregistry'));
+  figures.push(row('Protobuf decode', kitDec, confluentDec, '@confluentinc/schemaregistry'));
+  const µs = (m: Measured) => (1e6 / m.median).toFixed(2);
+  notes.push(
+    `CPU per event: encode kit ${µs(kitEnc)} µs (its framing without the check ${µs(kitFrameEnc)} µs), raw ${µs(rawEnc)} µs, Confluent ${µs(confluentEnc)} µs; ` +
+      `decode kit ${µs(kitDec)} µs (without the case check ${µs(kitFrameDec)} µs), raw ${µs(rawDec)} µs, Confluent ${µs(confluentDec)} µs`,
+  );
+  notes.push(
+    `rounds: ${ROUNDS.rounds} interleaved rounds of ~${ROUNDS.roundMs} ms per contender after ${ROUNDS.warmupMs} ms of warm-up; ` +
+      'rates are operations per CPU-second, figures medians, ratios the median of per-round ratios with their interquartile range',
+  );
+  return { benchmark: 'protobuf', figures, notes };
+}
+
+if (require.main === module) {
+  benchProtobuf().then(printReport, (error: unknown) => {
+    console.error(error);
+    process.exitCode = 1;
+  });
+}
