@@ -309,3 +309,16 @@ function enumDescriptor(e: protobuf.Enum, path: number[], comment: Comment): Enu
     ...(e.options?.allow_alias === true ? { options: { allowAlias: true } } : {}),
   });
 }
+
+/** The import paths of one .proto text, in order (a syntax error is a SchemaFileError naming `file`). */
+export function importsOf(text: string, file: string): string[] {
+  try {
+    parser.filename = file;
+    const result = parser(text, new protobuf.Root(), { keepCase: true });
+    return [...(result.imports ?? []), ...(result.weakImports ?? [])];
+  } catch (cause) {
+    throw new SchemaFileError(file, '', (cause as Error).message, { cause });
+  } finally {
+    parser.filename = null;
+  }
+}
