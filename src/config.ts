@@ -12,7 +12,7 @@ import { PACKAGE_NAME } from './package-info';
 
 export { PACKAGE_NAME };
 
-export type SchemaFormat = 'AVRO' | 'JSON';
+export type SchemaFormat = 'AVRO' | 'JSON' | 'PROTOBUF';
 export type SubjectNameStrategy = 'TopicNameStrategy' | 'RecordNameStrategy' | 'TopicRecordNameStrategy';
 export const COMPATIBILITY_LEVELS = [
   'NONE',
@@ -126,7 +126,7 @@ const configSchema = {
         required: ['name', 'format', 'value', 'events'],
         properties: {
           name: { type: 'string', pattern: '^[A-Za-z0-9._-]+$' },
-          format: { enum: ['AVRO', 'JSON'] },
+          format: { enum: ['AVRO', 'JSON', 'PROTOBUF'] },
           value: { type: 'string', minLength: 1 },
           events: {
             type: 'array',
@@ -272,6 +272,20 @@ function serviceEvents(
     for (const type of types) set.add(type);
   };
   for (const entry of entries) {
+    // `<topic>:<event type>` names one topic's event when several topics carry that event type
+    const qualified = /^([A-Za-z0-9._-]+):(.+)$/.exec(entry);
+    if (qualified) {
+      const owner = topics.find((t) => t.name === qualified[1]);
+      if (!owner?.events.some((e) => e.type === qualified[2])) {
+        throw new ConfigError(
+          configFile,
+          `${place}: "${entry}" names ${owner ? `no event type "${qualified[2]}" of topic "${owner.name}"` : `no topic "${qualified[1]}"`}`,
+          { hint: `write <topic>:<event type> with a topic and an event type of the config` },
+        );
+      }
+      add(owner.name, [qualified[2]!]);
+      continue;
+    }
     const topic = topics.find((t) => t.name === entry);
     const owners = topics.filter((t) => t.events.some((e) => e.type === entry));
     if (topic)
@@ -284,7 +298,7 @@ function serviceEvents(
       throw new ConfigError(
         configFile,
         `${place}: event type "${entry}" is on more than one topic (${owners.map((t) => t.name).join(', ')})`,
-        { hint: 'list the topic name instead, or give the event types distinct names' },
+        { hint: `write ${owners[0]!.name}:${entry} (<topic>:<event type>), or list the topic name` },
       );
     } else {
       const known = [...topics.map((t) => t.name), ...topics.flatMap((t) => t.events.map((e) => e.type))];

@@ -56,10 +56,29 @@ const W3C_TRACEPARENT = '^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$';
 const INTEGER_TOPIC_CONFIGS = new Set(['retention.ms', 'retention.bytes', 'delete.retention.ms', 'max.message.bytes']);
 
 export async function buildAsyncApiDocument(
-  config: ContractsConfig,
+  fullConfig: ContractsConfig,
   options: AsyncApiOptions = {},
 ): Promise<AsyncApiResult> {
   const notes: string[] = [];
+  // AsyncAPI 3.0 lists no Protobuf schema format (tools need a parser plugin for one), so a
+  // Protobuf topic is left out rather than described with a payload no reader checks
+  const topics = fullConfig.topics.filter((t) => t.format !== 'PROTOBUF');
+  const described = (events: ServiceConfig['publishes']) =>
+    events.filter((e) => topics.some((t) => t.name === e.topic));
+  const config: ContractsConfig = {
+    ...fullConfig,
+    topics,
+    services: fullConfig.services.map((s) => ({
+      ...s,
+      publishes: described(s.publishes),
+      consumes: described(s.consumes),
+    })),
+  };
+  for (const topic of fullConfig.topics.filter((t) => t.format === 'PROTOBUF')) {
+    notes.push(
+      `${topic.name}: left out, AsyncAPI 3.0 has no Protobuf schema format (its .proto files are the contract)`,
+    );
+  }
   const service = options.service === undefined ? undefined : findService(config, options.service);
   const models = readTopics(config);
   const messageIds = messageIdsOf(models);
@@ -248,7 +267,7 @@ function eventMessage(
       shaped = jsonPayload(model, event.typeName, overrides, schemas);
       break;
     default: {
-      const unknown: never = format;
+      const unknown = format;
       throw new ContractsError('CONFIG_INVALID', `contracts asyncapi cannot describe ${String(unknown)} topics yet`);
     }
   }

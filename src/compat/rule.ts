@@ -44,6 +44,12 @@ export function renderMessage(rule: CompatibilityRule, ctx: DescribeContext, bre
   return `${clause.charAt(0).toUpperCase()}${clause.slice(1)}: ${tail}.`;
 }
 
+/** A finding's sentence without its consequence ("X was removed: consumers … ." → "X was removed."), as a diff names the change. */
+export function clauseOf(message: string): string {
+  const cut = message.search(/: (no reader or writer breaks|consumers (on|still on) )/);
+  return cut < 0 ? message : `${message.slice(0, cut)}.`;
+}
+
 /** RFC 6901 pointer from segments. */
 export function toPointer(segments: readonly (string | number)[]): string {
   return segments.map((s) => `/${String(s).replace(/~/g, '~0').replace(/\//g, '~1')}`).join('');

@@ -42,6 +42,9 @@ export function renderRulesTable(): string {
     "- **JSON Schema** rules are the difference types of Confluent's JSON Schema diff. BACKWARD diffs",
     '  previous → candidate, FORWARD candidate → previous; a pair is compatible when every difference is',
     '  accepted by the policy (STRICT by default, LENIENT on request).',
+    "- **Protobuf** rules are the changes Confluent's Protobuf checker judges, the same both ways (readers",
+    '  skip what they do not know). A rule marked **breaks** breaks for some or all of its changes (the',
+    '  finding says which); one marked compatible is reported by `contracts diff` and never breaks.',
     '',
     '| Rule ID | Format | Family | Checks | STRICT | LENIENT | What it detects |',
     '|---|---|---|---|---|---|---|',
@@ -49,7 +52,7 @@ export function renderRulesTable(): string {
   for (const rule of COMPATIBILITY_RULES) {
     const format = formatOf(rule.format);
     const lenient = format.compatibility.policies ? verdict(rule.compatible.LENIENT) : '—';
-    const strict = format.compatibility.policies ? verdict(rule.compatible.STRICT) : '**breaks**';
+    const strict = verdict(rule.compatible.STRICT);
     lines.push(
       `| \`${rule.id}\` | ${format.displayName} | ${rule.family} | ${rule.directions.join(', ')} | ${strict} | ${lenient} | ${rule.purpose.replace(/\|/g, '\\|')} |`,
     );

@@ -27,6 +27,13 @@ export interface SchemaText {
   schema: string;
   schemaType: string;
   references: ReadonlyArray<{ name: string; subject: string; version?: number }>;
+  /**
+   * The subject (and version) it is registered under, when known (registry answers and contracts
+   * carry them): how a format finds which schema a referrer's reference names (Protobuf files are
+   * named by their import paths).
+   */
+  subject?: string;
+  version?: number;
 }
 
 /** A registered schema: its references carry the versions the registry gave them. */

@@ -6,6 +6,7 @@ import { UsageError } from '../errors';
 import { AVRO_FORMAT } from './avro';
 import type { SchemaFormatModule } from './format';
 import { JSON_FORMAT } from './json';
+import { PROTOBUF_FORMAT } from './protobuf';
 
 export type {
   ChangeOptions,
@@ -29,7 +30,7 @@ export type {
 export const DEFAULT_SCHEMA_TYPE = 'AVRO';
 
 /** Every format, in the order docs and rule lists show them. */
-export const FORMATS: readonly SchemaFormatModule[] = [AVRO_FORMAT, JSON_FORMAT];
+export const FORMATS: readonly SchemaFormatModule[] = [AVRO_FORMAT, JSON_FORMAT, PROTOBUF_FORMAT];
 
 const BY_TYPE = new Map(FORMATS.map((format) => [format.schemaType, format]));
 

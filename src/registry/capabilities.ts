@@ -28,6 +28,10 @@ export const REGISTRY_FEATURES = {
     route: 'POST /compatibility/subjects/{s}/versions/{v} (JSON Schema with $refs)',
     fallback: "the kit's offline checker against the registry's versions (verdict labelled offline)",
   },
+  'compatibility-protobuf-references': {
+    route: 'POST /compatibility/subjects/{s}/versions/{v} (Protobuf schema with imports)',
+    fallback: "the kit's offline checker against the registry's versions (verdict labelled offline)",
+  },
   'json-schema-references': {
     route: 'POST /subjects/{s}/versions (JSON Schema with references)',
     fallback: 'register the bundled, self-contained schema (jsonReferences: "bundle")',

@@ -37,5 +37,26 @@ export function createAjv(): Ajv {
       }
     },
   });
+  // Protobuf's 64-bit integers decode to bigints; a producer may give a safe-integer number too.
+  ajv.addKeyword({
+    keyword: 'x-js-int64',
+    schemaType: 'string',
+    code(cxt: KeywordCxt) {
+      const [min, max] =
+        cxt.schema === 'unsigned' ? ['0', '18446744073709551615'] : ['-9223372036854775808', '9223372036854775807'];
+      const d = cxt.data;
+      cxt.fail(
+        _`typeof ${d} === "bigint" ? ${d} < BigInt(${min}) || ${d} > BigInt(${max}) : !Number.isSafeInteger(${d}) || (${cxt.schema === 'unsigned'} && ${d} < 0)`,
+      );
+    },
+  });
+  // Protobuf bytes decode to a Uint8Array (a Buffer is one).
+  ajv.addKeyword({
+    keyword: 'x-js-bytes',
+    schemaType: 'boolean',
+    code(cxt: KeywordCxt) {
+      cxt.fail(_`!(${cxt.data} instanceof Uint8Array)`);
+    },
+  });
   return ajv;
 }

@@ -5,6 +5,9 @@
  * shared checker's (src/compat/check.ts) once the format seam lets it dispatch to this folder.
  */
 import type { DescFile } from '@bufbuild/protobuf';
+import type { PairCheckOptions } from '../../formats/format';
+import { renderMessage, sideNames, type CompatibilityRule } from '../rule';
+import type { Finding } from '../types';
 import { pairFiles } from './pair';
 import type { ProtobufFinding, ProtobufRule } from './rule';
 import { PROTOBUF_ENUM_RULES } from './rules/enums';
@@ -35,3 +38,58 @@ export function checkProtobufPair(
   const findings = PROTOBUF_RULES.flatMap((rule) => rule.check(pair));
   return { compatible: findings.every((f) => !f.breaking), findings };
 }
+
+/** Protobuf's verdicts do not depend on a policy; these rules never break, the others may. */
+const NEVER_BREAKS = new Set(['PROTO_FIELD_REMOVED', 'PROTO_FIELD_RENAMED', 'PROTO_ENUM_VALUE_REMOVED']);
+
+/** The rules as entries of the shared rule list (COMPATIBILITY_RULES): one sentence each, checked both ways. */
+export const PROTOBUF_COMPATIBILITY_RULES: readonly CompatibilityRule[] = PROTOBUF_RULES.map((rule) => ({
+  id: rule.id,
+  format: 'PROTOBUF',
+  family: rule.family,
+  purpose: rule.purpose,
+  compatible: { STRICT: NEVER_BREAKS.has(rule.id), LENIENT: NEVER_BREAKS.has(rule.id) },
+  directions: ['BACKWARD', 'FORWARD'],
+  describe: (ctx) => ctx.detail,
+}));
+
+/** Where a finding points: `/<message full name>[/<field or value number>]`, in the version that has it. */
+export function findingPath(finding: ProtobufFinding): string {
+  return `/${finding.path}`;
+}
+
+/**
+ * The shared checker's findings for one pair in one direction. Protobuf's rules are symmetric
+ * (readers skip what they do not know), so both directions find the same changes; the direction
+ * only says which readers a breaking one breaks.
+ */
+export function checkProtobufFindings(previous: DescFile, candidate: DescFile, options: PairCheckOptions): Finding[] {
+  const { findings } = checkProtobufPair(previous, candidate);
+  return findings
+    .filter((f) => f.breaking || options.includeNonBreaking)
+    .map((f) => {
+      const rule = options.rules.get(f.ruleId)!;
+      const sides = sideNames(options.direction, options.previousVersion);
+      const ctx = {
+        element: f.path,
+        direction: options.direction,
+        previousVersion: options.previousVersion,
+        ...sides,
+        detail: f.message,
+      };
+      return {
+        ruleId: f.ruleId,
+        format: 'PROTOBUF' as const,
+        breaking: f.breaking,
+        direction: options.direction,
+        level: options.level,
+        previousVersion: options.previousVersion,
+        path: findingPath(f),
+        pathIn: GONE.has(f.ruleId) ? ('previous' as const) : ('candidate' as const),
+        message: renderMessage(rule, ctx, f.breaking),
+      };
+    });
+}
+
+/** Rules whose element exists only in the previous version. */
+const GONE = new Set(['PROTO_FIELD_REMOVED', 'PROTO_MESSAGE_REMOVED', 'PROTO_ENUM_VALUE_REMOVED']);

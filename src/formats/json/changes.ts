@@ -4,6 +4,7 @@
 import type { SchemaVersion } from '../../compat/types';
 import { checkJsonPair } from '../../compat/json';
 import { parseJsonSchemaVersion } from '../../compat/json/parse';
+import { clauseOf } from '../../compat/rule';
 import type { ChangeOptions, SchemaChange } from '../format';
 
 // JSON Schema: Confluent's diff already names every difference; a BACKWARD diff (previous →
@@ -31,10 +32,4 @@ export function jsonChanges(previous: SchemaVersion, candidate: SchemaVersion, o
     description: clauseOf(f.message),
     breaks: [],
   }));
-}
-
-/** "X was removed: consumers … ." → "X was removed." */
-function clauseOf(message: string): string {
-  const cut = message.search(/: (no reader or writer breaks|consumers (on|still on) )/);
-  return cut < 0 ? message : `${message.slice(0, cut)}.`;
 }

@@ -1,4 +1,17 @@
-/** Protobuf as a contract format: Confluent's framing with the message-index path, @bufbuild/protobuf bodies. */
+/** Protobuf behind the format seam: Confluent's framing with the message-index path, @bufbuild/protobuf bodies, .proto imports as references. */
+import { fromBinary, type DescFile } from '@bufbuild/protobuf';
+import { checkProtobufFindings, checkProtobufPair, PROTOBUF_COMPATIBILITY_RULES } from '../../compat/protobuf';
+import { decodeProtobufFrame } from '../../wire/message-indexes';
+import { HEADER_SIZE } from '../../wire/encode';
+import type { SchemaFormatModule } from '../format';
+import { protobufChanges } from './changes';
+import { createProtobufContractCodec } from './codec';
+import { protoFileOfVersion, protoFilesOf } from './files';
+import { messageAtPath } from './message-path';
+import { toPlain } from './plain';
+import { readProtobufTopic } from './reader';
+import { protobufRegisteredTypes } from './registered-types';
+
 export {
   createProtobufCodec,
   decodeProtobufMessage,
@@ -9,3 +22,49 @@ export {
   type ProtobufTopicBinding,
 } from './serde';
 export { messageAtPath, messageIndexPath } from './message-path';
+export { parseProtoFiles, type ProtoSource } from './parse';
+
+export const PROTOBUF_FORMAT: SchemaFormatModule = {
+  schemaType: 'PROTOBUF',
+  displayName: 'Protobuf',
+  // the media type AsyncAPI and Confluent's docs give Protobuf payloads
+  contentType: 'application/x-protobuf',
+  readTopic: readProtobufTopic,
+  registeredTypes: protobufRegisteredTypes,
+  // the writer's file says which message the message-index path names; its imports are needed to parse it
+  readsWithReferences: true,
+  createCodec: createProtobufContractCodec,
+  timestampNow: () => new Date(),
+  schemaReader(schemas) {
+    const { root } = protoFilesOf(schemas);
+    return (body) => {
+      // the tail hands the body after the 5-byte header; the frame reader wants the header back
+      const header = Buffer.alloc(HEADER_SIZE);
+      const frame = decodeProtobufFrame(Buffer.concat([header, body]));
+      const schema = messageAtPath(root, frame.messageIndexes);
+      const value = toPlain(schema, fromBinary(schema, frame.body));
+      // a topic's value message holds its event in a oneof: show the event, as Avro's union is unwrapped
+      const [oneof] = schema.oneofs;
+      if (oneof && schema.fields.every((f) => f.oneof === oneof)) {
+        const held = Object.values(value);
+        if (held.length === 1) return held[0];
+      }
+      return value;
+    };
+  },
+  referenceFeatures: { test: 'compatibility-protobuf-references' },
+  parseRegistered: (schemas) => protoFilesOf(schemas).root,
+  cannotRead(reader, writer) {
+    const { findings } = checkProtobufPair(writer as DescFile, reader as DescFile);
+    return findings.find((f) => f.breaking)?.message;
+  },
+  compatibility: {
+    rules: PROTOBUF_COMPATIBILITY_RULES,
+    // Confluent's Protobuf checker has no policies: a change breaks or it does not
+    policies: false,
+    parse: protoFileOfVersion,
+    changes: protobufChanges,
+    checkPair: (previous, candidate, options) =>
+      checkProtobufFindings(previous as DescFile, candidate as DescFile, options),
+  },
+};

@@ -46,8 +46,9 @@ describe('the AsyncAPI document in the UI', () => {
   it('leaves the IDs out of what the registry does not hold, with a note', async () => {
     const registry = createInMemoryRegistry();
     const { document, notes } = await buildAsyncApiDocument(config, { registry });
-    expect(notes).toHaveLength(4);
-    expect(notes[0]).toMatch(/travel\.bookings\.BookingCreated: this schema is not registered/);
+    expect(notes).toHaveLength(5);
+    expect(notes[0]).toMatch(/^bookings-proto: left out/);
+    expect(notes[1]).toMatch(/travel\.bookings\.BookingCreated: this schema is not registered/);
     expect(JSON.stringify(document)).not.toMatch(/"schemaId":|\(ID \d/);
     // the committed document is the one without a registry
     expect(renderAsyncApi((await buildAsyncApiDocument(config)).document, 'yaml')).toBe(

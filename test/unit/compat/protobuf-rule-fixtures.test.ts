@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createFileRegistry, fromBinary, type DescFile } from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
+import { checkCompatibility, COMPATIBILITY_RULES } from '../../../src/compat';
 import { checkProtobufPair, PROTOBUF_RULES } from '../../../src/compat/protobuf';
 
 const root = path.resolve(__dirname, '../../..');
@@ -73,6 +74,22 @@ describe('Protobuf rule fixtures', () => {
     const rule = name.split('--')[0]!;
     if (!name.includes('--')) expect(expected.findings.map((f) => f.ruleId)).toContain(rule);
 
+    // the same verdict through the shared checker (every level's directions) from the .proto text,
+    // parsed at run time as registered schemas are
+    const text = (side: string) => readFileSync(path.join(dir, side, 'shop/v1/order.proto'), 'utf8');
+    const shared = checkCompatibility({
+      format: 'PROTOBUF',
+      level: 'FULL_TRANSITIVE',
+      previous: [{ schema: text('before') }],
+      candidate: { schema: text('after') },
+      includeNonBreaking: true,
+    });
+    expect(shared.compatible).toBe(expected.compatible);
+    const once = new Map(
+      shared.findings.map((f) => [`${f.ruleId} ${f.path}`, { ruleId: f.ruleId, path: f.path.slice(1) }]),
+    );
+    expect([...once.values()]).toEqual(expected.findings);
+
     const theirs = Object.fromEntries(CATEGORIES.map((c) => [c, bufVerdict(after.image, before.image, c)]));
     expect(theirs).toEqual(expected.buf);
     const ours = result.compatible ? 'passes' : 'breaks';
@@ -84,8 +101,11 @@ describe('Protobuf rule fixtures', () => {
     expect({ disagrees, reason: Boolean(expected.disagreement) }).toEqual({ disagrees, reason: disagrees });
   });
 
-  it('every rule has a fixture named after it', () => {
+  it('every rule has a fixture named after it, and every rule is in the shared rule list', () => {
     const named = new Set(fixtures.map((f) => f.split('--')[0]));
+    expect(COMPATIBILITY_RULES.filter((r) => r.format === 'PROTOBUF').map((r) => r.id)).toEqual(
+      PROTOBUF_RULES.map((r) => r.id),
+    );
     expect(PROTOBUF_RULES.map((r) => r.id).filter((id) => !named.has(id))).toEqual([]);
     expect([...named].filter((id) => !PROTOBUF_RULES.some((r) => r.id === id))).toEqual([]);
   });

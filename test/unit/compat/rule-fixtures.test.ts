@@ -46,7 +46,10 @@ describe('rule fixtures', () => {
   });
 
   it('every registered rule has a fixture, and every fixture names a registered rule', () => {
-    const registered = COMPATIBILITY_RULES.map((r) => `${r.format === 'AVRO' ? 'avro' : 'json'}/${r.id}`).sort();
+    // Protobuf's fixtures are .proto modules with buf's verdicts too: protobuf-rule-fixtures.test.ts
+    const registered = COMPATIBILITY_RULES.filter((r) => r.format !== 'PROTOBUF')
+      .map((r) => `${r.format === 'AVRO' ? 'avro' : 'json'}/${r.id}`)
+      .sort();
     const present = fixtures.map((f) => `${f.folder}/${f.rule}`).sort();
     expect(present).toEqual(registered);
   });
