@@ -504,7 +504,8 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
     const { topic, partition } = batch;
     const commit = (offset: string) =>
       consumer.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
-    if (batch.messages.length > 0) supervisor.fetched(topic, partition, batch.firstOffset()!, batch.highWatermark);
+    if (batch.messages.length === 0) return;
+    const progressed = supervisor.fetched(topic, partition, batch.firstOffset()!, batch.highWatermark);
     let handled: string | undefined;
     let sinceCommit = 0;
     for (const message of batch.messages) {
@@ -532,7 +533,7 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
         timers.set(timer, () => undefined);
         break;
       }
-      supervisor.progressed(topic, partition, message.offset);
+      progressed(message.offset);
       // kafkajs's resolved offset only needs the last handled message: it is brought up to date
       // at each commit and when the loop ends (each call costs kafkajs Long arithmetic)
       handled = message.offset;

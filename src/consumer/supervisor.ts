@@ -95,12 +95,17 @@ export interface Supervisor {
   start(): Promise<void>;
   /** Disconnects the consumer and stops supervising (state `stopped`, or `failed` after a give-up). */
   stop(): Promise<void>;
-  /** A batch of a partition arrived: `firstOffset` is where handling resumes. */
-  fetched(topic: string, partition: number, firstOffset: string, highWatermark: string): void;
-  /** A message was handled, ignored or dead-lettered. */
-  progressed(topic: string, partition: number, offset: string): void;
+  /**
+   * A batch of a partition arrived: `firstOffset` is where handling resumes. Returns what the batch
+   * loop calls when one of its messages was handled, ignored or dead-lettered (the partition's
+   * entry found once per batch, not once per message).
+   */
+  fetched(topic: string, partition: number, firstOffset: string, highWatermark: string): Progressed;
   health(): ConsumerHealth;
 }
+
+/** Notes that the message at `offset` of a batch's partition was handled. */
+export type Progressed = (offset: string) => void;
 
 const DEFAULTS = { giveUpAfterMs: 5 * 60_000, initialDelayMs: 1_000, maxDelayMs: 30_000 };
 
@@ -310,21 +315,21 @@ export function createSupervisor(hooks: SupervisorHooks): Supervisor {
     },
     fetched(t, partition, firstOffset, highWatermark) {
       const entry = partitions.get(`${t}:${partition}`);
-      if (!entry) return;
-      fold(entry);
-      entry.highWatermark = highWatermark;
-      entry.nextOffset ??= firstOffset;
-      if (BigInt(firstOffset) > BigInt(entry.nextOffset)) entry.nextOffset = firstOffset;
-      entry.lag = lagOf(entry);
-      entry.updatedAt = Date.now();
-    },
-    progressed(t, partition, offset) {
+      if (entry) {
+        fold(entry);
+        entry.highWatermark = highWatermark;
+        entry.nextOffset ??= firstOffset;
+        if (BigInt(firstOffset) > BigInt(entry.nextOffset)) entry.nextOffset = firstOffset;
+        entry.lag = lagOf(entry);
+        entry.updatedAt = Date.now();
+      }
       // per message: only note it; the offsets are compared (BigInt) when health() or fetched() reads them
-      lastProgressAt = Date.now();
-      const entry = partitions.get(`${t}:${partition}`);
-      if (!entry) return;
-      entry.handled = offset;
-      entry.updatedAt = lastProgressAt;
+      return (offset) => {
+        lastProgressAt = Date.now();
+        if (!entry) return;
+        entry.handled = offset;
+        entry.updatedAt = lastProgressAt;
+      };
     },
     health() {
       return {

@@ -142,14 +142,14 @@ it('refuses to start like kafkajs does, and is stopped afterwards', async () => 
 it('reports lag per assigned partition from fetches and handled messages', async () => {
   const h = harness({});
   await h.supervisor.start();
-  h.supervisor.fetched('t', 0, '10', '15');
+  const progressed = h.supervisor.fetched('t', 0, '10', '15');
   expect(h.supervisor.health().partitions[0]).toMatchObject({
     partition: 0,
     lag: 5,
     nextOffset: '10',
     highWatermark: '15',
   });
-  h.supervisor.progressed('t', 0, '14');
+  progressed('14');
   expect(h.supervisor.health().partitions[0]).toMatchObject({ lag: 0, nextOffset: '15' });
   expect(h.supervisor.health().partitions[1]).toMatchObject({ partition: 1, lag: undefined });
   expect(h.supervisor.health().lastProgressAt).toBeGreaterThan(0);
