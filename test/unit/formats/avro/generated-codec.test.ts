@@ -146,6 +146,13 @@ describe('the generated bookings codec', () => {
     expect(generatedOf(eventType).write(event, small, 0)).toBe(expected.length);
   });
 
+  it('frames an event larger than the serde’s scratch buffer as avsc does', () => {
+    const [eventType, event] = fc.sample(validEvent, { numRuns: 1, seed: 13 })[0]!;
+    const large = { ...event, source: 'é'.repeat(40_000) };
+    const body = union.toBuffer({ [recordOf(eventType).name!]: large });
+    expect(specialised.encodeSync(large as never)!.equals(encodeFrame(valueId, body))).toBe(true);
+  });
+
   it('refuses what the validator or avsc refuses, with the same typed error', () => {
     fc.assert(
       fc.property(invalidEvent, ([, event]) => {
