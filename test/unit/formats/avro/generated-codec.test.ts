@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import type * as avro from 'avsc';
-import { parseAvroSchemas } from '../../../../src/avro/types';
+import { parseAvroSchemas, UUID_PATTERN } from '../../../../src/avro/types';
 import type { GeneratedEventCodec, TopicContract } from '../../../../src/contract';
 import { bookingsContract } from '../../../../src/generated/bookings';
 import { avroCodecFingerprint } from '../../../../src/formats/avro/fingerprint';
@@ -146,6 +146,13 @@ describe('the generated bookings codec', () => {
     expect(generatedOf(eventType).write(event, small, 0)).toBe(expected.length);
   });
 
+  it('frames an event larger than the serde’s scratch buffer as avsc does', () => {
+    const [eventType, event] = fc.sample(validEvent, { numRuns: 1, seed: 13 })[0]!;
+    const large = { ...event, source: 'é'.repeat(40_000) };
+    const body = union.toBuffer({ [recordOf(eventType).name!]: large });
+    expect(specialised.encodeSync(large as never)!.equals(encodeFrame(valueId, body))).toBe(true);
+  });
+
   it('refuses what the validator or avsc refuses, with the same typed error', () => {
     fc.assert(
       fc.property(invalidEvent, ([, event]) => {
@@ -153,6 +160,36 @@ describe('the generated bookings codec', () => {
         expect(withCodec).toEqual(outcome(() => generic.encodeSync(event as never)));
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('takes exactly the UUIDs the validator takes', () => {
+    const buf = Buffer.alloc(64 * 1024);
+    const [eventType, event] = fc.sample(validEvent, { numRuns: 1, seed: 9 })[0]!;
+    const near = fc
+      .tuple(
+        fc.uuid(),
+        fc.array(
+          fc.tuple(
+            fc.oneof(fc.nat(8), fc.nat(44)),
+            fc.constantFrom(...'0189afAFgG-:\u001axUuRrNnIiDd \u212a\u0130\u000d'),
+          ),
+          { maxLength: 2 },
+        ),
+        fc.constantFrom('', 'urn:uuid:', 'URN:UUID:', 'Urn:Uuid:', 'urn:uuid', 'urn;uuid:'),
+        fc.boolean(),
+      )
+      .map(([uuid, changes, prefix, upper]) => {
+        const chars = [...(prefix + (upper ? uuid.toUpperCase() : uuid))];
+        for (const [at, c] of changes) chars[at % chars.length] = c;
+        return chars.join('');
+      });
+    fc.assert(
+      fc.property(fc.oneof(near, fc.string({ maxLength: 46 })), (eventId) => {
+        const accepted = generatedOf(eventType).write({ ...event, eventId }, buf, 0) >= 0;
+        expect(accepted).toBe(UUID_PATTERN.test(eventId));
+      }),
+      { numRuns: 3000 },
     );
   });
 
