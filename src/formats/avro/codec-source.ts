@@ -9,7 +9,8 @@
  * problem it returns -1 and the runtime asks the event's validator to name it, so the errors are
  * exactly those of the validator. The decoder reads straight into the generated types (a Date for
  * timestamp-millis) and returns `undefined` on anything unexpected, for avsc to say what. Both
- * write and read the bytes avsc does (its varints and its UTF-8 writer, ported), which the
+ * write and read the Avro specification's binary encoding (zig-zag varints, length-prefixed UTF-8)
+ * with avsc's choices where the spec leaves room (lone surrogates), so the bytes are avsc's, which the
  * differential test checks over generated events.
  *
  * The generated module imports types only: a service needs nothing at run time to load it. A
@@ -341,10 +342,11 @@ function encodeConstString(value: string): Buffer {
   return Buffer.concat([Buffer.from([bytes.length << 1]), bytes]);
 }
 
-/** The helpers every generated codec shares: avsc's Tap, for one synchronous call at a time. */
+/** The helpers every generated codec shares: the Avro binary encoding, one synchronous call at a time. */
 const PRELUDE = `/* eslint-disable */
-// The Avro binary encoding for these schemas. The helpers are avsc's (its Tap's varints and
-// UTF-8 writer), so the bytes are avsc's; one call runs at a time, on the module's cursor.
+// The Avro binary encoding for these schemas (zig-zag varints, length-prefixed UTF-8), writing
+// the bytes avsc writes (a differential test holds them to it); one call runs at a time, on the
+// module's cursor.
 
 /** What these functions use of Node's Buffer, declared here: a service needs no Node typings for them. */
 interface Bytes extends Uint8Array {
@@ -477,7 +479,7 @@ function writeString(s: string): void {
     pos += len;
     return;
   }
-  // avsc's own loop below 65 bytes (lone surrogates as three bytes, as it writes them)
+  // short strings byte by byte (lone surrogates as three bytes, as avsc writes them)
   let p = pos;
   for (let i = 0; i < n; i++) {
     let c1 = s.charCodeAt(i);

@@ -6,8 +6,9 @@ import type { GeneratedCodec } from '../../contract.js';
 import type { BookingCreated, BookingConfirmed, BookingCancelled, BookingFailed } from './types.js';
 
 /* eslint-disable */
-// The Avro binary encoding for these schemas. The helpers are avsc's (its Tap's varints and
-// UTF-8 writer), so the bytes are avsc's; one call runs at a time, on the module's cursor.
+// The Avro binary encoding for these schemas (zig-zag varints, length-prefixed UTF-8), writing
+// the bytes avsc writes (a differential test holds them to it); one call runs at a time, on the
+// module's cursor.
 
 /** What these functions use of Node's Buffer, declared here: a service needs no Node typings for them. */
 interface Bytes extends Uint8Array {
@@ -140,7 +141,7 @@ function writeString(s: string): void {
     pos += len;
     return;
   }
-  // avsc's own loop below 65 bytes (lone surrogates as three bytes, as it writes them)
+  // short strings byte by byte (lone surrogates as three bytes, as avsc writes them)
   let p = pos;
   for (let i = 0; i < n; i++) {
     let c1 = s.charCodeAt(i);
