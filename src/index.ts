@@ -53,3 +53,7 @@ export type {
   EventTypeOf,
 } from './contract';
 export * from './errors';
+
+// the same booking events on a Protobuf topic (bookings-proto): its contract and types, namespaced
+// because their names are the Avro topic's
+export * as bookingsProto from './generated/bookings-proto';
