@@ -55,3 +55,7 @@ export type {
   GeneratedEventCodec,
 } from './contract';
 export * from './errors';
+
+// the same booking events on a Protobuf topic (bookings-proto): its contract and types, namespaced
+// because their names are the Avro topic's
+export * as bookingsProto from './generated/bookings-proto';

@@ -19,3 +19,21 @@ export function parseJsonText(text: string): JsonText {
     reason: printParseErrorCode(first.error),
   };
 }
+
+/**
+ * JSON.stringify's replacer for decoded values shown to people (`contracts tail --json`, the
+ * UI): a bigint (Protobuf's 64-bit integers) as its decimal string, as proto3 JSON writes int64;
+ * a Buffer (Avro bytes and fixed) as 0x-hex rather than `{ type, data }`.
+ */
+export function jsonReplacer(_key: string, value: unknown): unknown {
+  if (typeof value === 'bigint') return value.toString();
+  if (
+    value &&
+    typeof value === 'object' &&
+    (value as { type?: unknown }).type === 'Buffer' &&
+    Array.isArray((value as { data?: unknown }).data)
+  ) {
+    return `0x${Buffer.from((value as { data: number[] }).data).toString('hex')}`;
+  }
+  return value;
+}

@@ -27,6 +27,7 @@ import { createComparer } from './compare';
 import { runLiveTail } from './live-tail';
 import { createLocalSchemas } from './local';
 import { renderTypeScript } from './typescript';
+import { jsonReplacer } from '../json-text';
 
 export const DEFAULT_UI_PORT = 8088;
 export const DEFAULT_UI_HOST = '127.0.0.1';
@@ -433,19 +434,6 @@ export function toHttpError(error: unknown, registryUrl: string): { status: numb
       hint: 'this is a bug in the kit; please file an issue with this message',
     }),
   };
-}
-
-function jsonReplacer(_key: string, value: unknown): unknown {
-  // Buffers (Avro bytes/fixed) as hex rather than {type, data}
-  if (
-    value &&
-    typeof value === 'object' &&
-    (value as { type?: unknown }).type === 'Buffer' &&
-    Array.isArray((value as { data?: unknown }).data)
-  ) {
-    return `0x${Buffer.from((value as { data: number[] }).data).toString('hex')}`;
-  }
-  return value;
 }
 
 /** The document with schema IDs; without them when the registry cannot answer (the page still shows it). */

@@ -14,10 +14,10 @@ import { RegistryError } from '../../src/errors';
 import type { bookingsContract } from '../../src/generated/bookings';
 import { createProducer, type Producer } from '../../src/producer';
 import type { SchemaRegistryClient } from '../../src/registry';
-import { tailTopic, type TailRecord } from '../../src/tail';
+import type { TailRecord } from '../../src/tail';
 import { encodeFrame } from '../../src/wire';
 import { bookingInputs } from '../support/bookings-fixtures';
-import { setUpTopic, waitFor, type ItContext } from '../support/it-helpers';
+import { readRecords, setUpTopic, waitFor, type ItContext } from '../support/it-helpers';
 
 jest.setTimeout(120_000);
 const exec = promisify(execFile);
@@ -59,20 +59,7 @@ function consumer(
 }
 
 /** Reads the dead-letter topic from the beginning until `count` records arrived. */
-async function readDlq(count: number): Promise<TailRecord[]> {
-  const records: TailRecord[] = [];
-  await tailTopic({
-    topic: it0.contract.deadLetterTopic,
-    brokers: it0.env.brokers,
-    registry: it0.registry,
-    fromBeginning: true,
-    maxMessages: count,
-    onRecord: (r) => {
-      records.push(r);
-    },
-  });
-  return records;
-}
+const readDlq = (count: number): Promise<TailRecord[]> => readRecords(it0, it0.contract.deadLetterTopic, count);
 
 const raw = async (value: Buffer, key: string) => {
   const p = it0.kafka.producer();

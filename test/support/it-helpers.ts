@@ -7,6 +7,7 @@ import type { TopicContract } from '../../src/contract';
 import { bookingsContract } from '../../src/generated/bookings';
 import { ensureTopics } from '../../src/kafka';
 import { createSchemaRegistryClient, registerContract, type SchemaRegistryClient } from '../../src/registry';
+import { tailTopic, type TailRecord } from '../../src/tail';
 import { uniqueTopic, withTopic } from './contracts';
 import { stackEnv } from './stack-env';
 
@@ -52,4 +53,24 @@ export async function waitFor(
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** Reads `topic` from the beginning until `count` records arrived, decoded as `contracts tail` decodes them. */
+export async function readRecords<C extends TopicContract<object, object>>(
+  ctx: ItContext<C>,
+  topic: string,
+  count: number,
+): Promise<TailRecord[]> {
+  const records: TailRecord[] = [];
+  await tailTopic({
+    topic,
+    brokers: ctx.env.brokers,
+    registry: ctx.registry,
+    fromBeginning: true,
+    maxMessages: count,
+    onRecord: (r) => {
+      records.push(r);
+    },
+  });
+  return records;
 }

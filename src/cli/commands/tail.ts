@@ -3,6 +3,7 @@ import { colorsFor } from '../print/output';
 import { loadConfig, type TopicConfig } from '../../config';
 import { UsageError } from '../../errors';
 import { tailTopic, type TailRecord } from '../../tail';
+import { jsonReplacer } from '../../json-text';
 
 // picocolors alone colours whenever CI is set; the kit colours terminals only
 const pc = colorsFor(process.stdout);
@@ -78,7 +79,7 @@ export function registerTailCommand(program: Command): void {
             if (!flags.json) process.stderr.write(pc.dim(`following ${name}${only}${start} (Ctrl-C to stop)\n`));
           },
           onRecord: (record) => {
-            process.stdout.write(flags.json ? `${JSON.stringify(record)}\n` : formatRecord(record));
+            process.stdout.write(flags.json ? `${JSON.stringify(record, jsonReplacer)}\n` : formatRecord(record));
           },
         });
       } finally {
@@ -129,7 +130,7 @@ export function formatRecord(record: TailRecord): string {
       lines.push(`  ${pc.dim(`value (${size})`)} hex ${p.hex}`, `    utf8 ${p.utf8}`, `    base64 ${p.base64}`);
     }
   } else {
-    lines.push(`  ${JSON.stringify(record.value)}`);
+    lines.push(`  ${JSON.stringify(record.value, jsonReplacer)}`);
   }
   const dl = record.deadLetter;
   if (dl) {

@@ -109,8 +109,8 @@ export interface BookingCreatedData {
    */
   price?: Money;
   /**
-   * How many units of the item: seats, rooms or cars, at least 1. proto3 has no defaults: the
-   * producer writes 1 when the caller leaves it out, and 0 (absent) is refused.
+   * How many units of the item: seats, rooms or cars, at least 1. proto3 has no defaults and
+   * reads an absent quantity as 0, so writers always set it.
    */
   quantity: number;
   /**
@@ -455,8 +455,8 @@ export interface BookingCreatedDataInput {
    */
   price?: MoneyInput;
   /**
-   * How many units of the item: seats, rooms or cars, at least 1. proto3 has no defaults: the
-   * producer writes 1 when the caller leaves it out, and 0 (absent) is refused.
+   * How many units of the item: seats, rooms or cars, at least 1. proto3 has no defaults and
+   * reads an absent quantity as 0, so writers always set it.
    */
   quantity: number;
   /**

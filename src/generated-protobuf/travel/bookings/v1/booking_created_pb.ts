@@ -110,8 +110,8 @@ export type BookingCreatedData = Message<"travel.bookings.v1.BookingCreatedData"
   price?: Money | undefined;
 
   /**
-   * How many units of the item: seats, rooms or cars, at least 1. proto3 has no defaults: the
-   * producer writes 1 when the caller leaves it out, and 0 (absent) is refused.
+   * How many units of the item: seats, rooms or cars, at least 1. proto3 has no defaults and
+   * reads an absent quantity as 0, so writers always set it.
    *
    * @generated from field: int32 quantity = 2;
    */
