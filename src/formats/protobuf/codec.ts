@@ -11,7 +11,8 @@
 import { fromBinary, isFieldSet, toBinary, type DescField, type DescMessage, type Message } from '@bufbuild/protobuf';
 import type { TopicContract } from '../../contract';
 import { DecodeError } from '../../errors';
-import { decodeProtobufFrame, encodeProtobufFrame } from '../../wire/message-indexes';
+import { encodeHeader, HEADER_SIZE } from '../../wire/encode';
+import { decodeProtobufFrame, encodeMessageIndexes } from '../../wire/message-indexes';
 import type { EventCodec, SchemaText } from '../format';
 import { protoFilesOf } from './files';
 import { messageAtPath, messageIndexPath } from './message-path';
@@ -55,20 +56,31 @@ export function createProtobufContractCodec(contract: TopicContract): EventCodec
   return {
     writer(_subject, event, schemaId) {
       const field = binding.caseOfType.get(event.eventType)!;
+      // the header and the message-index array are the same for every message of this writer
+      const prefix = Buffer.concat([encodeHeader(schemaId), encodeMessageIndexes(valuePath)]);
       return (plain) => {
         const message = fromPlain(value, {});
         (message as unknown as Record<string, unknown>)[binding.oneof] = {
           case: field.localName,
           value: fromPlain(field.message, plain),
         };
-        return encodeProtobufFrame(schemaId, valuePath, toBinary(value, message));
+        const body = toBinary(value, message);
+        const framed = Buffer.allocUnsafe(prefix.length + body.length);
+        prefix.copy(framed, 0);
+        framed.set(body, prefix.length);
+        return framed;
       };
     },
     reader(schemas, schemaId) {
       const writer = protoFilesOf(schemas).root;
+      const first = writer.messages[0];
       return (bytes) => {
-        const frame = decodeProtobufFrame(bytes);
-        const written = messageAtPath(writer, frame.messageIndexes, schemaId);
+        // the index array [0] (the writer file's first message) is the one byte 0: no array to read
+        const frame =
+          bytes[HEADER_SIZE] === 0 && first
+            ? { messageIndexes: undefined, body: bytes.subarray(HEADER_SIZE + 1) }
+            : decodeProtobufFrame(bytes);
+        const written = frame.messageIndexes ? messageAtPath(writer, frame.messageIndexes, schemaId) : first!;
         if (written.typeName !== value.typeName) {
           throw new DecodeError(
             `schema ${schemaId} frames a ${written.typeName}; the ${contract.topic} topic's messages are ${value.typeName}`,

@@ -12,6 +12,7 @@ import { BookingCreatedSchema } from '../../../../src/generated-protobuf/travel/
 import { BookingType } from '../../../../src/generated-protobuf/travel/bookings/v1/booking_type_pb';
 import { BookingEventSchema } from '../../../../src/generated-protobuf/travel/bookings/v1/bookings_value_pb';
 import { createInMemoryRegistry, registerContract } from '../../../../src/registry';
+import { encodeHeader } from '../../../../src/wire';
 import { createSerde } from '../../../../src/serde';
 import {
   bookingsProtobufBinding,
@@ -112,5 +113,19 @@ describe('Protobuf contract codec (bookings-proto)', () => {
     );
     const decoded = await serde.decode(bytes);
     expect((decoded.event as { type: unknown }).type).toBe(7);
+  });
+
+  it('reads the message-index array both ways: the one byte 0, its long spelling, and a path to a message that is not there', async () => {
+    const { serde, ids } = await setUp();
+    const framed = await serde.encode(protobufPlainEvents('B-1')['booking.created']);
+    const header = encodeHeader(ids['bookings-proto-value']!.id);
+    expect(framed[5]).toBe(0);
+    const body = framed.subarray(6);
+    // [0] written as a one-entry array (02 00), as some writers do: the same event
+    const long = Buffer.concat([header, Buffer.from([0x02, 0x00]), body]);
+    expect((await serde.decode(long)).event).toEqual((await serde.decode(framed)).event);
+    // [1]: a second top-level message, which the writer's file does not have
+    const other = Buffer.concat([header, Buffer.from([0x02, 0x02]), body]);
+    await expect(serde.decode(other)).rejects.toThrow(DecodeError);
   });
 });
