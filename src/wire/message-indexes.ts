@@ -11,7 +11,7 @@
  * As in confluent-kafka (common/serde.py SchemaId) and schema-registry's MessageIndexes.
  */
 import { WireFormatError } from '../errors';
-import { HEADER_SIZE, encodeHeader } from './encode';
+import { HEADER_SIZE, MAGIC_BYTE, encodeHeader } from './encode';
 import { frameBuffer, frameSchemaId } from './decode';
 
 /** The most entries a reader accepts (confluent-kafka refuses more than 100 000). */
@@ -68,6 +68,34 @@ export function decodeMessageIndexes(buffer: Uint8Array, offset: number): { inde
 /** Frames a Protobuf message body: header, message-index array, body. */
 export function encodeProtobufFrame(schemaId: number, messageIndexes: readonly number[], body: Uint8Array): Buffer {
   return Buffer.concat([encodeHeader(schemaId), encodeMessageIndexes(messageIndexes), body]);
+}
+
+/**
+ * What a writer of one message type under one schema ID puts before every body (the header and
+ * the message-index array): built once per writer, then `framedWith(prefix, body)` per message.
+ */
+export function protobufFramePrefix(schemaId: number, messageIndexes: readonly number[]): Buffer {
+  return Buffer.concat([encodeHeader(schemaId), encodeMessageIndexes(messageIndexes)]);
+}
+
+/** `prefix` and `body` in one buffer, copied once. */
+export function framedWith(prefix: Buffer, body: Uint8Array): Buffer {
+  const framed = Buffer.allocUnsafe(prefix.length + body.length);
+  prefix.copy(framed, 0);
+  framed.set(body, prefix.length);
+  return framed;
+}
+
+/**
+ * The body of a framed message whose index array is [0] in its one-byte spelling (what every
+ * writer of a file's first message sends), or undefined for any other array: the reader's fast
+ * path, which reads no varint. Anything else (a wrong magic byte included) is for
+ * `decodeProtobufFrame` to read or to refuse with its reason.
+ */
+export function firstMessageBody(message: Buffer): Buffer | undefined {
+  return message.length > HEADER_SIZE && message[0] === MAGIC_BYTE && message[HEADER_SIZE] === 0
+    ? message.subarray(HEADER_SIZE + 1)
+    : undefined;
 }
 
 /** Splits a framed Protobuf message into schema ID, message-index path and body (no copy). */

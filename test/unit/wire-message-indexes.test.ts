@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { WireFormatError } from '../../src/errors';
 import { decodeMessageIndexes, decodeProtobufFrame, encodeMessageIndexes, encodeProtobufFrame } from '../../src/wire';
+import { firstMessageBody, framedWith, protobufFramePrefix } from '../../src/wire/message-indexes';
 
 /** What confluent-kafka 2.16.1 writes for each path (SchemaId._encode_varints, run by hand). */
 const CONFLUENT_VECTORS: Array<[number[], string]> = [
@@ -79,5 +80,29 @@ describe("Confluent's Protobuf framing", () => {
     expect(() => decodeProtobufFrame(hex('00 00 00 00 05'))).toThrow(/message-index array next/);
     expect(() => decodeProtobufFrame(hex('7b 22'))).toThrow(WireFormatError);
     expect(() => decodeProtobufFrame(null)).toThrow(/tombstone/);
+  });
+});
+
+describe("the writer's prefix and the reader's fast path", () => {
+  it('frames with a prefix built once exactly as encodeProtobufFrame does, for every path', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 0, max: 0x7fffffff }),
+        fc.array(fc.nat({ max: 100_000 }), { minLength: 1, maxLength: 4 }),
+        fc.uint8Array({ maxLength: 64 }),
+        (id, path, body) => {
+          expect(framedWith(protobufFramePrefix(id, path), body)).toEqual(encodeProtobufFrame(id, path, body));
+        },
+      ),
+    );
+  });
+
+  it("takes only the one-byte spelling of [0] after Confluent's magic byte; the rest is the full reader's", () => {
+    expect(firstMessageBody(hex('00 00 00 01 02 00 0a 01 41'))).toEqual(hex('0a 01 41'));
+    expect(firstMessageBody(hex('00 00 00 01 02 00'))).toEqual(Buffer.alloc(0));
+    expect(firstMessageBody(hex('00 00 00 01 02 02 00 0a'))).toBeUndefined(); // [0], long spelling
+    expect(firstMessageBody(hex('00 00 00 01 02 02 02 0a'))).toBeUndefined(); // [1]
+    expect(firstMessageBody(hex('01 00 00 01 02 00 0a'))).toBeUndefined(); // not the magic byte
+    expect(firstMessageBody(hex('00 00 00 01 02'))).toBeUndefined(); // the header alone
   });
 });

@@ -11,8 +11,7 @@
 import { fromBinary, isFieldSet, toBinary, type DescField, type DescMessage, type Message } from '@bufbuild/protobuf';
 import type { TopicContract } from '../../contract';
 import { DecodeError } from '../../errors';
-import { encodeHeader, HEADER_SIZE } from '../../wire/encode';
-import { decodeProtobufFrame, encodeMessageIndexes } from '../../wire/message-indexes';
+import { decodeProtobufFrame, firstMessageBody, framedWith, protobufFramePrefix } from '../../wire/message-indexes';
 import type { EventCodec, SchemaText } from '../format';
 import { protoFilesOf } from './files';
 import { messageAtPath, messageIndexPath } from './message-path';
@@ -56,30 +55,22 @@ export function createProtobufContractCodec(contract: TopicContract): EventCodec
   return {
     writer(_subject, event, schemaId) {
       const field = binding.caseOfType.get(event.eventType)!;
-      // the header and the message-index array are the same for every message of this writer
-      const prefix = Buffer.concat([encodeHeader(schemaId), encodeMessageIndexes(valuePath)]);
+      const prefix = protobufFramePrefix(schemaId, valuePath);
       return (plain) => {
         const message = fromPlain(value, {});
         (message as unknown as Record<string, unknown>)[binding.oneof] = {
           case: field.localName,
           value: fromPlain(field.message, plain),
         };
-        const body = toBinary(value, message);
-        const framed = Buffer.allocUnsafe(prefix.length + body.length);
-        prefix.copy(framed, 0);
-        framed.set(body, prefix.length);
-        return framed;
+        return framedWith(prefix, toBinary(value, message));
       };
     },
     reader(schemas, schemaId) {
       const writer = protoFilesOf(schemas).root;
       const first = writer.messages[0];
       return (bytes) => {
-        // the index array [0] (the writer file's first message) is the one byte 0: no array to read
-        const frame =
-          bytes[HEADER_SIZE] === 0 && first
-            ? { messageIndexes: undefined, body: bytes.subarray(HEADER_SIZE + 1) }
-            : decodeProtobufFrame(bytes);
+        const firstBody = first && firstMessageBody(bytes);
+        const frame = firstBody ? { messageIndexes: undefined, body: firstBody } : decodeProtobufFrame(bytes);
         const written = frame.messageIndexes ? messageAtPath(writer, frame.messageIndexes, schemaId) : first!;
         if (written.typeName !== value.typeName) {
           throw new DecodeError(

@@ -19,7 +19,13 @@ import {
   type Message,
 } from '@bufbuild/protobuf';
 import { DecodeError, EventValidationError, UnknownEventTypeError, type ValidationIssue } from '../../errors';
-import { decodeProtobufFrame, encodeProtobufFrame } from '../../wire/message-indexes';
+import {
+  decodeProtobufFrame,
+  encodeProtobufFrame,
+  firstMessageBody,
+  framedWith,
+  protobufFramePrefix,
+} from '../../wire/message-indexes';
 import { messageAtPath, messageIndexPath } from './message-path';
 
 /** A Protobuf topic: its value message, the `oneof` that holds the event, and event type → case. */
@@ -63,8 +69,12 @@ export function decodeProtobufMessage(
 ): { schemaId: number; schema: DescMessage; message: Message } {
   const { schemaId, messageIndexes, body } = decodeProtobufFrame(bytes);
   const schema = messageAtPath(file, messageIndexes, schemaId);
+  return { schemaId, schema, message: decodeBody(schema, body, schemaId) };
+}
+
+function decodeBody(schema: DescMessage, body: Uint8Array, schemaId: number): Message {
   try {
-    return { schemaId, schema, message: fromBinary(schema, body) };
+    return fromBinary(schema, body);
   } catch (cause) {
     throw new DecodeError(
       `the body is not a valid ${schema.typeName} (schema ${schemaId}): ${(cause as Error).message}`,
@@ -91,15 +101,20 @@ export function createProtobufCodec(binding: ProtobufTopicBinding): ProtobufEven
   return {
     writer(eventType, schemaId) {
       const field = caseOf(eventType);
+      const prefix = protobufFramePrefix(schemaId, messageIndexPath(binding.value));
       return (event) => {
         assertComplete(eventType, field.message, event, binding.discriminator);
         const value = create(binding.value, { [oneof.localName]: { case: field.localName, value: event } } as never);
-        return encodeProtobufMessage(schemaId, binding.value, value);
+        return framedWith(prefix, toBinary(binding.value, value));
       };
     },
     reader(schemaId) {
+      const first = binding.value.file.messages[0]!;
       return (bytes) => {
-        const { schema, message } = decodeProtobufMessage(binding.value.file, bytes);
+        const firstBody = firstMessageBody(bytes);
+        const { schema, message } = firstBody
+          ? { schema: first, message: decodeBody(first, firstBody, schemaId) }
+          : decodeProtobufMessage(binding.value.file, bytes);
         if (schema.typeName !== binding.value.typeName) {
           throw new DecodeError(
             `schema ${schemaId} frames a ${schema.typeName}; the topic's messages are ${binding.value.typeName}`,
