@@ -8,14 +8,14 @@
  * decoded with the contract's own descriptor, so fields are matched by number, fields the
  * contract does not know are skipped and renamed fields keep their values.
  */
-import { fromBinary, isFieldSet, toBinary, type DescField, type DescMessage, type Message } from '@bufbuild/protobuf';
+import { create, fromBinary, toBinary, type DescField, type DescMessage, type Message } from '@bufbuild/protobuf';
 import type { TopicContract } from '../../contract';
 import { DecodeError } from '../../errors';
 import { decodeProtobufFrame, firstMessageBody, framedWith, protobufFramePrefix } from '../../wire/message-indexes';
 import type { EventCodec, SchemaText } from '../format';
 import { protoFilesOf } from './files';
 import { messageAtPath, messageIndexPath } from './message-path';
-import { fromPlain, toPlain } from './plain';
+import { initFromPlain, toPlainChecked } from './plain';
 
 /** The contract's value message, its events' oneof, and event type ↔ case. */
 export interface ProtobufContractBinding {
@@ -57,12 +57,9 @@ export function createProtobufContractCodec(contract: TopicContract): EventCodec
       const field = binding.caseOfType.get(event.eventType)!;
       const prefix = protobufFramePrefix(schemaId, valuePath);
       return (plain) => {
-        const message = fromPlain(value, {});
-        (message as unknown as Record<string, unknown>)[binding.oneof] = {
-          case: field.localName,
-          value: fromPlain(field.message, plain),
-        };
-        return framedWith(prefix, toBinary(value, message));
+        // one init object for the wrapper and its event: `create` builds the nested messages in one go
+        const init = { [binding.oneof]: { case: field.localName, value: initFromPlain(field.message, plain) } };
+        return framedWith(prefix, toBinary(value, create(value, init as never)));
       };
     },
     reader(schemas, schemaId) {
@@ -97,14 +94,14 @@ export function createProtobufContractCodec(contract: TopicContract): EventCodec
           );
         }
         const schema = binding.caseOfType.get(eventType)!.message;
-        const missing = unsetFields(schema, held.value);
+        // the plain event and the contract's completeness check in one walk
+        const { plain: event, unset: missing } = toPlainChecked(schema, held.value);
         if (missing.length > 0) {
           throw new DecodeError(
             `the ${eventType} event (${schema.typeName}) leaves ${missing.join(', ')} unset; the contract requires every field of an event`,
             schemaId,
           );
         }
-        const event = toPlain(schema, held.value);
         const discriminator = event[contract.discriminator];
         if (discriminator !== eventType) {
           throw new DecodeError(
@@ -116,18 +113,4 @@ export function createProtobufContractCodec(contract: TopicContract): EventCodec
       };
     },
   };
-}
-
-/**
- * The fields of an event proto3 lets a writer leave unset that the contract requires: strings
- * (empty), enums (the zero UNSPECIFIED value) and messages (absent). Numbers and bools may be 0.
- */
-export function unsetFields(schema: DescMessage, message: Message): string[] {
-  return schema.fields
-    .filter(
-      (f) =>
-        (f.fieldKind === 'message' || f.fieldKind === 'enum' || (f.fieldKind === 'scalar' && f.scalar === 9)) &&
-        !isFieldSet(message as never, f),
-    )
-    .map((f) => f.localName);
 }
