@@ -101,10 +101,9 @@ function scalarArb(scalar: number): fc.Arbitrary<unknown> {
 const enumArb = (field: DescField) =>
   fc.oneof(fc.constantFrom(...field.enum!.values.map((v) => v.number)), fc.integer({ min: 100, max: 120 }));
 
-// whole milliseconds, from 1970 on: a Date holds milliseconds, and timestampFromDate spells an
-// instant before 1970 with negative nanos
+// whole milliseconds (what a Date holds), years 1 to 9999 (proto3 JSON's range)
 const timestampArb = fc
-  .record({ seconds: fc.bigInt({ min: 0n, max: 253402300799n }), ms: fc.integer({ min: 0, max: 999 }) })
+  .record({ seconds: fc.bigInt({ min: -62135596800n, max: 253402300799n }), ms: fc.integer({ min: 0, max: 999 }) })
   .map(({ seconds, ms }) => create(TimestampSchema, { seconds, nanos: ms * 1_000_000 }));
 
 function valueArb(field: DescField, kind: string): fc.Arbitrary<unknown> {
