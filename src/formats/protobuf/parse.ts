@@ -35,6 +35,7 @@ import {
   SourceCodeInfoSchema,
   SourceCodeInfo_LocationSchema,
 } from '@bufbuild/protobuf/wkt';
+import { protoCamelCase } from '@bufbuild/protobuf/reflect';
 import * as protobuf from 'protobufjs';
 import { SchemaFileError } from '../../errors';
 
@@ -261,7 +262,9 @@ function fieldDescriptor(field: protobuf.Field, oneofs: protobuf.OneOf[], file: 
   if (scalar === undefined) descriptor.typeName = resolved!.fullName;
   if (options.proto3_optional === true) descriptor.proto3Optional = true;
   if (field.partOf) descriptor.oneofIndex = oneofs.indexOf(field.partOf);
-  if (typeof options.json_name === 'string') descriptor.jsonName = options.json_name;
+  // protoc always writes the JSON name (json_name, else its lowerCamelCase spelling); @bufbuild/protobuf
+  // takes it as given, so a parsed file's toJson/fromJson would otherwise use "" for every field
+  descriptor.jsonName = typeof options.json_name === 'string' ? options.json_name : protoCamelCase(field.name);
   if (options.default !== undefined) descriptor.defaultValue = String(options.default);
   if (options.packed !== undefined || options.deprecated !== undefined) {
     descriptor.options = {

@@ -6,7 +6,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { clone, toBinary, type DescFile } from '@bufbuild/protobuf';
+import { clone, create, toBinary, toJson, type DescFile } from '@bufbuild/protobuf';
 import { FileDescriptorProtoSchema, type FileDescriptorProto } from '@bufbuild/protobuf/wkt';
 import { SchemaFileError } from '../../../../src/errors';
 import { messageIndexPath } from '../../../../src/formats/protobuf';
@@ -53,6 +53,13 @@ function comparable(proto: FileDescriptorProto): Uint8Array {
 
 describe('parseProtoFiles', () => {
   const registry = parseProtoFiles(sources);
+
+  it('gives every field the JSON name protoc gives it, so toJson of a parsed file writes proto3 JSON', () => {
+    const created = registry.getMessage('travel.bookings.v1.BookingCreated')!;
+    expect(created.fields.find((f) => f.name === 'event_type')!.jsonName).toBe('eventType');
+    const json = toJson(created, create(created, { eventType: 'booking.created', bookingId: 'B-1' }) as never);
+    expect(json).toEqual({ eventType: 'booking.created', bookingId: 'B-1' });
+  });
 
   it.each(BUF_BUILT.map((file) => [file.proto.name, file] as const))(
     '%s: the descriptor buf builds, byte for byte',
