@@ -146,7 +146,7 @@ export function createSupervisor(hooks: SupervisorHooks): Supervisor {
     if (!outage) {
       const abort = new AbortController();
       const timer = Number.isFinite(policy.giveUpAfterMs)
-        ? setTimeout(() => void giveUp(), policy.giveUpAfterMs)
+        ? setTimeout(() => void giveUp(policy.giveUpAfterMs), policy.giveUpAfterMs)
         : undefined;
       timer?.unref();
       outage = { since: Date.now(), timer, abort };
@@ -264,9 +264,10 @@ export function createSupervisor(hooks: SupervisorHooks): Supervisor {
     }
   };
 
-  const giveUp = async () => {
+  /** `waitedMs`: the budget, when its timer gives up (a timer may fire a millisecond early by Date.now). */
+  const giveUp = async (waitedMs = 0) => {
     if (stopped || state === 'failed') return;
-    const downForMs = outage ? Date.now() - outage.since : 0;
+    const downForMs = outage ? Math.max(Date.now() - outage.since, waitedMs) : 0;
     if (outage) {
       clearTimeout(outage.timer);
       outage.abort.abort();
