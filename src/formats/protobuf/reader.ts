@@ -83,10 +83,18 @@ export function readProtobufTopic(topic: TopicConfig, rootDir: string): TopicMod
   const value = valueFile.messages[0];
   const oneof = value?.oneofs.length === 1 ? value.oneofs[0] : undefined;
   if (!value || !oneof || oneof.fields.some((f) => f.fieldKind !== 'message')) {
+    // the fix spelled out with the service's own names: the README it could point to is not in its repository
+    const cases = topic.events.map((e, i) => {
+      const message = registry.getFile(nameOf(e.schema))?.messages[0]?.name ?? 'EventMessage';
+      return `${message} ${message.replace(/(?<!^)[A-Z]/g, (c) => `_${c}`).toLowerCase()} = ${i + 1};`;
+    });
     throw new SchemaFileError(
       rel(topic.value),
       '',
-      'the first message of a Protobuf topic\'s value file must hold the events in one oneof of message fields (see schemas/README.md, "Protobuf")',
+      "the first message of a Protobuf topic's value file must hold the events in one oneof of message fields",
+      {
+        hint: `write it as message ${value?.name ?? 'Event'} { oneof event { ${cases.join(' ')} } } (the README's "Protobuf topics": node_modules/booking-event-contracts/README.md)`,
+      },
     );
   }
   const eventMessages = topic.events.map((e) => ({
