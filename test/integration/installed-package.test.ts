@@ -320,24 +320,40 @@ describe('a service on a Protobuf topic of its own', () => {
     expect(out).toMatch(/^consumed dispute\.opened, dispute\.resolved$/m);
   });
 
-  it('a value file without the oneof of events is refused by generate, naming the file and the fix', () => {
-    const original = readFileSync(valueFile, 'utf8');
-    writeFileSync(
-      valueFile,
-      original.replace(/oneof event \{([^}]*)\}/, '$1'), // the cases as plain fields: a common first try
-    );
+  /** `contracts generate` on the service with one file changed (restored after): its failed run. */
+  const generateWith = (file: string, change: (text: string) => string): SpawnSyncReturns<string> => {
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, change(original));
     try {
-      const result = run('npx', ['contracts', 'generate'], protoService);
-      expect(result.status).toBe(2);
-      expect(result.stderr).toContain(
-        "schemas/proto/payments/disputes/v1/disputes_value.proto: the first message of a Protobuf topic's value file must hold the events in one oneof of message fields",
-      );
-      expect(result.stderr).toContain(
-        'message DisputeEvent { oneof event { DisputeOpened dispute_opened = 1; DisputeResolved dispute_resolved = 2; } }',
-      );
-      expect(result.stderr).toContain('node_modules/booking-event-contracts/README.md');
+      return run('npx', ['contracts', 'generate'], protoService);
     } finally {
-      writeFileSync(valueFile, original);
+      writeFileSync(file, original);
     }
+  };
+
+  it('a value file without the oneof of events is refused by generate, naming the file and the fix', () => {
+    // the cases as plain fields: a common first try
+    const result = generateWith(valueFile, (text) => text.replace(/oneof event \{([^}]*)\}/, '$1'));
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(
+      "schemas/proto/payments/disputes/v1/disputes_value.proto: the first message of a Protobuf topic's value file must hold the events in one oneof of message fields",
+    );
+    expect(result.stderr).toContain(
+      'message DisputeEvent { oneof event { DisputeOpened dispute_opened = 1; DisputeResolved dispute_resolved = 2; } }',
+    );
+    expect(result.stderr).toContain('node_modules/booking-event-contracts/README.md');
+  });
+
+  it('an import left out of the references is refused by generate, naming the importing file and the fix', () => {
+    const result = generateWith(join(protoService, 'contracts.config.json'), (text) =>
+      text.replace('"references": ["schemas/proto/payments/disputes/v1/amount.proto"]', '"references": []'),
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(
+      'schemas/proto/payments/disputes/v1/dispute_opened.proto: import "payments/disputes/v1/amount.proto": schemas/proto/payments/disputes/v1/amount.proto is not in the references of topic disputes',
+    );
+    expect(result.stderr).toContain(
+      'add "schemas/proto/payments/disputes/v1/amount.proto" to the topic\'s "references"',
+    );
   });
 });

@@ -61,9 +61,19 @@ export function readProtobufTopic(topic: TopicConfig, rootDir: string): TopicMod
           `import "${path}": no file ${rel(at)} (imports are relative to ${rel(moduleRoot) || '.'})`,
         );
       }
+      if (!listedPaths.has(resolve(at))) {
+        // generate would follow the import, but a git baseline (check --against) reads only the listed files
+        throw new SchemaFileError(
+          file.relPath,
+          '',
+          `import "${path}": ${rel(at)} is not in the references of topic ${topic.name}`,
+          { hint: `add "${rel(at)}" to the topic's "references" in the config: every imported file is listed there` },
+        );
+      }
       add(read(at));
     }
   };
+  const listedPaths = new Set(listed.map((file) => resolve(file.path)));
   for (const file of listed) add(file);
   const nameOf = (path: string) => relative(moduleRoot, resolve(path)).split(sep).join('/');
 
