@@ -1,6 +1,8 @@
 /**
  * TopicModel → `validators.ts`: ajv standalone code for each event, compiled now so that services
- * do not compile schemas at start-up. The code is CommonJS; a wrapper gives it typed exports.
+ * do not compile schemas at start-up. The code is CommonJS; a wrapper gives it typed exports, and
+ * the helpers it `require`s come from the kit (validatorRuntime): an ESM service has no `require`,
+ * and ajv is the kit's dependency, not the service's.
  */
 import standaloneCode from 'ajv/dist/standalone';
 import { createAjv } from '../src/validation/ajv';
@@ -21,16 +23,19 @@ export function emitValidators(model: TopicModel): string {
   }
   const code = standaloneCode(ajv, exportsMap);
   const names = Object.keys(exportsMap);
+  const needsRuntime = /\brequire\(/.test(code);
   return [
     '/* eslint-disable */',
     '// @ts-nocheck: ajv standalone output, checked by ajv when it was generated',
-    "import type { CompiledValidator } from '%RUNTIME%';",
+    needsRuntime
+      ? "import { validatorRuntime, type CompiledValidator } from '%RUNTIME%';"
+      : "import type { CompiledValidator } from '%RUNTIME%';",
     '',
-    'const compiled = ((module) => {',
+    needsRuntime ? 'const compiled = ((module, require) => {' : 'const compiled = ((module) => {',
     'const exports = module.exports;',
     code,
     'return module.exports;',
-    '})({ exports: {} });',
+    needsRuntime ? '})({ exports: {} }, validatorRuntime);' : '})({ exports: {} });',
     '',
     ...names.map((name) => `export const ${name} = compiled.${name} as CompiledValidator;`),
     '',

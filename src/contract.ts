@@ -1,9 +1,12 @@
 /**
  * The shape of a generated topic contract: what codegen writes for each topic of the config and
  * what the producer, consumer, registry and CLI read. Type-only for generated code, so generated
- * modules import nothing at run time but their validators.
+ * modules import nothing at run time but their validators (and those only validatorRuntime, ajv's
+ * helpers served by the kit).
  */
 import type { CompatibilityLevel, SchemaFormat, SubjectNameStrategy } from './config';
+
+export { validatorRuntime } from './validation/runtime';
 
 /** A validator compiled by codegen (ajv standalone): true when the value fits the contract. */
 export interface CompiledValidator {

@@ -54,6 +54,8 @@ export type {
   GeneratedCodec,
   GeneratedEventCodec,
 } from './contract';
+// what generated validators call for ajv's run-time helpers
+export { validatorRuntime } from './validation/runtime';
 export * from './errors';
 
 // the same booking events on a Protobuf topic (bookings-proto): its contract and types, namespaced

@@ -4,7 +4,10 @@
  * config, an Avro topic whose events share a named type and a JSON Schema topic with a shared
  * `$ref`), then what its developers run: `npx contracts generate`, `generate --check`, `tsc`,
  * `npx contracts apply`, the README's producer and consumer against the real stack, and a breaking
- * change refused by `check --against HEAD`. A CommonJS project imports the same tarball.
+ * change refused by `check --against HEAD`. A CommonJS project imports the same tarball, and a
+ * service on a Protobuf topic of its own (test/fixtures/proto-service: its own package, a shared
+ * message imported, google/protobuf/timestamp.proto) generates, compiles, registers, publishes and
+ * consumes through it.
  */
 import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -16,6 +19,7 @@ import { stackEnv } from '../support/stack-env';
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 const work = mkdtempSync(join(tmpdir(), 'contracts-service-'));
 const service = join(work, 'payments-service');
+const protoService = join(work, 'disputes-service');
 let tarball = '';
 let packedFiles: string[] = [];
 
@@ -73,6 +77,10 @@ beforeAll(() => {
   project(service);
   const install = ok(run('npm', ['install', '--prefer-offline', tarball], service), 'npm install <tarball>');
   expect(install).not.toMatch(/EBADENGINE/);
+
+  cpSync(join(ROOT, 'test', 'fixtures', 'proto-service'), protoService, { recursive: true });
+  project(protoService);
+  ok(run('npm', ['install', '--prefer-offline', tarball], protoService), 'npm install <tarball> (proto)');
 }, 300_000);
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -87,6 +95,7 @@ describe('the packed tarball', () => {
       'dist/src/ui/public/index.html',
       'bin/contracts.js',
       'package.json',
+      'README.md', // error hints point a service at node_modules/booking-event-contracts/README.md
     ]) {
       expect(packedFiles).toContain(file);
     }
@@ -244,5 +253,107 @@ describe('a CommonJS service', () => {
       'tsc (cjs)',
     );
     expect(ok(run(process.execPath, ['dist/index.js'], dir), 'node dist/index.js').trim()).toBe('round trip B1 100');
+  });
+});
+
+describe('a service on a Protobuf topic of its own', () => {
+  const valueFile = join(protoService, 'schemas', 'proto', 'payments', 'disputes', 'v1', 'disputes_value.proto');
+
+  it('generates its contract from the .proto files, and generate --check finds it current', () => {
+    expect(ok(run('npx', ['contracts', 'generate'], protoService), 'generate')).toMatch(/for disputes$/m);
+    const generated = readFileSync(join(protoService, 'src', 'generated', 'disputes', 'index.ts'), 'utf8');
+    // imports only the installed package, under its own name
+    expect(generated).toMatch(/from 'booking-event-contracts'/);
+    expect(ok(run('npx', ['contracts', 'generate', '--check'], protoService), 'generate --check')).toMatch(
+      /up to date/,
+    );
+  });
+
+  it('type-checks and compiles it (strict, ESM, nodenext), wrong events refused by the compiler', () => {
+    // src/disputes.ts holds @ts-expect-error lines: an unknown event type and enum value must not compile
+    ok(run('npx', ['tsc', '-p', 'tsconfig.json'], protoService), 'tsc');
+  });
+
+  it('registers the imported files as referenced subjects named by their import paths, google/protobuf not among them', async () => {
+    const out = ok(run('npx', ['contracts', 'apply'], protoService), 'apply');
+    for (const subject of [
+      'payments/disputes/v1/amount.proto',
+      'payments/disputes/v1/dispute_opened.proto',
+      'payments/disputes/v1/dispute_resolved.proto',
+      'disputes-value',
+    ]) {
+      expect(out).toContain(subject);
+    }
+    expect(out).not.toMatch(/google\/protobuf/);
+    // what the registry holds: each import a reference under its import path, Confluent's default
+    const references = async (subject: string) => {
+      const response = await fetch(`${stackEnv().registryUrl}/subjects/${encodeURIComponent(subject)}/versions/latest`);
+      const body = (await response.json()) as { references?: Array<{ name: string; subject: string }> };
+      return (body.references ?? []).map((r) => `${r.name} -> ${r.subject}`);
+    };
+    expect(await references('disputes-value')).toEqual([
+      'payments/disputes/v1/dispute_opened.proto -> payments/disputes/v1/dispute_opened.proto',
+      'payments/disputes/v1/dispute_resolved.proto -> payments/disputes/v1/dispute_resolved.proto',
+    ]);
+    expect(await references('payments/disputes/v1/dispute_opened.proto')).toEqual([
+      'payments/disputes/v1/amount.proto -> payments/disputes/v1/amount.proto',
+    ]);
+    expect(ok(run('npx', ['contracts', 'register', '--dry-run'], protoService), 'register --dry-run')).not.toMatch(
+      /^\+ /m,
+    );
+  });
+
+  it('publishes typed events, consumes them typed, and an invalid event is refused with EventValidationError, never sent', () => {
+    const runId = `r${Date.now()}`;
+    const out = ok(run(process.execPath, ['dist/disputes.js', runId], protoService, 120_000), 'disputes.js');
+    expect(out).toMatch(/published dispute\.opened to partition 0, schema ID \d+/);
+    expect(out).toContain(
+      'refused dispute.resolved: EVENT_INVALID: dispute.resolved does not match its contract at /disputeId',
+    );
+    expect(out).not.toMatch(/invalid event was (sent|received)/);
+    // int64 as a bigint, the Timestamp as a Date, the enum as its value name
+    expect(out).toMatch(
+      new RegExp(`opened DSP-${runId} for PAY-1001: 12999 USD REASON_NOT_RECEIVED at \\d{4}-\\d\\d-\\d\\dT`),
+    );
+    expect(out).toContain(`resolved DSP-${runId}: OUTCOME_WON`);
+    // the refused event is not between the two: the consumer saw exactly what was published
+    expect(out).toMatch(/^consumed dispute\.opened, dispute\.resolved$/m);
+  });
+
+  /** `contracts generate` on the service with one file changed (restored after): its failed run. */
+  const generateWith = (file: string, change: (text: string) => string): SpawnSyncReturns<string> => {
+    const original = readFileSync(file, 'utf8');
+    writeFileSync(file, change(original));
+    try {
+      return run('npx', ['contracts', 'generate'], protoService);
+    } finally {
+      writeFileSync(file, original);
+    }
+  };
+
+  it('a value file without the oneof of events is refused by generate, naming the file and the fix', () => {
+    // the cases as plain fields: a common first try
+    const result = generateWith(valueFile, (text) => text.replace(/oneof event \{([^}]*)\}/, '$1'));
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(
+      "schemas/proto/payments/disputes/v1/disputes_value.proto: the first message of a Protobuf topic's value file must hold the events in one oneof of message fields",
+    );
+    expect(result.stderr).toContain(
+      'message DisputeEvent { oneof event { DisputeOpened dispute_opened = 1; DisputeResolved dispute_resolved = 2; } }',
+    );
+    expect(result.stderr).toContain('node_modules/booking-event-contracts/README.md');
+  });
+
+  it('an import left out of the references is refused by generate, naming the importing file and the fix', () => {
+    const result = generateWith(join(protoService, 'contracts.config.json'), (text) =>
+      text.replace('"references": ["schemas/proto/payments/disputes/v1/amount.proto"]', '"references": []'),
+    );
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain(
+      'schemas/proto/payments/disputes/v1/dispute_opened.proto: import "payments/disputes/v1/amount.proto": schemas/proto/payments/disputes/v1/amount.proto is not in the references of topic disputes',
+    );
+    expect(result.stderr).toContain(
+      'add "schemas/proto/payments/disputes/v1/amount.proto" to the topic\'s "references"',
+    );
   });
 });

@@ -61,9 +61,19 @@ export function readProtobufTopic(topic: TopicConfig, rootDir: string): TopicMod
           `import "${path}": no file ${rel(at)} (imports are relative to ${rel(moduleRoot) || '.'})`,
         );
       }
+      if (!listedPaths.has(resolve(at))) {
+        // generate would follow the import, but a git baseline (check --against) reads only the listed files
+        throw new SchemaFileError(
+          file.relPath,
+          '',
+          `import "${path}": ${rel(at)} is not in the references of topic ${topic.name}`,
+          { hint: `add "${rel(at)}" to the topic's "references" in the config: every imported file is listed there` },
+        );
+      }
       add(read(at));
     }
   };
+  const listedPaths = new Set(listed.map((file) => resolve(file.path)));
   for (const file of listed) add(file);
   const nameOf = (path: string) => relative(moduleRoot, resolve(path)).split(sep).join('/');
 
@@ -83,10 +93,18 @@ export function readProtobufTopic(topic: TopicConfig, rootDir: string): TopicMod
   const value = valueFile.messages[0];
   const oneof = value?.oneofs.length === 1 ? value.oneofs[0] : undefined;
   if (!value || !oneof || oneof.fields.some((f) => f.fieldKind !== 'message')) {
+    // the fix spelled out with the service's own names: the README it could point to is not in its repository
+    const cases = topic.events.map((e, i) => {
+      const message = registry.getFile(nameOf(e.schema))?.messages[0]?.name ?? 'EventMessage';
+      return `${message} ${message.replace(/(?<!^)[A-Z]/g, (c) => `_${c}`).toLowerCase()} = ${i + 1};`;
+    });
     throw new SchemaFileError(
       rel(topic.value),
       '',
-      'the first message of a Protobuf topic\'s value file must hold the events in one oneof of message fields (see schemas/README.md, "Protobuf")',
+      "the first message of a Protobuf topic's value file must hold the events in one oneof of message fields",
+      {
+        hint: `write it as message ${value?.name ?? 'Event'} { oneof event { ${cases.join(' ')} } } (the README's "Protobuf topics": node_modules/booking-event-contracts/README.md)`,
+      },
     );
   }
   const eventMessages = topic.events.map((e) => ({

@@ -68,6 +68,7 @@ writeFileSync(
         format: 'PROTOBUF',
         value: `proto/${path}/orders_value.proto`,
         events: [{ type: 'order.placed', schema: `proto/${path}/order_placed.proto` }],
+        references: [`proto/${path}/money.proto`],
         key: 'orderId',
         compatibility: 'FULL_TRANSITIVE',
       },

@@ -92,6 +92,23 @@ describe('readProtobufTopic', () => {
       );
     });
 
+    it('an imported file the topic does not list in references (a git baseline would not have it)', () => {
+      const files = {
+        'q/shop/v1/money.proto': 'syntax = "proto3"; package shop.v1; message Money { int64 minor = 1; }',
+        'q/shop/v1/placed.proto': `syntax = "proto3"; package shop.v1; import "shop/v1/money.proto"; ${message}`,
+        'q/shop/v1/value.proto':
+          'syntax = "proto3"; package shop.v1; import "shop/v1/placed.proto"; message V { oneof event { OrderPlaced placed = 1; } }',
+      };
+      const topic = {
+        value: 'q/shop/v1/value.proto',
+        events: [{ type: 'order.placed', schema: 'q/shop/v1/placed.proto' }],
+      };
+      expect(attempt(files, topic)).toBe(
+        'q/shop/v1/placed.proto: import "shop/v1/money.proto": q/shop/v1/money.proto is not in the references of topic orders',
+      );
+      expect(() => attempt(files, { ...topic, references: ['q/shop/v1/money.proto'] })).toThrow('read');
+    });
+
     it('a subject strategy other than TopicNameStrategy', () => {
       expect(attempt({}, { subjectStrategy: 'RecordNameStrategy' })).toMatch(
         /Protobuf topics use TopicNameStrategy .* RecordNameStrategy is not supported for them yet/,
