@@ -43,6 +43,24 @@ export interface TopicModel {
 /** Fields the producer fills when an event does not carry them. */
 export const AUTO_FIELDS = ['eventId', 'timestamp', 'source'] as const;
 
+/**
+ * Adds the topic's `<Base>EventInput` definition to `definitions`: the union of what the producer
+ * accepts for each event (`inputs`, references to the events' input definitions). Every format's
+ * reader ends with it, so the generated input types read the same whatever the format.
+ */
+export function addEventInputUnion(
+  definitions: Record<string, JsonSchema>,
+  topic: TopicConfig,
+  baseName: string,
+  inputs: JsonSchema[],
+): void {
+  definitions[`${baseName}EventInput`] = {
+    title: `${baseName}EventInput`,
+    description: `An event for the ${topic.name} topic as the producer accepts it.`,
+    oneOf: inputs,
+  };
+}
+
 export function pascalCase(name: string): string {
   return name
     .split(/[^A-Za-z0-9]+/)

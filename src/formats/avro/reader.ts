@@ -11,7 +11,15 @@ import { SchemaFileError } from '../../errors';
 import { avroTypeOptions } from '../../avro/types';
 import * as avsc from 'avsc';
 import { AvroProjection, TypeNames } from './projection';
-import { AUTO_FIELDS, type EventModel, type JsonSchema, type TopicModel, pascalCase, subjectFor } from '../model';
+import {
+  AUTO_FIELDS,
+  addEventInputUnion,
+  type EventModel,
+  type JsonSchema,
+  type TopicModel,
+  pascalCase,
+  subjectFor,
+} from '../model';
 import { type SchemaFile, pointer, readSchemaFile } from '../read-file';
 
 const PRIMITIVES = new Set(['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string']);
@@ -94,11 +102,7 @@ export function readAvroTopic(topic: TopicConfig, rootDir: string): TopicModel {
   const definitions: Record<string, JsonSchema> = {};
   const decodedRefs = eventTypes.map(({ doc, type }) => projector.ref(type, 'decoded', definitions, doc.eventType));
   const inputRefs = eventTypes.map(({ doc, type }) => projector.ref(type, 'input', definitions, doc.eventType));
-  definitions[`${baseName}EventInput`] = {
-    title: `${baseName}EventInput`,
-    description: `An event for the ${topic.name} topic as the producer accepts it.`,
-    oneOf: inputRefs,
-  };
+  addEventInputUnion(definitions, topic, baseName, inputRefs);
   return {
     config: topic,
     baseName,

@@ -8,7 +8,15 @@ import type { TopicConfig } from '../../config';
 import type { RegisteredSchemaSpec } from '../../contract';
 import { SchemaFileError } from '../../errors';
 import { createAjv } from '../../validation/ajv';
-import { AUTO_FIELDS, type EventModel, type JsonSchema, type TopicModel, pascalCase, subjectFor } from '../model';
+import {
+  AUTO_FIELDS,
+  addEventInputUnion,
+  type EventModel,
+  type JsonSchema,
+  type TopicModel,
+  pascalCase,
+  subjectFor,
+} from '../model';
 import { type SchemaFile, pointer, readSchemaFile } from '../read-file';
 import { rewriteRefs } from './refs';
 
@@ -112,11 +120,12 @@ export function readJsonTopic(topic: TopicConfig, rootDir: string): TopicModel {
       required: ((decoded.required as string[] | undefined) ?? []).filter((f) => !optional.has(f)),
     };
   }
-  definitions[`${baseName}EventInput`] = {
-    title: `${baseName}EventInput`,
-    description: `An event for the ${topic.name} topic as the producer accepts it.`,
-    oneOf: events.map((d) => ({ $ref: `#/definitions/${pascalCase(d.title)}Input` })),
-  };
+  addEventInputUnion(
+    definitions,
+    topic,
+    baseName,
+    events.map((d) => ({ $ref: `#/definitions/${pascalCase(d.title)}Input` })),
+  );
   const eventModels: EventModel[] = events.map((doc) => ({
     eventType: doc.eventType!,
     name: doc.title,

@@ -15,7 +15,14 @@ import type { DescMessage, DescOneof } from '@bufbuild/protobuf';
 import type { TopicConfig } from '../../config';
 import type { RegisteredSchemaSpec } from '../../contract';
 import { SchemaFileError } from '../../errors';
-import { AUTO_FIELDS, pascalCase, type EventModel, type JsonSchema, type TopicModel } from '../model';
+import {
+  AUTO_FIELDS,
+  addEventInputUnion,
+  pascalCase,
+  type EventModel,
+  type JsonSchema,
+  type TopicModel,
+} from '../model';
 import { importsOf, isWellKnownImport, parseProtoFiles } from './parse';
 import { ProtobufNames, ProtobufProjection, type EventRole } from './projection';
 
@@ -161,11 +168,7 @@ export function readProtobufTopic(topic: TopicConfig, rootDir: string): TopicMod
   const inputs = eventMessages.map(({ config, message }) =>
     projection.ref(message, 'input', definitions, roleOf(config.type)),
   );
-  definitions[`${baseName}EventInput`] = {
-    title: `${baseName}EventInput`,
-    description: `An event for the ${topic.name} topic as the producer accepts it.`,
-    oneOf: inputs,
-  };
+  addEventInputUnion(definitions, topic, baseName, inputs);
   return {
     config: topic,
     baseName,
