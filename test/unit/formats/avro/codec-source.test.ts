@@ -72,6 +72,18 @@ function load(source: string): GeneratedCodec {
   return module.exports.kindsCodec as GeneratedCodec;
 }
 
+/**
+ * avsc's verdict on a value. Its checks can throw on values no event holds (an enum's
+ * lookup coerces `{ toString: [] }` to a string); a value avsc cannot check, it cannot write.
+ */
+function accepts(type: { isValid(value: unknown): boolean }, value: unknown): boolean {
+  try {
+    return type.isValid(value);
+  } catch {
+    return false;
+  }
+}
+
 describe('the Avro codec emitter', () => {
   const { registry } = parseAvroSchemas([ITEM, KINDS]);
   const kinds = registry['test.kinds.Kinds']!;
@@ -99,7 +111,7 @@ describe('the Avro codec emitter', () => {
         fc.anything(),
         (value, field, wrong) => {
           const broken = { ...(value as object), [field]: wrong };
-          if (!kinds.isValid(broken)) expect(codec.write(broken, buf, 0)).toBe(-1);
+          if (!accepts(kinds, broken)) expect(codec.write(broken, buf, 0)).toBe(-1);
         },
       ),
       { numRuns: 500 },
