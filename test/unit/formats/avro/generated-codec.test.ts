@@ -199,7 +199,9 @@ describe('the generated bookings codec', () => {
       fc.property(invalidEvent, ([eventType, event]) => {
         if (generatedOf(eventType).write(event, buf, 0) >= 0) return;
         const validates = bookingsContract.events[eventType].validate(event);
-        const avscTakes = validates && recordOf(eventType).isValid(event);
+        // avsc's check can throw on a value no event holds (an enum's lookup coerces it): a refusal too
+        const avscTakes =
+          validates && (outcome(() => recordOf(eventType).isValid(event)) as { value?: unknown }).value === true;
         expect(avscTakes).toBe(false);
       }),
       { numRuns: 2000 },
