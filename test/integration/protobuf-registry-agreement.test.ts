@@ -1,13 +1,15 @@
 /**
  * The Protobuf rule fixtures (test/fixtures/compat/protobuf) against the stack's registry: each
  * pair's before is registered on a subject of its own at FULL, and the registry's compatibility
- * verdict on the after is compared with the one its expect.json records (`apicurio`); where the
- * registry and the kit differ, expect.json says why the kit follows Confluent (`apicurioDisagreement`).
+ * verdict on the after is compared with the one its expect.json records for that implementation
+ * (`apicurio`, `karapace`; Confluent's is the kit's own, `compatible`). Where the registry and the
+ * kit differ, expect.json says why the kit follows Confluent (`apicurioDisagreement`, …).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { createSchemaRegistryClient } from '../../src/registry';
 import { uniqueTopic } from '../support/contracts';
+import { registryImplementation, type RegistryImplementation } from '../support/registry-probes';
 import { stackEnv } from '../support/stack-env';
 
 jest.setTimeout(120_000);
@@ -17,11 +19,26 @@ const registry = createSchemaRegistryClient({ url: stackEnv().registryUrl });
 const run = uniqueTopic('proto-agree');
 const tally = { agree: 0, total: 0 };
 
+type Verdict = 'passes' | 'breaks';
 interface Expectation {
   compatible: boolean;
-  apicurio: 'passes' | 'breaks';
+  apicurio: Verdict;
   apicurioDisagreement?: string;
+  karapace: Verdict;
+  karapaceDisagreement?: string;
 }
+
+/** What `implementation` answers for the fixture, and why where the kit answers otherwise. */
+function expectationOf(expected: Expectation, implementation: RegistryImplementation) {
+  const kit: Verdict = expected.compatible ? 'passes' : 'breaks';
+  if (implementation === 'confluent') return { verdict: kit, disagreement: undefined };
+  return { verdict: expected[implementation], disagreement: expected[`${implementation}Disagreement`] };
+}
+
+let implementation: RegistryImplementation;
+beforeAll(async () => {
+  implementation = await registryImplementation(stackEnv().registryUrl);
+});
 
 const proto = (name: string, side: string) =>
   readFileSync(path.join(FIXTURES, name, side, 'shop/v1/order.proto'), 'utf8');
@@ -36,15 +53,15 @@ describe('Protobuf rules against the registry', () => {
       schema: proto(name, 'after'),
       schemaType: 'PROTOBUF',
     });
-    const theirs = compatible ? 'passes' : 'breaks';
-    expect(theirs).toBe(expected.apicurio);
+    const { verdict, disagreement } = expectationOf(expected, implementation);
+    expect(compatible ? 'passes' : 'breaks').toBe(verdict);
     tally.total++;
     if (compatible === expected.compatible) tally.agree++;
     const disagrees = compatible !== expected.compatible;
-    expect({ disagrees, reason: Boolean(expected.apicurioDisagreement) }).toEqual({ disagrees, reason: disagrees });
+    expect({ disagrees, reason: Boolean(disagreement) }).toEqual({ disagrees, reason: disagrees });
   });
 
   afterAll(() => {
-    process.stdout.write(`protobuf rules vs the registry: verdicts agree on ${tally.agree}/${tally.total}\n`);
+    process.stdout.write(`protobuf rules vs ${implementation}: verdicts agree on ${tally.agree}/${tally.total}\n`);
   });
 });

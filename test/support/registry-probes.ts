@@ -333,3 +333,18 @@ export async function classifyRegistry(registryUrl: string, prefix: string): Pro
   }
   return seen;
 }
+
+/** The registry implementations whose own Protobuf verdicts the rule fixtures record. */
+export type RegistryImplementation = 'apicurio' | 'karapace' | 'confluent';
+
+/**
+ * Which implementation answers at `registryUrl`: Apicurio serves the Confluent API under
+ * `/apis/ccompat/`, Karapace names its version at `/_health`; anything else is taken to follow
+ * Confluent's documented API.
+ */
+export async function registryImplementation(registryUrl: string): Promise<RegistryImplementation> {
+  if (/\/apis\/ccompat\//.test(registryUrl)) return 'apicurio';
+  const health = await fetch(`${registryUrl}/_health`).catch(() => undefined);
+  const body = health?.ok ? ((await health.json().catch(() => ({}))) as { karapace_version?: unknown }) : {};
+  return typeof body.karapace_version === 'string' ? 'karapace' : 'confluent';
+}
