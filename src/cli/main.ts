@@ -12,6 +12,7 @@ import { EXIT_ERROR, EXIT_FINDING, EXIT_OK, FindingsExit } from './exit';
 export { EXIT_ERROR, EXIT_FINDING, EXIT_OK, FindingsExit };
 import { packageInfo } from '../package-info';
 import { configureLogging, LOG_ENV, parseLogFormat, parseLogLevel } from '../log';
+import { dropKafkajsTimerWarning } from './warnings';
 
 // picocolors alone colours whenever CI is set; the kit colours terminals only
 const pc = colorsFor(process.stderr);
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
 }
 
 export async function run(argv: string[]): Promise<number> {
+  dropKafkajsTimerWarning();
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });
