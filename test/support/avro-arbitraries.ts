@@ -79,3 +79,15 @@ export function clone(value: unknown): unknown {
   }
   return value;
 }
+
+/**
+ * avsc's verdict on a value. Its checks can throw on values no event holds (an enum's lookup
+ * coerces `{ toString: [] }` to a string); a value avsc cannot check, it cannot write.
+ */
+export function avscAccepts(type: { isValid(value: unknown): boolean }, value: unknown): boolean {
+  try {
+    return type.isValid(value);
+  } catch {
+    return false;
+  }
+}

@@ -13,7 +13,7 @@ import { avroCodecFingerprint } from '../../../../src/formats/avro/fingerprint';
 import { createInMemoryRegistry, registerContract } from '../../../../src/registry';
 import { createSerde, type Serde } from '../../../../src/serde';
 import { encodeFrame } from '../../../../src/wire';
-import { avroValue, clone, comparable } from '../../../support/avro-arbitraries';
+import { avroValue, avscAccepts, clone, comparable } from '../../../support/avro-arbitraries';
 
 const { types, registry: named } = parseAvroSchemas(bookingsContract.schemas.map((s) => JSON.parse(s.schema)));
 const union = types[types.length - 1]! as avro.types.WrappedUnionType;
@@ -199,9 +199,7 @@ describe('the generated bookings codec', () => {
       fc.property(invalidEvent, ([eventType, event]) => {
         if (generatedOf(eventType).write(event, buf, 0) >= 0) return;
         const validates = bookingsContract.events[eventType].validate(event);
-        // avsc's check can throw on a value no event holds (an enum's lookup coerces it): a refusal too
-        const avscTakes =
-          validates && (outcome(() => recordOf(eventType).isValid(event)) as { value?: unknown }).value === true;
+        const avscTakes = validates && avscAccepts(recordOf(eventType), event);
         expect(avscTakes).toBe(false);
       }),
       { numRuns: 2000 },
