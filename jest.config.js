@@ -1,9 +1,12 @@
-// `unit` needs no servers; `integration` runs against a real Kafka and Schema Registry, started
-// by the global setup unless KAFKA_BROKERS / SCHEMA_REGISTRY_URL are set; `faults` kills, freezes
-// and refuses servers, most of them on stacks of each scenario's own (fixed ports), the others on
-// a topic of their own on the same shared stack (jest runs a global setup named by two projects
-// once); `conformance` judges the checker against an outside corpus and runs only through
-// `npm run test:conformance -- <dir>`.
+// `unit` needs no servers, no Java and no Python; `judges` holds the kit's verdicts against outside
+// implementations run here (Apache Avro's Java parser, its Python checker); `integration` runs
+// against a real Kafka and Schema Registry, the suite's own stack started by the global setup
+// unless KAFKA_BROKERS / SCHEMA_REGISTRY_URL are set; `faults` kills, freezes and refuses servers,
+// most of them on stacks of each scenario's own (fixed ports), the others on a topic of their own
+// on the same shared stack (jest runs a global setup named by several projects once);
+// `conformance` judges the checker against an outside corpus and runs only through
+// `npm run test:conformance -- <dir>`. `npm test` (scripts/test.js) runs the first four side by
+// side with more workers than cores; the sequencer starts the longest waits first.
 const transform = { '^.+\\.tsx?$': ['@swc/jest'] };
 // examples import the package by name, as a service would; generated code imports `./x.js`
 const moduleNameMapper = { '^booking-event-contracts$': '<rootDir>/src/index.ts', '^(\\.{1,2}/.*)\\.js$': '$1' };
@@ -11,6 +14,9 @@ const moduleNameMapper = { '^booking-event-contracts$': '<rootDir>/src/index.ts'
 /** @type {import('jest').Config} */
 module.exports = {
   reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
+  testSequencer: '<rootDir>/test/support/sequencer.js',
+  // jest's default on 2 cores is 1 (one fewer than the cores): the unit tests take 36 s on 2 workers, 61 s on 1
+  maxWorkers: '100%',
   // a per-project testTimeout is not applied by jest 30; integration tests start CLIs and servers
   testTimeout: 120000,
   projects: [
@@ -20,6 +26,13 @@ module.exports = {
       transform,
       moduleNameMapper,
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
+    },
+    {
+      displayName: 'judges',
+      testEnvironment: 'node',
+      transform,
+      moduleNameMapper,
+      testMatch: ['<rootDir>/test/judges/**/*.test.ts'],
     },
     {
       displayName: 'integration',

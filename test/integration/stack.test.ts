@@ -9,8 +9,8 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { Kafka, logLevel, type Admin, type Consumer, type Producer } from 'kafkajs';
 import { loadConfig } from '../../src/config';
-import { createLocalStack } from '../../src/stack';
 import { stackEnv } from '../support/stack-env';
+import { testStack } from '../support/test-stack';
 
 // jest.config.js sets testTimeout on the project, which Jest ignores there; restarts need longer.
 jest.setTimeout(120_000);
@@ -18,7 +18,6 @@ jest.setTimeout(120_000);
 const rootDir = resolve(__dirname, '..', '..');
 const env = stackEnv();
 const kafka = new Kafka({ clientId: 'stack-smoke-test', brokers: env.brokers, logLevel: logLevel.NOTHING });
-const registryHeaders = { 'Content-Type': 'application/vnd.schemaregistry.v1+json' };
 const runId = randomUUID().slice(0, 8);
 /** Tests that restart servers need the local stack; against external servers they are reported as skipped. */
 const localStackOnly = env.local ? it : it.skip;
@@ -217,7 +216,7 @@ describe('kafkajs 2.2.4 against this Kafka release', () => {
 
 describe('the local stack itself', () => {
   localStackOnly('reuses a running stack (idempotent up) and reports it as running', async () => {
-    const stack = createLocalStack({ rootDir });
+    const stack = testStack();
     const result = await stack.up();
     expect(result.reused).toBe(true);
     expect(result.started).toEqual([]);
@@ -227,31 +226,6 @@ describe('the local stack itself', () => {
     expect(status.env?.SCHEMA_REGISTRY_URL).toBe(env.registryUrl);
     // The whole stack stays under the 2 GiB memory target.
     expect(status.totalRssBytes).toBeLessThan(2 * 1024 ** 3);
-  });
-
-  localStackOnly('keeps registered schemas across a registry restart', async () => {
-    const stack = createLocalStack({ rootDir });
-    const subject = `stack-durable-${runId}-value`;
-    const schema = JSON.stringify({ type: 'record', name: 'Durable', fields: [{ name: 'n', type: 'int' }] });
-    const registered = await fetch(`${env.registryUrl}/subjects/${subject}/versions`, {
-      method: 'POST',
-      headers: registryHeaders,
-      body: JSON.stringify({ schema }),
-    });
-    expect(registered.status).toBe(200);
-    const { id } = (await registered.json()) as { id: number };
-
-    await stack.stopRegistry();
-    expect((await stack.status()).registry.running).toBe(false);
-    await stack.startRegistry();
-
-    const after = await fetch(`${env.registryUrl}/schemas/ids/${id}`);
-    expect(after.status).toBe(200);
-    expect(((await after.json()) as { schema: string }).schema).toContain('Durable');
-    const versions = await fetch(`${env.registryUrl}/subjects/${subject}/versions`);
-    expect(await versions.json()).toEqual([1]);
-    await fetch(`${env.registryUrl}/subjects/${subject}`, { method: 'DELETE' });
-    await fetch(`${env.registryUrl}/subjects/${subject}?permanent=true`, { method: 'DELETE' });
   });
 });
 

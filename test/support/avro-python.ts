@@ -1,8 +1,8 @@
 /**
  * Apache Avro's Python reference implementation (`avro.compatibility.ReaderWriterCompatibilityChecker`,
  * a port of Java's `SchemaCompatibility`) as a judge of the offline checker's Avro verdicts: the
- * pairs to ask it about, the call to Python, and the comparison. Needs `pip install avro`; fails
- * (does not skip) without it.
+ * pairs to ask it about, the call to Python, and the comparison. Runs in the tests' Python
+ * environment (test/support/python.ts), which has the pinned `avro`.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -10,8 +10,8 @@ import path from 'node:path';
 import { checkCompatibility } from '../../src/compat';
 import type { CompatibilityLevel, JsonValue } from '../../src/compat';
 import { seededRandom } from './bookings-samples';
+import { ensurePython } from './python';
 
-const PIP = 'pip install avro';
 const HELPER = path.resolve(__dirname, 'python/avro_compat.py');
 
 export interface Pair {
@@ -31,14 +31,16 @@ export function ours(pair: Pair): boolean {
 }
 
 export function python(pairs: Pair[]): Map<string, { compatible?: boolean; error?: string }> {
-  const run = spawnSync('python3', [HELPER], {
+  const interpreter = ensurePython();
+  const run = spawnSync(interpreter, [HELPER], {
     input: JSON.stringify(pairs),
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
-  if (run.error) throw new Error(`cannot run python3 (${run.error.message}); install Python 3 and run: ${PIP}`);
-  if (run.status === 3) throw new Error(`Python's avro package is not installed: run \`${PIP}\`\n${run.stderr}`);
-  if (run.status !== 0) throw new Error(`${HELPER} failed (exit ${run.status}): ${run.stderr}`);
+  // the exit status first: a helper that exits before reading its input makes the write fail with EPIPE
+  if (run.status === 3) throw new Error(`Python's avro package is missing from ${interpreter}:\n${run.stderr}`);
+  if (run.status !== null && run.status !== 0) throw new Error(`${HELPER} failed (exit ${run.status}): ${run.stderr}`);
+  if (run.error) throw new Error(`cannot run ${interpreter} ${HELPER}: ${run.error.message}\n${run.stderr ?? ''}`);
   const results = JSON.parse(run.stdout) as { id: string; compatible?: boolean; error?: string }[];
   return new Map(results.map((r) => [r.id, r]));
 }

@@ -1,19 +1,27 @@
 /**
- * Jest global setup of the integration project. With KAFKA_BROKERS and SCHEMA_REGISTRY_URL set
- * (a docker-compose stack, Confluent Cloud) it uses those servers. Otherwise it starts the local
- * stack (or reuses one already running) and exports its addresses through process.env, which the
- * test workers inherit. When no stack can start it throws: the integration tests fail, never skip.
+ * Jest global setup of the projects that need servers. With KAFKA_BROKERS and SCHEMA_REGISTRY_URL
+ * set (a docker-compose stack, Confluent Cloud) it uses those servers, and the teardown removes
+ * what the run left there (test/support/leftovers.ts). Otherwise it starts the suite's own local
+ * stack (test/support/test-stack.ts: fresh, purged when the run ends; one kept with
+ * CONTRACTS_STACK_KEEP=1 is reused) and exports its addresses through process.env, which the test
+ * workers inherit. It also makes the tests' Python environment (test/support/python.ts) once.
+ * When no stack can start it throws: the integration tests fail, never skip.
  */
-import { resolve } from 'node:path';
 import { isContractsError } from '../../src/errors';
-import { createLocalStack } from '../../src/stack';
+import { snapshotLeftovers } from './leftovers';
+import { ensurePython } from './python';
+import { ROOT, testStack } from './test-stack';
+
+const say = (line: string) => process.stderr.write(`\nintegration: ${line}\n`);
 
 export default async function globalSetup(): Promise<void> {
+  ensurePython(say);
   const brokers = process.env.KAFKA_BROKERS;
   const registry = process.env.SCHEMA_REGISTRY_URL;
   if (brokers && registry) {
     process.env.CONTRACTS_STACK_LOCAL = process.env.CONTRACTS_STACK_LOCAL ?? '0';
-    process.stderr.write(`\nintegration: using KAFKA_BROKERS=${brokers} SCHEMA_REGISTRY_URL=${registry}\n`);
+    say(`using KAFKA_BROKERS=${brokers} SCHEMA_REGISTRY_URL=${registry}`);
+    setStackOwnership({ rootDir: ROOT, started: [], before: await snapshotLeftovers(brokers.split(','), registry) });
     return;
   }
   if (brokers || registry) {
@@ -21,17 +29,18 @@ export default async function globalSetup(): Promise<void> {
       `integration: ${brokers ? 'KAFKA_BROKERS' : 'SCHEMA_REGISTRY_URL'} is set but ${brokers ? 'SCHEMA_REGISTRY_URL' : 'KAFKA_BROKERS'} is not; set both to use your servers, or neither to start the local stack`,
     );
   }
-  const rootDir = resolve(__dirname, '..', '..');
-  const stack = createLocalStack({ rootDir, log: (line) => process.stderr.write(`\nstack: ${line}`) });
+  const stack = testStack((line) => process.stderr.write(`\nstack: ${line}`));
   try {
+    const kept = process.env.CONTRACTS_STACK_KEEP === '1' && (await stack.status()).state === 'running';
+    if (!kept) await stack.down({ purge: true }); // what a killed run left
     const result = await stack.up();
-    process.stderr.write(
-      `\nintegration: local stack ${result.reused ? 'already running, reused' : `started in ${(result.durationMs / 1000).toFixed(1)} s`}\n`,
+    say(
+      `the suite's own stack (${stack.stackDir}) ${result.reused ? 'already running, reused' : `started in ${(result.durationMs / 1000).toFixed(1)} s`}`,
     );
     process.env.KAFKA_BROKERS = result.env.KAFKA_BROKERS;
     process.env.SCHEMA_REGISTRY_URL = result.env.SCHEMA_REGISTRY_URL;
     process.env.CONTRACTS_STACK_LOCAL = '1';
-    setStackOwnership({ rootDir, started: result.started });
+    setStackOwnership({ rootDir: ROOT, started: result.started });
   } catch (error) {
     const reason = isContractsError(error) ? error.describe() : String(error);
     throw new Error(
@@ -51,6 +60,8 @@ export interface StackOwnership {
   rootDir: string;
   /** Process names the setup started, e.g. `kafka-1`, `registry`; empty when it reused a stack. */
   started: string[];
+  /** On servers of the user's: what was there before the run, so the teardown removes only what the run made. */
+  before?: Awaited<ReturnType<typeof snapshotLeftovers>>;
 }
 
 const KEY = Symbol.for('booking-event-contracts.test.stack-ownership');

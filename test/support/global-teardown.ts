@@ -1,29 +1,28 @@
 /**
- * Stops what the global setup started, and nothing else: a stack that was already running (or
- * external servers) stays up. CONTRACTS_STACK_KEEP=1 keeps a started stack for faster reruns.
+ * Ends what the global setup began: the suite's own stack is stopped and its data purged (kept
+ * running with CONTRACTS_STACK_KEEP=1, for faster reruns); on servers of the user's, the topics,
+ * subjects and consumer groups the run made are removed.
  */
-import { createLocalStack } from '../../src/stack';
 import { takeStackOwnership } from './global-setup';
+import { removeLeftovers } from './leftovers';
+import { testStack } from './test-stack';
 
 export default async function globalTeardown(): Promise<void> {
   const ownership = takeStackOwnership();
-  if (!ownership || ownership.started.length === 0) return;
-  if (process.env.CONTRACTS_STACK_KEEP === '1') {
+  if (!ownership) return;
+  if (ownership.before) {
+    const brokers = process.env.KAFKA_BROKERS!.split(',');
+    const removed = await removeLeftovers(brokers, process.env.SCHEMA_REGISTRY_URL!, ownership.before);
     process.stderr.write(
-      '\nintegration: CONTRACTS_STACK_KEEP=1, leaving the local stack running (contracts stack down stops it)\n',
+      `\nintegration: removed what the run made on your servers: ${removed.topics} topics, ${removed.subjects} subjects, ${removed.groups} consumer groups\n`,
     );
     return;
   }
-  const stack = createLocalStack({ rootDir: ownership.rootDir });
-  const status = await stack.status();
-  const everything = [...status.brokers.map((b) => b.name), status.registry.name];
-  if (everything.every((name) => ownership.started.includes(name))) {
-    await stack.down();
+  if (process.env.CONTRACTS_STACK_KEEP === '1') {
+    process.stderr.write(
+      "\nintegration: CONTRACTS_STACK_KEEP=1, leaving the suite's stack running with its data (`rm -rf .stack/test` after stopping it discards it)\n",
+    );
     return;
   }
-  // Part of the stack was already running: stop only the parts the setup started.
-  for (const name of ownership.started) {
-    if (name === 'registry') await stack.stopRegistry();
-    else await stack.stopBroker(Number(name.replace('kafka-', '')));
-  }
+  await testStack().down({ purge: true });
 }

@@ -1,7 +1,8 @@
 /**
  * Fault 1: the only broker of a stack of this test's own is killed (SIGKILL) and started again in
  * the middle of a stream of 20,000 events. Every acknowledged event must be handled at least once
- * (lost = 0, counted by distinct eventId); redeliveries are counted as duplicates.
+ * (lost = 0, counted by distinct eventId); redeliveries are counted as duplicates. Then its
+ * registry is stopped and started again, and must still have what it acknowledged.
  */
 import { execFileSync } from 'node:child_process';
 import { faultScenario, reportStream } from '../../support/faults/scenario';
@@ -68,6 +69,35 @@ describe('a broker restart in the middle of a stream', () => {
     expect(counts.deadLettered).toBe(0);
     // the kill really happened while events were in flight
     expect(handledAtKill).toBeLessThan(EVENTS);
+  });
+});
+
+// Here rather than in stack.test.ts: it stops the registry, which the files sharing the suite's
+// stack in other jest workers would see as an outage.
+describe('the registry of the local stack restarted', () => {
+  it('keeps registered schemas across a registry restart', async () => {
+    const { stack } = scenario.own;
+    const url = scenario.registryUrl;
+    const headers = { 'Content-Type': 'application/vnd.schemaregistry.v1+json' };
+    const subject = `stack-durable-${Date.now()}-value`;
+    const schema = JSON.stringify({ type: 'record', name: 'Durable', fields: [{ name: 'n', type: 'int' }] });
+    const registered = await fetch(`${url}/subjects/${subject}/versions`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ schema }),
+    });
+    expect(registered.status).toBe(200);
+    const { id } = (await registered.json()) as { id: number };
+
+    await stack.stopRegistry();
+    expect((await stack.status()).registry.running).toBe(false);
+    await stack.startRegistry();
+
+    const after = await fetch(`${url}/schemas/ids/${id}`);
+    expect(after.status).toBe(200);
+    expect(((await after.json()) as { schema: string }).schema).toContain('Durable');
+    const versions = await fetch(`${url}/subjects/${subject}/versions`);
+    expect(await versions.json()).toEqual([1]);
   });
 });
 

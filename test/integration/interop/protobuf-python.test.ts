@@ -5,7 +5,7 @@
  * the kit writes the bytes Python wrote, reads what Python wrote, and Python reads what the kit wrote:
  * the topic's wrapper (message index [0], the byte 0), a later message of a file ([1], [2]) and a
  * nested message ([0, 0]).
- * Needs `pip install -r test/support/python/interop-requirements.txt`.
+ * Runs in the tests' Python environment (test/support/python.ts: the pinned test/support/python/ requirements).
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -29,6 +29,7 @@ import type { SchemaInput, SchemaReference } from '../../../src/registry/types';
 import { uniqueTopic } from '../../support/contracts';
 import { bookingsProtobufBinding, protobufBookingEvents } from '../../support/protobuf-fixtures';
 import { stackEnv } from '../../support/stack-env';
+import { ensurePython } from '../../support/python';
 
 jest.setTimeout(120_000);
 const exec = promisify(execFile);
@@ -53,7 +54,7 @@ async function python<T>(mode: 'encode' | 'decode', items: Item[], withRegistry 
   const args = [script, mode, '--registry', env.registryUrl, '--proto-root', protoRoot];
   args.push('--reference-prefix', `${run}-py/`);
   if (withRegistry) args.push('--with-registry');
-  const child = exec('python3', args, { maxBuffer: 16 * 1024 * 1024 });
+  const child = exec(ensurePython(), args, { maxBuffer: 16 * 1024 * 1024 });
   child.child.stdin!.end(items.map((i) => JSON.stringify(i)).join('\n') + '\n');
   const { stdout } = await child;
   return stdout

@@ -2,7 +2,7 @@
  * Interop with a client this project did not write: Confluent's Python client (confluent-kafka with
  * its Schema Registry AvroSerializer/AvroDeserializer, fastavro underneath), against the same
  * registry URL (Apicurio's ccompat API). Each side decodes what the other produced.
- * Needs `pip install "confluent-kafka[avro,schemaregistry]"` (see test/support/python/).
+ * Runs in the tests' Python environment (test/support/python.ts: the pinned test/support/python/ requirements).
  */
 import { execFile, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -13,6 +13,7 @@ import { bookingsContract, EVENT_TYPES } from '../../../src/generated/bookings';
 import { createProducer } from '../../../src/producer';
 import { bookingEvents, bookingInputs } from '../../support/bookings-fixtures';
 import { setUpTopic, waitFor, type ItContext } from '../../support/it-helpers';
+import { ensurePython } from '../../support/python';
 
 jest.setTimeout(120_000);
 const exec = promisify(execFile);
@@ -60,7 +61,10 @@ describe("interop with Confluent's Python client", () => {
       await producer.publish(eventType, event as never);
       sent.push(event);
     }
-    const { stdout } = await exec('python3', pythonArgs('consume', ['--count', '4', '--group', `py-${randomUUID()}`]));
+    const { stdout } = await exec(
+      ensurePython(),
+      pythonArgs('consume', ['--count', '4', '--group', `py-${randomUUID()}`]),
+    );
     const decodedByPython = stdout
       .trim()
       .split('\n')
@@ -74,7 +78,7 @@ describe("interop with Confluent's Python client", () => {
       eventId: randomUUID(),
       source: 'python',
     }));
-    const python = spawn('python3', pythonArgs('produce'), { stdio: ['pipe', 'pipe', 'pipe'] });
+    const python = spawn(ensurePython(), pythonArgs('produce'), { stdio: ['pipe', 'pipe', 'pipe'] });
     let output = '';
     let errors = '';
     python.stdout.on('data', (d: Buffer) => (output += d.toString()));

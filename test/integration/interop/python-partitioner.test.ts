@@ -9,6 +9,7 @@ import { promisify } from 'node:util';
 import { createProducer, type KeyPartitioner } from '../../../src/producer';
 import { bookingInputs } from '../../support/bookings-fixtures';
 import { setUpTopic } from '../../support/it-helpers';
+import { ensurePython } from '../../support/python';
 
 jest.setTimeout(180_000);
 const exec = promisify(execFile);
@@ -42,7 +43,7 @@ async function pythonPlacement(
   { topic, brokers }: { topic: string; brokers: string },
   partitioner: string,
 ): Promise<Record<string, number>> {
-  const child = exec('python3', [script, brokers, topic, partitioner]);
+  const child = exec(ensurePython(), [script, brokers, topic, partitioner]);
   child.child.stdin?.end(`${keys.join('\n')}\n`);
   const { stdout } = await child;
   return JSON.parse(stdout) as Record<string, number>;

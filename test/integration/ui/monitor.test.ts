@@ -208,8 +208,21 @@ const groupRow = (groupId: string) =>
 
 describe('the monitor pages in Chromium', () => {
   it('lands on the overview: the topic with its contract, counts, groups with lag, and dead letters per group and reason', async () => {
+    // a subject whose topic is neither on the cluster nor in the config: no "create it with apply"
+    const orphan = `${topic}-orphan`;
+    const registered = await fetch(`${ctx.env.registryUrl}/subjects/${orphan}-value/versions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/vnd.schemaregistry.v1+json' },
+      body: JSON.stringify({ schema: JSON.stringify({ type: 'record', name: 'Orphan', fields: [] }) }),
+    });
+    expect(registered.status).toBe(200);
     await page.goto(ui.url);
     await card().waitFor({ timeout: 30_000 });
+    const orphanCard = page.locator(`.topic-card[data-topic="${orphan}"]`);
+    await expect(orphanCard.locator('[data-orphan]').textContent()).resolves.toContain(
+      'Only its subject is in the registry',
+    );
+    await expect(orphanCard.textContent()).resolves.not.toContain('Create it with');
     await expect(page.locator('.nav a.active').textContent()).resolves.toBe('Overview');
     await expect(card().locator(`[data-subject="${topic}-value"]`).textContent()).resolves.toMatch(/v1 \(1 version\)/);
     await expect(card().locator('[data-stat="partitions"] strong').textContent()).resolves.toBe('3');

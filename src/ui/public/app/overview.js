@@ -114,7 +114,14 @@ function topicCard(t) {
             ),
           ),
         )
-      : h('p', { class: 'hint' }, 'Create it with ', h('code', {}, hints?.register ?? 'npx contracts apply'), '.'),
+      : t.sources.includes('config')
+        ? h('p', { class: 'hint' }, 'Create it with ', h('code', {}, hints?.register ?? 'npx contracts apply'), '.')
+        : // only a subject names it: apply would not create it, as it is not in this project's config
+          h(
+            'p',
+            { class: 'note', dataset: { orphan: 'true' } },
+            "Only its subject is in the registry: no topic of this name is on the cluster or in this project's config.",
+          ),
     h('h4', {}, 'Consumer groups'),
     t.groups.length === 0
       ? h('p', { class: 'note' }, 'No consumer group has committed on this topic or is assigned to it.')
