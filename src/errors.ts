@@ -25,6 +25,8 @@ export type ContractsErrorCode =
   | 'DELIVERY_TIMEOUT'
   | 'CONSUMER_FAILED'
   | 'HANDLER_FAILED'
+  | 'HANDLER_TIMEOUT'
+  | 'DEAD_LETTER_TOO_LARGE'
   | 'CONSUMER_STOPPED'
   | 'INCOMPATIBLE'
   | 'BASELINE_INVALID'
@@ -246,6 +248,48 @@ export class HandlerError extends ContractsError {
       cause,
       retriable: cause instanceof ContractsError ? cause.retriable : false,
     });
+  }
+}
+
+/**
+ * A handler did not settle within the consumer's `handlerTimeoutMs`. Its `AbortSignal` (the
+ * context's `signal`) is aborted with this error; the message is retried and then dead-lettered
+ * like any failing handler's, and the partitions behind it move on.
+ */
+export class HandlerTimeoutError extends ContractsError {
+  constructor(
+    readonly eventType: string,
+    readonly timeoutMs: number,
+    readonly position: { topic: string; partition: number; offset: string },
+  ) {
+    super(
+      'HANDLER_TIMEOUT',
+      `the handler of ${eventType} at ${position.topic}[${position.partition}]@${position.offset} did not finish within ${timeoutMs} ms`,
+      {
+        hint: 'make the handler honour context.signal (pass it to fetch and clients), or raise the consumer\'s handlerTimeoutMs',
+      },
+    );
+  }
+}
+
+/**
+ * Not even the bounded dead-letter record of a message (a prefix of its bytes, the kit's headers)
+ * fits the dead-letter topic: the consumer stops at the message rather than stall on it or skip it.
+ */
+export class DeadLetterTooLargeError extends ContractsError {
+  constructor(
+    readonly deadLetterTopic: string,
+    readonly position: { topic: string; partition: number; offset: string },
+    cause: unknown,
+  ) {
+    super(
+      'DEAD_LETTER_TOO_LARGE',
+      `the dead-letter topic ${deadLetterTopic} refused even the truncated record of ${position.topic}[${position.partition}]@${position.offset} as too large`,
+      {
+        cause,
+        hint: `raise max.message.bytes of ${deadLetterTopic} (\`contracts apply\` sizes it from its source topic), then start the consumer again`,
+      },
+    );
   }
 }
 

@@ -51,8 +51,12 @@ export type Stage =
   | { stage: 'decode'; unknownEventType: 'ignore' | 'dead-letter' }
   /** running the handler: `attempt` runs so far (1 after the first), of `attempts` allowed */
   | { stage: 'handler'; attempt: number; attempts: number }
-  /** writing the message to the dead-letter topic */
-  | { stage: 'dead-letter' };
+  /**
+   * writing the message to the dead-letter topic; `tooLarge`: the topic refused the record as too
+   * large (the message's size, not the environment); `bounded`: the refused record was already the
+   * bounded one
+   */
+  | { stage: 'dead-letter'; tooLarge?: boolean; bounded?: boolean };
 
 export type EnvironmentPolicy = 'pause' | 'stop';
 
@@ -66,7 +70,9 @@ export type Decision =
   /** The environment failed: keep the message (no commit past it), pause its partition, fetch it again after a backoff. */
   | { action: 'pause'; code: string; retriable: boolean }
   /** The environment failed in a way waiting cannot fix, and the policy says stop: stop the consumer with a typed error. */
-  | { action: 'stop'; code: string };
+  | { action: 'stop'; code: string }
+  /** The dead-letter topic refused the record as too large: write the bounded record instead. */
+  | { action: 'dead-letter-bounded' };
 
 /**
  * What to do about `error`, raised at `where`. `policy` is for environment failures that waiting
@@ -80,6 +86,9 @@ export function decide(error: unknown, where: Stage, policy: EnvironmentPolicy =
     retriable || policy === 'pause' ? { action: 'pause', code, retriable } : { action: 'stop', code };
   switch (where.stage) {
     case 'dead-letter':
+      // too large is the message's size: a bounded record still moves the partition on; when even
+      // that is refused there is nowhere to put it, and stalling on it silently is worse than a stop
+      if (where.tooLarge) return where.bounded ? { action: 'stop', code: 'DEAD_LETTER_TOO_LARGE' } : { action: 'dead-letter-bounded' };
       // nowhere safe to put the message: it stays where it is
       return environment();
     case 'decode':
@@ -91,8 +100,9 @@ export function decide(error: unknown, where: Stage, policy: EnvironmentPolicy =
       }
       return { action: 'dead-letter', reason: 'undecodable', code };
     case 'handler':
-      // a handler that found the registry or broker down did not fail because of the message
-      if (isContractsError(error instanceof HandlerError ? error.cause : error) ? fault === 'environment' : retriable) {
+      // a handler that found the registry or broker down did not fail because of the message; one
+      // that ran past its time failed like a handler that threw (retried, then dead-lettered)
+      if (code !== 'HANDLER_TIMEOUT' && (isContractsError(error instanceof HandlerError ? error.cause : error) ? fault === 'environment' : retriable)) {
         return environment();
       }
       if (where.attempt < where.attempts) return { action: 'retry-handler' };

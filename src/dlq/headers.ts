@@ -17,6 +17,14 @@
  * | dlq.event.type            | event type, when the message could be decoded                 |
  * | dlq.consumer.group        | consumer group that gave up on it                             |
  * | dlq.dead.lettered.at      | when, ISO 8601                                                |
+ * | dlq.truncated             | `true` on a bounded record (below); absent otherwise          |
+ * | dlq.original.key.size     | on a bounded record: the original key's size in bytes         |
+ * | dlq.original.value.size   | on a bounded record: the original value's size in bytes       |
+ *
+ * A message too large for the dead-letter topic once these headers are added still leaves its
+ * partition: its dead letter is then a bounded record (`boundedDeadLetter`), the first
+ * DEAD_LETTER_PREFIX_BYTES of the value and of the key, without the original headers, flagged
+ * `dlq.truncated`. Replay skips bounded records: their bytes are not the message's.
  *
  * A replayed copy (src/dlq/replay.ts) carries the original headers plus REPLAY_HEADERS: the group
  * it is meant for, the coordinates it was first consumed at, and the dead-letter record it came
@@ -37,6 +45,9 @@ export const DLQ_HEADERS = {
   EVENT_TYPE: 'dlq.event.type',
   CONSUMER_GROUP: 'dlq.consumer.group',
   DEAD_LETTERED_AT: 'dlq.dead.lettered.at',
+  TRUNCATED: 'dlq.truncated',
+  ORIGINAL_KEY_SIZE: 'dlq.original.key.size',
+  ORIGINAL_VALUE_SIZE: 'dlq.original.value.size',
 } as const;
 
 export const REPLAY_HEADERS = {
@@ -84,6 +95,27 @@ export function deadLetterHeaders(info: DeadLetterInfo): Record<string, string> 
   };
   if (info.eventType) headers[DLQ_HEADERS.EVENT_TYPE] = info.eventType;
   return headers;
+}
+
+/** How much of a message's value (and key) a bounded dead-letter record keeps. */
+export const DEAD_LETTER_PREFIX_BYTES = 16 * 1024;
+
+/** The bounded dead letter of a message whose full record the dead-letter topic refused as too large. */
+export function boundedDeadLetter(
+  key: Buffer | null,
+  value: Buffer | null,
+  headers: Record<string, string>,
+): { key: Buffer | null; value: Buffer | null; headers: Record<string, string> } {
+  return {
+    key: key && key.length > DEAD_LETTER_PREFIX_BYTES ? key.subarray(0, DEAD_LETTER_PREFIX_BYTES) : key,
+    value: value && value.length > DEAD_LETTER_PREFIX_BYTES ? value.subarray(0, DEAD_LETTER_PREFIX_BYTES) : value,
+    headers: {
+      ...headers,
+      [DLQ_HEADERS.TRUNCATED]: 'true',
+      [DLQ_HEADERS.ORIGINAL_KEY_SIZE]: String(key?.length ?? 0),
+      [DLQ_HEADERS.ORIGINAL_VALUE_SIZE]: String(value?.length ?? 0),
+    },
+  };
 }
 
 /** The dead-letter information of a record, or undefined when it has no `dlq.original.topic`. */
