@@ -28,9 +28,10 @@ const run = spawnSync(
     '--experimental-vm-modules',
     '--no-warnings=ExperimentalWarning',
     join(root, 'node_modules', 'jest', 'bin', 'jest.js'),
+    // the caller's arguments first: --selectProjects takes every word after it as a project name
+    ...jestArgs,
     '--selectProjects',
     'conformance',
-    ...jestArgs,
   ],
   { cwd: root, stdio: 'inherit', env: { ...process.env, CONTRACTS_CONFORMANCE_DIR: dir } },
 );

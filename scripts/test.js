@@ -54,13 +54,14 @@ async function main() {
     '--experimental-vm-modules',
     '--no-warnings=ExperimentalWarning',
     join(root, 'node_modules', 'jest', 'bin', 'jest.js'),
+    `--maxWorkers=${WORKERS}`,
+    ...process.argv.slice(2),
+    // last: it takes every word after it as a project name
     '--selectProjects',
     'unit',
     'judges',
     'integration',
     'faults',
-    `--maxWorkers=${WORKERS}`,
-    ...process.argv.slice(2),
   ];
   const jest = run(process.execPath, jestArgs, {
     stdio: 'inherit',
