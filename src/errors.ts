@@ -266,7 +266,7 @@ export class HandlerTimeoutError extends ContractsError {
       'HANDLER_TIMEOUT',
       `the handler of ${eventType} at ${position.topic}[${position.partition}]@${position.offset} did not finish within ${timeoutMs} ms`,
       {
-        hint: 'make the handler honour context.signal (pass it to fetch and clients), or raise the consumer\'s handlerTimeoutMs',
+        hint: "make the handler honour context.signal (pass it to fetch and clients), or raise the consumer's handlerTimeoutMs",
       },
     );
   }

@@ -122,3 +122,59 @@ export function toText(entry: LogEntry): string {
     .map(([key, value]) => `${key} ${typeof value === 'string' ? value : JSON.stringify(value)}`);
   return `${entry.timestamp.toISOString()} ${entry.level.padEnd(5)} ${entry.logger}: ${entry.message}${details.length ? ` (${details.join(', ')})` : ''}`;
 }
+
+export interface RateLimitOptions {
+  /** Lines of one kind written per interval; the rest are counted. Default 10. */
+  lines?: number;
+  /** Default 10 s. */
+  intervalMs?: number;
+  /** The clock (tests). */
+  now?: () => number;
+}
+
+export interface RateLimitedLogger {
+  /** Writes the line unless `kind` already wrote `lines` in this interval; then it is counted. */
+  write(level: LogLevel, kind: string, message: string, fields?: Record<string, unknown>): void;
+  /** Writes the counts of what was held back (when the interval ends, and on stop). */
+  flush(): void;
+}
+
+/**
+ * A flood of the same kind of line (a poison burst dead-lettering thousands of records) becomes
+ * `lines` lines per interval and one count of the rest: `2,510 more "dead-lettered" lines in the
+ * last 10 s`, written when the kind logs again after the interval, or on flush().
+ */
+export function rateLimited(logger: Logger, options: RateLimitOptions = {}): RateLimitedLogger {
+  const limit = options.lines ?? 10;
+  const intervalMs = options.intervalMs ?? 10_000;
+  const now = options.now ?? Date.now;
+  const kinds = new Map<string, { since: number; written: number; held: number; level: LogLevel }>();
+  const report = (kind: string, state: { since: number; held: number; level: LogLevel }) => {
+    if (state.held === 0) return;
+    const seconds = Math.max(1, Math.round((now() - state.since) / 1000));
+    logger[state.level](
+      `${state.held.toLocaleString('en')} more "${kind}" lines in the last ${seconds} s (at most ${limit} every ${intervalMs / 1000} s are written)`,
+      { kind, held: state.held },
+    );
+    state.held = 0;
+  };
+  return {
+    write(level, kind, message, fields) {
+      if (!logger.enabled(level)) return;
+      const t = now();
+      let state = kinds.get(kind);
+      if (!state || t - state.since >= intervalMs) {
+        if (state) report(kind, state);
+        state = { since: t, written: 0, held: 0, level };
+        kinds.set(kind, state);
+      }
+      if (state.written < limit) {
+        state.written += 1;
+        logger[level](message, fields);
+      } else state.held += 1;
+    },
+    flush() {
+      for (const [kind, state] of kinds) report(kind, state);
+    },
+  };
+}

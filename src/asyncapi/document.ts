@@ -414,10 +414,19 @@ const DEAD_LETTER_HEADER_DOCS: Record<string, string> = {
   [DLQ_HEADERS.EVENT_TYPE]: 'The event type, when the message could be decoded.',
   [DLQ_HEADERS.CONSUMER_GROUP]: 'The consumer group that gave up on it.',
   [DLQ_HEADERS.DEAD_LETTERED_AT]: 'When, ISO 8601.',
+  [DLQ_HEADERS.TRUNCATED]:
+    '`true` on a bounded record: the message was too large for the dead-letter topic, so only a prefix of its key and value was kept, without its own headers (never replayed).',
+  [DLQ_HEADERS.ORIGINAL_KEY_SIZE]: "On a bounded record: the original key's size in bytes.",
+  [DLQ_HEADERS.ORIGINAL_VALUE_SIZE]: "On a bounded record: the original value's size in bytes.",
 };
 
 function deadLetterMessage(topic: TopicConfig): Record<string, unknown> {
-  const optional = new Set<string>([DLQ_HEADERS.EVENT_TYPE]);
+  const optional = new Set<string>([
+    DLQ_HEADERS.EVENT_TYPE,
+    DLQ_HEADERS.TRUNCATED,
+    DLQ_HEADERS.ORIGINAL_KEY_SIZE,
+    DLQ_HEADERS.ORIGINAL_VALUE_SIZE,
+  ]);
   return {
     name: `${topic.name}.dead-letter`,
     title: `Dead letter of ${topic.name}`,
@@ -436,7 +445,7 @@ function deadLetterMessage(topic: TopicConfig): Record<string, unknown> {
       ),
     },
     payload: {
-      description: `The original value bytes, untouched: a ${topic.name} message in the Confluent framing, or whatever could not be decoded.`,
+      description: `The original value bytes, untouched (a prefix of them on a bounded record): a ${topic.name} message in the Confluent framing, or whatever could not be decoded.`,
     },
     bindings: {
       kafka: {

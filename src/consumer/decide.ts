@@ -88,7 +88,8 @@ export function decide(error: unknown, where: Stage, policy: EnvironmentPolicy =
     case 'dead-letter':
       // too large is the message's size: a bounded record still moves the partition on; when even
       // that is refused there is nowhere to put it, and stalling on it silently is worse than a stop
-      if (where.tooLarge) return where.bounded ? { action: 'stop', code: 'DEAD_LETTER_TOO_LARGE' } : { action: 'dead-letter-bounded' };
+      if (where.tooLarge)
+        return where.bounded ? { action: 'stop', code: 'DEAD_LETTER_TOO_LARGE' } : { action: 'dead-letter-bounded' };
       // nowhere safe to put the message: it stays where it is
       return environment();
     case 'decode':
@@ -102,7 +103,10 @@ export function decide(error: unknown, where: Stage, policy: EnvironmentPolicy =
     case 'handler':
       // a handler that found the registry or broker down did not fail because of the message; one
       // that ran past its time failed like a handler that threw (retried, then dead-lettered)
-      if (code !== 'HANDLER_TIMEOUT' && (isContractsError(error instanceof HandlerError ? error.cause : error) ? fault === 'environment' : retriable)) {
+      if (
+        code !== 'HANDLER_TIMEOUT' &&
+        (isContractsError(error instanceof HandlerError ? error.cause : error) ? fault === 'environment' : retriable)
+      ) {
         return environment();
       }
       if (where.attempt < where.attempts) return { action: 'retry-handler' };

@@ -3,7 +3,7 @@
  * and lists these, so a typo fails at start-up instead of silently never firing.
  */
 import type { DeadLetterReason } from '../dlq/headers';
-import type { ConsumerFailedError, ConsumerStoppedError } from '../errors';
+import { UsageError, type ConsumerFailedError, type ConsumerStoppedError } from '../errors';
 import type { StateChange } from './supervisor';
 
 export const CONSUMER_EVENTS = {
@@ -60,3 +60,40 @@ export interface ConsumerEventPayloads {
 }
 
 export type ConsumerListener<N extends ConsumerEventName> = (payload: ConsumerEventPayloads[N]) => void;
+
+/** The consumer's listeners: `on` (the public API), `emit`, and `listening` so the hot path builds no payload nobody reads. */
+export interface ConsumerEmitter {
+  on<N extends ConsumerEventName>(name: N, listener: ConsumerListener<N>): () => void;
+  emit<N extends ConsumerEventName>(name: N, payload: ConsumerEventPayloads[N]): void;
+  listening(name: ConsumerEventName): boolean;
+}
+
+const VALID_EVENTS = Object.values(CONSUMER_EVENTS) as string[];
+
+export function createEmitter(): ConsumerEmitter {
+  const listeners = new Map<string, Set<(payload: never) => void>>();
+  return {
+    on(name, listener) {
+      if (!VALID_EVENTS.includes(name)) {
+        throw new UsageError(
+          `unknown consumer event "${String(name)}"`,
+          `use one of: ${VALID_EVENTS.join(', ')} (CONSUMER_EVENTS)`,
+        );
+      }
+      const set = listeners.get(name) ?? new Set();
+      set.add(listener as (payload: never) => void);
+      listeners.set(name, set);
+      return () => set.delete(listener as (payload: never) => void);
+    },
+    emit(name, payload) {
+      for (const listener of listeners.get(name) ?? []) {
+        try {
+          (listener as ConsumerListener<typeof name>)(payload);
+        } catch {
+          // instrumentation must never break consumption
+        }
+      }
+    },
+    listening: (name) => (listeners.get(name)?.size ?? 0) > 0,
+  };
+}

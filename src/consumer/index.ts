@@ -14,57 +14,31 @@
  * - A kafkajs consumer that stops without restarting itself is rebuilt by the supervisor
  *   (./supervisor.ts), which also keeps the health snapshot; past its budget the consumer fails
  *   with a ConsumerFailedError through the `error` event and done().
+ *
+ * Three rooms, as in kafkajs: this file is the API (options, start, stop, on, health) and wires
+ * the parts; ./pipeline.ts decides what happens to one message; ./runner.ts owns batches, commits,
+ * pauses and seeks; ./dead-letters.ts writes the dead-letter topic; ./log.ts says it all.
  */
-import { Partitioners } from 'kafkajs';
-import type {
-  Consumer as KafkaConsumer,
-  ConsumerConfig,
-  EachBatchPayload,
-  IHeaders,
-  KafkaMessage,
-  Producer as KafkaProducer,
-} from 'kafkajs';
+import type { Consumer as KafkaConsumer, ConsumerConfig, EachBatchPayload, Producer as KafkaProducer } from 'kafkajs';
 import type { EventMapOf, EventTypeOf, TopicContract } from '../contract';
-import {
-  ConsumerStoppedError,
-  HandlerError,
-  isContractsError,
-  UnknownEventTypeError,
-  UsageError,
-  type ConsumerFailedError,
-} from '../errors';
-import { deadLetterHeaders, headerString, type DeadLetterReason } from '../dlq/headers';
+import { UsageError, type ConsumerFailedError, type ConsumerStoppedError } from '../errors';
+import { sourcePartitioner } from '../dlq/partition';
 import { brokersOf, resolveKafka, toKafkaError, type KafkaConnectionOptions } from '../kafka/client';
-import { MESSAGE_HEADERS } from '../producer';
 import { resolveRegistry, type RegistrySource } from '../registry/resolve';
 import { backoffDelay } from '../retry';
-import { createSerde, type AnyTopicContract, type DecodedEvent, type Serde, type UnknownProperties } from '../serde';
-import { classify, decide, isReplayForAnotherGroup, type EnvironmentPolicy } from './decide';
-import { CONSUMER_EVENTS, type ConsumerEventName, type ConsumerEventPayloads, type ConsumerListener } from './events';
+import { createSerde, type AnyTopicContract, type Serde, type UnknownProperties } from '../serde';
+import { kafkaDeadLetterSink } from './dead-letters';
+import type { EnvironmentPolicy } from './decide';
+import { CONSUMER_EVENTS, createEmitter, type ConsumerEventName, type ConsumerListener } from './events';
+import { createConsumerLog } from './log';
+import { createPipeline, type EventHandler } from './pipeline';
+import { createRunner, type BatchControl } from './runner';
 import { createSupervisor, type ConsumerHealth, type SupervisionOptions } from './supervisor';
 
 export * from './events';
 export { classify, decide, type Decision, type EnvironmentPolicy, type Fault, type Stage } from './decide';
 export type { ConsumerHealth, ConsumerState, PartitionHealth, SupervisionOptions } from './supervisor';
-
-export interface MessageContext {
-  topic: string;
-  partition: number;
-  offset: string;
-  key: string | null;
-  /** Kafka timestamp of the message (ms since the epoch, as a string). */
-  timestamp: string;
-  headers: IHeaders;
-  /** W3C trace context from the `traceparent` header, when the producer sent one. */
-  traceparent: string | undefined;
-  schemaId: number;
-  /** 1 on the first run of the handler for this message, 2 on the first retry, … */
-  attempt: number;
-  /** Keeps the group membership alive during long work. */
-  heartbeat(): Promise<void>;
-}
-
-export type EventHandler<E> = (event: E, context: MessageContext) => Promise<void> | void;
+export type { EventHandler, MessageContext } from './pipeline';
 
 /**
  * One entry per event type of the contract: a handler, or `'ignore'` to opt out explicitly. A
@@ -117,6 +91,13 @@ export interface ConsumerOptions<C extends AnyTopicContract> extends KafkaConnec
   deadLetterTopic?: string;
   /** Stop gracefully on these signals (handled messages committed, the rest redelivered). Default ['SIGTERM']; [] to opt out. */
   stopOnSignals?: NodeJS.Signals[];
+  /**
+   * How long one run of a handler may take before it counts as failed (a HandlerTimeoutError,
+   * code HANDLER_TIMEOUT: retried, then dead-lettered) and its `context.signal` is aborted, so a
+   * hung call cannot hold the partition, or the others behind it, without bound. Default 30 s;
+   * `Infinity` for none.
+   */
+  handlerTimeoutMs?: number;
   /** Partitions handled in parallel (order is kept within each partition). Default 1. */
   partitionsConsumedConcurrently?: number;
   /**
@@ -146,48 +127,73 @@ export interface Consumer<C extends AnyTopicContract> {
   on<N extends ConsumerEventName>(name: N, listener: ConsumerListener<N>): () => void;
 }
 
-type Outcome = 'done' | 'retry-later' | 'abandon' | { stop: ConsumerStoppedError };
-
-const VALID_EVENTS = Object.values(CONSUMER_EVENTS) as string[];
-
 export function createConsumer<C extends AnyTopicContract>(options: ConsumerOptions<C>): Consumer<C> {
   const contract = options.contract as unknown as TopicContract;
   const handlers = options.handlers as unknown as Record<string, EventHandler<unknown> | 'ignore' | undefined>;
   const registry = resolveRegistry(options.registry);
   const serde = createSerde(options.contract, registry, { unknownProperties: options.unknownProperties });
   const kafka = resolveKafka(options, `${options.groupId}`);
-  const deadLetterTopic = options.deadLetterTopic ?? contract.deadLetterTopic;
-  const attempts = Math.max(1, options.retry?.attempts ?? 3);
-  const retryDelay = (n: number) =>
-    backoffDelay(n, options.retry?.initialDelayMs ?? 200, options.retry?.maxDelayMs ?? 5000);
-  const transientDelay = (n: number) =>
-    backoffDelay(n, options.transientRetry?.initialDelayMs ?? 500, options.transientRetry?.maxDelayMs ?? 30_000);
-  const unknownPolicy = options.onUnknownEventType ?? 'dead-letter';
-  const environmentPolicy = options.onEnvironmentFailure ?? 'pause';
-  const commitEvery = Math.max(1, options.commitEvery ?? Number.POSITIVE_INFINITY);
   const signals = options.stopOnSignals ?? ['SIGTERM'];
-
-  const listeners = new Map<string, Set<(payload: never) => void>>();
-  const emit = <N extends ConsumerEventName>(name: N, payload: ConsumerEventPayloads[N]) => {
-    for (const listener of listeners.get(name) ?? []) {
-      try {
-        (listener as ConsumerListener<N>)(payload);
-      } catch {
-        // instrumentation must never break consumption
-      }
-    }
-  };
+  const events = createEmitter();
+  const log = createConsumerLog(options.groupId);
 
   let dlqProducer: KafkaProducer | undefined;
   let running = false;
   let stopping: Promise<void> | undefined;
   /** Backoff timers, with what to run early when the consumer stops (a retry's sleep must end). */
   const timers = new Map<NodeJS.Timeout, () => void>();
-  const transientFailures = new Map<string, number>();
   const onSignal = () => {
     void api.stop();
   };
   let run = deferred();
+
+  const later = (ms: number, then: () => void, early: () => void = () => undefined) => {
+    const timer = setTimeout(() => {
+      timers.delete(timer);
+      then();
+    }, ms);
+    timers.set(timer, early);
+  };
+  const sleep = (ms: number) =>
+    new Promise<void>((resolve) => {
+      if (!running) return resolve();
+      later(ms, resolve, resolve);
+    });
+
+  const pipeline = createPipeline({
+    groupId: options.groupId,
+    serde,
+    handlers,
+    attempts: Math.max(1, options.retry?.attempts ?? 3),
+    retryDelay: (n) => backoffDelay(n, options.retry?.initialDelayMs ?? 200, options.retry?.maxDelayMs ?? 5000),
+    transientDelay: (n) =>
+      backoffDelay(n, options.transientRetry?.initialDelayMs ?? 500, options.transientRetry?.maxDelayMs ?? 30_000),
+    unknownEventType: options.onUnknownEventType ?? 'dead-letter',
+    environmentPolicy: options.onEnvironmentFailure ?? 'pause',
+    handlerTimeoutMs: options.handlerTimeoutMs ?? 30_000,
+    deadLetters: kafkaDeadLetterSink(
+      () => dlqProducer!,
+      options.deadLetterTopic ?? contract.deadLetterTopic,
+      options.groupId,
+    ),
+    events,
+    log,
+    running: () => running,
+    sleep,
+  });
+
+  let stoppedBy: ConsumerStoppedError | undefined;
+  const runner = createRunner({
+    pipeline,
+    commitEvery: Math.max(1, options.commitEvery ?? Number.POSITIVE_INFINITY),
+    running: () => running,
+    fetched: (topic, partition, first, high) => supervisor.fetched(topic, partition, first, high),
+    later: (ms, resume) => later(ms, resume),
+    halt: (error) => {
+      stoppedBy ??= error;
+      void api.stop();
+    },
+  });
 
   const restartOnFailure = options.consumerConfig?.retry?.restartOnFailure;
   const supervisor = createSupervisor({
@@ -207,7 +213,7 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
       }),
     run: async (consumer) => {
       consumer.on(consumer.events.CRASH, (e) => {
-        emit(CONSUMER_EVENTS.CRASHED, { error: e.payload.error, restart: e.payload.restart });
+        events.emit(CONSUMER_EVENTS.CRASHED, { error: e.payload.error, restart: e.payload.restart });
       });
       await consumer.connect();
       await consumer.subscribe({ topics: [contract.topic], fromBeginning: options.fromBeginning ?? false });
@@ -215,360 +221,30 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
         autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-        eachBatch: (payload) => eachBatch(consumer, payload),
+        eachBatch: (payload) => runner.eachBatch(batchControl(consumer, payload)),
       });
     },
-    onStateChange: (change) => emit(CONSUMER_EVENTS.STATE_CHANGED, change),
+    onStateChange: (change) => {
+      log.stateChanged(change);
+      events.emit(CONSUMER_EVENTS.STATE_CHANGED, change);
+    },
     onFailed: (error) => void fail(error),
   });
 
   const fail = async (error: ConsumerFailedError) => {
     running = false;
     for (const signal of signals) process.off(signal, onSignal);
-    emit(CONSUMER_EVENTS.ERROR, { error });
+    log.failed(error);
+    log.flush();
+    events.emit(CONSUMER_EVENTS.ERROR, { error });
     run.reject(error);
     await dlqProducer?.disconnect().catch(() => undefined);
     dlqProducer = undefined;
   };
 
-  const sleep = (ms: number) =>
-    new Promise<void>((resolve) => {
-      if (!running) return resolve();
-      const timer = setTimeout(() => {
-        timers.delete(timer);
-        resolve();
-      }, ms);
-      timers.set(timer, resolve);
-    });
-
-  const deadLetter = async (
-    topic: string,
-    partition: number,
-    message: KafkaMessage,
-    reason: DeadLetterReason,
-    error: unknown,
-    tries: number,
-    eventType: string | undefined,
-  ): Promise<Outcome> => {
-    const cause = error instanceof HandlerError ? error.cause : error;
-    const headers = {
-      ...message.headers,
-      ...deadLetterHeaders({
-        originalTopic: topic,
-        originalPartition: partition,
-        originalOffset: message.offset,
-        originalTimestamp: message.timestamp,
-        reason,
-        errorClass: cause instanceof Error ? cause.constructor.name : typeof cause,
-        errorCode: isContractsError(error) ? error.code : 'UNKNOWN',
-        errorMessage: cause instanceof Error ? cause.message : String(cause),
-        attempts: tries,
-        eventType,
-        consumerGroup: options.groupId,
-        deadLetteredAt: new Date().toISOString(),
-      }),
-    };
-    try {
-      await dlqProducer!.send({
-        topic: deadLetterTopic,
-        acks: -1,
-        messages: [{ key: message.key, value: message.value, headers }],
-      });
-    } catch (sendError) {
-      const wrapped = toKafkaError(sendError, 'sending to the dead-letter topic', deadLetterTopic);
-      return environment(
-        topic,
-        partition,
-        message,
-        wrapped,
-        decide(wrapped, { stage: 'dead-letter' }, environmentPolicy).action === 'stop',
-      );
-    }
-    emit(CONSUMER_EVENTS.DEAD_LETTERED, {
-      topic,
-      partition,
-      offset: message.offset,
-      reason,
-      eventType,
-      attempts: tries,
-      error,
-      deadLetterTopic,
-    });
-    return 'done';
-  };
-
-  /** The environment failed on this message: keep it, and pause its partition or stop. */
-  const environment = (
-    topic: string,
-    partition: number,
-    message: KafkaMessage,
-    error: unknown,
-    stop: boolean,
-  ): Outcome => {
-    if (stop) return { stop: new ConsumerStoppedError(options.groupId, topic, partition, message.offset, error) };
-    const key = `${topic}:${partition}`;
-    const n = (transientFailures.get(key) ?? 0) + 1;
-    transientFailures.set(key, n);
-    emit(CONSUMER_EVENTS.TRANSIENT_ERROR, {
-      topic,
-      partition,
-      offset: message.offset,
-      error,
-      code: classify(error).code,
-      retryInMs: transientDelay(n),
-    });
-    return 'retry-later';
-  };
-
-  /** Listeners of an event, so the hot path builds no payload nobody reads. */
-  const listening = (name: ConsumerEventName) => (listeners.get(name)?.size ?? 0) > 0;
-
-  /**
-   * One message, synchronously when it can be (the hot path: the schema ID is cached and the
-   * handler returns without a promise): then no promise is made for it. Anything else (the first
-   * message of a schema, an async handler, a failure) continues on the async path, with the same
-   * outcome as before.
-   */
-  const handleMessage = (
-    topic: string,
-    partition: number,
-    message: KafkaMessage,
-    heartbeat: () => Promise<void>,
-  ): Outcome | Promise<Outcome> => {
-    if (message.headers && isReplayForAnotherGroup(message.headers, options.groupId)) {
-      const eventType = headerString(message.headers, MESSAGE_HEADERS.EVENT_TYPE) ?? '';
-      emit(CONSUMER_EVENTS.IGNORED, {
-        topic,
-        partition,
-        offset: message.offset,
-        eventType,
-        reason: 'replay-for-another-group',
-      });
-      return 'done';
-    }
-    let decoded: DecodedEvent<C> | undefined;
-    try {
-      decoded = serde.tryDecodeSync(message.value);
-    } catch (error) {
-      return decodeFailed(topic, partition, message, error);
-    }
-    if (decoded) return dispatch(topic, partition, message, heartbeat, decoded);
-    return serde.decode(message.value).then(
-      (d) => dispatch(topic, partition, message, heartbeat, d),
-      (error: unknown) => decodeFailed(topic, partition, message, error),
-    );
-  };
-
-  const decodeFailed = (topic: string, partition: number, message: KafkaMessage, error: unknown) => {
-    const decision = decide(error, { stage: 'decode', unknownEventType: unknownPolicy }, environmentPolicy);
-    const eventType = error instanceof UnknownEventTypeError ? error.eventType : undefined;
-    switch (decision.action) {
-      case 'ignore':
-        emit(CONSUMER_EVENTS.IGNORED, {
-          topic,
-          partition,
-          offset: message.offset,
-          eventType: eventType ?? '',
-          reason: decision.reason,
-        });
-        return 'done';
-      case 'dead-letter':
-        return deadLetter(topic, partition, message, decision.reason, error, 0, eventType);
-      default:
-        return environment(topic, partition, message, error, decision.action === 'stop');
-    }
-  };
-
-  const dispatch = (
-    topic: string,
-    partition: number,
-    message: KafkaMessage,
-    heartbeat: () => Promise<void>,
-    decoded: DecodedEvent<C>,
-  ): Outcome | Promise<Outcome> => {
-    const { eventType, event, schemaId } = decoded;
-    const handler = handlers[eventType];
-    if (handler === 'ignore' || handler === undefined) {
-      emit(CONSUMER_EVENTS.IGNORED, { topic, partition, offset: message.offset, eventType, reason: 'handler' });
-      return 'done';
-    }
-    const started = listening(CONSUMER_EVENTS.HANDLED) ? Date.now() : 0;
-    let result;
-    try {
-      result = handler(event, contextOf(topic, partition, message, heartbeat, schemaId, 1));
-    } catch (error) {
-      return retryHandler(topic, partition, message, heartbeat, decoded, handler, 1, error);
-    }
-    if (result instanceof Promise) {
-      return result.then(
-        () => handled(topic, partition, message, eventType, 1, started),
-        (error: unknown) => retryHandler(topic, partition, message, heartbeat, decoded, handler, 1, error),
-      );
-    }
-    return handled(topic, partition, message, eventType, 1, started);
-  };
-
-  const contextOf = (
-    topic: string,
-    partition: number,
-    message: KafkaMessage,
-    heartbeat: () => Promise<void>,
-    schemaId: number,
-    attempt: number,
-  ): MessageContext => ({
-    topic,
-    partition,
-    offset: message.offset,
-    key: message.key ? message.key.toString('utf8') : null,
-    timestamp: message.timestamp,
-    headers: message.headers ?? {},
-    traceparent: message.headers ? headerString(message.headers, MESSAGE_HEADERS.TRACEPARENT) : undefined,
-    schemaId,
-    attempt,
-    heartbeat,
-  });
-
-  const handled = (
-    topic: string,
-    partition: number,
-    message: KafkaMessage,
-    eventType: string,
-    attempts: number,
-    started: number,
-  ): Outcome => {
-    if (transientFailures.size > 0) transientFailures.delete(`${topic}:${partition}`);
-    if (listening(CONSUMER_EVENTS.HANDLED)) {
-      emit(CONSUMER_EVENTS.HANDLED, {
-        topic,
-        partition,
-        offset: message.offset,
-        eventType,
-        attempts,
-        durationMs: Date.now() - started,
-      });
-    }
-    return 'done';
-  };
-
-  /** A handler failed on attempt `failed`: retry with backoff, dead-letter, or pause, as decide() says. */
-  const retryHandler = async (
-    topic: string,
-    partition: number,
-    message: KafkaMessage,
-    heartbeat: () => Promise<void>,
-    decoded: DecodedEvent<C>,
-    handler: EventHandler<unknown>,
-    failed: number,
-    firstError: unknown,
-  ): Promise<Outcome> => {
-    const { eventType, event, schemaId } = decoded;
-    const position = { topic, partition, offset: message.offset };
-    let error = firstError;
-    for (let attempt = failed; ; attempt++) {
-      if (attempt > failed) {
-        const started = Date.now();
-        try {
-          await handler(event, contextOf(topic, partition, message, heartbeat, schemaId, attempt));
-          return handled(topic, partition, message, eventType, attempt, started);
-        } catch (e) {
-          error = e;
-        }
-      }
-      const decision = decide(error, { stage: 'handler', attempt, attempts }, environmentPolicy);
-      if (decision.action === 'pause' || decision.action === 'stop') {
-        return environment(topic, partition, message, error, decision.action === 'stop');
-      }
-      if (decision.action === 'dead-letter') {
-        return deadLetter(
-          topic,
-          partition,
-          message,
-          'handler-failed',
-          new HandlerError(eventType, attempt, error),
-          attempt,
-          eventType,
-        );
-      }
-      const delayMs = retryDelay(attempt);
-      emit(CONSUMER_EVENTS.RETRIED, { ...position, eventType, attempt, delayMs, error });
-      await sleep(delayMs);
-      if (!running) return 'abandon';
-      await heartbeat();
-    }
-  };
-
-  const eachBatch = async (
-    consumer: KafkaConsumer,
-    { batch, resolveOffset, heartbeat, isRunning, isStale, pause }: EachBatchPayload,
-  ) => {
-    const { topic, partition } = batch;
-    const commit = (offset: string) =>
-      consumer.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
-    if (batch.messages.length === 0) return;
-    const progressed = supervisor.fetched(topic, partition, batch.firstOffset()!, batch.highWatermark);
-    let handled: string | undefined;
-    let sinceCommit = 0;
-    for (const message of batch.messages) {
-      if (!running || !isRunning() || isStale()) break;
-      let outcome = handleMessage(topic, partition, message, heartbeat);
-      if (outcome instanceof Promise) outcome = await outcome;
-      if (outcome === 'abandon') break;
-      if (typeof outcome === 'object') {
-        // stop without committing this message; stop() waits for this batch, so not from inside it
-        pause();
-        setImmediate(() => void halt(outcome.stop));
-        break;
-      }
-      if (outcome === 'retry-later') {
-        // fetch this message again after a pause; what was handled before it is committed below
-        consumer.seek({ topic, partition, offset: message.offset });
-        const resume = pause();
-        // stop() may have begun while this message was tried: no timer may outlive the consumer
-        if (!running) break;
-        const delay = transientDelay(transientFailures.get(`${topic}:${partition}`) ?? 1);
-        const timer = setTimeout(() => {
-          timers.delete(timer);
-          resume();
-        }, delay);
-        timers.set(timer, () => undefined);
-        break;
-      }
-      progressed(message.offset);
-      // kafkajs's resolved offset only needs the last handled message: it is brought up to date
-      // at each commit and when the loop ends (each call costs kafkajs Long arithmetic)
-      handled = message.offset;
-      if (++sinceCommit >= commitEvery) {
-        resolveOffset(handled);
-        await commit(handled);
-        sinceCommit = 0;
-      }
-    }
-    if (handled !== undefined && sinceCommit > 0) {
-      resolveOffset(handled);
-      await commit(handled);
-    }
-  };
-
-  let stoppedBy: ConsumerStoppedError | undefined;
-  const halt = (error: ConsumerStoppedError) => {
-    stoppedBy ??= error;
-    return api.stop();
-  };
-
   const api: Consumer<C> = {
     serde,
-    on(name, listener) {
-      if (!VALID_EVENTS.includes(name)) {
-        throw new UsageError(
-          `unknown consumer event "${String(name)}"`,
-          `use one of: ${VALID_EVENTS.join(', ')} (CONSUMER_EVENTS)`,
-        );
-      }
-      const set = listeners.get(name) ?? new Set();
-      set.add(listener as (payload: never) => void);
-      listeners.set(name, set);
-      return () => set.delete(listener as (payload: never) => void);
-    },
+    on: (name, listener) => events.on(name, listener),
 
     async start() {
       if (running) return;
@@ -585,7 +261,7 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
       dlqProducer = kafka.producer({
         idempotent: true,
         maxInFlightRequests: 1,
-        createPartitioner: Partitioners.DefaultPartitioner,
+        createPartitioner: sourcePartitioner,
       });
       try {
         await dlqProducer.connect();
@@ -597,7 +273,7 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
         throw toKafkaError(error, 'starting the consumer', contract.topic, brokersOf(options));
       }
       for (const signal of signals) process.once(signal, onSignal);
-      emit(CONSUMER_EVENTS.STARTED, { groupId: options.groupId, topic: contract.topic });
+      events.emit(CONSUMER_EVENTS.STARTED, { groupId: options.groupId, topic: contract.topic });
     },
 
     done: () => run.promise,
@@ -612,11 +288,14 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
           early();
         }
         timers.clear();
+        // a handler still running is abandoned (its signal aborted): its message is not committed
+        pipeline.abandonInFlight();
         // kafkajs waits for the batch in progress; handled offsets are committed by then
         await supervisor.stop();
         await dlqProducer?.disconnect().catch(() => undefined);
         dlqProducer = undefined;
-        emit(CONSUMER_EVENTS.STOPPED, {
+        log.flush();
+        events.emit(CONSUMER_EVENTS.STOPPED, {
           groupId: options.groupId,
           topic: contract.topic,
           ...(stoppedBy ? { error: stoppedBy } : {}),
@@ -632,6 +311,27 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
     },
   };
   return api;
+}
+
+/** A kafkajs batch as the runner's BatchControl. */
+function batchControl(consumer: KafkaConsumer, payload: EachBatchPayload): BatchControl {
+  const { batch } = payload;
+  const { topic, partition } = batch;
+  return {
+    topic,
+    partition,
+    messages: batch.messages,
+    firstOffset: batch.firstOffset() ?? '0',
+    highWatermark: batch.highWatermark,
+    lastOffset: batch.lastOffset(),
+    heartbeat: payload.heartbeat,
+    isRunning: payload.isRunning,
+    isStale: payload.isStale,
+    resolveOffset: payload.resolveOffset,
+    commit: (offset) => consumer.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]),
+    seek: (offset) => consumer.seek({ topic, partition, offset }),
+    pause: payload.pause,
+  };
 }
 
 interface Deferred {

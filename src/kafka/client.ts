@@ -66,6 +66,20 @@ export function toKafkaError(error: unknown, action: string, topic?: string, bro
   );
 }
 
+/**
+ * The Kafka protocol error's type (`MESSAGE_TOO_LARGE`, `NOT_LEADER_FOR_PARTITION`, …) behind an
+ * error, looking through the kit's and kafkajs's wrappers; undefined when there is none.
+ */
+export function kafkaErrorType(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth++) {
+    const type = (current as { type?: unknown }).type;
+    if (typeof type === 'string' && /^[A-Z_]+$/.test(type)) return type;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}
+
 function isAuthenticationError(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {

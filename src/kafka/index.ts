@@ -6,4 +6,4 @@ export {
   toKafkaError,
   type KafkaConnectionOptions,
 } from './client';
-export { ensureTopics } from './admin';
+export { createTopicsReady, ensureTopics } from './admin';

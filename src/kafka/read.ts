@@ -67,6 +67,18 @@ export async function readRanges(
     timeoutMs,
   );
   try {
+    const reached = (partition: number, offset: bigint) => {
+      const range = pending.get(partition);
+      if (range === undefined || offset + 1n < range.to) return;
+      pending.delete(partition);
+      if (pending.size === 0) finish();
+    };
+    // a transaction's commit marker can be a partition's last offset: no message ever has it, so
+    // the end is also reached by a batch's last offset, control records included (kafkajs reports
+    // batches of nothing but markers only through this event)
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      if (payload.topic === topic) reached(payload.partition, BigInt(payload.lastOffset));
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({
@@ -77,10 +89,7 @@ export async function readRanges(
         if (range === undefined || offset < range.from || offset >= range.to) return;
         count += 1;
         await onMessage(partition, message);
-        if (offset + 1n >= range.to) {
-          pending.delete(partition);
-          if (pending.size === 0) finish();
-        }
+        reached(partition, offset);
       },
     });
     for (const range of pending.values())

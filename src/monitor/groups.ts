@@ -4,6 +4,7 @@
  * (ListGroups, DescribeGroups, OffsetFetch, ListOffsets): nothing joins a group, nothing commits.
  */
 import { AssignerProtocol, type Admin } from 'kafkajs';
+import { retry } from '../retry';
 
 /** The kit's own throw-away readers (tail, UI, dlq reads): not the platform's groups. */
 const OWN_GROUP = /^contracts-(ui|tail|read|dlq-read|dlq-ledger|dlq-replay|monitor)-[0-9a-f]{8}$/;
@@ -52,20 +53,25 @@ export async function listConsumerGroups(admin: Admin): Promise<string[]> {
     .sort();
 }
 
+const OFFSET_READERS = 4;
+
 /** Low and high offsets of each topic's partitions; topics missing on the cluster are left out. */
 export async function readTopicOffsets(admin: Admin, topics: readonly string[]): Promise<Map<string, TopicOffsets>> {
   const existing = new Set(await admin.listTopics());
   const out = new Map<string, TopicOffsets>();
-  await Promise.all(
-    topics
-      .filter((t) => existing.has(t))
-      .map(async (topic) => {
-        const partitions = (await admin.fetchTopicOffsets(topic))
-          .map((p) => ({ partition: p.partition, low: p.low, high: p.high }))
-          .sort((a, b) => a.partition - b.partition);
-        out.set(topic, { topic, partitions });
-      }),
-  );
+  const queue = topics.filter((t) => existing.has(t));
+  // a few at a time: kafkajs's fetchTopicOffsets for ~45 topics at once failed inside kafkajs
+  // ("Cannot destructure property 'partitions' of 'high.pop(...)'"), and the overview with it
+  const worker = async () => {
+    for (let topic = queue.shift(); topic !== undefined; topic = queue.shift()) {
+      // a topic created a moment ago may answer "not the leader" once: retried (retriable in kafkajs)
+      const partitions = (await retry(() => admin.fetchTopicOffsets(topic), { attempts: 5, initialDelayMs: 100 }))
+        .map((p) => ({ partition: p.partition, low: p.low, high: p.high }))
+        .sort((a, b) => a.partition - b.partition);
+      out.set(topic, { topic, partitions });
+    }
+  };
+  await Promise.all(Array.from({ length: OFFSET_READERS }, worker));
   return out;
 }
 

@@ -105,6 +105,11 @@ export function createSerde<C extends AnyTopicContract>(
         try {
           all = await withReferences(registry, root);
         } catch (error) {
+          // only the registry's own "not found" (an error code with the 404) is the schema's fault;
+          // a bare 404 page comes from a proxy or a wrong path: the environment, retried
+          if (error instanceof RegistryError && error.status === 404 && error.registryCode === undefined) {
+            throw notTheRegistry(error);
+          }
           if (error instanceof RegistryError && error.status === 404) {
             throw new DecodeError(
               `schema ${schemaId} references a schema the registry does not have: ${error.message}`,
@@ -207,22 +212,25 @@ export async function fetchSchema(registry: SchemaRegistryClient, schemaId: numb
     if (error instanceof RegistryError && error.status === 404 && error.registryCode === SCHEMA_NOT_FOUND_CODE) {
       throw new SchemaNotFoundError(registry.url, schemaId, { cause: error });
     }
-    if (error instanceof RegistryError && error.status === 404) {
-      throw new RegistryError(
-        error.url,
-        404,
-        error.registryCode,
-        `${error.message} (not a schema registry's answer: no error code 40403)`,
-        {
-          cause: error,
-          hint: 'check that SCHEMA_REGISTRY_URL points at the Confluent-compatible API root (for Apicurio: /apis/ccompat/v7)',
-        },
-      );
-    }
+    if (error instanceof RegistryError && error.status === 404) throw notTheRegistry(error);
     if (isContractsError(error)) throw error;
     throw new DecodeError(`reading schema ${schemaId} failed: ${String(error)}`, schemaId, {
       cause: error,
       retriable: true,
     });
   }
+}
+
+/** A 404 without the registry's own error code: not a schema registry's answer (a proxy's page, a wrong path). */
+function notTheRegistry(error: RegistryError): RegistryError {
+  return new RegistryError(
+    error.url,
+    404,
+    error.registryCode,
+    `${error.message} (not a schema registry's answer: a 404 without its error code)`,
+    {
+      cause: error,
+      hint: 'check that SCHEMA_REGISTRY_URL points at the Confluent-compatible API root (for Apicurio: /apis/ccompat/v7) and that no proxy answers for it',
+    },
+  );
 }

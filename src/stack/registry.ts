@@ -32,7 +32,9 @@ export function registrySettings(options: { port: number; dataDir: string }): Re
     'quarkus.management.port': '0',
     'apicurio.storage.kind': 'sql',
     'apicurio.storage.sql.kind': 'h2',
-    'apicurio.datasource.url': `jdbc:h2:file:${join(options.dataDir, 'registry')}`,
+    // H2 writes lazily by default (WRITE_DELAY 500 ms): a registry killed right after it answered
+    // a registration lost the schema, and later gave its ID to another. Durable on acknowledge.
+    'apicurio.datasource.url': `jdbc:h2:file:${join(options.dataDir, 'registry')};WRITE_DELAY=0`,
     'apicurio.datasource.username': 'sa',
     'apicurio.datasource.password': 'sa',
     // The defaults (20 initial, 100 max connections) are sized for a server, not a test stack.

@@ -7,6 +7,7 @@
  */
 import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
 import type { TopicConfig } from '../config';
+import { createTopicsReady } from '../kafka/admin';
 import { toKafkaError } from '../kafka/client';
 
 export type TopicRole = 'topic' | 'dead-letter';
@@ -75,15 +76,15 @@ export async function applyTopics(kafka: Kafka, topics: readonly TopicConfig[]):
     const plan = await planWith(admin, topics);
     const create = plan.entries.filter((e) => e.action === 'create');
     if (create.length > 0) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: create.map((e) => ({
+      await createTopicsReady(
+        admin,
+        create.map((e) => ({
           topic: e.topic,
           numPartitions: e.partitions.wanted,
           replicationFactor: e.replicationFactor.wanted,
           configEntries: e.configChanges.map((c) => ({ name: c.name, value: c.wanted })),
         })),
-      });
+      );
     }
     const grow = plan.entries.filter((e) => e.action === 'update' && (e.partitions.current ?? 0) < e.partitions.wanted);
     if (grow.length > 0) {

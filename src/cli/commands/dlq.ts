@@ -118,6 +118,7 @@ export function registerDlqCommand(program: Command): void {
           ? `${result.duplicates} duplicate cop${result.duplicates === 1 ? 'y' : 'ies'} of the same message`
           : '',
         result.skipped > 0 ? `${result.skipped} of other groups or filtered out` : '',
+        result.truncated > 0 ? `${result.truncated} truncated (too large to keep whole), not replayable` : '',
       ].filter(Boolean);
       process.stdout.write(
         `${verb} ${result.replayed} record(s) from ${result.deadLetterTopic} to ${topic.name} for group ${flags.group}` +

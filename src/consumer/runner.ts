@@ -1,0 +1,106 @@
+/**
+ * The batch loop under the pipeline, after kafkajs's own runner: hands each message of a fetched
+ * batch to the pipeline and acts on its outcome — notes the progress and commits what was handled
+ * (every `commitEvery` messages and at the end of the batch), pauses the partition and seeks back
+ * to the message for an environment failure (resumed after the pipeline's delay), or stops the
+ * consumer. What it needs of a client is `BatchControl`, one batch's handle, so a second Kafka client
+ * can sit under it.
+ */
+import type { KafkaMessage } from 'kafkajs';
+import type { ConsumerStoppedError } from '../errors';
+import type { MessagePipeline } from './pipeline';
+import type { Progressed } from './supervisor';
+
+/** One fetched batch of one partition, and what the runner may do with it. */
+export interface BatchControl {
+  topic: string;
+  partition: number;
+  messages: KafkaMessage[];
+  /** The first message's offset, and the partition's end when fetched. */
+  firstOffset: string;
+  highWatermark: string;
+  /** The batch's last offset, transaction markers and aborted records included (they have no message). */
+  lastOffset: string;
+  heartbeat(): Promise<void>;
+  /** False once the client is stopping or rebalancing away from this partition. */
+  isRunning(): boolean;
+  /** True when the partition was seeked since the batch was fetched: its messages are outdated. */
+  isStale(): boolean;
+  /** Tells the client the messages up to `offset` are handled (kafkajs's resolveOffset). */
+  resolveOffset(offset: string): void;
+  /** Commits `offset` + 1. */
+  commit(offset: string): Promise<void>;
+  /** Fetch from `offset` next. */
+  seek(offset: string): void;
+  /** Pauses the partition; returns the function that resumes it. */
+  pause(): () => void;
+}
+
+export interface RunnerOptions {
+  pipeline: MessagePipeline;
+  /** Commit within a batch after this many handled messages; Infinity for the end of the batch only. */
+  commitEvery: number;
+  running(): boolean;
+  /** Notes a fetch for the health snapshot; returns the per-message progress callback. */
+  fetched(topic: string, partition: number, firstOffset: string, highWatermark: string): Progressed;
+  /** Starts a timer the consumer clears when it stops. */
+  later(ms: number, run: () => void): void;
+  /** Stops the consumer (not from inside the batch: stop() waits for it). */
+  halt(error: ConsumerStoppedError): void;
+}
+
+export function createRunner(options: RunnerOptions): { eachBatch(batch: BatchControl): Promise<void> } {
+  const { pipeline, commitEvery } = options;
+  return {
+    async eachBatch(batch) {
+      const { topic, partition, heartbeat } = batch;
+      if (batch.messages.length === 0) return;
+      const progressed = options.fetched(topic, partition, batch.firstOffset, batch.highWatermark);
+      let handled: string | undefined;
+      let sinceCommit = 0;
+      let whole = true;
+      for (const message of batch.messages) {
+        whole = false;
+        if (!options.running() || !batch.isRunning() || batch.isStale()) break;
+        let outcome = pipeline.handle({ topic, partition, message, heartbeat });
+        if (outcome instanceof Promise) outcome = await outcome;
+        if (outcome === 'abandon') break;
+        if (outcome !== 'done') {
+          if ('stop' in outcome) {
+            // stop without committing this message; stop() waits for this batch, so not from inside it
+            batch.pause();
+            const { stop } = outcome;
+            setImmediate(() => options.halt(stop));
+            break;
+          }
+          // fetch this message again after a pause; what was handled before it is committed below
+          batch.seek(message.offset);
+          const resume = batch.pause();
+          // stop() may have begun while this message was tried: no timer may outlive the consumer
+          if (options.running()) options.later(outcome.retryInMs, resume);
+          break;
+        }
+        progressed(message.offset);
+        // the client's resolved offset only needs the last handled message: it is brought up to
+        // date at each commit and when the loop ends (each call costs kafkajs Long arithmetic)
+        handled = message.offset;
+        if (++sinceCommit >= commitEvery) {
+          batch.resolveOffset(handled);
+          await batch.commit(handled);
+          sinceCommit = 0;
+        }
+        whole = true;
+      }
+      // a batch handled to its end is committed past its markers too (as the Java consumer commits
+      // its position), so a partition that ends in a transaction marker shows no lag of 1
+      if (whole && handled !== undefined && BigInt(batch.lastOffset) > BigInt(handled)) {
+        handled = batch.lastOffset;
+        sinceCommit += 1;
+      }
+      if (handled !== undefined && sinceCommit > 0) {
+        batch.resolveOffset(handled);
+        await batch.commit(handled);
+      }
+    },
+  };
+}
