@@ -5,14 +5,18 @@
 import { createServer, type Server } from 'node:http';
 import type { ConsumerHealth } from 'booking-event-contracts';
 
-/** Live unless the consumer gave up, or events wait and nothing was handled for `stuckAfterMs`. */
-export function isLive(health: ConsumerHealth, stuckAfterMs = 60_000, now = Date.now()): boolean {
+/**
+ * Live unless the consumer gave up, or a partition is stalled for no reason outside it (records
+ * wait and nothing was handled for the consumer's stallAfterMs, without an environment failure to
+ * explain it): a restart can cure the second, never an outage, so a pause on REGISTRY_UNREACHABLE
+ * does not fail liveness.
+ */
+export function isLive(health: ConsumerHealth): boolean {
   if (health.state === 'failed') return false;
-  const waiting = health.partitions.some((p) => (p.lag ?? 0) > 0);
-  return !waiting || now - (health.lastProgressAt ?? health.since) < stuckAfterMs;
+  return !health.problems.some((p) => p.kind === 'stalled' && p.code === undefined);
 }
 
-/** Ready while it is a member of its group (not while starting, rejoining or stopped). */
+/** Ready while it is a member of its group and every partition moves (not starting, rejoining, degraded or stopped). */
 export function isReady(health: ConsumerHealth): boolean {
   return health.state === 'running';
 }

@@ -33,11 +33,13 @@ import { CONSUMER_EVENTS, createEmitter, type ConsumerEventName, type ConsumerLi
 import { createConsumerLog } from './log';
 import { createPipeline, type EventHandler } from './pipeline';
 import { createRunner, type BatchControl } from './runner';
-import { createSupervisor, type ConsumerHealth, type SupervisionOptions } from './supervisor';
+import { assessHealth, type ConsumerHealth } from './health';
+import { createSupervisor, type SupervisionOptions } from './supervisor';
 
 export * from './events';
 export { classify, decide, type Decision, type EnvironmentPolicy, type Fault, type Stage } from './decide';
-export type { ConsumerHealth, ConsumerState, PartitionHealth, SupervisionOptions } from './supervisor';
+export type { ConsumerState, PartitionHealth, SupervisionOptions } from './supervisor';
+export type { ConsumerHealth, HealthProblem } from './health';
 export type { EventHandler, MessageContext } from './pipeline';
 
 /**
@@ -98,6 +100,12 @@ export interface ConsumerOptions<C extends AnyTopicContract> extends KafkaConnec
    * `Infinity` for none.
    */
   handlerTimeoutMs?: number;
+  /**
+   * A partition with records waiting (or a handler running) that has handled nothing for this long
+   * is `stalled`: health() says `degraded` with the partition, offset and why, and a warn line is
+   * written. Default 60 s.
+   */
+  stallAfterMs?: number;
   /** Partitions handled in parallel (order is kept within each partition). Default 1. */
   partitionsConsumedConcurrently?: number;
   /**
@@ -231,8 +239,26 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
     onFailed: (error) => void fail(error),
   });
 
+  const stallAfterMs = options.stallAfterMs ?? 60_000;
+  const health = () => assessHealth(supervisor.health(), pipeline.snapshot(), stallAfterMs);
+  /** Partitions whose stall was logged, so each stall is one line (and a new one after it moved). */
+  const stallsLogged = new Set<string>();
+  const watchStalls = () => {
+    const stalled = health().problems.filter((p) => p.kind === 'stalled');
+    const now = new Set(stalled.map((p) => `${p.topic}:${p.partition}`));
+    for (const key of stallsLogged) if (!now.has(key)) stallsLogged.delete(key);
+    for (const p of stalled) {
+      const key = `${p.topic}:${p.partition}`;
+      if (stallsLogged.has(key)) continue;
+      stallsLogged.add(key);
+      log.stalled(p.topic, p.partition, p.offset ?? '?', Date.now() - p.since, p.why);
+    }
+  };
+  let stallWatch: NodeJS.Timeout | undefined;
+
   const fail = async (error: ConsumerFailedError) => {
     running = false;
+    clearInterval(stallWatch);
     for (const signal of signals) process.off(signal, onSignal);
     log.failed(error);
     log.flush();
@@ -273,15 +299,19 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
         throw toKafkaError(error, 'starting the consumer', contract.topic, brokersOf(options));
       }
       for (const signal of signals) process.once(signal, onSignal);
+      stallWatch = setInterval(watchStalls, Math.max(100, Math.min(10_000, stallAfterMs / 2)));
+      stallWatch.unref();
       events.emit(CONSUMER_EVENTS.STARTED, { groupId: options.groupId, topic: contract.topic });
     },
 
     done: () => run.promise,
-    health: () => supervisor.health(),
+    health,
 
     stop() {
       stopping ??= (async () => {
         running = false;
+        clearInterval(stallWatch);
+        stallsLogged.clear();
         for (const signal of signals) process.off(signal, onSignal);
         for (const [timer, early] of timers) {
           clearTimeout(timer);

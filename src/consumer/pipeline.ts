@@ -109,6 +109,13 @@ export interface MessagePipeline {
   handle(consumed: ConsumedMessage): Outcome | Promise<Outcome>;
   /** The consumer is stopping: handlers still running are abandoned (signals aborted, messages not committed). */
   abandonInFlight(): void;
+  /** What holds partitions now: environment failures in a row, and handlers still running (for health()). */
+  snapshot(): PipelineSnapshot;
+}
+
+export interface PipelineSnapshot {
+  paused: Array<{ topic: string; partition: number; offset: string; code: string; since: number; failures: number }>;
+  handling: Array<{ topic: string; partition: number; offset: string; eventType: string; since: number }>;
 }
 
 /** A handler's run cut short because the consumer stops. */
@@ -116,12 +123,18 @@ const ABANDONED = Symbol('abandoned');
 
 interface InFlight {
   abandon(): void;
+  run: HandlerRun;
+  eventType: string;
+  since: number;
 }
 
 export function createPipeline<C extends AnyTopicContract>(options: PipelineOptions<C>): MessagePipeline {
   const { groupId, serde, handlers, events, log, deadLetters } = options;
   /** Environment failures in a row per partition, and when the first of them happened. */
-  const transient = new Map<string, { failures: number; since: number; code: string }>();
+  const transient = new Map<
+    string,
+    { topic: string; partition: number; offset: string; failures: number; since: number; code: string }
+  >();
   const inFlight = new Set<InFlight>();
 
   const handle = (consumed: ConsumedMessage): Outcome | Promise<Outcome> => {
@@ -286,9 +299,17 @@ export function createPipeline<C extends AnyTopicContract>(options: PipelineOpti
     }
     const key = `${at.topic}:${at.partition}`;
     const code = classify(error).code;
-    const state = transient.get(key) ?? { failures: 0, since: Date.now(), code };
+    const state = transient.get(key) ?? {
+      topic: at.topic,
+      partition: at.partition,
+      offset: at.message.offset,
+      failures: 0,
+      since: Date.now(),
+      code,
+    };
     state.failures += 1;
     state.code = code;
+    state.offset = at.message.offset;
     transient.set(key, state);
     const retryInMs = options.transientDelay(state.failures);
     events.emit(CONSUMER_EVENTS.TRANSIENT_ERROR, {
@@ -357,6 +378,9 @@ export function createPipeline<C extends AnyTopicContract>(options: PipelineOpti
     new Promise((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
       const entry: InFlight = {
+        run,
+        eventType,
+        since: Date.now(),
         abandon: () => {
           finish();
           run.abort(new Error('the consumer is stopping'));
@@ -394,6 +418,16 @@ export function createPipeline<C extends AnyTopicContract>(options: PipelineOpti
     abandonInFlight() {
       for (const entry of [...inFlight]) entry.abandon();
     },
+    snapshot: () => ({
+      paused: [...transient.values()].map((p) => ({ ...p })),
+      handling: [...inFlight].map(({ run, eventType, since }) => ({
+        topic: run.context.topic,
+        partition: run.context.partition,
+        offset: run.context.offset,
+        eventType,
+        since,
+      })),
+    }),
   };
 }
 

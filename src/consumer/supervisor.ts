@@ -48,6 +48,8 @@ export interface PartitionHealth {
   highWatermark: string | undefined;
   /** When lag was last computed (ms since the epoch). */
   updatedAt: number | undefined;
+  /** When a message of it was last handled, ignored or dead-lettered, else when it was assigned. */
+  lastProgressAt: number | undefined;
 }
 
 export interface ConsumerHealth {
@@ -172,6 +174,7 @@ export function createSupervisor(hooks: SupervisorHooks): Supervisor {
           nextOffset: undefined,
           highWatermark: undefined,
           updatedAt: undefined,
+          lastProgressAt: Date.now(),
           handled: undefined,
         });
     }
@@ -330,6 +333,7 @@ export function createSupervisor(hooks: SupervisorHooks): Supervisor {
         if (!entry) return;
         entry.handled = offset;
         entry.updatedAt = lastProgressAt;
+        entry.lastProgressAt = lastProgressAt;
       };
     },
     health() {

@@ -189,7 +189,7 @@ describe('a handler that never returns', () => {
     expect(logged.some((l) => l.message.includes('did not finish within 400 ms'))).toBe(true);
   });
 
-  it('does not hold stop(): the message stays uncommitted for the next member', async () => {
+  it('is reported by health() as a stall (degraded, the partition, offset and why) and logged; stop() does not wait for it, and the message stays uncommitted', async () => {
     const { contract, serde } = await topicPair('bounds-stop');
     await sendRaw(contract.topic, 0, [{ value: await serde.encode(bookingEvents('STOP-1')['booking.created']) }]);
     let started = false;
@@ -201,11 +201,26 @@ describe('a handler that never returns', () => {
           return new Promise<void>(() => undefined);
         },
       },
-      { handlerTimeoutMs: Infinity },
+      { handlerTimeoutMs: Infinity, stallAfterMs: 500 },
     );
     const { groupId } = c.health();
     await c.start();
     await waitFor(() => started, 'the handler to start');
+    await waitFor(() => c.health().state === 'degraded', 'health to say degraded', 10_000);
+    expect(c.health().problems).toEqual([
+      expect.objectContaining({
+        kind: 'stalled',
+        topic: contract.topic,
+        partition: 0,
+        offset: '0',
+        why: expect.stringMatching(/^the handler of booking\.created at offset 0 has run \d+ s$/),
+      }),
+    ]);
+    await waitFor(
+      () => logged.some((l) => l.message.startsWith(`${contract.topic}[0] has made no progress`)),
+      'the stall line',
+      10_000,
+    );
     const began = Date.now();
     await c.stop();
     process.stdout.write(`stop() with a hung handler returned in ${Date.now() - began} ms\n`);

@@ -114,18 +114,32 @@ describe('README: liveness and readiness from consumer.health()', () => {
     expect(states).toEqual(['starting', 'running', 'stopped']);
   });
 
-  it('judges a stuck or failed consumer not live', () => {
+  it('judges a stalled or failed consumer not live, and a degraded one not ready', () => {
     const base = { groupId: 'g', topic: 't', since: 0, lastHeartbeatAt: undefined, restarts: 0, error: undefined };
-    const waiting = [{ topic: 't', partition: 0, lag: 5, nextOffset: '10', highWatermark: '15', updatedAt: 0 }];
-    expect(isLive({ ...base, state: 'running', lastProgressAt: 1_000, partitions: waiting }, 60_000, 120_000)).toBe(
-      false,
-    );
-    expect(isLive({ ...base, state: 'running', lastProgressAt: 100_000, partitions: waiting }, 60_000, 120_000)).toBe(
+    const partitions = [
+      { topic: 't', partition: 0, lag: 5, nextOffset: '10', highWatermark: '15', updatedAt: 0, lastProgressAt: 0 },
+    ];
+    const stalled = {
+      kind: 'stalled' as const,
+      topic: 't',
+      partition: 0,
+      offset: '10',
+      since: 0,
+      why: 'no message handled',
+    };
+    const health = { ...base, lastProgressAt: 1_000, partitions };
+    expect(isLive({ ...health, state: 'degraded', problems: [stalled] })).toBe(false);
+    // an outage explains the stall: restarting would not help, so it stays live
+    expect(isLive({ ...health, state: 'degraded', problems: [{ ...stalled, code: 'REGISTRY_UNREACHABLE' }] })).toBe(
       true,
     );
-    expect(isLive({ ...base, state: 'rejoining', lastProgressAt: 1_000, partitions: [] }, 60_000, 120_000)).toBe(true);
-    expect(isLive({ ...base, state: 'failed', lastProgressAt: 100_000, partitions: [] }, 60_000, 120_000)).toBe(false);
-    expect(isReady({ ...base, state: 'rejoining', lastProgressAt: undefined, partitions: [] })).toBe(false);
+    expect(isReady({ ...health, state: 'degraded', problems: [{ ...stalled, code: 'REGISTRY_UNREACHABLE' }] })).toBe(
+      false,
+    );
+    expect(isLive({ ...health, state: 'running', problems: [] })).toBe(true);
+    expect(isLive({ ...health, state: 'rejoining', problems: [] })).toBe(true);
+    expect(isLive({ ...health, state: 'failed', problems: [] })).toBe(false);
+    expect(isReady({ ...health, state: 'rejoining', problems: [] })).toBe(false);
   });
 });
 
