@@ -49,13 +49,21 @@ export type { EventHandler, MessageContext } from './pipeline';
 export type Handlers<C> = { [K in EventTypeOf<C>]: EventHandler<EventMapOf<C>[K]> | 'ignore' };
 
 export interface RetryOptions {
-  /** Runs of a failing handler before its message is dead-lettered, the first included. Default 3. */
+  /**
+   * Runs of a failing handler before its message is dead-lettered, the first included. Default 8:
+   * with the default delays that is about 35 s of retries, so a downstream blip of tens of seconds
+   * (a deploy, a failover) is ridden out instead of dead-lettering good events. A poison event costs
+   * that long too: lower it where handlers fail only on bad data.
+   */
   attempts?: number;
-  /** Delay before the first retry; doubles each time. Default 200 ms. */
+  /** Delay before the first retry; doubles each time. Default 500 ms. */
   initialDelayMs?: number;
-  /** Upper bound of the delay. Default 5 s. */
+  /** Upper bound of the delay. Default 10 s. */
   maxDelayMs?: number;
 }
+
+/** 0.5 + 1 + 2 + 4 + 8 + 10 + 10 s between 8 runs: about 35 s before a failing handler's event is dead-lettered. */
+export const RETRY_DEFAULTS = { attempts: 8, initialDelayMs: 500, maxDelayMs: 10_000 } as const;
 
 export interface TransientRetryOptions {
   /** First pause of a partition after a retriable failure; doubles while it lasts. Default 500 ms. */
@@ -172,8 +180,13 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
     groupId: options.groupId,
     serde,
     handlers,
-    attempts: Math.max(1, options.retry?.attempts ?? 3),
-    retryDelay: (n) => backoffDelay(n, options.retry?.initialDelayMs ?? 200, options.retry?.maxDelayMs ?? 5000),
+    attempts: Math.max(1, options.retry?.attempts ?? RETRY_DEFAULTS.attempts),
+    retryDelay: (n) =>
+      backoffDelay(
+        n,
+        options.retry?.initialDelayMs ?? RETRY_DEFAULTS.initialDelayMs,
+        options.retry?.maxDelayMs ?? RETRY_DEFAULTS.maxDelayMs,
+      ),
     transientDelay: (n) =>
       backoffDelay(n, options.transientRetry?.initialDelayMs ?? 500, options.transientRetry?.maxDelayMs ?? 30_000),
     unknownEventType: options.onUnknownEventType ?? 'dead-letter',

@@ -7,6 +7,7 @@
  * a subject, nor the ID of a schema in a subject once resolved; so after warm-up a producer or
  * consumer makes no registry calls per message. Concurrent calls for the same key share one request.
  */
+import { readFileSync } from 'node:fs';
 import type { CompatibilityLevel } from '../config';
 import { COMPATIBILITY_LEVELS } from '../config';
 import { DEFAULT_SCHEMA_TYPE } from '../formats';
@@ -46,13 +47,17 @@ export interface HttpRegistryOptions {
   headers?: Record<string, string>;
 }
 
-/** Environment variables read by `registryOptionsFromEnv`. */
+/** Environment variables read by `registryOptionsFromEnv` and `registryAuthFromEnv`. */
 export const REGISTRY_ENV = {
   URL: 'SCHEMA_REGISTRY_URL',
   /** `username:password` for basic auth. */
   AUTH: 'SCHEMA_REGISTRY_AUTH',
-  /** A bearer token; used when AUTH is not set. */
+  /** A file holding `username:password` (a mounted secret); used when AUTH is not set. */
+  AUTH_FILE: 'SCHEMA_REGISTRY_AUTH_FILE',
+  /** A bearer token; used when neither of the above is set. */
   TOKEN: 'SCHEMA_REGISTRY_TOKEN',
+  /** A file holding a bearer token. */
+  TOKEN_FILE: 'SCHEMA_REGISTRY_TOKEN_FILE',
 } as const;
 
 const CONTENT_TYPE = 'application/vnd.schemaregistry.v1+json';
@@ -61,27 +66,50 @@ export function createSchemaRegistryClient(options: HttpRegistryOptions): Schema
   return new HttpSchemaRegistryClient(options);
 }
 
-/** Options from SCHEMA_REGISTRY_URL, SCHEMA_REGISTRY_AUTH and SCHEMA_REGISTRY_TOKEN; undefined without a URL. */
+/** Options from SCHEMA_REGISTRY_URL and the credentials of `registryAuthFromEnv`; undefined without a URL. */
 export function registryOptionsFromEnv(env: NodeJS.ProcessEnv = process.env): HttpRegistryOptions | undefined {
   const url = env[REGISTRY_ENV.URL];
   if (!url) return undefined;
-  const basic = env[REGISTRY_ENV.AUTH];
-  const token = env[REGISTRY_ENV.TOKEN];
-  let auth: RegistryAuth | undefined;
+  return { url, auth: registryAuthFromEnv(env) };
+}
+
+/**
+ * Credentials from the environment, never from a command line (which any user of the machine can
+ * read): SCHEMA_REGISTRY_AUTH (`user:password`), SCHEMA_REGISTRY_AUTH_FILE (a file holding it, as a
+ * mounted secret), SCHEMA_REGISTRY_TOKEN or SCHEMA_REGISTRY_TOKEN_FILE (a bearer token), in that order.
+ */
+export function registryAuthFromEnv(env: NodeJS.ProcessEnv = process.env): RegistryAuth | undefined {
+  const fromFile = (name: string): string | undefined => {
+    const file = env[name];
+    if (!file) return undefined;
+    try {
+      return readFileSync(file, 'utf8').trim();
+    } catch (error) {
+      throw new RegistryConfigError(
+        `${name} names ${file}, which cannot be read (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
+        `point ${name} at a readable file holding the credentials`,
+      );
+    }
+  };
+  const basic = env[REGISTRY_ENV.AUTH] || fromFile(REGISTRY_ENV.AUTH_FILE);
   if (basic) {
     const colon = basic.indexOf(':');
     if (colon <= 0) {
       // never echo the value: it may be a secret
       throw new RegistryConfigError(
-        `${REGISTRY_ENV.AUTH} must be username:password (the value set has ${colon < 0 ? 'no ":"' : 'no username before ":"'})`,
-        `set ${REGISTRY_ENV.AUTH}=user:password for basic auth, or ${REGISTRY_ENV.TOKEN}=<token> for a bearer token`,
+        `${env[REGISTRY_ENV.AUTH] ? REGISTRY_ENV.AUTH : REGISTRY_ENV.AUTH_FILE} must be username:password (the value set has ${colon < 0 ? 'no ":"' : 'no username before ":"'})`,
+        `set ${REGISTRY_ENV.AUTH}=user:password (or ${REGISTRY_ENV.AUTH_FILE}=<file>) for basic auth, or ${REGISTRY_ENV.TOKEN} for a bearer token`,
       );
     }
-    auth = { username: basic.slice(0, colon), password: basic.slice(colon + 1) };
-  } else if (token) {
-    auth = { token };
+    return { username: basic.slice(0, colon), password: basic.slice(colon + 1) };
   }
-  return { url, auth };
+  const token = env[REGISTRY_ENV.TOKEN] || fromFile(REGISTRY_ENV.TOKEN_FILE);
+  return token ? { token } : undefined;
+}
+
+/** True when a registry URL carries a password in it (`https://user:secret@host`). */
+export function urlHasPassword(url: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:\/\/[^/?#]*:[^@]*@/i.test(url);
 }
 
 class HttpSchemaRegistryClient implements SchemaRegistryClient {
@@ -460,7 +488,7 @@ function describeNetworkError(cause: unknown): string {
   return inner?.message ? `${message}: ${inner.message}` : message;
 }
 
-const URL_HINT = `set ${REGISTRY_ENV.URL} (or --registry) to e.g. http://localhost:8081 (Confluent, Karapace) or http://localhost:8080/apis/ccompat/v7 (Apicurio)`;
+const URL_HINT = `set ${REGISTRY_ENV.URL} (or --registry) to e.g. http://localhost:8081 (Confluent, Karapace) or http://localhost:8080/apis/ccompat/v7 (Apicurio); credentials go in ${REGISTRY_ENV.AUTH} or ${REGISTRY_ENV.AUTH_FILE}, not in the URL (a password with / or @ in it breaks the URL)`;
 
 function safeParseUrl(url: string): URL {
   let parsed: URL;
@@ -475,9 +503,13 @@ function safeParseUrl(url: string): URL {
   return parsed;
 }
 
-/** The URL as a user typed it, without a password in it. */
-function redactUrl(url: string): string {
-  return url.replace(/\/\/([^/@:]*):[^/@]*@/, '//$1:***@');
+/**
+ * The URL as a user typed it, without its credentials: everything between `//` and the last `@`
+ * goes, whatever it holds (a password with `/` or `:` in it made the URL unparsable, and the old
+ * pattern then printed it whole).
+ */
+export function redactUrl(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^]*@/i, '$1***@');
 }
 
 function enc(subject: string): string {

@@ -1,8 +1,10 @@
 export * from './types';
 export {
   createSchemaRegistryClient,
+  registryAuthFromEnv,
   registryOptionsFromEnv,
   REGISTRY_ENV,
+  urlHasPassword,
   type HttpRegistryOptions,
   type RegistryAuth,
 } from './http';

@@ -1,12 +1,19 @@
 import { ContractsError } from '../errors';
-import { createSchemaRegistryClient, registryOptionsFromEnv, REGISTRY_ENV, type HttpRegistryOptions } from './http';
+import {
+  createSchemaRegistryClient,
+  registryAuthFromEnv,
+  registryOptionsFromEnv,
+  REGISTRY_ENV,
+  type HttpRegistryOptions,
+} from './http';
 import type { SchemaRegistryClient } from './types';
 
 /** A registry client, the options for one, or its URL; undefined means the environment. */
 export type RegistrySource = SchemaRegistryClient | HttpRegistryOptions | string | undefined;
 
 export function resolveRegistry(source: RegistrySource): SchemaRegistryClient {
-  if (typeof source === 'string') return createSchemaRegistryClient({ ...registryOptionsFromEnv(), url: source });
+  // a URL given in code or on the command line still takes its credentials from the environment
+  if (typeof source === 'string') return createSchemaRegistryClient({ url: source, auth: registryAuthFromEnv() });
   if (source && 'getSchemaById' in source) return source;
   const options = source ?? registryOptionsFromEnv();
   if (!options) {

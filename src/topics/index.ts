@@ -62,9 +62,25 @@ export function wantedTopics(topics: readonly TopicConfig[]): Array<
       configTopic: t.name,
       partitions: 1,
       replicationFactor: t.replicationFactor,
-      configs: t.deadLetterTopicConfig,
+      configs: { [MAX_MESSAGE_BYTES]: String(deadLetterMaxBytes(t)), ...t.deadLetterTopicConfig },
     },
   ]);
+}
+
+const MAX_MESSAGE_BYTES = 'max.message.bytes';
+/** Kafka's default `max.message.bytes` (`message.max.bytes` of the broker): 1 MiB and a batch header. */
+const KAFKA_DEFAULT_MAX_MESSAGE_BYTES = 1_048_588;
+/** Room for the `dlq.*` headers (error message capped at 1,000 characters) and the record's framing. */
+const DEAD_LETTER_HEADROOM_BYTES = 64 * 1024;
+
+/**
+ * A dead letter is its message plus the `dlq.*` headers: its topic takes what the source topic
+ * takes and that headroom, so a message near the source's limit is dead-lettered whole, not as a
+ * bounded record (src/dlq/headers.ts). A `max.message.bytes` in deadLetterTopicConfig wins.
+ */
+export function deadLetterMaxBytes(topic: Pick<TopicConfig, 'topicConfig'>): number {
+  const source = Number(topic.topicConfig[MAX_MESSAGE_BYTES] ?? KAFKA_DEFAULT_MAX_MESSAGE_BYTES);
+  return (Number.isFinite(source) ? source : KAFKA_DEFAULT_MAX_MESSAGE_BYTES) + DEAD_LETTER_HEADROOM_BYTES;
 }
 
 export async function planTopics(kafka: Kafka, topics: readonly TopicConfig[]): Promise<TopicPlan> {

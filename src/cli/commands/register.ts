@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import { loadConfig } from '../../config';
 import { applyRegistration, planRegistration } from '../../registration';
-import { resolveRegistry, type SchemaRegistryClient } from '../../registry';
+import { createLogger } from '../../log';
+import { REGISTRY_ENV, resolveRegistry, urlHasPassword, type SchemaRegistryClient } from '../../registry';
 import { FindingsExit, noVerdict } from '../exit';
 import { colorsFor, parseFormat } from '../print/output';
 import { renderPlan, renderRegistration } from '../print/plan';
@@ -15,6 +16,11 @@ interface RegisterFlags {
 
 /** `--registry <url>` or SCHEMA_REGISTRY_URL; credentials come from the URL or SCHEMA_REGISTRY_AUTH / _TOKEN. */
 export function registryFrom(url: string | undefined): SchemaRegistryClient {
+  if (url && urlHasPassword(url)) {
+    createLogger('contracts').warn(
+      `--registry carries a password, which every user of this machine can read in the process list: set ${REGISTRY_ENV.AUTH} or ${REGISTRY_ENV.AUTH_FILE} (a file holding user:password) instead`,
+    );
+  }
   return resolveRegistry(url);
 }
 

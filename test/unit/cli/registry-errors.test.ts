@@ -5,6 +5,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../../support/bookings-samples';
 
@@ -24,6 +26,8 @@ function cli(args: string[], env: Record<string, string>): Promise<{ status: num
         SCHEMA_REGISTRY_URL: '',
         SCHEMA_REGISTRY_AUTH: '',
         SCHEMA_REGISTRY_TOKEN: '',
+        SCHEMA_REGISTRY_AUTH_FILE: '',
+        SCHEMA_REGISTRY_TOKEN_FILE: '',
         NO_COLOR: '1',
         ...env,
       },
@@ -115,4 +119,48 @@ it('says how to configure a registry when there is none', async () => {
   expect(result.status).toBe(2);
   expect(result.out).toMatch(/no schema registry configured/);
   expect(result.out).toMatch(/SCHEMA_REGISTRY_URL/);
+});
+
+describe('registry secrets', () => {
+  const SLASHED = 'pa/ss@wo:rd';
+
+  it('never prints a password that breaks the URL (it holds / and @), and says where credentials go', async () => {
+    const result = await cli(['ls'], { SCHEMA_REGISTRY_URL: `http://admin:${SLASHED}@127.0.0.1:${port}/x` });
+    expect(result.status).toBe(2);
+    expect(result.out).not.toContain('pa/ss');
+    expect(result.out).not.toContain('wo:rd');
+    expect(result.out).toMatch(/SCHEMA_REGISTRY_AUTH_FILE/);
+  });
+
+  it('takes the credentials from a file (SCHEMA_REGISTRY_AUTH_FILE) for --registry, and never prints them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'registry-auth-'));
+    const file = join(dir, 'auth');
+    writeFileSync(file, `admin:${SLASHED}\n`);
+    const result = await cli(['ls', '--registry', `http://127.0.0.1:${port}/unauthorized`], {
+      SCHEMA_REGISTRY_AUTH_FILE: file,
+    });
+    rmSync(dir, { recursive: true, force: true });
+    expect(result.status).toBe(2);
+    expect(result.out).toMatch(/answered 401/);
+    expect(seenAuth).toContain(`Basic ${Buffer.from(`admin:${SLASHED}`).toString('base64')}`);
+    expect(result.out).not.toContain(SLASHED);
+  });
+
+  it('warns that a password on the command line is visible to every user of the machine', async () => {
+    const result = await cli(['ls', '--registry', `http://admin:${SECRET}@127.0.0.1:${port}/broken`], {});
+    expect(result.out).toMatch(/--registry carries a password/);
+    expect(result.out).toMatch(/SCHEMA_REGISTRY_AUTH_FILE/);
+    expect(result.out).not.toContain(SECRET);
+  });
+
+  it('names an unreadable credentials file without its content', async () => {
+    const result = await cli(['ls'], {
+      SCHEMA_REGISTRY_URL: `http://127.0.0.1:${port}/x`,
+      SCHEMA_REGISTRY_AUTH_FILE: '/nonexistent/registry-auth',
+    });
+    expect(result.status).toBe(2);
+    expect(result.out).toMatch(
+      /SCHEMA_REGISTRY_AUTH_FILE names \/nonexistent\/registry-auth, which cannot be read \(ENOENT\)/,
+    );
+  });
 });

@@ -53,7 +53,7 @@ it('a registry URL that is not one is a config error that echoes it, not REGISTR
   expect(attempt).toThrow(RegistryConfigError);
   expect(attempt).toThrow('the schema registry URL "localhost:8081" is not http(s)');
   expect(() => createSchemaRegistryClient({ url: 'http://user:hunter2@exa mple' })).toThrow(
-    /"http:\/\/user:\*\*\*@exa mple" is not a URL/,
+    /"http:\/\/\*\*\*@exa mple" is not a URL/,
   );
 });
 
