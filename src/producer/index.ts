@@ -13,7 +13,8 @@ import {
   type RecordMetadata,
 } from 'kafkajs';
 import type { EventTypeOf, TopicContract } from '../contract';
-import { DeliveryTimeoutError, EventValidationError, KafkaError } from '../errors';
+import { DeliveryTimeoutError, EventValidationError, isContractsError, KafkaError } from '../errors';
+import { createLogger, rateLimited } from '../log';
 import { formatOf } from '../formats';
 import { brokersOf, resolveKafka, toKafkaError, type KafkaConnectionOptions } from '../kafka/client';
 import { PACKAGE_NAME } from '../package-info';
@@ -199,6 +200,8 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
    * idempotence sequence, so this writes no duplicate.
    */
   const deliveryTimeoutMs = options.deliveryTimeoutMs ?? 120_000;
+  /** What the producer says about publishes that did not go through (rate-limited: a stalled broker fails every send). */
+  const log = rateLimited(createLogger('producer'));
   /**
    * Sends in flight with their deadlines, oldest first (every send gets the same timeout, so the
    * insertion order is the deadline order). One timer for all of them, armed at the oldest
@@ -218,7 +221,14 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
       if (entry.deadline > now) break;
       inFlight.delete(entry);
       // kafkajs cannot cancel a send: the abandoned one may still be written (at-least-once)
-      entry.reject(new DeliveryTimeoutError(contract.topic, deliveryTimeoutMs, entry.count));
+      const timedOut = new DeliveryTimeoutError(contract.topic, deliveryTimeoutMs, entry.count);
+      log.write('warn', 'delivery-timeout', `${timedOut.message}: the broker is stalled or unreachable`, {
+        topic: contract.topic,
+        messages: entry.count,
+        code: timedOut.code,
+        timeoutMs: deliveryTimeoutMs,
+      });
+      entry.reject(timedOut);
     }
     armDeadline();
   };
@@ -274,6 +284,12 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
         const answered = new Set(answer.map((m) => m.partition));
         pending = pending.filter((m) => !answered.has(m.partition!));
         if (pending.length === 0) return acknowledged;
+        log.write(
+          'warn',
+          'publish-retry',
+          `publishing to ${contract.topic}: ${pending.length} message(s) were not acknowledged by their partition's leader (a leader changed mid-send); sending them again (round ${round + 1} of 5)`,
+          { topic: contract.topic, messages: pending.length, round: round + 1 },
+        );
         if (round >= 5) {
           throw new KafkaError(
             `${action} (topic ${contract.topic}) failed: ${pending.length} message(s) were never acknowledged by their partition's leader`,
@@ -286,7 +302,14 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
         }
       }
     } catch (error) {
-      throw toKafkaError(error, action, contract.topic, brokersOf(options));
+      const failed = toKafkaError(error, action, contract.topic, brokersOf(options));
+      log.write('warn', 'publish-failed', failed.message, {
+        topic: contract.topic,
+        messages: messages.length,
+        code: isContractsError(failed) ? failed.code : 'KAFKA',
+        retriable: isContractsError(failed) ? failed.retriable : undefined,
+      });
+      throw failed;
     }
   };
 

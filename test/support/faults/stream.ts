@@ -17,6 +17,7 @@ import { bookingsContract } from '../../../src/generated/bookings';
 import { ensureTopics } from '../../../src/kafka';
 import { createProducer, type BatchItem, type Producer, type ProducerOptions } from '../../../src/producer';
 import { createSchemaRegistryClient, registerContract, type SchemaRegistryClient } from '../../../src/registry';
+import { createTopicsReady } from '../../../src/kafka';
 import { retry } from '../../../src/retry';
 import { bookingInputs } from '../bookings-fixtures';
 import { uniqueTopic, withTopic } from '../contracts';
@@ -71,13 +72,10 @@ export async function setUpFaultTopic(
     await admin.connect();
     try {
       const configEntries = [{ name: 'min.insync.replicas', value: String(topic.minInsyncReplicas) }];
-      await admin.createTopics({
-        waitForLeaders: true,
-        topics: [
-          { topic: contract.topic, numPartitions: topic.partitions ?? 3, replicationFactor, configEntries },
-          { topic: contract.deadLetterTopic, numPartitions: 1, replicationFactor, configEntries },
-        ],
-      });
+      await createTopicsReady(admin, [
+        { topic: contract.topic, numPartitions: topic.partitions ?? 3, replicationFactor, configEntries },
+        { topic: contract.deadLetterTopic, numPartitions: 1, replicationFactor, configEntries },
+      ]);
     } finally {
       await admin.disconnect();
     }

@@ -28,6 +28,8 @@ function cli(args: string[], env: Record<string, string>): Promise<{ status: num
         SCHEMA_REGISTRY_TOKEN: '',
         SCHEMA_REGISTRY_AUTH_FILE: '',
         SCHEMA_REGISTRY_TOKEN_FILE: '',
+        // the CLI's default level (npm test's global setup lowers it for the test processes)
+        CONTRACTS_LOG_LEVEL: 'warn',
         NO_COLOR: '1',
         ...env,
       },

@@ -1,5 +1,6 @@
 import type { Kafka, RecordMetadata } from 'kafkajs';
 import { DeliveryTimeoutError } from '../../../src/errors';
+import { configureLogging, type LogEntry } from '../../../src/log';
 import { bookingsContract } from '../../../src/generated/bookings';
 import { createProducer } from '../../../src/producer';
 import { createInMemoryRegistry, registerContract } from '../../../src/registry';
@@ -81,5 +82,22 @@ describe('producer deliveryTimeoutMs (one deadline timer for every send in fligh
     setTimeout(answerAll, 20);
     await expect(answered).resolves.toMatchObject({ topic: bookingsContract.topic });
     await expect(producer.publish('booking.failed', failed)).rejects.toBeInstanceOf(DeliveryTimeoutError);
+  });
+
+  it('says so in the log: one warn line per timed-out send, with the topic, count and code', async () => {
+    const lines: LogEntry[] = [];
+    configureLogging({ level: 'warn', sink: (entry) => lines.push(entry) });
+    try {
+      const { producer } = await setUp(50);
+      await producer.publish('booking.failed', failed).catch(() => undefined);
+    } finally {
+      configureLogging({ sink: undefined });
+    }
+    const line = lines.find((l) => l.logger === 'producer' && l.fields?.code === 'DELIVERY_TIMEOUT');
+    expect(line).toMatchObject({
+      level: 'warn',
+      fields: { topic: bookingsContract.topic, messages: 1, timeoutMs: 50 },
+    });
+    expect(line?.message).toMatch(/was not acknowledged within 50 ms: the broker is stalled or unreachable$/);
   });
 });
