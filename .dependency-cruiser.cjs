@@ -3,7 +3,7 @@
  *
  *   cli, ui            presentation: thin shells over operations
  *   operations         registration, topics, tail, stack, asyncapi, monitor: what the CLI and UI do
- *   runtime | codegen  what services run (registry, serde, producer, consumer, dlq, kafka) | the build step
+ *   runtime | codegen  what services run (registry, serde, producer, consumer, dlq, kafka, telemetry) | the build step
  *   formats            one folder per schema format behind one interface (src/formats), and the
  *                      compatibility checker the formats' rules plug into (src/compat)
  *   base               errors, config, contract types, logging, wire framing, Avro/validation set-up
@@ -13,7 +13,8 @@
 const BASE = '^src/(errors|config|contract|json-text|log|package-info|retry)\\.ts$|^src/(avro|validation|wire)/';
 const FORMATS = '^src/(formats|compat)/';
 const CODEGEN = '^codegen/';
-const RUNTIME = '^src/(registry|serde|producer|consumer|dlq|kafka|generated|generated-protobuf)/|^src/bookings\\.ts$';
+const RUNTIME =
+  '^src/(registry|serde|producer|consumer|dlq|kafka|telemetry|generated|generated-protobuf)/|^src/bookings\\.ts$';
 const OPERATIONS = '^src/(registration|topics|tail|stack|asyncapi|monitor)/';
 const PRESENTATION = '^src/(cli|ui)/';
 

@@ -33,6 +33,7 @@ import { CONSUMER_EVENTS, createEmitter, type ConsumerEventName, type ConsumerLi
 import { createConsumerLog } from './log';
 import { createPipeline, type EventHandler } from './pipeline';
 import { createRunner, type BatchControl } from './runner';
+import { consumerTelemetry } from '../telemetry';
 import { assessHealth, type ConsumerHealth } from './health';
 import { createSupervisor, type SupervisionOptions } from './supervisor';
 
@@ -152,6 +153,7 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
   const signals = options.stopOnSignals ?? ['SIGTERM'];
   const events = createEmitter();
   const log = createConsumerLog(options.groupId);
+  const telemetry = consumerTelemetry(options.groupId, contract.topic, () => supervisor.health().partitions);
 
   let dlqProducer: KafkaProducer | undefined;
   let running = false;
@@ -201,6 +203,7 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
     log,
     running: () => running,
     sleep,
+    spans: (c) => telemetry.process(c.partition, c.message.offset, c.message.headers, c.message.key),
   });
 
   let stoppedBy: ConsumerStoppedError | undefined;
@@ -247,6 +250,7 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
     },
     onStateChange: (change) => {
       log.stateChanged(change);
+      if (change.state === 'rejoining') telemetry.restarted();
       events.emit(CONSUMER_EVENTS.STATE_CHANGED, change);
     },
     onFailed: (error) => void fail(error),
@@ -272,6 +276,7 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
   const fail = async (error: ConsumerFailedError) => {
     running = false;
     clearInterval(stallWatch);
+    telemetry.close();
     for (const signal of signals) process.off(signal, onSignal);
     log.failed(error);
     log.flush();
@@ -324,6 +329,7 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
       stopping ??= (async () => {
         running = false;
         clearInterval(stallWatch);
+        telemetry.close();
         stallsLogged.clear();
         for (const signal of signals) process.off(signal, onSignal);
         for (const [timer, early] of timers) {

@@ -17,6 +17,7 @@ import {
   DeadLetterTooLargeError,
   HandlerError,
   HandlerTimeoutError,
+  isContractsError,
   UnknownEventTypeError,
 } from '../errors';
 import { kafkaErrorType } from '../kafka/client';
@@ -24,6 +25,7 @@ import { MESSAGE_HEADERS } from '../producer';
 import type { AnyTopicContract, DecodedEvent, Serde } from '../serde';
 import { classify, decide, isReplayForAnotherGroup, type EnvironmentPolicy } from './decide';
 import { CONSUMER_EVENTS, type ConsumerEmitter } from './events';
+import type { ProcessSpan } from '../telemetry';
 import type { ConsumerLog } from './log';
 
 export interface MessageContext {
@@ -56,6 +58,8 @@ export interface ConsumedMessage {
   partition: number;
   message: KafkaMessage;
   heartbeat(): Promise<void>;
+  /** Its process span (set by the pipeline). */
+  span?: ProcessSpan;
 }
 
 /**
@@ -103,6 +107,8 @@ export interface PipelineOptions<C extends AnyTopicContract> {
   running(): boolean;
   /** A wait that ends early when the consumer stops. */
   sleep(ms: number): Promise<void>;
+  /** A process span per message (src/telemetry); none without OpenTelemetry. */
+  spans?: (consumed: ConsumedMessage) => ProcessSpan;
 }
 
 export interface MessagePipeline {
@@ -120,6 +126,8 @@ export interface PipelineSnapshot {
 
 /** A handler's run cut short because the consumer stops. */
 const ABANDONED = Symbol('abandoned');
+
+const NO_SPAN: ProcessSpan = { run: (work) => work(), retried: () => undefined, end: () => undefined };
 
 interface InFlight {
   abandon(): void;
@@ -139,6 +147,7 @@ export function createPipeline<C extends AnyTopicContract>(options: PipelineOpti
 
   const handle = (consumed: ConsumedMessage): Outcome | Promise<Outcome> => {
     const { message } = consumed;
+    consumed.span = options.spans?.(consumed) ?? NO_SPAN;
     if (message.headers && isReplayForAnotherGroup(message.headers, groupId)) {
       const eventType = headerString(message.headers, MESSAGE_HEADERS.EVENT_TYPE) ?? '';
       events.emit(CONSUMER_EVENTS.IGNORED, {
@@ -146,6 +155,7 @@ export function createPipeline<C extends AnyTopicContract>(options: PipelineOpti
         eventType,
         reason: 'replay-for-another-group',
       });
+      consumed.span.end('ignored', { eventType, reason: 'replay-for-another-group' });
       return 'done';
     }
     let decoded: DecodedEvent<C> | undefined;
@@ -176,36 +186,49 @@ export function createPipeline<C extends AnyTopicContract>(options: PipelineOpti
           reason: decision.reason,
         });
         log.ignored(consumed, eventType ?? '', decision.reason);
+        consumed.span?.end('ignored', { eventType, reason: decision.reason });
         return 'done';
       case 'dead-letter':
-        return deadLetter({ ...letterOf(consumed), reason: decision.reason, error, attempts: 0, eventType });
+        return deadLetter(
+          { ...letterOf(consumed), reason: decision.reason, error, attempts: 0, eventType },
+          consumed.span,
+        );
       default:
-        return environment(consumed, error, decision.action === 'stop');
+        return environment(consumed, error, decision.action === 'stop', consumed.span);
     }
   };
 
   const dispatch = (consumed: ConsumedMessage, decoded: DecodedEvent<C>): Outcome | Promise<Outcome> => {
     const { eventType, event } = decoded;
     const handler = handlers[eventType];
+    const span = consumed.span ?? NO_SPAN;
     if (handler === 'ignore' || handler === undefined) {
       events.emit(CONSUMER_EVENTS.IGNORED, { ...position(consumed), eventType, reason: 'handler' });
+      span.end('ignored', { eventType, schemaId: decoded.schemaId, reason: 'handler' });
       return 'done';
     }
     const started = events.listening(CONSUMER_EVENTS.HANDLED) ? Date.now() : 0;
     const run = runOf(consumed, decoded.schemaId, 1);
     let result;
     try {
-      result = handler(event, run.context);
+      // the handler runs in its message's span: a publish inside it is that span's child
+      result = span.run(() => handler(event, run.context));
     } catch (error) {
       return retryHandler(consumed, decoded, handler, 1, error);
     }
     if (result instanceof Promise) {
       return bounded(result, run, eventType).then(
-        () => handled(consumed, eventType, 1, started),
-        (error: unknown) => (error === ABANDONED ? 'abandon' : retryHandler(consumed, decoded, handler, 1, error)),
+        () => handled(consumed, decoded, 1, started),
+        (error: unknown) =>
+          error === ABANDONED ? abandoned(consumed) : retryHandler(consumed, decoded, handler, 1, error),
       );
     }
-    return handled(consumed, eventType, 1, started);
+    return handled(consumed, decoded, 1, started);
+  };
+
+  const abandoned = (consumed: ConsumedMessage): Outcome => {
+    consumed.span?.end('abandoned');
+    return 'abandon';
   };
 
   /** A handler failed on attempt `failed`: retry with backoff, dead-letter, or pause, as decide() says. */
@@ -217,17 +240,18 @@ export function createPipeline<C extends AnyTopicContract>(options: PipelineOpti
     firstError: unknown,
   ): Promise<Outcome> => {
     const { eventType, event, schemaId } = decoded;
+    const span = consumed.span ?? NO_SPAN;
     let error = firstError;
     for (let attempt = failed; ; attempt++) {
       if (attempt > failed) {
         const started = Date.now();
         const run = runOf(consumed, schemaId, attempt);
         try {
-          const result = handler(event, run.context);
+          const result = span.run(() => handler(event, run.context));
           if (result instanceof Promise) await bounded(result, run, eventType);
-          return handled(consumed, eventType, attempt, started);
+          return handled(consumed, decoded, attempt, started);
         } catch (e) {
-          if (e === ABANDONED) return 'abandon';
+          if (e === ABANDONED) return abandoned(consumed);
           error = e;
         }
       }
@@ -237,27 +261,34 @@ export function createPipeline<C extends AnyTopicContract>(options: PipelineOpti
         options.environmentPolicy,
       );
       if (decision.action === 'pause' || decision.action === 'stop') {
-        return environment(consumed, error, decision.action === 'stop');
+        return environment(consumed, error, decision.action === 'stop', span, decoded);
       }
       if (decision.action === 'dead-letter') {
-        return deadLetter({
+        const letter: DeadLetter = {
           ...letterOf(consumed),
           reason: 'handler-failed',
           error: new HandlerError(eventType, attempt, error),
           attempts: attempt,
           eventType,
-        });
+        };
+        return deadLetter(letter, span, schemaId);
       }
       const delayMs = options.retryDelay(attempt);
       events.emit(CONSUMER_EVENTS.RETRIED, { ...position(consumed), eventType, attempt, delayMs, error });
       log.retrying(consumed, eventType, attempt, options.attempts, delayMs, error);
+      span.retried(attempt, error);
       await options.sleep(delayMs);
-      if (!options.running()) return 'abandon';
+      if (!options.running()) return abandoned(consumed);
       await consumed.heartbeat();
     }
   };
 
-  const deadLetter = async (letter: DeadLetter, bounded = false): Promise<Outcome> => {
+  const deadLetter = async (
+    letter: DeadLetter,
+    span: ProcessSpan = NO_SPAN,
+    schemaId?: number,
+    bounded = false,
+  ): Promise<Outcome> => {
     try {
       await deadLetters.send(letter, bounded);
     } catch (sendError) {
@@ -265,14 +296,21 @@ export function createPipeline<C extends AnyTopicContract>(options: PipelineOpti
       const decision = decide(sendError, { stage: 'dead-letter', tooLarge, bounded }, options.environmentPolicy);
       if (decision.action === 'dead-letter-bounded') {
         log.deadLetterTooLarge(letter, deadLetters.topic);
-        return deadLetter(letter, true);
+        return deadLetter(letter, span, schemaId, true);
       }
       if (tooLarge) {
         const refused = new DeadLetterTooLargeError(deadLetters.topic, positionOfLetter(letter), sendError);
-        return environment(letter, refused, true);
+        return environment(letter, refused, true, span);
       }
-      return environment(letter, sendError, decision.action === 'stop');
+      return environment(letter, sendError, decision.action === 'stop', span);
     }
+    span.end('dead-lettered', {
+      eventType: letter.eventType,
+      reason: letter.reason,
+      code: isContractsError(letter.error) ? letter.error.code : 'INTERNAL',
+      error: letter.error,
+      schemaId: schemaId ?? schemaIdOf(letter.message),
+    });
     events.emit(CONSUMER_EVENTS.DEAD_LETTERED, {
       ...positionOfLetter(letter),
       reason: letter.reason,
@@ -291,14 +329,19 @@ export function createPipeline<C extends AnyTopicContract>(options: PipelineOpti
     at: { topic: string; partition: number; message: KafkaMessage },
     error: unknown,
     stop: boolean,
+    span: ProcessSpan = NO_SPAN,
+    decoded?: DecodedEvent<C>,
   ): Outcome => {
+    const code = classify(error).code;
+    const details = { code, error, eventType: decoded?.eventType, schemaId: decoded?.schemaId };
     if (stop) {
       const stopped = new ConsumerStoppedError(groupId, at.topic, at.partition, at.message.offset, error);
       log.stopping(stopped);
+      span.end('stopped', details);
       return { stop: stopped };
     }
+    span.end('paused', details);
     const key = `${at.topic}:${at.partition}`;
-    const code = classify(error).code;
     const state = transient.get(key) ?? {
       topic: at.topic,
       partition: at.partition,
@@ -334,7 +377,9 @@ export function createPipeline<C extends AnyTopicContract>(options: PipelineOpti
     log.resumed(at, state.code, Date.now() - state.since, state.failures);
   };
 
-  const handled = (consumed: ConsumedMessage, eventType: string, attempts: number, started: number): Outcome => {
+  const handled = (consumed: ConsumedMessage, decoded: DecodedEvent<C>, attempts: number, started: number): Outcome => {
+    const { eventType } = decoded;
+    consumed.span?.end('handled', { eventType, schemaId: decoded.schemaId });
     recovered(consumed);
     if (events.listening(CONSUMER_EVENTS.HANDLED)) {
       events.emit(CONSUMER_EVENTS.HANDLED, {
@@ -458,4 +503,10 @@ const letterOf = (consumed: ConsumedMessage) => ({
 function isTooLarge(error: unknown): boolean {
   const type = kafkaErrorType(error);
   return type === 'MESSAGE_TOO_LARGE' || type === 'RECORD_LIST_TOO_LARGE';
+}
+
+/** The schema ID in a message's Confluent header, when it has one (for the dead-letter metric). */
+function schemaIdOf(message: KafkaMessage): number | undefined {
+  const value = message.value;
+  return value && value.length >= 5 && value[0] === 0 ? value.readUInt32BE(1) : undefined;
 }

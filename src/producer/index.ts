@@ -15,6 +15,7 @@ import {
 import type { EventTypeOf, TopicContract } from '../contract';
 import { DeliveryTimeoutError, EventValidationError, isContractsError, KafkaError } from '../errors';
 import { createLogger, rateLimited } from '../log';
+import { producerTelemetry } from '../telemetry';
 import { formatOf } from '../formats';
 import { brokersOf, resolveKafka, toKafkaError, type KafkaConnectionOptions } from '../kafka/client';
 import { PACKAGE_NAME } from '../package-info';
@@ -200,6 +201,7 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
    * idempotence sequence, so this writes no duplicate.
    */
   const deliveryTimeoutMs = options.deliveryTimeoutMs ?? 120_000;
+  const telemetry = producerTelemetry(contract.topic);
   /** What the producer says about publishes that did not go through (rate-limited: a stalled broker fails every send). */
   const log = rateLimited(createLogger('producer'));
   /**
@@ -363,7 +365,16 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
     async publish(eventType, payload, publishOptions) {
       const prepared = toMessage(eventType, payload, publishOptions);
       const { message, eventId, schemaId } = prepared instanceof Promise ? await prepared : prepared;
-      const [meta] = await send([message]);
+      const span = telemetry.publish(eventType, message.key as string | null, schemaId);
+      span.inject(message.headers!);
+      let meta: RecordMetadata | undefined;
+      try {
+        [meta] = await send([message]);
+      } catch (error) {
+        span.end({ error });
+        throw error;
+      }
+      span.end({ partition: meta?.partition ?? -1, offset: meta?.baseOffset });
       return { topic: contract.topic, partition: meta?.partition ?? -1, offset: meta?.baseOffset, eventId, schemaId };
     },
     async publishBatch(items) {
@@ -373,7 +384,20 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
         const next = toMessage(item.eventType, item.payload, item);
         prepared.push(next instanceof Promise ? await next : next);
       }
-      const metadata = await send(prepared.map((p) => p.message));
+      const spans = prepared.map((p, i) => {
+        const span = telemetry.publish(items[i]!.eventType, p.message.key as string | null, p.schemaId);
+        span.inject(p.message.headers!);
+        return span;
+      });
+      let metadata: RecordMetadata[];
+      try {
+        metadata = await send(prepared.map((p) => p.message));
+      } catch (error) {
+        for (const span of spans) span.end({ error });
+        throw error;
+      }
+      // the producer fixed each message's partition before sending
+      prepared.forEach((p, i) => spans[i]!.end({ partition: p.message.partition ?? -1 }));
       return {
         topic: contract.topic,
         events: prepared.map((p) => ({ eventId: p.eventId, schemaId: p.schemaId })),
