@@ -17,6 +17,7 @@ import { applyTopics } from '../../src/topics';
 import { createLocalStack } from '../../src/stack';
 import { runBookingPlatform } from './platform';
 import { renderReport } from './report';
+import { recordTraces, renderBookingTrace } from './trace';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -60,6 +61,8 @@ async function main(argv: string[]): Promise<number> {
       Presets.shades_classic,
     );
     bar.start(options.bookings, 0, { cancelled: 0 });
+    // the kit's OpenTelemetry spans, kept in memory: the trace of one booking is printed below
+    const tracing = recordTraces();
     const report = await runBookingPlatform({
       bookings: options.bookings,
       timeoutMs: options.timeout * 1000,
@@ -67,6 +70,8 @@ async function main(argv: string[]): Promise<number> {
     });
     bar.stop();
     process.stdout.write(`${renderReport(report)}\n`);
+    process.stdout.write(`\n${renderBookingTrace(tracing.spans())}\n`);
+    tracing.stop();
     process.stdout.write(
       `\nInspect the topic: npx contracts tail bookings --from-beginning   (dead letters: --dlq)\n` +
         `Registry: ${process.env.SCHEMA_REGISTRY_URL}/subjects` +
