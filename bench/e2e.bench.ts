@@ -51,7 +51,7 @@ const WARMUP_EVENTS = 5_000;
 type Variant = 'kit' | 'raw' | 'raw-avro';
 const VARIANTS: Variant[] = ['kit', 'raw', 'raw-avro'];
 
-interface RunResult {
+export interface RunResult {
   eventsPerSecond: number;
   /** Events/s of the producer alone (until the last send was acknowledged). */
   producedPerSecond: number;
@@ -216,7 +216,12 @@ function waiter(target: number): { tick(seen: number): void; done: Promise<void>
   return { tick: (seen) => (seen >= target ? resolve() : undefined), done };
 }
 
-async function runKit(kafka: Kafka, registry: SchemaRegistryClient, topic: string, events: number): Promise<RunResult> {
+export async function runKit(
+  kafka: Kafka,
+  registry: SchemaRegistryClient,
+  topic: string,
+  events: number,
+): Promise<RunResult> {
   const contract: BookingsContract = { ...bookingsContract, topic, deadLetterTopic: `${topic}.dlq` };
   const producer = createProducer({ contract, kafka, registry, source: 'bench' });
   let seen = 0;

@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark in sequence, then one summary table; `npm run bench -- serde e2e`
- * runs only the named ones (codegen, compat, json, protobuf, serde, perf, e2e, latency, memory). Offline
+ * runs only the named ones (codegen, compat, json, protobuf, serde, perf, e2e, otel, latency, memory). Offline
  * ones first (codegen, compatibility, JSON decode, Protobuf serde), then the runtime ones against Kafka and the Schema Registry
  * (KAFKA_BROKERS + SCHEMA_REGISTRY_URL when both are set, else the local stack, started for the
  * run and stopped afterwards when it was not already running). Speed figures are ratios against
@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { benchCodegen } from './codegen.bench';
 import { benchEndToEnd } from './e2e.bench';
+import { benchTelemetry } from './telemetry.bench';
 import { benchKafkaPerf, type BrokerCeiling } from './kafka-perf.bench';
 import { benchLatency } from './latency.bench';
 import { benchJsonDecode } from './json-decode.bench';
@@ -22,7 +23,18 @@ import { benchRuntime } from './runtime.bench';
 import { printReport, type BenchReport } from './support/results';
 import { acquireServers, type BenchServers } from './support/stack';
 
-const BENCHMARKS = ['codegen', 'compat', 'json', 'protobuf', 'serde', 'perf', 'e2e', 'latency', 'memory'] as const;
+const BENCHMARKS = [
+  'codegen',
+  'compat',
+  'json',
+  'protobuf',
+  'serde',
+  'perf',
+  'e2e',
+  'otel',
+  'latency',
+  'memory',
+] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
 async function main(): Promise<void> {
@@ -67,7 +79,7 @@ async function main(): Promise<void> {
   if (wanted('json')) await step('JSON Schema decode against the writer schema', benchJsonDecode);
   if (wanted('protobuf')) await step('Protobuf serde (encode, decode, peers)', benchProtobuf);
 
-  const online: Benchmark[] = ['serde', 'perf', 'e2e', 'latency', 'memory'];
+  const online: Benchmark[] = ['serde', 'perf', 'e2e', 'otel', 'latency', 'memory'];
   let servers: BenchServers | undefined;
   if (online.some(wanted)) {
     await step('servers', async () => {
@@ -87,6 +99,8 @@ async function main(): Promise<void> {
         });
       }
       if (wanted('e2e')) await step('end to end through the broker', () => benchEndToEnd(s, ceiling));
+      if (wanted('otel'))
+        await step("end to end with the kit's OpenTelemetry off, API only, SDK", () => benchTelemetry(s));
       if (wanted('latency')) await step('publish latency, one event at a time', () => benchLatency(s));
       if (wanted('memory')) await step('consumer memory over a million messages', () => benchMemory(s));
     } finally {

@@ -16,8 +16,12 @@ import { PACKAGE_NAME, packageInfo } from '../package-info';
 type Api = typeof OTel;
 let loaded: Api | null | undefined;
 
-/** The OpenTelemetry API when the application has it installed; null otherwise. */
+/** Turns the kit's telemetry off even where the application uses OpenTelemetry (`CONTRACTS_TELEMETRY=off`). */
+export const TELEMETRY_ENV = 'CONTRACTS_TELEMETRY';
+
+/** The OpenTelemetry API when the application has it installed (and has not set CONTRACTS_TELEMETRY=off); null otherwise. */
 function otel(): Api | null {
+  if (process.env[TELEMETRY_ENV] === 'off') return null;
   if (loaded === undefined) {
     try {
       // an optional peer: a service without it gets no telemetry and no error
@@ -85,13 +89,14 @@ export function producerTelemetry(topic: string): {
     unit: 's',
     description: 'How long a publish took, until the broker acknowledged it (or it failed)',
   });
-  const sent = meter.createCounter('messaging.client.sent.messages', { description: 'Events published' });
+  const sent = tallied(meter, 'messaging.client.sent.messages', 'Events published');
   return {
     publish(eventType, key, schemaId) {
       const started = performance.now();
-      const span = tracer.startSpan(`publish ${topic}`, {
-        kind: api.SpanKind.PRODUCER,
-        attributes: {
+      const span = tracer.startSpan(`publish ${topic}`, { kind: api.SpanKind.PRODUCER });
+      // an unsampled span records nothing: its attributes are not even built
+      if (span.isRecording()) {
+        span.setAttributes({
           'messaging.system': 'kafka',
           'messaging.operation.type': 'send',
           'messaging.operation.name': 'publish',
@@ -99,31 +104,35 @@ export function producerTelemetry(topic: string): {
           ...(key === null ? {} : { 'messaging.kafka.message.key': key }),
           'contracts.event.type': eventType,
           'contracts.schema.id': schemaId,
-        },
-      });
-      const base = {
-        'messaging.system': 'kafka',
-        'messaging.destination.name': topic,
-        'contracts.event.type': eventType,
-      };
+        });
+      }
       return {
         inject(headers) {
           if (headers.traceparent !== undefined) return;
           api.propagation.inject(api.trace.setSpan(api.context.active(), span), headers, headerSetter);
         },
         end(result) {
-          if ('error' in result) {
-            span.recordException(result.error instanceof Error ? result.error : errorText(result.error));
-            span.setStatus({ code: api.SpanStatusCode.ERROR, message: errorText(result.error) });
-            span.setAttribute('error.type', codeOf(result.error) ?? 'KAFKA');
-          } else {
-            span.setAttribute('messaging.destination.partition.id', String(result.partition));
-            if (result.offset !== undefined) span.setAttribute('messaging.kafka.offset', Number(result.offset));
+          const failed = 'error' in result;
+          if (span.isRecording()) {
+            if (failed) {
+              span.recordException(result.error instanceof Error ? result.error : errorText(result.error));
+              span.setStatus({ code: api.SpanStatusCode.ERROR, message: errorText(result.error) });
+              span.setAttribute('error.type', codeOf(result.error) ?? 'KAFKA');
+            } else {
+              span.setAttribute('messaging.destination.partition.id', String(result.partition));
+              if (result.offset !== undefined) span.setAttribute('messaging.kafka.offset', Number(result.offset));
+            }
           }
           span.end();
-          const attributes = 'error' in result ? { ...base, 'error.type': codeOf(result.error) ?? 'KAFKA' } : base;
+          const errorType = failed ? (codeOf(result.error) ?? 'KAFKA') : '';
+          const attributes = sent.attributes(`${eventType}|${errorType}`, () => ({
+            'messaging.system': 'kafka',
+            'messaging.destination.name': topic,
+            'contracts.event.type': eventType,
+            ...(failed ? { 'error.type': errorType } : {}),
+          }));
           duration.record((performance.now() - started) / 1000, attributes);
-          if (!('error' in result)) sent.add(1, attributes);
+          if (!failed) sent.add(`${eventType}|`, attributes);
         },
       };
     },
@@ -143,6 +152,7 @@ export function consumerTelemetry(
 } {
   const api = otel();
   if (!api) return { process: () => NOOP_PROCESS, restarted: () => undefined, close: () => undefined };
+  const errorStatus = api.SpanStatusCode.ERROR;
   const tracer = api.trace.getTracer(PACKAGE_NAME, packageInfo().version);
   const meter = api.metrics.getMeter(PACKAGE_NAME, packageInfo().version);
   const base = {
@@ -150,9 +160,11 @@ export function consumerTelemetry(
     'messaging.destination.name': topic,
     'messaging.consumer.group.name': groupId,
   };
-  const consumed = meter.createCounter('messaging.client.consumed.messages', {
-    description: 'Messages taken off the topic, by contracts.outcome (handled, ignored, dead-lettered, paused, …)',
-  });
+  const consumed = tallied(
+    meter,
+    'messaging.client.consumed.messages',
+    'Messages taken off the topic, by contracts.outcome (handled, ignored, dead-lettered, paused, …)',
+  );
   const processDuration = meter.createHistogram('messaging.process.duration', {
     unit: 's',
     description: "How long the handler took, retries included, until the message's outcome",
@@ -174,21 +186,18 @@ export function consumerTelemetry(
     process(partition, offset, headers, key) {
       const started = performance.now();
       const parent = headers ? api.propagation.extract(api.ROOT_CONTEXT, headers, headerGetter) : api.ROOT_CONTEXT;
-      const span = tracer.startSpan(
-        `process ${topic}`,
-        {
-          kind: api.SpanKind.CONSUMER,
-          attributes: {
-            ...base,
-            'messaging.operation.type': 'process',
-            'messaging.operation.name': 'process',
-            'messaging.destination.partition.id': String(partition),
-            'messaging.kafka.offset': Number(offset),
-            ...(key ? { 'messaging.kafka.message.key': key.toString('utf8') } : {}),
-          },
-        },
-        parent,
-      );
+      const span = tracer.startSpan(`process ${topic}`, { kind: api.SpanKind.CONSUMER }, parent);
+      const recording = span.isRecording();
+      if (recording) {
+        span.setAttributes({
+          ...base,
+          'messaging.operation.type': 'process',
+          'messaging.operation.name': 'process',
+          'messaging.destination.partition.id': String(partition),
+          'messaging.kafka.offset': Number(offset),
+          ...(key ? { 'messaging.kafka.message.key': key.toString('utf8') } : {}),
+        });
+      }
       const active = api.trace.setSpan(parent, span);
       let retries = 0;
       return {
@@ -202,40 +211,76 @@ export function consumerTelemetry(
           });
         },
         end(outcome, details = {}) {
-          if (details.eventType) span.setAttribute('contracts.event.type', details.eventType);
-          if (details.schemaId !== undefined) span.setAttribute('contracts.schema.id', details.schemaId);
-          span.setAttribute('contracts.outcome', outcome);
-          if (retries > 0) span.setAttribute('contracts.handler.retries', retries);
-          if (details.reason) span.setAttribute('contracts.dead_letter.reason', details.reason);
-          if (details.code) span.setAttribute('error.type', details.code);
-          if (outcome === 'dead-lettered' || outcome === 'paused' || outcome === 'stopped') {
-            if (details.error !== undefined) {
-              span.recordException(details.error instanceof Error ? details.error : errorText(details.error));
-            }
-            span.setStatus({
-              code: api.SpanStatusCode.ERROR,
-              message: details.error === undefined ? outcome : errorText(details.error),
-            });
-          }
+          if (recording) record(outcome, details);
           span.end();
-          const attributes = {
+          const schemaId = outcome === 'dead-lettered' ? details.schemaId : undefined;
+          const tally = `${outcome}|${details.eventType ?? ''}|${details.reason ?? ''}|${details.code ?? ''}|${schemaId ?? ''}`;
+          const attributes = consumed.attributes(tally, () => ({
             ...base,
             'contracts.outcome': outcome,
             ...(details.eventType ? { 'contracts.event.type': details.eventType } : {}),
             ...(details.reason ? { 'contracts.dead_letter.reason': details.reason } : {}),
             ...(details.code ? { 'error.type': details.code } : {}),
-            ...(details.schemaId !== undefined && outcome === 'dead-lettered'
-              ? { 'contracts.schema.id': details.schemaId }
-              : {}),
-          };
-          consumed.add(1, attributes);
+            ...(schemaId !== undefined ? { 'contracts.schema.id': schemaId } : {}),
+          }));
+          consumed.add(tally, attributes);
           if (outcome === 'handled' || outcome === 'dead-lettered') {
             processDuration.record((performance.now() - started) / 1000, attributes);
           }
         },
       };
+      function record(outcome: ProcessOutcome, details: Parameters<ProcessSpan['end']>[1] = {}) {
+        if (details.eventType) span.setAttribute('contracts.event.type', details.eventType);
+        if (details.schemaId !== undefined) span.setAttribute('contracts.schema.id', details.schemaId);
+        span.setAttribute('contracts.outcome', outcome);
+        if (retries > 0) span.setAttribute('contracts.handler.retries', retries);
+        if (details.reason) span.setAttribute('contracts.dead_letter.reason', details.reason);
+        if (details.code) span.setAttribute('error.type', details.code);
+        if (outcome === 'dead-lettered' || outcome === 'paused' || outcome === 'stopped') {
+          if (details.error !== undefined) {
+            span.recordException(details.error instanceof Error ? details.error : errorText(details.error));
+          }
+          span.setStatus({
+            code: errorStatus,
+            message: details.error === undefined ? outcome : errorText(details.error),
+          });
+        }
+      }
     },
     restarted: () => restarts.add(1, base),
-    close: () => lagGauge.removeCallback(observe),
+    close: () => {
+      lagGauge.removeCallback(observe);
+      consumed.close();
+    },
+  };
+}
+
+/**
+ * A counter kept by the kit and read by the SDK at collection time (an observable counter): one
+ * Map increment per message instead of an SDK call that hashes the attributes each time; the
+ * attribute objects are built once per distinct set and shared with the histograms.
+ */
+function tallied(meter: OTel.Meter, name: string, description: string) {
+  const tallies = new Map<string, { attributes: OTel.Attributes; count: number }>();
+  const counter = meter.createObservableCounter(name, { description });
+  const observe = (result: OTel.ObservableResult) => {
+    for (const { attributes, count } of tallies.values()) result.observe(count, attributes);
+  };
+  counter.addCallback(observe);
+  return {
+    attributes(key: string, build: () => OTel.Attributes): OTel.Attributes {
+      let entry = tallies.get(key);
+      if (!entry) {
+        entry = { attributes: build(), count: 0 };
+        tallies.set(key, entry);
+      }
+      return entry.attributes;
+    },
+    add(key: string, attributes: OTel.Attributes): void {
+      const entry = tallies.get(key);
+      if (entry) entry.count += 1;
+      else tallies.set(key, { attributes, count: 1 });
+    },
+    close: () => counter.removeCallback(observe),
   };
 }
