@@ -1,7 +1,7 @@
 /**
  * What used to stall a partition without a sound, on the real stack: a record too large for the
- * dead-letter topic, a poison record with a huge key, a handler that never returns, and two
- * replays of the same dead letters started together. Each must end in a dead letter (or a typed
+ * dead-letter topic, a poison record with a huge key, a handler that never returns, two replays of
+ * the same dead letters started together, and a proxy's plain 404 for a referenced schema. Each must end in a dead letter (or a typed
  * stop), a log line, and the partition moving on.
  */
 import { randomUUID } from 'node:crypto';
@@ -10,6 +10,8 @@ import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { createConsumer, CONSUMER_EVENTS, type Consumer, type Handlers } from '../../src/consumer';
 import { DLQ_HEADERS, headerString, replayDeadLetters, DEAD_LETTER_PREFIX_BYTES } from '../../src/dlq';
 import { bookingsContract } from '../../src/generated/bookings';
+import { bookingsProtoContract } from '../../src/generated/bookings-proto';
+import { createProducer } from '../../src/producer';
 import { createTopicsReady } from '../../src/kafka';
 import { configureLogging, type LogEntry } from '../../src/log';
 import { createSchemaRegistryClient, registerContract } from '../../src/registry';
@@ -17,6 +19,8 @@ import { createSerde } from '../../src/serde';
 import { bookingEvents } from '../support/bookings-fixtures';
 import { uniqueTopic, withTopic } from '../support/contracts';
 import { waitFor } from '../support/it-helpers';
+import { protobufPlainEvents } from '../support/protobuf-fixtures';
+import { startRouteFilterProxy } from '../support/route-filter-proxy';
 import { stackEnv } from '../support/stack-env';
 
 jest.setTimeout(120_000);
@@ -276,5 +280,72 @@ describe('two replays of the same dead letters started together', () => {
     await waitFor(() => new Set(seen).size === 20, 'every dead letter handled after the replays');
     await new Promise((r) => setTimeout(r, 2_000)); // a second copy would arrive by now: none may
     expect(seen.sort()).toEqual([...ids].sort());
+  });
+});
+
+describe('a proxy answering a reference lookup with a plain 404', () => {
+  it('pauses the partition (the environment), dead-letters nothing, and handles every event once it answers again', async () => {
+    const contract = withTopic(bookingsProtoContract, uniqueTopic('bounds-404'));
+    const admin = kafka.admin();
+    await admin.connect();
+    await createTopicsReady(admin, [
+      { topic: contract.topic, numPartitions: 3 },
+      { topic: contract.deadLetterTopic, numPartitions: 3 },
+    ]);
+    await admin.disconnect();
+    await registerContract(contract, registry);
+    let broken = true;
+    const proxy = await startRouteFilterProxy(env.registryUrl, [
+      {
+        // a proxy's own page for one referenced subject: no registry error code in it
+        matches: (method, path) => broken && method === 'GET' && path.includes('money.proto'),
+        status: 404,
+        body: '<html><body>404 Not Found</body></html>',
+      },
+    ]);
+    try {
+      const producer = createProducer({ contract, brokers: env.brokers, registry });
+      await producer.connect();
+      const events = protobufPlainEvents(`P404-${randomUUID().slice(0, 6)}`);
+      for (const type of ['booking.created', 'booking.confirmed', 'booking.failed'] as const)
+        await producer.publish(type, events[type] as never);
+      await producer.disconnect();
+
+      const handled: string[] = [];
+      const dead: string[] = [];
+      const c = createConsumer({
+        contract,
+        groupId: `bounds-404-${randomUUID()}`,
+        brokers: env.brokers,
+        registry: createSchemaRegistryClient({ url: proxy.url }),
+        fromBeginning: true,
+        stopOnSignals: [],
+        transientRetry: { initialDelayMs: 100, maxDelayMs: 300 },
+        handlers: {
+          'booking.created': (e) => void handled.push(e.eventType),
+          'booking.confirmed': (e) => void handled.push(e.eventType),
+          'booking.cancelled': (e) => void handled.push(e.eventType),
+          'booking.failed': (e) => void handled.push(e.eventType),
+        },
+      });
+      c.on(CONSUMER_EVENTS.DEAD_LETTERED, (e) => dead.push(e.offset));
+      await c.start();
+      try {
+        await waitFor(() => c.health().problems.some((p) => p.kind === 'paused'), 'a paused partition', 30_000);
+        expect(c.health().state).toBe('degraded');
+        expect(c.health().problems[0]).toMatchObject({ code: 'REGISTRY_HTTP' });
+        expect(handled).toEqual([]);
+        expect(dead).toEqual([]);
+        expect(logged.some((l) => l.message.includes("not a schema registry's answer"))).toBe(true);
+        broken = false;
+        await waitFor(() => handled.length === 3, 'the three events once the proxy answers', 30_000);
+        expect(dead).toEqual([]);
+        expect(proxy.seen.some((r) => r.includes('money.proto'))).toBe(true);
+      } finally {
+        await c.stop();
+      }
+    } finally {
+      await proxy.close();
+    }
   });
 });
