@@ -3,7 +3,8 @@
  * registers its own: one booking goes web → billing (consumes booking.created, publishes
  * booking.confirmed) → user, and is one trace with the publish and process spans of both hops and
  * their contract attributes; a poison record is a dead-lettered process span with an error status
- * and a count by reason; the lag metric equals the admin API's lag once the groups are idle.
+ * and a count by reason; the lag metric equals the admin API's lag once the groups are idle; a
+ * throwing handler and a registry outage each leave their span status, count and log line.
  */
 import { context, metrics, propagation, trace, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
@@ -18,6 +19,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { createConsumer, type Consumer } from '../../src/consumer';
 import type { bookingsContract } from '../../src/generated/bookings';
+import { configureLogging, type LogEntry } from '../../src/log';
 import { createProducer, type Producer } from '../../src/producer';
 import { bookingInputs } from '../support/bookings-fixtures';
 import { setUpTopic, waitFor, type ItContext } from '../support/it-helpers';
@@ -60,10 +62,9 @@ function producer(source: string): Producer<Bookings> {
   return p;
 }
 
-function consumer(
-  groupId: string,
-  handlers: Parameters<typeof createConsumer<Bookings>>[0]['handlers'],
-): Consumer<Bookings> {
+type Options = Parameters<typeof createConsumer<Bookings>>[0];
+
+function consumer(groupId: string, handlers: Options['handlers'], extra: Partial<Options> = {}): Consumer<Bookings> {
   const c = createConsumer<Bookings>({
     contract: it0.contract,
     groupId,
@@ -73,6 +74,7 @@ function consumer(
     fromBeginning: true,
     stopOnSignals: [],
     retry: { attempts: 1 },
+    ...extra,
   });
   closers.push(() => c.stop());
   return c;
@@ -252,3 +254,99 @@ async function adminLag(groupId: string): Promise<number> {
     await admin.disconnect();
   }
 }
+
+it('a throwing handler and a registry outage each leave their span status, their count and their log line', async () => {
+  const runId = randomUUID().slice(0, 8);
+  const lines: LogEntry[] = [];
+  configureLogging({ level: 'warn', sink: (entry) => lines.push(entry) });
+  try {
+    const web = producer('booking-web');
+    const bookingId = `OTEL-FAIL-${runId}`;
+    await web.publish('booking.cancelled', { ...bookingInputs(bookingId)['booking.cancelled'] });
+
+    // a handler that throws on every cancellation: retried once (attempts 2), then dead-lettered
+    const refunds = `refunds-${runId}`;
+    const throwing = consumer(
+      refunds,
+      {
+        'booking.created': 'ignore',
+        'booking.confirmed': 'ignore',
+        'booking.cancelled': async () => {
+          throw new TypeError('refund service rejected the request');
+        },
+        'booking.failed': 'ignore',
+      },
+      { retry: { attempts: 2, initialDelayMs: 10 } },
+    );
+    await throwing.start();
+    const deadSpan = () =>
+      spans
+        .getFinishedSpans()
+        .find(
+          (s) =>
+            attr(s, 'messaging.consumer.group.name') === refunds &&
+            attr(s, 'contracts.dead_letter.reason') === 'handler-failed',
+        );
+    await waitFor(() => deadSpan() !== undefined, 'the dead-lettered process span', 30_000);
+    expect(deadSpan()!.status.code).toBe(SpanStatusCode.ERROR);
+    expect(deadSpan()!.attributes).toMatchObject({
+      'contracts.event.type': 'booking.cancelled',
+      'contracts.dead_letter.reason': 'handler-failed',
+      'error.type': 'HANDLER_FAILED',
+      'contracts.handler.retries': 1,
+    });
+    expect(deadSpan()!.events.map((e) => e.name)).toContain('contracts.handler.retry');
+    expect(lines.some((l) => l.fields?.group === refunds && l.message.includes('retrying in'))).toBe(true);
+    expect(lines.some((l) => l.fields?.group === refunds && l.message.startsWith('dead-lettered'))).toBe(true);
+
+    // a registry nobody answers at: the partition pauses, nothing is dead-lettered
+    const outage = `outage-${runId}`;
+    const down = consumer(
+      outage,
+      {
+        'booking.created': 'ignore',
+        'booking.confirmed': 'ignore',
+        'booking.cancelled': async () => undefined,
+        'booking.failed': 'ignore',
+      },
+      { registry: 'http://127.0.0.1:9/apis/ccompat/v7', transientRetry: { initialDelayMs: 50, maxDelayMs: 200 } },
+    );
+    await down.start();
+    await waitFor(() => down.health().state === 'degraded', 'the consumer degraded by the outage', 30_000);
+    const paused = spans
+      .getFinishedSpans()
+      .find((s) => attr(s, 'messaging.consumer.group.name') === outage && attr(s, 'contracts.outcome') === 'paused');
+    expect(paused?.status.code).toBe(SpanStatusCode.ERROR);
+    expect(paused?.attributes['error.type']).toBe('REGISTRY_UNREACHABLE');
+    expect(lines.some((l) => l.fields?.group === outage && l.message.startsWith('paused'))).toBe(true);
+
+    const { resourceMetrics } = await reader.collect();
+    const consumed = (resourceMetrics.scopeMetrics
+      .flatMap((s) => s.metrics)
+      .find((m) => m.descriptor.name === 'messaging.client.consumed.messages')?.dataPoints ?? []) as Array<
+      DataPoint<number>
+    >;
+    // the group reads the topic from its start: the first test's poison record is dead-lettered too
+    const count = (group: string, outcome: string, reason?: string) =>
+      consumed
+        .filter(
+          (p) =>
+            p.attributes['messaging.consumer.group.name'] === group &&
+            p.attributes['contracts.outcome'] === outcome &&
+            (reason === undefined || p.attributes['contracts.dead_letter.reason'] === reason),
+        )
+        .reduce((n, p) => n + p.value, 0);
+    expect(count(refunds, 'dead-lettered', 'handler-failed')).toBe(1);
+    expect(count(outage, 'paused')).toBeGreaterThanOrEqual(1);
+    // good events are never dead-lettered for an outage: only the poison record's bytes may be (no registry needed to refuse them)
+    const outageDeadLetters = consumed.filter(
+      (p) =>
+        p.attributes['messaging.consumer.group.name'] === outage &&
+        p.attributes['contracts.outcome'] === 'dead-lettered',
+    );
+    expect(outageDeadLetters.every((p) => p.attributes['error.type'] === 'WIRE_FORMAT')).toBe(true);
+    expect(count(outage, 'handled')).toBe(0);
+  } finally {
+    configureLogging({ sink: undefined });
+  }
+});
