@@ -260,10 +260,25 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
   const health = () => assessHealth(supervisor.health(), pipeline.snapshot(), stallAfterMs);
   /** Partitions whose stall was logged, so each stall is one line (and a new one after it moved). */
   const stallsLogged = new Set<string>();
+  /** What the last watch saw: running or degraded, so a change between them is one event. */
+  let watched: 'running' | 'degraded' = 'running';
   const watchStalls = () => {
-    const stalled = health().problems.filter((p) => p.kind === 'stalled');
-    const now = new Set(stalled.map((p) => `${p.topic}:${p.partition}`));
-    for (const key of stallsLogged) if (!now.has(key)) stallsLogged.delete(key);
+    const now = health();
+    if ((now.state === 'running' || now.state === 'degraded') && now.state !== watched) {
+      const [first] = now.problems;
+      events.emit(CONSUMER_EVENTS.STATE_CHANGED, {
+        groupId: options.groupId,
+        topic: contract.topic,
+        state: now.state,
+        previous: watched,
+        error: first ? new Error(`${first.kind} ${first.topic}[${first.partition}]: ${first.why}`) : undefined,
+        restarts: now.restarts,
+      });
+      watched = now.state;
+    }
+    const stalled = now.problems.filter((p) => p.kind === 'stalled');
+    const stalledNow = new Set(stalled.map((p) => `${p.topic}:${p.partition}`));
+    for (const key of stallsLogged) if (!stalledNow.has(key)) stallsLogged.delete(key);
     for (const p of stalled) {
       const key = `${p.topic}:${p.partition}`;
       if (stallsLogged.has(key)) continue;
@@ -331,6 +346,7 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
         clearInterval(stallWatch);
         telemetry.close();
         stallsLogged.clear();
+        watched = 'running';
         for (const signal of signals) process.off(signal, onSignal);
         for (const [timer, early] of timers) {
           clearTimeout(timer);

@@ -21,7 +21,11 @@ import type { Consumer as KafkaConsumer } from 'kafkajs';
 import { ConsumerFailedError, KafkaError } from '../errors';
 import { retry } from '../retry';
 
-export type ConsumerState = 'stopped' | 'starting' | 'running' | 'rejoining' | 'failed';
+/**
+ * `degraded` is never the supervisor's own: health() says it (in the group, but a partition is
+ * paused or stalled), and the consumer's watch emits the change as an event.
+ */
+export type ConsumerState = 'stopped' | 'starting' | 'running' | 'degraded' | 'rejoining' | 'failed';
 
 export interface SupervisionOptions {
   /**

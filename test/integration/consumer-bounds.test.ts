@@ -321,6 +321,8 @@ describe('a proxy answering a reference lookup with a plain 404', () => {
         fromBeginning: true,
         stopOnSignals: [],
         transientRetry: { initialDelayMs: 100, maxDelayMs: 300 },
+        // the health watch runs every stallAfterMs / 2 (at most every 10 s)
+        stallAfterMs: 2_000,
         handlers: {
           'booking.created': (e) => void handled.push(e.eventType),
           'booking.confirmed': (e) => void handled.push(e.eventType),
@@ -329,6 +331,8 @@ describe('a proxy answering a reference lookup with a plain 404', () => {
         },
       });
       c.on(CONSUMER_EVENTS.DEAD_LETTERED, (e) => dead.push(e.offset));
+      const states: string[] = [];
+      c.on(CONSUMER_EVENTS.STATE_CHANGED, (e) => states.push(e.state));
       await c.start();
       try {
         await waitFor(() => c.health().problems.some((p) => p.kind === 'paused'), 'a paused partition', 30_000);
@@ -337,8 +341,10 @@ describe('a proxy answering a reference lookup with a plain 404', () => {
         expect(handled).toEqual([]);
         expect(dead).toEqual([]);
         expect(logged.some((l) => l.message.includes("not a schema registry's answer"))).toBe(true);
+        await waitFor(() => states.includes('degraded'), 'the degraded event', 10_000);
         broken = false;
         await waitFor(() => handled.length === 3, 'the three events once the proxy answers', 30_000);
+        await waitFor(() => states.at(-1) === 'running', 'the event back to running', 10_000);
         expect(dead).toEqual([]);
         expect(proxy.seen.some((r) => r.includes('money.proto'))).toBe(true);
       } finally {
