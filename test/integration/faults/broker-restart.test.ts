@@ -92,7 +92,7 @@ describe('the registry of the local stack restarted', () => {
     // killed within milliseconds of its answer: with H2's lazy writes this lost the schema
     await stack.stopRegistry({ signal: 'SIGKILL' });
     expect((await stack.status()).registry.running).toBe(false);
-    await stack.startRegistry();
+    await scenario.own.startRegistry();
 
     const after = await fetch(`${url}/schemas/ids/${id}`);
     expect(after.status).toBe(200);

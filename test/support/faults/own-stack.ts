@@ -25,6 +25,8 @@ export interface OwnStack {
    * port in use. Returns how long the ports stayed taken.
    */
   startBroker(nodeId: number): Promise<{ portWaitMs: number }>;
+  /** Starts the registry again once its port can be bound (after a SIGKILL it stays taken for a moment). */
+  startRegistry(): Promise<{ portWaitMs: number }>;
   /** SIGSTOPs one Kafka node's java process: a stalled VM, a long GC pause, a partition, to its clients. */
   freezeBroker(nodeId: number): Promise<void>;
   /** SIGCONTs it. */
@@ -80,6 +82,12 @@ export async function startOwnStack(options: OwnStackOptions): Promise<OwnStack>
         if (options.saslPlain) ports.push(saslPort(options.kafkaPort, brokers, nodeId));
         const portWaitMs = await waitForFreePorts(ports, 60_000);
         await stack.startBroker(nodeId);
+        return { portWaitMs };
+      },
+      startRegistry: async () => {
+        // as for a broker: a killed registry's connections hold its port for a moment
+        const portWaitMs = await waitForFreePorts([options.registryPort], 60_000);
+        await stack.startRegistry();
         return { portWaitMs };
       },
       freezeBroker: (nodeId) => signalBroker(stackDir, nodeId, 'SIGSTOP'),
