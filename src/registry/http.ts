@@ -244,9 +244,18 @@ class HttpSchemaRegistryClient implements SchemaRegistryClient {
 
   async setCompatibility(level: CompatibilityLevel, subject?: string): Promise<CompatibilityLevel> {
     const path = subject === undefined ? '/config' : `/config/${enc(subject)}`;
-    const body = await this.request<{ compatibility?: string; compatibilityLevel?: string }>('PUT', path, {
-      compatibility: level,
-    });
+    const put = () =>
+      this.request<{ compatibility?: string; compatibilityLevel?: string }>('PUT', path, { compatibility: level });
+    let body;
+    try {
+      body = await put();
+    } catch (error) {
+      // Apicurio creates a subject's rule on its first PUT: two clients setting the level at once
+      // (two services deploying, two test files) race, and one gets 409 "A rule named
+      // 'COMPATIBILITY' already exists". The rule is there now, so the same PUT updates it.
+      if (!(error instanceof RegistryError && error.status === 409)) throw error;
+      body = await put();
+    }
     return toLevel(body.compatibility ?? body.compatibilityLevel ?? level, this.url + path) ?? level;
   }
 
