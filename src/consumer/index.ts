@@ -203,7 +203,9 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
     log,
     running: () => running,
     sleep,
-    spans: (c) => telemetry.process(c.partition, c.message.offset, c.message.headers, c.message.key),
+    spans: telemetry.enabled
+      ? (c) => telemetry.process(c.partition, c.message.offset, c.message.headers, c.message.key)
+      : undefined,
   });
 
   let stoppedBy: ConsumerStoppedError | undefined;

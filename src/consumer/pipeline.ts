@@ -147,7 +147,8 @@ export function createPipeline<C extends AnyTopicContract>(options: PipelineOpti
 
   const handle = (consumed: ConsumedMessage): Outcome | Promise<Outcome> => {
     const { message } = consumed;
-    consumed.span = options.spans?.(consumed) ?? NO_SPAN;
+    // none when telemetry is off: then no closure and no details object is made per message
+    consumed.span = options.spans?.(consumed);
     if (message.headers && isReplayForAnotherGroup(message.headers, groupId)) {
       const eventType = headerString(message.headers, MESSAGE_HEADERS.EVENT_TYPE) ?? '';
       events.emit(CONSUMER_EVENTS.IGNORED, {
@@ -155,7 +156,7 @@ export function createPipeline<C extends AnyTopicContract>(options: PipelineOpti
         eventType,
         reason: 'replay-for-another-group',
       });
-      consumed.span.end('ignored', { eventType, reason: 'replay-for-another-group' });
+      consumed.span?.end('ignored', { eventType, reason: 'replay-for-another-group' });
       return 'done';
     }
     let decoded: DecodedEvent<C> | undefined;
@@ -201,10 +202,10 @@ export function createPipeline<C extends AnyTopicContract>(options: PipelineOpti
   const dispatch = (consumed: ConsumedMessage, decoded: DecodedEvent<C>): Outcome | Promise<Outcome> => {
     const { eventType, event } = decoded;
     const handler = handlers[eventType];
-    const span = consumed.span ?? NO_SPAN;
+    const span = consumed.span;
     if (handler === 'ignore' || handler === undefined) {
       events.emit(CONSUMER_EVENTS.IGNORED, { ...position(consumed), eventType, reason: 'handler' });
-      span.end('ignored', { eventType, schemaId: decoded.schemaId, reason: 'handler' });
+      span?.end('ignored', { eventType, schemaId: decoded.schemaId, reason: 'handler' });
       return 'done';
     }
     const started = events.listening(CONSUMER_EVENTS.HANDLED) ? Date.now() : 0;
@@ -212,7 +213,7 @@ export function createPipeline<C extends AnyTopicContract>(options: PipelineOpti
     let result;
     try {
       // the handler runs in its message's span: a publish inside it is that span's child
-      result = span.run(() => handler(event, run.context));
+      result = span ? span.run(() => handler(event, run.context)) : handler(event, run.context);
     } catch (error) {
       return retryHandler(consumed, decoded, handler, 1, error);
     }

@@ -62,7 +62,8 @@ export function createRunner(options: RunnerOptions): { eachBatch(batch: BatchCo
       for (const message of batch.messages) {
         whole = false;
         if (!options.running() || !batch.isRunning() || batch.isStale()) break;
-        let outcome = pipeline.handle({ topic, partition, message, heartbeat });
+        // span: set by the pipeline; listed here so every message object has the same shape
+        let outcome = pipeline.handle({ topic, partition, message, heartbeat, span: undefined });
         if (outcome instanceof Promise) outcome = await outcome;
         if (outcome === 'abandon') break;
         if (outcome !== 'done') {

@@ -145,13 +145,15 @@ export function consumerTelemetry(
   topic: string,
   lag: () => Array<{ partition: number; lag: number | undefined }>,
 ): {
+  /** False without the OpenTelemetry API (or with CONTRACTS_TELEMETRY=off): the consumer then makes no spans at all. */
+  enabled: boolean;
   process(partition: number, offset: string, headers: IHeaders | undefined, key: Buffer | null): ProcessSpan;
   restarted(): void;
   /** Stops reporting lag (the consumer stopped). */
   close(): void;
 } {
   const api = otel();
-  if (!api) return { process: () => NOOP_PROCESS, restarted: () => undefined, close: () => undefined };
+  if (!api) return { enabled: false, process: () => NOOP_PROCESS, restarted: () => undefined, close: () => undefined };
   const errorStatus = api.SpanStatusCode.ERROR;
   const tracer = api.trace.getTracer(PACKAGE_NAME, packageInfo().version);
   const meter = api.metrics.getMeter(PACKAGE_NAME, packageInfo().version);
@@ -183,6 +185,7 @@ export function consumerTelemetry(
   };
   lagGauge.addCallback(observe);
   return {
+    enabled: true,
     process(partition, offset, headers, key) {
       const started = performance.now();
       const parent = headers ? api.propagation.extract(api.ROOT_CONTEXT, headers, headerGetter) : api.ROOT_CONTEXT;

@@ -131,24 +131,18 @@ it('one booking is one trace across two hops, with the contract on every span, a
     10_000,
   );
   const inTrace = spans.getFinishedSpans().filter((s) => s.spanContext().traceId === traceId);
-  const publishCreated = inTrace.find(
-    (s) => s.name === `publish ${it0.contract.topic}` && attr(s, 'contracts.event.type') === 'booking.created',
-  )!;
-  const processCreated = inTrace.find(
-    (s) =>
-      s.name === `process ${it0.contract.topic}` &&
-      attr(s, 'messaging.consumer.group.name') === billingGroup &&
-      attr(s, 'contracts.event.type') === 'booking.created',
-  )!;
-  const publishConfirmed = inTrace.find(
-    (s) => s.name === `publish ${it0.contract.topic}` && attr(s, 'contracts.event.type') === 'booking.confirmed',
-  )!;
-  const processConfirmed = inTrace.find(
-    (s) =>
-      s.name === `process ${it0.contract.topic}` &&
-      attr(s, 'messaging.consumer.group.name') === userGroup &&
-      attr(s, 'contracts.event.type') === 'booking.confirmed',
-  )!;
+  /** The publish span of an event type, or its process span in one group. */
+  const spanOf = (operation: 'publish' | 'process', eventType: string, group?: string) =>
+    inTrace.find(
+      (s) =>
+        s.name === `${operation} ${it0.contract.topic}` &&
+        attr(s, 'contracts.event.type') === eventType &&
+        (group === undefined || attr(s, 'messaging.consumer.group.name') === group),
+    )!;
+  const publishCreated = spanOf('publish', 'booking.created');
+  const processCreated = spanOf('process', 'booking.created', billingGroup);
+  const publishConfirmed = spanOf('publish', 'booking.confirmed');
+  const processConfirmed = spanOf('process', 'booking.confirmed', userGroup);
   // the path: web request → publish → billing's process → its publish → user's process
   expect(parentOf(publishCreated)).toBe(root.spanContext().spanId);
   expect(parentOf(processCreated)).toBe(publishCreated.spanContext().spanId);
