@@ -3,15 +3,16 @@
  * of the suite's own (`.stack/test`, ports of its own), started fresh and purged when the run ends,
  * so the topics, subjects and groups the tests make never reach the stack a developer runs
  * (`npm start`, `contracts stack up`: `.stack/`, 9092 and 8081) and the next run starts empty.
- * Its ports are none of the fault scenarios' own stacks (19192–19410, 18081–18410).
+ * Its ports are none of the fault scenarios' own stacks (19192–19410, 18081–18410); a second clone
+ * running its suite beside this one sets CONTRACTS_TEST_KAFKA_PORT / CONTRACTS_TEST_REGISTRY_PORT.
  */
 import { join, resolve } from 'node:path';
 import { createLocalStack, type LocalStack } from '../../src/stack';
 
 export const ROOT = resolve(__dirname, '..', '..');
 export const TEST_STACK_DIR = join(ROOT, '.stack', 'test');
-export const TEST_KAFKA_PORT = 19500;
-export const TEST_REGISTRY_PORT = 18500;
+export const TEST_KAFKA_PORT = Number(process.env.CONTRACTS_TEST_KAFKA_PORT ?? 19500);
+export const TEST_REGISTRY_PORT = Number(process.env.CONTRACTS_TEST_REGISTRY_PORT ?? 18500);
 
 export function testStack(log?: (line: string) => void): LocalStack {
   return createLocalStack({
