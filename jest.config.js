@@ -9,7 +9,12 @@
 // side with more workers than cores; the sequencer starts the longest waits first.
 const transform = { '^.+\\.tsx?$': ['@swc/jest'] };
 // examples import the package by name, as a service would; generated code imports `./x.js`
-const moduleNameMapper = { '^booking-event-contracts$': '<rootDir>/src/index.ts', '^(\\.{1,2}/.*)\\.js$': '$1' };
+const moduleNameMapper = {
+  '^booking-event-contracts$': '<rootDir>/src/index.ts',
+  '^booking-event-contracts/testing$': '<rootDir>/src/testing.ts',
+  '^booking-event-contracts/wire$': '<rootDir>/src/wire/index.ts',
+  '^(\\.{1,2}/.*)\\.js$': '$1',
+};
 
 /** @type {import('jest').Config} */
 module.exports = {

@@ -11,7 +11,7 @@ const { join } = require('node:path');
 
 const root = join(__dirname, '..');
 const summaryFile = join(root, 'test-artifacts', 'jest-summary.json');
-const CHECKS = ['codegen:check', 'asyncapi:check', 'typecheck', 'lint', 'lint:deps'];
+const CHECKS = ['codegen:check', 'asyncapi:check', 'typecheck', 'lint', 'lint:deps', 'api:check'];
 /** More workers than cores: the integration and fault files spend most of their time waiting. */
 const WORKERS = process.env.CONTRACTS_TEST_WORKERS ?? '4';
 

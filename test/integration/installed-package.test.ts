@@ -236,7 +236,8 @@ describe('a CommonJS service', () => {
     writeFileSync(
       join(dir, 'src', 'index.ts'),
       [
-        "import { bookingsContract, createInMemoryRegistry, createSerde, registerContract, type BookingCreated } from 'booking-event-contracts';",
+        "import { bookingsContract, createSerde, registerContract, type BookingCreated } from 'booking-event-contracts';",
+        "import { createInMemoryRegistry } from 'booking-event-contracts/testing';",
         'async function main(): Promise<void> {',
         '  const registry = createInMemoryRegistry();',
         '  await registerContract(bookingsContract, registry);',

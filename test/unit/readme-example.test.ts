@@ -2,11 +2,11 @@
 import {
   EventValidationError,
   bookingsContract,
-  createInMemoryRegistry,
   createSerde,
   registerContract,
   type BookingCreated,
 } from 'booking-event-contracts';
+import { createInMemoryRegistry } from 'booking-event-contracts/testing';
 
 it('README: encode and decode with the in-memory registry, and a typed validation error', async () => {
   // README example start

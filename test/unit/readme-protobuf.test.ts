@@ -1,10 +1,5 @@
-import {
-  EventValidationError,
-  bookingsProto,
-  createInMemoryRegistry,
-  createSerde,
-  registerContract,
-} from 'booking-event-contracts';
+import { EventValidationError, bookingsProto, createSerde, registerContract } from 'booking-event-contracts';
+import { createInMemoryRegistry } from 'booking-event-contracts/testing';
 
 it('README: a Protobuf topic, encoded as Confluent frames it and decoded to plain values', async () => {
   const registry = createInMemoryRegistry(); // parses the registered .proto text and its imports
