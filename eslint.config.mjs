@@ -33,6 +33,12 @@ export default tseslint.config(
     },
   },
   {
+    // the consumer and producer stay in named parts small enough to read whole (kafkajs's own
+    // split: API, runner, send path); a closure that outgrows this is a part waiting for a name
+    files: ['src/consumer/**', 'src/producer/**'],
+    rules: { 'max-lines-per-function': ['error', { max: 150, skipBlankLines: true, skipComments: true }] },
+  },
+  {
     // tests poke at arbitrary paths of sample events
     files: ['test/**'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },

@@ -8,7 +8,7 @@ import type { Producer as KafkaProducer } from 'kafkajs';
 import { boundedDeadLetter, deadLetterHeaders } from '../dlq/headers';
 import { HandlerError, isContractsError } from '../errors';
 import { toKafkaError } from '../kafka/client';
-import type { DeadLetter, DeadLetterSink } from './pipeline';
+import type { DeadLetter, DeadLetterSink } from './message';
 
 export function kafkaDeadLetterSink(producer: () => KafkaProducer, topic: string, groupId: string): DeadLetterSink {
   return {

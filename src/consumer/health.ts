@@ -5,7 +5,7 @@
  * running), is a problem with its offset, since when and why, and the consumer is `degraded`
  * instead of `running`. Pure: index.ts feeds it the supervisor's and the pipeline's snapshots.
  */
-import type { PipelineSnapshot } from './pipeline';
+import type { PipelineSnapshot } from './message';
 import type { ConsumerHealth as GroupHealth } from './supervisor';
 
 export interface HealthProblem {

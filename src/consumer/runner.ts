@@ -3,8 +3,8 @@
  * batch to the pipeline and acts on its outcome — notes the progress and commits what was handled
  * (every `commitEvery` messages and at the end of the batch), pauses the partition and seeks back
  * to the message for an environment failure (resumed after the pipeline's delay), or stops the
- * consumer. What it needs of a client is `BatchControl`, one batch's handle, so a second Kafka client
- * can sit under it.
+ * consumer. What it needs of a client is `BatchControl`, one batch's handle (./kafkajs.ts makes one
+ * of a kafkajs batch), so a second Kafka client can sit under it.
  */
 import type { KafkaMessage } from 'kafkajs';
 import type { ConsumerStoppedError } from '../errors';
@@ -26,9 +26,10 @@ export interface BatchControl {
   isRunning(): boolean;
   /** True when the partition was seeked since the batch was fetched: its messages are outdated. */
   isStale(): boolean;
-  /** Tells the client the messages up to `offset` are handled (kafkajs's resolveOffset). */
-  resolveOffset(offset: string): void;
-  /** Commits `offset` + 1. */
+  /**
+   * The messages up to `offset` are handled: commits `offset` + 1 (and tells a client that tracks
+   * its own position so, as kafkajs's resolveOffset does, before it commits).
+   */
   commit(offset: string): Promise<void>;
   /** Fetch from `offset` next. */
   seek(offset: string): void;
@@ -49,7 +50,12 @@ export interface RunnerOptions {
   halt(error: ConsumerStoppedError): void;
 }
 
-export function createRunner(options: RunnerOptions): { eachBatch(batch: BatchControl): Promise<void> } {
+export interface Runner {
+  /** Handles one fetched batch; resolves once its handled messages are committed. */
+  eachBatch(batch: BatchControl): Promise<void>;
+}
+
+export function createRunner(options: RunnerOptions): Runner {
   const { pipeline, commitEvery } = options;
   return {
     async eachBatch(batch) {
@@ -82,11 +88,10 @@ export function createRunner(options: RunnerOptions): { eachBatch(batch: BatchCo
           break;
         }
         progressed(message.offset);
-        // the client's resolved offset only needs the last handled message: it is brought up to
-        // date at each commit and when the loop ends (each call costs kafkajs Long arithmetic)
+        // the client only hears of the last handled message, at each commit and when the loop
+        // ends (for kafkajs, each resolveOffset costs Long arithmetic)
         handled = message.offset;
         if (++sinceCommit >= commitEvery) {
-          batch.resolveOffset(handled);
           await batch.commit(handled);
           sinceCommit = 0;
         }
@@ -99,7 +104,6 @@ export function createRunner(options: RunnerOptions): { eachBatch(batch: BatchCo
         sinceCommit += 1;
       }
       if (handled !== undefined && sinceCommit > 0) {
-        batch.resolveOffset(handled);
         await batch.commit(handled);
       }
     },

@@ -1,0 +1,113 @@
+/**
+ * The ends of a message's way through the pipeline, shared by its steps: handled, abandoned, and
+ * the environment step (an environment failure keeps the message and pauses its partition, or
+ * stops the consumer). It keeps the partitions' environment failures in a row, so a backoff grows
+ * while they last, health() can say which partitions are paused, and a resumption is logged once.
+ */
+import { ConsumerStoppedError } from '../errors';
+import type { ProcessSpan } from '../telemetry';
+import { classify } from './decide';
+import { CONSUMER_EVENTS, type ConsumerEmitter } from './events';
+import type { ConsumerLog } from './log';
+import {
+  NO_SPAN,
+  position,
+  type At,
+  type ConsumedMessage,
+  type Decoded,
+  type Outcome,
+  type PipelineSnapshot,
+} from './message';
+
+export interface OutcomeOptions {
+  groupId: string;
+  /** The pause after the n-th environment failure in a row on a partition. */
+  transientDelay(failures: number): number;
+  events: ConsumerEmitter;
+  log: ConsumerLog;
+}
+
+export interface Outcomes {
+  handled(consumed: ConsumedMessage, decoded: Decoded, attempts: number, started: number): Outcome;
+  abandoned(consumed: ConsumedMessage): Outcome;
+  /** The environment failed on this message: keep it, and pause its partition or (`stop`) stop the consumer. */
+  environment(at: At, error: unknown, stop: boolean, span?: ProcessSpan, decoded?: Decoded): Outcome;
+  /** A message of the partition went through: say it resumed, once. */
+  recovered(at: { topic: string; partition: number }): void;
+  paused(): PipelineSnapshot['paused'];
+}
+
+type Paused = PipelineSnapshot['paused'][number];
+
+export function createOutcomes(options: OutcomeOptions): Outcomes {
+  const { groupId, events, log } = options;
+  /** Environment failures in a row per partition, and when the first of them happened. */
+  const transient = new Map<string, Paused>();
+
+  const environment: Outcomes['environment'] = (at, error, stop, span = NO_SPAN, decoded) => {
+    const code = classify(error).code;
+    const details = { code, error, eventType: decoded?.eventType, schemaId: decoded?.schemaId };
+    if (stop) {
+      const stopped = new ConsumerStoppedError(groupId, at.topic, at.partition, at.message.offset, error);
+      log.stopping(stopped);
+      span.end('stopped', details);
+      return { stop: stopped };
+    }
+    span.end('paused', details);
+    const state = failedAgain(at, code);
+    const retryInMs = options.transientDelay(state.failures);
+    events.emit(CONSUMER_EVENTS.TRANSIENT_ERROR, { ...position(at), error, code, retryInMs });
+    log.paused(at, code, error, state.failures, retryInMs);
+    return { retryInMs };
+  };
+
+  const failedAgain = (at: At, code: string) => {
+    const key = `${at.topic}:${at.partition}`;
+    const state = transient.get(key) ?? {
+      topic: at.topic,
+      partition: at.partition,
+      offset: at.message.offset,
+      failures: 0,
+      since: Date.now(),
+      code,
+    };
+    state.failures += 1;
+    state.code = code;
+    state.offset = at.message.offset;
+    transient.set(key, state);
+    return state;
+  };
+
+  const recovered: Outcomes['recovered'] = (at) => {
+    if (transient.size === 0) return;
+    const key = `${at.topic}:${at.partition}`;
+    const state = transient.get(key);
+    if (!state) return;
+    transient.delete(key);
+    log.resumed(at, state.code, Date.now() - state.since, state.failures);
+  };
+
+  return {
+    environment,
+    recovered,
+    handled(consumed, decoded, attempts, started) {
+      const { eventType } = decoded;
+      consumed.span?.end('handled', { eventType, schemaId: decoded.schemaId });
+      recovered(consumed);
+      if (events.listening(CONSUMER_EVENTS.HANDLED)) {
+        events.emit(CONSUMER_EVENTS.HANDLED, {
+          ...position(consumed),
+          eventType,
+          attempts,
+          durationMs: Date.now() - started,
+        });
+      }
+      return 'done';
+    },
+    abandoned(consumed) {
+      consumed.span?.end('abandoned');
+      return 'abandon';
+    },
+    paused: () => [...transient.values()].map((p) => ({ ...p })),
+  };
+}
