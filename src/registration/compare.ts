@@ -20,7 +20,11 @@ import { readLocalSubjects, toCompatVersion as localCompatVersion, type LocalSub
 export interface CompareOptions {
   registry: SchemaRegistryClient;
   subject: string;
-  /** The older side, a registered version; default: the one before `to` (the latest with `to: 'local'`). */
+  /**
+   * The older side, a registered version; default: the one before `to` (the latest with `to: 'local'`).
+   * With `to: 'local'` it only picks the version shown beside the draft: the verdict is the registry's
+   * (the latest, or every version at a transitive level).
+   */
   from?: number | 'latest';
   /** The newer side: a registered version (default the latest), or the config's schema file. */
   to?: number | 'latest' | 'local';
@@ -132,10 +136,13 @@ export async function compareVersions(options: CompareOptions): Promise<Comparis
   const format = toFormat(from.schemaType);
 
   const { level, levelSource } = await levelFor(registry, subject, options.level, localLevel);
-  // `to` as the next version after `from`: checked against `from` and, at transitive levels, every
-  // version before it; backwards in time (v3 → v1) only the pair
+  // A local draft is the subject's next version whichever version `from` shows beside it: checked
+  // as the registry will check it, against the latest and, at transitive levels, every version.
+  // A registered `to` is the next version after `from`: checked against `from` and, at transitive
+  // levels, every version before it; backwards in time (v3 → v1) only the pair.
+  const draft = toNumber === undefined;
   const backwards = toNumber !== undefined && toNumber <= fromNumber;
-  const earlier = backwards ? [fromNumber] : numbers.filter((v) => v <= fromNumber);
+  const earlier = draft ? numbers : backwards ? [fromNumber] : numbers.filter((v) => v <= fromNumber);
   const previous = await Promise.all(
     earlier.map(async (v) => (v === fromNumber ? from.compat : (await registered(v)).compat)),
   );
@@ -155,8 +162,8 @@ export async function compareVersions(options: CompareOptions): Promise<Comparis
     levelSource,
     from: withoutType(from),
     to,
-    checkedAgainst: level === 'NONE' ? [] : transitive ? earlier : [fromNumber],
-    previous: level === 'NONE' ? [] : transitive ? previous : [from.compat],
+    checkedAgainst: level === 'NONE' ? [] : transitive ? earlier : earlier.slice(-1),
+    previous: level === 'NONE' ? [] : transitive ? previous : previous.slice(-1),
     result,
   };
 }

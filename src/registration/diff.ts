@@ -7,6 +7,7 @@
 import {
   checkCompatibility,
   type CompatibilityLevel,
+  type CompatibilityResult,
   type Finding,
   type JsonSchemaPolicy,
   type SchemaVersion,
@@ -35,16 +36,24 @@ export interface DiffInput {
   /** Versions before `previous`, also checked at transitive levels (as the registry checks). */
   history?: SchemaVersion[];
   policy?: JsonSchemaPolicy;
+  /**
+   * The verdict already reached on `candidate` (breaking findings only), when the versions it was
+   * checked against are not `history` + `previous`: a local draft is checked against the latest
+   * version whichever one `previous` shows it beside.
+   */
+  verdict?: CompatibilityResult;
 }
 
 export function diffVersions(input: DiffInput): VersionDiff {
-  const verdict = checkCompatibility({
-    format: input.format,
-    level: input.level,
-    previous: [...(input.history ?? []), { ...input.previous, version: input.previous.version ?? 1 }],
-    candidate: input.candidate,
-    policy: input.policy,
-  });
+  const verdict =
+    input.verdict ??
+    checkCompatibility({
+      format: input.format,
+      level: input.level,
+      previous: [...(input.history ?? []), { ...input.previous, version: input.previous.version ?? 1 }],
+      candidate: input.candidate,
+      policy: input.policy,
+    });
   const changes = formatOf(input.format).compatibility.changes(input.previous, input.candidate, {
     policy: input.policy,
     rules: RULES_BY_ID,

@@ -44,15 +44,19 @@ export async function diffSubject(options: SubjectDiffOptions): Promise<SubjectD
     policy: options.policy,
   });
   const { from, to } = comparison;
-  // the verdict the registry would give: at transitive levels against every earlier version too
-  const earlier = comparison.previous.filter((v) => v.version !== from.version);
+  // the changes are those from `from` to `to`; the verdict is the one the registry would give
+  // (compareVersions: at transitive levels against every earlier version too, and a local draft
+  // against the latest version even when `from` is an older one)
   const result = diffVersions({
     format: comparison.format,
     level: comparison.level,
     previous: from.compat,
     candidate: to.compat,
-    history: earlier,
     policy: options.policy,
+    verdict: {
+      compatible: comparison.result.compatible,
+      findings: comparison.result.findings.filter((f) => f.breaking),
+    },
   });
   return {
     ...result,

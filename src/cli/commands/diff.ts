@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { loadConfig } from '../../config';
 import { UsageError } from '../../errors';
 import { diffSubject } from '../../registration';
+import { FindingsExit } from '../exit';
 import { colorsFor, parseFormat } from '../print/output';
 import { renderDiff } from '../print/registry';
 import { registryFrom } from './register';
@@ -52,5 +53,8 @@ export function registerDiffCommand(program: Command): void {
         local: flags.local ? { config: loadConfig(command.optsWithGlobals().config as string) } : undefined,
       });
       process.stdout.write(renderDiff(diff, { format, colors: colorsFor(process.stdout), cwd: process.cwd() }));
+      // a local draft is checked as `contracts check` checks it: breaking it is a finding (exit 1);
+      // two registered versions are history, printed with exit 0
+      if (flags.local && !diff.compatible) throw new FindingsExit('the local schema breaks the subject');
     });
 }

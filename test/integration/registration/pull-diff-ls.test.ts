@@ -135,13 +135,36 @@ describe('contracts diff', () => {
     });
     try {
       const result = cli('diff', `${p.namespace}.OrderShipped`, '--local');
-      expect(result.status).toBe(0);
+      // a draft's breaking change is a finding, as `contracts check` reports it
+      expect(result.status).toBe(1);
       expect(result.stdout).toMatch(/v2 → schemas\/OrderShipped\.avsc at FULL_TRANSITIVE/);
       expect(result.stdout).toMatch(/FIELD_REMOVED \/fields\/5 Field `carrier` \(string, no default\) was removed\./);
       expect(result.stdout).toMatch(/breaks FIELD_REMOVED_WITHOUT_DEFAULT \(FORWARD\)/);
     } finally {
       p.edit('schemas/OrderShipped.avsc', (s) => {
         s.fields.splice(5, 0, { name: 'carrier', type: 'string' });
+      });
+    }
+  });
+
+  it('checks a local draft as the registry will, against every version at FULL_TRANSITIVE, whichever version it is shown beside', () => {
+    // `note` was ["null","string"] in v2 (absent in v1): as ["null","int"] the draft reads v1 data
+    // but not v2's, whose string branch it lacks
+    p.edit('schemas/OrderShipped.avsc', (s) => {
+      s.fields.find((f) => f.name === 'note')!.type = ['null', 'int'];
+    });
+    try {
+      for (const from of [[], ['--from', '1']]) {
+        const result = cli('diff', `${p.namespace}.OrderShipped`, '--local', ...from, '--format', 'json');
+        expect(result.status).toBe(1);
+        const diff = JSON.parse(result.stdout) as SubjectDiff;
+        expect(diff).toMatchObject({ level: 'FULL_TRANSITIVE', compatible: false });
+        const rules = [...diff.changes.flatMap((c) => c.breaks), ...diff.otherBreaks].map((f) => f.ruleId);
+        expect(rules).toContain('MISSING_UNION_BRANCH');
+      }
+    } finally {
+      p.edit('schemas/OrderShipped.avsc', (s) => {
+        s.fields.find((f) => f.name === 'note')!.type = ['null', 'string'];
       });
     }
   });

@@ -186,8 +186,14 @@ export async function brokerStallScenario(options: BrokerStallOptions): Promise<
             },
       handled: (id) => member.tally.has(id),
       boundMs: options.boundMs,
-      progress: async () =>
-        `${await describeProgress(setup.kafka, member.groupId, setup.contract.topic)}; states ${member.states.join(' > ')}`,
+      // what the consumer itself reported, so a stuck partition's failure shows whether health saw it
+      progress: async () => {
+        const health = member.consumer.health();
+        return (
+          `${await describeProgress(setup.kafka, member.groupId, setup.contract.topic)}; states ${member.states.join(' > ')}; ` +
+          `health ${health.state}, problems ${JSON.stringify(health.problems)}, partitions ${JSON.stringify(health.partitions)}`
+        );
+      },
     });
     // health, once caught up: nothing left to handle on any assigned partition
     await waitUntil(

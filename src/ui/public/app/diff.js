@@ -20,7 +20,9 @@ export async function renderDiff(body, view, stale) {
   const latest = versions[versions.length - 1];
   const hasLocal = state.info && state.info.localSubjects.includes(view.subject);
   const to = route.to || (hasLocal && versions.length === 1 ? 'local' : String(latest));
-  const from = route.from || String(versions.length > 1 ? versions[versions.length - 2] : latest);
+  // a local draft is the next version: shown beside the latest by default (the verdict is the
+  // registry's whichever version is shown); two registered versions: the latest and the one before
+  const from = route.from || String(to === 'local' || versions.length === 1 ? latest : versions[versions.length - 2]);
   const levelSelect = h(
     'select',
     {
@@ -58,7 +60,9 @@ export async function renderDiff(body, view, stale) {
         'label',
         {},
         'to',
-        versionSelect('diff-to', to, hasLocal, (e) => go({ tab: 'diff', from, to: valueOf(e) })),
+        versionSelect('diff-to', to, hasLocal, (e) =>
+          go({ tab: 'diff', from: valueOf(e) === 'local' ? String(latest) : from, to: valueOf(e) }),
+        ),
       ),
       h('label', {}, 'checked at', levelSelect),
     ),
@@ -129,7 +133,10 @@ function renderChanges(diff) {
 function renderVerdict(diff) {
   const breaking = diff.verdict.findings.filter((f) => f.breaking).length;
   const against = diff.verdict.checkedAgainst.map((v) => `version ${v}`).join(', ');
-  const what = `${diff.right.label} as the next version after ${diff.left.label}`;
+  const what =
+    diff.right.file !== undefined
+      ? `${diff.right.label} as the subject's next version, as the registry will check it (shown beside ${diff.left.label})`
+      : `${diff.right.label} as the next version after ${diff.left.label}`;
   if (diff.level === 'NONE') {
     return h(
       'div',

@@ -1,0 +1,80 @@
+/**
+ * The UI's draft check gives the registry's verdict: a local schema file that breaks v2 of a
+ * FULL_TRANSITIVE subject (and would be compatible with v1 alone) is shown as breaking, checked
+ * against versions 1 and 2, whichever version the page shows it beside. It once compared the draft
+ * with the version before the latest and called it compatible, while `contracts check --registry`
+ * refused it.
+ */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { loadConfig } from '../../../src/config';
+import { createUiServer, type UiServer } from '../../../src/ui';
+import { ARTIFACTS, launchChromium } from '../../support/chromium';
+import { createProject, type TempProject } from '../../support/contract-project';
+import { stackEnv } from '../../support/stack-env';
+import { runCli } from '../../support/temp-project';
+
+jest.setTimeout(120_000);
+
+let p: TempProject;
+let ui: UiServer;
+let browser: Browser;
+let page: Page;
+let subject: string;
+
+beforeAll(async () => {
+  const id = randomBytes(4).toString('hex');
+  p = createProject({ topic: `drafts-${id}`, namespace: `it.draft${id}` });
+  subject = `${p.namespace}.OrderShipped`;
+  expect(runCli(['register'], p.dir).status).toBe(0);
+  p.edit('schemas/OrderShipped.avsc', (s) => s.fields.push({ name: 'note', type: ['null', 'string'], default: null }));
+  expect(runCli(['register'], p.dir).status).toBe(0);
+  // the draft: `note` as ["null","int"] reads v1's data (no note) but not v2's strings
+  p.edit('schemas/OrderShipped.avsc', (s) => {
+    s.fields.find((f) => f.name === 'note')!.type = ['null', 'int'];
+  });
+  ui = await createUiServer({ port: 0, registry: stackEnv().registryUrl, config: loadConfig(p.configFile) });
+  browser = await launchChromium();
+  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await ui?.close();
+  p?.cleanup();
+});
+
+describe('the draft check in Chromium', () => {
+  it('agrees with contracts check --registry', () => {
+    const check = runCli(['check', '--registry'], p.dir);
+    expect(check.status).toBe(1);
+    expect(check.stdout).toContain('MISSING_UNION_BRANCH');
+  });
+
+  it.each([
+    ['beside the latest version (the default)', ''],
+    ['beside version 1', '&from=1'],
+  ])('shows a draft that breaks v2 as breaking, checked against versions 1 and 2, %s', async (_, from) => {
+    await page.goto(`${ui.url}/#/subjects?s=${encodeURIComponent(subject)}&tab=diff&to=local${from}`);
+    await page.locator('.verdict').waitFor();
+    await expect(page.locator('.verdict').getAttribute('data-verdict')).resolves.toBe('incompatible');
+    const verdict = await page.locator('.verdict').textContent();
+    expect(verdict).toContain('Breaks FULL_TRANSITIVE');
+    expect(verdict).toContain("as the subject's next version");
+    expect(verdict).toContain('checked against version 1, version 2');
+    const rules = await page
+      .locator('.finding.breaking')
+      .evaluateAll((nodes) => nodes.map((n) => n.getAttribute('data-rule')));
+    expect(rules).toContain('MISSING_UNION_BRANCH');
+    await page.screenshot({ path: join(ARTIFACTS, `draft-check${from ? '-from-1' : ''}.png`) });
+  });
+
+  it('shows the draft beside the latest version when "local file" is picked', async () => {
+    await page.goto(`${ui.url}/#/subjects?s=${encodeURIComponent(subject)}&tab=diff`);
+    await page.locator('#diff-to').waitFor();
+    await page.selectOption('#diff-to', 'local');
+    await page.locator('.verdict[data-verdict="incompatible"]').waitFor();
+    await expect(page.locator('#diff-from').inputValue()).resolves.toBe('2');
+  });
+});
