@@ -220,6 +220,23 @@ export class UsageError extends ContractsError {
   }
 }
 
+/**
+ * A command-line flag was given a value it does not take (`--format yaml`, `--timeout soon`).
+ * `flag` names it, `value` is what was given, `valid` lists what it takes: its values, or examples
+ * of its grammar.
+ */
+export class FlagValueError extends UsageError {
+  constructor(
+    readonly flag: string,
+    readonly value: string,
+    readonly valid: readonly string[],
+    message: string,
+    hint: string,
+  ) {
+    super(message, hint);
+  }
+}
+
 /** The registry has no schema with the ID a message names; retrying cannot help. */
 export class SchemaNotFoundError extends DecodeError {
   override readonly code: ContractsErrorCode = 'SCHEMA_NOT_FOUND';

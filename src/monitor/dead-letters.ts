@@ -5,7 +5,14 @@
  * records are read with `src/dlq`'s reader and decoded with `src/tail`'s decoder.
  */
 import type { Kafka } from 'kafkajs';
-import { entryPosition, readDeadLetters, withoutDeadLetterHeaders, headerStrings, type DeadLetterInfo } from '../dlq';
+import {
+  entryPosition,
+  readDeadLetters,
+  withoutDeadLetterHeaders,
+  headerStrings,
+  type DeadLetterEntry,
+  type DeadLetterInfo,
+} from '../dlq';
 import type { SchemaRegistryClient } from '../registry/types';
 import { createGenericDecoder, type TailRecord } from '../tail';
 import { previewBytes, type BytesPreview } from '../wire/preview';
@@ -90,6 +97,30 @@ export function countDeadLetters(
   return [...rows.values()]
     .map(({ codes, ...row }) => ({ ...row, errorCodes: [...codes].sort() }))
     .sort((a, b) => a.group.localeCompare(b.group) || a.reason.localeCompare(b.reason));
+}
+
+export interface DeadLetterSelectOptions {
+  kafka: Kafka;
+  deadLetterTopic: string;
+  /** Keep only the records whose dead-letter headers pass; records without them are dropped. */
+  filter?: (info: DeadLetterInfo) => boolean;
+  timeoutMs?: number;
+}
+
+export interface DeadLetterSelection {
+  deadLetterTopic: string;
+  /** The selected records, in the topic's order. */
+  entries: DeadLetterEntry[];
+  /** Their counts per group and reason (what `contracts dlq list` prints). */
+  counts: DeadLetterCount[];
+}
+
+/** `contracts dlq list|show`: the dead-letter topic's records (those the filter keeps) and their counts. */
+export async function selectDeadLetters(options: DeadLetterSelectOptions): Promise<DeadLetterSelection> {
+  const all = await readDeadLetters(options.kafka, options.deadLetterTopic, options.timeoutMs);
+  const { filter } = options;
+  const entries = filter ? all.filter((e) => e.info !== undefined && filter(e.info)) : all;
+  return { deadLetterTopic: options.deadLetterTopic, entries, counts: countDeadLetters(entries, () => null) };
 }
 
 /** `contracts dlq replay <topic> --group <g> --reason <r>`, quoted for a POSIX shell. */

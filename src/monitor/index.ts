@@ -26,7 +26,10 @@ export {
   countDeadLetters,
   readDeadLetterView,
   replayCommand,
+  selectDeadLetters,
   type DeadLetterCount,
+  type DeadLetterSelection,
+  type DeadLetterSelectOptions,
   type DeadLetterRecord,
   type DeadLetterView,
 } from './dead-letters';

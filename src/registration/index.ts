@@ -4,6 +4,7 @@
  * versions. Everything returns data; the CLI (src/cli) prints it.
  */
 export { applyRegistration, askVerdict, planRegistration, toInput, type RegistrationOptions } from './plan';
+export { applyContracts, type ApplyOptions, type ApplyResult } from './apply';
 export { checkWithRegistry, type RegistryCheckOptions } from './check';
 export { checkAgainstBaseline, type OfflineCheckOptions } from './offline';
 export {

@@ -143,7 +143,7 @@ describe('dead-letter topic', () => {
     // `contracts tail --dlq` prints the same records with their headers
     const { stdout } = await exec(
       process.execPath,
-      ['bin/contracts.js', 'tail', it0.contract.topic, '--dlq', '--from-beginning', '--json', '-n', '3'],
+      ['bin/contracts.js', 'tail', it0.contract.topic, '--dlq', '--from-beginning', '--format', 'json', '-n', '3'],
       {
         cwd: rootDir,
         env: { ...process.env, KAFKA_BROKERS: it0.env.brokers.join(','), SCHEMA_REGISTRY_URL: it0.env.registryUrl },
@@ -162,6 +162,55 @@ describe('dead-letter topic', () => {
       key: bookingId,
     });
     expect(printedFailed.headers[DLQ_HEADERS.ERROR_CLASS]).toBe('TypeError');
+
+    // `contracts dlq list|show|replay --format json`: the same records, as data
+    const dlqCli = (...args: string[]) =>
+      exec(process.execPath, ['bin/contracts.js', 'dlq', ...args, '--brokers', it0.env.brokers.join(',')], {
+        cwd: rootDir,
+        env: { ...process.env, CONTRACTS_LOG_LEVEL: 'warn' },
+      });
+    const listed = JSON.parse(
+      (await dlqCli('list', it0.contract.topic, '--format', 'json', '--timeout', '30s')).stdout,
+    ) as {
+      deadLetterTopic: string;
+      records: number;
+      counts: Array<{ group: string; reason: string; records: number; replayed: number; pending: number }>;
+    };
+    expect(listed.deadLetterTopic).toBe(it0.contract.deadLetterTopic);
+    expect(listed.records).toBe(listed.counts.reduce((n, c) => n + c.records, 0));
+    expect(listed.counts.find((c) => c.reason === 'handler-failed')).toMatchObject({
+      records: 1,
+      replayed: 0,
+      pending: 1,
+    });
+    // --json, the old spelling of `dlq show --format json`: the same lines, and a warning saying so
+    const shown = await dlqCli(
+      'show',
+      it0.contract.topic,
+      '--json',
+      '--reason',
+      'handler-failed',
+      '--timeout',
+      '30000',
+    );
+    const shownRecords = shown.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { deadLetter: DeadLetterInfo; value: { length: number } });
+    expect(shownRecords.map((r) => r.deadLetter.reason)).toEqual(['handler-failed']);
+    expect(shown.stderr).toMatch(/--json is deprecated .*--format json/);
+    const dryRun = await dlqCli(
+      'replay',
+      it0.contract.topic,
+      '--group',
+      infos[0]!.consumerGroup,
+      '--reason',
+      'handler-failed',
+      '--dry-run',
+      '--format',
+      'json',
+    );
+    expect(JSON.parse(dryRun.stdout)).toMatchObject({ dryRun: true, replayed: 1, topic: it0.contract.topic });
 
     // replay: the records go back to the topic byte for byte, once, for the group that failed them
     const group = infos[0]!.consumerGroup;

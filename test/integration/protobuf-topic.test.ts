@@ -123,7 +123,7 @@ describe('a Protobuf topic on the real stack', () => {
   it('contracts tail decodes every event by its writer schema alone', async () => {
     const { stdout } = await exec(
       process.execPath,
-      ['bin/contracts.js', 'tail', it0.contract.topic, '--from-beginning', '--json', '-n', '6'],
+      ['bin/contracts.js', 'tail', it0.contract.topic, '--from-beginning', '--format', 'json', '-n', '6'],
       {
         cwd: ROOT,
         env: {

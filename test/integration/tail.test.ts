@@ -82,8 +82,16 @@ const lines = (stdout: string) =>
 
 describe('contracts tail', () => {
   it('decodes good records, gives poison the consumer’s codes with a preview of the bytes, and prints headers', async () => {
-    const json = await tail([it0.contract.topic, '--from-beginning', '--json', '-n', '4']);
+    const json = await tail([it0.contract.topic, '--from-beginning', '--format', 'json', '-n', '4']);
     expect(json.code).toBe(0);
+    // --json, the old spelling, prints the same records and says what to write instead
+    const old = await tail([it0.contract.topic, '--from-beginning', '--json', '-n', '4'], undefined, {
+      CONTRACTS_LOG_LEVEL: 'warn',
+    });
+    // (the same records; partitions interleave in any order)
+    const sorted = (stdout: string) => stdout.trim().split('\n').sort();
+    expect(sorted(old.stdout)).toEqual(sorted(json.stdout));
+    expect(old.stderr).toMatch(/--json is deprecated .*--format json, which prints the same/);
     const records = lines(json.stdout);
     expect(
       records
@@ -112,7 +120,7 @@ describe('contracts tail', () => {
 
   it('exits 2 after the first record when the registry refuses the credentials or cannot be reached', async () => {
     proxy.accept([{ username: 'ops', password: 'right' }]);
-    const refused = await tail([it0.contract.topic, '--from-beginning', '--json', '-n', '4'], proxy.url, {
+    const refused = await tail([it0.contract.topic, '--from-beginning', '--format', 'json', '-n', '4'], proxy.url, {
       SCHEMA_REGISTRY_AUTH: 'ops:wrong',
     });
     expect(refused.code).toBe(2);
@@ -126,7 +134,7 @@ describe('contracts tail', () => {
     expect(refused.stderr).toContain('answered 401');
     expect(refused.stderr).not.toContain('wrong');
 
-    const accepted = await tail([it0.contract.topic, '--from-beginning', '--json', '-n', '2'], proxy.url, {
+    const accepted = await tail([it0.contract.topic, '--from-beginning', '--format', 'json', '-n', '2'], proxy.url, {
       SCHEMA_REGISTRY_AUTH: 'ops:right',
     });
     expect(accepted.code).toBe(0);
@@ -141,7 +149,7 @@ describe('contracts tail', () => {
   });
 
   it('starts at a partition and offset, or at a time', async () => {
-    const all = lines((await tail([it0.contract.topic, '--from-beginning', '--json', '-n', '4'])).stdout);
+    const all = lines((await tail([it0.contract.topic, '--from-beginning', '--format', 'json', '-n', '4'])).stdout);
     const target = all.find((r) => r.key === 'unknown-id')!;
     const at = lines(
       (
@@ -151,7 +159,8 @@ describe('contracts tail', () => {
           String(target.partition),
           '--offset',
           target.offset,
-          '--json',
+          '--format',
+          'json',
           '-n',
           '1',
         ])
@@ -160,7 +169,9 @@ describe('contracts tail', () => {
     expect(at.map((r) => [r.partition, r.offset, r.key])).toEqual([[target.partition, target.offset, 'unknown-id']]);
 
     const latest = all.reduce((a, b) => (Date.parse(a.timestamp) >= Date.parse(b.timestamp) ? a : b));
-    const fromTime = lines((await tail([it0.contract.topic, '--from', latest.timestamp, '--json', '-n', '1'])).stdout);
+    const fromTime = lines(
+      (await tail([it0.contract.topic, '--from', latest.timestamp, '--format', 'json', '-n', '1'])).stdout,
+    );
     expect(Date.parse(fromTime[0]!.timestamp)).toBeGreaterThanOrEqual(Date.parse(latest.timestamp));
 
     const bad = await tail([it0.contract.topic, '--partition', '99', '-n', '1']);

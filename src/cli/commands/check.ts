@@ -1,24 +1,24 @@
 import { existsSync, statSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { JsonSchemaPolicy } from '../../compat';
-import { loadConfig } from '../../config';
 import { UsageError } from '../../errors';
 import { checkAgainstBaseline, checkWithRegistry, gitBaseline, readLockBaseline } from '../../registration';
 import { FindingsExit, noVerdict } from '../exit';
 import { renderCheckReport } from '../print/check';
-import { colorsFor, parseFormat } from '../print/output';
-import { registryFrom } from './register';
+import type { OutputFormat } from '../print/output';
+import { configOf, printContext, registryFrom, withFormat, type FormatFlags } from './shared';
 
-interface CheckFlags {
+interface CheckFlags extends FormatFlags {
   registry?: string | boolean;
   against?: string;
   topic?: string;
-  format?: string;
   policy?: string;
 }
 
+const FORMATS: OutputFormat[] = ['text', 'json', 'github'];
+
 export function registerCheckCommand(program: Command): void {
-  program
+  const check = program
     .command('check')
     .description(
       'check the local schemas for compatibility: with the registry, or offline against a git ref or lock file',
@@ -33,34 +33,31 @@ export function registerCheckCommand(program: Command): void {
       '--policy <policy>',
       'JSON Schema policy for offline checks: STRICT (Confluent default) or LENIENT',
       'STRICT',
-    )
-    .option('--format <format>', 'text, json or github (annotations)', 'text')
-    .action(async (flags: CheckFlags, command: Command) => {
-      const format = parseFormat(flags.format);
-      if ((flags.registry === undefined) === (flags.against === undefined)) {
-        throw new UsageError(
-          'check needs exactly one of --registry or --against <git-ref|lock-file>',
-          'e.g. `contracts check --against origin/main` in CI, `contracts check --registry` before a release',
-        );
-      }
-      const policy = (flags.policy ?? 'STRICT').toUpperCase();
-      if (policy !== 'STRICT' && policy !== 'LENIENT')
-        throw new UsageError(`--policy ${flags.policy} is not a policy`, 'use STRICT or LENIENT');
-      const config = loadConfig(command.optsWithGlobals().config as string);
-      let report;
-      if (flags.against !== undefined) {
-        const against = flags.against;
-        const isFile = existsSync(against) && statSync(against).isFile();
-        const baseline = isFile ? readLockBaseline(against) : gitBaseline({ config, ref: against });
-        report = checkAgainstBaseline({ config, baseline, topic: flags.topic, policy: policy as JsonSchemaPolicy });
-      } else {
-        const registry = registryFrom(typeof flags.registry === 'string' ? flags.registry : undefined);
-        report = await checkWithRegistry({ config, registry, topic: flags.topic, policy: policy as JsonSchemaPolicy });
-      }
-      process.stdout.write(
-        renderCheckReport(report, { format, colors: colorsFor(process.stdout), cwd: process.cwd() }),
+    );
+  withFormat(check, FORMATS, { what: 'github: annotations' }).action(async (flags: CheckFlags, command: Command) => {
+    const ctx = printContext(flags, FORMATS);
+    if ((flags.registry === undefined) === (flags.against === undefined)) {
+      throw new UsageError(
+        'check needs exactly one of --registry or --against <git-ref|lock-file>',
+        'e.g. `contracts check --against origin/main` in CI, `contracts check --registry` before a release',
       );
-      if (report.failed) throw noVerdict(report.subjects.filter((s) => s.error).map((s) => s.subject));
-      if (!report.compatible) throw new FindingsExit('incompatible changes');
-    });
+    }
+    const policy = (flags.policy ?? 'STRICT').toUpperCase();
+    if (policy !== 'STRICT' && policy !== 'LENIENT')
+      throw new UsageError(`--policy ${flags.policy} is not a policy`, 'use STRICT or LENIENT');
+    const config = configOf(command);
+    let report;
+    if (flags.against !== undefined) {
+      const against = flags.against;
+      const isFile = existsSync(against) && statSync(against).isFile();
+      const baseline = isFile ? readLockBaseline(against) : gitBaseline({ config, ref: against });
+      report = checkAgainstBaseline({ config, baseline, topic: flags.topic, policy: policy as JsonSchemaPolicy });
+    } else {
+      const registry = registryFrom(typeof flags.registry === 'string' ? flags.registry : undefined);
+      report = await checkWithRegistry({ config, registry, topic: flags.topic, policy: policy as JsonSchemaPolicy });
+    }
+    process.stdout.write(renderCheckReport(report, ctx));
+    if (report.failed) throw noVerdict(report.subjects.filter((s) => s.error).map((s) => s.subject));
+    if (!report.compatible) throw new FindingsExit('incompatible changes');
+  });
 }

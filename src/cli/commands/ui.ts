@@ -6,6 +6,7 @@ import { loadConfig, type ContractsConfig } from '../../config';
 import { UsageError } from '../../errors';
 import { readStackEnvFile } from '../../stack/env-file';
 import { createUiServer, DEFAULT_UI_HOST, DEFAULT_UI_PORT } from '../../ui';
+import { integerFlag } from './shared';
 
 // picocolors alone colours whenever CI is set; the kit colours terminals only
 const pc = colorsFor(process.stderr);
@@ -38,9 +39,7 @@ export function registerUiCommand(program: Command): void {
     )
     .option('--topic <name>', "topic of the live tail (default: the config's first topic)")
     .action(async (flags: UiFlags, command: Command) => {
-      const port = Number(flags.port);
-      if (!Number.isInteger(port) || port < 0 || port > 65535)
-        throw new UsageError(`--port must be a port number, got "${flags.port}"`);
+      const port = integerFlag(flags.port, '--port', 0, { max: 65535 })!;
       const configFile = resolve(command.optsWithGlobals().config as string);
       // without a config file the page still works, only without the "local file" side of diffs
       const config: ContractsConfig | undefined = existsSync(configFile) ? loadConfig(configFile) : undefined;

@@ -3,19 +3,29 @@
  * annotations for CI. Commands pick a printer; printers take the library's data and return text.
  */
 import pc from 'picocolors';
-import { UsageError } from '../../errors';
+import { FlagValueError } from '../../errors';
 
 export const OUTPUT_FORMATS = ['text', 'json', 'github'] as const;
 export type OutputFormat = (typeof OUTPUT_FORMATS)[number];
 
 export type Colors = ReturnType<typeof pc.createColors>;
 
-export function parseFormat(value: string | undefined): OutputFormat {
+/** A `--format` value, one of the formats the command prints (all of them unless it says). */
+export function parseFormat<F extends OutputFormat = OutputFormat>(
+  value: string | undefined,
+  formats: readonly F[] = OUTPUT_FORMATS as readonly OutputFormat[] as readonly F[],
+): F {
   const format = value ?? 'text';
-  if (!(OUTPUT_FORMATS as readonly string[]).includes(format)) {
-    throw new UsageError(`--format ${format} is not a format`, `use one of ${OUTPUT_FORMATS.join(', ')}`);
+  if (!(formats as readonly string[]).includes(format)) {
+    throw new FlagValueError(
+      '--format',
+      format,
+      formats,
+      `--format ${format} is not a format${formats.length < OUTPUT_FORMATS.length ? ' of this command' : ''}`,
+      `use one of ${formats.join(', ')}`,
+    );
   }
-  return format as OutputFormat;
+  return format as F;
 }
 
 /** Colours when the stream is a terminal, unless NO_COLOR is set; FORCE_COLOR forces them. */

@@ -91,3 +91,11 @@ export function renderDiff(diff: SubjectDiff, ctx: PrintContext): string {
     lines.push(`${c.red('✗')} ${c.bold(f.ruleId)} ${c.cyan(f.path || '/')} ${f.message}`);
   return `${lines.join('\n')}\n`;
 }
+
+/** What `contracts pull` wrote. */
+export function renderPulled(lock: LockFile, file: string, ctx: PrintContext): string {
+  const subjects = Object.keys(lock.subjects).length;
+  const versions = Object.values(lock.subjects).reduce((n, s) => n + s.versions.length, 0);
+  if (ctx.format === 'json') return json({ file, registry: lock.registry, subjects, versions });
+  return `wrote ${subjects} subject(s), ${versions} version(s) from ${lock.registry} to ${file}\n`;
+}

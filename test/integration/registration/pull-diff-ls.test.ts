@@ -44,7 +44,14 @@ describe('contracts pull', () => {
       version: 2,
     });
 
-    expect(cli('pull', '--config-subjects', '--out', 'again.lock.json').status).toBe(0);
+    const again = cli('pull', '--config-subjects', '--out', 'again.lock.json', '--format', 'json');
+    expect(again.status).toBe(0);
+    expect(JSON.parse(again.stdout)).toEqual({
+      file: 'again.lock.json',
+      registry: lock.registry,
+      subjects: 4,
+      versions: 6,
+    });
     expect(readFileSync(join(p.dir, 'again.lock.json'), 'utf8')).toBe(text);
   });
 

@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createSchemaRegistryClient, registerContract, type SchemaRegistryClient } from '../../../src/registry';
-import type { RegistrationPlan, RegistrationResult } from '../../../src/registration';
+import type { ApplyResult, RegistrationPlan, RegistrationResult } from '../../../src/registration';
 import { stackEnv } from '../../support/stack-env';
 import { runCli } from '../../support/temp-project';
 import { createProject, type ProjectOptions, type TempProject } from '../../support/contract-project';
@@ -179,5 +179,28 @@ describe('registerContract (what services and `npm start` call)', () => {
     // idempotent: same IDs, levels kept
     expect(await registerContract(contract, registry)).toEqual(first);
     expect(await registry.getCompatibility(`${ns}.Order`)).toBe('FULL_TRANSITIVE');
+  });
+});
+
+describe('contracts apply', () => {
+  it('--dry-run --format json is one document for topics and subjects; its text names `contracts apply`', async () => {
+    const p = freshProject();
+    const result = cli(p, 'apply', '--dry-run', '--format', 'json');
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    const planned = json<ApplyResult>(result.stdout);
+    expect(planned.dryRun).toBe(true);
+    expect(planned.topics!.entries.map((e) => [e.topic, e.action])).toEqual(
+      expect.arrayContaining([[p.topic, 'create']]),
+    );
+    expect(planned.plan!.subjects.map((s) => s.status)).toEqual(planned.plan!.subjects.map(() => 'new-subject'));
+    expect(planned.registration).toBeUndefined();
+    const text = cli(p, 'apply', '--dry-run');
+    expect(text.status).toBe(0);
+    expect(text.stdout).toMatch(/run `contracts apply` to make these changes\n$/);
+    expect(text.stdout).not.toMatch(/contracts register/);
+    // a dry run writes nothing
+    const subjects = await registry.listSubjects();
+    expect(subjects.filter((s) => s.startsWith(p.namespace) || s.startsWith(p.topic))).toEqual([]);
   });
 });
