@@ -1,13 +1,15 @@
 /**
  * How the kit turns Avro schemas into avsc types. Codegen and the runtime both go through here, so
  * the generated TypeScript describes exactly what the runtime decoder returns:
- * - `timestamp-millis` is a `Date`, `uuid` a string (checked by the contract's validator);
+ * - `timestamp-millis` is a `Date`, `uuid` a string (checked by the contract's validator), `decimal`
+ *   an exact decimal string ("12.50", ./decimal.ts);
  * - records are plain data (no avsc methods on their prototype, as the types say);
  * - unions stay as avsc's default ("auto") makes them: unwrapped unless two branches fall in the
  *   same JavaScript bucket (two records, say), in which case a value is `{ "full.Name": value }`.
  */
 import * as crypto from 'node:crypto';
 import * as avro from 'avsc';
+import { decimalBytes, decimalSpecOf, decimalText, parseDecimal, type DecimalSpec } from './decimal';
 
 class TimestampMillisType extends avro.types.LogicalType {
   override _fromValue(millis: number): Date {
@@ -42,7 +44,41 @@ class UuidType extends avro.types.LogicalType {
   }
 }
 
-export const LOGICAL_TYPES = { 'timestamp-millis': TimestampMillisType, uuid: UuidType };
+export class DecimalType extends avro.types.LogicalType {
+  readonly spec: DecimalSpec;
+  private readonly size: number | undefined;
+  constructor(schema: avro.Schema & { precision?: number; scale?: number }, opts?: Partial<avro.ForSchemaOptions>) {
+    super(schema, opts);
+    const underlying = this.underlyingType;
+    const spec = decimalSpecOf({
+      precision: schema.precision,
+      scale: schema.scale,
+      type: underlying.typeName,
+      size: underlying.typeName === 'fixed' ? (underlying as avro.types.FixedType).size : undefined,
+    });
+    // an invalid decimal is plain bytes or fixed, as Java's Avro reads it (avsc then drops the logical type)
+    if (!spec) throw new Error('not a valid decimal');
+    this.spec = spec;
+    this.size = underlying.typeName === 'fixed' ? (underlying as avro.types.FixedType).size : undefined;
+  }
+  override _fromValue(bytes: Buffer): string {
+    return decimalText(bytes, this.spec.scale);
+  }
+  override _toValue(value: unknown): Buffer | undefined {
+    const parsed = parseDecimal(value, this.spec);
+    return 'unscaled' in parsed ? decimalBytes(parsed.unscaled, this.size) : undefined;
+  }
+  override _resolve(type: avro.Type) {
+    // the same scale reads the same numbers; a different scale would change every value
+    if (type instanceof DecimalType && type.spec.scale === this.spec.scale) return this._fromValue.bind(this);
+    return undefined;
+  }
+  override _export(attrs: avro.Schema): void {
+    Object.assign(attrs as object, { precision: this.spec.precision, scale: this.spec.scale });
+  }
+}
+
+export const LOGICAL_TYPES = { 'timestamp-millis': TimestampMillisType, uuid: UuidType, decimal: DecimalType };
 
 /** avsc options shared by every parse, so codegen and runtime agree. */
 export function avroTypeOptions(registry: Record<string, avro.Type> = {}): Partial<avro.ForSchemaOptions> {

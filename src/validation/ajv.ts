@@ -37,6 +37,25 @@ export function createAjv(): Ajv {
       }
     },
   });
+  // An Avro decimal is an exact decimal string: at most `scale` digits after the point once trailing
+  // zeros go, at most `precision - scale` before it once leading zeros go (src/avro/decimal.ts, which
+  // the encoder runs, says the same in words)
+  ajv.addKeyword({
+    keyword: 'x-decimal',
+    schemaType: 'object',
+    error: {
+      message: 'must be a decimal string within the precision and scale',
+      params: ({ schema }) =>
+        _`{precision: ${(schema as { precision: number }).precision}, scale: ${(schema as { scale: number }).scale}}`,
+    },
+    code(cxt: KeywordCxt) {
+      const { precision, scale } = cxt.schema as { precision: number; scale: number };
+      const d = cxt.data;
+      cxt.fail(
+        _`typeof ${d} !== "string" || !/^-?\\d+(\\.\\d+)?$/.test(${d}) || ${d}.replace(/^-?0*/, "").split(".")[0].length > ${precision - scale} || (${d}.split(".")[1] || "").replace(/0+$/, "").length > ${scale}`,
+      );
+    },
+  });
   // Protobuf's 64-bit integers decode to bigints; a producer may give a safe-integer number too.
   ajv.addKeyword({
     keyword: 'x-js-int64',

@@ -97,6 +97,8 @@ function expectedOf(e: AjvError): string {
       return 'a valid Date';
     case 'x-js-buffer':
       return 'a Buffer';
+    case 'x-decimal':
+      return decimalExpectation(e);
     default:
       return e.message ?? `a value that passes "${e.keyword}"`;
   }
@@ -112,9 +114,17 @@ function messageOf(e: AjvError): string {
       return 'must be a valid Date';
     case 'x-js-buffer':
       return 'must be a Buffer';
+    case 'x-decimal':
+      return `must be ${decimalExpectation(e)}`;
     default:
       return e.keyword === 'type' || e.keyword === 'enum' || e.keyword === 'const'
         ? `must be ${expectedOf(e)}`
         : (e.message ?? 'is invalid');
   }
+}
+
+/** What an Avro decimal field takes, from the schema's precision and scale. */
+function decimalExpectation(e: AjvError): string {
+  const { precision, scale } = e.params as { precision: number; scale: number };
+  return `a decimal string with at most ${precision - scale} digit(s) before the point and ${scale} after it (precision ${precision}, scale ${scale}), e.g. "${scale > 0 ? `12.${'5'.padEnd(scale, '0')}` : '12'}"`;
 }

@@ -1,7 +1,8 @@
 /**
- * Apache Avro's Java parser as a judge (test/support/java/AvroParseJudge.java): the avro jar and
- * its dependencies come from Maven Central through Maven into the ignored .cache/avro-java, the
- * judge is compiled there with the JDK's javac. Fails loudly when Maven or the JDK is missing.
+ * Apache Avro's Java library as a judge: its parser (test/support/java/AvroParseJudge.java) and its
+ * decimal conversion (AvroDecimalJudge.java). The avro jar and its dependencies come from Maven
+ * Central through Maven into the ignored .cache/avro-java, the judges are compiled there with the
+ * JDK's javac. Fails loudly when Maven or the JDK is missing.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
@@ -12,6 +13,7 @@ const ROOT = resolve(__dirname, '..', '..');
 const DIR = join(ROOT, '.cache', 'avro-java');
 const LIB = join(DIR, 'lib');
 const CLASSES = join(DIR, 'classes');
+const JAVA = join(ROOT, 'test', 'support', 'java');
 
 function prepare(): void {
   mkdirSync(DIR, { recursive: true });
@@ -47,12 +49,9 @@ function prepare(): void {
       },
     );
   }
-  if (!existsSync(join(CLASSES, 'AvroParseJudge.class'))) {
-    execFileSync(
-      'javac',
-      ['-d', CLASSES, '-cp', `${LIB}/*`, join(ROOT, 'test', 'support', 'java', 'AvroParseJudge.java')],
-      { stdio: 'pipe' },
-    );
+  const sources = readdirSync(JAVA).filter((f) => f.endsWith('.java'));
+  if (sources.some((f) => !existsSync(join(CLASSES, f.replace(/\.java$/, '.class'))))) {
+    execFileSync('javac', ['-d', CLASSES, '-cp', `${LIB}/*`, ...sources.map((f) => join(JAVA, f))], { stdio: 'pipe' });
   }
   if (!readdirSync(LIB).some((f) => f.startsWith('avro-'))) throw new Error(`no avro jar in ${LIB}`);
 }
@@ -73,4 +72,23 @@ export function judgeWithJava(schemas: string[]): JavaVerdict[] {
   if (lines.length !== schemas.length)
     throw new Error(`the Java judge answered ${lines.length} of ${schemas.length} schemas: ${result.stderr}`);
   return lines.map((l) => (l === 'ok' ? { ok: true } : { ok: false, reason: l.slice(l.indexOf('\t') + 1) }));
+}
+
+/** Java's bytes for each decimal of a record schema with a decimal field `amount`, and what it reads from the kit's. */
+export function decimalsWithJava(
+  schema: object,
+  values: string[],
+  kitHex: string[],
+): Array<{ writes: string; reads: string }> {
+  prepare();
+  const input = values.map((v, i) => `${JSON.stringify(schema)}\t${v}\t${kitHex[i]}`).join('\n') + '\n';
+  const result = spawnSync('java', ['-cp', `${CLASSES}:${LIB}/*`, 'AvroDecimalJudge'], { input, encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(`the Java decimal judge failed: ${result.stderr}`);
+  return result.stdout
+    .split('\n')
+    .filter((l) => l.length > 0)
+    .map((l) => {
+      const [writes, reads] = l.split('\t');
+      return { writes: writes!, reads: reads! };
+    });
 }

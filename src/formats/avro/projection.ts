@@ -7,6 +7,7 @@
  * Codegen projects whole topics; the UI projects a single registered schema.
  */
 import type * as avro from 'avsc';
+import type { DecimalType } from '../../avro/types';
 import { AUTO_FIELDS, type JsonSchema, pascalCase } from '../model';
 
 const INT32 = { minimum: -2147483648, maximum: 2147483647 };
@@ -139,6 +140,9 @@ export class AvroProjection {
         return { tsType: 'Date', 'x-js-date': true };
       case 'logical:uuid':
         return { type: 'string', format: 'uuid' };
+      case 'logical:decimal':
+        // an exact decimal string ("12.50"), its digits checked against the schema's precision and scale
+        return { type: 'string', 'x-decimal': { ...(type as DecimalType).spec } };
       case 'array':
         return { type: 'array', items: this.project((type as avro.types.ArrayType).itemsType, mode, defs) };
       case 'map':
