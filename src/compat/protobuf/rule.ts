@@ -1,8 +1,6 @@
 /**
- * What every Protobuf rule module exports: rules that compare two versions of a .proto file (as
- * @bufbuild/protobuf descriptors) and return findings as data. `breaking` is the verdict of
- * Confluent Schema Registry's Protobuf checker for the change; the same rule applies to BACKWARD
- * and FORWARD (Protobuf readers skip what they do not know, so every rule here is symmetric).
+ * A Protobuf finding as data, and the pairing of two versions' messages and fields that the change
+ * list (src/formats/protobuf/changes.ts) names its additions from.
  */
 import type { DescEnum, DescField, DescFile, DescMessage } from '@bufbuild/protobuf';
 
@@ -34,32 +32,6 @@ export interface FieldPair {
   candidate?: DescField;
 }
 
-export interface ProtobufRule {
-  id: string;
-  /** Rule family (module), e.g. `protobuf/fields`. */
-  family: string;
-  /** One line: what the rule detects. */
-  purpose: string;
-  check(pair: FilePair): ProtobufFinding[];
-}
-
 export const fieldPath = (pair: FieldPair) => `${pair.message.typeName}/${pair.number}`;
 export const fieldName = (pair: FieldPair) =>
   `field ${pair.number} of ${pair.message.typeName} (${pair.previous?.name ?? pair.candidate?.name})`;
-
-/** What a field rule says about one field pair: nothing, or whether it breaks and why. */
-export type FieldVerdict = { breaking: boolean; message: string } | undefined;
-
-/** A rule's findings over every field pair of the messages both versions have, in order. */
-export function overFields(
-  pair: FilePair,
-  ruleId: string,
-  judge: (field: FieldPair) => FieldVerdict,
-): ProtobufFinding[] {
-  return pair.messages.flatMap(({ fields }) =>
-    fields.flatMap((field) => {
-      const verdict = judge(field);
-      return verdict ? [{ ruleId, path: fieldPath(field), ...verdict }] : [];
-    }),
-  );
-}

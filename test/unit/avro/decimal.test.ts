@@ -143,7 +143,7 @@ describe('a contract with decimal fields', () => {
     const bytes = await serde.encode(event as never);
     // the record's bytes after the frame: two strings, then 0x04e2 (length 2) and the fixed 4 bytes
     expect(bytes.subarray(5).toString('hex')).toMatch(/04(04e2)ffffff83$/);
-    expect((await serde.decode(bytes)).event).toEqual({ ...event, tipAmount: '12.50' });
+    expect(((await serde.decode(bytes)) as { event: unknown }).event).toEqual({ ...event, tipAmount: '12.50' });
   });
 
   it('refuses a value beyond the scale or precision before anything is sent, naming the field', async () => {

@@ -1,7 +1,9 @@
 /**
  * One before/after pair per Protobuf rule (and variants), discovered from
  * test/fixtures/compat/protobuf/<RULE_ID>[--variant]/: before/ and after/ hold the two versions of
- * shop/v1/order.proto, expect.json ({ compatible, findings: [{ ruleId, path }], buf }) the verdict.
+ * shop/v1/order.proto, expect.json the verdicts: the kit's BACKWARD (`compatible`, `findings`) and
+ * FORWARD (`forwardCompatible`), Confluent's own code's on the same pair (`confluent`, recorded by
+ * running it beside the project, see protobuf-confluent.test.ts), which the kit's must equal, and buf's.
  * Each pair is also judged by `buf breaking` (the buf CLI from npm) in its WIRE and WIRE_JSON
  * categories; expect.json records buf's verdicts, and every case where buf's verdict and the
  * kit's (Confluent's) differ carries the reason in `disagreement`. Assertions are on rule IDs,
@@ -25,6 +27,8 @@ type Category = (typeof CATEGORIES)[number];
 interface Expectation {
   compatible: boolean;
   findings: { ruleId: string; path: string }[];
+  forwardCompatible: boolean;
+  confluent: { compatible: boolean; forwardCompatible: boolean };
   buf: Record<Category, 'passes' | 'breaks'>;
   disagreement?: string;
 }
@@ -71,6 +75,11 @@ describe('Protobuf rule fixtures', () => {
     const result = checkProtobufPair(before.file, after.file);
     expect(result.findings.map((f) => ({ ruleId: f.ruleId, path: f.path }))).toEqual(expected.findings);
     expect(result.compatible).toBe(expected.compatible);
+    expect(checkProtobufPair(after.file, before.file).compatible).toBe(expected.forwardCompatible);
+    expect({ backward: expected.compatible, forward: expected.forwardCompatible }).toEqual({
+      backward: expected.confluent.compatible,
+      forward: expected.confluent.forwardCompatible,
+    });
     const rule = name.split('--')[0]!;
     if (!name.includes('--')) expect(expected.findings.map((f) => f.ruleId)).toContain(rule);
 
@@ -79,7 +88,7 @@ describe('Protobuf rule fixtures', () => {
     const text = (side: string) => readFileSync(path.join(dir, side, 'shop/v1/order.proto'), 'utf8');
     const shared = checkCompatibility({
       format: 'PROTOBUF',
-      level: 'FULL_TRANSITIVE',
+      level: 'BACKWARD_TRANSITIVE',
       previous: [{ schema: text('before') }],
       candidate: { schema: text('after') },
       includeNonBreaking: true,
@@ -89,6 +98,13 @@ describe('Protobuf rule fixtures', () => {
       shared.findings.map((f) => [`${f.ruleId} ${f.path}`, { ruleId: f.ruleId, path: f.path.slice(1) }]),
     );
     expect([...once.values()]).toEqual(expected.findings);
+    const full = checkCompatibility({
+      format: 'PROTOBUF',
+      level: 'FULL',
+      previous: [{ schema: text('before') }],
+      candidate: { schema: text('after') },
+    });
+    expect(full.compatible).toBe(expected.compatible && expected.forwardCompatible);
 
     const theirs = Object.fromEntries(CATEGORIES.map((c) => [c, bufVerdict(after.image, before.image, c)]));
     expect(theirs).toEqual(expected.buf);
