@@ -9,6 +9,7 @@
  */
 import * as crypto from 'node:crypto';
 import * as avro from 'avsc';
+import { normalizeAvroSchema } from './normalize';
 import { decimalBytes, decimalSpecOf, decimalText, parseDecimal, type DecimalSpec } from './decimal';
 
 class TimestampMillisType extends avro.types.LogicalType {
@@ -91,6 +92,12 @@ export function avroTypeOptions(registry: Record<string, avro.Type> = {}): Parti
  */
 export function parseAvroSchemas(schemas: unknown[]): { types: avro.Type[]; registry: Record<string, avro.Type> } {
   const registry: Record<string, avro.Type> = {};
-  const types = schemas.map((schema) => avro.Type.forSchema(schema as avro.Schema, avroTypeOptions(registry)));
+  const known = new Set<string>();
+  const types = schemas.map((schema) => {
+    // what Java's parser reads and avsc does not (a forward reference…), rewritten (./normalize.ts)
+    const normalized = normalizeAvroSchema(schema, known);
+    for (const name of normalized.defines) known.add(name);
+    return avro.Type.forSchema(normalized.schema as avro.Schema, avroTypeOptions(registry));
+  });
   return { types, registry };
 }

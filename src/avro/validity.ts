@@ -36,6 +36,7 @@ const isObject = (v: unknown): v is Node => typeof v === 'object' && v !== null 
 /** The first rule of Avro's Java parser the schema breaks, or undefined. */
 export function avroValidityProblem(schema: unknown): AvroValidityProblem | undefined {
   const named = new Map<string, Node>();
+  defining.clear();
   try {
     check(schema as Json, '', undefined, named);
     return undefined;
@@ -102,6 +103,7 @@ function check(schema: Json, at: string, namespace: string | undefined, named: M
       checkAliases(schema, at);
       named.set(name, schema);
       const inner = name.includes('.') ? name.slice(0, name.lastIndexOf('.')) : undefined;
+      defining.add(schema);
       if (!Array.isArray(schema.fields)) throw new Problem(`${at}/fields`, 'a record needs a fields array');
       const seen = new Set<string>();
       schema.fields.forEach((field, i) => {
@@ -121,13 +123,31 @@ function check(schema: Json, at: string, namespace: string | undefined, named: M
             throw new Problem(`${fat}/order`, 'order must be "ascending", "descending" or "ignore"');
           }
         }
-        if ('default' in field && !isValidDefault(field.type, field.default, inner, named)) {
+        if ('default' in field && !validDefault(field.type, field.default, inner, named, `${fat}/default`)) {
           throw new Problem(
             `${fat}/default`,
             `default ${JSON.stringify(field.default)} is not a value of the field's type`,
           );
         }
+        // the specification's rule, which avsc (and so the kit) keeps and Java 1.12 does not: said
+        // here, before avsc would fail on it with less to go on
+        if ('default' in field && Array.isArray(field.type) && field.type.length > 0) {
+          let first: boolean;
+          try {
+            first = isValidDefault(field.type[0]!, field.default, inner, named);
+          } catch (error) {
+            if (!(error instanceof DefaultOfOwnRecord)) throw error;
+            first = false;
+          }
+          if (!first) {
+            throw new Problem(
+              `${fat}/default`,
+              `union defaults must match the first branch: ${JSON.stringify(field.default)} is not a value of ${JSON.stringify(field.type[0])} (the Avro specification; Java's parser takes any branch, avsc does not): put the default's branch first`,
+            );
+          }
+        }
       });
+      defining.delete(schema);
       return;
     }
     case 'enum': {
@@ -171,6 +191,30 @@ function check(schema: Json, at: string, namespace: string | undefined, named: M
   }
 }
 
+/** Records whose fields are being checked: Java cannot check a default that fills one of them. */
+const defining = new Set<Node>();
+
+/** A default that needs a record under definition: Java's parser fails on it ("Schema fields not set yet"). */
+class DefaultOfOwnRecord extends Error {}
+
+function validDefault(
+  type: Json,
+  value: Json,
+  namespace: string | undefined,
+  named: Map<string, Node>,
+  at: string,
+): boolean {
+  try {
+    return isValidDefault(type, value, namespace, named);
+  } catch (error) {
+    if (!(error instanceof DefaultOfOwnRecord)) throw error;
+    throw new Problem(
+      at,
+      `default ${JSON.stringify(value)} fills a record of the type being defined, which Avro's Java parser cannot check (its fields are not set yet) and refuses; give the field a ["null", …] union with default null`,
+    );
+  }
+}
+
 /** Avro Java's Schema.isValidDefault (1.12): unions take a value of any branch. */
 function isValidDefault(type: Json, value: Json, namespace: string | undefined, named: Map<string, Node>): boolean {
   if (Array.isArray(type)) return type.some((branch) => isValidDefault(branch, value, namespace, named));
@@ -179,6 +223,7 @@ function isValidDefault(type: Json, value: Json, namespace: string | undefined, 
     if (Array.isArray(t) || isObject(t)) return isValidDefault(t, value, namespace, named);
     if (t === 'record' || t === 'error') {
       if (!isObject(value) || !Array.isArray(type.fields)) return false;
+      if (defining.has(type)) throw new DefaultOfOwnRecord();
       const ns =
         typeof type.name === 'string' && type.name.includes('.')
           ? type.name.slice(0, type.name.lastIndexOf('.'))

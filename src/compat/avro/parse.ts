@@ -8,6 +8,7 @@
  * `Schema.Parser`: a name without a dot is looked up in the enclosing namespace, then in the null
  * namespace; references are parsed first into the same name table.
  */
+import { normalizeAvroSchema } from '../../avro/normalize';
 import { SchemaFileError } from '../../errors';
 import type { JsonValue, SchemaReference, SchemaSource, SchemaVersion } from '../types';
 
@@ -95,7 +96,9 @@ class AvroParser {
 
   parseDocument(source: SchemaSource, file: string): AvroNode {
     this.file = file;
-    return this.parse(toJson(source, file), '', '');
+    // forward references and the like, which Java's parser reads, in the form this parser reads
+    const { schema } = normalizeAvroSchema(toJson(source, file), new Set(this.names.keys()));
+    return this.parse(schema as Json, '', '');
   }
 
   private fail(pointer: string, reason: string): never {
