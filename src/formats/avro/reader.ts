@@ -36,9 +36,14 @@ interface AvroDoc {
 
 export function readAvroTopic(topic: TopicConfig, rootDir: string): TopicModel {
   const docs: AvroDoc[] = [
-    ...topic.references.map((p) => scanDoc(readSchemaFile(p, rootDir), 'reference')),
-    ...topic.events.map((e) => ({ ...scanDoc(readSchemaFile(e.schema, rootDir), 'event'), eventType: e.type })),
-    scanDoc(readSchemaFile(topic.value, rootDir), 'value'),
+    ...topic.references.map((p) =>
+      scanDoc(readSchemaFile(p, rootDir, `topic "${topic.name}", references`), 'reference'),
+    ),
+    ...topic.events.map((e) => ({
+      ...scanDoc(readSchemaFile(e.schema, rootDir, `topic "${topic.name}", event "${e.type}"`), 'event'),
+      eventType: e.type,
+    })),
+    scanDoc(readSchemaFile(topic.value, rootDir, `topic "${topic.name}", value`), 'value'),
   ];
   const ordered = dependencyOrder(docs);
   const registry: Record<string, avro.Type> = {};

@@ -34,9 +34,14 @@ interface JsonDoc {
 
 export function readJsonTopic(topic: TopicConfig, rootDir: string): TopicModel {
   const docs: JsonDoc[] = [
-    ...topic.references.map((p) => scanDoc(readSchemaFile(p, rootDir), 'reference')),
-    ...topic.events.map((e) => ({ ...scanDoc(readSchemaFile(e.schema, rootDir), 'event'), eventType: e.type })),
-    scanDoc(readSchemaFile(topic.value, rootDir), 'value'),
+    ...topic.references.map((p) =>
+      scanDoc(readSchemaFile(p, rootDir, `topic "${topic.name}", references`), 'reference'),
+    ),
+    ...topic.events.map((e) => ({
+      ...scanDoc(readSchemaFile(e.schema, rootDir, `topic "${topic.name}", event "${e.type}"`), 'event'),
+      eventType: e.type,
+    })),
+    scanDoc(readSchemaFile(topic.value, rootDir, `topic "${topic.name}", value`), 'value'),
   ];
   const byRef = new Map<string, JsonDoc>();
   for (const doc of docs) {

@@ -29,6 +29,14 @@ describe('codegen refuses invalid schemas', () => {
     expect(schemaError.reason).toContain(expected.reason);
   });
 
+  it('suggests the near name of a schema file that is not there', async () => {
+    const config = loadConfig(join(FIXTURES, 'missing-schema-file', 'contracts.config.json'));
+    const error = (await generate(config, { check: true }).catch((e: unknown) => e)) as SchemaFileError;
+    expect(error.hint).toBe(
+      'did you mean TipAdded.avsc? Fix the path in topic "t", event "t.a" in contracts.config.json',
+    );
+  });
+
   it('exits 2 and leaves the output folder as it was', () => {
     const project = tempCopy(join(FIXTURES, 'unknown-type-reference'));
     try {
