@@ -77,6 +77,13 @@ const codeOf = (error: unknown) =>
     ? (error as { code: string }).code
     : undefined;
 
+/**
+ * The messaging semantic conventions' buckets for durations in seconds. Without this advice the SDK
+ * uses its default boundaries (0, 5, 10, 25 … 10000), meant for milliseconds: every publish and
+ * every handler would fall in the first bucket.
+ */
+const SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
 /** The producer's side: a span per published event, its duration and count as metrics. */
 export function producerTelemetry(topic: string): {
   publish(eventType: string, key: string | null, schemaId: number): PublishSpan;
@@ -87,6 +94,7 @@ export function producerTelemetry(topic: string): {
   const meter = api.metrics.getMeter(PACKAGE_NAME, packageInfo().version);
   const duration = meter.createHistogram('messaging.client.operation.duration', {
     unit: 's',
+    advice: { explicitBucketBoundaries: SECONDS_BUCKETS },
     description: 'How long a publish took, until the broker acknowledged it (or it failed)',
   });
   const sent = tallied(meter, 'messaging.client.sent.messages', 'Events published');
@@ -169,6 +177,7 @@ export function consumerTelemetry(
   );
   const processDuration = meter.createHistogram('messaging.process.duration', {
     unit: 's',
+    advice: { explicitBucketBoundaries: SECONDS_BUCKETS },
     description: "How long the handler took, retries included, until the message's outcome",
   });
   const restarts = meter.createCounter('contracts.consumer.restarts', {

@@ -11,12 +11,17 @@ import { faultScenario } from '../../support/faults/scenario';
 import { brokerStallScenario, expectStallSurvived } from '../../support/faults/stall';
 import type { TopicSetup } from '../../support/faults/stream';
 
-jest.setTimeout(240_000);
+jest.setTimeout(300_000);
 
 const EVENTS = 3_000;
 const SESSION_TIMEOUT_MS = 10_000;
 const STALL_MS = 15_000;
-const RECOVERY_BOUND_MS = 60_000;
+/**
+ * From the thaw until every acknowledged event is handled. Measured 30–52 s on an idle machine; a
+ * loaded one has seen one partition wait out kafkajs's request timeout and reconnect for over 60 s
+ * (health said degraded by then: the consumer's stallAfterMs is 20 s in these scenarios).
+ */
+const RECOVERY_BOUND_MS = 120_000;
 /** offsets.topic.num.partitions of the kit's stack. */
 const OFFSETS_PARTITIONS = 10;
 

@@ -148,11 +148,15 @@ export interface BrokerStallRun {
  * session, the crash kafkajs does not restart from) through a stream in which the victim node is
  * frozen for `stallMs`. Reports the figures; the caller asserts.
  */
+/** stallAfterMs of the consumer in a broker stall: a third of the recovery bound the scenarios use. */
+export const STALL_AFTER_MS = 20_000;
+
 export async function brokerStallScenario(options: BrokerStallOptions): Promise<BrokerStallRun> {
   const began = Date.now();
   const { on: scenario, setup } = options;
   const consumerConfig = { sessionTimeout: options.sessionTimeoutMs, heartbeatInterval: 1_000 };
-  const member = scenario.consumer(setup, { consumerConfig, commitEvery: 1 }, 2);
+  // a partition kafkajs stops fetching after the thaw shows in health (degraded) well within the bound
+  const member = scenario.consumer(setup, { consumerConfig, commitEvery: 1, stallAfterMs: STALL_AFTER_MS }, 2);
   let probe: BrokerStallRun['probe'];
   let thawed = false;
   const probeTimeoutMs = options.probeTimeoutMs;
@@ -225,6 +229,8 @@ export async function brokerStallScenario(options: BrokerStallOptions): Promise<
       crashesKafkajsDidNotRestart: member.counts.crashedForGood,
       supervisedRestarts: health.restarts,
       states: member.states.join(' > '),
+      // whether a partition went without progress for stallAfterMs after the thaw, and health said so
+      degradedSeen: member.states.includes('degraded'),
       batchRetries: figures.published.batchRetries,
       ...(probe ? { publishTimedOutAfterMs: probe.waitedMs } : {}),
     },
