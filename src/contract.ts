@@ -1,12 +1,13 @@
 /**
  * The shape of a generated topic contract: what codegen writes for each topic of the config and
  * what the producer, consumer, registry and CLI read. Type-only for generated code, so generated
- * modules import nothing at run time but their validators (and those only validatorRuntime, ajv's
- * helpers served by the kit).
+ * modules import nothing at run time but the helpers the kit serves them: validatorRuntime (ajv's
+ * helpers, for validators) and avroCodecRuntimeV1 (the Avro binary encoding, for codecs).
  */
 import type { CompatibilityLevel, SchemaFormat, SubjectNameStrategy } from './config';
 
 export { validatorRuntime } from './validation/runtime';
+export { avroCodecRuntimeV1, type AvroCodecRuntimeV1 } from './avro/codec-runtime';
 
 /** A validator compiled by codegen (ajv standalone): true when the value fits the contract. */
 export interface CompiledValidator {
@@ -72,7 +73,7 @@ export interface TopicContract<
 
 /**
  * What codegen writes into `codec.ts` for a topic whose format specialises its codec (Avro): per
- * event, plain functions for exactly the contract's own schema, with no imports at run time. The
+ * event, plain functions for exactly the contract's own schema, on the kit's avroCodecRuntimeV1. The
  * format's runtime uses them only where they apply (a message written with the contract's own
  * schema) and keeps its generic codec for everything else, and for saying what is wrong.
  */

@@ -141,6 +141,8 @@ export type {
 } from './contract';
 // what generated validators call for ajv's run-time helpers
 export { validatorRuntime } from './validation/runtime';
+// what generated Avro codecs call for the binary encoding (versioned by name)
+export { avroCodecRuntimeV1, type AvroCodecRuntimeV1 } from './avro/codec-runtime';
 
 // errors: one root (code, retriable, hint, cause) and a guard
 export * from './errors';

@@ -1,5 +1,5 @@
 /**
- * fast-check values of any Avro type as avsc parses it (the kit's logical types: Date, UUID), for
+ * fast-check values of any Avro type as avsc parses it (the kit's logical types: Date, UUID, decimal strings), for
  * the tests that hold codecs against avsc; and the deep-equality helpers those comparisons need.
  */
 import fc from 'fast-check';
@@ -37,6 +37,22 @@ export function avroValue(type: avro.Type, constant?: { field: string; value: st
       return fc.uuid();
     case 'logical:timestamp-millis':
       return fc.date({ noInvalidDate: true });
+    case 'logical:decimal': {
+      // exact decimal strings within the schema's precision, with fewer or more (zero) digits after the point
+      const { precision, scale } = (type as unknown as { spec: { precision: number; scale: number } }).spec;
+      const most = 10n ** BigInt(precision) - 1n;
+      return fc
+        .tuple(fc.bigInt({ min: -most, max: most }), fc.nat(scale), fc.nat(2))
+        .map(([unscaled, shown, zeros]) => {
+          const digits = (unscaled < 0n ? -unscaled : unscaled).toString().padStart(scale + 1, '0');
+          const whole = digits.slice(0, digits.length - scale);
+          const fraction = digits.slice(digits.length - scale);
+          // digits beyond `shown` after the point only where they are zeros (12.50 may be written 12.5)
+          const cut = fraction.slice(shown).replace(/0+$/, '') === '' ? fraction.slice(0, shown) : fraction;
+          const text = cut.length > 0 || zeros > 0 ? `${whole}.${cut}${'0'.repeat(zeros)}` : whole;
+          return unscaled < 0n ? `-${text}` : text;
+        });
+    }
     case 'enum':
       return fc.constantFrom(...(type as avro.types.EnumType).symbols);
     case 'array':

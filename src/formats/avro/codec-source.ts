@@ -3,22 +3,30 @@
  * schemas, that the runtime (./serde.ts) uses instead of avsc's generic ones when a message is
  * written with exactly those schemas.
  *
+ * The module holds only what is specific to the schemas: a writer and a reader per named type,
+ * union and array the events use, each named after its type (`writeMoney`, `readNullableString`,
+ * `writeArrayOfItem`, `readBookingCreatedEvent`), so the file is the same for the same schemas and
+ * a new type adds its own functions without renaming any other. The Avro binary encoding itself
+ * (varints, UTF-8, floats, the cursor) is the kit's (`avroCodecRuntimeV1`, src/avro/codec-runtime.ts),
+ * imported through the config's `runtimeImport` as the generated validators import theirs; a
+ * kit without that version makes the module fail on load, saying to run `npx contracts generate`.
+ *
  * The encoder validates while it writes, checking only what the bytes cannot say (a string is a
  * string, an enum symbol is one of its symbols, a required field is there, no field the contract
- * does not define, the discriminator's constant, a valid Date, a UUID's syntax); on the first
- * problem it returns -1 and the runtime asks the event's validator to name it, so the errors are
- * exactly those of the validator. The decoder reads straight into the generated types (a Date for
- * timestamp-millis) and returns `undefined` on anything unexpected, for avsc to say what. Both
- * write and read the Avro specification's binary encoding (zig-zag varints, length-prefixed UTF-8)
- * with avsc's choices where the spec leaves room (lone surrogates), so the bytes are avsc's, which the
- * differential test checks over generated events.
+ * does not define, the discriminator's constant, a valid Date, a UUID's syntax, a decimal's digits);
+ * on the first problem it returns -1 and the runtime asks the event's validator to name it, so the
+ * errors are exactly those of the validator. The decoder reads straight into the generated types (a
+ * Date for timestamp-millis, a decimal string for decimal) and returns `undefined` on anything
+ * unexpected, for avsc to say what. The bytes are avsc's, which the differential tests check over
+ * generated events.
  *
- * The generated module imports types only: a service needs nothing at run time to load it. A
- * schema with a type this emitter does not specialise (a union other than null and one type, a
+ * A schema with a type this emitter does not specialise (a union other than null and one type, a
  * map) gets no codec, and the runtime keeps avsc for the whole topic.
  */
 import type * as avro from 'avsc';
-import { parseAvroSchemas, UUID_PATTERN } from '../../avro/types';
+import type { AvroCodecRuntimeV1 } from '../../avro/codec-runtime';
+import type { DecimalType } from '../../avro/types';
+import { parseAvroSchemas } from '../../avro/types';
 import type { TopicModel } from '../model';
 import { avroCodecFingerprint } from './fingerprint';
 import { TypeNames } from './projection';
@@ -29,10 +37,62 @@ export interface CodecSource {
   exportName: string;
 }
 
-class Unsupported extends Error {}
+/** The runtime's export the generated module asks for: a new name for each incompatible version. */
+const RUNTIME_EXPORT = 'avroCodecRuntimeV1';
 
-/** avsc's safe range for a long (a little narrower than Number.isSafeInteger). */
-const SAFE_LONG = 9007199254740990;
+/** Every helper of the runtime version the emitter writes for (checked against its type). */
+const RUNTIME_HELPERS: ReadonlyArray<keyof AvroCodecRuntimeV1> = [
+  'fail',
+  'encoder',
+  'decoder',
+  'writeByte',
+  'writeRaw',
+  'writeCount',
+  'writeNull',
+  'writeBoolean',
+  'writeInt',
+  'writeLong',
+  'writeFloat',
+  'writeDouble',
+  'writeString',
+  'writeBytes',
+  'writeFixed',
+  'writeTimestampMillis',
+  'writeUuid',
+  'writeDecimalBytes',
+  'writeDecimalFixed',
+  'readNull',
+  'readBoolean',
+  'readInt',
+  'readLong',
+  'readFloat',
+  'readDouble',
+  'readString',
+  'readBytes',
+  'readFixed',
+  'readTimestampMillis',
+  'readDecimalBytes',
+  'readDecimalFixed',
+  'readCount',
+  'readConst',
+  'readArray',
+];
+
+/** How a type the runtime writes and reads itself is named in the function names of arrays and unions. */
+const PRIMITIVE_LABELS: Readonly<Record<string, string>> = {
+  null: 'Null',
+  boolean: 'Boolean',
+  int: 'Int',
+  long: 'Long',
+  float: 'Float',
+  double: 'Double',
+  string: 'String',
+  bytes: 'Bytes',
+  'logical:uuid': 'Uuid',
+  'logical:timestamp-millis': 'TimestampMillis',
+};
+
+class Unsupported extends Error {}
 
 export function avroCodecSource(model: TopicModel): CodecSource | undefined {
   const { registry } = parseAvroSchemas(model.schemas.map((s) => JSON.parse(s.schema) as unknown));
@@ -43,29 +103,53 @@ export function avroCodecSource(model: TopicModel): CodecSource | undefined {
     if (!type || type.typeName !== 'record') throw new Error(`no record ${event.name} among the topic's schemas`);
     return { event, type: type as avro.types.RecordType };
   });
+  const entries: Array<{ eventType: string; typeName: string; schema: string; write: string; read: string }> = [];
   try {
-    for (const { event, type } of events) emitter.eventFunctions(type, event.eventType, model.config.discriminator);
+    for (const { event, type } of events) {
+      const constant = { field: model.config.discriminator, value: event.eventType };
+      entries.push({
+        eventType: event.eventType,
+        typeName: event.typeName,
+        schema: avroCodecFingerprint(type),
+        write: emitter.eventWriter(type, constant),
+        read: emitter.eventReader(type, constant),
+      });
+    }
   } catch (error) {
     if (error instanceof Unsupported) return undefined;
     throw error;
   }
   const exportName = `${model.baseName[0]!.toLowerCase()}${model.baseName.slice(1)}Codec`;
-  const typeNames = events.map((e) => e.event.typeName);
+  emitter.uses.add('encoder').add('decoder');
+  const helpers = RUNTIME_HELPERS.filter((h) => emitter.uses.has(h)).sort();
   const lines = [
+    '/* eslint-disable */',
+    `import * as kit from '%RUNTIME%';`,
     "import type { GeneratedCodec } from '%RUNTIME%';",
-    `import type { ${typeNames.join(', ')} } from './types.js';`,
+    `import type { ${entries.map((e) => e.typeName).join(', ')} } from './types.js';`,
     '',
-    PRELUDE,
+    "// The Avro binary encoding is the kit's (version 1); a kit without it cannot run this file.",
+    `if (typeof kit.${RUNTIME_EXPORT} !== 'function') {`,
+    '  throw new Error(',
+    `    "this codec.ts needs ${RUNTIME_EXPORT}, which the installed '%RUNTIME%' does not provide: run \`npx contracts generate\` with the installed version",`,
+    '  );',
+    '}',
+    'const {',
+    ...helpers.map((h) => `  ${h},`),
+    `} = kit.${RUNTIME_EXPORT}();`,
+    '',
+    ...emitter.constants,
+    ...(emitter.constants.length > 0 ? [''] : []),
     ...emitter.lines,
     `/** The ${model.config.name} topic's events, written and read for exactly their schemas. */`,
     `export const ${exportName}: GeneratedCodec = {`,
     "  format: 'AVRO',",
     '  events: {',
-    ...events.flatMap(({ event, type }) => [
-      `    ${JSON.stringify(event.eventType)}: {`,
-      `      schema: '${avroCodecFingerprint(type)}',`,
-      `      write: write${event.typeName},`,
-      `      read: read${event.typeName},`,
+    ...entries.flatMap((e) => [
+      `    ${JSON.stringify(e.eventType)}: {`,
+      `      schema: '${e.schema}',`,
+      `      write: encoder(${e.write}),`,
+      `      read: decoder<${e.typeName}>(${e.read}),`,
       '    },',
     ]),
     '  },',
@@ -75,253 +159,324 @@ export function avroCodecSource(model: TopicModel): CodecSource | undefined {
   return { source: lines.join('\n'), exportName };
 }
 
+/**
+ * Writes one writer and one reader function per type (named types, unions, arrays; primitives are
+ * the runtime's), each once, named after the type: the names depend on the type alone, never on
+ * the order the emitter met it, so one type more adds lines and changes none.
+ */
 class Emitter {
+  /** Module-level constants: encoded discriminators and defaults, enum symbols. */
+  readonly constants: string[] = [];
   readonly lines: string[] = [];
-  private readonly done = new Set<string>();
-  private counter = 0;
+  /** The runtime helpers the module calls. */
+  readonly uses = new Set<string>();
+  /** Function or constant name → the key of what it is for (one name per key). */
+  private readonly taken = new Map<string, string>(RUNTIME_HELPERS.map((h) => [h, `runtime:${h}`]));
+  private readonly byKey = new Map<string, string>();
   constructor(private readonly names: TypeNames) {}
 
-  eventFunctions(type: avro.types.RecordType, eventType: string, discriminator: string): void {
-    const name = this.names.of(type);
-    const writer = this.recordWriter(type, `w$event$${name}`, { field: discriminator, value: eventType });
-    const reader = this.recordReader(type, `r$event$${name}`, { field: discriminator, value: eventType });
-    this.lines.push(
-      `function write${name}(event: unknown, target: Uint8Array, start: number): number {`,
-      '  buf = target as Bytes;',
-      '  pos = start;',
-      '  try {',
-      `    ${writer}(event);`,
-      '  } catch {',
-      '    pos = -1;',
-      '  }',
-      '  buf = EMPTY;',
-      '  return pos;',
-      '}',
-      '',
-      `function read${name}(source: Uint8Array, start: number, stop: number): ${name} | undefined {`,
-      '  buf = source as Bytes;',
-      '  pos = start;',
-      '  end = stop;',
-      `  let event: ${name} | undefined;`,
-      '  try {',
-      `    event = ${reader}();`,
-      '  } catch {',
-      '    event = undefined;',
-      '  }',
-      '  const complete = pos === end;',
-      '  buf = EMPTY;',
-      '  return complete ? event : undefined;',
-      '}',
-      '',
-    );
+  /** A name for `key`, `preferred` unless another key has it (then a deterministic suffix). */
+  private name(key: string, preferred: string): { name: string; fresh: boolean } {
+    const known = this.byKey.get(key);
+    if (known) return { name: known, fresh: false };
+    let name = preferred;
+    for (let n = 2; this.taken.has(name); n++) name = `${preferred}_${n}`;
+    this.taken.set(name, key);
+    this.byKey.set(key, name);
+    return { name, fresh: true };
   }
 
-  private fresh(prefix: string): string {
-    return `${prefix}${this.counter++}`;
+  private runtime(helper: keyof AvroCodecRuntimeV1): string {
+    this.uses.add(helper);
+    return helper;
   }
 
-  /** The writer function of a record (emitted once), its name returned. */
-  private recordWriter(type: avro.types.RecordType, fn: string, constant?: { field: string; value: string }): string {
-    if (this.done.has(fn)) return fn;
-    this.done.add(fn);
-    const body: string[] = [];
-    body.push(`function ${fn}(v: any): void {`);
-    body.push("  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail();");
-    // additionalProperties: false, as the validator has it (inherited enumerable keys included)
-    body.push('  for (const key in v) {');
-    body.push('    switch (key) {');
-    for (const field of type.fields) body.push(`      case ${JSON.stringify(field.name)}:`);
-    body.push('        break;');
-    body.push('      default:');
-    body.push('        fail();');
-    body.push('    }');
-    body.push('  }');
+  eventWriter(type: avro.types.RecordType, constant: { field: string; value: string }): string {
+    return this.recordWriter(type, constant);
+  }
+
+  eventReader(type: avro.types.RecordType, constant: { field: string; value: string }): string {
+    return this.recordReader(type, constant);
+  }
+
+  /** The label of a type in function names, and a key that tells types apart. */
+  private label(type: avro.Type): { label: string; key: string } {
+    switch (type.typeName) {
+      case 'record':
+      case 'error':
+      case 'enum':
+      case 'fixed':
+        return { label: this.names.of(type), key: `named:${type.name!}` };
+      case 'array': {
+        const items = this.label((type as avro.types.ArrayType).itemsType);
+        return { label: `ArrayOf${items.label}`, key: `array:${items.key}` };
+      }
+      case 'union:unwrapped': {
+        const { nullIndex, other } = nullable(type);
+        const inner = this.label(other);
+        return nullIndex === 0
+          ? { label: `Nullable${inner.label}`, key: `nullable:${inner.key}` }
+          : { label: `${inner.label}OrNull`, key: `ornull:${inner.key}` };
+      }
+      case 'logical:decimal': {
+        const underlying = (type as DecimalType).underlyingType;
+        const { precision, scale } = (type as DecimalType).spec;
+        if (underlying.typeName === 'fixed') {
+          return { label: this.names.of(underlying), key: `decimal:${underlying.name!}:${precision}:${scale}` };
+        }
+        return { label: `Decimal${precision}_${scale}`, key: `decimal:bytes:${precision}:${scale}` };
+      }
+      default: {
+        const label = PRIMITIVE_LABELS[type.typeName];
+        if (!label) throw new Unsupported(type.typeName);
+        return { label, key: type.typeName };
+      }
+    }
+  }
+
+  /** The function that checks a value of `type` and writes it: the runtime's for primitives. */
+  private writer(type: avro.Type): string {
+    switch (type.typeName) {
+      case 'null':
+        return this.runtime('writeNull');
+      case 'boolean':
+        return this.runtime('writeBoolean');
+      case 'int':
+        return this.runtime('writeInt');
+      case 'long':
+        return this.runtime('writeLong');
+      case 'float':
+        return this.runtime('writeFloat');
+      case 'double':
+        return this.runtime('writeDouble');
+      case 'string':
+        return this.runtime('writeString');
+      case 'bytes':
+        return this.runtime('writeBytes');
+      case 'logical:timestamp-millis':
+        return this.runtime('writeTimestampMillis');
+      case 'logical:uuid':
+        return this.runtime('writeUuid');
+      case 'record':
+      case 'error':
+        return this.recordWriter(type as avro.types.RecordType);
+      default:
+        return this.composedWriter(type);
+    }
+  }
+
+  /** The function that reads a value of `type`: the runtime's for primitives. */
+  private reader(type: avro.Type): string {
+    switch (type.typeName) {
+      case 'null':
+        return this.runtime('readNull');
+      case 'boolean':
+        return this.runtime('readBoolean');
+      case 'int':
+        return this.runtime('readInt');
+      case 'long':
+        return this.runtime('readLong');
+      case 'float':
+        return this.runtime('readFloat');
+      case 'double':
+        return this.runtime('readDouble');
+      case 'string':
+      case 'logical:uuid':
+        return this.runtime('readString');
+      case 'bytes':
+        return this.runtime('readBytes');
+      case 'logical:timestamp-millis':
+        return this.runtime('readTimestampMillis');
+      case 'record':
+      case 'error':
+        return this.recordReader(type as avro.types.RecordType);
+      default:
+        return this.composedReader(type);
+    }
+  }
+
+  /** The writer of a record; an event's checks its discriminator's constant too. */
+  private recordWriter(type: avro.types.RecordType, constant?: { field: string; value: string }): string {
+    const label = this.names.of(type) + (constant ? 'Event' : '');
+    const { name, fresh } = this.name(`write:${constant ? 'event' : 'record'}:${type.name!}`, `write${label}`);
+    if (!fresh) return name;
+    const fail = this.runtime('fail');
+    const body: string[] = [
+      `function ${name}(v: any): void {`,
+      `  if (typeof v !== 'object' || v === null || Array.isArray(v)) ${fail}();`,
+      // additionalProperties: false, as the validator has it (inherited enumerable keys included)
+      '  for (const key in v) {',
+      '    switch (key) {',
+      ...type.fields.map((field) => `      case ${JSON.stringify(field.name)}:`),
+      '        break;',
+      '      default:',
+      `        ${fail}();`,
+      '    }',
+      '  }',
+    ];
     for (const field of type.fields) {
-      const x = this.fresh('x');
-      body.push(`  const ${x} = v[${JSON.stringify(field.name)}];`);
+      const value = `v[${JSON.stringify(field.name)}]`;
       if (constant && field.name === constant.field) {
-        const bytes = [...encodeConstString(constant.value)];
-        body.push(`  if (${x} !== ${JSON.stringify(constant.value)}) fail();`);
-        body.push(`  ${this.writeConst(bytes)}`);
+        body.push(`  if (${value} !== ${JSON.stringify(constant.value)}) ${fail}();`);
+        body.push(`  ${this.writeConst(`${this.names.of(type)}$${field.name}`, encodeConstString(constant.value))}`);
         continue;
       }
-      const write = this.write(field.type, x);
+      const write = this.writer(field.type);
       const fallback = field.defaultValue();
       if (fallback === undefined) {
-        body.push(...write.map((l) => `  ${l}`));
+        body.push(`  ${write}(${value});`);
       } else {
         // avsc writes the default of an absent field: its bytes, computed now
-        const bytes = [...field.type.toBuffer(fallback)];
-        body.push(`  if (${x} === undefined) ${this.writeConst(bytes)}`);
-        body.push('  else {');
-        body.push(...write.map((l) => `    ${l}`));
-        body.push('  }');
+        const local = `v$${field.name}`;
+        const bytes = field.type.toBuffer(fallback);
+        body.push(`  const ${local} = ${value};`);
+        body.push(
+          `  if (${local} === undefined) ${this.writeConst(`${this.names.of(type)}$${field.name}$default`, bytes)}`,
+        );
+        body.push(`  else ${write}(${local});`);
       }
     }
     body.push('}', '');
     this.lines.push(...body);
-    return fn;
-  }
-
-  /** One statement writing fixed bytes: inline when they are few. */
-  private writeConst(bytes: number[]): string {
-    if (bytes.length <= 4) return `{ ${bytes.map((b) => `buf[pos++] = ${b};`).join(' ')} }`;
-    return `writeBytesOf(${this.constBytes(bytes)});`;
-  }
-
-  private constBytes(bytes: number[]): string {
-    const name = this.fresh('BYTES');
-    this.lines.push(`const ${name} = new Uint8Array([${bytes.join(', ')}]);`);
     return name;
   }
 
-  /** Statements that check `x` against `type` and write it. */
-  private write(type: avro.Type, x: string): string[] {
-    switch (type.typeName) {
-      case 'null':
-        return [`if (${x} !== null) fail();`];
-      case 'boolean':
-        return [`if (typeof ${x} !== 'boolean') fail();`, `buf[pos++] = ${x} ? 1 : 0;`];
-      case 'int':
-        return [`if (typeof ${x} !== 'number' || (${x} | 0) !== ${x}) fail();`, `writeLong(${x});`];
-      case 'long':
-        return [`if (typeof ${x} !== 'number' || !isSafeLong(${x})) fail();`, `writeLong(${x});`];
-      case 'float':
-        return [`if (typeof ${x} !== 'number' || !Number.isFinite(${x})) fail();`, `writeFloat(${x});`];
-      case 'double':
-        return [`if (typeof ${x} !== 'number' || !Number.isFinite(${x})) fail();`, `writeDouble(${x});`];
-      case 'string':
-        return [`if (typeof ${x} !== 'string') fail();`, `writeString(${x});`];
-      case 'bytes':
-        return [`if (!NodeBuffer.isBuffer(${x})) fail();`, `writeLong(${x}.length);`, `writeBytesOf(${x});`];
-      case 'fixed':
-        return [
-          `if (!NodeBuffer.isBuffer(${x}) || ${x}.length !== ${(type as avro.types.FixedType).size}) fail();`,
-          `writeBytesOf(${x});`,
-        ];
-      case 'logical:timestamp-millis':
-        return [`if (!(${x} instanceof Date)) fail();`, `writeSafeLong(${x}.getTime());`];
-      case 'logical:uuid':
-        return [`if (typeof ${x} !== 'string' || !isUuid(${x})) fail();`, `writeString(${x});`];
-      case 'enum':
-        return [`writeLong(${this.enumIndex(type as avro.types.EnumType)}(${x}));`];
-      case 'record':
-      case 'error':
-        return [`${this.recordWriter(type as avro.types.RecordType, `w$${this.names.of(type)}`)}(${x});`];
-      case 'array': {
-        const items = (type as avro.types.ArrayType).itemsType;
-        const n = this.fresh('n');
-        const i = this.fresh('i');
-        const item = this.fresh('x');
-        return [
-          `if (!Array.isArray(${x})) fail();`,
-          `const ${n} = ${x}.length;`,
-          `if (${n} > 0) {`,
-          `  writeLong(${n});`,
-          `  for (let ${i} = 0; ${i} < ${n}; ${i}++) {`,
-          `    const ${item} = ${x}[${i}];`,
-          ...this.write(items, item).map((l) => `    ${l}`),
-          '  }',
-          '}',
-          'buf[pos++] = 0;',
-        ];
-      }
-      case 'union:unwrapped': {
-        const { nullIndex, other, otherIndex } = nullable(type);
-        return [
-          `if (${x} === null) buf[pos++] = ${nullIndex * 2};`,
-          'else {',
-          `  buf[pos++] = ${otherIndex * 2};`,
-          ...this.write(other, x).map((l) => `  ${l}`),
-          '}',
-        ];
-      }
-      default:
-        throw new Unsupported(type.typeName);
+  /** One statement writing fixed bytes: byte by byte when they are few, else from a constant named `constName`. */
+  private writeConst(constName: string, bytes: Uint8Array): string {
+    if (bytes.length <= 4) {
+      const writeByte = this.runtime('writeByte');
+      return [...bytes].map((b) => `${writeByte}(${b});`).join(' ');
     }
+    return `${this.runtime('writeRaw')}(${this.constBytes(constName, bytes)});`;
   }
 
-  private enumIndex(type: avro.types.EnumType): string {
-    const fn = `e$${this.names.of(type)}`;
-    if (this.done.has(fn)) return fn;
-    this.done.add(fn);
-    this.lines.push(`function ${fn}(x: unknown): number {`, '  switch (x) {');
-    type.symbols.forEach((s, i) => this.lines.push(`    case ${JSON.stringify(s)}:`, `      return ${i};`));
-    this.lines.push('    default:', '      return fail();', '  }', '}', '');
-    return fn;
+  private constBytes(constName: string, bytes: Uint8Array): string {
+    const { name, fresh } = this.name(`bytes:${constName}`, constName);
+    if (fresh) this.constants.push(`const ${name} = new Uint8Array([${[...bytes].join(', ')}]);`);
+    return name;
   }
 
-  /** The reader function of a record (emitted once), its name returned. */
-  private recordReader(type: avro.types.RecordType, fn: string, constant?: { field: string; value: string }): string {
-    if (this.done.has(fn)) return fn;
-    this.done.add(fn);
+  /** The reader of a record; an event's checks its discriminator's constant too. */
+  private recordReader(type: avro.types.RecordType, constant?: { field: string; value: string }): string {
+    const label = this.names.of(type) + (constant ? 'Event' : '');
+    const { name, fresh } = this.name(`read:${constant ? 'event' : 'record'}:${type.name!}`, `read${label}`);
+    if (!fresh) return name;
     const fields = type.fields.map((field) => {
       if (constant && field.name === constant.field) {
-        const bytes = this.constBytes([...encodeConstString(constant.value)]);
-        return `    ${JSON.stringify(field.name)}: readConst(${bytes}, ${JSON.stringify(constant.value)}),`;
+        const bytes = this.constBytes(`${this.names.of(type)}$${field.name}`, encodeConstString(constant.value));
+        return `    ${JSON.stringify(field.name)}: ${this.runtime('readConst')}(${bytes}, ${JSON.stringify(constant.value)}),`;
       }
-      return `    ${JSON.stringify(field.name)}: ${this.read(field.type)},`;
+      return `    ${JSON.stringify(field.name)}: ${this.reader(field.type)}(),`;
     });
-    this.lines.push(`function ${fn}() {`, '  return {', ...fields, '  };', '}', '');
-    return fn;
+    this.lines.push(`function ${name}() {`, '  return {', ...fields, '  };', '}', '');
+    return name;
   }
 
-  /** An expression that reads one value of `type`. */
-  private read(type: avro.Type): string {
+  /** The writer of an enum, a fixed, a decimal, an array or a nullable union. */
+  private composedWriter(type: avro.Type): string {
+    const { label, key } = this.label(type);
+    const { name, fresh } = this.name(`write:${key}`, `write${label}`);
+    if (!fresh) return name;
+    const fail = this.runtime('fail');
+    const body: string[] = [];
     switch (type.typeName) {
-      case 'null':
-        return 'null';
-      case 'boolean':
-        return 'buf[pos++] !== 0';
-      case 'int':
-        return 'readLong()';
-      case 'long':
-        return 'readSafeLong()';
-      case 'float':
-        return 'readFloat()';
-      case 'double':
-        return 'readDouble()';
-      case 'string':
-      case 'logical:uuid':
-        return 'readString()';
-      case 'bytes':
-        return 'readFixed(readLong())';
+      case 'enum':
+        body.push('  switch (v) {');
+        (type as avro.types.EnumType).symbols.forEach((symbol, i) => {
+          // the index's varint: one byte below 64
+          const write = i < 64 ? `${this.runtime('writeByte')}(${i * 2})` : `${this.runtime('writeCount')}(${i})`;
+          body.push(`    case ${JSON.stringify(symbol)}:`, `      return ${write};`);
+        });
+        body.push('    default:', `      ${fail}();`, '  }');
+        break;
       case 'fixed':
-        return `readFixed(${(type as avro.types.FixedType).size})`;
-      case 'logical:timestamp-millis':
-        return 'new Date(readSafeLong())';
-      case 'enum': {
-        const symbols = `S$${this.names.of(type)}`;
-        if (!this.done.has(symbols)) {
-          this.done.add(symbols);
-          this.lines.push(`const ${symbols} = ${JSON.stringify((type as avro.types.EnumType).symbols)} as const;`);
-        }
-        return `(${symbols}[readLong()] ?? fail())`;
+        body.push(`  ${this.runtime('writeFixed')}(v, ${(type as avro.types.FixedType).size});`);
+        break;
+      case 'logical:decimal': {
+        const { precision, scale } = (type as DecimalType).spec;
+        const underlying = (type as DecimalType).underlyingType;
+        body.push(
+          underlying.typeName === 'fixed'
+            ? `  ${this.runtime('writeDecimalFixed')}(v, ${precision}, ${scale}, ${(underlying as avro.types.FixedType).size});`
+            : `  ${this.runtime('writeDecimalBytes')}(v, ${precision}, ${scale});`,
+        );
+        break;
       }
-      case 'record':
-      case 'error':
-        return `${this.recordReader(type as avro.types.RecordType, `r$${this.names.of(type)}`)}()`;
       case 'array': {
-        const fn = this.fresh('readItem');
-        this.lines.push(`function ${fn}() {`, `  return ${this.read((type as avro.types.ArrayType).itemsType)};`, '}');
-        return `readArray(${fn})`;
+        const item = this.writer((type as avro.types.ArrayType).itemsType);
+        body.push(
+          `  if (!Array.isArray(v)) ${fail}();`,
+          '  const n = v.length;',
+          '  if (n > 0) {',
+          `    ${this.runtime('writeCount')}(n);`,
+          `    for (let i = 0; i < n; i++) ${item}(v[i]);`,
+          '  }',
+          `  ${this.runtime('writeByte')}(0);`,
+        );
+        break;
       }
       case 'union:unwrapped': {
         const { nullIndex, other, otherIndex } = nullable(type);
-        const fn = this.fresh('readUnion');
-        this.lines.push(
-          `function ${fn}() {`,
-          '  const index = readLong();',
-          `  if (index === ${nullIndex}) return null;`,
-          `  if (index === ${otherIndex}) return ${this.read(other)};`,
-          '  return fail();',
-          '}',
+        const writeByte = this.runtime('writeByte');
+        body.push(
+          `  if (v === null) ${writeByte}(${nullIndex * 2});`,
+          '  else {',
+          `    ${writeByte}(${otherIndex * 2});`,
+          `    ${this.writer(other)}(v);`,
+          '  }',
         );
-        return `${fn}()`;
+        break;
       }
       default:
         throw new Unsupported(type.typeName);
     }
+    this.lines.push(`function ${name}(v: unknown): void {`, ...body, '}', '');
+    return name;
+  }
+
+  /** The reader of an enum, a fixed, a decimal, an array or a nullable union. */
+  private composedReader(type: avro.Type): string {
+    const { label, key } = this.label(type);
+    const { name, fresh } = this.name(`read:${key}`, `read${label}`);
+    if (!fresh) return name;
+    let body: string;
+    switch (type.typeName) {
+      case 'enum': {
+        const symbols = this.name(`symbols:${key}`, `${label}$symbols`).name;
+        this.constants.push(`const ${symbols} = ${JSON.stringify((type as avro.types.EnumType).symbols)} as const;`);
+        body = `  return ${symbols}[${this.runtime('readCount')}()] ?? ${this.runtime('fail')}();`;
+        break;
+      }
+      case 'fixed':
+        body = `  return ${this.runtime('readFixed')}(${(type as avro.types.FixedType).size});`;
+        break;
+      case 'logical:decimal': {
+        const { scale } = (type as DecimalType).spec;
+        const underlying = (type as DecimalType).underlyingType;
+        body =
+          underlying.typeName === 'fixed'
+            ? `  return ${this.runtime('readDecimalFixed')}(${(underlying as avro.types.FixedType).size}, ${scale});`
+            : `  return ${this.runtime('readDecimalBytes')}(${scale});`;
+        break;
+      }
+      case 'array':
+        body = `  return ${this.runtime('readArray')}(${this.reader((type as avro.types.ArrayType).itemsType)});`;
+        break;
+      case 'union:unwrapped': {
+        const { nullIndex, other, otherIndex } = nullable(type);
+        body = [
+          `  const index = ${this.runtime('readCount')}();`,
+          `  if (index === ${nullIndex}) return null;`,
+          `  if (index === ${otherIndex}) return ${this.reader(other)}();`,
+          `  return ${this.runtime('fail')}();`,
+        ].join('\n');
+        break;
+      }
+      default:
+        throw new Unsupported(type.typeName);
+    }
+    this.lines.push(`function ${name}() {`, body, '}', '');
+    return name;
   }
 }
 
@@ -341,268 +496,3 @@ function encodeConstString(value: string): Buffer {
   if (bytes.length >= 64) throw new Unsupported('long discriminator');
   return Buffer.concat([Buffer.from([bytes.length << 1]), bytes]);
 }
-
-/** The helpers every generated codec shares: the Avro binary encoding, one synchronous call at a time. */
-const PRELUDE = `/* eslint-disable */
-// The Avro binary encoding for these schemas (zig-zag varints, length-prefixed UTF-8), writing
-// the bytes avsc writes (a differential test holds them to it); one call runs at a time, on the
-// module's cursor.
-
-/** What these functions use of Node's Buffer, declared here: a service needs no Node typings for them. */
-interface Bytes extends Uint8Array {
-  utf8Slice(start: number, end: number): string;
-  utf8Write(value: string, offset: number, length: number): number;
-  readFloatLE(offset: number): number;
-  readDoubleLE(offset: number): number;
-  writeFloatLE(value: number, offset: number): number;
-  writeDoubleLE(value: number, offset: number): number;
-  copy(target: Uint8Array, targetStart: number, sourceStart: number, sourceEnd: number): number;
-}
-
-const NodeBuffer = (
-  globalThis as unknown as {
-    Buffer: {
-      alloc(size: number): Bytes;
-      allocUnsafe(size: number): Bytes;
-      byteLength(value: string): number;
-      isBuffer(value: unknown): boolean;
-    };
-  }
-).Buffer;
-
-const EMPTY = NodeBuffer.alloc(0);
-const INVALID = new Error('does not fit the contract');
-
-let buf: Bytes = EMPTY;
-/** Per length up to 16, an array of char codes that readString reuses. */
-const CODES: number[][] = Array.from({ length: 17 }, (_, n) => new Array<number>(n).fill(0));
-let pos = 0;
-let end = 0;
-
-function fail(): never {
-  throw INVALID;
-}
-
-/** ${UUID_PATTERN.toString()} (the validator's \`format: uuid\`), without the regular expression engine. */
-function isUuid(s: string): boolean {
-  let at = 0;
-  if (s.length === 45) {
-    for (let i = 0; i < 9; i++) {
-      const c = s.charCodeAt(i);
-      if ((i === 3 || i === 8 ? c : c | 0x20) !== URN.charCodeAt(i)) return false;
-    }
-    at = 9;
-  } else if (s.length !== 36) {
-    return false;
-  }
-  for (let i = 0; i < 36; i++) {
-    const c = s.charCodeAt(at + i);
-    if (i === 8 || i === 13 || i === 18 || i === 23) {
-      if (c !== 0x2d) return false;
-    } else if (!((c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-const URN = 'urn:uuid:';
-
-function isSafeLong(n: number): boolean {
-  return n % 1 === 0 && n >= -${SAFE_LONG} && n <= ${SAFE_LONG};
-}
-
-function writeLong(n: number): void {
-  if (n >= -1073741824 && n < 1073741824) {
-    let m = n >= 0 ? n << 1 : (~n << 1) | 1;
-    while (m > 0x7f) {
-      buf[pos++] = (m & 0x7f) | 0x80;
-      m >>>= 7;
-    }
-    buf[pos++] = m;
-  } else {
-    // beyond 31 bits, float arithmetic (as avsc: the same bytes)
-    let f = n >= 0 ? n * 2 : -n * 2 - 1;
-    while (f >= 128) {
-      buf[pos++] = (f & 0x7f) | 0x80;
-      f /= 128;
-    }
-    buf[pos++] = f & 0x7f;
-  }
-}
-
-function writeSafeLong(n: number): void {
-  if (!isSafeLong(n)) fail();
-  writeLong(n);
-}
-
-function writeFloat(f: number): void {
-  if (pos + 4 <= buf.length) buf.writeFloatLE(f, pos);
-  pos += 4;
-}
-
-function writeDouble(d: number): void {
-  if (pos + 8 <= buf.length) buf.writeDoubleLE(d, pos);
-  pos += 8;
-}
-
-function writeBytesOf(bytes: Uint8Array): void {
-  if (pos + bytes.length <= buf.length) buf.set(bytes, pos);
-  pos += bytes.length;
-}
-
-function writeString(s: string): void {
-  const n = s.length;
-  if (n < 64) {
-    // ASCII (most strings): the length is one byte and the characters are the bytes
-    let p = pos + 1;
-    let i = 0;
-    for (; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c > 0x7f) break;
-      buf[p++] = c;
-    }
-    if (i === n) {
-      buf[pos] = n << 1;
-      pos = p;
-      return;
-    }
-  }
-  const len = NodeBuffer.byteLength(s);
-  writeLong(len);
-  if (pos + len > buf.length) {
-    pos += len;
-    return;
-  }
-  if (len > 64) {
-    buf.utf8Write(s, pos, len);
-    pos += len;
-    return;
-  }
-  // short strings byte by byte (lone surrogates as three bytes, as avsc writes them)
-  let p = pos;
-  for (let i = 0; i < n; i++) {
-    let c1 = s.charCodeAt(i);
-    let c2: number;
-    if (c1 < 0x80) {
-      buf[p++] = c1;
-    } else if (c1 < 0x800) {
-      buf[p++] = (c1 >> 6) | 0xc0;
-      buf[p++] = (c1 & 0x3f) | 0x80;
-    } else if ((c1 & 0xfc00) === 0xd800 && ((c2 = s.charCodeAt(i + 1)) & 0xfc00) === 0xdc00) {
-      c1 = 0x10000 + ((c1 & 0x03ff) << 10) + (c2 & 0x03ff);
-      i++;
-      buf[p++] = (c1 >> 18) | 0xf0;
-      buf[p++] = ((c1 >> 12) & 0x3f) | 0x80;
-      buf[p++] = ((c1 >> 6) & 0x3f) | 0x80;
-      buf[p++] = (c1 & 0x3f) | 0x80;
-    } else {
-      buf[p++] = (c1 >> 12) | 0xe0;
-      buf[p++] = ((c1 >> 6) & 0x3f) | 0x80;
-      buf[p++] = (c1 & 0x3f) | 0x80;
-    }
-  }
-  pos += len;
-}
-
-function readLong(): number {
-  let n = 0;
-  let k = 0;
-  let b: number;
-  let h: number;
-  do {
-    b = buf[pos++]!;
-    h = b & 0x80;
-    n |= (b & 0x7f) << k;
-    k += 7;
-  } while (h && k < 28);
-  if (h) {
-    let f = n;
-    let fk = 268435456;
-    do {
-      b = buf[pos++]!;
-      f += (b & 0x7f) * fk;
-      fk *= 128;
-    } while (b & 0x80);
-    return (f % 2 ? -(f + 1) : f) / 2;
-  }
-  return (n >> 1) ^ -(n & 1);
-}
-
-function readSafeLong(): number {
-  const n = readLong();
-  if (!isSafeLong(n)) fail();
-  return n;
-}
-
-function readFloat(): number {
-  if (pos + 4 > end) fail();
-  const f = buf.readFloatLE(pos);
-  pos += 4;
-  return f;
-}
-
-function readDouble(): number {
-  if (pos + 8 > end) fail();
-  const d = buf.readDoubleLE(pos);
-  pos += 8;
-  return d;
-}
-
-function readString(): string {
-  // a length below 64 is one byte: no varint loop
-  const first = buf[pos]!;
-  let len: number;
-  if (first < 0x80 && (first & 1) === 0) {
-    len = first >> 1;
-    pos++;
-  } else {
-    len = readLong();
-  }
-  if (len < 0 || pos + len > end) fail();
-  const start = pos;
-  pos += len;
-  if (len <= 16) {
-    // short ASCII: one string from the char codes is cheaper than a call into Node's UTF-8 decoder
-    const codes = CODES[len]!;
-    for (let i = 0; i < len; i++) {
-      const c = buf[start + i]!;
-      if (c > 0x7f) return buf.utf8Slice(start, pos);
-      codes[i] = c;
-    }
-    return String.fromCharCode.apply(null, codes);
-  }
-  return buf.utf8Slice(start, pos);
-}
-
-function readConst<T extends string>(bytes: Uint8Array, value: T): T {
-  for (let i = 0; i < bytes.length; i++) if (buf[pos + i] !== bytes[i]) fail();
-  pos += bytes.length;
-  return value;
-}
-
-// a Buffer, as the generated types have it (\`never\`: assignable to their Buffer without Node's typings here)
-function readFixed(len: number): never {
-  if (len < 0 || pos + len > end) fail();
-  const out = NodeBuffer.allocUnsafe(len);
-  buf.copy(out, 0, pos, pos + len);
-  pos += len;
-  return out as never;
-}
-
-function readArray<T>(item: () => T): T[] {
-  const items: T[] = [];
-  let n: number;
-  while ((n = readLong()) !== 0) {
-    if (n < 0) {
-      n = -n;
-      readLong(); // the block's size in bytes
-    }
-    while (n-- > 0) {
-      if (pos > end) fail();
-      items.push(item());
-    }
-  }
-  return items;
-}
-`;

@@ -2,287 +2,63 @@
 // Source: schemas/avro/Money.avsc, schemas/avro/BookingType.avsc, schemas/avro/BookingCreated.avsc, schemas/avro/BookingConfirmed.avsc, schemas/avro/BookingCancelled.avsc, schemas/avro/BookingFailed.avsc, schemas/avro/bookings-value.avsc
 // Edit the schema files and run `npx contracts generate` again.
 
+/* eslint-disable */
+import * as kit from '../../contract.js';
 import type { GeneratedCodec } from '../../contract.js';
 import type { BookingCreated, BookingConfirmed, BookingCancelled, BookingFailed } from './types.js';
 
-/* eslint-disable */
-// The Avro binary encoding for these schemas (zig-zag varints, length-prefixed UTF-8), writing
-// the bytes avsc writes (a differential test holds them to it); one call runs at a time, on the
-// module's cursor.
-
-/** What these functions use of Node's Buffer, declared here: a service needs no Node typings for them. */
-interface Bytes extends Uint8Array {
-  utf8Slice(start: number, end: number): string;
-  utf8Write(value: string, offset: number, length: number): number;
-  readFloatLE(offset: number): number;
-  readDoubleLE(offset: number): number;
-  writeFloatLE(value: number, offset: number): number;
-  writeDoubleLE(value: number, offset: number): number;
-  copy(target: Uint8Array, targetStart: number, sourceStart: number, sourceEnd: number): number;
+// The Avro binary encoding is the kit's (version 1); a kit without it cannot run this file.
+if (typeof kit.avroCodecRuntimeV1 !== 'function') {
+  throw new Error(
+    "this codec.ts needs avroCodecRuntimeV1, which the installed '../../contract.js' does not provide: run `npx contracts generate` with the installed version",
+  );
 }
+const {
+  decoder,
+  encoder,
+  fail,
+  readBoolean,
+  readConst,
+  readCount,
+  readInt,
+  readLong,
+  readString,
+  readTimestampMillis,
+  writeBoolean,
+  writeByte,
+  writeInt,
+  writeLong,
+  writeRaw,
+  writeString,
+  writeTimestampMillis,
+  writeUuid,
+} = kit.avroCodecRuntimeV1();
 
-const NodeBuffer = (
-  globalThis as unknown as {
-    Buffer: {
-      alloc(size: number): Bytes;
-      allocUnsafe(size: number): Bytes;
-      byteLength(value: string): number;
-      isBuffer(value: unknown): boolean;
-    };
-  }
-).Buffer;
+const BookingCreated$eventType = new Uint8Array([30, 98, 111, 111, 107, 105, 110, 103, 46, 99, 114, 101, 97, 116, 101, 100]);
+const BookingType$symbols = ["flight","hotel","car"] as const;
+const CabinClass$symbols = ["economy","premium_economy","business","first"] as const;
+const BookingConfirmed$eventType = new Uint8Array([34, 98, 111, 111, 107, 105, 110, 103, 46, 99, 111, 110, 102, 105, 114, 109, 101, 100]);
+const PaymentMethod$symbols = ["card","wallet","bank_transfer","other"] as const;
+const BookingCancelled$eventType = new Uint8Array([34, 98, 111, 111, 107, 105, 110, 103, 46, 99, 97, 110, 99, 101, 108, 108, 101, 100]);
+const Canceller$symbols = ["user","admin","supplier","system"] as const;
+const BookingFailed$eventType = new Uint8Array([28, 98, 111, 111, 107, 105, 110, 103, 46, 102, 97, 105, 108, 101, 100]);
+const FailureReason$symbols = ["payment_declined","not_available","timeout","validation","fraud_suspected","internal_error","unknown"] as const;
+const FailureStage$symbols = ["validation","availability","payment","confirmation","unknown"] as const;
 
-const EMPTY = NodeBuffer.alloc(0);
-const INVALID = new Error('does not fit the contract');
-
-let buf: Bytes = EMPTY;
-/** Per length up to 16, an array of char codes that readString reuses. */
-const CODES: number[][] = Array.from({ length: 17 }, (_, n) => new Array<number>(n).fill(0));
-let pos = 0;
-let end = 0;
-
-function fail(): never {
-  throw INVALID;
-}
-
-/** /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i (the validator's `format: uuid`), without the regular expression engine. */
-function isUuid(s: string): boolean {
-  let at = 0;
-  if (s.length === 45) {
-    for (let i = 0; i < 9; i++) {
-      const c = s.charCodeAt(i);
-      if ((i === 3 || i === 8 ? c : c | 0x20) !== URN.charCodeAt(i)) return false;
-    }
-    at = 9;
-  } else if (s.length !== 36) {
-    return false;
-  }
-  for (let i = 0; i < 36; i++) {
-    const c = s.charCodeAt(at + i);
-    if (i === 8 || i === 13 || i === 18 || i === 23) {
-      if (c !== 0x2d) return false;
-    } else if (!((c >= 0x30 && c <= 0x39) || ((c | 0x20) >= 0x61 && (c | 0x20) <= 0x66))) {
-      return false;
-    }
-  }
-  return true;
-}
-
-const URN = 'urn:uuid:';
-
-function isSafeLong(n: number): boolean {
-  return n % 1 === 0 && n >= -9007199254740990 && n <= 9007199254740990;
-}
-
-function writeLong(n: number): void {
-  if (n >= -1073741824 && n < 1073741824) {
-    let m = n >= 0 ? n << 1 : (~n << 1) | 1;
-    while (m > 0x7f) {
-      buf[pos++] = (m & 0x7f) | 0x80;
-      m >>>= 7;
-    }
-    buf[pos++] = m;
-  } else {
-    // beyond 31 bits, float arithmetic (as avsc: the same bytes)
-    let f = n >= 0 ? n * 2 : -n * 2 - 1;
-    while (f >= 128) {
-      buf[pos++] = (f & 0x7f) | 0x80;
-      f /= 128;
-    }
-    buf[pos++] = f & 0x7f;
-  }
-}
-
-function writeSafeLong(n: number): void {
-  if (!isSafeLong(n)) fail();
-  writeLong(n);
-}
-
-function writeFloat(f: number): void {
-  if (pos + 4 <= buf.length) buf.writeFloatLE(f, pos);
-  pos += 4;
-}
-
-function writeDouble(d: number): void {
-  if (pos + 8 <= buf.length) buf.writeDoubleLE(d, pos);
-  pos += 8;
-}
-
-function writeBytesOf(bytes: Uint8Array): void {
-  if (pos + bytes.length <= buf.length) buf.set(bytes, pos);
-  pos += bytes.length;
-}
-
-function writeString(s: string): void {
-  const n = s.length;
-  if (n < 64) {
-    // ASCII (most strings): the length is one byte and the characters are the bytes
-    let p = pos + 1;
-    let i = 0;
-    for (; i < n; i++) {
-      const c = s.charCodeAt(i);
-      if (c > 0x7f) break;
-      buf[p++] = c;
-    }
-    if (i === n) {
-      buf[pos] = n << 1;
-      pos = p;
-      return;
-    }
-  }
-  const len = NodeBuffer.byteLength(s);
-  writeLong(len);
-  if (pos + len > buf.length) {
-    pos += len;
-    return;
-  }
-  if (len > 64) {
-    buf.utf8Write(s, pos, len);
-    pos += len;
-    return;
-  }
-  // short strings byte by byte (lone surrogates as three bytes, as avsc writes them)
-  let p = pos;
-  for (let i = 0; i < n; i++) {
-    let c1 = s.charCodeAt(i);
-    let c2: number;
-    if (c1 < 0x80) {
-      buf[p++] = c1;
-    } else if (c1 < 0x800) {
-      buf[p++] = (c1 >> 6) | 0xc0;
-      buf[p++] = (c1 & 0x3f) | 0x80;
-    } else if ((c1 & 0xfc00) === 0xd800 && ((c2 = s.charCodeAt(i + 1)) & 0xfc00) === 0xdc00) {
-      c1 = 0x10000 + ((c1 & 0x03ff) << 10) + (c2 & 0x03ff);
-      i++;
-      buf[p++] = (c1 >> 18) | 0xf0;
-      buf[p++] = ((c1 >> 12) & 0x3f) | 0x80;
-      buf[p++] = ((c1 >> 6) & 0x3f) | 0x80;
-      buf[p++] = (c1 & 0x3f) | 0x80;
-    } else {
-      buf[p++] = (c1 >> 12) | 0xe0;
-      buf[p++] = ((c1 >> 6) & 0x3f) | 0x80;
-      buf[p++] = (c1 & 0x3f) | 0x80;
-    }
-  }
-  pos += len;
-}
-
-function readLong(): number {
-  let n = 0;
-  let k = 0;
-  let b: number;
-  let h: number;
-  do {
-    b = buf[pos++]!;
-    h = b & 0x80;
-    n |= (b & 0x7f) << k;
-    k += 7;
-  } while (h && k < 28);
-  if (h) {
-    let f = n;
-    let fk = 268435456;
-    do {
-      b = buf[pos++]!;
-      f += (b & 0x7f) * fk;
-      fk *= 128;
-    } while (b & 0x80);
-    return (f % 2 ? -(f + 1) : f) / 2;
-  }
-  return (n >> 1) ^ -(n & 1);
-}
-
-function readSafeLong(): number {
-  const n = readLong();
-  if (!isSafeLong(n)) fail();
-  return n;
-}
-
-function readFloat(): number {
-  if (pos + 4 > end) fail();
-  const f = buf.readFloatLE(pos);
-  pos += 4;
-  return f;
-}
-
-function readDouble(): number {
-  if (pos + 8 > end) fail();
-  const d = buf.readDoubleLE(pos);
-  pos += 8;
-  return d;
-}
-
-function readString(): string {
-  // a length below 64 is one byte: no varint loop
-  const first = buf[pos]!;
-  let len: number;
-  if (first < 0x80 && (first & 1) === 0) {
-    len = first >> 1;
-    pos++;
-  } else {
-    len = readLong();
-  }
-  if (len < 0 || pos + len > end) fail();
-  const start = pos;
-  pos += len;
-  if (len <= 16) {
-    // short ASCII: one string from the char codes is cheaper than a call into Node's UTF-8 decoder
-    const codes = CODES[len]!;
-    for (let i = 0; i < len; i++) {
-      const c = buf[start + i]!;
-      if (c > 0x7f) return buf.utf8Slice(start, pos);
-      codes[i] = c;
-    }
-    return String.fromCharCode.apply(null, codes);
-  }
-  return buf.utf8Slice(start, pos);
-}
-
-function readConst<T extends string>(bytes: Uint8Array, value: T): T {
-  for (let i = 0; i < bytes.length; i++) if (buf[pos + i] !== bytes[i]) fail();
-  pos += bytes.length;
-  return value;
-}
-
-// a Buffer, as the generated types have it (`never`: assignable to their Buffer without Node's typings here)
-function readFixed(len: number): never {
-  if (len < 0 || pos + len > end) fail();
-  const out = NodeBuffer.allocUnsafe(len);
-  buf.copy(out, 0, pos, pos + len);
-  pos += len;
-  return out as never;
-}
-
-function readArray<T>(item: () => T): T[] {
-  const items: T[] = [];
-  let n: number;
-  while ((n = readLong()) !== 0) {
-    if (n < 0) {
-      n = -n;
-      readLong(); // the block's size in bytes
-    }
-    while (n-- > 0) {
-      if (pos > end) fail();
-      items.push(item());
-    }
-  }
-  return items;
-}
-
-const BYTES2 = new Uint8Array([30, 98, 111, 111, 107, 105, 110, 103, 46, 99, 114, 101, 97, 116, 101, 100]);
-function e$BookingType(x: unknown): number {
-  switch (x) {
+function writeBookingType(v: unknown): void {
+  switch (v) {
     case "flight":
-      return 0;
+      return writeByte(0);
     case "hotel":
-      return 1;
+      return writeByte(2);
     case "car":
-      return 2;
+      return writeByte(4);
     default:
-      return fail();
+      fail();
   }
 }
 
-function w$Money(v: any): void {
+function writeMoney(v: any): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) fail();
   for (const key in v) {
     switch (key) {
@@ -293,30 +69,26 @@ function w$Money(v: any): void {
         fail();
     }
   }
-  const x11 = v["amountMinor"];
-  if (typeof x11 !== 'number' || !isSafeLong(x11)) fail();
-  writeLong(x11);
-  const x12 = v["currency"];
-  if (typeof x12 !== 'string') fail();
-  writeString(x12);
+  writeLong(v["amountMinor"]);
+  writeString(v["currency"]);
 }
 
-function e$CabinClass(x: unknown): number {
-  switch (x) {
+function writeCabinClass(v: unknown): void {
+  switch (v) {
     case "economy":
-      return 0;
+      return writeByte(0);
     case "premium_economy":
-      return 1;
+      return writeByte(2);
     case "business":
-      return 2;
+      return writeByte(4);
     case "first":
-      return 3;
+      return writeByte(6);
     default:
-      return fail();
+      fail();
   }
 }
 
-function w$FlightDetails(v: any): void {
+function writeFlightDetails(v: any): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) fail();
   for (const key in v) {
     switch (key) {
@@ -330,23 +102,22 @@ function w$FlightDetails(v: any): void {
         fail();
     }
   }
-  const x15 = v["flightNumber"];
-  if (typeof x15 !== 'string') fail();
-  writeString(x15);
-  const x16 = v["origin"];
-  if (typeof x16 !== 'string') fail();
-  writeString(x16);
-  const x17 = v["destination"];
-  if (typeof x17 !== 'string') fail();
-  writeString(x17);
-  const x18 = v["departureTime"];
-  if (!(x18 instanceof Date)) fail();
-  writeSafeLong(x18.getTime());
-  const x19 = v["cabinClass"];
-  writeLong(e$CabinClass(x19));
+  writeString(v["flightNumber"]);
+  writeString(v["origin"]);
+  writeString(v["destination"]);
+  writeTimestampMillis(v["departureTime"]);
+  writeCabinClass(v["cabinClass"]);
 }
 
-function w$HotelDetails(v: any): void {
+function writeNullableFlightDetails(v: unknown): void {
+  if (v === null) writeByte(0);
+  else {
+    writeByte(2);
+    writeFlightDetails(v);
+  }
+}
+
+function writeHotelDetails(v: any): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) fail();
   for (const key in v) {
     switch (key) {
@@ -359,21 +130,21 @@ function w$HotelDetails(v: any): void {
         fail();
     }
   }
-  const x21 = v["hotelName"];
-  if (typeof x21 !== 'string') fail();
-  writeString(x21);
-  const x22 = v["checkIn"];
-  if (typeof x22 !== 'string') fail();
-  writeString(x22);
-  const x23 = v["nights"];
-  if (typeof x23 !== 'number' || (x23 | 0) !== x23) fail();
-  writeLong(x23);
-  const x24 = v["guests"];
-  if (typeof x24 !== 'number' || (x24 | 0) !== x24) fail();
-  writeLong(x24);
+  writeString(v["hotelName"]);
+  writeString(v["checkIn"]);
+  writeInt(v["nights"]);
+  writeInt(v["guests"]);
 }
 
-function w$CarDetails(v: any): void {
+function writeNullableHotelDetails(v: unknown): void {
+  if (v === null) writeByte(0);
+  else {
+    writeByte(2);
+    writeHotelDetails(v);
+  }
+}
+
+function writeCarDetails(v: any): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) fail();
   for (const key in v) {
     switch (key) {
@@ -387,24 +158,22 @@ function w$CarDetails(v: any): void {
         fail();
     }
   }
-  const x26 = v["pickupLocation"];
-  if (typeof x26 !== 'string') fail();
-  writeString(x26);
-  const x27 = v["dropoffLocation"];
-  if (typeof x27 !== 'string') fail();
-  writeString(x27);
-  const x28 = v["pickupTime"];
-  if (!(x28 instanceof Date)) fail();
-  writeSafeLong(x28.getTime());
-  const x29 = v["dropoffTime"];
-  if (!(x29 instanceof Date)) fail();
-  writeSafeLong(x29.getTime());
-  const x30 = v["carClass"];
-  if (typeof x30 !== 'string') fail();
-  writeString(x30);
+  writeString(v["pickupLocation"]);
+  writeString(v["dropoffLocation"]);
+  writeTimestampMillis(v["pickupTime"]);
+  writeTimestampMillis(v["dropoffTime"]);
+  writeString(v["carClass"]);
 }
 
-function w$BookingCreatedData(v: any): void {
+function writeNullableCarDetails(v: unknown): void {
+  if (v === null) writeByte(0);
+  else {
+    writeByte(2);
+    writeCarDetails(v);
+  }
+}
+
+function writeBookingCreatedData(v: any): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) fail();
   for (const key in v) {
     switch (key) {
@@ -418,44 +187,22 @@ function w$BookingCreatedData(v: any): void {
         fail();
     }
   }
-  const x10 = v["price"];
-  w$Money(x10);
-  const x13 = v["quantity"];
-  if (x13 === undefined) { buf[pos++] = 2; }
-  else {
-    if (typeof x13 !== 'number' || (x13 | 0) !== x13) fail();
-    writeLong(x13);
-  }
-  const x14 = v["flight"];
-  if (x14 === undefined) { buf[pos++] = 0; }
-  else {
-    if (x14 === null) buf[pos++] = 0;
-    else {
-      buf[pos++] = 2;
-      w$FlightDetails(x14);
-    }
-  }
-  const x20 = v["hotel"];
-  if (x20 === undefined) { buf[pos++] = 0; }
-  else {
-    if (x20 === null) buf[pos++] = 0;
-    else {
-      buf[pos++] = 2;
-      w$HotelDetails(x20);
-    }
-  }
-  const x25 = v["car"];
-  if (x25 === undefined) { buf[pos++] = 0; }
-  else {
-    if (x25 === null) buf[pos++] = 0;
-    else {
-      buf[pos++] = 2;
-      w$CarDetails(x25);
-    }
-  }
+  writeMoney(v["price"]);
+  const v$quantity = v["quantity"];
+  if (v$quantity === undefined) writeByte(2);
+  else writeInt(v$quantity);
+  const v$flight = v["flight"];
+  if (v$flight === undefined) writeByte(0);
+  else writeNullableFlightDetails(v$flight);
+  const v$hotel = v["hotel"];
+  if (v$hotel === undefined) writeByte(0);
+  else writeNullableHotelDetails(v$hotel);
+  const v$car = v["car"];
+  if (v$car === undefined) writeByte(0);
+  else writeNullableCarDetails(v$car);
 }
 
-function w$event$BookingCreated(v: any): void {
+function writeBookingCreatedEvent(v: any): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) fail();
   for (const key in v) {
     switch (key) {
@@ -473,158 +220,123 @@ function w$event$BookingCreated(v: any): void {
         fail();
     }
   }
-  const x0 = v["eventId"];
-  if (typeof x0 !== 'string' || !isUuid(x0)) fail();
-  writeString(x0);
-  const x1 = v["eventType"];
-  if (x1 !== "booking.created") fail();
-  writeBytesOf(BYTES2);
-  const x3 = v["timestamp"];
-  if (!(x3 instanceof Date)) fail();
-  writeSafeLong(x3.getTime());
-  const x4 = v["source"];
-  if (typeof x4 !== 'string') fail();
-  writeString(x4);
-  const x5 = v["bookingId"];
-  if (typeof x5 !== 'string') fail();
-  writeString(x5);
-  const x6 = v["userId"];
-  if (typeof x6 !== 'string') fail();
-  writeString(x6);
-  const x7 = v["type"];
-  writeLong(e$BookingType(x7));
-  const x8 = v["itemId"];
-  if (typeof x8 !== 'string') fail();
-  writeString(x8);
-  const x9 = v["data"];
-  w$BookingCreatedData(x9);
+  writeUuid(v["eventId"]);
+  if (v["eventType"] !== "booking.created") fail();
+  writeRaw(BookingCreated$eventType);
+  writeTimestampMillis(v["timestamp"]);
+  writeString(v["source"]);
+  writeString(v["bookingId"]);
+  writeString(v["userId"]);
+  writeBookingType(v["type"]);
+  writeString(v["itemId"]);
+  writeBookingCreatedData(v["data"]);
 }
 
-const BYTES31 = new Uint8Array([30, 98, 111, 111, 107, 105, 110, 103, 46, 99, 114, 101, 97, 116, 101, 100]);
-const S$BookingType = ["flight","hotel","car"] as const;
-function r$Money() {
+function readBookingType() {
+  return BookingType$symbols[readCount()] ?? fail();
+}
+
+function readMoney() {
   return {
-    "amountMinor": readSafeLong(),
+    "amountMinor": readLong(),
     "currency": readString(),
   };
 }
 
-const S$CabinClass = ["economy","premium_economy","business","first"] as const;
-function r$FlightDetails() {
+function readCabinClass() {
+  return CabinClass$symbols[readCount()] ?? fail();
+}
+
+function readFlightDetails() {
   return {
     "flightNumber": readString(),
     "origin": readString(),
     "destination": readString(),
-    "departureTime": new Date(readSafeLong()),
-    "cabinClass": (S$CabinClass[readLong()] ?? fail()),
+    "departureTime": readTimestampMillis(),
+    "cabinClass": readCabinClass(),
   };
 }
 
-function readUnion32() {
-  const index = readLong();
+function readNullableFlightDetails() {
+  const index = readCount();
   if (index === 0) return null;
-  if (index === 1) return r$FlightDetails();
+  if (index === 1) return readFlightDetails();
   return fail();
 }
-function r$HotelDetails() {
+
+function readHotelDetails() {
   return {
     "hotelName": readString(),
     "checkIn": readString(),
-    "nights": readLong(),
-    "guests": readLong(),
+    "nights": readInt(),
+    "guests": readInt(),
   };
 }
 
-function readUnion33() {
-  const index = readLong();
+function readNullableHotelDetails() {
+  const index = readCount();
   if (index === 0) return null;
-  if (index === 1) return r$HotelDetails();
+  if (index === 1) return readHotelDetails();
   return fail();
 }
-function r$CarDetails() {
+
+function readCarDetails() {
   return {
     "pickupLocation": readString(),
     "dropoffLocation": readString(),
-    "pickupTime": new Date(readSafeLong()),
-    "dropoffTime": new Date(readSafeLong()),
+    "pickupTime": readTimestampMillis(),
+    "dropoffTime": readTimestampMillis(),
     "carClass": readString(),
   };
 }
 
-function readUnion34() {
-  const index = readLong();
+function readNullableCarDetails() {
+  const index = readCount();
   if (index === 0) return null;
-  if (index === 1) return r$CarDetails();
+  if (index === 1) return readCarDetails();
   return fail();
 }
-function r$BookingCreatedData() {
+
+function readBookingCreatedData() {
   return {
-    "price": r$Money(),
-    "quantity": readLong(),
-    "flight": readUnion32(),
-    "hotel": readUnion33(),
-    "car": readUnion34(),
+    "price": readMoney(),
+    "quantity": readInt(),
+    "flight": readNullableFlightDetails(),
+    "hotel": readNullableHotelDetails(),
+    "car": readNullableCarDetails(),
   };
 }
 
-function r$event$BookingCreated() {
+function readBookingCreatedEvent() {
   return {
     "eventId": readString(),
-    "eventType": readConst(BYTES31, "booking.created"),
-    "timestamp": new Date(readSafeLong()),
+    "eventType": readConst(BookingCreated$eventType, "booking.created"),
+    "timestamp": readTimestampMillis(),
     "source": readString(),
     "bookingId": readString(),
     "userId": readString(),
-    "type": (S$BookingType[readLong()] ?? fail()),
+    "type": readBookingType(),
     "itemId": readString(),
-    "data": r$BookingCreatedData(),
+    "data": readBookingCreatedData(),
   };
 }
 
-function writeBookingCreated(event: unknown, target: Uint8Array, start: number): number {
-  buf = target as Bytes;
-  pos = start;
-  try {
-    w$event$BookingCreated(event);
-  } catch {
-    pos = -1;
-  }
-  buf = EMPTY;
-  return pos;
-}
-
-function readBookingCreated(source: Uint8Array, start: number, stop: number): BookingCreated | undefined {
-  buf = source as Bytes;
-  pos = start;
-  end = stop;
-  let event: BookingCreated | undefined;
-  try {
-    event = r$event$BookingCreated();
-  } catch {
-    event = undefined;
-  }
-  const complete = pos === end;
-  buf = EMPTY;
-  return complete ? event : undefined;
-}
-
-const BYTES37 = new Uint8Array([34, 98, 111, 111, 107, 105, 110, 103, 46, 99, 111, 110, 102, 105, 114, 109, 101, 100]);
-function e$PaymentMethod(x: unknown): number {
-  switch (x) {
+function writePaymentMethod(v: unknown): void {
+  switch (v) {
     case "card":
-      return 0;
+      return writeByte(0);
     case "wallet":
-      return 1;
+      return writeByte(2);
     case "bank_transfer":
-      return 2;
+      return writeByte(4);
     case "other":
-      return 3;
+      return writeByte(6);
     default:
-      return fail();
+      fail();
   }
 }
 
-function w$Payment(v: any): void {
+function writePayment(v: any): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) fail();
   for (const key in v) {
     switch (key) {
@@ -636,16 +348,12 @@ function w$Payment(v: any): void {
         fail();
     }
   }
-  const x47 = v["paymentId"];
-  if (typeof x47 !== 'string') fail();
-  writeString(x47);
-  const x48 = v["method"];
-  writeLong(e$PaymentMethod(x48));
-  const x49 = v["amount"];
-  w$Money(x49);
+  writeString(v["paymentId"]);
+  writePaymentMethod(v["method"]);
+  writeMoney(v["amount"]);
 }
 
-function w$BookingConfirmedData(v: any): void {
+function writeBookingConfirmedData(v: any): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) fail();
   for (const key in v) {
     switch (key) {
@@ -656,14 +364,11 @@ function w$BookingConfirmedData(v: any): void {
         fail();
     }
   }
-  const x45 = v["confirmationCode"];
-  if (typeof x45 !== 'string') fail();
-  writeString(x45);
-  const x46 = v["payment"];
-  w$Payment(x46);
+  writeString(v["confirmationCode"]);
+  writePayment(v["payment"]);
 }
 
-function w$event$BookingConfirmed(v: any): void {
+function writeBookingConfirmedEvent(v: any): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) fail();
   for (const key in v) {
     switch (key) {
@@ -681,108 +386,75 @@ function w$event$BookingConfirmed(v: any): void {
         fail();
     }
   }
-  const x35 = v["eventId"];
-  if (typeof x35 !== 'string' || !isUuid(x35)) fail();
-  writeString(x35);
-  const x36 = v["eventType"];
-  if (x36 !== "booking.confirmed") fail();
-  writeBytesOf(BYTES37);
-  const x38 = v["timestamp"];
-  if (!(x38 instanceof Date)) fail();
-  writeSafeLong(x38.getTime());
-  const x39 = v["source"];
-  if (typeof x39 !== 'string') fail();
-  writeString(x39);
-  const x40 = v["bookingId"];
-  if (typeof x40 !== 'string') fail();
-  writeString(x40);
-  const x41 = v["userId"];
-  if (typeof x41 !== 'string') fail();
-  writeString(x41);
-  const x42 = v["type"];
-  writeLong(e$BookingType(x42));
-  const x43 = v["itemId"];
-  if (typeof x43 !== 'string') fail();
-  writeString(x43);
-  const x44 = v["data"];
-  w$BookingConfirmedData(x44);
+  writeUuid(v["eventId"]);
+  if (v["eventType"] !== "booking.confirmed") fail();
+  writeRaw(BookingConfirmed$eventType);
+  writeTimestampMillis(v["timestamp"]);
+  writeString(v["source"]);
+  writeString(v["bookingId"]);
+  writeString(v["userId"]);
+  writeBookingType(v["type"]);
+  writeString(v["itemId"]);
+  writeBookingConfirmedData(v["data"]);
 }
 
-const BYTES50 = new Uint8Array([34, 98, 111, 111, 107, 105, 110, 103, 46, 99, 111, 110, 102, 105, 114, 109, 101, 100]);
-const S$PaymentMethod = ["card","wallet","bank_transfer","other"] as const;
-function r$Payment() {
+function readPaymentMethod() {
+  return PaymentMethod$symbols[readCount()] ?? fail();
+}
+
+function readPayment() {
   return {
     "paymentId": readString(),
-    "method": (S$PaymentMethod[readLong()] ?? fail()),
-    "amount": r$Money(),
+    "method": readPaymentMethod(),
+    "amount": readMoney(),
   };
 }
 
-function r$BookingConfirmedData() {
+function readBookingConfirmedData() {
   return {
     "confirmationCode": readString(),
-    "payment": r$Payment(),
+    "payment": readPayment(),
   };
 }
 
-function r$event$BookingConfirmed() {
+function readBookingConfirmedEvent() {
   return {
     "eventId": readString(),
-    "eventType": readConst(BYTES50, "booking.confirmed"),
-    "timestamp": new Date(readSafeLong()),
+    "eventType": readConst(BookingConfirmed$eventType, "booking.confirmed"),
+    "timestamp": readTimestampMillis(),
     "source": readString(),
     "bookingId": readString(),
     "userId": readString(),
-    "type": (S$BookingType[readLong()] ?? fail()),
+    "type": readBookingType(),
     "itemId": readString(),
-    "data": r$BookingConfirmedData(),
+    "data": readBookingConfirmedData(),
   };
 }
 
-function writeBookingConfirmed(event: unknown, target: Uint8Array, start: number): number {
-  buf = target as Bytes;
-  pos = start;
-  try {
-    w$event$BookingConfirmed(event);
-  } catch {
-    pos = -1;
-  }
-  buf = EMPTY;
-  return pos;
-}
-
-function readBookingConfirmed(source: Uint8Array, start: number, stop: number): BookingConfirmed | undefined {
-  buf = source as Bytes;
-  pos = start;
-  end = stop;
-  let event: BookingConfirmed | undefined;
-  try {
-    event = r$event$BookingConfirmed();
-  } catch {
-    event = undefined;
-  }
-  const complete = pos === end;
-  buf = EMPTY;
-  return complete ? event : undefined;
-}
-
-const BYTES53 = new Uint8Array([34, 98, 111, 111, 107, 105, 110, 103, 46, 99, 97, 110, 99, 101, 108, 108, 101, 100]);
-function e$Canceller(x: unknown): number {
-  switch (x) {
+function writeCanceller(v: unknown): void {
+  switch (v) {
     case "user":
-      return 0;
+      return writeByte(0);
     case "admin":
-      return 1;
+      return writeByte(2);
     case "supplier":
-      return 2;
+      return writeByte(4);
     case "system":
-      return 3;
+      return writeByte(6);
     default:
-      return fail();
+      fail();
   }
 }
 
-function w$BookingCancelledData(v: any): void {
+function writeNullableMoney(v: unknown): void {
+  if (v === null) writeByte(0);
+  else {
+    writeByte(2);
+    writeMoney(v);
+  }
+}
+
+function writeBookingCancelledData(v: any): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) fail();
   for (const key in v) {
     switch (key) {
@@ -794,23 +466,14 @@ function w$BookingCancelledData(v: any): void {
         fail();
     }
   }
-  const x61 = v["cancelledBy"];
-  writeLong(e$Canceller(x61));
-  const x62 = v["reason"];
-  if (typeof x62 !== 'string') fail();
-  writeString(x62);
-  const x63 = v["refund"];
-  if (x63 === undefined) { buf[pos++] = 0; }
-  else {
-    if (x63 === null) buf[pos++] = 0;
-    else {
-      buf[pos++] = 2;
-      w$Money(x63);
-    }
-  }
+  writeCanceller(v["cancelledBy"]);
+  writeString(v["reason"]);
+  const v$refund = v["refund"];
+  if (v$refund === undefined) writeByte(0);
+  else writeNullableMoney(v$refund);
 }
 
-function w$event$BookingCancelled(v: any): void {
+function writeBookingCancelledEvent(v: any): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) fail();
   for (const key in v) {
     switch (key) {
@@ -828,130 +491,90 @@ function w$event$BookingCancelled(v: any): void {
         fail();
     }
   }
-  const x51 = v["eventId"];
-  if (typeof x51 !== 'string' || !isUuid(x51)) fail();
-  writeString(x51);
-  const x52 = v["eventType"];
-  if (x52 !== "booking.cancelled") fail();
-  writeBytesOf(BYTES53);
-  const x54 = v["timestamp"];
-  if (!(x54 instanceof Date)) fail();
-  writeSafeLong(x54.getTime());
-  const x55 = v["source"];
-  if (typeof x55 !== 'string') fail();
-  writeString(x55);
-  const x56 = v["bookingId"];
-  if (typeof x56 !== 'string') fail();
-  writeString(x56);
-  const x57 = v["userId"];
-  if (typeof x57 !== 'string') fail();
-  writeString(x57);
-  const x58 = v["type"];
-  writeLong(e$BookingType(x58));
-  const x59 = v["itemId"];
-  if (typeof x59 !== 'string') fail();
-  writeString(x59);
-  const x60 = v["data"];
-  w$BookingCancelledData(x60);
+  writeUuid(v["eventId"]);
+  if (v["eventType"] !== "booking.cancelled") fail();
+  writeRaw(BookingCancelled$eventType);
+  writeTimestampMillis(v["timestamp"]);
+  writeString(v["source"]);
+  writeString(v["bookingId"]);
+  writeString(v["userId"]);
+  writeBookingType(v["type"]);
+  writeString(v["itemId"]);
+  writeBookingCancelledData(v["data"]);
 }
 
-const BYTES64 = new Uint8Array([34, 98, 111, 111, 107, 105, 110, 103, 46, 99, 97, 110, 99, 101, 108, 108, 101, 100]);
-const S$Canceller = ["user","admin","supplier","system"] as const;
-function readUnion65() {
-  const index = readLong();
+function readCanceller() {
+  return Canceller$symbols[readCount()] ?? fail();
+}
+
+function readNullableMoney() {
+  const index = readCount();
   if (index === 0) return null;
-  if (index === 1) return r$Money();
+  if (index === 1) return readMoney();
   return fail();
 }
-function r$BookingCancelledData() {
+
+function readBookingCancelledData() {
   return {
-    "cancelledBy": (S$Canceller[readLong()] ?? fail()),
+    "cancelledBy": readCanceller(),
     "reason": readString(),
-    "refund": readUnion65(),
+    "refund": readNullableMoney(),
   };
 }
 
-function r$event$BookingCancelled() {
+function readBookingCancelledEvent() {
   return {
     "eventId": readString(),
-    "eventType": readConst(BYTES64, "booking.cancelled"),
-    "timestamp": new Date(readSafeLong()),
+    "eventType": readConst(BookingCancelled$eventType, "booking.cancelled"),
+    "timestamp": readTimestampMillis(),
     "source": readString(),
     "bookingId": readString(),
     "userId": readString(),
-    "type": (S$BookingType[readLong()] ?? fail()),
+    "type": readBookingType(),
     "itemId": readString(),
-    "data": r$BookingCancelledData(),
+    "data": readBookingCancelledData(),
   };
 }
 
-function writeBookingCancelled(event: unknown, target: Uint8Array, start: number): number {
-  buf = target as Bytes;
-  pos = start;
-  try {
-    w$event$BookingCancelled(event);
-  } catch {
-    pos = -1;
-  }
-  buf = EMPTY;
-  return pos;
-}
-
-function readBookingCancelled(source: Uint8Array, start: number, stop: number): BookingCancelled | undefined {
-  buf = source as Bytes;
-  pos = start;
-  end = stop;
-  let event: BookingCancelled | undefined;
-  try {
-    event = r$event$BookingCancelled();
-  } catch {
-    event = undefined;
-  }
-  const complete = pos === end;
-  buf = EMPTY;
-  return complete ? event : undefined;
-}
-
-const BYTES68 = new Uint8Array([28, 98, 111, 111, 107, 105, 110, 103, 46, 102, 97, 105, 108, 101, 100]);
-function e$FailureReason(x: unknown): number {
-  switch (x) {
+function writeFailureReason(v: unknown): void {
+  switch (v) {
     case "payment_declined":
-      return 0;
+      return writeByte(0);
     case "not_available":
-      return 1;
+      return writeByte(2);
     case "timeout":
-      return 2;
+      return writeByte(4);
     case "validation":
-      return 3;
+      return writeByte(6);
     case "fraud_suspected":
-      return 4;
+      return writeByte(8);
     case "internal_error":
-      return 5;
+      return writeByte(10);
     case "unknown":
-      return 6;
+      return writeByte(12);
     default:
-      return fail();
+      fail();
   }
 }
 
-function e$FailureStage(x: unknown): number {
-  switch (x) {
+function writeFailureStage(v: unknown): void {
+  switch (v) {
     case "validation":
-      return 0;
+      return writeByte(0);
     case "availability":
-      return 1;
+      return writeByte(2);
     case "payment":
-      return 2;
+      return writeByte(4);
     case "confirmation":
-      return 3;
+      return writeByte(6);
     case "unknown":
-      return 4;
+      return writeByte(8);
     default:
-      return fail();
+      fail();
   }
 }
 
-function w$BookingFailedData(v: any): void {
+function writeBookingFailedData(v: any): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) fail();
   for (const key in v) {
     switch (key) {
@@ -964,19 +587,13 @@ function w$BookingFailedData(v: any): void {
         fail();
     }
   }
-  const x76 = v["reasonCode"];
-  writeLong(e$FailureReason(x76));
-  const x77 = v["message"];
-  if (typeof x77 !== 'string') fail();
-  writeString(x77);
-  const x78 = v["stage"];
-  writeLong(e$FailureStage(x78));
-  const x79 = v["retryable"];
-  if (typeof x79 !== 'boolean') fail();
-  buf[pos++] = x79 ? 1 : 0;
+  writeFailureReason(v["reasonCode"]);
+  writeString(v["message"]);
+  writeFailureStage(v["stage"]);
+  writeBoolean(v["retryable"]);
 }
 
-function w$event$BookingFailed(v: any): void {
+function writeBookingFailedEvent(v: any): void {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) fail();
   for (const key in v) {
     switch (key) {
@@ -994,84 +611,47 @@ function w$event$BookingFailed(v: any): void {
         fail();
     }
   }
-  const x66 = v["eventId"];
-  if (typeof x66 !== 'string' || !isUuid(x66)) fail();
-  writeString(x66);
-  const x67 = v["eventType"];
-  if (x67 !== "booking.failed") fail();
-  writeBytesOf(BYTES68);
-  const x69 = v["timestamp"];
-  if (!(x69 instanceof Date)) fail();
-  writeSafeLong(x69.getTime());
-  const x70 = v["source"];
-  if (typeof x70 !== 'string') fail();
-  writeString(x70);
-  const x71 = v["bookingId"];
-  if (typeof x71 !== 'string') fail();
-  writeString(x71);
-  const x72 = v["userId"];
-  if (typeof x72 !== 'string') fail();
-  writeString(x72);
-  const x73 = v["type"];
-  writeLong(e$BookingType(x73));
-  const x74 = v["itemId"];
-  if (typeof x74 !== 'string') fail();
-  writeString(x74);
-  const x75 = v["data"];
-  w$BookingFailedData(x75);
+  writeUuid(v["eventId"]);
+  if (v["eventType"] !== "booking.failed") fail();
+  writeRaw(BookingFailed$eventType);
+  writeTimestampMillis(v["timestamp"]);
+  writeString(v["source"]);
+  writeString(v["bookingId"]);
+  writeString(v["userId"]);
+  writeBookingType(v["type"]);
+  writeString(v["itemId"]);
+  writeBookingFailedData(v["data"]);
 }
 
-const BYTES80 = new Uint8Array([28, 98, 111, 111, 107, 105, 110, 103, 46, 102, 97, 105, 108, 101, 100]);
-const S$FailureReason = ["payment_declined","not_available","timeout","validation","fraud_suspected","internal_error","unknown"] as const;
-const S$FailureStage = ["validation","availability","payment","confirmation","unknown"] as const;
-function r$BookingFailedData() {
+function readFailureReason() {
+  return FailureReason$symbols[readCount()] ?? fail();
+}
+
+function readFailureStage() {
+  return FailureStage$symbols[readCount()] ?? fail();
+}
+
+function readBookingFailedData() {
   return {
-    "reasonCode": (S$FailureReason[readLong()] ?? fail()),
+    "reasonCode": readFailureReason(),
     "message": readString(),
-    "stage": (S$FailureStage[readLong()] ?? fail()),
-    "retryable": buf[pos++] !== 0,
+    "stage": readFailureStage(),
+    "retryable": readBoolean(),
   };
 }
 
-function r$event$BookingFailed() {
+function readBookingFailedEvent() {
   return {
     "eventId": readString(),
-    "eventType": readConst(BYTES80, "booking.failed"),
-    "timestamp": new Date(readSafeLong()),
+    "eventType": readConst(BookingFailed$eventType, "booking.failed"),
+    "timestamp": readTimestampMillis(),
     "source": readString(),
     "bookingId": readString(),
     "userId": readString(),
-    "type": (S$BookingType[readLong()] ?? fail()),
+    "type": readBookingType(),
     "itemId": readString(),
-    "data": r$BookingFailedData(),
+    "data": readBookingFailedData(),
   };
-}
-
-function writeBookingFailed(event: unknown, target: Uint8Array, start: number): number {
-  buf = target as Bytes;
-  pos = start;
-  try {
-    w$event$BookingFailed(event);
-  } catch {
-    pos = -1;
-  }
-  buf = EMPTY;
-  return pos;
-}
-
-function readBookingFailed(source: Uint8Array, start: number, stop: number): BookingFailed | undefined {
-  buf = source as Bytes;
-  pos = start;
-  end = stop;
-  let event: BookingFailed | undefined;
-  try {
-    event = r$event$BookingFailed();
-  } catch {
-    event = undefined;
-  }
-  const complete = pos === end;
-  buf = EMPTY;
-  return complete ? event : undefined;
 }
 
 /** The bookings topic's events, written and read for exactly their schemas. */
@@ -1080,23 +660,23 @@ export const bookingsCodec: GeneratedCodec = {
   events: {
     "booking.created": {
       schema: '512650cb3a941d6c8a89105bfe6588269be5fd12dfe6ba911e84b174807d1bc9',
-      write: writeBookingCreated,
-      read: readBookingCreated,
+      write: encoder(writeBookingCreatedEvent),
+      read: decoder<BookingCreated>(readBookingCreatedEvent),
     },
     "booking.confirmed": {
       schema: 'fd5803e3620dba8a7323c5d869684304ecf776ea0f29f0eaab3f5eb57cc0ee34',
-      write: writeBookingConfirmed,
-      read: readBookingConfirmed,
+      write: encoder(writeBookingConfirmedEvent),
+      read: decoder<BookingConfirmed>(readBookingConfirmedEvent),
     },
     "booking.cancelled": {
       schema: 'b3432c8347b9ea35c4b4543205defb94af3461d722a9124f4633f056936f50ee',
-      write: writeBookingCancelled,
-      read: readBookingCancelled,
+      write: encoder(writeBookingCancelledEvent),
+      read: decoder<BookingCancelled>(readBookingCancelledEvent),
     },
     "booking.failed": {
       schema: '663c2e60ec0a3bd6aa9238f4bc3c61cf42a0155ea8bd867d87dcd82efde6c841',
-      write: writeBookingFailed,
-      read: readBookingFailed,
+      write: encoder(writeBookingFailedEvent),
+      read: decoder<BookingFailed>(readBookingFailedEvent),
     },
   },
 };
