@@ -113,6 +113,10 @@ describe('a service with its own contracts', () => {
   it('generates its contracts, and generate --check finds them current', () => {
     expect(ok(run('npx', ['contracts', 'generate'], service), 'generate')).toMatch(/for payments, ledger/);
     expect(ok(run('npx', ['contracts', 'generate', '--check'], service), 'generate --check')).toMatch(/up to date/);
+    // the Avro codec carries no copy of the encoding: it calls the installed kit's versioned runtime
+    const codec = readFileSync(join(service, 'src', 'generated', 'payments', 'codec.ts'), 'utf8');
+    expect(codec).toMatch(/from 'booking-event-contracts'/);
+    expect(codec).toMatch(/avroCodecRuntimeV1\(\)/);
   });
 
   it('writes its AsyncAPI document from its config, and asyncapi --check finds it current', () => {
