@@ -13,7 +13,7 @@ export function validatorName(typeName: string): string {
 }
 
 export function emitValidators(model: TopicModel): string {
-  const ajv = createAjv();
+  const ajv = createAjv({ lines: true });
   for (const schema of model.validatorSchemas) ajv.addSchema(schema);
   const exportsMap: Record<string, string> = {};
   for (const event of model.events) {

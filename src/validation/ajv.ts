@@ -6,12 +6,13 @@
 import Ajv, { _, type KeywordCxt } from 'ajv';
 import addFormats from 'ajv-formats';
 
-export function createAjv(): Ajv {
+/** `lines`: a line break after each statement of generated code (codegen's validators.ts is read in reviews). */
+export function createAjv(options: { lines?: boolean } = {}): Ajv {
   const ajv = new Ajv({
     allErrors: false,
     strict: true,
     allowUnionTypes: true,
-    code: { source: true, optimize: true },
+    code: { source: true, optimize: true, lines: options.lines ?? false },
   });
   addFormats(ajv, ['date-time', 'uuid', 'date', 'email', 'uri']);
   // Annotations json-schema-to-typescript reads; no validation meaning.

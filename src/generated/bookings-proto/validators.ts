@@ -8,7 +8,1733 @@ import { validatorRuntime, type CompiledValidator } from '../../contract.js';
 
 const compiled = ((module, require) => {
 const exports = module.exports;
-"use strict";exports.validateBookingCreated = validate10;const schema11 = {"$id":"bookings-proto/BookingCreated","title":"BookingCreated","description":"A user started a booking: the price is quoted and the item is requested, nothing is paid yet.\nBilling and the inventory services act on it.","type":"object","additionalProperties":false,"properties":{"eventId":{"description":"Unique ID of this event (UUID). Consumers de-duplicate on it: delivery is at least once.","type":"string","minLength":1},"eventType":{"description":"Always \"booking.created\" in a BookingCreated; the kit binds it to the branch of BookingEvent.event and refuses a mismatch.","type":"string","minLength":1,"const":"booking.created"},"timestamp":{"description":"When the fact happened (UTC).","tsType":"Date","x-js-date":true},"source":{"description":"The service that published the event, e.g. billing-service. For tracing and for the dead-letter topic's reports.","type":"string","minLength":1},"bookingId":{"description":"The booking this event is about. It is the Kafka message key, so all events of a booking stay in order on one partition.","type":"string","minLength":1},"userId":{"description":"The user who owns the booking.","type":"string","minLength":1},"type":{"description":"What is booked: flight, hotel or car.","type":"string","enum":["BOOKING_TYPE_FLIGHT","BOOKING_TYPE_HOTEL","BOOKING_TYPE_CAR"]},"itemId":{"description":"The booked item in its inventory service (flight, hotel or car ID).","type":"string","minLength":1},"data":{"allOf":[{"$ref":"#/definitions/BookingCreatedData"}],"description":"What was requested and at what price."}},"required":["eventId","eventType","timestamp","source","bookingId","userId","type","itemId","data"],"definitions":{"BookingType":{"title":"BookingType","description":"What is booked; names the inventory service that owns the item.","type":"string","enum":["BOOKING_TYPE_UNSPECIFIED","BOOKING_TYPE_FLIGHT","BOOKING_TYPE_HOTEL","BOOKING_TYPE_CAR"]},"BookingCreatedData":{"title":"BookingCreatedData","description":"The request behind a booking.created event.","type":"object","additionalProperties":false,"properties":{"price":{"allOf":[{"$ref":"#/definitions/Money"}],"description":"Total price quoted to the user, taxes included."},"quantity":{"description":"How many units of the item: seats, rooms or cars, at least 1. proto3 has no defaults and\nreads an absent quantity as 0, so writers always set it.","type":"integer","minimum":-2147483648,"maximum":2147483647},"flight":{"allOf":[{"$ref":"#/definitions/FlightDetails"}],"description":"Set when type is flight, absent otherwise."},"hotel":{"allOf":[{"$ref":"#/definitions/HotelDetails"}],"description":"Set when type is hotel, absent otherwise."},"car":{"allOf":[{"$ref":"#/definitions/CarDetails"}],"description":"Set when type is car, absent otherwise."}},"required":["quantity"]},"Money":{"title":"Money","description":"An amount of money as integer minor units of an ISO 4217 currency. Never a float: 0.1 + 0.2 is not 0.3.","type":"object","additionalProperties":false,"properties":{"amountMinor":{"description":"The amount in the currency's minor unit (its ISO 4217 exponent): 12999 with USD is 129.99 USD,\n15000 with JPY is 15000 JPY. A bigint in TypeScript, a string in proto3 JSON: exact at any size.","tsType":"bigint | number","x-js-int64":"signed"},"currency":{"description":"ISO 4217 alphabetic code in upper case, for example USD, EUR, JPY.","type":"string"}},"required":["amountMinor","currency"]},"FlightDetails":{"title":"FlightDetails","description":"The flight being booked.","type":"object","additionalProperties":false,"properties":{"flightNumber":{"description":"Carrier code and number, e.g. LH400.","type":"string"},"origin":{"description":"IATA code of the departure airport, e.g. FRA.","type":"string"},"destination":{"description":"IATA code of the arrival airport, e.g. JFK.","type":"string"},"departureTime":{"description":"Scheduled departure, UTC.","tsType":"Date","x-js-date":true},"cabinClass":{"allOf":[{"$ref":"#/definitions/FlightDetailsCabinClass"}],"description":"Cabin of the seats booked."}},"required":["flightNumber","origin","destination","cabinClass"]},"FlightDetailsCabinClass":{"title":"FlightDetailsCabinClass","description":"Cabin of the seats booked.","type":"string","enum":["CABIN_CLASS_UNSPECIFIED","CABIN_CLASS_ECONOMY","CABIN_CLASS_PREMIUM_ECONOMY","CABIN_CLASS_BUSINESS","CABIN_CLASS_FIRST"]},"HotelDetails":{"title":"HotelDetails","description":"The hotel stay being booked.","type":"object","additionalProperties":false,"properties":{"hotelName":{"description":"Display name of the hotel.","type":"string"},"checkIn":{"description":"Local check-in date, ISO 8601 (YYYY-MM-DD). A calendar date, not an instant, so not a Timestamp.","type":"string"},"nights":{"description":"Number of nights, at least 1.","type":"integer","minimum":-2147483648,"maximum":2147483647},"guests":{"description":"Number of guests.","type":"integer","minimum":-2147483648,"maximum":2147483647}},"required":["hotelName","checkIn","nights","guests"]},"CarDetails":{"title":"CarDetails","description":"The car rental being booked.","type":"object","additionalProperties":false,"properties":{"pickupLocation":{"description":"Where the car is collected (IATA code or branch ID).","type":"string"},"dropoffLocation":{"description":"Where the car is returned.","type":"string"},"pickupTime":{"description":"Collection time, UTC.","tsType":"Date","x-js-date":true},"dropoffTime":{"description":"Return time, UTC.","tsType":"Date","x-js-date":true},"carClass":{"description":"ACRISS class or a free description, e.g. CDMR.","type":"string"}},"required":["pickupLocation","dropoffLocation","carClass"]}}};const func2 = Object.prototype.hasOwnProperty;const func3 = require("ajv/dist/runtime/ucs2length").default;const schema12 = {"title":"BookingCreatedData","description":"The request behind a booking.created event.","type":"object","additionalProperties":false,"properties":{"price":{"allOf":[{"$ref":"#/definitions/Money"}],"description":"Total price quoted to the user, taxes included."},"quantity":{"description":"How many units of the item: seats, rooms or cars, at least 1. proto3 has no defaults and\nreads an absent quantity as 0, so writers always set it.","type":"integer","minimum":-2147483648,"maximum":2147483647},"flight":{"allOf":[{"$ref":"#/definitions/FlightDetails"}],"description":"Set when type is flight, absent otherwise."},"hotel":{"allOf":[{"$ref":"#/definitions/HotelDetails"}],"description":"Set when type is hotel, absent otherwise."},"car":{"allOf":[{"$ref":"#/definitions/CarDetails"}],"description":"Set when type is car, absent otherwise."}},"required":["quantity"]};const schema13 = {"title":"Money","description":"An amount of money as integer minor units of an ISO 4217 currency. Never a float: 0.1 + 0.2 is not 0.3.","type":"object","additionalProperties":false,"properties":{"amountMinor":{"description":"The amount in the currency's minor unit (its ISO 4217 exponent): 12999 with USD is 129.99 USD,\n15000 with JPY is 15000 JPY. A bigint in TypeScript, a string in proto3 JSON: exact at any size.","tsType":"bigint | number","x-js-int64":"signed"},"currency":{"description":"ISO 4217 alphabetic code in upper case, for example USD, EUR, JPY.","type":"string"}},"required":["amountMinor","currency"]};const schema16 = {"title":"HotelDetails","description":"The hotel stay being booked.","type":"object","additionalProperties":false,"properties":{"hotelName":{"description":"Display name of the hotel.","type":"string"},"checkIn":{"description":"Local check-in date, ISO 8601 (YYYY-MM-DD). A calendar date, not an instant, so not a Timestamp.","type":"string"},"nights":{"description":"Number of nights, at least 1.","type":"integer","minimum":-2147483648,"maximum":2147483647},"guests":{"description":"Number of guests.","type":"integer","minimum":-2147483648,"maximum":2147483647}},"required":["hotelName","checkIn","nights","guests"]};const schema17 = {"title":"CarDetails","description":"The car rental being booked.","type":"object","additionalProperties":false,"properties":{"pickupLocation":{"description":"Where the car is collected (IATA code or branch ID).","type":"string"},"dropoffLocation":{"description":"Where the car is returned.","type":"string"},"pickupTime":{"description":"Collection time, UTC.","tsType":"Date","x-js-date":true},"dropoffTime":{"description":"Return time, UTC.","tsType":"Date","x-js-date":true},"carClass":{"description":"ACRISS class or a free description, e.g. CDMR.","type":"string"}},"required":["pickupLocation","dropoffLocation","carClass"]};const schema14 = {"title":"FlightDetails","description":"The flight being booked.","type":"object","additionalProperties":false,"properties":{"flightNumber":{"description":"Carrier code and number, e.g. LH400.","type":"string"},"origin":{"description":"IATA code of the departure airport, e.g. FRA.","type":"string"},"destination":{"description":"IATA code of the arrival airport, e.g. JFK.","type":"string"},"departureTime":{"description":"Scheduled departure, UTC.","tsType":"Date","x-js-date":true},"cabinClass":{"allOf":[{"$ref":"#/definitions/FlightDetailsCabinClass"}],"description":"Cabin of the seats booked."}},"required":["flightNumber","origin","destination","cabinClass"]};const schema15 = {"title":"FlightDetailsCabinClass","description":"Cabin of the seats booked.","type":"string","enum":["CABIN_CLASS_UNSPECIFIED","CABIN_CLASS_ECONOMY","CABIN_CLASS_PREMIUM_ECONOMY","CABIN_CLASS_BUSINESS","CABIN_CLASS_FIRST"]};function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if(((((data.flightNumber === undefined) && (missing0 = "flightNumber")) || ((data.origin === undefined) && (missing0 = "origin"))) || ((data.destination === undefined) && (missing0 = "destination"))) || ((data.cabinClass === undefined) && (missing0 = "cabinClass"))){validate12.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {const _errs1 = errors;for(const key0 in data){if(!(((((key0 === "flightNumber") || (key0 === "origin")) || (key0 === "destination")) || (key0 === "departureTime")) || (key0 === "cabinClass"))){validate12.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];return false;break;}}if(_errs1 === errors){if(data.flightNumber !== undefined){const _errs2 = errors;if(typeof data.flightNumber !== "string"){validate12.errors = [{instancePath:instancePath+"/flightNumber",schemaPath:"#/properties/flightNumber/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs2 === errors;}else {var valid0 = true;}if(valid0){if(data.origin !== undefined){const _errs4 = errors;if(typeof data.origin !== "string"){validate12.errors = [{instancePath:instancePath+"/origin",schemaPath:"#/properties/origin/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs4 === errors;}else {var valid0 = true;}if(valid0){if(data.destination !== undefined){const _errs6 = errors;if(typeof data.destination !== "string"){validate12.errors = [{instancePath:instancePath+"/destination",schemaPath:"#/properties/destination/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs6 === errors;}else {var valid0 = true;}if(valid0){if(data.departureTime !== undefined){let data3 = data.departureTime;const _errs8 = errors;if(!(data3 instanceof Date) || Number.isNaN(data3.getTime())){validate12.errors = [{instancePath:instancePath+"/departureTime",schemaPath:"#/properties/departureTime/x-js-date",keyword:"x-js-date",params:{},message:"must pass \"x-js-date\" keyword validation"}];return false;}var valid0 = _errs8 === errors;}else {var valid0 = true;}if(valid0){if(data.cabinClass !== undefined){let data4 = data.cabinClass;const _errs10 = errors;if(typeof data4 !== "string"){validate12.errors = [{instancePath:instancePath+"/cabinClass",schemaPath:"#/definitions/FlightDetailsCabinClass/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}if(!(((((data4 === "CABIN_CLASS_UNSPECIFIED") || (data4 === "CABIN_CLASS_ECONOMY")) || (data4 === "CABIN_CLASS_PREMIUM_ECONOMY")) || (data4 === "CABIN_CLASS_BUSINESS")) || (data4 === "CABIN_CLASS_FIRST"))){validate12.errors = [{instancePath:instancePath+"/cabinClass",schemaPath:"#/definitions/FlightDetailsCabinClass/enum",keyword:"enum",params:{allowedValues: schema15.enum},message:"must be equal to one of the allowed values"}];return false;}var valid0 = _errs10 === errors;}else {var valid0 = true;}}}}}}}}else {validate12.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate12.errors = vErrors;return errors === 0;}function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((data.quantity === undefined) && (missing0 = "quantity")){validate11.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {const _errs1 = errors;for(const key0 in data){if(!(((((key0 === "price") || (key0 === "quantity")) || (key0 === "flight")) || (key0 === "hotel")) || (key0 === "car"))){validate11.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];return false;break;}}if(_errs1 === errors){if(data.price !== undefined){let data0 = data.price;const _errs2 = errors;const _errs4 = errors;if(errors === _errs4){if(data0 && typeof data0 == "object" && !Array.isArray(data0)){let missing1;if(((data0.amountMinor === undefined) && (missing1 = "amountMinor")) || ((data0.currency === undefined) && (missing1 = "currency"))){validate11.errors = [{instancePath:instancePath+"/price",schemaPath:"#/definitions/Money/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];return false;}else {const _errs6 = errors;for(const key1 in data0){if(!((key1 === "amountMinor") || (key1 === "currency"))){validate11.errors = [{instancePath:instancePath+"/price",schemaPath:"#/definitions/Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];return false;break;}}if(_errs6 === errors){if(data0.amountMinor !== undefined){let data1 = data0.amountMinor;const _errs7 = errors;if(typeof data1 === "bigint" ? data1 < BigInt("-9223372036854775808") || data1 > BigInt("9223372036854775807") : !Number.isSafeInteger(data1) || (false && data1 < 0)){validate11.errors = [{instancePath:instancePath+"/price/amountMinor",schemaPath:"#/definitions/Money/properties/amountMinor/x-js-int64",keyword:"x-js-int64",params:{},message:"must pass \"x-js-int64\" keyword validation"}];return false;}var valid3 = _errs7 === errors;}else {var valid3 = true;}if(valid3){if(data0.currency !== undefined){const _errs9 = errors;if(typeof data0.currency !== "string"){validate11.errors = [{instancePath:instancePath+"/price/currency",schemaPath:"#/definitions/Money/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid3 = _errs9 === errors;}else {var valid3 = true;}}}}}else {validate11.errors = [{instancePath:instancePath+"/price",schemaPath:"#/definitions/Money/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}var valid0 = _errs2 === errors;}else {var valid0 = true;}if(valid0){if(data.quantity !== undefined){let data3 = data.quantity;const _errs11 = errors;if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){validate11.errors = [{instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];return false;}if(errors === _errs11){if((typeof data3 == "number") && (isFinite(data3))){if(data3 > 2147483647 || isNaN(data3)){validate11.errors = [{instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];return false;}else {if(data3 < -2147483648 || isNaN(data3)){validate11.errors = [{instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"}];return false;}}}}var valid0 = _errs11 === errors;}else {var valid0 = true;}if(valid0){if(data.flight !== undefined){const _errs13 = errors;if(!(validate12(data.flight, {instancePath:instancePath+"/flight",parentData:data,parentDataProperty:"flight",rootData}))){vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);errors = vErrors.length;}var valid0 = _errs13 === errors;}else {var valid0 = true;}if(valid0){if(data.hotel !== undefined){let data5 = data.hotel;const _errs15 = errors;const _errs17 = errors;if(errors === _errs17){if(data5 && typeof data5 == "object" && !Array.isArray(data5)){let missing2;if(((((data5.hotelName === undefined) && (missing2 = "hotelName")) || ((data5.checkIn === undefined) && (missing2 = "checkIn"))) || ((data5.nights === undefined) && (missing2 = "nights"))) || ((data5.guests === undefined) && (missing2 = "guests"))){validate11.errors = [{instancePath:instancePath+"/hotel",schemaPath:"#/definitions/HotelDetails/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];return false;}else {const _errs19 = errors;for(const key2 in data5){if(!((((key2 === "hotelName") || (key2 === "checkIn")) || (key2 === "nights")) || (key2 === "guests"))){validate11.errors = [{instancePath:instancePath+"/hotel",schemaPath:"#/definitions/HotelDetails/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];return false;break;}}if(_errs19 === errors){if(data5.hotelName !== undefined){const _errs20 = errors;if(typeof data5.hotelName !== "string"){validate11.errors = [{instancePath:instancePath+"/hotel/hotelName",schemaPath:"#/definitions/HotelDetails/properties/hotelName/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid7 = _errs20 === errors;}else {var valid7 = true;}if(valid7){if(data5.checkIn !== undefined){const _errs22 = errors;if(typeof data5.checkIn !== "string"){validate11.errors = [{instancePath:instancePath+"/hotel/checkIn",schemaPath:"#/definitions/HotelDetails/properties/checkIn/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid7 = _errs22 === errors;}else {var valid7 = true;}if(valid7){if(data5.nights !== undefined){let data8 = data5.nights;const _errs24 = errors;if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){validate11.errors = [{instancePath:instancePath+"/hotel/nights",schemaPath:"#/definitions/HotelDetails/properties/nights/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];return false;}if(errors === _errs24){if((typeof data8 == "number") && (isFinite(data8))){if(data8 > 2147483647 || isNaN(data8)){validate11.errors = [{instancePath:instancePath+"/hotel/nights",schemaPath:"#/definitions/HotelDetails/properties/nights/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];return false;}else {if(data8 < -2147483648 || isNaN(data8)){validate11.errors = [{instancePath:instancePath+"/hotel/nights",schemaPath:"#/definitions/HotelDetails/properties/nights/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"}];return false;}}}}var valid7 = _errs24 === errors;}else {var valid7 = true;}if(valid7){if(data5.guests !== undefined){let data9 = data5.guests;const _errs26 = errors;if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){validate11.errors = [{instancePath:instancePath+"/hotel/guests",schemaPath:"#/definitions/HotelDetails/properties/guests/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];return false;}if(errors === _errs26){if((typeof data9 == "number") && (isFinite(data9))){if(data9 > 2147483647 || isNaN(data9)){validate11.errors = [{instancePath:instancePath+"/hotel/guests",schemaPath:"#/definitions/HotelDetails/properties/guests/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];return false;}else {if(data9 < -2147483648 || isNaN(data9)){validate11.errors = [{instancePath:instancePath+"/hotel/guests",schemaPath:"#/definitions/HotelDetails/properties/guests/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"}];return false;}}}}var valid7 = _errs26 === errors;}else {var valid7 = true;}}}}}}}else {validate11.errors = [{instancePath:instancePath+"/hotel",schemaPath:"#/definitions/HotelDetails/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}var valid0 = _errs15 === errors;}else {var valid0 = true;}if(valid0){if(data.car !== undefined){let data10 = data.car;const _errs28 = errors;const _errs30 = errors;if(errors === _errs30){if(data10 && typeof data10 == "object" && !Array.isArray(data10)){let missing3;if((((data10.pickupLocation === undefined) && (missing3 = "pickupLocation")) || ((data10.dropoffLocation === undefined) && (missing3 = "dropoffLocation"))) || ((data10.carClass === undefined) && (missing3 = "carClass"))){validate11.errors = [{instancePath:instancePath+"/car",schemaPath:"#/definitions/CarDetails/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];return false;}else {const _errs32 = errors;for(const key3 in data10){if(!(((((key3 === "pickupLocation") || (key3 === "dropoffLocation")) || (key3 === "pickupTime")) || (key3 === "dropoffTime")) || (key3 === "carClass"))){validate11.errors = [{instancePath:instancePath+"/car",schemaPath:"#/definitions/CarDetails/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];return false;break;}}if(_errs32 === errors){if(data10.pickupLocation !== undefined){const _errs33 = errors;if(typeof data10.pickupLocation !== "string"){validate11.errors = [{instancePath:instancePath+"/car/pickupLocation",schemaPath:"#/definitions/CarDetails/properties/pickupLocation/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid10 = _errs33 === errors;}else {var valid10 = true;}if(valid10){if(data10.dropoffLocation !== undefined){const _errs35 = errors;if(typeof data10.dropoffLocation !== "string"){validate11.errors = [{instancePath:instancePath+"/car/dropoffLocation",schemaPath:"#/definitions/CarDetails/properties/dropoffLocation/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid10 = _errs35 === errors;}else {var valid10 = true;}if(valid10){if(data10.pickupTime !== undefined){let data13 = data10.pickupTime;const _errs37 = errors;if(!(data13 instanceof Date) || Number.isNaN(data13.getTime())){validate11.errors = [{instancePath:instancePath+"/car/pickupTime",schemaPath:"#/definitions/CarDetails/properties/pickupTime/x-js-date",keyword:"x-js-date",params:{},message:"must pass \"x-js-date\" keyword validation"}];return false;}var valid10 = _errs37 === errors;}else {var valid10 = true;}if(valid10){if(data10.dropoffTime !== undefined){let data14 = data10.dropoffTime;const _errs39 = errors;if(!(data14 instanceof Date) || Number.isNaN(data14.getTime())){validate11.errors = [{instancePath:instancePath+"/car/dropoffTime",schemaPath:"#/definitions/CarDetails/properties/dropoffTime/x-js-date",keyword:"x-js-date",params:{},message:"must pass \"x-js-date\" keyword validation"}];return false;}var valid10 = _errs39 === errors;}else {var valid10 = true;}if(valid10){if(data10.carClass !== undefined){const _errs41 = errors;if(typeof data10.carClass !== "string"){validate11.errors = [{instancePath:instancePath+"/car/carClass",schemaPath:"#/definitions/CarDetails/properties/carClass/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid10 = _errs41 === errors;}else {var valid10 = true;}}}}}}}}else {validate11.errors = [{instancePath:instancePath+"/car",schemaPath:"#/definitions/CarDetails/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}var valid0 = _errs28 === errors;}else {var valid0 = true;}}}}}}}}else {validate11.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate11.errors = vErrors;return errors === 0;}function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="bookings-proto/BookingCreated" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((((((((((data.eventId === undefined) && (missing0 = "eventId")) || ((data.eventType === undefined) && (missing0 = "eventType"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.bookingId === undefined) && (missing0 = "bookingId"))) || ((data.userId === undefined) && (missing0 = "userId"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.itemId === undefined) && (missing0 = "itemId"))) || ((data.data === undefined) && (missing0 = "data"))){validate10.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {const _errs1 = errors;for(const key0 in data){if(!(func2.call(schema11.properties, key0))){validate10.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];return false;break;}}if(_errs1 === errors){if(data.eventId !== undefined){let data0 = data.eventId;const _errs2 = errors;if(errors === _errs2){if(typeof data0 === "string"){if(func3(data0) < 1){validate10.errors = [{instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];return false;}}else {validate10.errors = [{instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs2 === errors;}else {var valid0 = true;}if(valid0){if(data.eventType !== undefined){let data1 = data.eventType;const _errs4 = errors;if("booking.created" !== data1){validate10.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/const",keyword:"const",params:{allowedValue: "booking.created"},message:"must be equal to constant"}];return false;}if(errors === _errs4){if(typeof data1 === "string"){if(func3(data1) < 1){validate10.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];return false;}}else {validate10.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs4 === errors;}else {var valid0 = true;}if(valid0){if(data.timestamp !== undefined){let data2 = data.timestamp;const _errs6 = errors;if(!(data2 instanceof Date) || Number.isNaN(data2.getTime())){validate10.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/x-js-date",keyword:"x-js-date",params:{},message:"must pass \"x-js-date\" keyword validation"}];return false;}var valid0 = _errs6 === errors;}else {var valid0 = true;}if(valid0){if(data.source !== undefined){let data3 = data.source;const _errs8 = errors;if(errors === _errs8){if(typeof data3 === "string"){if(func3(data3) < 1){validate10.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];return false;}}else {validate10.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs8 === errors;}else {var valid0 = true;}if(valid0){if(data.bookingId !== undefined){let data4 = data.bookingId;const _errs10 = errors;if(errors === _errs10){if(typeof data4 === "string"){if(func3(data4) < 1){validate10.errors = [{instancePath:instancePath+"/bookingId",schemaPath:"#/properties/bookingId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];return false;}}else {validate10.errors = [{instancePath:instancePath+"/bookingId",schemaPath:"#/properties/bookingId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs10 === errors;}else {var valid0 = true;}if(valid0){if(data.userId !== undefined){let data5 = data.userId;const _errs12 = errors;if(errors === _errs12){if(typeof data5 === "string"){if(func3(data5) < 1){validate10.errors = [{instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];return false;}}else {validate10.errors = [{instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs12 === errors;}else {var valid0 = true;}if(valid0){if(data.type !== undefined){let data6 = data.type;const _errs14 = errors;if(typeof data6 !== "string"){validate10.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}if(!(((data6 === "BOOKING_TYPE_FLIGHT") || (data6 === "BOOKING_TYPE_HOTEL")) || (data6 === "BOOKING_TYPE_CAR"))){validate10.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema11.properties.type.enum},message:"must be equal to one of the allowed values"}];return false;}var valid0 = _errs14 === errors;}else {var valid0 = true;}if(valid0){if(data.itemId !== undefined){let data7 = data.itemId;const _errs16 = errors;if(errors === _errs16){if(typeof data7 === "string"){if(func3(data7) < 1){validate10.errors = [{instancePath:instancePath+"/itemId",schemaPath:"#/properties/itemId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];return false;}}else {validate10.errors = [{instancePath:instancePath+"/itemId",schemaPath:"#/properties/itemId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs16 === errors;}else {var valid0 = true;}if(valid0){if(data.data !== undefined){const _errs18 = errors;if(!(validate11(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);errors = vErrors.length;}var valid0 = _errs18 === errors;}else {var valid0 = true;}}}}}}}}}}}}else {validate10.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate10.errors = vErrors;return errors === 0;}exports.validateBookingConfirmed = validate15;const schema18 = {"$id":"bookings-proto/BookingConfirmed","title":"BookingConfirmed","description":"Payment succeeded and the booking holds. Published by billing; the user service records it in\nthe user's history.","type":"object","additionalProperties":false,"properties":{"eventId":{"description":"Unique ID of this event (UUID). Consumers de-duplicate on it: delivery is at least once.","type":"string","minLength":1},"eventType":{"description":"Always \"booking.confirmed\" in a BookingConfirmed; the kit binds it to the branch of BookingEvent.event and refuses a mismatch.","type":"string","minLength":1,"const":"booking.confirmed"},"timestamp":{"description":"When the fact happened (UTC).","tsType":"Date","x-js-date":true},"source":{"description":"The service that published the event, e.g. billing-service. For tracing and for the dead-letter topic's reports.","type":"string","minLength":1},"bookingId":{"description":"The booking this event is about. It is the Kafka message key, so all events of a booking stay in order on one partition.","type":"string","minLength":1},"userId":{"description":"The user who owns the booking.","type":"string","minLength":1},"type":{"description":"What is booked: flight, hotel or car.","type":"string","enum":["BOOKING_TYPE_FLIGHT","BOOKING_TYPE_HOTEL","BOOKING_TYPE_CAR"]},"itemId":{"description":"The booked item in its inventory service (flight, hotel or car ID).","type":"string","minLength":1},"data":{"allOf":[{"$ref":"#/definitions/BookingConfirmedData"}],"description":"How the booking was paid and how the user refers to it."}},"required":["eventId","eventType","timestamp","source","bookingId","userId","type","itemId","data"],"definitions":{"BookingType":{"title":"BookingType","description":"What is booked; names the inventory service that owns the item.","type":"string","enum":["BOOKING_TYPE_UNSPECIFIED","BOOKING_TYPE_FLIGHT","BOOKING_TYPE_HOTEL","BOOKING_TYPE_CAR"]},"BookingConfirmedData":{"title":"BookingConfirmedData","description":"Payment and confirmation of a booking.","type":"object","additionalProperties":false,"properties":{"confirmationCode":{"description":"Code shown to the user and the supplier, e.g. K7Q2ZP.","type":"string"},"payment":{"allOf":[{"$ref":"#/definitions/Payment"}],"description":"The captured payment."}},"required":["confirmationCode"]},"Payment":{"title":"Payment","description":"A captured payment.","type":"object","additionalProperties":false,"properties":{"paymentId":{"description":"ID of the payment at the payment provider.","type":"string"},"method":{"allOf":[{"$ref":"#/definitions/PaymentMethod"}],"description":"How the user paid."},"amount":{"allOf":[{"$ref":"#/definitions/Money"}],"description":"The amount captured."}},"required":["paymentId","method"]},"PaymentMethod":{"title":"PaymentMethod","description":"How the user paid. A reader that does not know a newer method keeps its number: treat it as other.","type":"string","enum":["METHOD_UNSPECIFIED","METHOD_CARD","METHOD_WALLET","METHOD_BANK_TRANSFER","METHOD_OTHER"]},"Money":{"title":"Money","description":"An amount of money as integer minor units of an ISO 4217 currency. Never a float: 0.1 + 0.2 is not 0.3.","type":"object","additionalProperties":false,"properties":{"amountMinor":{"description":"The amount in the currency's minor unit (its ISO 4217 exponent): 12999 with USD is 129.99 USD,\n15000 with JPY is 15000 JPY. A bigint in TypeScript, a string in proto3 JSON: exact at any size.","tsType":"bigint | number","x-js-int64":"signed"},"currency":{"description":"ISO 4217 alphabetic code in upper case, for example USD, EUR, JPY.","type":"string"}},"required":["amountMinor","currency"]}}};const schema19 = {"title":"BookingConfirmedData","description":"Payment and confirmation of a booking.","type":"object","additionalProperties":false,"properties":{"confirmationCode":{"description":"Code shown to the user and the supplier, e.g. K7Q2ZP.","type":"string"},"payment":{"allOf":[{"$ref":"#/definitions/Payment"}],"description":"The captured payment."}},"required":["confirmationCode"]};const schema20 = {"title":"Payment","description":"A captured payment.","type":"object","additionalProperties":false,"properties":{"paymentId":{"description":"ID of the payment at the payment provider.","type":"string"},"method":{"allOf":[{"$ref":"#/definitions/PaymentMethod"}],"description":"How the user paid."},"amount":{"allOf":[{"$ref":"#/definitions/Money"}],"description":"The amount captured."}},"required":["paymentId","method"]};const schema21 = {"title":"PaymentMethod","description":"How the user paid. A reader that does not know a newer method keeps its number: treat it as other.","type":"string","enum":["METHOD_UNSPECIFIED","METHOD_CARD","METHOD_WALLET","METHOD_BANK_TRANSFER","METHOD_OTHER"]};const schema22 = {"title":"Money","description":"An amount of money as integer minor units of an ISO 4217 currency. Never a float: 0.1 + 0.2 is not 0.3.","type":"object","additionalProperties":false,"properties":{"amountMinor":{"description":"The amount in the currency's minor unit (its ISO 4217 exponent): 12999 with USD is 129.99 USD,\n15000 with JPY is 15000 JPY. A bigint in TypeScript, a string in proto3 JSON: exact at any size.","tsType":"bigint | number","x-js-int64":"signed"},"currency":{"description":"ISO 4217 alphabetic code in upper case, for example USD, EUR, JPY.","type":"string"}},"required":["amountMinor","currency"]};function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if(((data.paymentId === undefined) && (missing0 = "paymentId")) || ((data.method === undefined) && (missing0 = "method"))){validate17.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {const _errs1 = errors;for(const key0 in data){if(!(((key0 === "paymentId") || (key0 === "method")) || (key0 === "amount"))){validate17.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];return false;break;}}if(_errs1 === errors){if(data.paymentId !== undefined){const _errs2 = errors;if(typeof data.paymentId !== "string"){validate17.errors = [{instancePath:instancePath+"/paymentId",schemaPath:"#/properties/paymentId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs2 === errors;}else {var valid0 = true;}if(valid0){if(data.method !== undefined){let data1 = data.method;const _errs4 = errors;if(typeof data1 !== "string"){validate17.errors = [{instancePath:instancePath+"/method",schemaPath:"#/definitions/PaymentMethod/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}if(!(((((data1 === "METHOD_UNSPECIFIED") || (data1 === "METHOD_CARD")) || (data1 === "METHOD_WALLET")) || (data1 === "METHOD_BANK_TRANSFER")) || (data1 === "METHOD_OTHER"))){validate17.errors = [{instancePath:instancePath+"/method",schemaPath:"#/definitions/PaymentMethod/enum",keyword:"enum",params:{allowedValues: schema21.enum},message:"must be equal to one of the allowed values"}];return false;}var valid0 = _errs4 === errors;}else {var valid0 = true;}if(valid0){if(data.amount !== undefined){let data2 = data.amount;const _errs8 = errors;const _errs10 = errors;if(errors === _errs10){if(data2 && typeof data2 == "object" && !Array.isArray(data2)){let missing1;if(((data2.amountMinor === undefined) && (missing1 = "amountMinor")) || ((data2.currency === undefined) && (missing1 = "currency"))){validate17.errors = [{instancePath:instancePath+"/amount",schemaPath:"#/definitions/Money/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];return false;}else {const _errs12 = errors;for(const key1 in data2){if(!((key1 === "amountMinor") || (key1 === "currency"))){validate17.errors = [{instancePath:instancePath+"/amount",schemaPath:"#/definitions/Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];return false;break;}}if(_errs12 === errors){if(data2.amountMinor !== undefined){let data3 = data2.amountMinor;const _errs13 = errors;if(typeof data3 === "bigint" ? data3 < BigInt("-9223372036854775808") || data3 > BigInt("9223372036854775807") : !Number.isSafeInteger(data3) || (false && data3 < 0)){validate17.errors = [{instancePath:instancePath+"/amount/amountMinor",schemaPath:"#/definitions/Money/properties/amountMinor/x-js-int64",keyword:"x-js-int64",params:{},message:"must pass \"x-js-int64\" keyword validation"}];return false;}var valid5 = _errs13 === errors;}else {var valid5 = true;}if(valid5){if(data2.currency !== undefined){const _errs15 = errors;if(typeof data2.currency !== "string"){validate17.errors = [{instancePath:instancePath+"/amount/currency",schemaPath:"#/definitions/Money/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid5 = _errs15 === errors;}else {var valid5 = true;}}}}}else {validate17.errors = [{instancePath:instancePath+"/amount",schemaPath:"#/definitions/Money/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}var valid0 = _errs8 === errors;}else {var valid0 = true;}}}}}}else {validate17.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate17.errors = vErrors;return errors === 0;}function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((data.confirmationCode === undefined) && (missing0 = "confirmationCode")){validate16.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {const _errs1 = errors;for(const key0 in data){if(!((key0 === "confirmationCode") || (key0 === "payment"))){validate16.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];return false;break;}}if(_errs1 === errors){if(data.confirmationCode !== undefined){const _errs2 = errors;if(typeof data.confirmationCode !== "string"){validate16.errors = [{instancePath:instancePath+"/confirmationCode",schemaPath:"#/properties/confirmationCode/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs2 === errors;}else {var valid0 = true;}if(valid0){if(data.payment !== undefined){const _errs4 = errors;if(!(validate17(data.payment, {instancePath:instancePath+"/payment",parentData:data,parentDataProperty:"payment",rootData}))){vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);errors = vErrors.length;}var valid0 = _errs4 === errors;}else {var valid0 = true;}}}}}else {validate16.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate16.errors = vErrors;return errors === 0;}function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="bookings-proto/BookingConfirmed" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((((((((((data.eventId === undefined) && (missing0 = "eventId")) || ((data.eventType === undefined) && (missing0 = "eventType"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.bookingId === undefined) && (missing0 = "bookingId"))) || ((data.userId === undefined) && (missing0 = "userId"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.itemId === undefined) && (missing0 = "itemId"))) || ((data.data === undefined) && (missing0 = "data"))){validate15.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {const _errs1 = errors;for(const key0 in data){if(!(func2.call(schema18.properties, key0))){validate15.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];return false;break;}}if(_errs1 === errors){if(data.eventId !== undefined){let data0 = data.eventId;const _errs2 = errors;if(errors === _errs2){if(typeof data0 === "string"){if(func3(data0) < 1){validate15.errors = [{instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];return false;}}else {validate15.errors = [{instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs2 === errors;}else {var valid0 = true;}if(valid0){if(data.eventType !== undefined){let data1 = data.eventType;const _errs4 = errors;if("booking.confirmed" !== data1){validate15.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/const",keyword:"const",params:{allowedValue: "booking.confirmed"},message:"must be equal to constant"}];return false;}if(errors === _errs4){if(typeof data1 === "string"){if(func3(data1) < 1){validate15.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];return false;}}else {validate15.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs4 === errors;}else {var valid0 = true;}if(valid0){if(data.timestamp !== undefined){let data2 = data.timestamp;const _errs6 = errors;if(!(data2 instanceof Date) || Number.isNaN(data2.getTime())){validate15.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/x-js-date",keyword:"x-js-date",params:{},message:"must pass \"x-js-date\" keyword validation"}];return false;}var valid0 = _errs6 === errors;}else {var valid0 = true;}if(valid0){if(data.source !== undefined){let data3 = data.source;const _errs8 = errors;if(errors === _errs8){if(typeof data3 === "string"){if(func3(data3) < 1){validate15.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];return false;}}else {validate15.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs8 === errors;}else {var valid0 = true;}if(valid0){if(data.bookingId !== undefined){let data4 = data.bookingId;const _errs10 = errors;if(errors === _errs10){if(typeof data4 === "string"){if(func3(data4) < 1){validate15.errors = [{instancePath:instancePath+"/bookingId",schemaPath:"#/properties/bookingId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];return false;}}else {validate15.errors = [{instancePath:instancePath+"/bookingId",schemaPath:"#/properties/bookingId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs10 === errors;}else {var valid0 = true;}if(valid0){if(data.userId !== undefined){let data5 = data.userId;const _errs12 = errors;if(errors === _errs12){if(typeof data5 === "string"){if(func3(data5) < 1){validate15.errors = [{instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];return false;}}else {validate15.errors = [{instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs12 === errors;}else {var valid0 = true;}if(valid0){if(data.type !== undefined){let data6 = data.type;const _errs14 = errors;if(typeof data6 !== "string"){validate15.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}if(!(((data6 === "BOOKING_TYPE_FLIGHT") || (data6 === "BOOKING_TYPE_HOTEL")) || (data6 === "BOOKING_TYPE_CAR"))){validate15.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema18.properties.type.enum},message:"must be equal to one of the allowed values"}];return false;}var valid0 = _errs14 === errors;}else {var valid0 = true;}if(valid0){if(data.itemId !== undefined){let data7 = data.itemId;const _errs16 = errors;if(errors === _errs16){if(typeof data7 === "string"){if(func3(data7) < 1){validate15.errors = [{instancePath:instancePath+"/itemId",schemaPath:"#/properties/itemId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];return false;}}else {validate15.errors = [{instancePath:instancePath+"/itemId",schemaPath:"#/properties/itemId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs16 === errors;}else {var valid0 = true;}if(valid0){if(data.data !== undefined){const _errs18 = errors;if(!(validate16(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);errors = vErrors.length;}var valid0 = _errs18 === errors;}else {var valid0 = true;}}}}}}}}}}}}else {validate15.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate15.errors = vErrors;return errors === 0;}exports.validateBookingCancelled = validate20;const schema23 = {"$id":"bookings-proto/BookingCancelled","title":"BookingCancelled","description":"A booking was cancelled after it was created. Inventory releases the item; billing refunds.","type":"object","additionalProperties":false,"properties":{"eventId":{"description":"Unique ID of this event (UUID). Consumers de-duplicate on it: delivery is at least once.","type":"string","minLength":1},"eventType":{"description":"Always \"booking.cancelled\" in a BookingCancelled; the kit binds it to the branch of BookingEvent.event and refuses a mismatch.","type":"string","minLength":1,"const":"booking.cancelled"},"timestamp":{"description":"When the fact happened (UTC).","tsType":"Date","x-js-date":true},"source":{"description":"The service that published the event, e.g. billing-service. For tracing and for the dead-letter topic's reports.","type":"string","minLength":1},"bookingId":{"description":"The booking this event is about. It is the Kafka message key, so all events of a booking stay in order on one partition.","type":"string","minLength":1},"userId":{"description":"The user who owns the booking.","type":"string","minLength":1},"type":{"description":"What is booked: flight, hotel or car.","type":"string","enum":["BOOKING_TYPE_FLIGHT","BOOKING_TYPE_HOTEL","BOOKING_TYPE_CAR"]},"itemId":{"description":"The booked item in its inventory service (flight, hotel or car ID).","type":"string","minLength":1},"data":{"allOf":[{"$ref":"#/definitions/BookingCancelledData"}],"description":"Who cancelled, why, and what is refunded."}},"required":["eventId","eventType","timestamp","source","bookingId","userId","type","itemId","data"],"definitions":{"BookingType":{"title":"BookingType","description":"What is booked; names the inventory service that owns the item.","type":"string","enum":["BOOKING_TYPE_UNSPECIFIED","BOOKING_TYPE_FLIGHT","BOOKING_TYPE_HOTEL","BOOKING_TYPE_CAR"]},"BookingCancelledData":{"title":"BookingCancelledData","description":"The circumstances of a cancellation.","type":"object","additionalProperties":false,"properties":{"cancelledBy":{"allOf":[{"$ref":"#/definitions/Canceller"}],"description":"Who asked for the cancellation. A reader that does not know a newer value treats it as system."},"reason":{"description":"Why, in words for people (support and the user).","type":"string"},"refund":{"allOf":[{"$ref":"#/definitions/Money"}],"description":"The amount refunded; absent when nothing is refunded (unpaid or non-refundable)."}},"required":["cancelledBy","reason"]},"Canceller":{"title":"Canceller","description":"Who asked for the cancellation.","type":"string","enum":["CANCELLER_UNSPECIFIED","CANCELLER_USER","CANCELLER_ADMIN","CANCELLER_SUPPLIER","CANCELLER_SYSTEM"]},"Money":{"title":"Money","description":"An amount of money as integer minor units of an ISO 4217 currency. Never a float: 0.1 + 0.2 is not 0.3.","type":"object","additionalProperties":false,"properties":{"amountMinor":{"description":"The amount in the currency's minor unit (its ISO 4217 exponent): 12999 with USD is 129.99 USD,\n15000 with JPY is 15000 JPY. A bigint in TypeScript, a string in proto3 JSON: exact at any size.","tsType":"bigint | number","x-js-int64":"signed"},"currency":{"description":"ISO 4217 alphabetic code in upper case, for example USD, EUR, JPY.","type":"string"}},"required":["amountMinor","currency"]}}};const schema24 = {"title":"BookingCancelledData","description":"The circumstances of a cancellation.","type":"object","additionalProperties":false,"properties":{"cancelledBy":{"allOf":[{"$ref":"#/definitions/Canceller"}],"description":"Who asked for the cancellation. A reader that does not know a newer value treats it as system."},"reason":{"description":"Why, in words for people (support and the user).","type":"string"},"refund":{"allOf":[{"$ref":"#/definitions/Money"}],"description":"The amount refunded; absent when nothing is refunded (unpaid or non-refundable)."}},"required":["cancelledBy","reason"]};const schema25 = {"title":"Canceller","description":"Who asked for the cancellation.","type":"string","enum":["CANCELLER_UNSPECIFIED","CANCELLER_USER","CANCELLER_ADMIN","CANCELLER_SUPPLIER","CANCELLER_SYSTEM"]};const schema26 = {"title":"Money","description":"An amount of money as integer minor units of an ISO 4217 currency. Never a float: 0.1 + 0.2 is not 0.3.","type":"object","additionalProperties":false,"properties":{"amountMinor":{"description":"The amount in the currency's minor unit (its ISO 4217 exponent): 12999 with USD is 129.99 USD,\n15000 with JPY is 15000 JPY. A bigint in TypeScript, a string in proto3 JSON: exact at any size.","tsType":"bigint | number","x-js-int64":"signed"},"currency":{"description":"ISO 4217 alphabetic code in upper case, for example USD, EUR, JPY.","type":"string"}},"required":["amountMinor","currency"]};function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if(((data.cancelledBy === undefined) && (missing0 = "cancelledBy")) || ((data.reason === undefined) && (missing0 = "reason"))){validate21.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {const _errs1 = errors;for(const key0 in data){if(!(((key0 === "cancelledBy") || (key0 === "reason")) || (key0 === "refund"))){validate21.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];return false;break;}}if(_errs1 === errors){if(data.cancelledBy !== undefined){let data0 = data.cancelledBy;const _errs2 = errors;if(typeof data0 !== "string"){validate21.errors = [{instancePath:instancePath+"/cancelledBy",schemaPath:"#/definitions/Canceller/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}if(!(((((data0 === "CANCELLER_UNSPECIFIED") || (data0 === "CANCELLER_USER")) || (data0 === "CANCELLER_ADMIN")) || (data0 === "CANCELLER_SUPPLIER")) || (data0 === "CANCELLER_SYSTEM"))){validate21.errors = [{instancePath:instancePath+"/cancelledBy",schemaPath:"#/definitions/Canceller/enum",keyword:"enum",params:{allowedValues: schema25.enum},message:"must be equal to one of the allowed values"}];return false;}var valid0 = _errs2 === errors;}else {var valid0 = true;}if(valid0){if(data.reason !== undefined){const _errs6 = errors;if(typeof data.reason !== "string"){validate21.errors = [{instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs6 === errors;}else {var valid0 = true;}if(valid0){if(data.refund !== undefined){let data2 = data.refund;const _errs8 = errors;const _errs10 = errors;if(errors === _errs10){if(data2 && typeof data2 == "object" && !Array.isArray(data2)){let missing1;if(((data2.amountMinor === undefined) && (missing1 = "amountMinor")) || ((data2.currency === undefined) && (missing1 = "currency"))){validate21.errors = [{instancePath:instancePath+"/refund",schemaPath:"#/definitions/Money/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];return false;}else {const _errs12 = errors;for(const key1 in data2){if(!((key1 === "amountMinor") || (key1 === "currency"))){validate21.errors = [{instancePath:instancePath+"/refund",schemaPath:"#/definitions/Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];return false;break;}}if(_errs12 === errors){if(data2.amountMinor !== undefined){let data3 = data2.amountMinor;const _errs13 = errors;if(typeof data3 === "bigint" ? data3 < BigInt("-9223372036854775808") || data3 > BigInt("9223372036854775807") : !Number.isSafeInteger(data3) || (false && data3 < 0)){validate21.errors = [{instancePath:instancePath+"/refund/amountMinor",schemaPath:"#/definitions/Money/properties/amountMinor/x-js-int64",keyword:"x-js-int64",params:{},message:"must pass \"x-js-int64\" keyword validation"}];return false;}var valid5 = _errs13 === errors;}else {var valid5 = true;}if(valid5){if(data2.currency !== undefined){const _errs15 = errors;if(typeof data2.currency !== "string"){validate21.errors = [{instancePath:instancePath+"/refund/currency",schemaPath:"#/definitions/Money/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid5 = _errs15 === errors;}else {var valid5 = true;}}}}}else {validate21.errors = [{instancePath:instancePath+"/refund",schemaPath:"#/definitions/Money/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}var valid0 = _errs8 === errors;}else {var valid0 = true;}}}}}}else {validate21.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate21.errors = vErrors;return errors === 0;}function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="bookings-proto/BookingCancelled" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((((((((((data.eventId === undefined) && (missing0 = "eventId")) || ((data.eventType === undefined) && (missing0 = "eventType"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.bookingId === undefined) && (missing0 = "bookingId"))) || ((data.userId === undefined) && (missing0 = "userId"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.itemId === undefined) && (missing0 = "itemId"))) || ((data.data === undefined) && (missing0 = "data"))){validate20.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {const _errs1 = errors;for(const key0 in data){if(!(func2.call(schema23.properties, key0))){validate20.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];return false;break;}}if(_errs1 === errors){if(data.eventId !== undefined){let data0 = data.eventId;const _errs2 = errors;if(errors === _errs2){if(typeof data0 === "string"){if(func3(data0) < 1){validate20.errors = [{instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];return false;}}else {validate20.errors = [{instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs2 === errors;}else {var valid0 = true;}if(valid0){if(data.eventType !== undefined){let data1 = data.eventType;const _errs4 = errors;if("booking.cancelled" !== data1){validate20.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/const",keyword:"const",params:{allowedValue: "booking.cancelled"},message:"must be equal to constant"}];return false;}if(errors === _errs4){if(typeof data1 === "string"){if(func3(data1) < 1){validate20.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];return false;}}else {validate20.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs4 === errors;}else {var valid0 = true;}if(valid0){if(data.timestamp !== undefined){let data2 = data.timestamp;const _errs6 = errors;if(!(data2 instanceof Date) || Number.isNaN(data2.getTime())){validate20.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/x-js-date",keyword:"x-js-date",params:{},message:"must pass \"x-js-date\" keyword validation"}];return false;}var valid0 = _errs6 === errors;}else {var valid0 = true;}if(valid0){if(data.source !== undefined){let data3 = data.source;const _errs8 = errors;if(errors === _errs8){if(typeof data3 === "string"){if(func3(data3) < 1){validate20.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];return false;}}else {validate20.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs8 === errors;}else {var valid0 = true;}if(valid0){if(data.bookingId !== undefined){let data4 = data.bookingId;const _errs10 = errors;if(errors === _errs10){if(typeof data4 === "string"){if(func3(data4) < 1){validate20.errors = [{instancePath:instancePath+"/bookingId",schemaPath:"#/properties/bookingId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];return false;}}else {validate20.errors = [{instancePath:instancePath+"/bookingId",schemaPath:"#/properties/bookingId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs10 === errors;}else {var valid0 = true;}if(valid0){if(data.userId !== undefined){let data5 = data.userId;const _errs12 = errors;if(errors === _errs12){if(typeof data5 === "string"){if(func3(data5) < 1){validate20.errors = [{instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];return false;}}else {validate20.errors = [{instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs12 === errors;}else {var valid0 = true;}if(valid0){if(data.type !== undefined){let data6 = data.type;const _errs14 = errors;if(typeof data6 !== "string"){validate20.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}if(!(((data6 === "BOOKING_TYPE_FLIGHT") || (data6 === "BOOKING_TYPE_HOTEL")) || (data6 === "BOOKING_TYPE_CAR"))){validate20.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema23.properties.type.enum},message:"must be equal to one of the allowed values"}];return false;}var valid0 = _errs14 === errors;}else {var valid0 = true;}if(valid0){if(data.itemId !== undefined){let data7 = data.itemId;const _errs16 = errors;if(errors === _errs16){if(typeof data7 === "string"){if(func3(data7) < 1){validate20.errors = [{instancePath:instancePath+"/itemId",schemaPath:"#/properties/itemId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];return false;}}else {validate20.errors = [{instancePath:instancePath+"/itemId",schemaPath:"#/properties/itemId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs16 === errors;}else {var valid0 = true;}if(valid0){if(data.data !== undefined){const _errs18 = errors;if(!(validate21(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);errors = vErrors.length;}var valid0 = _errs18 === errors;}else {var valid0 = true;}}}}}}}}}}}}else {validate20.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate20.errors = vErrors;return errors === 0;}exports.validateBookingFailed = validate23;const schema27 = {"$id":"bookings-proto/BookingFailed","title":"BookingFailed","description":"A booking could not be completed. Published by the stage that failed (billing, inventory);\nnothing is charged.","type":"object","additionalProperties":false,"properties":{"eventId":{"description":"Unique ID of this event (UUID). Consumers de-duplicate on it: delivery is at least once.","type":"string","minLength":1},"eventType":{"description":"Always \"booking.failed\" in a BookingFailed; the kit binds it to the branch of BookingEvent.event and refuses a mismatch.","type":"string","minLength":1,"const":"booking.failed"},"timestamp":{"description":"When the fact happened (UTC).","tsType":"Date","x-js-date":true},"source":{"description":"The service that published the event, e.g. billing-service. For tracing and for the dead-letter topic's reports.","type":"string","minLength":1},"bookingId":{"description":"The booking this event is about. It is the Kafka message key, so all events of a booking stay in order on one partition.","type":"string","minLength":1},"userId":{"description":"The user who owns the booking.","type":"string","minLength":1},"type":{"description":"What is booked: flight, hotel or car.","type":"string","enum":["BOOKING_TYPE_FLIGHT","BOOKING_TYPE_HOTEL","BOOKING_TYPE_CAR"]},"itemId":{"description":"The booked item in its inventory service (flight, hotel or car ID).","type":"string","minLength":1},"data":{"allOf":[{"$ref":"#/definitions/BookingFailedData"}],"description":"Why and where the booking failed, and whether trying again can help."}},"required":["eventId","eventType","timestamp","source","bookingId","userId","type","itemId","data"],"definitions":{"BookingType":{"title":"BookingType","description":"What is booked; names the inventory service that owns the item.","type":"string","enum":["BOOKING_TYPE_UNSPECIFIED","BOOKING_TYPE_FLIGHT","BOOKING_TYPE_HOTEL","BOOKING_TYPE_CAR"]},"BookingFailedData":{"title":"BookingFailedData","description":"The failure of a booking.","type":"object","additionalProperties":false,"properties":{"reasonCode":{"allOf":[{"$ref":"#/definitions/FailureReason"}],"description":"Machine-readable cause. A reader that does not know a newer code treats it as unknown."},"message":{"description":"Explanation for people (support, logs); never parsed.","type":"string"},"stage":{"allOf":[{"$ref":"#/definitions/FailureStage"}],"description":"The step of the booking flow that failed."},"retryable":{"description":"True when the same booking may succeed if tried again (a timeout), false when it cannot (a declined card).","type":"boolean"}},"required":["reasonCode","message","stage","retryable"]},"FailureReason":{"title":"FailureReason","description":"Machine-readable cause of the failure.","type":"string","enum":["FAILURE_REASON_UNSPECIFIED","FAILURE_REASON_PAYMENT_DECLINED","FAILURE_REASON_NOT_AVAILABLE","FAILURE_REASON_TIMEOUT","FAILURE_REASON_VALIDATION","FAILURE_REASON_FRAUD_SUSPECTED","FAILURE_REASON_INTERNAL_ERROR","FAILURE_REASON_UNKNOWN"]},"FailureStage":{"title":"FailureStage","description":"The step of the booking flow that failed.","type":"string","enum":["FAILURE_STAGE_UNSPECIFIED","FAILURE_STAGE_VALIDATION","FAILURE_STAGE_AVAILABILITY","FAILURE_STAGE_PAYMENT","FAILURE_STAGE_CONFIRMATION","FAILURE_STAGE_UNKNOWN"]}}};const schema28 = {"title":"BookingFailedData","description":"The failure of a booking.","type":"object","additionalProperties":false,"properties":{"reasonCode":{"allOf":[{"$ref":"#/definitions/FailureReason"}],"description":"Machine-readable cause. A reader that does not know a newer code treats it as unknown."},"message":{"description":"Explanation for people (support, logs); never parsed.","type":"string"},"stage":{"allOf":[{"$ref":"#/definitions/FailureStage"}],"description":"The step of the booking flow that failed."},"retryable":{"description":"True when the same booking may succeed if tried again (a timeout), false when it cannot (a declined card).","type":"boolean"}},"required":["reasonCode","message","stage","retryable"]};const schema29 = {"title":"FailureReason","description":"Machine-readable cause of the failure.","type":"string","enum":["FAILURE_REASON_UNSPECIFIED","FAILURE_REASON_PAYMENT_DECLINED","FAILURE_REASON_NOT_AVAILABLE","FAILURE_REASON_TIMEOUT","FAILURE_REASON_VALIDATION","FAILURE_REASON_FRAUD_SUSPECTED","FAILURE_REASON_INTERNAL_ERROR","FAILURE_REASON_UNKNOWN"]};const schema30 = {"title":"FailureStage","description":"The step of the booking flow that failed.","type":"string","enum":["FAILURE_STAGE_UNSPECIFIED","FAILURE_STAGE_VALIDATION","FAILURE_STAGE_AVAILABILITY","FAILURE_STAGE_PAYMENT","FAILURE_STAGE_CONFIRMATION","FAILURE_STAGE_UNKNOWN"]};function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if(((((data.reasonCode === undefined) && (missing0 = "reasonCode")) || ((data.message === undefined) && (missing0 = "message"))) || ((data.stage === undefined) && (missing0 = "stage"))) || ((data.retryable === undefined) && (missing0 = "retryable"))){validate24.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {const _errs1 = errors;for(const key0 in data){if(!((((key0 === "reasonCode") || (key0 === "message")) || (key0 === "stage")) || (key0 === "retryable"))){validate24.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];return false;break;}}if(_errs1 === errors){if(data.reasonCode !== undefined){let data0 = data.reasonCode;const _errs2 = errors;if(typeof data0 !== "string"){validate24.errors = [{instancePath:instancePath+"/reasonCode",schemaPath:"#/definitions/FailureReason/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}if(!((((((((data0 === "FAILURE_REASON_UNSPECIFIED") || (data0 === "FAILURE_REASON_PAYMENT_DECLINED")) || (data0 === "FAILURE_REASON_NOT_AVAILABLE")) || (data0 === "FAILURE_REASON_TIMEOUT")) || (data0 === "FAILURE_REASON_VALIDATION")) || (data0 === "FAILURE_REASON_FRAUD_SUSPECTED")) || (data0 === "FAILURE_REASON_INTERNAL_ERROR")) || (data0 === "FAILURE_REASON_UNKNOWN"))){validate24.errors = [{instancePath:instancePath+"/reasonCode",schemaPath:"#/definitions/FailureReason/enum",keyword:"enum",params:{allowedValues: schema29.enum},message:"must be equal to one of the allowed values"}];return false;}var valid0 = _errs2 === errors;}else {var valid0 = true;}if(valid0){if(data.message !== undefined){const _errs6 = errors;if(typeof data.message !== "string"){validate24.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs6 === errors;}else {var valid0 = true;}if(valid0){if(data.stage !== undefined){let data2 = data.stage;const _errs8 = errors;if(typeof data2 !== "string"){validate24.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/definitions/FailureStage/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}if(!((((((data2 === "FAILURE_STAGE_UNSPECIFIED") || (data2 === "FAILURE_STAGE_VALIDATION")) || (data2 === "FAILURE_STAGE_AVAILABILITY")) || (data2 === "FAILURE_STAGE_PAYMENT")) || (data2 === "FAILURE_STAGE_CONFIRMATION")) || (data2 === "FAILURE_STAGE_UNKNOWN"))){validate24.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/definitions/FailureStage/enum",keyword:"enum",params:{allowedValues: schema30.enum},message:"must be equal to one of the allowed values"}];return false;}var valid0 = _errs8 === errors;}else {var valid0 = true;}if(valid0){if(data.retryable !== undefined){const _errs12 = errors;if(typeof data.retryable !== "boolean"){validate24.errors = [{instancePath:instancePath+"/retryable",schemaPath:"#/properties/retryable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];return false;}var valid0 = _errs12 === errors;}else {var valid0 = true;}}}}}}}else {validate24.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate24.errors = vErrors;return errors === 0;}function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="bookings-proto/BookingFailed" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((((((((((data.eventId === undefined) && (missing0 = "eventId")) || ((data.eventType === undefined) && (missing0 = "eventType"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.bookingId === undefined) && (missing0 = "bookingId"))) || ((data.userId === undefined) && (missing0 = "userId"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.itemId === undefined) && (missing0 = "itemId"))) || ((data.data === undefined) && (missing0 = "data"))){validate23.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {const _errs1 = errors;for(const key0 in data){if(!(func2.call(schema27.properties, key0))){validate23.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];return false;break;}}if(_errs1 === errors){if(data.eventId !== undefined){let data0 = data.eventId;const _errs2 = errors;if(errors === _errs2){if(typeof data0 === "string"){if(func3(data0) < 1){validate23.errors = [{instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];return false;}}else {validate23.errors = [{instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs2 === errors;}else {var valid0 = true;}if(valid0){if(data.eventType !== undefined){let data1 = data.eventType;const _errs4 = errors;if("booking.failed" !== data1){validate23.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/const",keyword:"const",params:{allowedValue: "booking.failed"},message:"must be equal to constant"}];return false;}if(errors === _errs4){if(typeof data1 === "string"){if(func3(data1) < 1){validate23.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];return false;}}else {validate23.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs4 === errors;}else {var valid0 = true;}if(valid0){if(data.timestamp !== undefined){let data2 = data.timestamp;const _errs6 = errors;if(!(data2 instanceof Date) || Number.isNaN(data2.getTime())){validate23.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/x-js-date",keyword:"x-js-date",params:{},message:"must pass \"x-js-date\" keyword validation"}];return false;}var valid0 = _errs6 === errors;}else {var valid0 = true;}if(valid0){if(data.source !== undefined){let data3 = data.source;const _errs8 = errors;if(errors === _errs8){if(typeof data3 === "string"){if(func3(data3) < 1){validate23.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];return false;}}else {validate23.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs8 === errors;}else {var valid0 = true;}if(valid0){if(data.bookingId !== undefined){let data4 = data.bookingId;const _errs10 = errors;if(errors === _errs10){if(typeof data4 === "string"){if(func3(data4) < 1){validate23.errors = [{instancePath:instancePath+"/bookingId",schemaPath:"#/properties/bookingId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];return false;}}else {validate23.errors = [{instancePath:instancePath+"/bookingId",schemaPath:"#/properties/bookingId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs10 === errors;}else {var valid0 = true;}if(valid0){if(data.userId !== undefined){let data5 = data.userId;const _errs12 = errors;if(errors === _errs12){if(typeof data5 === "string"){if(func3(data5) < 1){validate23.errors = [{instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];return false;}}else {validate23.errors = [{instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs12 === errors;}else {var valid0 = true;}if(valid0){if(data.type !== undefined){let data6 = data.type;const _errs14 = errors;if(typeof data6 !== "string"){validate23.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}if(!(((data6 === "BOOKING_TYPE_FLIGHT") || (data6 === "BOOKING_TYPE_HOTEL")) || (data6 === "BOOKING_TYPE_CAR"))){validate23.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema27.properties.type.enum},message:"must be equal to one of the allowed values"}];return false;}var valid0 = _errs14 === errors;}else {var valid0 = true;}if(valid0){if(data.itemId !== undefined){let data7 = data.itemId;const _errs16 = errors;if(errors === _errs16){if(typeof data7 === "string"){if(func3(data7) < 1){validate23.errors = [{instancePath:instancePath+"/itemId",schemaPath:"#/properties/itemId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];return false;}}else {validate23.errors = [{instancePath:instancePath+"/itemId",schemaPath:"#/properties/itemId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}var valid0 = _errs16 === errors;}else {var valid0 = true;}if(valid0){if(data.data !== undefined){const _errs18 = errors;if(!(validate24(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);errors = vErrors.length;}var valid0 = _errs18 === errors;}else {var valid0 = true;}}}}}}}}}}}}else {validate23.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate23.errors = vErrors;return errors === 0;}
+"use strict";
+exports.validateBookingCreated = validate10;
+const schema11 = {"$id":"bookings-proto/BookingCreated","title":"BookingCreated","description":"A user started a booking: the price is quoted and the item is requested, nothing is paid yet.\nBilling and the inventory services act on it.","type":"object","additionalProperties":false,"properties":{"eventId":{"description":"Unique ID of this event (UUID). Consumers de-duplicate on it: delivery is at least once.","type":"string","minLength":1},"eventType":{"description":"Always \"booking.created\" in a BookingCreated; the kit binds it to the branch of BookingEvent.event and refuses a mismatch.","type":"string","minLength":1,"const":"booking.created"},"timestamp":{"description":"When the fact happened (UTC).","tsType":"Date","x-js-date":true},"source":{"description":"The service that published the event, e.g. billing-service. For tracing and for the dead-letter topic's reports.","type":"string","minLength":1},"bookingId":{"description":"The booking this event is about. It is the Kafka message key, so all events of a booking stay in order on one partition.","type":"string","minLength":1},"userId":{"description":"The user who owns the booking.","type":"string","minLength":1},"type":{"description":"What is booked: flight, hotel or car.","type":"string","enum":["BOOKING_TYPE_FLIGHT","BOOKING_TYPE_HOTEL","BOOKING_TYPE_CAR"]},"itemId":{"description":"The booked item in its inventory service (flight, hotel or car ID).","type":"string","minLength":1},"data":{"allOf":[{"$ref":"#/definitions/BookingCreatedData"}],"description":"What was requested and at what price."}},"required":["eventId","eventType","timestamp","source","bookingId","userId","type","itemId","data"],"definitions":{"BookingType":{"title":"BookingType","description":"What is booked; names the inventory service that owns the item.","type":"string","enum":["BOOKING_TYPE_UNSPECIFIED","BOOKING_TYPE_FLIGHT","BOOKING_TYPE_HOTEL","BOOKING_TYPE_CAR"]},"BookingCreatedData":{"title":"BookingCreatedData","description":"The request behind a booking.created event.","type":"object","additionalProperties":false,"properties":{"price":{"allOf":[{"$ref":"#/definitions/Money"}],"description":"Total price quoted to the user, taxes included."},"quantity":{"description":"How many units of the item: seats, rooms or cars, at least 1. proto3 has no defaults and\nreads an absent quantity as 0, so writers always set it.","type":"integer","minimum":-2147483648,"maximum":2147483647},"flight":{"allOf":[{"$ref":"#/definitions/FlightDetails"}],"description":"Set when type is flight, absent otherwise."},"hotel":{"allOf":[{"$ref":"#/definitions/HotelDetails"}],"description":"Set when type is hotel, absent otherwise."},"car":{"allOf":[{"$ref":"#/definitions/CarDetails"}],"description":"Set when type is car, absent otherwise."}},"required":["quantity"]},"Money":{"title":"Money","description":"An amount of money as integer minor units of an ISO 4217 currency. Never a float: 0.1 + 0.2 is not 0.3.","type":"object","additionalProperties":false,"properties":{"amountMinor":{"description":"The amount in the currency's minor unit (its ISO 4217 exponent): 12999 with USD is 129.99 USD,\n15000 with JPY is 15000 JPY. A bigint in TypeScript, a string in proto3 JSON: exact at any size.","tsType":"bigint | number","x-js-int64":"signed"},"currency":{"description":"ISO 4217 alphabetic code in upper case, for example USD, EUR, JPY.","type":"string"}},"required":["amountMinor","currency"]},"FlightDetails":{"title":"FlightDetails","description":"The flight being booked.","type":"object","additionalProperties":false,"properties":{"flightNumber":{"description":"Carrier code and number, e.g. LH400.","type":"string"},"origin":{"description":"IATA code of the departure airport, e.g. FRA.","type":"string"},"destination":{"description":"IATA code of the arrival airport, e.g. JFK.","type":"string"},"departureTime":{"description":"Scheduled departure, UTC.","tsType":"Date","x-js-date":true},"cabinClass":{"allOf":[{"$ref":"#/definitions/FlightDetailsCabinClass"}],"description":"Cabin of the seats booked."}},"required":["flightNumber","origin","destination","cabinClass"]},"FlightDetailsCabinClass":{"title":"FlightDetailsCabinClass","description":"Cabin of the seats booked.","type":"string","enum":["CABIN_CLASS_UNSPECIFIED","CABIN_CLASS_ECONOMY","CABIN_CLASS_PREMIUM_ECONOMY","CABIN_CLASS_BUSINESS","CABIN_CLASS_FIRST"]},"HotelDetails":{"title":"HotelDetails","description":"The hotel stay being booked.","type":"object","additionalProperties":false,"properties":{"hotelName":{"description":"Display name of the hotel.","type":"string"},"checkIn":{"description":"Local check-in date, ISO 8601 (YYYY-MM-DD). A calendar date, not an instant, so not a Timestamp.","type":"string"},"nights":{"description":"Number of nights, at least 1.","type":"integer","minimum":-2147483648,"maximum":2147483647},"guests":{"description":"Number of guests.","type":"integer","minimum":-2147483648,"maximum":2147483647}},"required":["hotelName","checkIn","nights","guests"]},"CarDetails":{"title":"CarDetails","description":"The car rental being booked.","type":"object","additionalProperties":false,"properties":{"pickupLocation":{"description":"Where the car is collected (IATA code or branch ID).","type":"string"},"dropoffLocation":{"description":"Where the car is returned.","type":"string"},"pickupTime":{"description":"Collection time, UTC.","tsType":"Date","x-js-date":true},"dropoffTime":{"description":"Return time, UTC.","tsType":"Date","x-js-date":true},"carClass":{"description":"ACRISS class or a free description, e.g. CDMR.","type":"string"}},"required":["pickupLocation","dropoffLocation","carClass"]}}};
+const func2 = Object.prototype.hasOwnProperty;
+const func3 = require("ajv/dist/runtime/ucs2length").default;
+const schema12 = {"title":"BookingCreatedData","description":"The request behind a booking.created event.","type":"object","additionalProperties":false,"properties":{"price":{"allOf":[{"$ref":"#/definitions/Money"}],"description":"Total price quoted to the user, taxes included."},"quantity":{"description":"How many units of the item: seats, rooms or cars, at least 1. proto3 has no defaults and\nreads an absent quantity as 0, so writers always set it.","type":"integer","minimum":-2147483648,"maximum":2147483647},"flight":{"allOf":[{"$ref":"#/definitions/FlightDetails"}],"description":"Set when type is flight, absent otherwise."},"hotel":{"allOf":[{"$ref":"#/definitions/HotelDetails"}],"description":"Set when type is hotel, absent otherwise."},"car":{"allOf":[{"$ref":"#/definitions/CarDetails"}],"description":"Set when type is car, absent otherwise."}},"required":["quantity"]};
+const schema13 = {"title":"Money","description":"An amount of money as integer minor units of an ISO 4217 currency. Never a float: 0.1 + 0.2 is not 0.3.","type":"object","additionalProperties":false,"properties":{"amountMinor":{"description":"The amount in the currency's minor unit (its ISO 4217 exponent): 12999 with USD is 129.99 USD,\n15000 with JPY is 15000 JPY. A bigint in TypeScript, a string in proto3 JSON: exact at any size.","tsType":"bigint | number","x-js-int64":"signed"},"currency":{"description":"ISO 4217 alphabetic code in upper case, for example USD, EUR, JPY.","type":"string"}},"required":["amountMinor","currency"]};
+const schema16 = {"title":"HotelDetails","description":"The hotel stay being booked.","type":"object","additionalProperties":false,"properties":{"hotelName":{"description":"Display name of the hotel.","type":"string"},"checkIn":{"description":"Local check-in date, ISO 8601 (YYYY-MM-DD). A calendar date, not an instant, so not a Timestamp.","type":"string"},"nights":{"description":"Number of nights, at least 1.","type":"integer","minimum":-2147483648,"maximum":2147483647},"guests":{"description":"Number of guests.","type":"integer","minimum":-2147483648,"maximum":2147483647}},"required":["hotelName","checkIn","nights","guests"]};
+const schema17 = {"title":"CarDetails","description":"The car rental being booked.","type":"object","additionalProperties":false,"properties":{"pickupLocation":{"description":"Where the car is collected (IATA code or branch ID).","type":"string"},"dropoffLocation":{"description":"Where the car is returned.","type":"string"},"pickupTime":{"description":"Collection time, UTC.","tsType":"Date","x-js-date":true},"dropoffTime":{"description":"Return time, UTC.","tsType":"Date","x-js-date":true},"carClass":{"description":"ACRISS class or a free description, e.g. CDMR.","type":"string"}},"required":["pickupLocation","dropoffLocation","carClass"]};
+const schema14 = {"title":"FlightDetails","description":"The flight being booked.","type":"object","additionalProperties":false,"properties":{"flightNumber":{"description":"Carrier code and number, e.g. LH400.","type":"string"},"origin":{"description":"IATA code of the departure airport, e.g. FRA.","type":"string"},"destination":{"description":"IATA code of the arrival airport, e.g. JFK.","type":"string"},"departureTime":{"description":"Scheduled departure, UTC.","tsType":"Date","x-js-date":true},"cabinClass":{"allOf":[{"$ref":"#/definitions/FlightDetailsCabinClass"}],"description":"Cabin of the seats booked."}},"required":["flightNumber","origin","destination","cabinClass"]};
+const schema15 = {"title":"FlightDetailsCabinClass","description":"Cabin of the seats booked.","type":"string","enum":["CABIN_CLASS_UNSPECIFIED","CABIN_CLASS_ECONOMY","CABIN_CLASS_PREMIUM_ECONOMY","CABIN_CLASS_BUSINESS","CABIN_CLASS_FIRST"]};
+
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.flightNumber === undefined) && (missing0 = "flightNumber")) || ((data.origin === undefined) && (missing0 = "origin"))) || ((data.destination === undefined) && (missing0 = "destination"))) || ((data.cabinClass === undefined) && (missing0 = "cabinClass"))){
+validate12.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "flightNumber") || (key0 === "origin")) || (key0 === "destination")) || (key0 === "departureTime")) || (key0 === "cabinClass"))){
+validate12.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.flightNumber !== undefined){
+const _errs2 = errors;
+if(typeof data.flightNumber !== "string"){
+validate12.errors = [{instancePath:instancePath+"/flightNumber",schemaPath:"#/properties/flightNumber/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.origin !== undefined){
+const _errs4 = errors;
+if(typeof data.origin !== "string"){
+validate12.errors = [{instancePath:instancePath+"/origin",schemaPath:"#/properties/origin/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.destination !== undefined){
+const _errs6 = errors;
+if(typeof data.destination !== "string"){
+validate12.errors = [{instancePath:instancePath+"/destination",schemaPath:"#/properties/destination/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.departureTime !== undefined){
+let data3 = data.departureTime;
+const _errs8 = errors;
+if(!(data3 instanceof Date) || Number.isNaN(data3.getTime())){
+validate12.errors = [{instancePath:instancePath+"/departureTime",schemaPath:"#/properties/departureTime/x-js-date",keyword:"x-js-date",params:{},message:"must pass \"x-js-date\" keyword validation"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.cabinClass !== undefined){
+let data4 = data.cabinClass;
+const _errs10 = errors;
+if(typeof data4 !== "string"){
+validate12.errors = [{instancePath:instancePath+"/cabinClass",schemaPath:"#/definitions/FlightDetailsCabinClass/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((((data4 === "CABIN_CLASS_UNSPECIFIED") || (data4 === "CABIN_CLASS_ECONOMY")) || (data4 === "CABIN_CLASS_PREMIUM_ECONOMY")) || (data4 === "CABIN_CLASS_BUSINESS")) || (data4 === "CABIN_CLASS_FIRST"))){
+validate12.errors = [{instancePath:instancePath+"/cabinClass",schemaPath:"#/definitions/FlightDetailsCabinClass/enum",keyword:"enum",params:{allowedValues: schema15.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate12.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate12.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.quantity === undefined) && (missing0 = "quantity")){
+validate11.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "price") || (key0 === "quantity")) || (key0 === "flight")) || (key0 === "hotel")) || (key0 === "car"))){
+validate11.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.price !== undefined){
+let data0 = data.price;
+const _errs2 = errors;
+const _errs4 = errors;
+if(errors === _errs4){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.amountMinor === undefined) && (missing1 = "amountMinor")) || ((data0.currency === undefined) && (missing1 = "currency"))){
+validate11.errors = [{instancePath:instancePath+"/price",schemaPath:"#/definitions/Money/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs6 = errors;
+for(const key1 in data0){
+if(!((key1 === "amountMinor") || (key1 === "currency"))){
+validate11.errors = [{instancePath:instancePath+"/price",schemaPath:"#/definitions/Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs6 === errors){
+if(data0.amountMinor !== undefined){
+let data1 = data0.amountMinor;
+const _errs7 = errors;
+if(typeof data1 === "bigint" ? data1 < BigInt("-9223372036854775808") || data1 > BigInt("9223372036854775807") : !Number.isSafeInteger(data1) || (false && data1 < 0)){
+validate11.errors = [{instancePath:instancePath+"/price/amountMinor",schemaPath:"#/definitions/Money/properties/amountMinor/x-js-int64",keyword:"x-js-int64",params:{},message:"must pass \"x-js-int64\" keyword validation"}];
+return false;
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data0.currency !== undefined){
+const _errs9 = errors;
+if(typeof data0.currency !== "string"){
+validate11.errors = [{instancePath:instancePath+"/price/currency",schemaPath:"#/definitions/Money/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs9 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+else {
+validate11.errors = [{instancePath:instancePath+"/price",schemaPath:"#/definitions/Money/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.quantity !== undefined){
+let data3 = data.quantity;
+const _errs11 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate11.errors = [{instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs11){
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 > 2147483647 || isNaN(data3)){
+validate11.errors = [{instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+return false;
+}
+else {
+if(data3 < -2147483648 || isNaN(data3)){
+validate11.errors = [{instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.flight !== undefined){
+const _errs13 = errors;
+if(!(validate12(data.flight, {instancePath:instancePath+"/flight",parentData:data,parentDataProperty:"flight",rootData}))){
+vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.hotel !== undefined){
+let data5 = data.hotel;
+const _errs15 = errors;
+const _errs17 = errors;
+if(errors === _errs17){
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing2;
+if(((((data5.hotelName === undefined) && (missing2 = "hotelName")) || ((data5.checkIn === undefined) && (missing2 = "checkIn"))) || ((data5.nights === undefined) && (missing2 = "nights"))) || ((data5.guests === undefined) && (missing2 = "guests"))){
+validate11.errors = [{instancePath:instancePath+"/hotel",schemaPath:"#/definitions/HotelDetails/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"}];
+return false;
+}
+else {
+const _errs19 = errors;
+for(const key2 in data5){
+if(!((((key2 === "hotelName") || (key2 === "checkIn")) || (key2 === "nights")) || (key2 === "guests"))){
+validate11.errors = [{instancePath:instancePath+"/hotel",schemaPath:"#/definitions/HotelDetails/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs19 === errors){
+if(data5.hotelName !== undefined){
+const _errs20 = errors;
+if(typeof data5.hotelName !== "string"){
+validate11.errors = [{instancePath:instancePath+"/hotel/hotelName",schemaPath:"#/definitions/HotelDetails/properties/hotelName/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid7 = _errs20 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data5.checkIn !== undefined){
+const _errs22 = errors;
+if(typeof data5.checkIn !== "string"){
+validate11.errors = [{instancePath:instancePath+"/hotel/checkIn",schemaPath:"#/definitions/HotelDetails/properties/checkIn/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid7 = _errs22 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data5.nights !== undefined){
+let data8 = data5.nights;
+const _errs24 = errors;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+validate11.errors = [{instancePath:instancePath+"/hotel/nights",schemaPath:"#/definitions/HotelDetails/properties/nights/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs24){
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 > 2147483647 || isNaN(data8)){
+validate11.errors = [{instancePath:instancePath+"/hotel/nights",schemaPath:"#/definitions/HotelDetails/properties/nights/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+return false;
+}
+else {
+if(data8 < -2147483648 || isNaN(data8)){
+validate11.errors = [{instancePath:instancePath+"/hotel/nights",schemaPath:"#/definitions/HotelDetails/properties/nights/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"}];
+return false;
+}
+}
+}
+}
+var valid7 = _errs24 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data5.guests !== undefined){
+let data9 = data5.guests;
+const _errs26 = errors;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+validate11.errors = [{instancePath:instancePath+"/hotel/guests",schemaPath:"#/definitions/HotelDetails/properties/guests/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs26){
+if((typeof data9 == "number") && (isFinite(data9))){
+if(data9 > 2147483647 || isNaN(data9)){
+validate11.errors = [{instancePath:instancePath+"/hotel/guests",schemaPath:"#/definitions/HotelDetails/properties/guests/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+return false;
+}
+else {
+if(data9 < -2147483648 || isNaN(data9)){
+validate11.errors = [{instancePath:instancePath+"/hotel/guests",schemaPath:"#/definitions/HotelDetails/properties/guests/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"}];
+return false;
+}
+}
+}
+}
+var valid7 = _errs26 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate11.errors = [{instancePath:instancePath+"/hotel",schemaPath:"#/definitions/HotelDetails/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs15 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.car !== undefined){
+let data10 = data.car;
+const _errs28 = errors;
+const _errs30 = errors;
+if(errors === _errs30){
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+let missing3;
+if((((data10.pickupLocation === undefined) && (missing3 = "pickupLocation")) || ((data10.dropoffLocation === undefined) && (missing3 = "dropoffLocation"))) || ((data10.carClass === undefined) && (missing3 = "carClass"))){
+validate11.errors = [{instancePath:instancePath+"/car",schemaPath:"#/definitions/CarDetails/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"}];
+return false;
+}
+else {
+const _errs32 = errors;
+for(const key3 in data10){
+if(!(((((key3 === "pickupLocation") || (key3 === "dropoffLocation")) || (key3 === "pickupTime")) || (key3 === "dropoffTime")) || (key3 === "carClass"))){
+validate11.errors = [{instancePath:instancePath+"/car",schemaPath:"#/definitions/CarDetails/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs32 === errors){
+if(data10.pickupLocation !== undefined){
+const _errs33 = errors;
+if(typeof data10.pickupLocation !== "string"){
+validate11.errors = [{instancePath:instancePath+"/car/pickupLocation",schemaPath:"#/definitions/CarDetails/properties/pickupLocation/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid10 = _errs33 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data10.dropoffLocation !== undefined){
+const _errs35 = errors;
+if(typeof data10.dropoffLocation !== "string"){
+validate11.errors = [{instancePath:instancePath+"/car/dropoffLocation",schemaPath:"#/definitions/CarDetails/properties/dropoffLocation/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid10 = _errs35 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data10.pickupTime !== undefined){
+let data13 = data10.pickupTime;
+const _errs37 = errors;
+if(!(data13 instanceof Date) || Number.isNaN(data13.getTime())){
+validate11.errors = [{instancePath:instancePath+"/car/pickupTime",schemaPath:"#/definitions/CarDetails/properties/pickupTime/x-js-date",keyword:"x-js-date",params:{},message:"must pass \"x-js-date\" keyword validation"}];
+return false;
+}
+var valid10 = _errs37 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data10.dropoffTime !== undefined){
+let data14 = data10.dropoffTime;
+const _errs39 = errors;
+if(!(data14 instanceof Date) || Number.isNaN(data14.getTime())){
+validate11.errors = [{instancePath:instancePath+"/car/dropoffTime",schemaPath:"#/definitions/CarDetails/properties/dropoffTime/x-js-date",keyword:"x-js-date",params:{},message:"must pass \"x-js-date\" keyword validation"}];
+return false;
+}
+var valid10 = _errs39 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data10.carClass !== undefined){
+const _errs41 = errors;
+if(typeof data10.carClass !== "string"){
+validate11.errors = [{instancePath:instancePath+"/car/carClass",schemaPath:"#/definitions/CarDetails/properties/carClass/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid10 = _errs41 === errors;
+}
+else {
+var valid10 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate11.errors = [{instancePath:instancePath+"/car",schemaPath:"#/definitions/CarDetails/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs28 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate11.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate11.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="bookings-proto/BookingCreated" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.eventId === undefined) && (missing0 = "eventId")) || ((data.eventType === undefined) && (missing0 = "eventType"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.bookingId === undefined) && (missing0 = "bookingId"))) || ((data.userId === undefined) && (missing0 = "userId"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.itemId === undefined) && (missing0 = "itemId"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate10.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func2.call(schema11.properties, key0))){
+validate10.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.eventId !== undefined){
+let data0 = data.eventId;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func3(data0) < 1){
+validate10.errors = [{instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.eventType !== undefined){
+let data1 = data.eventType;
+const _errs4 = errors;
+if("booking.created" !== data1){
+validate10.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/const",keyword:"const",params:{allowedValue: "booking.created"},message:"must be equal to constant"}];
+return false;
+}
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(func3(data1) < 1){
+validate10.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs6 = errors;
+if(!(data2 instanceof Date) || Number.isNaN(data2.getTime())){
+validate10.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/x-js-date",keyword:"x-js-date",params:{},message:"must pass \"x-js-date\" keyword validation"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.source !== undefined){
+let data3 = data.source;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 === "string"){
+if(func3(data3) < 1){
+validate10.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.bookingId !== undefined){
+let data4 = data.bookingId;
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(func3(data4) < 1){
+validate10.errors = [{instancePath:instancePath+"/bookingId",schemaPath:"#/properties/bookingId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/bookingId",schemaPath:"#/properties/bookingId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.userId !== undefined){
+let data5 = data.userId;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data5 === "string"){
+if(func3(data5) < 1){
+validate10.errors = [{instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data6 = data.type;
+const _errs14 = errors;
+if(typeof data6 !== "string"){
+validate10.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data6 === "BOOKING_TYPE_FLIGHT") || (data6 === "BOOKING_TYPE_HOTEL")) || (data6 === "BOOKING_TYPE_CAR"))){
+validate10.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema11.properties.type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.itemId !== undefined){
+let data7 = data.itemId;
+const _errs16 = errors;
+if(errors === _errs16){
+if(typeof data7 === "string"){
+if(func3(data7) < 1){
+validate10.errors = [{instancePath:instancePath+"/itemId",schemaPath:"#/properties/itemId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/itemId",schemaPath:"#/properties/itemId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs18 = errors;
+if(!(validate11(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate10.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate10.errors = vErrors;
+return errors === 0;
+}
+
+exports.validateBookingConfirmed = validate15;
+const schema18 = {"$id":"bookings-proto/BookingConfirmed","title":"BookingConfirmed","description":"Payment succeeded and the booking holds. Published by billing; the user service records it in\nthe user's history.","type":"object","additionalProperties":false,"properties":{"eventId":{"description":"Unique ID of this event (UUID). Consumers de-duplicate on it: delivery is at least once.","type":"string","minLength":1},"eventType":{"description":"Always \"booking.confirmed\" in a BookingConfirmed; the kit binds it to the branch of BookingEvent.event and refuses a mismatch.","type":"string","minLength":1,"const":"booking.confirmed"},"timestamp":{"description":"When the fact happened (UTC).","tsType":"Date","x-js-date":true},"source":{"description":"The service that published the event, e.g. billing-service. For tracing and for the dead-letter topic's reports.","type":"string","minLength":1},"bookingId":{"description":"The booking this event is about. It is the Kafka message key, so all events of a booking stay in order on one partition.","type":"string","minLength":1},"userId":{"description":"The user who owns the booking.","type":"string","minLength":1},"type":{"description":"What is booked: flight, hotel or car.","type":"string","enum":["BOOKING_TYPE_FLIGHT","BOOKING_TYPE_HOTEL","BOOKING_TYPE_CAR"]},"itemId":{"description":"The booked item in its inventory service (flight, hotel or car ID).","type":"string","minLength":1},"data":{"allOf":[{"$ref":"#/definitions/BookingConfirmedData"}],"description":"How the booking was paid and how the user refers to it."}},"required":["eventId","eventType","timestamp","source","bookingId","userId","type","itemId","data"],"definitions":{"BookingType":{"title":"BookingType","description":"What is booked; names the inventory service that owns the item.","type":"string","enum":["BOOKING_TYPE_UNSPECIFIED","BOOKING_TYPE_FLIGHT","BOOKING_TYPE_HOTEL","BOOKING_TYPE_CAR"]},"BookingConfirmedData":{"title":"BookingConfirmedData","description":"Payment and confirmation of a booking.","type":"object","additionalProperties":false,"properties":{"confirmationCode":{"description":"Code shown to the user and the supplier, e.g. K7Q2ZP.","type":"string"},"payment":{"allOf":[{"$ref":"#/definitions/Payment"}],"description":"The captured payment."}},"required":["confirmationCode"]},"Payment":{"title":"Payment","description":"A captured payment.","type":"object","additionalProperties":false,"properties":{"paymentId":{"description":"ID of the payment at the payment provider.","type":"string"},"method":{"allOf":[{"$ref":"#/definitions/PaymentMethod"}],"description":"How the user paid."},"amount":{"allOf":[{"$ref":"#/definitions/Money"}],"description":"The amount captured."}},"required":["paymentId","method"]},"PaymentMethod":{"title":"PaymentMethod","description":"How the user paid. A reader that does not know a newer method keeps its number: treat it as other.","type":"string","enum":["METHOD_UNSPECIFIED","METHOD_CARD","METHOD_WALLET","METHOD_BANK_TRANSFER","METHOD_OTHER"]},"Money":{"title":"Money","description":"An amount of money as integer minor units of an ISO 4217 currency. Never a float: 0.1 + 0.2 is not 0.3.","type":"object","additionalProperties":false,"properties":{"amountMinor":{"description":"The amount in the currency's minor unit (its ISO 4217 exponent): 12999 with USD is 129.99 USD,\n15000 with JPY is 15000 JPY. A bigint in TypeScript, a string in proto3 JSON: exact at any size.","tsType":"bigint | number","x-js-int64":"signed"},"currency":{"description":"ISO 4217 alphabetic code in upper case, for example USD, EUR, JPY.","type":"string"}},"required":["amountMinor","currency"]}}};
+const schema19 = {"title":"BookingConfirmedData","description":"Payment and confirmation of a booking.","type":"object","additionalProperties":false,"properties":{"confirmationCode":{"description":"Code shown to the user and the supplier, e.g. K7Q2ZP.","type":"string"},"payment":{"allOf":[{"$ref":"#/definitions/Payment"}],"description":"The captured payment."}},"required":["confirmationCode"]};
+const schema20 = {"title":"Payment","description":"A captured payment.","type":"object","additionalProperties":false,"properties":{"paymentId":{"description":"ID of the payment at the payment provider.","type":"string"},"method":{"allOf":[{"$ref":"#/definitions/PaymentMethod"}],"description":"How the user paid."},"amount":{"allOf":[{"$ref":"#/definitions/Money"}],"description":"The amount captured."}},"required":["paymentId","method"]};
+const schema21 = {"title":"PaymentMethod","description":"How the user paid. A reader that does not know a newer method keeps its number: treat it as other.","type":"string","enum":["METHOD_UNSPECIFIED","METHOD_CARD","METHOD_WALLET","METHOD_BANK_TRANSFER","METHOD_OTHER"]};
+const schema22 = {"title":"Money","description":"An amount of money as integer minor units of an ISO 4217 currency. Never a float: 0.1 + 0.2 is not 0.3.","type":"object","additionalProperties":false,"properties":{"amountMinor":{"description":"The amount in the currency's minor unit (its ISO 4217 exponent): 12999 with USD is 129.99 USD,\n15000 with JPY is 15000 JPY. A bigint in TypeScript, a string in proto3 JSON: exact at any size.","tsType":"bigint | number","x-js-int64":"signed"},"currency":{"description":"ISO 4217 alphabetic code in upper case, for example USD, EUR, JPY.","type":"string"}},"required":["amountMinor","currency"]};
+
+function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.paymentId === undefined) && (missing0 = "paymentId")) || ((data.method === undefined) && (missing0 = "method"))){
+validate17.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "paymentId") || (key0 === "method")) || (key0 === "amount"))){
+validate17.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.paymentId !== undefined){
+const _errs2 = errors;
+if(typeof data.paymentId !== "string"){
+validate17.errors = [{instancePath:instancePath+"/paymentId",schemaPath:"#/properties/paymentId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.method !== undefined){
+let data1 = data.method;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate17.errors = [{instancePath:instancePath+"/method",schemaPath:"#/definitions/PaymentMethod/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((((data1 === "METHOD_UNSPECIFIED") || (data1 === "METHOD_CARD")) || (data1 === "METHOD_WALLET")) || (data1 === "METHOD_BANK_TRANSFER")) || (data1 === "METHOD_OTHER"))){
+validate17.errors = [{instancePath:instancePath+"/method",schemaPath:"#/definitions/PaymentMethod/enum",keyword:"enum",params:{allowedValues: schema21.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.amount !== undefined){
+let data2 = data.amount;
+const _errs8 = errors;
+const _errs10 = errors;
+if(errors === _errs10){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing1;
+if(((data2.amountMinor === undefined) && (missing1 = "amountMinor")) || ((data2.currency === undefined) && (missing1 = "currency"))){
+validate17.errors = [{instancePath:instancePath+"/amount",schemaPath:"#/definitions/Money/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs12 = errors;
+for(const key1 in data2){
+if(!((key1 === "amountMinor") || (key1 === "currency"))){
+validate17.errors = [{instancePath:instancePath+"/amount",schemaPath:"#/definitions/Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs12 === errors){
+if(data2.amountMinor !== undefined){
+let data3 = data2.amountMinor;
+const _errs13 = errors;
+if(typeof data3 === "bigint" ? data3 < BigInt("-9223372036854775808") || data3 > BigInt("9223372036854775807") : !Number.isSafeInteger(data3) || (false && data3 < 0)){
+validate17.errors = [{instancePath:instancePath+"/amount/amountMinor",schemaPath:"#/definitions/Money/properties/amountMinor/x-js-int64",keyword:"x-js-int64",params:{},message:"must pass \"x-js-int64\" keyword validation"}];
+return false;
+}
+var valid5 = _errs13 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data2.currency !== undefined){
+const _errs15 = errors;
+if(typeof data2.currency !== "string"){
+validate17.errors = [{instancePath:instancePath+"/amount/currency",schemaPath:"#/definitions/Money/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs15 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+else {
+validate17.errors = [{instancePath:instancePath+"/amount",schemaPath:"#/definitions/Money/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate17.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate17.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.confirmationCode === undefined) && (missing0 = "confirmationCode")){
+validate16.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "confirmationCode") || (key0 === "payment"))){
+validate16.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.confirmationCode !== undefined){
+const _errs2 = errors;
+if(typeof data.confirmationCode !== "string"){
+validate16.errors = [{instancePath:instancePath+"/confirmationCode",schemaPath:"#/properties/confirmationCode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.payment !== undefined){
+const _errs4 = errors;
+if(!(validate17(data.payment, {instancePath:instancePath+"/payment",parentData:data,parentDataProperty:"payment",rootData}))){
+vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate16.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate16.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="bookings-proto/BookingConfirmed" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.eventId === undefined) && (missing0 = "eventId")) || ((data.eventType === undefined) && (missing0 = "eventType"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.bookingId === undefined) && (missing0 = "bookingId"))) || ((data.userId === undefined) && (missing0 = "userId"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.itemId === undefined) && (missing0 = "itemId"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate15.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func2.call(schema18.properties, key0))){
+validate15.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.eventId !== undefined){
+let data0 = data.eventId;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func3(data0) < 1){
+validate15.errors = [{instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate15.errors = [{instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.eventType !== undefined){
+let data1 = data.eventType;
+const _errs4 = errors;
+if("booking.confirmed" !== data1){
+validate15.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/const",keyword:"const",params:{allowedValue: "booking.confirmed"},message:"must be equal to constant"}];
+return false;
+}
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(func3(data1) < 1){
+validate15.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate15.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs6 = errors;
+if(!(data2 instanceof Date) || Number.isNaN(data2.getTime())){
+validate15.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/x-js-date",keyword:"x-js-date",params:{},message:"must pass \"x-js-date\" keyword validation"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.source !== undefined){
+let data3 = data.source;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 === "string"){
+if(func3(data3) < 1){
+validate15.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate15.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.bookingId !== undefined){
+let data4 = data.bookingId;
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(func3(data4) < 1){
+validate15.errors = [{instancePath:instancePath+"/bookingId",schemaPath:"#/properties/bookingId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate15.errors = [{instancePath:instancePath+"/bookingId",schemaPath:"#/properties/bookingId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.userId !== undefined){
+let data5 = data.userId;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data5 === "string"){
+if(func3(data5) < 1){
+validate15.errors = [{instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate15.errors = [{instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data6 = data.type;
+const _errs14 = errors;
+if(typeof data6 !== "string"){
+validate15.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data6 === "BOOKING_TYPE_FLIGHT") || (data6 === "BOOKING_TYPE_HOTEL")) || (data6 === "BOOKING_TYPE_CAR"))){
+validate15.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema18.properties.type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.itemId !== undefined){
+let data7 = data.itemId;
+const _errs16 = errors;
+if(errors === _errs16){
+if(typeof data7 === "string"){
+if(func3(data7) < 1){
+validate15.errors = [{instancePath:instancePath+"/itemId",schemaPath:"#/properties/itemId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate15.errors = [{instancePath:instancePath+"/itemId",schemaPath:"#/properties/itemId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs18 = errors;
+if(!(validate16(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate15.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate15.errors = vErrors;
+return errors === 0;
+}
+
+exports.validateBookingCancelled = validate20;
+const schema23 = {"$id":"bookings-proto/BookingCancelled","title":"BookingCancelled","description":"A booking was cancelled after it was created. Inventory releases the item; billing refunds.","type":"object","additionalProperties":false,"properties":{"eventId":{"description":"Unique ID of this event (UUID). Consumers de-duplicate on it: delivery is at least once.","type":"string","minLength":1},"eventType":{"description":"Always \"booking.cancelled\" in a BookingCancelled; the kit binds it to the branch of BookingEvent.event and refuses a mismatch.","type":"string","minLength":1,"const":"booking.cancelled"},"timestamp":{"description":"When the fact happened (UTC).","tsType":"Date","x-js-date":true},"source":{"description":"The service that published the event, e.g. billing-service. For tracing and for the dead-letter topic's reports.","type":"string","minLength":1},"bookingId":{"description":"The booking this event is about. It is the Kafka message key, so all events of a booking stay in order on one partition.","type":"string","minLength":1},"userId":{"description":"The user who owns the booking.","type":"string","minLength":1},"type":{"description":"What is booked: flight, hotel or car.","type":"string","enum":["BOOKING_TYPE_FLIGHT","BOOKING_TYPE_HOTEL","BOOKING_TYPE_CAR"]},"itemId":{"description":"The booked item in its inventory service (flight, hotel or car ID).","type":"string","minLength":1},"data":{"allOf":[{"$ref":"#/definitions/BookingCancelledData"}],"description":"Who cancelled, why, and what is refunded."}},"required":["eventId","eventType","timestamp","source","bookingId","userId","type","itemId","data"],"definitions":{"BookingType":{"title":"BookingType","description":"What is booked; names the inventory service that owns the item.","type":"string","enum":["BOOKING_TYPE_UNSPECIFIED","BOOKING_TYPE_FLIGHT","BOOKING_TYPE_HOTEL","BOOKING_TYPE_CAR"]},"BookingCancelledData":{"title":"BookingCancelledData","description":"The circumstances of a cancellation.","type":"object","additionalProperties":false,"properties":{"cancelledBy":{"allOf":[{"$ref":"#/definitions/Canceller"}],"description":"Who asked for the cancellation. A reader that does not know a newer value treats it as system."},"reason":{"description":"Why, in words for people (support and the user).","type":"string"},"refund":{"allOf":[{"$ref":"#/definitions/Money"}],"description":"The amount refunded; absent when nothing is refunded (unpaid or non-refundable)."}},"required":["cancelledBy","reason"]},"Canceller":{"title":"Canceller","description":"Who asked for the cancellation.","type":"string","enum":["CANCELLER_UNSPECIFIED","CANCELLER_USER","CANCELLER_ADMIN","CANCELLER_SUPPLIER","CANCELLER_SYSTEM"]},"Money":{"title":"Money","description":"An amount of money as integer minor units of an ISO 4217 currency. Never a float: 0.1 + 0.2 is not 0.3.","type":"object","additionalProperties":false,"properties":{"amountMinor":{"description":"The amount in the currency's minor unit (its ISO 4217 exponent): 12999 with USD is 129.99 USD,\n15000 with JPY is 15000 JPY. A bigint in TypeScript, a string in proto3 JSON: exact at any size.","tsType":"bigint | number","x-js-int64":"signed"},"currency":{"description":"ISO 4217 alphabetic code in upper case, for example USD, EUR, JPY.","type":"string"}},"required":["amountMinor","currency"]}}};
+const schema24 = {"title":"BookingCancelledData","description":"The circumstances of a cancellation.","type":"object","additionalProperties":false,"properties":{"cancelledBy":{"allOf":[{"$ref":"#/definitions/Canceller"}],"description":"Who asked for the cancellation. A reader that does not know a newer value treats it as system."},"reason":{"description":"Why, in words for people (support and the user).","type":"string"},"refund":{"allOf":[{"$ref":"#/definitions/Money"}],"description":"The amount refunded; absent when nothing is refunded (unpaid or non-refundable)."}},"required":["cancelledBy","reason"]};
+const schema25 = {"title":"Canceller","description":"Who asked for the cancellation.","type":"string","enum":["CANCELLER_UNSPECIFIED","CANCELLER_USER","CANCELLER_ADMIN","CANCELLER_SUPPLIER","CANCELLER_SYSTEM"]};
+const schema26 = {"title":"Money","description":"An amount of money as integer minor units of an ISO 4217 currency. Never a float: 0.1 + 0.2 is not 0.3.","type":"object","additionalProperties":false,"properties":{"amountMinor":{"description":"The amount in the currency's minor unit (its ISO 4217 exponent): 12999 with USD is 129.99 USD,\n15000 with JPY is 15000 JPY. A bigint in TypeScript, a string in proto3 JSON: exact at any size.","tsType":"bigint | number","x-js-int64":"signed"},"currency":{"description":"ISO 4217 alphabetic code in upper case, for example USD, EUR, JPY.","type":"string"}},"required":["amountMinor","currency"]};
+
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.cancelledBy === undefined) && (missing0 = "cancelledBy")) || ((data.reason === undefined) && (missing0 = "reason"))){
+validate21.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "cancelledBy") || (key0 === "reason")) || (key0 === "refund"))){
+validate21.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.cancelledBy !== undefined){
+let data0 = data.cancelledBy;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+validate21.errors = [{instancePath:instancePath+"/cancelledBy",schemaPath:"#/definitions/Canceller/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((((data0 === "CANCELLER_UNSPECIFIED") || (data0 === "CANCELLER_USER")) || (data0 === "CANCELLER_ADMIN")) || (data0 === "CANCELLER_SUPPLIER")) || (data0 === "CANCELLER_SYSTEM"))){
+validate21.errors = [{instancePath:instancePath+"/cancelledBy",schemaPath:"#/definitions/Canceller/enum",keyword:"enum",params:{allowedValues: schema25.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.reason !== undefined){
+const _errs6 = errors;
+if(typeof data.reason !== "string"){
+validate21.errors = [{instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.refund !== undefined){
+let data2 = data.refund;
+const _errs8 = errors;
+const _errs10 = errors;
+if(errors === _errs10){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing1;
+if(((data2.amountMinor === undefined) && (missing1 = "amountMinor")) || ((data2.currency === undefined) && (missing1 = "currency"))){
+validate21.errors = [{instancePath:instancePath+"/refund",schemaPath:"#/definitions/Money/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs12 = errors;
+for(const key1 in data2){
+if(!((key1 === "amountMinor") || (key1 === "currency"))){
+validate21.errors = [{instancePath:instancePath+"/refund",schemaPath:"#/definitions/Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs12 === errors){
+if(data2.amountMinor !== undefined){
+let data3 = data2.amountMinor;
+const _errs13 = errors;
+if(typeof data3 === "bigint" ? data3 < BigInt("-9223372036854775808") || data3 > BigInt("9223372036854775807") : !Number.isSafeInteger(data3) || (false && data3 < 0)){
+validate21.errors = [{instancePath:instancePath+"/refund/amountMinor",schemaPath:"#/definitions/Money/properties/amountMinor/x-js-int64",keyword:"x-js-int64",params:{},message:"must pass \"x-js-int64\" keyword validation"}];
+return false;
+}
+var valid5 = _errs13 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data2.currency !== undefined){
+const _errs15 = errors;
+if(typeof data2.currency !== "string"){
+validate21.errors = [{instancePath:instancePath+"/refund/currency",schemaPath:"#/definitions/Money/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs15 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+else {
+validate21.errors = [{instancePath:instancePath+"/refund",schemaPath:"#/definitions/Money/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate21.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate21.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="bookings-proto/BookingCancelled" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.eventId === undefined) && (missing0 = "eventId")) || ((data.eventType === undefined) && (missing0 = "eventType"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.bookingId === undefined) && (missing0 = "bookingId"))) || ((data.userId === undefined) && (missing0 = "userId"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.itemId === undefined) && (missing0 = "itemId"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate20.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func2.call(schema23.properties, key0))){
+validate20.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.eventId !== undefined){
+let data0 = data.eventId;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func3(data0) < 1){
+validate20.errors = [{instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.eventType !== undefined){
+let data1 = data.eventType;
+const _errs4 = errors;
+if("booking.cancelled" !== data1){
+validate20.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/const",keyword:"const",params:{allowedValue: "booking.cancelled"},message:"must be equal to constant"}];
+return false;
+}
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(func3(data1) < 1){
+validate20.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs6 = errors;
+if(!(data2 instanceof Date) || Number.isNaN(data2.getTime())){
+validate20.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/x-js-date",keyword:"x-js-date",params:{},message:"must pass \"x-js-date\" keyword validation"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.source !== undefined){
+let data3 = data.source;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 === "string"){
+if(func3(data3) < 1){
+validate20.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.bookingId !== undefined){
+let data4 = data.bookingId;
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(func3(data4) < 1){
+validate20.errors = [{instancePath:instancePath+"/bookingId",schemaPath:"#/properties/bookingId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/bookingId",schemaPath:"#/properties/bookingId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.userId !== undefined){
+let data5 = data.userId;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data5 === "string"){
+if(func3(data5) < 1){
+validate20.errors = [{instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data6 = data.type;
+const _errs14 = errors;
+if(typeof data6 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data6 === "BOOKING_TYPE_FLIGHT") || (data6 === "BOOKING_TYPE_HOTEL")) || (data6 === "BOOKING_TYPE_CAR"))){
+validate20.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema23.properties.type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.itemId !== undefined){
+let data7 = data.itemId;
+const _errs16 = errors;
+if(errors === _errs16){
+if(typeof data7 === "string"){
+if(func3(data7) < 1){
+validate20.errors = [{instancePath:instancePath+"/itemId",schemaPath:"#/properties/itemId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/itemId",schemaPath:"#/properties/itemId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs18 = errors;
+if(!(validate21(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate20.errors = vErrors;
+return errors === 0;
+}
+
+exports.validateBookingFailed = validate23;
+const schema27 = {"$id":"bookings-proto/BookingFailed","title":"BookingFailed","description":"A booking could not be completed. Published by the stage that failed (billing, inventory);\nnothing is charged.","type":"object","additionalProperties":false,"properties":{"eventId":{"description":"Unique ID of this event (UUID). Consumers de-duplicate on it: delivery is at least once.","type":"string","minLength":1},"eventType":{"description":"Always \"booking.failed\" in a BookingFailed; the kit binds it to the branch of BookingEvent.event and refuses a mismatch.","type":"string","minLength":1,"const":"booking.failed"},"timestamp":{"description":"When the fact happened (UTC).","tsType":"Date","x-js-date":true},"source":{"description":"The service that published the event, e.g. billing-service. For tracing and for the dead-letter topic's reports.","type":"string","minLength":1},"bookingId":{"description":"The booking this event is about. It is the Kafka message key, so all events of a booking stay in order on one partition.","type":"string","minLength":1},"userId":{"description":"The user who owns the booking.","type":"string","minLength":1},"type":{"description":"What is booked: flight, hotel or car.","type":"string","enum":["BOOKING_TYPE_FLIGHT","BOOKING_TYPE_HOTEL","BOOKING_TYPE_CAR"]},"itemId":{"description":"The booked item in its inventory service (flight, hotel or car ID).","type":"string","minLength":1},"data":{"allOf":[{"$ref":"#/definitions/BookingFailedData"}],"description":"Why and where the booking failed, and whether trying again can help."}},"required":["eventId","eventType","timestamp","source","bookingId","userId","type","itemId","data"],"definitions":{"BookingType":{"title":"BookingType","description":"What is booked; names the inventory service that owns the item.","type":"string","enum":["BOOKING_TYPE_UNSPECIFIED","BOOKING_TYPE_FLIGHT","BOOKING_TYPE_HOTEL","BOOKING_TYPE_CAR"]},"BookingFailedData":{"title":"BookingFailedData","description":"The failure of a booking.","type":"object","additionalProperties":false,"properties":{"reasonCode":{"allOf":[{"$ref":"#/definitions/FailureReason"}],"description":"Machine-readable cause. A reader that does not know a newer code treats it as unknown."},"message":{"description":"Explanation for people (support, logs); never parsed.","type":"string"},"stage":{"allOf":[{"$ref":"#/definitions/FailureStage"}],"description":"The step of the booking flow that failed."},"retryable":{"description":"True when the same booking may succeed if tried again (a timeout), false when it cannot (a declined card).","type":"boolean"}},"required":["reasonCode","message","stage","retryable"]},"FailureReason":{"title":"FailureReason","description":"Machine-readable cause of the failure.","type":"string","enum":["FAILURE_REASON_UNSPECIFIED","FAILURE_REASON_PAYMENT_DECLINED","FAILURE_REASON_NOT_AVAILABLE","FAILURE_REASON_TIMEOUT","FAILURE_REASON_VALIDATION","FAILURE_REASON_FRAUD_SUSPECTED","FAILURE_REASON_INTERNAL_ERROR","FAILURE_REASON_UNKNOWN"]},"FailureStage":{"title":"FailureStage","description":"The step of the booking flow that failed.","type":"string","enum":["FAILURE_STAGE_UNSPECIFIED","FAILURE_STAGE_VALIDATION","FAILURE_STAGE_AVAILABILITY","FAILURE_STAGE_PAYMENT","FAILURE_STAGE_CONFIRMATION","FAILURE_STAGE_UNKNOWN"]}}};
+const schema28 = {"title":"BookingFailedData","description":"The failure of a booking.","type":"object","additionalProperties":false,"properties":{"reasonCode":{"allOf":[{"$ref":"#/definitions/FailureReason"}],"description":"Machine-readable cause. A reader that does not know a newer code treats it as unknown."},"message":{"description":"Explanation for people (support, logs); never parsed.","type":"string"},"stage":{"allOf":[{"$ref":"#/definitions/FailureStage"}],"description":"The step of the booking flow that failed."},"retryable":{"description":"True when the same booking may succeed if tried again (a timeout), false when it cannot (a declined card).","type":"boolean"}},"required":["reasonCode","message","stage","retryable"]};
+const schema29 = {"title":"FailureReason","description":"Machine-readable cause of the failure.","type":"string","enum":["FAILURE_REASON_UNSPECIFIED","FAILURE_REASON_PAYMENT_DECLINED","FAILURE_REASON_NOT_AVAILABLE","FAILURE_REASON_TIMEOUT","FAILURE_REASON_VALIDATION","FAILURE_REASON_FRAUD_SUSPECTED","FAILURE_REASON_INTERNAL_ERROR","FAILURE_REASON_UNKNOWN"]};
+const schema30 = {"title":"FailureStage","description":"The step of the booking flow that failed.","type":"string","enum":["FAILURE_STAGE_UNSPECIFIED","FAILURE_STAGE_VALIDATION","FAILURE_STAGE_AVAILABILITY","FAILURE_STAGE_PAYMENT","FAILURE_STAGE_CONFIRMATION","FAILURE_STAGE_UNKNOWN"]};
+
+function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.reasonCode === undefined) && (missing0 = "reasonCode")) || ((data.message === undefined) && (missing0 = "message"))) || ((data.stage === undefined) && (missing0 = "stage"))) || ((data.retryable === undefined) && (missing0 = "retryable"))){
+validate24.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "reasonCode") || (key0 === "message")) || (key0 === "stage")) || (key0 === "retryable"))){
+validate24.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.reasonCode !== undefined){
+let data0 = data.reasonCode;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+validate24.errors = [{instancePath:instancePath+"/reasonCode",schemaPath:"#/definitions/FailureReason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((((data0 === "FAILURE_REASON_UNSPECIFIED") || (data0 === "FAILURE_REASON_PAYMENT_DECLINED")) || (data0 === "FAILURE_REASON_NOT_AVAILABLE")) || (data0 === "FAILURE_REASON_TIMEOUT")) || (data0 === "FAILURE_REASON_VALIDATION")) || (data0 === "FAILURE_REASON_FRAUD_SUSPECTED")) || (data0 === "FAILURE_REASON_INTERNAL_ERROR")) || (data0 === "FAILURE_REASON_UNKNOWN"))){
+validate24.errors = [{instancePath:instancePath+"/reasonCode",schemaPath:"#/definitions/FailureReason/enum",keyword:"enum",params:{allowedValues: schema29.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message !== undefined){
+const _errs6 = errors;
+if(typeof data.message !== "string"){
+validate24.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stage !== undefined){
+let data2 = data.stage;
+const _errs8 = errors;
+if(typeof data2 !== "string"){
+validate24.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/definitions/FailureStage/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((((data2 === "FAILURE_STAGE_UNSPECIFIED") || (data2 === "FAILURE_STAGE_VALIDATION")) || (data2 === "FAILURE_STAGE_AVAILABILITY")) || (data2 === "FAILURE_STAGE_PAYMENT")) || (data2 === "FAILURE_STAGE_CONFIRMATION")) || (data2 === "FAILURE_STAGE_UNKNOWN"))){
+validate24.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/definitions/FailureStage/enum",keyword:"enum",params:{allowedValues: schema30.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.retryable !== undefined){
+const _errs12 = errors;
+if(typeof data.retryable !== "boolean"){
+validate24.errors = [{instancePath:instancePath+"/retryable",schemaPath:"#/properties/retryable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate24.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="bookings-proto/BookingFailed" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.eventId === undefined) && (missing0 = "eventId")) || ((data.eventType === undefined) && (missing0 = "eventType"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.bookingId === undefined) && (missing0 = "bookingId"))) || ((data.userId === undefined) && (missing0 = "userId"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.itemId === undefined) && (missing0 = "itemId"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate23.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func2.call(schema27.properties, key0))){
+validate23.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.eventId !== undefined){
+let data0 = data.eventId;
+const _errs2 = errors;
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(func3(data0) < 1){
+validate23.errors = [{instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate23.errors = [{instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.eventType !== undefined){
+let data1 = data.eventType;
+const _errs4 = errors;
+if("booking.failed" !== data1){
+validate23.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/const",keyword:"const",params:{allowedValue: "booking.failed"},message:"must be equal to constant"}];
+return false;
+}
+if(errors === _errs4){
+if(typeof data1 === "string"){
+if(func3(data1) < 1){
+validate23.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate23.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs6 = errors;
+if(!(data2 instanceof Date) || Number.isNaN(data2.getTime())){
+validate23.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/x-js-date",keyword:"x-js-date",params:{},message:"must pass \"x-js-date\" keyword validation"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.source !== undefined){
+let data3 = data.source;
+const _errs8 = errors;
+if(errors === _errs8){
+if(typeof data3 === "string"){
+if(func3(data3) < 1){
+validate23.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate23.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.bookingId !== undefined){
+let data4 = data.bookingId;
+const _errs10 = errors;
+if(errors === _errs10){
+if(typeof data4 === "string"){
+if(func3(data4) < 1){
+validate23.errors = [{instancePath:instancePath+"/bookingId",schemaPath:"#/properties/bookingId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate23.errors = [{instancePath:instancePath+"/bookingId",schemaPath:"#/properties/bookingId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.userId !== undefined){
+let data5 = data.userId;
+const _errs12 = errors;
+if(errors === _errs12){
+if(typeof data5 === "string"){
+if(func3(data5) < 1){
+validate23.errors = [{instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate23.errors = [{instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data6 = data.type;
+const _errs14 = errors;
+if(typeof data6 !== "string"){
+validate23.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data6 === "BOOKING_TYPE_FLIGHT") || (data6 === "BOOKING_TYPE_HOTEL")) || (data6 === "BOOKING_TYPE_CAR"))){
+validate23.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema27.properties.type.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.itemId !== undefined){
+let data7 = data.itemId;
+const _errs16 = errors;
+if(errors === _errs16){
+if(typeof data7 === "string"){
+if(func3(data7) < 1){
+validate23.errors = [{instancePath:instancePath+"/itemId",schemaPath:"#/properties/itemId/minLength",keyword:"minLength",params:{limit: 1},message:"must NOT have fewer than 1 characters"}];
+return false;
+}
+}
+else {
+validate23.errors = [{instancePath:instancePath+"/itemId",schemaPath:"#/properties/itemId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs18 = errors;
+if(!(validate24(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate23.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate23.errors = vErrors;
+return errors === 0;
+}
+
 return module.exports;
 })({ exports: {} }, validatorRuntime);
 

@@ -8,7 +8,1940 @@ import type { CompiledValidator } from '../../contract.js';
 
 const compiled = ((module) => {
 const exports = module.exports;
-"use strict";exports.validateBookingCreated = validate10;const schema11 = {"$id":"bookings/BookingCreated","title":"BookingCreated","description":"A user started a booking: the price is quoted and the item is requested, nothing is paid yet. Billing and the inventory services act on it.","type":"object","additionalProperties":false,"required":["eventId","eventType","timestamp","source","bookingId","userId","type","itemId","data"],"properties":{"eventId":{"type":"string","format":"uuid","description":"Unique ID of this event (UUID). Consumers de-duplicate on it: delivery is at least once."},"eventType":{"type":"string","const":"booking.created","description":"Always \"booking.created\" in a BookingCreated. Avro enum symbols cannot hold dots, so this is a string; the kit rejects any other value on publish and on decode."},"timestamp":{"tsType":"Date","x-js-date":true,"description":"When the fact happened, in UTC milliseconds since the epoch (a Date in TypeScript)."},"source":{"type":"string","description":"The service that published the event, e.g. billing-service. For tracing and for the dead-letter topic's reports."},"bookingId":{"type":"string","description":"The booking this event is about. It is the Kafka message key, so all events of a booking stay in order on one partition."},"userId":{"type":"string","description":"The user who owns the booking."},"type":{"allOf":[{"$ref":"#/definitions/BookingType"}],"description":"What is booked: flight, hotel or car."},"itemId":{"type":"string","description":"The booked item in its inventory service (flight, hotel or car ID)."},"data":{"allOf":[{"$ref":"#/definitions/BookingCreatedData"}],"description":"What was requested and at what price."}},"definitions":{"BookingType":{"title":"BookingType","description":"What is booked; names the inventory service that owns the item.","type":"string","enum":["flight","hotel","car"]},"BookingCreatedData":{"title":"BookingCreatedData","description":"The request behind a booking.created event.","type":"object","additionalProperties":false,"required":["price"],"properties":{"price":{"allOf":[{"$ref":"#/definitions/Money"}],"description":"Total price quoted to the user, taxes included."},"quantity":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"How many units of the item: seats, rooms or cars. Defaults to 1."},"flight":{"anyOf":[{"type":"null"},{"$ref":"#/definitions/FlightDetails"}],"description":"Set when type is flight, null otherwise."},"hotel":{"anyOf":[{"type":"null"},{"$ref":"#/definitions/HotelDetails"}],"description":"Set when type is hotel, null otherwise."},"car":{"anyOf":[{"type":"null"},{"$ref":"#/definitions/CarDetails"}],"description":"Set when type is car, null otherwise."}}},"Money":{"title":"Money","description":"An amount of money as integer minor units of an ISO 4217 currency. Never a float: 0.1 + 0.2 is not 0.3.","type":"object","additionalProperties":false,"required":["amountMinor","currency"],"properties":{"amountMinor":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991,"description":"The amount in the currency's minor unit (its ISO 4217 exponent): 12999 with USD is 129.99 USD, 15000 with JPY is 15000 JPY."},"currency":{"type":"string","description":"ISO 4217 alphabetic code in upper case, for example USD, EUR, JPY."}}},"FlightDetails":{"title":"FlightDetails","description":"The flight being booked.","type":"object","additionalProperties":false,"required":["flightNumber","origin","destination","departureTime","cabinClass"],"properties":{"flightNumber":{"type":"string","description":"Carrier code and number, e.g. LH400."},"origin":{"type":"string","description":"IATA code of the departure airport, e.g. FRA."},"destination":{"type":"string","description":"IATA code of the arrival airport, e.g. JFK."},"departureTime":{"tsType":"Date","x-js-date":true,"description":"Scheduled departure, UTC."},"cabinClass":{"allOf":[{"$ref":"#/definitions/CabinClass"}],"description":"Cabin of the seats booked."}}},"CabinClass":{"title":"CabinClass","description":"Cabin of the seats booked.","type":"string","enum":["economy","premium_economy","business","first"]},"HotelDetails":{"title":"HotelDetails","description":"The hotel stay being booked.","type":"object","additionalProperties":false,"required":["hotelName","checkIn","nights","guests"],"properties":{"hotelName":{"type":"string","description":"Display name of the hotel."},"checkIn":{"type":"string","description":"Local check-in date, ISO 8601 (YYYY-MM-DD). A calendar date, not an instant, so not a timestamp."},"nights":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"Number of nights, at least 1."},"guests":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"Number of guests."}}},"CarDetails":{"title":"CarDetails","description":"The car rental being booked.","type":"object","additionalProperties":false,"required":["pickupLocation","dropoffLocation","pickupTime","dropoffTime","carClass"],"properties":{"pickupLocation":{"type":"string","description":"Where the car is collected (IATA code or branch ID)."},"dropoffLocation":{"type":"string","description":"Where the car is returned."},"pickupTime":{"tsType":"Date","x-js-date":true,"description":"Collection time, UTC."},"dropoffTime":{"tsType":"Date","x-js-date":true,"description":"Return time, UTC."},"carClass":{"type":"string","description":"ACRISS class or a free description, e.g. CDMR."}}}}};const schema12 = {"title":"BookingType","description":"What is booked; names the inventory service that owns the item.","type":"string","enum":["flight","hotel","car"]};const func2 = Object.prototype.hasOwnProperty;const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;const schema13 = {"title":"BookingCreatedData","description":"The request behind a booking.created event.","type":"object","additionalProperties":false,"required":["price"],"properties":{"price":{"allOf":[{"$ref":"#/definitions/Money"}],"description":"Total price quoted to the user, taxes included."},"quantity":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"How many units of the item: seats, rooms or cars. Defaults to 1."},"flight":{"anyOf":[{"type":"null"},{"$ref":"#/definitions/FlightDetails"}],"description":"Set when type is flight, null otherwise."},"hotel":{"anyOf":[{"type":"null"},{"$ref":"#/definitions/HotelDetails"}],"description":"Set when type is hotel, null otherwise."},"car":{"anyOf":[{"type":"null"},{"$ref":"#/definitions/CarDetails"}],"description":"Set when type is car, null otherwise."}}};const schema14 = {"title":"Money","description":"An amount of money as integer minor units of an ISO 4217 currency. Never a float: 0.1 + 0.2 is not 0.3.","type":"object","additionalProperties":false,"required":["amountMinor","currency"],"properties":{"amountMinor":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991,"description":"The amount in the currency's minor unit (its ISO 4217 exponent): 12999 with USD is 129.99 USD, 15000 with JPY is 15000 JPY."},"currency":{"type":"string","description":"ISO 4217 alphabetic code in upper case, for example USD, EUR, JPY."}}};const schema17 = {"title":"HotelDetails","description":"The hotel stay being booked.","type":"object","additionalProperties":false,"required":["hotelName","checkIn","nights","guests"],"properties":{"hotelName":{"type":"string","description":"Display name of the hotel."},"checkIn":{"type":"string","description":"Local check-in date, ISO 8601 (YYYY-MM-DD). A calendar date, not an instant, so not a timestamp."},"nights":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"Number of nights, at least 1."},"guests":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"Number of guests."}}};const schema18 = {"title":"CarDetails","description":"The car rental being booked.","type":"object","additionalProperties":false,"required":["pickupLocation","dropoffLocation","pickupTime","dropoffTime","carClass"],"properties":{"pickupLocation":{"type":"string","description":"Where the car is collected (IATA code or branch ID)."},"dropoffLocation":{"type":"string","description":"Where the car is returned."},"pickupTime":{"tsType":"Date","x-js-date":true,"description":"Collection time, UTC."},"dropoffTime":{"tsType":"Date","x-js-date":true,"description":"Return time, UTC."},"carClass":{"type":"string","description":"ACRISS class or a free description, e.g. CDMR."}}};const schema15 = {"title":"FlightDetails","description":"The flight being booked.","type":"object","additionalProperties":false,"required":["flightNumber","origin","destination","departureTime","cabinClass"],"properties":{"flightNumber":{"type":"string","description":"Carrier code and number, e.g. LH400."},"origin":{"type":"string","description":"IATA code of the departure airport, e.g. FRA."},"destination":{"type":"string","description":"IATA code of the arrival airport, e.g. JFK."},"departureTime":{"tsType":"Date","x-js-date":true,"description":"Scheduled departure, UTC."},"cabinClass":{"allOf":[{"$ref":"#/definitions/CabinClass"}],"description":"Cabin of the seats booked."}}};const schema16 = {"title":"CabinClass","description":"Cabin of the seats booked.","type":"string","enum":["economy","premium_economy","business","first"]};function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((((((data.flightNumber === undefined) && (missing0 = "flightNumber")) || ((data.origin === undefined) && (missing0 = "origin"))) || ((data.destination === undefined) && (missing0 = "destination"))) || ((data.departureTime === undefined) && (missing0 = "departureTime"))) || ((data.cabinClass === undefined) && (missing0 = "cabinClass"))){validate12.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {const _errs1 = errors;for(const key0 in data){if(!(((((key0 === "flightNumber") || (key0 === "origin")) || (key0 === "destination")) || (key0 === "departureTime")) || (key0 === "cabinClass"))){validate12.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];return false;break;}}if(_errs1 === errors){if(data.flightNumber !== undefined){const _errs2 = errors;if(typeof data.flightNumber !== "string"){validate12.errors = [{instancePath:instancePath+"/flightNumber",schemaPath:"#/properties/flightNumber/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs2 === errors;}else {var valid0 = true;}if(valid0){if(data.origin !== undefined){const _errs4 = errors;if(typeof data.origin !== "string"){validate12.errors = [{instancePath:instancePath+"/origin",schemaPath:"#/properties/origin/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs4 === errors;}else {var valid0 = true;}if(valid0){if(data.destination !== undefined){const _errs6 = errors;if(typeof data.destination !== "string"){validate12.errors = [{instancePath:instancePath+"/destination",schemaPath:"#/properties/destination/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs6 === errors;}else {var valid0 = true;}if(valid0){if(data.departureTime !== undefined){let data3 = data.departureTime;const _errs8 = errors;if(!(data3 instanceof Date) || Number.isNaN(data3.getTime())){validate12.errors = [{instancePath:instancePath+"/departureTime",schemaPath:"#/properties/departureTime/x-js-date",keyword:"x-js-date",params:{},message:"must pass \"x-js-date\" keyword validation"}];return false;}var valid0 = _errs8 === errors;}else {var valid0 = true;}if(valid0){if(data.cabinClass !== undefined){let data4 = data.cabinClass;const _errs10 = errors;if(typeof data4 !== "string"){validate12.errors = [{instancePath:instancePath+"/cabinClass",schemaPath:"#/definitions/CabinClass/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}if(!((((data4 === "economy") || (data4 === "premium_economy")) || (data4 === "business")) || (data4 === "first"))){validate12.errors = [{instancePath:instancePath+"/cabinClass",schemaPath:"#/definitions/CabinClass/enum",keyword:"enum",params:{allowedValues: schema16.enum},message:"must be equal to one of the allowed values"}];return false;}var valid0 = _errs10 === errors;}else {var valid0 = true;}}}}}}}}else {validate12.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate12.errors = vErrors;return errors === 0;}function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((data.price === undefined) && (missing0 = "price")){validate11.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {const _errs1 = errors;for(const key0 in data){if(!(((((key0 === "price") || (key0 === "quantity")) || (key0 === "flight")) || (key0 === "hotel")) || (key0 === "car"))){validate11.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];return false;break;}}if(_errs1 === errors){if(data.price !== undefined){let data0 = data.price;const _errs2 = errors;const _errs4 = errors;if(errors === _errs4){if(data0 && typeof data0 == "object" && !Array.isArray(data0)){let missing1;if(((data0.amountMinor === undefined) && (missing1 = "amountMinor")) || ((data0.currency === undefined) && (missing1 = "currency"))){validate11.errors = [{instancePath:instancePath+"/price",schemaPath:"#/definitions/Money/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];return false;}else {const _errs6 = errors;for(const key1 in data0){if(!((key1 === "amountMinor") || (key1 === "currency"))){validate11.errors = [{instancePath:instancePath+"/price",schemaPath:"#/definitions/Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];return false;break;}}if(_errs6 === errors){if(data0.amountMinor !== undefined){let data1 = data0.amountMinor;const _errs7 = errors;if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){validate11.errors = [{instancePath:instancePath+"/price/amountMinor",schemaPath:"#/definitions/Money/properties/amountMinor/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];return false;}if(errors === _errs7){if((typeof data1 == "number") && (isFinite(data1))){if(data1 > 9007199254740991 || isNaN(data1)){validate11.errors = [{instancePath:instancePath+"/price/amountMinor",schemaPath:"#/definitions/Money/properties/amountMinor/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];return false;}else {if(data1 < -9007199254740991 || isNaN(data1)){validate11.errors = [{instancePath:instancePath+"/price/amountMinor",schemaPath:"#/definitions/Money/properties/amountMinor/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"}];return false;}}}}var valid3 = _errs7 === errors;}else {var valid3 = true;}if(valid3){if(data0.currency !== undefined){const _errs9 = errors;if(typeof data0.currency !== "string"){validate11.errors = [{instancePath:instancePath+"/price/currency",schemaPath:"#/definitions/Money/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid3 = _errs9 === errors;}else {var valid3 = true;}}}}}else {validate11.errors = [{instancePath:instancePath+"/price",schemaPath:"#/definitions/Money/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}var valid0 = _errs2 === errors;}else {var valid0 = true;}if(valid0){if(data.quantity !== undefined){let data3 = data.quantity;const _errs11 = errors;if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){validate11.errors = [{instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];return false;}if(errors === _errs11){if((typeof data3 == "number") && (isFinite(data3))){if(data3 > 2147483647 || isNaN(data3)){validate11.errors = [{instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];return false;}else {if(data3 < -2147483648 || isNaN(data3)){validate11.errors = [{instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"}];return false;}}}}var valid0 = _errs11 === errors;}else {var valid0 = true;}if(valid0){if(data.flight !== undefined){let data4 = data.flight;const _errs13 = errors;const _errs14 = errors;let valid4 = false;const _errs15 = errors;if(data4 !== null){const err0 = {instancePath:instancePath+"/flight",schemaPath:"#/properties/flight/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}var _valid0 = _errs15 === errors;valid4 = valid4 || _valid0;if(!valid4){const _errs17 = errors;if(!(validate12(data4, {instancePath:instancePath+"/flight",parentData:data,parentDataProperty:"flight",rootData}))){vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);errors = vErrors.length;}var _valid0 = _errs17 === errors;valid4 = valid4 || _valid0;}if(!valid4){const err1 = {instancePath:instancePath+"/flight",schemaPath:"#/properties/flight/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;validate11.errors = vErrors;return false;}else {errors = _errs14;if(vErrors !== null){if(_errs14){vErrors.length = _errs14;}else {vErrors = null;}}}var valid0 = _errs13 === errors;}else {var valid0 = true;}if(valid0){if(data.hotel !== undefined){let data5 = data.hotel;const _errs18 = errors;const _errs19 = errors;let valid5 = false;const _errs20 = errors;if(data5 !== null){const err2 = {instancePath:instancePath+"/hotel",schemaPath:"#/properties/hotel/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;}var _valid1 = _errs20 === errors;valid5 = valid5 || _valid1;if(!valid5){const _errs22 = errors;const _errs23 = errors;if(errors === _errs23){if(data5 && typeof data5 == "object" && !Array.isArray(data5)){let missing2;if(((((data5.hotelName === undefined) && (missing2 = "hotelName")) || ((data5.checkIn === undefined) && (missing2 = "checkIn"))) || ((data5.nights === undefined) && (missing2 = "nights"))) || ((data5.guests === undefined) && (missing2 = "guests"))){const err3 = {instancePath:instancePath+"/hotel",schemaPath:"#/definitions/HotelDetails/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}else {const _errs25 = errors;for(const key2 in data5){if(!((((key2 === "hotelName") || (key2 === "checkIn")) || (key2 === "nights")) || (key2 === "guests"))){const err4 = {instancePath:instancePath+"/hotel",schemaPath:"#/definitions/HotelDetails/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;break;}}if(_errs25 === errors){if(data5.hotelName !== undefined){const _errs26 = errors;if(typeof data5.hotelName !== "string"){const err5 = {instancePath:instancePath+"/hotel/hotelName",schemaPath:"#/definitions/HotelDetails/properties/hotelName/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}var valid7 = _errs26 === errors;}else {var valid7 = true;}if(valid7){if(data5.checkIn !== undefined){const _errs28 = errors;if(typeof data5.checkIn !== "string"){const err6 = {instancePath:instancePath+"/hotel/checkIn",schemaPath:"#/definitions/HotelDetails/properties/checkIn/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}var valid7 = _errs28 === errors;}else {var valid7 = true;}if(valid7){if(data5.nights !== undefined){let data8 = data5.nights;const _errs30 = errors;if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){const err7 = {instancePath:instancePath+"/hotel/nights",schemaPath:"#/definitions/HotelDetails/properties/nights/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}if(errors === _errs30){if((typeof data8 == "number") && (isFinite(data8))){if(data8 > 2147483647 || isNaN(data8)){const err8 = {instancePath:instancePath+"/hotel/nights",schemaPath:"#/definitions/HotelDetails/properties/nights/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;}else {if(data8 < -2147483648 || isNaN(data8)){const err9 = {instancePath:instancePath+"/hotel/nights",schemaPath:"#/definitions/HotelDetails/properties/nights/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};if(vErrors === null){vErrors = [err9];}else {vErrors.push(err9);}errors++;}}}}var valid7 = _errs30 === errors;}else {var valid7 = true;}if(valid7){if(data5.guests !== undefined){let data9 = data5.guests;const _errs32 = errors;if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){const err10 = {instancePath:instancePath+"/hotel/guests",schemaPath:"#/definitions/HotelDetails/properties/guests/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err10];}else {vErrors.push(err10);}errors++;}if(errors === _errs32){if((typeof data9 == "number") && (isFinite(data9))){if(data9 > 2147483647 || isNaN(data9)){const err11 = {instancePath:instancePath+"/hotel/guests",schemaPath:"#/definitions/HotelDetails/properties/guests/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};if(vErrors === null){vErrors = [err11];}else {vErrors.push(err11);}errors++;}else {if(data9 < -2147483648 || isNaN(data9)){const err12 = {instancePath:instancePath+"/hotel/guests",schemaPath:"#/definitions/HotelDetails/properties/guests/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};if(vErrors === null){vErrors = [err12];}else {vErrors.push(err12);}errors++;}}}}var valid7 = _errs32 === errors;}else {var valid7 = true;}}}}}}}else {const err13 = {instancePath:instancePath+"/hotel",schemaPath:"#/definitions/HotelDetails/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err13];}else {vErrors.push(err13);}errors++;}}var _valid1 = _errs22 === errors;valid5 = valid5 || _valid1;}if(!valid5){const err14 = {instancePath:instancePath+"/hotel",schemaPath:"#/properties/hotel/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};if(vErrors === null){vErrors = [err14];}else {vErrors.push(err14);}errors++;validate11.errors = vErrors;return false;}else {errors = _errs19;if(vErrors !== null){if(_errs19){vErrors.length = _errs19;}else {vErrors = null;}}}var valid0 = _errs18 === errors;}else {var valid0 = true;}if(valid0){if(data.car !== undefined){let data10 = data.car;const _errs34 = errors;const _errs35 = errors;let valid8 = false;const _errs36 = errors;if(data10 !== null){const err15 = {instancePath:instancePath+"/car",schemaPath:"#/properties/car/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};if(vErrors === null){vErrors = [err15];}else {vErrors.push(err15);}errors++;}var _valid2 = _errs36 === errors;valid8 = valid8 || _valid2;if(!valid8){const _errs38 = errors;const _errs39 = errors;if(errors === _errs39){if(data10 && typeof data10 == "object" && !Array.isArray(data10)){let missing3;if((((((data10.pickupLocation === undefined) && (missing3 = "pickupLocation")) || ((data10.dropoffLocation === undefined) && (missing3 = "dropoffLocation"))) || ((data10.pickupTime === undefined) && (missing3 = "pickupTime"))) || ((data10.dropoffTime === undefined) && (missing3 = "dropoffTime"))) || ((data10.carClass === undefined) && (missing3 = "carClass"))){const err16 = {instancePath:instancePath+"/car",schemaPath:"#/definitions/CarDetails/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"};if(vErrors === null){vErrors = [err16];}else {vErrors.push(err16);}errors++;}else {const _errs41 = errors;for(const key3 in data10){if(!(((((key3 === "pickupLocation") || (key3 === "dropoffLocation")) || (key3 === "pickupTime")) || (key3 === "dropoffTime")) || (key3 === "carClass"))){const err17 = {instancePath:instancePath+"/car",schemaPath:"#/definitions/CarDetails/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err17];}else {vErrors.push(err17);}errors++;break;}}if(_errs41 === errors){if(data10.pickupLocation !== undefined){const _errs42 = errors;if(typeof data10.pickupLocation !== "string"){const err18 = {instancePath:instancePath+"/car/pickupLocation",schemaPath:"#/definitions/CarDetails/properties/pickupLocation/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err18];}else {vErrors.push(err18);}errors++;}var valid10 = _errs42 === errors;}else {var valid10 = true;}if(valid10){if(data10.dropoffLocation !== undefined){const _errs44 = errors;if(typeof data10.dropoffLocation !== "string"){const err19 = {instancePath:instancePath+"/car/dropoffLocation",schemaPath:"#/definitions/CarDetails/properties/dropoffLocation/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err19];}else {vErrors.push(err19);}errors++;}var valid10 = _errs44 === errors;}else {var valid10 = true;}if(valid10){if(data10.pickupTime !== undefined){let data13 = data10.pickupTime;const _errs46 = errors;if(!(data13 instanceof Date) || Number.isNaN(data13.getTime())){const err20 = {instancePath:instancePath+"/car/pickupTime",schemaPath:"#/definitions/CarDetails/properties/pickupTime/x-js-date",keyword:"x-js-date",params:{},message:"must pass \"x-js-date\" keyword validation"};if(vErrors === null){vErrors = [err20];}else {vErrors.push(err20);}errors++;}var valid10 = _errs46 === errors;}else {var valid10 = true;}if(valid10){if(data10.dropoffTime !== undefined){let data14 = data10.dropoffTime;const _errs48 = errors;if(!(data14 instanceof Date) || Number.isNaN(data14.getTime())){const err21 = {instancePath:instancePath+"/car/dropoffTime",schemaPath:"#/definitions/CarDetails/properties/dropoffTime/x-js-date",keyword:"x-js-date",params:{},message:"must pass \"x-js-date\" keyword validation"};if(vErrors === null){vErrors = [err21];}else {vErrors.push(err21);}errors++;}var valid10 = _errs48 === errors;}else {var valid10 = true;}if(valid10){if(data10.carClass !== undefined){const _errs50 = errors;if(typeof data10.carClass !== "string"){const err22 = {instancePath:instancePath+"/car/carClass",schemaPath:"#/definitions/CarDetails/properties/carClass/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err22];}else {vErrors.push(err22);}errors++;}var valid10 = _errs50 === errors;}else {var valid10 = true;}}}}}}}}else {const err23 = {instancePath:instancePath+"/car",schemaPath:"#/definitions/CarDetails/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err23];}else {vErrors.push(err23);}errors++;}}var _valid2 = _errs38 === errors;valid8 = valid8 || _valid2;}if(!valid8){const err24 = {instancePath:instancePath+"/car",schemaPath:"#/properties/car/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};if(vErrors === null){vErrors = [err24];}else {vErrors.push(err24);}errors++;validate11.errors = vErrors;return false;}else {errors = _errs35;if(vErrors !== null){if(_errs35){vErrors.length = _errs35;}else {vErrors = null;}}}var valid0 = _errs34 === errors;}else {var valid0 = true;}}}}}}}}else {validate11.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate11.errors = vErrors;return errors === 0;}function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="bookings/BookingCreated" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((((((((((data.eventId === undefined) && (missing0 = "eventId")) || ((data.eventType === undefined) && (missing0 = "eventType"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.bookingId === undefined) && (missing0 = "bookingId"))) || ((data.userId === undefined) && (missing0 = "userId"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.itemId === undefined) && (missing0 = "itemId"))) || ((data.data === undefined) && (missing0 = "data"))){validate10.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {const _errs1 = errors;for(const key0 in data){if(!(func2.call(schema11.properties, key0))){validate10.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];return false;break;}}if(_errs1 === errors){if(data.eventId !== undefined){let data0 = data.eventId;const _errs2 = errors;if(errors === _errs2){if(errors === _errs2){if(typeof data0 === "string"){if(!(formats0.test(data0))){validate10.errors = [{instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""}];return false;}}else {validate10.errors = [{instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}}var valid0 = _errs2 === errors;}else {var valid0 = true;}if(valid0){if(data.eventType !== undefined){let data1 = data.eventType;const _errs4 = errors;if(typeof data1 !== "string"){validate10.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}if("booking.created" !== data1){validate10.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/const",keyword:"const",params:{allowedValue: "booking.created"},message:"must be equal to constant"}];return false;}var valid0 = _errs4 === errors;}else {var valid0 = true;}if(valid0){if(data.timestamp !== undefined){let data2 = data.timestamp;const _errs6 = errors;if(!(data2 instanceof Date) || Number.isNaN(data2.getTime())){validate10.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/x-js-date",keyword:"x-js-date",params:{},message:"must pass \"x-js-date\" keyword validation"}];return false;}var valid0 = _errs6 === errors;}else {var valid0 = true;}if(valid0){if(data.source !== undefined){const _errs8 = errors;if(typeof data.source !== "string"){validate10.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs8 === errors;}else {var valid0 = true;}if(valid0){if(data.bookingId !== undefined){const _errs10 = errors;if(typeof data.bookingId !== "string"){validate10.errors = [{instancePath:instancePath+"/bookingId",schemaPath:"#/properties/bookingId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs10 === errors;}else {var valid0 = true;}if(valid0){if(data.userId !== undefined){const _errs12 = errors;if(typeof data.userId !== "string"){validate10.errors = [{instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs12 === errors;}else {var valid0 = true;}if(valid0){if(data.type !== undefined){let data6 = data.type;const _errs14 = errors;if(typeof data6 !== "string"){validate10.errors = [{instancePath:instancePath+"/type",schemaPath:"#/definitions/BookingType/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}if(!(((data6 === "flight") || (data6 === "hotel")) || (data6 === "car"))){validate10.errors = [{instancePath:instancePath+"/type",schemaPath:"#/definitions/BookingType/enum",keyword:"enum",params:{allowedValues: schema12.enum},message:"must be equal to one of the allowed values"}];return false;}var valid0 = _errs14 === errors;}else {var valid0 = true;}if(valid0){if(data.itemId !== undefined){const _errs18 = errors;if(typeof data.itemId !== "string"){validate10.errors = [{instancePath:instancePath+"/itemId",schemaPath:"#/properties/itemId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs18 === errors;}else {var valid0 = true;}if(valid0){if(data.data !== undefined){const _errs20 = errors;if(!(validate11(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);errors = vErrors.length;}var valid0 = _errs20 === errors;}else {var valid0 = true;}}}}}}}}}}}}else {validate10.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate10.errors = vErrors;return errors === 0;}exports.validateBookingConfirmed = validate15;const schema19 = {"$id":"bookings/BookingConfirmed","title":"BookingConfirmed","description":"Payment succeeded and the booking holds. Published by billing; the user service records it in the user's history.","type":"object","additionalProperties":false,"required":["eventId","eventType","timestamp","source","bookingId","userId","type","itemId","data"],"properties":{"eventId":{"type":"string","format":"uuid","description":"Unique ID of this event (UUID). Consumers de-duplicate on it: delivery is at least once."},"eventType":{"type":"string","const":"booking.confirmed","description":"Always \"booking.confirmed\" in a BookingConfirmed. Avro enum symbols cannot hold dots, so this is a string; the kit rejects any other value on publish and on decode."},"timestamp":{"tsType":"Date","x-js-date":true,"description":"When the fact happened, in UTC milliseconds since the epoch (a Date in TypeScript)."},"source":{"type":"string","description":"The service that published the event, e.g. billing-service. For tracing and for the dead-letter topic's reports."},"bookingId":{"type":"string","description":"The booking this event is about. It is the Kafka message key, so all events of a booking stay in order on one partition."},"userId":{"type":"string","description":"The user who owns the booking."},"type":{"allOf":[{"$ref":"#/definitions/BookingType"}],"description":"What is booked: flight, hotel or car."},"itemId":{"type":"string","description":"The booked item in its inventory service (flight, hotel or car ID)."},"data":{"allOf":[{"$ref":"#/definitions/BookingConfirmedData"}],"description":"How the booking was paid and how the user refers to it."}},"definitions":{"BookingType":{"title":"BookingType","description":"What is booked; names the inventory service that owns the item.","type":"string","enum":["flight","hotel","car"]},"BookingConfirmedData":{"title":"BookingConfirmedData","description":"Payment and confirmation of a booking.","type":"object","additionalProperties":false,"required":["confirmationCode","payment"],"properties":{"confirmationCode":{"type":"string","description":"Code shown to the user and the supplier, e.g. K7Q2ZP."},"payment":{"allOf":[{"$ref":"#/definitions/Payment"}],"description":"The captured payment."}}},"Payment":{"title":"Payment","description":"A captured payment.","type":"object","additionalProperties":false,"required":["paymentId","method","amount"],"properties":{"paymentId":{"type":"string","description":"ID of the payment at the payment provider."},"method":{"allOf":[{"$ref":"#/definitions/PaymentMethod"}],"description":"How the user paid. Readers that do not know a newer method read it as other."},"amount":{"allOf":[{"$ref":"#/definitions/Money"}],"description":"The amount captured."}}},"PaymentMethod":{"title":"PaymentMethod","description":"How the user paid.","type":"string","enum":["card","wallet","bank_transfer","other"]},"Money":{"title":"Money","description":"An amount of money as integer minor units of an ISO 4217 currency. Never a float: 0.1 + 0.2 is not 0.3.","type":"object","additionalProperties":false,"required":["amountMinor","currency"],"properties":{"amountMinor":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991,"description":"The amount in the currency's minor unit (its ISO 4217 exponent): 12999 with USD is 129.99 USD, 15000 with JPY is 15000 JPY."},"currency":{"type":"string","description":"ISO 4217 alphabetic code in upper case, for example USD, EUR, JPY."}}}}};const schema20 = {"title":"BookingType","description":"What is booked; names the inventory service that owns the item.","type":"string","enum":["flight","hotel","car"]};const schema21 = {"title":"BookingConfirmedData","description":"Payment and confirmation of a booking.","type":"object","additionalProperties":false,"required":["confirmationCode","payment"],"properties":{"confirmationCode":{"type":"string","description":"Code shown to the user and the supplier, e.g. K7Q2ZP."},"payment":{"allOf":[{"$ref":"#/definitions/Payment"}],"description":"The captured payment."}}};const schema22 = {"title":"Payment","description":"A captured payment.","type":"object","additionalProperties":false,"required":["paymentId","method","amount"],"properties":{"paymentId":{"type":"string","description":"ID of the payment at the payment provider."},"method":{"allOf":[{"$ref":"#/definitions/PaymentMethod"}],"description":"How the user paid. Readers that do not know a newer method read it as other."},"amount":{"allOf":[{"$ref":"#/definitions/Money"}],"description":"The amount captured."}}};const schema23 = {"title":"PaymentMethod","description":"How the user paid.","type":"string","enum":["card","wallet","bank_transfer","other"]};const schema24 = {"title":"Money","description":"An amount of money as integer minor units of an ISO 4217 currency. Never a float: 0.1 + 0.2 is not 0.3.","type":"object","additionalProperties":false,"required":["amountMinor","currency"],"properties":{"amountMinor":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991,"description":"The amount in the currency's minor unit (its ISO 4217 exponent): 12999 with USD is 129.99 USD, 15000 with JPY is 15000 JPY."},"currency":{"type":"string","description":"ISO 4217 alphabetic code in upper case, for example USD, EUR, JPY."}}};function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((((data.paymentId === undefined) && (missing0 = "paymentId")) || ((data.method === undefined) && (missing0 = "method"))) || ((data.amount === undefined) && (missing0 = "amount"))){validate17.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {const _errs1 = errors;for(const key0 in data){if(!(((key0 === "paymentId") || (key0 === "method")) || (key0 === "amount"))){validate17.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];return false;break;}}if(_errs1 === errors){if(data.paymentId !== undefined){const _errs2 = errors;if(typeof data.paymentId !== "string"){validate17.errors = [{instancePath:instancePath+"/paymentId",schemaPath:"#/properties/paymentId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs2 === errors;}else {var valid0 = true;}if(valid0){if(data.method !== undefined){let data1 = data.method;const _errs4 = errors;if(typeof data1 !== "string"){validate17.errors = [{instancePath:instancePath+"/method",schemaPath:"#/definitions/PaymentMethod/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}if(!((((data1 === "card") || (data1 === "wallet")) || (data1 === "bank_transfer")) || (data1 === "other"))){validate17.errors = [{instancePath:instancePath+"/method",schemaPath:"#/definitions/PaymentMethod/enum",keyword:"enum",params:{allowedValues: schema23.enum},message:"must be equal to one of the allowed values"}];return false;}var valid0 = _errs4 === errors;}else {var valid0 = true;}if(valid0){if(data.amount !== undefined){let data2 = data.amount;const _errs8 = errors;const _errs10 = errors;if(errors === _errs10){if(data2 && typeof data2 == "object" && !Array.isArray(data2)){let missing1;if(((data2.amountMinor === undefined) && (missing1 = "amountMinor")) || ((data2.currency === undefined) && (missing1 = "currency"))){validate17.errors = [{instancePath:instancePath+"/amount",schemaPath:"#/definitions/Money/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];return false;}else {const _errs12 = errors;for(const key1 in data2){if(!((key1 === "amountMinor") || (key1 === "currency"))){validate17.errors = [{instancePath:instancePath+"/amount",schemaPath:"#/definitions/Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];return false;break;}}if(_errs12 === errors){if(data2.amountMinor !== undefined){let data3 = data2.amountMinor;const _errs13 = errors;if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){validate17.errors = [{instancePath:instancePath+"/amount/amountMinor",schemaPath:"#/definitions/Money/properties/amountMinor/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];return false;}if(errors === _errs13){if((typeof data3 == "number") && (isFinite(data3))){if(data3 > 9007199254740991 || isNaN(data3)){validate17.errors = [{instancePath:instancePath+"/amount/amountMinor",schemaPath:"#/definitions/Money/properties/amountMinor/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];return false;}else {if(data3 < -9007199254740991 || isNaN(data3)){validate17.errors = [{instancePath:instancePath+"/amount/amountMinor",schemaPath:"#/definitions/Money/properties/amountMinor/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"}];return false;}}}}var valid5 = _errs13 === errors;}else {var valid5 = true;}if(valid5){if(data2.currency !== undefined){const _errs15 = errors;if(typeof data2.currency !== "string"){validate17.errors = [{instancePath:instancePath+"/amount/currency",schemaPath:"#/definitions/Money/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid5 = _errs15 === errors;}else {var valid5 = true;}}}}}else {validate17.errors = [{instancePath:instancePath+"/amount",schemaPath:"#/definitions/Money/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}var valid0 = _errs8 === errors;}else {var valid0 = true;}}}}}}else {validate17.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate17.errors = vErrors;return errors === 0;}function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if(((data.confirmationCode === undefined) && (missing0 = "confirmationCode")) || ((data.payment === undefined) && (missing0 = "payment"))){validate16.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {const _errs1 = errors;for(const key0 in data){if(!((key0 === "confirmationCode") || (key0 === "payment"))){validate16.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];return false;break;}}if(_errs1 === errors){if(data.confirmationCode !== undefined){const _errs2 = errors;if(typeof data.confirmationCode !== "string"){validate16.errors = [{instancePath:instancePath+"/confirmationCode",schemaPath:"#/properties/confirmationCode/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs2 === errors;}else {var valid0 = true;}if(valid0){if(data.payment !== undefined){const _errs4 = errors;if(!(validate17(data.payment, {instancePath:instancePath+"/payment",parentData:data,parentDataProperty:"payment",rootData}))){vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);errors = vErrors.length;}var valid0 = _errs4 === errors;}else {var valid0 = true;}}}}}else {validate16.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate16.errors = vErrors;return errors === 0;}function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="bookings/BookingConfirmed" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((((((((((data.eventId === undefined) && (missing0 = "eventId")) || ((data.eventType === undefined) && (missing0 = "eventType"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.bookingId === undefined) && (missing0 = "bookingId"))) || ((data.userId === undefined) && (missing0 = "userId"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.itemId === undefined) && (missing0 = "itemId"))) || ((data.data === undefined) && (missing0 = "data"))){validate15.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {const _errs1 = errors;for(const key0 in data){if(!(func2.call(schema19.properties, key0))){validate15.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];return false;break;}}if(_errs1 === errors){if(data.eventId !== undefined){let data0 = data.eventId;const _errs2 = errors;if(errors === _errs2){if(errors === _errs2){if(typeof data0 === "string"){if(!(formats0.test(data0))){validate15.errors = [{instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""}];return false;}}else {validate15.errors = [{instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}}var valid0 = _errs2 === errors;}else {var valid0 = true;}if(valid0){if(data.eventType !== undefined){let data1 = data.eventType;const _errs4 = errors;if(typeof data1 !== "string"){validate15.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}if("booking.confirmed" !== data1){validate15.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/const",keyword:"const",params:{allowedValue: "booking.confirmed"},message:"must be equal to constant"}];return false;}var valid0 = _errs4 === errors;}else {var valid0 = true;}if(valid0){if(data.timestamp !== undefined){let data2 = data.timestamp;const _errs6 = errors;if(!(data2 instanceof Date) || Number.isNaN(data2.getTime())){validate15.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/x-js-date",keyword:"x-js-date",params:{},message:"must pass \"x-js-date\" keyword validation"}];return false;}var valid0 = _errs6 === errors;}else {var valid0 = true;}if(valid0){if(data.source !== undefined){const _errs8 = errors;if(typeof data.source !== "string"){validate15.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs8 === errors;}else {var valid0 = true;}if(valid0){if(data.bookingId !== undefined){const _errs10 = errors;if(typeof data.bookingId !== "string"){validate15.errors = [{instancePath:instancePath+"/bookingId",schemaPath:"#/properties/bookingId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs10 === errors;}else {var valid0 = true;}if(valid0){if(data.userId !== undefined){const _errs12 = errors;if(typeof data.userId !== "string"){validate15.errors = [{instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs12 === errors;}else {var valid0 = true;}if(valid0){if(data.type !== undefined){let data6 = data.type;const _errs14 = errors;if(typeof data6 !== "string"){validate15.errors = [{instancePath:instancePath+"/type",schemaPath:"#/definitions/BookingType/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}if(!(((data6 === "flight") || (data6 === "hotel")) || (data6 === "car"))){validate15.errors = [{instancePath:instancePath+"/type",schemaPath:"#/definitions/BookingType/enum",keyword:"enum",params:{allowedValues: schema20.enum},message:"must be equal to one of the allowed values"}];return false;}var valid0 = _errs14 === errors;}else {var valid0 = true;}if(valid0){if(data.itemId !== undefined){const _errs18 = errors;if(typeof data.itemId !== "string"){validate15.errors = [{instancePath:instancePath+"/itemId",schemaPath:"#/properties/itemId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs18 === errors;}else {var valid0 = true;}if(valid0){if(data.data !== undefined){const _errs20 = errors;if(!(validate16(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);errors = vErrors.length;}var valid0 = _errs20 === errors;}else {var valid0 = true;}}}}}}}}}}}}else {validate15.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate15.errors = vErrors;return errors === 0;}exports.validateBookingCancelled = validate20;const schema25 = {"$id":"bookings/BookingCancelled","title":"BookingCancelled","description":"A booking was cancelled after it was created. Inventory releases the item; billing refunds.","type":"object","additionalProperties":false,"required":["eventId","eventType","timestamp","source","bookingId","userId","type","itemId","data"],"properties":{"eventId":{"type":"string","format":"uuid","description":"Unique ID of this event (UUID). Consumers de-duplicate on it: delivery is at least once."},"eventType":{"type":"string","const":"booking.cancelled","description":"Always \"booking.cancelled\" in a BookingCancelled. Avro enum symbols cannot hold dots, so this is a string; the kit rejects any other value on publish and on decode."},"timestamp":{"tsType":"Date","x-js-date":true,"description":"When the fact happened, in UTC milliseconds since the epoch (a Date in TypeScript)."},"source":{"type":"string","description":"The service that published the event, e.g. billing-service. For tracing and for the dead-letter topic's reports."},"bookingId":{"type":"string","description":"The booking this event is about. It is the Kafka message key, so all events of a booking stay in order on one partition."},"userId":{"type":"string","description":"The user who owns the booking."},"type":{"allOf":[{"$ref":"#/definitions/BookingType"}],"description":"What is booked: flight, hotel or car."},"itemId":{"type":"string","description":"The booked item in its inventory service (flight, hotel or car ID)."},"data":{"allOf":[{"$ref":"#/definitions/BookingCancelledData"}],"description":"Who cancelled, why, and what is refunded."}},"definitions":{"BookingType":{"title":"BookingType","description":"What is booked; names the inventory service that owns the item.","type":"string","enum":["flight","hotel","car"]},"BookingCancelledData":{"title":"BookingCancelledData","description":"The circumstances of a cancellation.","type":"object","additionalProperties":false,"required":["cancelledBy","reason"],"properties":{"cancelledBy":{"allOf":[{"$ref":"#/definitions/Canceller"}],"description":"Who asked for the cancellation. Readers that do not know a newer value read it as system."},"reason":{"type":"string","description":"Why, in words for people (support and the user)."},"refund":{"anyOf":[{"type":"null"},{"$ref":"#/definitions/Money"}],"description":"The amount refunded; null when nothing is refunded (unpaid or non-refundable)."}}},"Canceller":{"title":"Canceller","description":"Who asked for the cancellation.","type":"string","enum":["user","admin","supplier","system"]},"Money":{"title":"Money","description":"An amount of money as integer minor units of an ISO 4217 currency. Never a float: 0.1 + 0.2 is not 0.3.","type":"object","additionalProperties":false,"required":["amountMinor","currency"],"properties":{"amountMinor":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991,"description":"The amount in the currency's minor unit (its ISO 4217 exponent): 12999 with USD is 129.99 USD, 15000 with JPY is 15000 JPY."},"currency":{"type":"string","description":"ISO 4217 alphabetic code in upper case, for example USD, EUR, JPY."}}}}};const schema26 = {"title":"BookingType","description":"What is booked; names the inventory service that owns the item.","type":"string","enum":["flight","hotel","car"]};const schema27 = {"title":"BookingCancelledData","description":"The circumstances of a cancellation.","type":"object","additionalProperties":false,"required":["cancelledBy","reason"],"properties":{"cancelledBy":{"allOf":[{"$ref":"#/definitions/Canceller"}],"description":"Who asked for the cancellation. Readers that do not know a newer value read it as system."},"reason":{"type":"string","description":"Why, in words for people (support and the user)."},"refund":{"anyOf":[{"type":"null"},{"$ref":"#/definitions/Money"}],"description":"The amount refunded; null when nothing is refunded (unpaid or non-refundable)."}}};const schema28 = {"title":"Canceller","description":"Who asked for the cancellation.","type":"string","enum":["user","admin","supplier","system"]};const schema29 = {"title":"Money","description":"An amount of money as integer minor units of an ISO 4217 currency. Never a float: 0.1 + 0.2 is not 0.3.","type":"object","additionalProperties":false,"required":["amountMinor","currency"],"properties":{"amountMinor":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991,"description":"The amount in the currency's minor unit (its ISO 4217 exponent): 12999 with USD is 129.99 USD, 15000 with JPY is 15000 JPY."},"currency":{"type":"string","description":"ISO 4217 alphabetic code in upper case, for example USD, EUR, JPY."}}};function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if(((data.cancelledBy === undefined) && (missing0 = "cancelledBy")) || ((data.reason === undefined) && (missing0 = "reason"))){validate21.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {const _errs1 = errors;for(const key0 in data){if(!(((key0 === "cancelledBy") || (key0 === "reason")) || (key0 === "refund"))){validate21.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];return false;break;}}if(_errs1 === errors){if(data.cancelledBy !== undefined){let data0 = data.cancelledBy;const _errs2 = errors;if(typeof data0 !== "string"){validate21.errors = [{instancePath:instancePath+"/cancelledBy",schemaPath:"#/definitions/Canceller/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}if(!((((data0 === "user") || (data0 === "admin")) || (data0 === "supplier")) || (data0 === "system"))){validate21.errors = [{instancePath:instancePath+"/cancelledBy",schemaPath:"#/definitions/Canceller/enum",keyword:"enum",params:{allowedValues: schema28.enum},message:"must be equal to one of the allowed values"}];return false;}var valid0 = _errs2 === errors;}else {var valid0 = true;}if(valid0){if(data.reason !== undefined){const _errs6 = errors;if(typeof data.reason !== "string"){validate21.errors = [{instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs6 === errors;}else {var valid0 = true;}if(valid0){if(data.refund !== undefined){let data2 = data.refund;const _errs8 = errors;const _errs9 = errors;let valid3 = false;const _errs10 = errors;if(data2 !== null){const err0 = {instancePath:instancePath+"/refund",schemaPath:"#/properties/refund/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};if(vErrors === null){vErrors = [err0];}else {vErrors.push(err0);}errors++;}var _valid0 = _errs10 === errors;valid3 = valid3 || _valid0;if(!valid3){const _errs12 = errors;const _errs13 = errors;if(errors === _errs13){if(data2 && typeof data2 == "object" && !Array.isArray(data2)){let missing1;if(((data2.amountMinor === undefined) && (missing1 = "amountMinor")) || ((data2.currency === undefined) && (missing1 = "currency"))){const err1 = {instancePath:instancePath+"/refund",schemaPath:"#/definitions/Money/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};if(vErrors === null){vErrors = [err1];}else {vErrors.push(err1);}errors++;}else {const _errs15 = errors;for(const key1 in data2){if(!((key1 === "amountMinor") || (key1 === "currency"))){const err2 = {instancePath:instancePath+"/refund",schemaPath:"#/definitions/Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};if(vErrors === null){vErrors = [err2];}else {vErrors.push(err2);}errors++;break;}}if(_errs15 === errors){if(data2.amountMinor !== undefined){let data3 = data2.amountMinor;const _errs16 = errors;if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){const err3 = {instancePath:instancePath+"/refund/amountMinor",schemaPath:"#/definitions/Money/properties/amountMinor/type",keyword:"type",params:{type: "integer"},message:"must be integer"};if(vErrors === null){vErrors = [err3];}else {vErrors.push(err3);}errors++;}if(errors === _errs16){if((typeof data3 == "number") && (isFinite(data3))){if(data3 > 9007199254740991 || isNaN(data3)){const err4 = {instancePath:instancePath+"/refund/amountMinor",schemaPath:"#/definitions/Money/properties/amountMinor/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};if(vErrors === null){vErrors = [err4];}else {vErrors.push(err4);}errors++;}else {if(data3 < -9007199254740991 || isNaN(data3)){const err5 = {instancePath:instancePath+"/refund/amountMinor",schemaPath:"#/definitions/Money/properties/amountMinor/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"};if(vErrors === null){vErrors = [err5];}else {vErrors.push(err5);}errors++;}}}}var valid5 = _errs16 === errors;}else {var valid5 = true;}if(valid5){if(data2.currency !== undefined){const _errs18 = errors;if(typeof data2.currency !== "string"){const err6 = {instancePath:instancePath+"/refund/currency",schemaPath:"#/definitions/Money/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};if(vErrors === null){vErrors = [err6];}else {vErrors.push(err6);}errors++;}var valid5 = _errs18 === errors;}else {var valid5 = true;}}}}}else {const err7 = {instancePath:instancePath+"/refund",schemaPath:"#/definitions/Money/type",keyword:"type",params:{type: "object"},message:"must be object"};if(vErrors === null){vErrors = [err7];}else {vErrors.push(err7);}errors++;}}var _valid0 = _errs12 === errors;valid3 = valid3 || _valid0;}if(!valid3){const err8 = {instancePath:instancePath+"/refund",schemaPath:"#/properties/refund/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};if(vErrors === null){vErrors = [err8];}else {vErrors.push(err8);}errors++;validate21.errors = vErrors;return false;}else {errors = _errs9;if(vErrors !== null){if(_errs9){vErrors.length = _errs9;}else {vErrors = null;}}}var valid0 = _errs8 === errors;}else {var valid0 = true;}}}}}}else {validate21.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate21.errors = vErrors;return errors === 0;}function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="bookings/BookingCancelled" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((((((((((data.eventId === undefined) && (missing0 = "eventId")) || ((data.eventType === undefined) && (missing0 = "eventType"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.bookingId === undefined) && (missing0 = "bookingId"))) || ((data.userId === undefined) && (missing0 = "userId"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.itemId === undefined) && (missing0 = "itemId"))) || ((data.data === undefined) && (missing0 = "data"))){validate20.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {const _errs1 = errors;for(const key0 in data){if(!(func2.call(schema25.properties, key0))){validate20.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];return false;break;}}if(_errs1 === errors){if(data.eventId !== undefined){let data0 = data.eventId;const _errs2 = errors;if(errors === _errs2){if(errors === _errs2){if(typeof data0 === "string"){if(!(formats0.test(data0))){validate20.errors = [{instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""}];return false;}}else {validate20.errors = [{instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}}var valid0 = _errs2 === errors;}else {var valid0 = true;}if(valid0){if(data.eventType !== undefined){let data1 = data.eventType;const _errs4 = errors;if(typeof data1 !== "string"){validate20.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}if("booking.cancelled" !== data1){validate20.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/const",keyword:"const",params:{allowedValue: "booking.cancelled"},message:"must be equal to constant"}];return false;}var valid0 = _errs4 === errors;}else {var valid0 = true;}if(valid0){if(data.timestamp !== undefined){let data2 = data.timestamp;const _errs6 = errors;if(!(data2 instanceof Date) || Number.isNaN(data2.getTime())){validate20.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/x-js-date",keyword:"x-js-date",params:{},message:"must pass \"x-js-date\" keyword validation"}];return false;}var valid0 = _errs6 === errors;}else {var valid0 = true;}if(valid0){if(data.source !== undefined){const _errs8 = errors;if(typeof data.source !== "string"){validate20.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs8 === errors;}else {var valid0 = true;}if(valid0){if(data.bookingId !== undefined){const _errs10 = errors;if(typeof data.bookingId !== "string"){validate20.errors = [{instancePath:instancePath+"/bookingId",schemaPath:"#/properties/bookingId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs10 === errors;}else {var valid0 = true;}if(valid0){if(data.userId !== undefined){const _errs12 = errors;if(typeof data.userId !== "string"){validate20.errors = [{instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs12 === errors;}else {var valid0 = true;}if(valid0){if(data.type !== undefined){let data6 = data.type;const _errs14 = errors;if(typeof data6 !== "string"){validate20.errors = [{instancePath:instancePath+"/type",schemaPath:"#/definitions/BookingType/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}if(!(((data6 === "flight") || (data6 === "hotel")) || (data6 === "car"))){validate20.errors = [{instancePath:instancePath+"/type",schemaPath:"#/definitions/BookingType/enum",keyword:"enum",params:{allowedValues: schema26.enum},message:"must be equal to one of the allowed values"}];return false;}var valid0 = _errs14 === errors;}else {var valid0 = true;}if(valid0){if(data.itemId !== undefined){const _errs18 = errors;if(typeof data.itemId !== "string"){validate20.errors = [{instancePath:instancePath+"/itemId",schemaPath:"#/properties/itemId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs18 === errors;}else {var valid0 = true;}if(valid0){if(data.data !== undefined){const _errs20 = errors;if(!(validate21(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);errors = vErrors.length;}var valid0 = _errs20 === errors;}else {var valid0 = true;}}}}}}}}}}}}else {validate20.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate20.errors = vErrors;return errors === 0;}exports.validateBookingFailed = validate23;const schema30 = {"$id":"bookings/BookingFailed","title":"BookingFailed","description":"A booking could not be completed. Published by the stage that failed (billing, inventory); nothing is charged.","type":"object","additionalProperties":false,"required":["eventId","eventType","timestamp","source","bookingId","userId","type","itemId","data"],"properties":{"eventId":{"type":"string","format":"uuid","description":"Unique ID of this event (UUID). Consumers de-duplicate on it: delivery is at least once."},"eventType":{"type":"string","const":"booking.failed","description":"Always \"booking.failed\" in a BookingFailed. Avro enum symbols cannot hold dots, so this is a string; the kit rejects any other value on publish and on decode."},"timestamp":{"tsType":"Date","x-js-date":true,"description":"When the fact happened, in UTC milliseconds since the epoch (a Date in TypeScript)."},"source":{"type":"string","description":"The service that published the event, e.g. billing-service. For tracing and for the dead-letter topic's reports."},"bookingId":{"type":"string","description":"The booking this event is about. It is the Kafka message key, so all events of a booking stay in order on one partition."},"userId":{"type":"string","description":"The user who owns the booking."},"type":{"allOf":[{"$ref":"#/definitions/BookingType"}],"description":"What is booked: flight, hotel or car."},"itemId":{"type":"string","description":"The booked item in its inventory service (flight, hotel or car ID)."},"data":{"allOf":[{"$ref":"#/definitions/BookingFailedData"}],"description":"Why and where the booking failed, and whether trying again can help."}},"definitions":{"BookingType":{"title":"BookingType","description":"What is booked; names the inventory service that owns the item.","type":"string","enum":["flight","hotel","car"]},"BookingFailedData":{"title":"BookingFailedData","description":"The failure of a booking.","type":"object","additionalProperties":false,"required":["reasonCode","message","stage","retryable"],"properties":{"reasonCode":{"allOf":[{"$ref":"#/definitions/FailureReason"}],"description":"Machine-readable cause. Readers that do not know a newer code read it as unknown."},"message":{"type":"string","description":"Explanation for people (support, logs); never parsed."},"stage":{"allOf":[{"$ref":"#/definitions/FailureStage"}],"description":"The step of the booking flow that failed."},"retryable":{"type":"boolean","description":"True when the same booking may succeed if tried again (a timeout), false when it cannot (a declined card)."}}},"FailureReason":{"title":"FailureReason","description":"Machine-readable cause of the failure.","type":"string","enum":["payment_declined","not_available","timeout","validation","fraud_suspected","internal_error","unknown"]},"FailureStage":{"title":"FailureStage","description":"The step of the booking flow that failed.","type":"string","enum":["validation","availability","payment","confirmation","unknown"]}}};const schema31 = {"title":"BookingType","description":"What is booked; names the inventory service that owns the item.","type":"string","enum":["flight","hotel","car"]};const schema32 = {"title":"BookingFailedData","description":"The failure of a booking.","type":"object","additionalProperties":false,"required":["reasonCode","message","stage","retryable"],"properties":{"reasonCode":{"allOf":[{"$ref":"#/definitions/FailureReason"}],"description":"Machine-readable cause. Readers that do not know a newer code read it as unknown."},"message":{"type":"string","description":"Explanation for people (support, logs); never parsed."},"stage":{"allOf":[{"$ref":"#/definitions/FailureStage"}],"description":"The step of the booking flow that failed."},"retryable":{"type":"boolean","description":"True when the same booking may succeed if tried again (a timeout), false when it cannot (a declined card)."}}};const schema33 = {"title":"FailureReason","description":"Machine-readable cause of the failure.","type":"string","enum":["payment_declined","not_available","timeout","validation","fraud_suspected","internal_error","unknown"]};const schema34 = {"title":"FailureStage","description":"The step of the booking flow that failed.","type":"string","enum":["validation","availability","payment","confirmation","unknown"]};function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if(((((data.reasonCode === undefined) && (missing0 = "reasonCode")) || ((data.message === undefined) && (missing0 = "message"))) || ((data.stage === undefined) && (missing0 = "stage"))) || ((data.retryable === undefined) && (missing0 = "retryable"))){validate24.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {const _errs1 = errors;for(const key0 in data){if(!((((key0 === "reasonCode") || (key0 === "message")) || (key0 === "stage")) || (key0 === "retryable"))){validate24.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];return false;break;}}if(_errs1 === errors){if(data.reasonCode !== undefined){let data0 = data.reasonCode;const _errs2 = errors;if(typeof data0 !== "string"){validate24.errors = [{instancePath:instancePath+"/reasonCode",schemaPath:"#/definitions/FailureReason/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}if(!(((((((data0 === "payment_declined") || (data0 === "not_available")) || (data0 === "timeout")) || (data0 === "validation")) || (data0 === "fraud_suspected")) || (data0 === "internal_error")) || (data0 === "unknown"))){validate24.errors = [{instancePath:instancePath+"/reasonCode",schemaPath:"#/definitions/FailureReason/enum",keyword:"enum",params:{allowedValues: schema33.enum},message:"must be equal to one of the allowed values"}];return false;}var valid0 = _errs2 === errors;}else {var valid0 = true;}if(valid0){if(data.message !== undefined){const _errs6 = errors;if(typeof data.message !== "string"){validate24.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs6 === errors;}else {var valid0 = true;}if(valid0){if(data.stage !== undefined){let data2 = data.stage;const _errs8 = errors;if(typeof data2 !== "string"){validate24.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/definitions/FailureStage/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}if(!(((((data2 === "validation") || (data2 === "availability")) || (data2 === "payment")) || (data2 === "confirmation")) || (data2 === "unknown"))){validate24.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/definitions/FailureStage/enum",keyword:"enum",params:{allowedValues: schema34.enum},message:"must be equal to one of the allowed values"}];return false;}var valid0 = _errs8 === errors;}else {var valid0 = true;}if(valid0){if(data.retryable !== undefined){const _errs12 = errors;if(typeof data.retryable !== "boolean"){validate24.errors = [{instancePath:instancePath+"/retryable",schemaPath:"#/properties/retryable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];return false;}var valid0 = _errs12 === errors;}else {var valid0 = true;}}}}}}}else {validate24.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate24.errors = vErrors;return errors === 0;}function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){/*# sourceURL="bookings/BookingFailed" */;let vErrors = null;let errors = 0;if(errors === 0){if(data && typeof data == "object" && !Array.isArray(data)){let missing0;if((((((((((data.eventId === undefined) && (missing0 = "eventId")) || ((data.eventType === undefined) && (missing0 = "eventType"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.bookingId === undefined) && (missing0 = "bookingId"))) || ((data.userId === undefined) && (missing0 = "userId"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.itemId === undefined) && (missing0 = "itemId"))) || ((data.data === undefined) && (missing0 = "data"))){validate23.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];return false;}else {const _errs1 = errors;for(const key0 in data){if(!(func2.call(schema30.properties, key0))){validate23.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];return false;break;}}if(_errs1 === errors){if(data.eventId !== undefined){let data0 = data.eventId;const _errs2 = errors;if(errors === _errs2){if(errors === _errs2){if(typeof data0 === "string"){if(!(formats0.test(data0))){validate23.errors = [{instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""}];return false;}}else {validate23.errors = [{instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}}}var valid0 = _errs2 === errors;}else {var valid0 = true;}if(valid0){if(data.eventType !== undefined){let data1 = data.eventType;const _errs4 = errors;if(typeof data1 !== "string"){validate23.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}if("booking.failed" !== data1){validate23.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/const",keyword:"const",params:{allowedValue: "booking.failed"},message:"must be equal to constant"}];return false;}var valid0 = _errs4 === errors;}else {var valid0 = true;}if(valid0){if(data.timestamp !== undefined){let data2 = data.timestamp;const _errs6 = errors;if(!(data2 instanceof Date) || Number.isNaN(data2.getTime())){validate23.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/x-js-date",keyword:"x-js-date",params:{},message:"must pass \"x-js-date\" keyword validation"}];return false;}var valid0 = _errs6 === errors;}else {var valid0 = true;}if(valid0){if(data.source !== undefined){const _errs8 = errors;if(typeof data.source !== "string"){validate23.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs8 === errors;}else {var valid0 = true;}if(valid0){if(data.bookingId !== undefined){const _errs10 = errors;if(typeof data.bookingId !== "string"){validate23.errors = [{instancePath:instancePath+"/bookingId",schemaPath:"#/properties/bookingId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs10 === errors;}else {var valid0 = true;}if(valid0){if(data.userId !== undefined){const _errs12 = errors;if(typeof data.userId !== "string"){validate23.errors = [{instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs12 === errors;}else {var valid0 = true;}if(valid0){if(data.type !== undefined){let data6 = data.type;const _errs14 = errors;if(typeof data6 !== "string"){validate23.errors = [{instancePath:instancePath+"/type",schemaPath:"#/definitions/BookingType/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}if(!(((data6 === "flight") || (data6 === "hotel")) || (data6 === "car"))){validate23.errors = [{instancePath:instancePath+"/type",schemaPath:"#/definitions/BookingType/enum",keyword:"enum",params:{allowedValues: schema31.enum},message:"must be equal to one of the allowed values"}];return false;}var valid0 = _errs14 === errors;}else {var valid0 = true;}if(valid0){if(data.itemId !== undefined){const _errs18 = errors;if(typeof data.itemId !== "string"){validate23.errors = [{instancePath:instancePath+"/itemId",schemaPath:"#/properties/itemId/type",keyword:"type",params:{type: "string"},message:"must be string"}];return false;}var valid0 = _errs18 === errors;}else {var valid0 = true;}if(valid0){if(data.data !== undefined){const _errs20 = errors;if(!(validate24(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);errors = vErrors.length;}var valid0 = _errs20 === errors;}else {var valid0 = true;}}}}}}}}}}}}else {validate23.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];return false;}}validate23.errors = vErrors;return errors === 0;}
+"use strict";
+exports.validateBookingCreated = validate10;
+const schema11 = {"$id":"bookings/BookingCreated","title":"BookingCreated","description":"A user started a booking: the price is quoted and the item is requested, nothing is paid yet. Billing and the inventory services act on it.","type":"object","additionalProperties":false,"required":["eventId","eventType","timestamp","source","bookingId","userId","type","itemId","data"],"properties":{"eventId":{"type":"string","format":"uuid","description":"Unique ID of this event (UUID). Consumers de-duplicate on it: delivery is at least once."},"eventType":{"type":"string","const":"booking.created","description":"Always \"booking.created\" in a BookingCreated. Avro enum symbols cannot hold dots, so this is a string; the kit rejects any other value on publish and on decode."},"timestamp":{"tsType":"Date","x-js-date":true,"description":"When the fact happened, in UTC milliseconds since the epoch (a Date in TypeScript)."},"source":{"type":"string","description":"The service that published the event, e.g. billing-service. For tracing and for the dead-letter topic's reports."},"bookingId":{"type":"string","description":"The booking this event is about. It is the Kafka message key, so all events of a booking stay in order on one partition."},"userId":{"type":"string","description":"The user who owns the booking."},"type":{"allOf":[{"$ref":"#/definitions/BookingType"}],"description":"What is booked: flight, hotel or car."},"itemId":{"type":"string","description":"The booked item in its inventory service (flight, hotel or car ID)."},"data":{"allOf":[{"$ref":"#/definitions/BookingCreatedData"}],"description":"What was requested and at what price."}},"definitions":{"BookingType":{"title":"BookingType","description":"What is booked; names the inventory service that owns the item.","type":"string","enum":["flight","hotel","car"]},"BookingCreatedData":{"title":"BookingCreatedData","description":"The request behind a booking.created event.","type":"object","additionalProperties":false,"required":["price"],"properties":{"price":{"allOf":[{"$ref":"#/definitions/Money"}],"description":"Total price quoted to the user, taxes included."},"quantity":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"How many units of the item: seats, rooms or cars. Defaults to 1."},"flight":{"anyOf":[{"type":"null"},{"$ref":"#/definitions/FlightDetails"}],"description":"Set when type is flight, null otherwise."},"hotel":{"anyOf":[{"type":"null"},{"$ref":"#/definitions/HotelDetails"}],"description":"Set when type is hotel, null otherwise."},"car":{"anyOf":[{"type":"null"},{"$ref":"#/definitions/CarDetails"}],"description":"Set when type is car, null otherwise."}}},"Money":{"title":"Money","description":"An amount of money as integer minor units of an ISO 4217 currency. Never a float: 0.1 + 0.2 is not 0.3.","type":"object","additionalProperties":false,"required":["amountMinor","currency"],"properties":{"amountMinor":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991,"description":"The amount in the currency's minor unit (its ISO 4217 exponent): 12999 with USD is 129.99 USD, 15000 with JPY is 15000 JPY."},"currency":{"type":"string","description":"ISO 4217 alphabetic code in upper case, for example USD, EUR, JPY."}}},"FlightDetails":{"title":"FlightDetails","description":"The flight being booked.","type":"object","additionalProperties":false,"required":["flightNumber","origin","destination","departureTime","cabinClass"],"properties":{"flightNumber":{"type":"string","description":"Carrier code and number, e.g. LH400."},"origin":{"type":"string","description":"IATA code of the departure airport, e.g. FRA."},"destination":{"type":"string","description":"IATA code of the arrival airport, e.g. JFK."},"departureTime":{"tsType":"Date","x-js-date":true,"description":"Scheduled departure, UTC."},"cabinClass":{"allOf":[{"$ref":"#/definitions/CabinClass"}],"description":"Cabin of the seats booked."}}},"CabinClass":{"title":"CabinClass","description":"Cabin of the seats booked.","type":"string","enum":["economy","premium_economy","business","first"]},"HotelDetails":{"title":"HotelDetails","description":"The hotel stay being booked.","type":"object","additionalProperties":false,"required":["hotelName","checkIn","nights","guests"],"properties":{"hotelName":{"type":"string","description":"Display name of the hotel."},"checkIn":{"type":"string","description":"Local check-in date, ISO 8601 (YYYY-MM-DD). A calendar date, not an instant, so not a timestamp."},"nights":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"Number of nights, at least 1."},"guests":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"Number of guests."}}},"CarDetails":{"title":"CarDetails","description":"The car rental being booked.","type":"object","additionalProperties":false,"required":["pickupLocation","dropoffLocation","pickupTime","dropoffTime","carClass"],"properties":{"pickupLocation":{"type":"string","description":"Where the car is collected (IATA code or branch ID)."},"dropoffLocation":{"type":"string","description":"Where the car is returned."},"pickupTime":{"tsType":"Date","x-js-date":true,"description":"Collection time, UTC."},"dropoffTime":{"tsType":"Date","x-js-date":true,"description":"Return time, UTC."},"carClass":{"type":"string","description":"ACRISS class or a free description, e.g. CDMR."}}}}};
+const schema12 = {"title":"BookingType","description":"What is booked; names the inventory service that owns the item.","type":"string","enum":["flight","hotel","car"]};
+const func2 = Object.prototype.hasOwnProperty;
+const formats0 = /^(?:urn:uuid:)?[0-9a-f]{8}-(?:[0-9a-f]{4}-){3}[0-9a-f]{12}$/i;
+const schema13 = {"title":"BookingCreatedData","description":"The request behind a booking.created event.","type":"object","additionalProperties":false,"required":["price"],"properties":{"price":{"allOf":[{"$ref":"#/definitions/Money"}],"description":"Total price quoted to the user, taxes included."},"quantity":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"How many units of the item: seats, rooms or cars. Defaults to 1."},"flight":{"anyOf":[{"type":"null"},{"$ref":"#/definitions/FlightDetails"}],"description":"Set when type is flight, null otherwise."},"hotel":{"anyOf":[{"type":"null"},{"$ref":"#/definitions/HotelDetails"}],"description":"Set when type is hotel, null otherwise."},"car":{"anyOf":[{"type":"null"},{"$ref":"#/definitions/CarDetails"}],"description":"Set when type is car, null otherwise."}}};
+const schema14 = {"title":"Money","description":"An amount of money as integer minor units of an ISO 4217 currency. Never a float: 0.1 + 0.2 is not 0.3.","type":"object","additionalProperties":false,"required":["amountMinor","currency"],"properties":{"amountMinor":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991,"description":"The amount in the currency's minor unit (its ISO 4217 exponent): 12999 with USD is 129.99 USD, 15000 with JPY is 15000 JPY."},"currency":{"type":"string","description":"ISO 4217 alphabetic code in upper case, for example USD, EUR, JPY."}}};
+const schema17 = {"title":"HotelDetails","description":"The hotel stay being booked.","type":"object","additionalProperties":false,"required":["hotelName","checkIn","nights","guests"],"properties":{"hotelName":{"type":"string","description":"Display name of the hotel."},"checkIn":{"type":"string","description":"Local check-in date, ISO 8601 (YYYY-MM-DD). A calendar date, not an instant, so not a timestamp."},"nights":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"Number of nights, at least 1."},"guests":{"type":"integer","minimum":-2147483648,"maximum":2147483647,"description":"Number of guests."}}};
+const schema18 = {"title":"CarDetails","description":"The car rental being booked.","type":"object","additionalProperties":false,"required":["pickupLocation","dropoffLocation","pickupTime","dropoffTime","carClass"],"properties":{"pickupLocation":{"type":"string","description":"Where the car is collected (IATA code or branch ID)."},"dropoffLocation":{"type":"string","description":"Where the car is returned."},"pickupTime":{"tsType":"Date","x-js-date":true,"description":"Collection time, UTC."},"dropoffTime":{"tsType":"Date","x-js-date":true,"description":"Return time, UTC."},"carClass":{"type":"string","description":"ACRISS class or a free description, e.g. CDMR."}}};
+const schema15 = {"title":"FlightDetails","description":"The flight being booked.","type":"object","additionalProperties":false,"required":["flightNumber","origin","destination","departureTime","cabinClass"],"properties":{"flightNumber":{"type":"string","description":"Carrier code and number, e.g. LH400."},"origin":{"type":"string","description":"IATA code of the departure airport, e.g. FRA."},"destination":{"type":"string","description":"IATA code of the arrival airport, e.g. JFK."},"departureTime":{"tsType":"Date","x-js-date":true,"description":"Scheduled departure, UTC."},"cabinClass":{"allOf":[{"$ref":"#/definitions/CabinClass"}],"description":"Cabin of the seats booked."}}};
+const schema16 = {"title":"CabinClass","description":"Cabin of the seats booked.","type":"string","enum":["economy","premium_economy","business","first"]};
+
+function validate12(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((data.flightNumber === undefined) && (missing0 = "flightNumber")) || ((data.origin === undefined) && (missing0 = "origin"))) || ((data.destination === undefined) && (missing0 = "destination"))) || ((data.departureTime === undefined) && (missing0 = "departureTime"))) || ((data.cabinClass === undefined) && (missing0 = "cabinClass"))){
+validate12.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "flightNumber") || (key0 === "origin")) || (key0 === "destination")) || (key0 === "departureTime")) || (key0 === "cabinClass"))){
+validate12.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.flightNumber !== undefined){
+const _errs2 = errors;
+if(typeof data.flightNumber !== "string"){
+validate12.errors = [{instancePath:instancePath+"/flightNumber",schemaPath:"#/properties/flightNumber/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.origin !== undefined){
+const _errs4 = errors;
+if(typeof data.origin !== "string"){
+validate12.errors = [{instancePath:instancePath+"/origin",schemaPath:"#/properties/origin/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.destination !== undefined){
+const _errs6 = errors;
+if(typeof data.destination !== "string"){
+validate12.errors = [{instancePath:instancePath+"/destination",schemaPath:"#/properties/destination/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.departureTime !== undefined){
+let data3 = data.departureTime;
+const _errs8 = errors;
+if(!(data3 instanceof Date) || Number.isNaN(data3.getTime())){
+validate12.errors = [{instancePath:instancePath+"/departureTime",schemaPath:"#/properties/departureTime/x-js-date",keyword:"x-js-date",params:{},message:"must pass \"x-js-date\" keyword validation"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.cabinClass !== undefined){
+let data4 = data.cabinClass;
+const _errs10 = errors;
+if(typeof data4 !== "string"){
+validate12.errors = [{instancePath:instancePath+"/cabinClass",schemaPath:"#/definitions/CabinClass/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((data4 === "economy") || (data4 === "premium_economy")) || (data4 === "business")) || (data4 === "first"))){
+validate12.errors = [{instancePath:instancePath+"/cabinClass",schemaPath:"#/definitions/CabinClass/enum",keyword:"enum",params:{allowedValues: schema16.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate12.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate12.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate11(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((data.price === undefined) && (missing0 = "price")){
+validate11.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((((key0 === "price") || (key0 === "quantity")) || (key0 === "flight")) || (key0 === "hotel")) || (key0 === "car"))){
+validate11.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.price !== undefined){
+let data0 = data.price;
+const _errs2 = errors;
+const _errs4 = errors;
+if(errors === _errs4){
+if(data0 && typeof data0 == "object" && !Array.isArray(data0)){
+let missing1;
+if(((data0.amountMinor === undefined) && (missing1 = "amountMinor")) || ((data0.currency === undefined) && (missing1 = "currency"))){
+validate11.errors = [{instancePath:instancePath+"/price",schemaPath:"#/definitions/Money/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs6 = errors;
+for(const key1 in data0){
+if(!((key1 === "amountMinor") || (key1 === "currency"))){
+validate11.errors = [{instancePath:instancePath+"/price",schemaPath:"#/definitions/Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs6 === errors){
+if(data0.amountMinor !== undefined){
+let data1 = data0.amountMinor;
+const _errs7 = errors;
+if(!(((typeof data1 == "number") && (!(data1 % 1) && !isNaN(data1))) && (isFinite(data1)))){
+validate11.errors = [{instancePath:instancePath+"/price/amountMinor",schemaPath:"#/definitions/Money/properties/amountMinor/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs7){
+if((typeof data1 == "number") && (isFinite(data1))){
+if(data1 > 9007199254740991 || isNaN(data1)){
+validate11.errors = [{instancePath:instancePath+"/price/amountMinor",schemaPath:"#/definitions/Money/properties/amountMinor/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
+}
+else {
+if(data1 < -9007199254740991 || isNaN(data1)){
+validate11.errors = [{instancePath:instancePath+"/price/amountMinor",schemaPath:"#/definitions/Money/properties/amountMinor/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"}];
+return false;
+}
+}
+}
+}
+var valid3 = _errs7 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data0.currency !== undefined){
+const _errs9 = errors;
+if(typeof data0.currency !== "string"){
+validate11.errors = [{instancePath:instancePath+"/price/currency",schemaPath:"#/definitions/Money/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid3 = _errs9 === errors;
+}
+else {
+var valid3 = true;
+}
+}
+}
+}
+}
+else {
+validate11.errors = [{instancePath:instancePath+"/price",schemaPath:"#/definitions/Money/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.quantity !== undefined){
+let data3 = data.quantity;
+const _errs11 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate11.errors = [{instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs11){
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 > 2147483647 || isNaN(data3)){
+validate11.errors = [{instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"}];
+return false;
+}
+else {
+if(data3 < -2147483648 || isNaN(data3)){
+validate11.errors = [{instancePath:instancePath+"/quantity",schemaPath:"#/properties/quantity/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"}];
+return false;
+}
+}
+}
+}
+var valid0 = _errs11 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.flight !== undefined){
+let data4 = data.flight;
+const _errs13 = errors;
+const _errs14 = errors;
+let valid4 = false;
+const _errs15 = errors;
+if(data4 !== null){
+const err0 = {instancePath:instancePath+"/flight",schemaPath:"#/properties/flight/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs15 === errors;
+valid4 = valid4 || _valid0;
+if(!valid4){
+const _errs17 = errors;
+if(!(validate12(data4, {instancePath:instancePath+"/flight",parentData:data,parentDataProperty:"flight",rootData}))){
+vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+errors = vErrors.length;
+}
+var _valid0 = _errs17 === errors;
+valid4 = valid4 || _valid0;
+}
+if(!valid4){
+const err1 = {instancePath:instancePath+"/flight",schemaPath:"#/properties/flight/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+validate11.errors = vErrors;
+return false;
+}
+else {
+errors = _errs14;
+if(vErrors !== null){
+if(_errs14){
+vErrors.length = _errs14;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs13 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.hotel !== undefined){
+let data5 = data.hotel;
+const _errs18 = errors;
+const _errs19 = errors;
+let valid5 = false;
+const _errs20 = errors;
+if(data5 !== null){
+const err2 = {instancePath:instancePath+"/hotel",schemaPath:"#/properties/hotel/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+}
+var _valid1 = _errs20 === errors;
+valid5 = valid5 || _valid1;
+if(!valid5){
+const _errs22 = errors;
+const _errs23 = errors;
+if(errors === _errs23){
+if(data5 && typeof data5 == "object" && !Array.isArray(data5)){
+let missing2;
+if(((((data5.hotelName === undefined) && (missing2 = "hotelName")) || ((data5.checkIn === undefined) && (missing2 = "checkIn"))) || ((data5.nights === undefined) && (missing2 = "nights"))) || ((data5.guests === undefined) && (missing2 = "guests"))){
+const err3 = {instancePath:instancePath+"/hotel",schemaPath:"#/definitions/HotelDetails/required",keyword:"required",params:{missingProperty: missing2},message:"must have required property '"+missing2+"'"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+else {
+const _errs25 = errors;
+for(const key2 in data5){
+if(!((((key2 === "hotelName") || (key2 === "checkIn")) || (key2 === "nights")) || (key2 === "guests"))){
+const err4 = {instancePath:instancePath+"/hotel",schemaPath:"#/definitions/HotelDetails/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+break;
+}
+}
+if(_errs25 === errors){
+if(data5.hotelName !== undefined){
+const _errs26 = errors;
+if(typeof data5.hotelName !== "string"){
+const err5 = {instancePath:instancePath+"/hotel/hotelName",schemaPath:"#/definitions/HotelDetails/properties/hotelName/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+var valid7 = _errs26 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data5.checkIn !== undefined){
+const _errs28 = errors;
+if(typeof data5.checkIn !== "string"){
+const err6 = {instancePath:instancePath+"/hotel/checkIn",schemaPath:"#/definitions/HotelDetails/properties/checkIn/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var valid7 = _errs28 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data5.nights !== undefined){
+let data8 = data5.nights;
+const _errs30 = errors;
+if(!(((typeof data8 == "number") && (!(data8 % 1) && !isNaN(data8))) && (isFinite(data8)))){
+const err7 = {instancePath:instancePath+"/hotel/nights",schemaPath:"#/definitions/HotelDetails/properties/nights/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+if(errors === _errs30){
+if((typeof data8 == "number") && (isFinite(data8))){
+if(data8 > 2147483647 || isNaN(data8)){
+const err8 = {instancePath:instancePath+"/hotel/nights",schemaPath:"#/definitions/HotelDetails/properties/nights/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+}
+else {
+if(data8 < -2147483648 || isNaN(data8)){
+const err9 = {instancePath:instancePath+"/hotel/nights",schemaPath:"#/definitions/HotelDetails/properties/nights/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err9];
+}
+else {
+vErrors.push(err9);
+}
+errors++;
+}
+}
+}
+}
+var valid7 = _errs30 === errors;
+}
+else {
+var valid7 = true;
+}
+if(valid7){
+if(data5.guests !== undefined){
+let data9 = data5.guests;
+const _errs32 = errors;
+if(!(((typeof data9 == "number") && (!(data9 % 1) && !isNaN(data9))) && (isFinite(data9)))){
+const err10 = {instancePath:instancePath+"/hotel/guests",schemaPath:"#/definitions/HotelDetails/properties/guests/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err10];
+}
+else {
+vErrors.push(err10);
+}
+errors++;
+}
+if(errors === _errs32){
+if((typeof data9 == "number") && (isFinite(data9))){
+if(data9 > 2147483647 || isNaN(data9)){
+const err11 = {instancePath:instancePath+"/hotel/guests",schemaPath:"#/definitions/HotelDetails/properties/guests/maximum",keyword:"maximum",params:{comparison: "<=", limit: 2147483647},message:"must be <= 2147483647"};
+if(vErrors === null){
+vErrors = [err11];
+}
+else {
+vErrors.push(err11);
+}
+errors++;
+}
+else {
+if(data9 < -2147483648 || isNaN(data9)){
+const err12 = {instancePath:instancePath+"/hotel/guests",schemaPath:"#/definitions/HotelDetails/properties/guests/minimum",keyword:"minimum",params:{comparison: ">=", limit: -2147483648},message:"must be >= -2147483648"};
+if(vErrors === null){
+vErrors = [err12];
+}
+else {
+vErrors.push(err12);
+}
+errors++;
+}
+}
+}
+}
+var valid7 = _errs32 === errors;
+}
+else {
+var valid7 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+const err13 = {instancePath:instancePath+"/hotel",schemaPath:"#/definitions/HotelDetails/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err13];
+}
+else {
+vErrors.push(err13);
+}
+errors++;
+}
+}
+var _valid1 = _errs22 === errors;
+valid5 = valid5 || _valid1;
+}
+if(!valid5){
+const err14 = {instancePath:instancePath+"/hotel",schemaPath:"#/properties/hotel/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err14];
+}
+else {
+vErrors.push(err14);
+}
+errors++;
+validate11.errors = vErrors;
+return false;
+}
+else {
+errors = _errs19;
+if(vErrors !== null){
+if(_errs19){
+vErrors.length = _errs19;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.car !== undefined){
+let data10 = data.car;
+const _errs34 = errors;
+const _errs35 = errors;
+let valid8 = false;
+const _errs36 = errors;
+if(data10 !== null){
+const err15 = {instancePath:instancePath+"/car",schemaPath:"#/properties/car/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err15];
+}
+else {
+vErrors.push(err15);
+}
+errors++;
+}
+var _valid2 = _errs36 === errors;
+valid8 = valid8 || _valid2;
+if(!valid8){
+const _errs38 = errors;
+const _errs39 = errors;
+if(errors === _errs39){
+if(data10 && typeof data10 == "object" && !Array.isArray(data10)){
+let missing3;
+if((((((data10.pickupLocation === undefined) && (missing3 = "pickupLocation")) || ((data10.dropoffLocation === undefined) && (missing3 = "dropoffLocation"))) || ((data10.pickupTime === undefined) && (missing3 = "pickupTime"))) || ((data10.dropoffTime === undefined) && (missing3 = "dropoffTime"))) || ((data10.carClass === undefined) && (missing3 = "carClass"))){
+const err16 = {instancePath:instancePath+"/car",schemaPath:"#/definitions/CarDetails/required",keyword:"required",params:{missingProperty: missing3},message:"must have required property '"+missing3+"'"};
+if(vErrors === null){
+vErrors = [err16];
+}
+else {
+vErrors.push(err16);
+}
+errors++;
+}
+else {
+const _errs41 = errors;
+for(const key3 in data10){
+if(!(((((key3 === "pickupLocation") || (key3 === "dropoffLocation")) || (key3 === "pickupTime")) || (key3 === "dropoffTime")) || (key3 === "carClass"))){
+const err17 = {instancePath:instancePath+"/car",schemaPath:"#/definitions/CarDetails/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err17];
+}
+else {
+vErrors.push(err17);
+}
+errors++;
+break;
+}
+}
+if(_errs41 === errors){
+if(data10.pickupLocation !== undefined){
+const _errs42 = errors;
+if(typeof data10.pickupLocation !== "string"){
+const err18 = {instancePath:instancePath+"/car/pickupLocation",schemaPath:"#/definitions/CarDetails/properties/pickupLocation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err18];
+}
+else {
+vErrors.push(err18);
+}
+errors++;
+}
+var valid10 = _errs42 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data10.dropoffLocation !== undefined){
+const _errs44 = errors;
+if(typeof data10.dropoffLocation !== "string"){
+const err19 = {instancePath:instancePath+"/car/dropoffLocation",schemaPath:"#/definitions/CarDetails/properties/dropoffLocation/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err19];
+}
+else {
+vErrors.push(err19);
+}
+errors++;
+}
+var valid10 = _errs44 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data10.pickupTime !== undefined){
+let data13 = data10.pickupTime;
+const _errs46 = errors;
+if(!(data13 instanceof Date) || Number.isNaN(data13.getTime())){
+const err20 = {instancePath:instancePath+"/car/pickupTime",schemaPath:"#/definitions/CarDetails/properties/pickupTime/x-js-date",keyword:"x-js-date",params:{},message:"must pass \"x-js-date\" keyword validation"};
+if(vErrors === null){
+vErrors = [err20];
+}
+else {
+vErrors.push(err20);
+}
+errors++;
+}
+var valid10 = _errs46 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data10.dropoffTime !== undefined){
+let data14 = data10.dropoffTime;
+const _errs48 = errors;
+if(!(data14 instanceof Date) || Number.isNaN(data14.getTime())){
+const err21 = {instancePath:instancePath+"/car/dropoffTime",schemaPath:"#/definitions/CarDetails/properties/dropoffTime/x-js-date",keyword:"x-js-date",params:{},message:"must pass \"x-js-date\" keyword validation"};
+if(vErrors === null){
+vErrors = [err21];
+}
+else {
+vErrors.push(err21);
+}
+errors++;
+}
+var valid10 = _errs48 === errors;
+}
+else {
+var valid10 = true;
+}
+if(valid10){
+if(data10.carClass !== undefined){
+const _errs50 = errors;
+if(typeof data10.carClass !== "string"){
+const err22 = {instancePath:instancePath+"/car/carClass",schemaPath:"#/definitions/CarDetails/properties/carClass/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err22];
+}
+else {
+vErrors.push(err22);
+}
+errors++;
+}
+var valid10 = _errs50 === errors;
+}
+else {
+var valid10 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+const err23 = {instancePath:instancePath+"/car",schemaPath:"#/definitions/CarDetails/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err23];
+}
+else {
+vErrors.push(err23);
+}
+errors++;
+}
+}
+var _valid2 = _errs38 === errors;
+valid8 = valid8 || _valid2;
+}
+if(!valid8){
+const err24 = {instancePath:instancePath+"/car",schemaPath:"#/properties/car/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err24];
+}
+else {
+vErrors.push(err24);
+}
+errors++;
+validate11.errors = vErrors;
+return false;
+}
+else {
+errors = _errs35;
+if(vErrors !== null){
+if(_errs35){
+vErrors.length = _errs35;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs34 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate11.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate11.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate10(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="bookings/BookingCreated" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.eventId === undefined) && (missing0 = "eventId")) || ((data.eventType === undefined) && (missing0 = "eventType"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.bookingId === undefined) && (missing0 = "bookingId"))) || ((data.userId === undefined) && (missing0 = "userId"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.itemId === undefined) && (missing0 = "itemId"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate10.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func2.call(schema11.properties, key0))){
+validate10.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.eventId !== undefined){
+let data0 = data.eventId;
+const _errs2 = errors;
+if(errors === _errs2){
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(!(formats0.test(data0))){
+validate10.errors = [{instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""}];
+return false;
+}
+}
+else {
+validate10.errors = [{instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.eventType !== undefined){
+let data1 = data.eventType;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate10.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("booking.created" !== data1){
+validate10.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/const",keyword:"const",params:{allowedValue: "booking.created"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs6 = errors;
+if(!(data2 instanceof Date) || Number.isNaN(data2.getTime())){
+validate10.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/x-js-date",keyword:"x-js-date",params:{},message:"must pass \"x-js-date\" keyword validation"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.source !== undefined){
+const _errs8 = errors;
+if(typeof data.source !== "string"){
+validate10.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.bookingId !== undefined){
+const _errs10 = errors;
+if(typeof data.bookingId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/bookingId",schemaPath:"#/properties/bookingId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.userId !== undefined){
+const _errs12 = errors;
+if(typeof data.userId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data6 = data.type;
+const _errs14 = errors;
+if(typeof data6 !== "string"){
+validate10.errors = [{instancePath:instancePath+"/type",schemaPath:"#/definitions/BookingType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data6 === "flight") || (data6 === "hotel")) || (data6 === "car"))){
+validate10.errors = [{instancePath:instancePath+"/type",schemaPath:"#/definitions/BookingType/enum",keyword:"enum",params:{allowedValues: schema12.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.itemId !== undefined){
+const _errs18 = errors;
+if(typeof data.itemId !== "string"){
+validate10.errors = [{instancePath:instancePath+"/itemId",schemaPath:"#/properties/itemId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs20 = errors;
+if(!(validate11(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate11.errors : vErrors.concat(validate11.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate10.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate10.errors = vErrors;
+return errors === 0;
+}
+
+exports.validateBookingConfirmed = validate15;
+const schema19 = {"$id":"bookings/BookingConfirmed","title":"BookingConfirmed","description":"Payment succeeded and the booking holds. Published by billing; the user service records it in the user's history.","type":"object","additionalProperties":false,"required":["eventId","eventType","timestamp","source","bookingId","userId","type","itemId","data"],"properties":{"eventId":{"type":"string","format":"uuid","description":"Unique ID of this event (UUID). Consumers de-duplicate on it: delivery is at least once."},"eventType":{"type":"string","const":"booking.confirmed","description":"Always \"booking.confirmed\" in a BookingConfirmed. Avro enum symbols cannot hold dots, so this is a string; the kit rejects any other value on publish and on decode."},"timestamp":{"tsType":"Date","x-js-date":true,"description":"When the fact happened, in UTC milliseconds since the epoch (a Date in TypeScript)."},"source":{"type":"string","description":"The service that published the event, e.g. billing-service. For tracing and for the dead-letter topic's reports."},"bookingId":{"type":"string","description":"The booking this event is about. It is the Kafka message key, so all events of a booking stay in order on one partition."},"userId":{"type":"string","description":"The user who owns the booking."},"type":{"allOf":[{"$ref":"#/definitions/BookingType"}],"description":"What is booked: flight, hotel or car."},"itemId":{"type":"string","description":"The booked item in its inventory service (flight, hotel or car ID)."},"data":{"allOf":[{"$ref":"#/definitions/BookingConfirmedData"}],"description":"How the booking was paid and how the user refers to it."}},"definitions":{"BookingType":{"title":"BookingType","description":"What is booked; names the inventory service that owns the item.","type":"string","enum":["flight","hotel","car"]},"BookingConfirmedData":{"title":"BookingConfirmedData","description":"Payment and confirmation of a booking.","type":"object","additionalProperties":false,"required":["confirmationCode","payment"],"properties":{"confirmationCode":{"type":"string","description":"Code shown to the user and the supplier, e.g. K7Q2ZP."},"payment":{"allOf":[{"$ref":"#/definitions/Payment"}],"description":"The captured payment."}}},"Payment":{"title":"Payment","description":"A captured payment.","type":"object","additionalProperties":false,"required":["paymentId","method","amount"],"properties":{"paymentId":{"type":"string","description":"ID of the payment at the payment provider."},"method":{"allOf":[{"$ref":"#/definitions/PaymentMethod"}],"description":"How the user paid. Readers that do not know a newer method read it as other."},"amount":{"allOf":[{"$ref":"#/definitions/Money"}],"description":"The amount captured."}}},"PaymentMethod":{"title":"PaymentMethod","description":"How the user paid.","type":"string","enum":["card","wallet","bank_transfer","other"]},"Money":{"title":"Money","description":"An amount of money as integer minor units of an ISO 4217 currency. Never a float: 0.1 + 0.2 is not 0.3.","type":"object","additionalProperties":false,"required":["amountMinor","currency"],"properties":{"amountMinor":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991,"description":"The amount in the currency's minor unit (its ISO 4217 exponent): 12999 with USD is 129.99 USD, 15000 with JPY is 15000 JPY."},"currency":{"type":"string","description":"ISO 4217 alphabetic code in upper case, for example USD, EUR, JPY."}}}}};
+const schema20 = {"title":"BookingType","description":"What is booked; names the inventory service that owns the item.","type":"string","enum":["flight","hotel","car"]};
+const schema21 = {"title":"BookingConfirmedData","description":"Payment and confirmation of a booking.","type":"object","additionalProperties":false,"required":["confirmationCode","payment"],"properties":{"confirmationCode":{"type":"string","description":"Code shown to the user and the supplier, e.g. K7Q2ZP."},"payment":{"allOf":[{"$ref":"#/definitions/Payment"}],"description":"The captured payment."}}};
+const schema22 = {"title":"Payment","description":"A captured payment.","type":"object","additionalProperties":false,"required":["paymentId","method","amount"],"properties":{"paymentId":{"type":"string","description":"ID of the payment at the payment provider."},"method":{"allOf":[{"$ref":"#/definitions/PaymentMethod"}],"description":"How the user paid. Readers that do not know a newer method read it as other."},"amount":{"allOf":[{"$ref":"#/definitions/Money"}],"description":"The amount captured."}}};
+const schema23 = {"title":"PaymentMethod","description":"How the user paid.","type":"string","enum":["card","wallet","bank_transfer","other"]};
+const schema24 = {"title":"Money","description":"An amount of money as integer minor units of an ISO 4217 currency. Never a float: 0.1 + 0.2 is not 0.3.","type":"object","additionalProperties":false,"required":["amountMinor","currency"],"properties":{"amountMinor":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991,"description":"The amount in the currency's minor unit (its ISO 4217 exponent): 12999 with USD is 129.99 USD, 15000 with JPY is 15000 JPY."},"currency":{"type":"string","description":"ISO 4217 alphabetic code in upper case, for example USD, EUR, JPY."}}};
+
+function validate17(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((data.paymentId === undefined) && (missing0 = "paymentId")) || ((data.method === undefined) && (missing0 = "method"))) || ((data.amount === undefined) && (missing0 = "amount"))){
+validate17.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "paymentId") || (key0 === "method")) || (key0 === "amount"))){
+validate17.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.paymentId !== undefined){
+const _errs2 = errors;
+if(typeof data.paymentId !== "string"){
+validate17.errors = [{instancePath:instancePath+"/paymentId",schemaPath:"#/properties/paymentId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.method !== undefined){
+let data1 = data.method;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate17.errors = [{instancePath:instancePath+"/method",schemaPath:"#/definitions/PaymentMethod/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((data1 === "card") || (data1 === "wallet")) || (data1 === "bank_transfer")) || (data1 === "other"))){
+validate17.errors = [{instancePath:instancePath+"/method",schemaPath:"#/definitions/PaymentMethod/enum",keyword:"enum",params:{allowedValues: schema23.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.amount !== undefined){
+let data2 = data.amount;
+const _errs8 = errors;
+const _errs10 = errors;
+if(errors === _errs10){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing1;
+if(((data2.amountMinor === undefined) && (missing1 = "amountMinor")) || ((data2.currency === undefined) && (missing1 = "currency"))){
+validate17.errors = [{instancePath:instancePath+"/amount",schemaPath:"#/definitions/Money/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"}];
+return false;
+}
+else {
+const _errs12 = errors;
+for(const key1 in data2){
+if(!((key1 === "amountMinor") || (key1 === "currency"))){
+validate17.errors = [{instancePath:instancePath+"/amount",schemaPath:"#/definitions/Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs12 === errors){
+if(data2.amountMinor !== undefined){
+let data3 = data2.amountMinor;
+const _errs13 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+validate17.errors = [{instancePath:instancePath+"/amount/amountMinor",schemaPath:"#/definitions/Money/properties/amountMinor/type",keyword:"type",params:{type: "integer"},message:"must be integer"}];
+return false;
+}
+if(errors === _errs13){
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 > 9007199254740991 || isNaN(data3)){
+validate17.errors = [{instancePath:instancePath+"/amount/amountMinor",schemaPath:"#/definitions/Money/properties/amountMinor/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"}];
+return false;
+}
+else {
+if(data3 < -9007199254740991 || isNaN(data3)){
+validate17.errors = [{instancePath:instancePath+"/amount/amountMinor",schemaPath:"#/definitions/Money/properties/amountMinor/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"}];
+return false;
+}
+}
+}
+}
+var valid5 = _errs13 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data2.currency !== undefined){
+const _errs15 = errors;
+if(typeof data2.currency !== "string"){
+validate17.errors = [{instancePath:instancePath+"/amount/currency",schemaPath:"#/definitions/Money/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid5 = _errs15 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+else {
+validate17.errors = [{instancePath:instancePath+"/amount",schemaPath:"#/definitions/Money/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate17.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate17.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate16(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.confirmationCode === undefined) && (missing0 = "confirmationCode")) || ((data.payment === undefined) && (missing0 = "payment"))){
+validate16.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((key0 === "confirmationCode") || (key0 === "payment"))){
+validate16.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.confirmationCode !== undefined){
+const _errs2 = errors;
+if(typeof data.confirmationCode !== "string"){
+validate16.errors = [{instancePath:instancePath+"/confirmationCode",schemaPath:"#/properties/confirmationCode/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.payment !== undefined){
+const _errs4 = errors;
+if(!(validate17(data.payment, {instancePath:instancePath+"/payment",parentData:data,parentDataProperty:"payment",rootData}))){
+vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+else {
+validate16.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate16.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate15(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="bookings/BookingConfirmed" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.eventId === undefined) && (missing0 = "eventId")) || ((data.eventType === undefined) && (missing0 = "eventType"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.bookingId === undefined) && (missing0 = "bookingId"))) || ((data.userId === undefined) && (missing0 = "userId"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.itemId === undefined) && (missing0 = "itemId"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate15.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func2.call(schema19.properties, key0))){
+validate15.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.eventId !== undefined){
+let data0 = data.eventId;
+const _errs2 = errors;
+if(errors === _errs2){
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(!(formats0.test(data0))){
+validate15.errors = [{instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""}];
+return false;
+}
+}
+else {
+validate15.errors = [{instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.eventType !== undefined){
+let data1 = data.eventType;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate15.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("booking.confirmed" !== data1){
+validate15.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/const",keyword:"const",params:{allowedValue: "booking.confirmed"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs6 = errors;
+if(!(data2 instanceof Date) || Number.isNaN(data2.getTime())){
+validate15.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/x-js-date",keyword:"x-js-date",params:{},message:"must pass \"x-js-date\" keyword validation"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.source !== undefined){
+const _errs8 = errors;
+if(typeof data.source !== "string"){
+validate15.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.bookingId !== undefined){
+const _errs10 = errors;
+if(typeof data.bookingId !== "string"){
+validate15.errors = [{instancePath:instancePath+"/bookingId",schemaPath:"#/properties/bookingId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.userId !== undefined){
+const _errs12 = errors;
+if(typeof data.userId !== "string"){
+validate15.errors = [{instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data6 = data.type;
+const _errs14 = errors;
+if(typeof data6 !== "string"){
+validate15.errors = [{instancePath:instancePath+"/type",schemaPath:"#/definitions/BookingType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data6 === "flight") || (data6 === "hotel")) || (data6 === "car"))){
+validate15.errors = [{instancePath:instancePath+"/type",schemaPath:"#/definitions/BookingType/enum",keyword:"enum",params:{allowedValues: schema20.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.itemId !== undefined){
+const _errs18 = errors;
+if(typeof data.itemId !== "string"){
+validate15.errors = [{instancePath:instancePath+"/itemId",schemaPath:"#/properties/itemId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs20 = errors;
+if(!(validate16(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate15.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate15.errors = vErrors;
+return errors === 0;
+}
+
+exports.validateBookingCancelled = validate20;
+const schema25 = {"$id":"bookings/BookingCancelled","title":"BookingCancelled","description":"A booking was cancelled after it was created. Inventory releases the item; billing refunds.","type":"object","additionalProperties":false,"required":["eventId","eventType","timestamp","source","bookingId","userId","type","itemId","data"],"properties":{"eventId":{"type":"string","format":"uuid","description":"Unique ID of this event (UUID). Consumers de-duplicate on it: delivery is at least once."},"eventType":{"type":"string","const":"booking.cancelled","description":"Always \"booking.cancelled\" in a BookingCancelled. Avro enum symbols cannot hold dots, so this is a string; the kit rejects any other value on publish and on decode."},"timestamp":{"tsType":"Date","x-js-date":true,"description":"When the fact happened, in UTC milliseconds since the epoch (a Date in TypeScript)."},"source":{"type":"string","description":"The service that published the event, e.g. billing-service. For tracing and for the dead-letter topic's reports."},"bookingId":{"type":"string","description":"The booking this event is about. It is the Kafka message key, so all events of a booking stay in order on one partition."},"userId":{"type":"string","description":"The user who owns the booking."},"type":{"allOf":[{"$ref":"#/definitions/BookingType"}],"description":"What is booked: flight, hotel or car."},"itemId":{"type":"string","description":"The booked item in its inventory service (flight, hotel or car ID)."},"data":{"allOf":[{"$ref":"#/definitions/BookingCancelledData"}],"description":"Who cancelled, why, and what is refunded."}},"definitions":{"BookingType":{"title":"BookingType","description":"What is booked; names the inventory service that owns the item.","type":"string","enum":["flight","hotel","car"]},"BookingCancelledData":{"title":"BookingCancelledData","description":"The circumstances of a cancellation.","type":"object","additionalProperties":false,"required":["cancelledBy","reason"],"properties":{"cancelledBy":{"allOf":[{"$ref":"#/definitions/Canceller"}],"description":"Who asked for the cancellation. Readers that do not know a newer value read it as system."},"reason":{"type":"string","description":"Why, in words for people (support and the user)."},"refund":{"anyOf":[{"type":"null"},{"$ref":"#/definitions/Money"}],"description":"The amount refunded; null when nothing is refunded (unpaid or non-refundable)."}}},"Canceller":{"title":"Canceller","description":"Who asked for the cancellation.","type":"string","enum":["user","admin","supplier","system"]},"Money":{"title":"Money","description":"An amount of money as integer minor units of an ISO 4217 currency. Never a float: 0.1 + 0.2 is not 0.3.","type":"object","additionalProperties":false,"required":["amountMinor","currency"],"properties":{"amountMinor":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991,"description":"The amount in the currency's minor unit (its ISO 4217 exponent): 12999 with USD is 129.99 USD, 15000 with JPY is 15000 JPY."},"currency":{"type":"string","description":"ISO 4217 alphabetic code in upper case, for example USD, EUR, JPY."}}}}};
+const schema26 = {"title":"BookingType","description":"What is booked; names the inventory service that owns the item.","type":"string","enum":["flight","hotel","car"]};
+const schema27 = {"title":"BookingCancelledData","description":"The circumstances of a cancellation.","type":"object","additionalProperties":false,"required":["cancelledBy","reason"],"properties":{"cancelledBy":{"allOf":[{"$ref":"#/definitions/Canceller"}],"description":"Who asked for the cancellation. Readers that do not know a newer value read it as system."},"reason":{"type":"string","description":"Why, in words for people (support and the user)."},"refund":{"anyOf":[{"type":"null"},{"$ref":"#/definitions/Money"}],"description":"The amount refunded; null when nothing is refunded (unpaid or non-refundable)."}}};
+const schema28 = {"title":"Canceller","description":"Who asked for the cancellation.","type":"string","enum":["user","admin","supplier","system"]};
+const schema29 = {"title":"Money","description":"An amount of money as integer minor units of an ISO 4217 currency. Never a float: 0.1 + 0.2 is not 0.3.","type":"object","additionalProperties":false,"required":["amountMinor","currency"],"properties":{"amountMinor":{"type":"integer","minimum":-9007199254740991,"maximum":9007199254740991,"description":"The amount in the currency's minor unit (its ISO 4217 exponent): 12999 with USD is 129.99 USD, 15000 with JPY is 15000 JPY."},"currency":{"type":"string","description":"ISO 4217 alphabetic code in upper case, for example USD, EUR, JPY."}}};
+
+function validate21(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((data.cancelledBy === undefined) && (missing0 = "cancelledBy")) || ((data.reason === undefined) && (missing0 = "reason"))){
+validate21.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(((key0 === "cancelledBy") || (key0 === "reason")) || (key0 === "refund"))){
+validate21.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.cancelledBy !== undefined){
+let data0 = data.cancelledBy;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+validate21.errors = [{instancePath:instancePath+"/cancelledBy",schemaPath:"#/definitions/Canceller/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!((((data0 === "user") || (data0 === "admin")) || (data0 === "supplier")) || (data0 === "system"))){
+validate21.errors = [{instancePath:instancePath+"/cancelledBy",schemaPath:"#/definitions/Canceller/enum",keyword:"enum",params:{allowedValues: schema28.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.reason !== undefined){
+const _errs6 = errors;
+if(typeof data.reason !== "string"){
+validate21.errors = [{instancePath:instancePath+"/reason",schemaPath:"#/properties/reason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.refund !== undefined){
+let data2 = data.refund;
+const _errs8 = errors;
+const _errs9 = errors;
+let valid3 = false;
+const _errs10 = errors;
+if(data2 !== null){
+const err0 = {instancePath:instancePath+"/refund",schemaPath:"#/properties/refund/anyOf/0/type",keyword:"type",params:{type: "null"},message:"must be null"};
+if(vErrors === null){
+vErrors = [err0];
+}
+else {
+vErrors.push(err0);
+}
+errors++;
+}
+var _valid0 = _errs10 === errors;
+valid3 = valid3 || _valid0;
+if(!valid3){
+const _errs12 = errors;
+const _errs13 = errors;
+if(errors === _errs13){
+if(data2 && typeof data2 == "object" && !Array.isArray(data2)){
+let missing1;
+if(((data2.amountMinor === undefined) && (missing1 = "amountMinor")) || ((data2.currency === undefined) && (missing1 = "currency"))){
+const err1 = {instancePath:instancePath+"/refund",schemaPath:"#/definitions/Money/required",keyword:"required",params:{missingProperty: missing1},message:"must have required property '"+missing1+"'"};
+if(vErrors === null){
+vErrors = [err1];
+}
+else {
+vErrors.push(err1);
+}
+errors++;
+}
+else {
+const _errs15 = errors;
+for(const key1 in data2){
+if(!((key1 === "amountMinor") || (key1 === "currency"))){
+const err2 = {instancePath:instancePath+"/refund",schemaPath:"#/definitions/Money/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},message:"must NOT have additional properties"};
+if(vErrors === null){
+vErrors = [err2];
+}
+else {
+vErrors.push(err2);
+}
+errors++;
+break;
+}
+}
+if(_errs15 === errors){
+if(data2.amountMinor !== undefined){
+let data3 = data2.amountMinor;
+const _errs16 = errors;
+if(!(((typeof data3 == "number") && (!(data3 % 1) && !isNaN(data3))) && (isFinite(data3)))){
+const err3 = {instancePath:instancePath+"/refund/amountMinor",schemaPath:"#/definitions/Money/properties/amountMinor/type",keyword:"type",params:{type: "integer"},message:"must be integer"};
+if(vErrors === null){
+vErrors = [err3];
+}
+else {
+vErrors.push(err3);
+}
+errors++;
+}
+if(errors === _errs16){
+if((typeof data3 == "number") && (isFinite(data3))){
+if(data3 > 9007199254740991 || isNaN(data3)){
+const err4 = {instancePath:instancePath+"/refund/amountMinor",schemaPath:"#/definitions/Money/properties/amountMinor/maximum",keyword:"maximum",params:{comparison: "<=", limit: 9007199254740991},message:"must be <= 9007199254740991"};
+if(vErrors === null){
+vErrors = [err4];
+}
+else {
+vErrors.push(err4);
+}
+errors++;
+}
+else {
+if(data3 < -9007199254740991 || isNaN(data3)){
+const err5 = {instancePath:instancePath+"/refund/amountMinor",schemaPath:"#/definitions/Money/properties/amountMinor/minimum",keyword:"minimum",params:{comparison: ">=", limit: -9007199254740991},message:"must be >= -9007199254740991"};
+if(vErrors === null){
+vErrors = [err5];
+}
+else {
+vErrors.push(err5);
+}
+errors++;
+}
+}
+}
+}
+var valid5 = _errs16 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data2.currency !== undefined){
+const _errs18 = errors;
+if(typeof data2.currency !== "string"){
+const err6 = {instancePath:instancePath+"/refund/currency",schemaPath:"#/definitions/Money/properties/currency/type",keyword:"type",params:{type: "string"},message:"must be string"};
+if(vErrors === null){
+vErrors = [err6];
+}
+else {
+vErrors.push(err6);
+}
+errors++;
+}
+var valid5 = _errs18 === errors;
+}
+else {
+var valid5 = true;
+}
+}
+}
+}
+}
+else {
+const err7 = {instancePath:instancePath+"/refund",schemaPath:"#/definitions/Money/type",keyword:"type",params:{type: "object"},message:"must be object"};
+if(vErrors === null){
+vErrors = [err7];
+}
+else {
+vErrors.push(err7);
+}
+errors++;
+}
+}
+var _valid0 = _errs12 === errors;
+valid3 = valid3 || _valid0;
+}
+if(!valid3){
+const err8 = {instancePath:instancePath+"/refund",schemaPath:"#/properties/refund/anyOf",keyword:"anyOf",params:{},message:"must match a schema in anyOf"};
+if(vErrors === null){
+vErrors = [err8];
+}
+else {
+vErrors.push(err8);
+}
+errors++;
+validate21.errors = vErrors;
+return false;
+}
+else {
+errors = _errs9;
+if(vErrors !== null){
+if(_errs9){
+vErrors.length = _errs9;
+}
+else {
+vErrors = null;
+}
+}
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+else {
+validate21.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate21.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate20(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="bookings/BookingCancelled" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.eventId === undefined) && (missing0 = "eventId")) || ((data.eventType === undefined) && (missing0 = "eventType"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.bookingId === undefined) && (missing0 = "bookingId"))) || ((data.userId === undefined) && (missing0 = "userId"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.itemId === undefined) && (missing0 = "itemId"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate20.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func2.call(schema25.properties, key0))){
+validate20.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.eventId !== undefined){
+let data0 = data.eventId;
+const _errs2 = errors;
+if(errors === _errs2){
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(!(formats0.test(data0))){
+validate20.errors = [{instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""}];
+return false;
+}
+}
+else {
+validate20.errors = [{instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.eventType !== undefined){
+let data1 = data.eventType;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("booking.cancelled" !== data1){
+validate20.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/const",keyword:"const",params:{allowedValue: "booking.cancelled"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs6 = errors;
+if(!(data2 instanceof Date) || Number.isNaN(data2.getTime())){
+validate20.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/x-js-date",keyword:"x-js-date",params:{},message:"must pass \"x-js-date\" keyword validation"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.source !== undefined){
+const _errs8 = errors;
+if(typeof data.source !== "string"){
+validate20.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.bookingId !== undefined){
+const _errs10 = errors;
+if(typeof data.bookingId !== "string"){
+validate20.errors = [{instancePath:instancePath+"/bookingId",schemaPath:"#/properties/bookingId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.userId !== undefined){
+const _errs12 = errors;
+if(typeof data.userId !== "string"){
+validate20.errors = [{instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data6 = data.type;
+const _errs14 = errors;
+if(typeof data6 !== "string"){
+validate20.errors = [{instancePath:instancePath+"/type",schemaPath:"#/definitions/BookingType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data6 === "flight") || (data6 === "hotel")) || (data6 === "car"))){
+validate20.errors = [{instancePath:instancePath+"/type",schemaPath:"#/definitions/BookingType/enum",keyword:"enum",params:{allowedValues: schema26.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.itemId !== undefined){
+const _errs18 = errors;
+if(typeof data.itemId !== "string"){
+validate20.errors = [{instancePath:instancePath+"/itemId",schemaPath:"#/properties/itemId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs20 = errors;
+if(!(validate21(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate20.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate20.errors = vErrors;
+return errors === 0;
+}
+
+exports.validateBookingFailed = validate23;
+const schema30 = {"$id":"bookings/BookingFailed","title":"BookingFailed","description":"A booking could not be completed. Published by the stage that failed (billing, inventory); nothing is charged.","type":"object","additionalProperties":false,"required":["eventId","eventType","timestamp","source","bookingId","userId","type","itemId","data"],"properties":{"eventId":{"type":"string","format":"uuid","description":"Unique ID of this event (UUID). Consumers de-duplicate on it: delivery is at least once."},"eventType":{"type":"string","const":"booking.failed","description":"Always \"booking.failed\" in a BookingFailed. Avro enum symbols cannot hold dots, so this is a string; the kit rejects any other value on publish and on decode."},"timestamp":{"tsType":"Date","x-js-date":true,"description":"When the fact happened, in UTC milliseconds since the epoch (a Date in TypeScript)."},"source":{"type":"string","description":"The service that published the event, e.g. billing-service. For tracing and for the dead-letter topic's reports."},"bookingId":{"type":"string","description":"The booking this event is about. It is the Kafka message key, so all events of a booking stay in order on one partition."},"userId":{"type":"string","description":"The user who owns the booking."},"type":{"allOf":[{"$ref":"#/definitions/BookingType"}],"description":"What is booked: flight, hotel or car."},"itemId":{"type":"string","description":"The booked item in its inventory service (flight, hotel or car ID)."},"data":{"allOf":[{"$ref":"#/definitions/BookingFailedData"}],"description":"Why and where the booking failed, and whether trying again can help."}},"definitions":{"BookingType":{"title":"BookingType","description":"What is booked; names the inventory service that owns the item.","type":"string","enum":["flight","hotel","car"]},"BookingFailedData":{"title":"BookingFailedData","description":"The failure of a booking.","type":"object","additionalProperties":false,"required":["reasonCode","message","stage","retryable"],"properties":{"reasonCode":{"allOf":[{"$ref":"#/definitions/FailureReason"}],"description":"Machine-readable cause. Readers that do not know a newer code read it as unknown."},"message":{"type":"string","description":"Explanation for people (support, logs); never parsed."},"stage":{"allOf":[{"$ref":"#/definitions/FailureStage"}],"description":"The step of the booking flow that failed."},"retryable":{"type":"boolean","description":"True when the same booking may succeed if tried again (a timeout), false when it cannot (a declined card)."}}},"FailureReason":{"title":"FailureReason","description":"Machine-readable cause of the failure.","type":"string","enum":["payment_declined","not_available","timeout","validation","fraud_suspected","internal_error","unknown"]},"FailureStage":{"title":"FailureStage","description":"The step of the booking flow that failed.","type":"string","enum":["validation","availability","payment","confirmation","unknown"]}}};
+const schema31 = {"title":"BookingType","description":"What is booked; names the inventory service that owns the item.","type":"string","enum":["flight","hotel","car"]};
+const schema32 = {"title":"BookingFailedData","description":"The failure of a booking.","type":"object","additionalProperties":false,"required":["reasonCode","message","stage","retryable"],"properties":{"reasonCode":{"allOf":[{"$ref":"#/definitions/FailureReason"}],"description":"Machine-readable cause. Readers that do not know a newer code read it as unknown."},"message":{"type":"string","description":"Explanation for people (support, logs); never parsed."},"stage":{"allOf":[{"$ref":"#/definitions/FailureStage"}],"description":"The step of the booking flow that failed."},"retryable":{"type":"boolean","description":"True when the same booking may succeed if tried again (a timeout), false when it cannot (a declined card)."}}};
+const schema33 = {"title":"FailureReason","description":"Machine-readable cause of the failure.","type":"string","enum":["payment_declined","not_available","timeout","validation","fraud_suspected","internal_error","unknown"]};
+const schema34 = {"title":"FailureStage","description":"The step of the booking flow that failed.","type":"string","enum":["validation","availability","payment","confirmation","unknown"]};
+
+function validate24(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if(((((data.reasonCode === undefined) && (missing0 = "reasonCode")) || ((data.message === undefined) && (missing0 = "message"))) || ((data.stage === undefined) && (missing0 = "stage"))) || ((data.retryable === undefined) && (missing0 = "retryable"))){
+validate24.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!((((key0 === "reasonCode") || (key0 === "message")) || (key0 === "stage")) || (key0 === "retryable"))){
+validate24.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.reasonCode !== undefined){
+let data0 = data.reasonCode;
+const _errs2 = errors;
+if(typeof data0 !== "string"){
+validate24.errors = [{instancePath:instancePath+"/reasonCode",schemaPath:"#/definitions/FailureReason/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((((((data0 === "payment_declined") || (data0 === "not_available")) || (data0 === "timeout")) || (data0 === "validation")) || (data0 === "fraud_suspected")) || (data0 === "internal_error")) || (data0 === "unknown"))){
+validate24.errors = [{instancePath:instancePath+"/reasonCode",schemaPath:"#/definitions/FailureReason/enum",keyword:"enum",params:{allowedValues: schema33.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.message !== undefined){
+const _errs6 = errors;
+if(typeof data.message !== "string"){
+validate24.errors = [{instancePath:instancePath+"/message",schemaPath:"#/properties/message/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.stage !== undefined){
+let data2 = data.stage;
+const _errs8 = errors;
+if(typeof data2 !== "string"){
+validate24.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/definitions/FailureStage/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((((data2 === "validation") || (data2 === "availability")) || (data2 === "payment")) || (data2 === "confirmation")) || (data2 === "unknown"))){
+validate24.errors = [{instancePath:instancePath+"/stage",schemaPath:"#/definitions/FailureStage/enum",keyword:"enum",params:{allowedValues: schema34.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.retryable !== undefined){
+const _errs12 = errors;
+if(typeof data.retryable !== "boolean"){
+validate24.errors = [{instancePath:instancePath+"/retryable",schemaPath:"#/properties/retryable/type",keyword:"type",params:{type: "boolean"},message:"must be boolean"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+else {
+validate24.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate24.errors = vErrors;
+return errors === 0;
+}
+
+
+function validate23(data, {instancePath="", parentData, parentDataProperty, rootData=data}={}){
+/*# sourceURL="bookings/BookingFailed" */;
+let vErrors = null;
+let errors = 0;
+if(errors === 0){
+if(data && typeof data == "object" && !Array.isArray(data)){
+let missing0;
+if((((((((((data.eventId === undefined) && (missing0 = "eventId")) || ((data.eventType === undefined) && (missing0 = "eventType"))) || ((data.timestamp === undefined) && (missing0 = "timestamp"))) || ((data.source === undefined) && (missing0 = "source"))) || ((data.bookingId === undefined) && (missing0 = "bookingId"))) || ((data.userId === undefined) && (missing0 = "userId"))) || ((data.type === undefined) && (missing0 = "type"))) || ((data.itemId === undefined) && (missing0 = "itemId"))) || ((data.data === undefined) && (missing0 = "data"))){
+validate23.errors = [{instancePath,schemaPath:"#/required",keyword:"required",params:{missingProperty: missing0},message:"must have required property '"+missing0+"'"}];
+return false;
+}
+else {
+const _errs1 = errors;
+for(const key0 in data){
+if(!(func2.call(schema30.properties, key0))){
+validate23.errors = [{instancePath,schemaPath:"#/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},message:"must NOT have additional properties"}];
+return false;
+break;
+}
+}
+if(_errs1 === errors){
+if(data.eventId !== undefined){
+let data0 = data.eventId;
+const _errs2 = errors;
+if(errors === _errs2){
+if(errors === _errs2){
+if(typeof data0 === "string"){
+if(!(formats0.test(data0))){
+validate23.errors = [{instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/format",keyword:"format",params:{format: "uuid"},message:"must match format \""+"uuid"+"\""}];
+return false;
+}
+}
+else {
+validate23.errors = [{instancePath:instancePath+"/eventId",schemaPath:"#/properties/eventId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+}
+}
+var valid0 = _errs2 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.eventType !== undefined){
+let data1 = data.eventType;
+const _errs4 = errors;
+if(typeof data1 !== "string"){
+validate23.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if("booking.failed" !== data1){
+validate23.errors = [{instancePath:instancePath+"/eventType",schemaPath:"#/properties/eventType/const",keyword:"const",params:{allowedValue: "booking.failed"},message:"must be equal to constant"}];
+return false;
+}
+var valid0 = _errs4 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.timestamp !== undefined){
+let data2 = data.timestamp;
+const _errs6 = errors;
+if(!(data2 instanceof Date) || Number.isNaN(data2.getTime())){
+validate23.errors = [{instancePath:instancePath+"/timestamp",schemaPath:"#/properties/timestamp/x-js-date",keyword:"x-js-date",params:{},message:"must pass \"x-js-date\" keyword validation"}];
+return false;
+}
+var valid0 = _errs6 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.source !== undefined){
+const _errs8 = errors;
+if(typeof data.source !== "string"){
+validate23.errors = [{instancePath:instancePath+"/source",schemaPath:"#/properties/source/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs8 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.bookingId !== undefined){
+const _errs10 = errors;
+if(typeof data.bookingId !== "string"){
+validate23.errors = [{instancePath:instancePath+"/bookingId",schemaPath:"#/properties/bookingId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs10 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.userId !== undefined){
+const _errs12 = errors;
+if(typeof data.userId !== "string"){
+validate23.errors = [{instancePath:instancePath+"/userId",schemaPath:"#/properties/userId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs12 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.type !== undefined){
+let data6 = data.type;
+const _errs14 = errors;
+if(typeof data6 !== "string"){
+validate23.errors = [{instancePath:instancePath+"/type",schemaPath:"#/definitions/BookingType/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+if(!(((data6 === "flight") || (data6 === "hotel")) || (data6 === "car"))){
+validate23.errors = [{instancePath:instancePath+"/type",schemaPath:"#/definitions/BookingType/enum",keyword:"enum",params:{allowedValues: schema31.enum},message:"must be equal to one of the allowed values"}];
+return false;
+}
+var valid0 = _errs14 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.itemId !== undefined){
+const _errs18 = errors;
+if(typeof data.itemId !== "string"){
+validate23.errors = [{instancePath:instancePath+"/itemId",schemaPath:"#/properties/itemId/type",keyword:"type",params:{type: "string"},message:"must be string"}];
+return false;
+}
+var valid0 = _errs18 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.data !== undefined){
+const _errs20 = errors;
+if(!(validate24(data.data, {instancePath:instancePath+"/data",parentData:data,parentDataProperty:"data",rootData}))){
+vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs20 === errors;
+}
+else {
+var valid0 = true;
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+}
+else {
+validate23.errors = [{instancePath,schemaPath:"#/type",keyword:"type",params:{type: "object"},message:"must be object"}];
+return false;
+}
+}
+validate23.errors = vErrors;
+return errors === 0;
+}
+
 return module.exports;
 })({ exports: {} });
 
