@@ -35,6 +35,12 @@ export interface JsonWriterPlan {
   branches: Map<string, ValidateFunction> | undefined;
   /** The writer's schema is the reader's own: nothing to project. */
   sameAsReader: boolean;
+  /**
+   * Per discriminator value, what the projection of that event comes to when it can be decided
+   * from the two schemas (see projectionShortcut): `[]` nothing, else property paths to delete.
+   * Absent: ajv's projection runs.
+   */
+  shortcuts: Map<string, ReadonlyArray<readonly string[]>> | undefined;
 }
 
 export interface JsonResolver {
@@ -74,15 +80,30 @@ export function createJsonResolver(contract: TopicContract, options: CodecOption
     return project;
   };
 
+  /** For each event whose writer branch is a referenced schema, the projection decided once (or none). */
+  const shortcutsFor = (writer: SchemaDoc, branches: Map<string, string>) => {
+    const shortcuts = new Map<string, ReadonlyArray<readonly string[]>>();
+    for (const [value, ref] of branches) {
+      const event = contract.events[value];
+      const branch = writer.references.find((r) => r.name === ref)?.doc;
+      if (!event || !branch) continue;
+      const paths = projectionShortcut(branch, readerDoc(event.subject), unknownProperties);
+      if (paths) shortcuts.set(value, paths);
+    }
+    return shortcuts;
+  };
+
   const plan = (schemas: readonly SchemaText[], schemaId: number): JsonWriterPlan => {
     const writer = writerDoc(schemas, schemaId);
     try {
       const branches = discriminatedBranches(writer, discriminator);
+      const same = sameAsReader(writer);
       return {
         schemaId,
         validate: branches ? undefined : compile(writer, {}),
         branches: branches ? compileBranches(writer, branches) : undefined,
-        sameAsReader: sameAsReader(writer),
+        sameAsReader: same,
+        shortcuts: branches && !same ? shortcutsFor(writer, branches) : undefined,
       };
     } catch (cause) {
       throw new DecodeError(
@@ -126,6 +147,11 @@ export function createJsonResolver(contract: TopicContract, options: CodecOption
       const event = typeof stated === 'string' ? contract.events[stated] : undefined;
       if (!event) throw new UnknownEventTypeError(String(stated), known);
       if (plan.sameAsReader) return { eventType: event.eventType, event: value };
+      const shortcut = plan.shortcuts?.get(event.eventType);
+      if (shortcut) {
+        for (const path of shortcut) deleteAt(value, path);
+        return { eventType: event.eventType, event: value };
+      }
       const project = projectionFor(event);
       if (!project(value)) {
         const issues = toValidationIssues(project.errors ?? []);
@@ -145,6 +171,93 @@ export function createJsonResolver(contract: TopicContract, options: CodecOption
       return { eventType: event.eventType, event: value };
     },
   };
+}
+
+/** Deletes the property at `path` (the last name) when every object on the way is there. */
+function deleteAt(value: Record<string, unknown>, path: readonly string[]): void {
+  let at: unknown = value;
+  for (let i = 0; i < path.length - 1; i++) {
+    at = isObject(at) ? at[path[i]!] : undefined;
+  }
+  if (isObject(at)) delete at[path[path.length - 1]!];
+}
+
+/** Keywords that say nothing about validity; a difference in them changes no projection. */
+const NOT_VALIDATING = new Set([
+  'title',
+  'description',
+  '$comment',
+  'examples',
+  'default',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
+]);
+/**
+ * The keywords the shortcut understands on a node on the way to a difference: an object's own, and
+ * what matters only through a `$ref` (equal in both, so the same). Any other keyword there (a
+ * pattern, a combinator, a condition) may depend on the properties that differ: ajv's case.
+ */
+const PLAIN_OBJECT = new Set([
+  'type',
+  'properties',
+  'required',
+  'additionalProperties',
+  '$schema',
+  '$id',
+  'definitions',
+  '$defs',
+]);
+
+/**
+ * What projecting a message valid against the writer's event schema onto the reader's comes to,
+ * when the schemas alone decide it: `[]` when nothing changes (the same schema but for
+ * annotations), or the paths of the properties to delete, when the writer only added properties,
+ * through `properties` of plain objects, to objects the reader closes. Then a message the writer's
+ * validator accepted fits the reader once they are gone: the reader requires nothing the writer
+ * does not, and checks every other property as the writer did. Anything else (a new required
+ * property, a default to fill, a changed type, a pattern, a combinator, different references):
+ * undefined, and ajv projects it, as before.
+ */
+export function projectionShortcut(
+  writer: SchemaDoc,
+  reader: SchemaDoc,
+  unknownProperties: UnknownProperties,
+): Array<readonly string[]> | undefined {
+  const references = (doc: SchemaDoc) =>
+    doc.references
+      .map((r) => `${JSON.stringify(r.name)}:${fingerprint(r.doc)}`)
+      .sort()
+      .join(',');
+  if (references(writer) !== references(reader)) return undefined;
+  const paths: Array<readonly string[]> = [];
+  const walk = (w: unknown, r: unknown, path: readonly string[]): boolean => {
+    // annotations aside, the same: nothing below changes what the reader accepts
+    if (validating(w) === validating(r)) return true;
+    if (!isObject(w) || !isObject(r)) return false;
+    for (const key of new Set([...Object.keys(w), ...Object.keys(r)])) {
+      if (NOT_VALIDATING.has(key) || key === 'properties' || key === 'required') continue;
+      if (!PLAIN_OBJECT.has(key) || canonical(w[key]) !== canonical(r[key])) return false;
+    }
+    const written = w.properties ?? {};
+    const read = r.properties ?? {};
+    if (!isObject(written) || !isObject(read)) return false;
+    for (const [name, schema] of Object.entries(read)) {
+      if (!(name in written) || !walk(written[name], schema, [...path, name])) return false;
+    }
+    const added = Object.keys(written).filter((name) => !(name in read));
+    const writerRequires = new Set(Array.isArray(w.required) ? (w.required as unknown[]) : []);
+    const readerRequires = new Set(Array.isArray(r.required) ? (r.required as unknown[]) : []);
+    for (const name of readerRequires) if (!writerRequires.has(name)) return false;
+    for (const name of writerRequires) if (!readerRequires.has(name) && !added.includes(name as string)) return false;
+    if (added.length === 0) return true;
+    // an open reader keeps what it does not know (nothing to do); a schema for the rest is ajv's
+    if (r.additionalProperties === undefined || r.additionalProperties === true) return true;
+    if (r.additionalProperties !== false) return false;
+    if (unknownProperties === 'drop') for (const name of added) paths.push([...path, name]);
+    return true;
+  };
+  return walk(writer.schema, reader.schema, []) ? paths : undefined;
 }
 
 function where(error: EventValidationError): string {
@@ -361,6 +474,28 @@ function readerSchema(schema: unknown, unknownProperties: UnknownProperties): un
     }
   }
   return out;
+}
+
+/** A schema's canonical text without its annotations (NOT_VALIDATING), which property names keep. */
+function validating(schema: unknown): string {
+  if (Array.isArray(schema)) return `[${schema.map(validating).join(',')}]`;
+  if (!isObject(schema)) return JSON.stringify(schema) ?? 'null';
+  const parts: string[] = [];
+  for (const key of Object.keys(schema).sort()) {
+    if (NOT_VALIDATING.has(key)) continue;
+    const value = schema[key];
+    const text =
+      SCHEMA_MAPS.has(key) && isObject(value)
+        ? `{${Object.keys(value)
+            .sort()
+            .map((name) => `${JSON.stringify(name)}:${validating(value[name])}`)
+            .join(',')}}`
+        : SCHEMA_KEYWORDS.has(key) || SCHEMA_LISTS.has(key)
+          ? validating(value)
+          : canonical(value);
+    parts.push(`${JSON.stringify(key)}:${text}`);
+  }
+  return `{${parts.join(',')}}`;
 }
 
 /** The same text for the same schema however its keys are ordered, references included by name. */
