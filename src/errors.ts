@@ -32,6 +32,8 @@ export type ContractsErrorCode =
   | 'BASELINE_INVALID'
   | 'STACK'
   | 'USAGE'
+  | 'UI_AUTH_REQUIRED'
+  | 'UI_USERS_INVALID'
   | 'INTERNAL';
 
 export interface ContractsErrorOptions {
@@ -411,5 +413,21 @@ export class BaselineError extends ContractsError {
     options: ContractsErrorOptions = {},
   ) {
     super('BASELINE_INVALID', `${source}: ${message}`, options);
+  }
+}
+
+/**
+ * `contracts ui` cannot start as asked: bound beyond loopback with no sign-in configured
+ * (`UI_AUTH_REQUIRED`), or a users file it cannot use (`UI_USERS_INVALID`, with the file).
+ */
+export class UiAccessError extends ContractsError {
+  constructor(
+    code: 'UI_AUTH_REQUIRED' | 'UI_USERS_INVALID',
+    message: string,
+    hint: string,
+    /** The users file at fault, for UI_USERS_INVALID. */
+    readonly file?: string,
+  ) {
+    super(code, file ? `${file}: ${message}` : message, { hint });
   }
 }

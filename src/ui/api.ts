@@ -102,6 +102,26 @@ export interface UiApiError {
   };
 }
 
+/** What `GET /api/me` answers: how people sign in, who this is, and the token a change carries. */
+export interface Me {
+  signIn: 'none' | 'users';
+  user: { name: string; role: 'viewer' | 'operator' } | null;
+  /** Sent as the `X-Contracts-CSRF` header of every change. */
+  csrf: string | null;
+}
+
+/** What `POST /api/subjects/:subject/level` (body `{ level, dryRun }`; dryRun by default) answers. */
+export interface LevelChange {
+  subject: string;
+  from: CompatibilityLevel;
+  /** Whether `from` was the subject's own level or the registry-wide one. */
+  fromSource: 'subject' | 'global';
+  to: CompatibilityLevel;
+  dryRun: boolean;
+  /** Whether applying it changes anything. */
+  changes: boolean;
+}
+
 /** What `GET /api/subjects/:subject/versions/:version/typescript` answers. */
 export interface TypeScriptView {
   subject: string;
@@ -111,8 +131,9 @@ export interface TypeScriptView {
   typescript: string;
 }
 
-/** Every JSON route (all GET) and the body it answers with 200; any other status answers `UiApiError`. */
+/** Every JSON GET route and the body it answers with 200; any other status answers `UiApiError`. */
 export interface UiRoutes {
+  '/api/me': Me;
   '/api/info': UiInfo;
   '/api/subjects': SubjectList;
   '/api/subjects/:subject/versions/:version': VersionView;

@@ -1,7 +1,7 @@
 /**
  * The contracts web UI: subjects, versions, references, diffs with the offline checker's verdict,
  * the generated TypeScript of a version and a live decoded tail, over any Confluent-compatible
- * registry and the Kafka cluster. Read-only.
+ * registry and the Kafka cluster; sign-in, roles and an operator's actions (access.ts, audit.ts).
  */
 export {
   buildUiApp,
@@ -11,7 +11,10 @@ export {
   type UiServer,
   type UiServerOptions,
 } from './server';
+export { hashPassword, loadUsers, type UiRole, type UiUser } from './access';
 export type {
+  LevelChange,
+  Me,
   RouteParams,
   RouteQuery,
   TailEvents,

@@ -1,10 +1,12 @@
 /**
- * `contracts ui`: a read-only web page over a Confluent-compatible registry and the Kafka cluster.
+ * `contracts ui`: a web page over a Confluent-compatible registry and the Kafka cluster.
  *
  * One fastify app serves the page (src/ui/public: HTML, CSS and JavaScript modules, no build step),
- * a JSON API that only reads (every route is GET, typed in ./api), and Server-Sent Events for the
- * live tail. It binds to 127.0.0.1 by default and then answers only requests addressed to a
- * loopback name, so a web page elsewhere cannot reach it through DNS rebinding.
+ * a JSON API (typed in ./api) whose few writes are an operator's, each with a dry run and an entry
+ * in the audit log, and Server-Sent Events for the live tail. Who may do what is ./access.ts. It
+ * binds to 127.0.0.1 by default and then answers only requests addressed to a loopback name, so a
+ * web page elsewhere cannot reach it through DNS rebinding; beyond loopback it will not start
+ * without sign-in unless told so.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -28,6 +30,9 @@ import { runLiveTail } from './live-tail';
 import { createLocalSchemas } from './local';
 import { renderTypeScript } from './typescript';
 import { jsonReplacer } from '../json-text';
+import { UiAccessError } from '../errors';
+import { installAccess, loadUsers, refuseUnless, type UiAccessMode } from './access';
+import { createAuditLog } from './audit';
 
 export const DEFAULT_UI_PORT = 8088;
 export const DEFAULT_UI_HOST = '127.0.0.1';
@@ -35,8 +40,19 @@ export const DEFAULT_UI_HOST = '127.0.0.1';
 export interface UiServerOptions extends KafkaConnectionOptions {
   /** Default 8088; 0 picks a free port. */
   port?: number;
-  /** Default 127.0.0.1. Any other address exposes the page, which has no login, to the network. */
+  /** Default 127.0.0.1. Any other address needs `users` (sign-in), or `insecureNoAuth`. */
   host?: string;
+  /** A users file (names, roles, scrypt hashes): the page asks people to sign in. */
+  users?: string;
+  /** Beyond loopback without sign-in: everyone may read, nobody may change anything. */
+  insecureNoAuth?: boolean;
+  /** Appends one JSON line per sign-in and action to this file (they are logged in any case). */
+  auditLog?: string;
+  /** Sessions end after this long without a request (default 30 min) and after maxAgeMs (default 8 h). */
+  sessionIdleMs?: number;
+  sessionMaxAgeMs?: number;
+  /** The session cookie is `Secure` (the page is served over TLS, e.g. behind a proxy). */
+  secureCookie?: boolean;
   /** Registry client, options or URL; default SCHEMA_REGISTRY_URL (+ SCHEMA_REGISTRY_AUTH / _TOKEN). */
   registry?: RegistrySource;
   /** The config whose schema files the page compares with the registry; without it there is no "local" side. */
@@ -93,6 +109,8 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
   const overview = () => (overviewReader ??= createOverviewReader({ kafka: kafkaClient(), trends, cli: hints.cli }));
   const streams = new Set<{ abort: AbortController; reply: FastifyReply; done: Promise<void> }>();
 
+  const accessMode = uiAccessMode(options, host);
+  const audit = createAuditLog(options.auditLog);
   const app = Fastify({ logger: false, forceCloseConnections: true });
   if (isLoopback(host)) {
     app.addHook('onRequest', async (request, reply) => {
@@ -109,9 +127,27 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
       }
     });
   }
+  const access = installAccess(app, {
+    mode: accessMode,
+    idleMs: options.sessionIdleMs,
+    maxAgeMs: options.sessionMaxAgeMs,
+    secureCookie: options.secureCookie,
+    onSignIn: ({ user, ok, ip, reason }) =>
+      audit.record({
+        user,
+        role: accessMode.kind === 'users' ? (accessMode.users.get(user)?.role ?? '-') : '-',
+        action: reason === 'signed out' ? 'sign-out' : 'sign-in',
+        target: ip,
+        dryRun: false,
+        result: ok ? 'ok' : 'refused',
+        ...(reason && reason !== 'signed out' ? { detail: reason } : {}),
+      }),
+  });
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('X-Content-Type-Options', 'nosniff');
-    reply.header('Referrer-Policy', 'no-referrer');
+    // same-origin, not no-referrer: with no-referrer a browser sends `Origin: null` on the page's own
+    // form posts, and the write check (access.ts) could not tell them from a forged one
+    reply.header('Referrer-Policy', 'same-origin');
     reply.header(
       'Content-Security-Policy',
       "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'",
@@ -128,7 +164,7 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
     const message =
       request.method === 'GET'
         ? `no such page or API route: ${request.url}`
-        : `${request.method} is not served: the UI is read-only`;
+        : `${request.method} ${request.url} is not served`;
     await reply.code(request.method === 'GET' ? 404 : 405).send(apiError('NOT_FOUND', message));
   });
 
@@ -170,6 +206,7 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
     catalog.listSubjects().catch(() => undefined);
   });
   app.addHook('onClose', async () => {
+    access.clear();
     // end every live tail and wait for its consumer to leave the cluster
     const open = [...streams];
     for (const stream of open) stream.abort.abort();
@@ -181,6 +218,45 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
     path: R,
     handler: (request: FastifyRequest<{ Params: RouteParams<R>; Querystring: RouteQuery<R> }>) => Promise<UiRoutes[R]>,
   ) => app.get<{ Params: RouteParams<R>; Querystring: RouteQuery<R> }>(path, (request) => handler(request));
+
+  // an operator's action: a subject's compatibility level, previewed (dryRun) then applied
+  app.post<{ Params: { subject: string }; Body: { level?: string; dryRun?: boolean } }>(
+    '/api/subjects/:subject/level',
+    async (request, reply) => {
+      const { subject } = request.params;
+      const user = request.uiSession!.user;
+      const { level, dryRun = true } = request.body ?? {};
+      const entry = { user: user.name, role: user.role, action: 'set-level', target: subject, dryRun };
+      if (await refuseUnless('operator', request, reply)) {
+        audit.record({ ...entry, result: 'refused', detail: 'not an operator' });
+        return reply;
+      }
+      if (!COMPATIBILITY_LEVELS.includes(level as CompatibilityLevel)) {
+        audit.record({ ...entry, result: 'refused', detail: `no such level ${JSON.stringify(level)}` });
+        return reply
+          .code(400)
+          .send(apiError('BAD_LEVEL', `level ${JSON.stringify(level)} is none of ${COMPATIBILITY_LEVELS.join(', ')}`));
+      }
+      const current = await catalog.levelOf(subject);
+      const change = { subject, from: current.level, fromSource: current.source, to: level as CompatibilityLevel };
+      // a subject on the global level gets a level of its own, even the same one
+      const changes = current.source === 'global' || current.level !== level;
+      const detail = `${current.level}${current.source === 'global' ? ' (global)' : ''} → ${level}`;
+      if (dryRun) {
+        audit.record({ ...entry, result: 'ok', detail });
+        return { ...change, dryRun: true, changes };
+      }
+      try {
+        await registry.setCompatibility(level as CompatibilityLevel, subject);
+      } catch (error) {
+        audit.record({ ...entry, result: 'failed', detail: `${detail}: ${(error as Error).message}` });
+        throw error;
+      }
+      catalog.listSubjects({ refresh: true }).catch(() => undefined);
+      audit.record({ ...entry, result: 'ok', detail });
+      return { ...change, dryRun: false, changes };
+    },
+  );
 
   route('/api/info', async () => {
     let localSubjects: string[] = [];
@@ -444,6 +520,18 @@ async function asyncApiOf(config: ContractsConfig, registry: SchemaRegistryClien
     if (!(error instanceof RegistryError)) throw error;
     return (await buildAsyncApiDocument(config, { registryUrl: registry.url })).document;
   }
+}
+
+/** Who signs in, and the refusal to serve the network without sign-in unless told so. */
+function uiAccessMode(options: UiServerOptions, host: string): UiAccessMode {
+  if (options.users) return { kind: 'users', users: loadUsers(options.users) };
+  if (isLoopback(host)) return { kind: 'none', role: 'operator' };
+  if (options.insecureNoAuth) return { kind: 'none', role: 'viewer' };
+  throw new UiAccessError(
+    'UI_AUTH_REQUIRED',
+    `contracts ui bound to ${host} would let anyone on the network read the registry and the cluster without signing in`,
+    'give it a users file (--users users.json; `contracts ui hash-password` makes the hashes), or --insecure-no-auth to serve it read-only to everyone',
+  );
 }
 
 function isLoopback(host: string): boolean {

@@ -5,7 +5,7 @@ import { colorsFor } from '../print/output';
 import { loadConfig, type ContractsConfig } from '../../config';
 import { UsageError } from '../../errors';
 import { readStackEnvFile } from '../../stack/env-file';
-import { createUiServer, DEFAULT_UI_HOST, DEFAULT_UI_PORT } from '../../ui';
+import { createUiServer, DEFAULT_UI_HOST, DEFAULT_UI_PORT, hashPassword } from '../../ui';
 import { integerFlag } from './shared';
 
 // picocolors alone colours whenever CI is set; the kit colours terminals only
@@ -17,21 +17,29 @@ interface UiFlags {
   registry?: string;
   brokers?: string;
   topic?: string;
+  users?: string;
+  insecureNoAuth?: boolean;
+  auditLog?: string;
+  secureCookie?: boolean;
 }
 
-/** `contracts ui`: the read-only web page over the registry and the cluster, until Ctrl-C. */
+/** `contracts ui`: the web page over the registry and the cluster, until Ctrl-C. */
 export function registerUiCommand(program: Command): void {
-  program
+  const ui = program
     .command('ui')
     .description(
-      'serve a read-only web page: topics, consumer groups and lag, dead letters, messages to find, subjects, diffs with the compatibility verdict, generated TypeScript, live decoded events',
+      "serve a web page: topics, consumer groups and lag, dead letters, messages to find, subjects, diffs with the compatibility verdict, generated TypeScript, live decoded events; an operator's actions with a dry run",
     )
     .option('--port <port>', 'port to listen on (0 picks a free one)', String(DEFAULT_UI_PORT))
     .option(
       '--host <address>',
-      'address to bind; anything but 127.0.0.1 exposes the page, which has no login',
+      'address to bind; anything but loopback needs --users (sign-in) or --insecure-no-auth',
       DEFAULT_UI_HOST,
     )
+    .option('--users <file>', 'sign-in: a JSON file of users, roles (viewer, operator) and password hashes')
+    .option('--insecure-no-auth', 'beyond loopback without sign-in: everyone may read, nobody may change anything')
+    .option('--audit-log <file>', 'append each sign-in and action to this file as a JSON line (they are logged anyway)')
+    .option('--secure-cookie', 'mark the session cookie Secure (the page is served over TLS, e.g. behind a proxy)')
     .option('--registry <url>', "schema registry URL (default SCHEMA_REGISTRY_URL, else the local stack's .stack/env)")
     .option(
       '--brokers <list>',
@@ -52,11 +60,27 @@ export function registerUiCommand(program: Command): void {
         );
       }
       const brokers = flags.brokers ?? process.env.KAFKA_BROKERS ?? stackEnv?.KAFKA_BROKERS;
-      const server = await createUiServer({ port, host: flags.host, registry, brokers, config, topic: flags.topic });
-      process.stderr.write(`${pc.green('contracts ui')} on ${pc.bold(server.url)} (read-only; Ctrl-C to stop)\n`);
-      if (!['127.0.0.1', 'localhost', '::1'].includes(flags.host)) {
+      const server = await createUiServer({
+        port,
+        host: flags.host,
+        registry,
+        brokers,
+        config,
+        topic: flags.topic,
+        users: flags.users,
+        insecureNoAuth: flags.insecureNoAuth,
+        auditLog: flags.auditLog,
+        secureCookie: flags.secureCookie,
+      });
+      const who = flags.users
+        ? 'sign-in with ' + flags.users
+        : flags.insecureNoAuth
+          ? 'no sign-in, read-only'
+          : 'local, no sign-in';
+      process.stderr.write(`${pc.green('contracts ui')} on ${pc.bold(server.url)} (${who}; Ctrl-C to stop)\n`);
+      if (flags.insecureNoAuth && !flags.users) {
         process.stderr.write(
-          `${pc.yellow('warning')} bound to ${flags.host}: anyone who can reach it sees your schemas and events; use --host 127.0.0.1 to keep it local\n`,
+          `${pc.yellow('warning')} --insecure-no-auth: anyone who can reach ${flags.host} reads your schemas and events\n`,
         );
       }
       await new Promise<void>((done) => {
@@ -69,5 +93,21 @@ export function registerUiCommand(program: Command): void {
         process.once('SIGTERM', stop);
       });
       await server.close();
+    });
+
+  ui.command('hash-password')
+    .description('read a password on stdin and print its hash for a --users file')
+    .action(async () => {
+      const chunks: Buffer[] = [];
+      for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+      const password = Buffer.concat(chunks)
+        .toString('utf8')
+        .replace(/\r?\n$/, '');
+      if (password.length < 8)
+        throw new UsageError(
+          'the password has fewer than 8 characters',
+          'pipe a longer one: `printf %s "…" | npx contracts ui hash-password`',
+        );
+      process.stdout.write(`${hashPassword(password)}\n`);
     });
 }

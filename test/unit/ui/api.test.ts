@@ -246,9 +246,10 @@ describe('contracts ui JSON API', () => {
     expect(level.status).toBe(400);
   });
 
-  it('is read-only and answers only requests addressed to a loopback name', async () => {
+  it("refuses a change that is not this page's and answers only requests addressed to a loopback name", async () => {
+    // no Origin naming this server: refused before any route (access.test.ts has the rest)
     const post = await rawRequest(app, 'POST', '/api/subjects', '127.0.0.1');
-    expect(post.status).toBe(405);
+    expect(post.status).toBe(403);
     const rebound = await rawRequest(app, 'GET', '/api/info', 'attacker.example:8088');
     expect(rebound.status).toBe(403);
     const page = await rawRequest(app, 'GET', '/', 'localhost:8088');

@@ -1,6 +1,7 @@
 // @ts-check
 // The JSON API of `contracts ui`, typed by the server's own declaration of its routes (src/ui/api.ts).
 /** @import { RouteParams, RouteQuery, UiApiError, UiRoute, UiRoutes } from '../../api' */
+import { state } from './state.js';
 
 export class ApiError extends Error {
   /**
@@ -45,4 +46,31 @@ export async function api(route, params, query) {
   const body = await response.json().catch(() => null);
   if (!response.ok) throw new ApiError(response.status, body);
   return body;
+}
+
+/**
+ * POST a change: `send('/api/subjects/x/level', { level, dryRun: true })`, with the session's CSRF
+ * token (the server refuses a change without it). Answers the JSON body, or throws an ApiError.
+ * @param {string} path  already encoded
+ * @param {unknown} body
+ * @returns {Promise<any>}
+ */
+export async function send(path, body) {
+  let response;
+  try {
+    response = await fetch(path, {
+      method: 'POST',
+      headers: {
+        Accept: 'application/json',
+        'Content-Type': 'application/json',
+        'X-Contracts-CSRF': (state.me && state.me.csrf) || '',
+      },
+      body: JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, { error: { code: 'UI_UNREACHABLE', message: 'the contracts ui server does not answer' } });
+  }
+  const answer = await response.json().catch(() => null);
+  if (!response.ok) throw new ApiError(response.status, answer);
+  return answer;
 }

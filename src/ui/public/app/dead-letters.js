@@ -1,7 +1,7 @@
 // @ts-check
 // Dead letters of a topic: per consumer group and reason, each record with where it was consumed,
 // why it failed, its original bytes and decoded value, and the `contracts dlq replay` command for
-// the selection. The page runs nothing: it is read-only.
+// the selection. The page runs nothing here: a replay is `contracts dlq replay`.
 /** @import { DeadLetterRecord } from '../../api' */
 import { api } from './api.js';
 import { h } from './dom.js';

@@ -1,8 +1,8 @@
 // @ts-check
 // The right-hand side of the subjects view: a subject's version with its tabs (schema, diff,
 // TypeScript, references), or what to do when no subject is open.
-/** @import { SubjectList, SubjectSummary, VersionView } from '../../api' */
-import { api } from './api.js';
+/** @import { LevelChange, SubjectList, SubjectSummary, VersionView } from '../../api' */
+import { api, send } from './api.js';
 import { renderDiff } from './diff.js';
 import { $, codeBlock, formatBadge, h } from './dom.js';
 import { errorCard } from './error-card.js';
@@ -86,6 +86,7 @@ export async function renderDetail(actions) {
         },
         `${view.level}${view.levelSource === 'global' ? ' (global)' : ''}`,
       ),
+      state.me?.user?.role === 'operator' ? levelControl(view.subject) : null,
       h('span', {}, `version ${view.version} of ${view.versions.length}`),
       h('span', {}, `ID ${view.id}`),
     ),
@@ -299,4 +300,70 @@ async function renderTypeScript(body, view, stale) {
     ),
     codeBlock(typescript.trimEnd()),
   );
+}
+
+/**
+ * An operator's "Change level": pick a level, see what would change (a dry run on the server),
+ * then apply it or not. The server checks the role and writes the audit log either way.
+ * @param {string} subject
+ */
+function levelControl(subject) {
+  const box = h('span', { class: 'level-control' });
+  const path = `/api/subjects/${encodeURIComponent(subject)}/level`;
+  const closed = () =>
+    box.replaceChildren(
+      h('button', { type: 'button', class: 'link-button', id: 'change-level', onclick: open }, 'Change level…'),
+    );
+  const open = () => {
+    const select = h(
+      'select',
+      { 'aria-label': 'New level', id: 'new-level' },
+      (state.info ? state.info.levels : []).map((l) => h('option', { value: l }, l)),
+    );
+    const preview = async () => {
+      const to = /** @type {HTMLSelectElement} */ (select).value;
+      try {
+        /** @type {LevelChange} */
+        const change = await send(path, { level: to, dryRun: true });
+        box.replaceChildren(
+          h(
+            'span',
+            { class: 'confirm', role: 'alert', id: 'level-preview' },
+            change.changes
+              ? `${subject}: ${change.from}${change.fromSource === 'global' ? ' (global)' : ''} → ${change.to}. `
+              : `${subject} is already at ${change.to}. `,
+          ),
+          change.changes ? h('button', { type: 'button', id: 'apply-level', onclick: () => apply(to) }, 'Apply') : '',
+          ' ',
+          h('button', { type: 'button', class: 'link-button', onclick: closed }, 'Cancel'),
+        );
+      } catch (error) {
+        box.replaceChildren(
+          h('span', { class: 'error', role: 'alert' }, /** @type {Error} */ (error).message),
+          ' ',
+          h('button', { type: 'button', class: 'link-button', onclick: closed }, 'Close'),
+        );
+      }
+    };
+    box.replaceChildren(
+      select,
+      ' ',
+      h('button', { type: 'button', id: 'preview-level', onclick: preview }, 'Preview'),
+      ' ',
+      h('button', { type: 'button', class: 'link-button', onclick: closed }, 'Cancel'),
+    );
+  };
+  /** @param {string} to */
+  const apply = async (to) => {
+    try {
+      await send(path, { level: to, dryRun: false });
+      state.detailToken++;
+      $('detail').replaceChildren();
+      void renderDetail({ reloadList: () => location.reload() });
+    } catch (error) {
+      box.replaceChildren(h('span', { class: 'error', role: 'alert' }, /** @type {Error} */ (error).message));
+    }
+  };
+  closed();
+  return box;
 }

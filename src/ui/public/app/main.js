@@ -49,6 +49,28 @@ function onRoute() {
     renderDetail(detailActions);
 }
 
+/** Who is signed in, and the way out when there is a sign-in. */
+function renderWho() {
+  const who = $('who');
+  const me = state.me;
+  if (!me || !me.user) return;
+  who.replaceChildren(
+    h('span', { title: me.signIn === 'none' ? 'no sign-in: this machine only' : 'signed in' }, me.user.name),
+    ' · ',
+    h('span', { class: 'role', dataset: { role: me.user.role } }, me.user.role),
+  );
+  if (me.signIn === 'users') {
+    who.append(
+      ' ',
+      h(
+        'form',
+        { method: 'post', action: '/logout', class: 'inline' },
+        h('button', { type: 'submit', class: 'link-button' }, 'Sign out'),
+      ),
+    );
+  }
+}
+
 /** The line in the top bar naming the registry and the brokers. */
 function renderConn() {
   const conn = $('conn');
@@ -88,6 +110,12 @@ export async function start() {
   document.addEventListener('keydown', onKey);
   listenToRoutes(onRoute);
   try {
+    state.me = await api('/api/me', {});
+    if (!state.me.user) {
+      location.assign(`/login?next=${encodeURIComponent(location.pathname + location.hash)}`);
+      return;
+    }
+    renderWho();
     state.info = await api('/api/info', {});
     for (const level of state.info.levels) $('filter-level').append(h('option', { value: level }, level));
   } catch (error) {

@@ -1,9 +1,11 @@
 // @ts-check
 // What the page knows, shared by its views: one object, changed in place.
-/** @import { SubjectList, SubjectSummary, UiInfo } from '../../api' */
+/** @import { Me, SubjectList, SubjectSummary, UiInfo } from '../../api' */
 /** @import { Route } from './route.js' */
 
 export const state = {
+  /** @type {Me | null} who is signed in, and the token a change carries (`/api/me`) */
+  me: null,
   /** @type {UiInfo | null} what the server is connected to (`/api/info`) */
   info: null,
   /** @type {SubjectList | null} */
