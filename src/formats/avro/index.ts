@@ -1,9 +1,9 @@
 /** Apache Avro behind the format seam: avsc types, binary bodies, named types as references. */
-import { checkAvroPair } from '../../compat/avro';
-import { parseAvroVersion } from '../../compat/avro/parse';
-import { AVRO_FIELD_RULES } from '../../compat/avro/rules/fields';
-import { AVRO_NAMED_RULES } from '../../compat/avro/rules/named';
-import { AVRO_TYPE_RULES } from '../../compat/avro/rules/types';
+import { checkAvroPair } from './compat';
+import { parseAvroVersion } from './compat/parse';
+import { AVRO_FIELD_RULES } from './compat/rules/fields';
+import { AVRO_NAMED_RULES } from './compat/rules/named';
+import { AVRO_TYPE_RULES } from './compat/rules/types';
 import type * as avro from 'avsc';
 import { parseAvroSchemas } from '../../avro/types';
 import type { SchemaFormatModule } from '../format';

@@ -1,14 +1,14 @@
 /** JSON Schema behind the format seam: UTF-8 JSON bodies, other documents referenced by `$ref`. */
-import { checkJsonPair } from '../../compat/json';
-import { parseJsonSchemaVersion } from '../../compat/json/parse';
-import { JSON_ARRAY_RULES } from '../../compat/json/rules/array';
-import { JSON_COMBINED_RULES } from '../../compat/json/rules/combined';
-import { JSON_ENUM_RULES } from '../../compat/json/rules/enum';
-import { JSON_NOT_RULES } from '../../compat/json/rules/not';
-import { JSON_NUMBER_RULES } from '../../compat/json/rules/number';
-import { JSON_OBJECT_RULES } from '../../compat/json/rules/object';
-import { JSON_STRING_RULES } from '../../compat/json/rules/string';
-import { JSON_TYPE_RULES } from '../../compat/json/rules/types';
+import { checkJsonPair } from './compat';
+import { parseJsonSchemaVersion } from './compat/parse';
+import { JSON_ARRAY_RULES } from './compat/rules/array';
+import { JSON_COMBINED_RULES } from './compat/rules/combined';
+import { JSON_ENUM_RULES } from './compat/rules/enum';
+import { JSON_NOT_RULES } from './compat/rules/not';
+import { JSON_NUMBER_RULES } from './compat/rules/number';
+import { JSON_OBJECT_RULES } from './compat/rules/object';
+import { JSON_STRING_RULES } from './compat/rules/string';
+import { JSON_TYPE_RULES } from './compat/rules/types';
 import type { SchemaFormatModule } from '../format';
 import { jsonRegisteredTypes } from './registered-types';
 

@@ -1,6 +1,6 @@
 /** Protobuf behind the format seam: Confluent's framing with the message-index path, @bufbuild/protobuf bodies, .proto imports as references. */
 import { fromBinary, type DescFile } from '@bufbuild/protobuf';
-import { checkProtobufFindings, checkProtobufPair, PROTOBUF_COMPATIBILITY_RULES } from '../../compat/protobuf';
+import { checkProtobufFindings, checkProtobufPair, PROTOBUF_COMPATIBILITY_RULES } from './compat';
 import { decodeProtobufFrame } from '../../wire/message-indexes';
 import { HEADER_SIZE } from '../../wire/encode';
 import type { SchemaFormatModule } from '../format';

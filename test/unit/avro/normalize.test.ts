@@ -7,7 +7,7 @@
 import * as avsc from 'avsc';
 import { normalizeAvroSchema } from '../../../src/avro/normalize';
 import { parseAvroSchemas } from '../../../src/avro/types';
-import { checkCompatibility } from '../../../src/compat';
+import { checkCompatibility } from '../../../src/formats/compatibility';
 
 const money = { type: 'record', name: 'Money', namespace: 'shop.common', fields: [{ name: 'cents', type: 'long' }] };
 

@@ -1,7 +1,7 @@
 /** Avro pair check: Java's reader/writer rules, turned into findings. */
-import type { CompatibilityRule } from '../rule';
-import { renderMessage, sideNames, toPointer } from '../rule';
-import type { CheckDirection, CompatibilityLevel, Finding } from '../types';
+import type { CompatibilityRule } from '../../../compat/rule';
+import { renderMessage, sideNames, toPointer } from '../../../compat/rule';
+import type { CheckDirection, CompatibilityLevel, Finding } from '../../../compat/types';
 import type { AvroIssue } from './check';
 import { AvroCompatibilityChecker } from './check';
 import type { AvroNode } from './parse';

@@ -8,7 +8,7 @@
  * are sometimes richer: where Java only says "reader union lacking writer type" we report what
  * breaks inside the union branch that has the writer's type and name.
  */
-import type { JsonValue } from '../types';
+import type { JsonValue } from '../../../compat/types';
 import type { AvroField, AvroNode, NamedNode, RecordNode, UnionNode } from './parse';
 import { describeType } from './parse';
 

@@ -2,7 +2,7 @@
  * What the per-family comparisons of the JSON Schema diff share: the difference record, path
  * helpers and the recursion entry point (implemented in `diff.ts`).
  */
-import type { JsonValue } from '../types';
+import type { JsonValue } from '../../../compat/types';
 import type { JsonNode } from './parse';
 
 export type Segment = string | number;

@@ -1,5 +1,5 @@
 /** Avro named types (record, enum, fixed): names, aliases, enum symbols, fixed sizes. */
-import type { CompatibilityRule } from '../../rule';
+import type { CompatibilityRule } from '../../../../compat/rule';
 
 const AVRO = { format: 'AVRO', family: 'avro/named', compatible: { STRICT: false, LENIENT: false } } as const;
 

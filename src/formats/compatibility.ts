@@ -1,10 +1,19 @@
 /**
- * The one registry of compatibility rules. Every finding's `ruleId` is an entry here; the docs
- * table (docs/compatibility-rules.md) is rendered from it.
+ * The offline compatibility checker over the kit's formats: the format-free engine
+ * (src/compat/check.ts: levels, histories) bound to FORMATS, and the one registry of compatibility
+ * rules, every format's. Every finding's `ruleId` is an entry here; the docs table
+ * (docs/compatibility-rules.md) is rendered from it.
  */
-import { FORMATS, formatOf } from '../formats';
-import type { CompatibilityRule } from './rule';
-import type { RuleDefinition } from './types';
+import * as engine from '../compat/check';
+import type { CompatibilityRule } from '../compat/rule';
+import type {
+  CompatibilityInput,
+  CompatibilityResult,
+  HistoryInput,
+  HistoryResult,
+  RuleDefinition,
+} from '../compat/types';
+import { FORMATS, formatOf } from './index';
 
 /** Every format's rules, formats in FORMATS order (src/formats/index.ts). */
 export const COMPATIBILITY_RULES: readonly CompatibilityRule[] = FORMATS.flatMap(
@@ -14,6 +23,27 @@ export const COMPATIBILITY_RULES: readonly CompatibilityRule[] = FORMATS.flatMap
 export const RULES_BY_ID: ReadonlyMap<string, CompatibilityRule> = new Map(
   COMPATIBILITY_RULES.map((rule) => [rule.id, rule]),
 );
+
+const KIT_FORMATS: engine.CheckFormats = {
+  compatibilityOf: (format) => formatOf(String(format)).compatibility,
+  rules: RULES_BY_ID,
+};
+
+/**
+ * Is `candidate` compatible with the registered `previous` versions at `level`?
+ * Throws `SchemaFileError` for a schema that cannot be parsed or whose references are missing.
+ */
+export function checkCompatibility(input: CompatibilityInput): CompatibilityResult {
+  return engine.checkCompatibility(input, KIT_FORMATS);
+}
+
+/**
+ * Walks a whole history: every version is checked against the ones before it, as if each had
+ * been registered in turn under `level`. Each version is parsed once.
+ */
+export function checkHistory(input: HistoryInput): HistoryResult {
+  return engine.checkHistory(input, KIT_FORMATS);
+}
 
 /** The registry as plain data (no message builders), for tools and docs. */
 export function listRules(): RuleDefinition[] {
@@ -33,7 +63,7 @@ export function renderRulesTable(): string {
   const lines = [
     '# Compatibility rules',
     '',
-    'Generated from `COMPATIBILITY_RULES` in `src/compat/rules.ts` by `renderRulesTable()`; a unit test',
+    'Generated from `COMPATIBILITY_RULES` in `src/formats/compatibility.ts` by `renderRulesTable()`; a unit test',
     'keeps this file in step with the code. Every finding of `checkCompatibility` carries one of these IDs.',
     '',
     "- **Avro** rules follow Apache Avro's Java `SchemaCompatibility` (what Confluent Schema Registry",

@@ -6,9 +6,9 @@
  * member is accepted one way and not the other); levels and histories are the shared checker's.
  */
 import type { DescFile } from '@bufbuild/protobuf';
-import type { PairCheckOptions } from '../../formats/format';
-import { renderMessage, sideNames, type CompatibilityRule } from '../rule';
-import type { Finding } from '../types';
+import type { PairCheckOptions } from '../../format';
+import { renderMessage, sideNames, type CompatibilityRule } from '../../../compat/rule';
+import type { Finding } from '../../../compat/types';
 import { CONFLUENT_COMPATIBLE, diffFiles, type ConfluentDifference } from './diff';
 import type { ProtobufFinding } from './rule';
 import { PROTOBUF_RULES, type ProtobufRule } from './rules';

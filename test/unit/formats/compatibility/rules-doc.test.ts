@@ -1,9 +1,9 @@
 /** docs/compatibility-rules.md is generated from the rule registry and must stay in step with it. */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { COMPATIBILITY_RULES, listRules, renderRulesTable } from '../../../src/compat';
+import { COMPATIBILITY_RULES, listRules, renderRulesTable } from '../../../../src/formats/compatibility';
 
-const DOC = path.resolve(__dirname, '../../../docs/compatibility-rules.md');
+const DOC = path.resolve(__dirname, '../../../../docs/compatibility-rules.md');
 
 describe('rules registry and docs', () => {
   it('the committed docs table equals the rendered one (regenerate: write renderRulesTable() to docs/compatibility-rules.md)', () => {

@@ -12,9 +12,9 @@
  */
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { checkCompatibility } from '../../../src/compat';
-import { diffFiles } from '../../../src/compat/protobuf/diff';
-import { parseProtoFile } from '../../../src/formats/protobuf/parse';
+import { checkCompatibility } from '../../../../../src/formats/compatibility';
+import { diffFiles } from '../../../../../src/formats/protobuf/compat/diff';
+import { parseProtoFile } from '../../../../../src/formats/protobuf/parse';
 
 interface Verdict {
   compatible: boolean;
@@ -28,7 +28,7 @@ interface Pair {
   reverse: Verdict;
 }
 
-const CORPUS = path.resolve(__dirname, '../../fixtures/compat/protobuf-confluent/corpus.json');
+const CORPUS = path.resolve(__dirname, '../../../../fixtures/compat/protobuf-confluent/corpus.json');
 const { source, pairs } = JSON.parse(readFileSync(CORPUS, 'utf8')) as { source: { commit: string }; pairs: Pair[] };
 const MAIN = 'shop/v1/order.proto';
 

@@ -2,7 +2,7 @@
  * Confluent's JSON Schema policies: which difference types each accepts. Mirrors the
  * COMPATIBLE_CHANGES_STRICT / COMPATIBLE_CHANGES_LENIENT sets of Confluent's `SchemaDiff`.
  */
-import type { CompatibilityRule } from '../../rule';
+import type { CompatibilityRule } from '../../../../compat/rule';
 
 const STRICT_COMPATIBLE = [
   'ID_CHANGED',

@@ -11,8 +11,8 @@
  * - `$ref` is resolved lazily to a shared node, so recursive schemas are graphs, not infinite trees.
  * References to other documents are looked up by the name of a `SchemaReference`.
  */
-import { SchemaFileError } from '../../errors';
-import type { JsonValue, SchemaReference, SchemaSource, SchemaVersion } from '../types';
+import { SchemaFileError } from '../../../errors';
+import type { JsonValue, SchemaReference, SchemaSource, SchemaVersion } from '../../../compat/types';
 
 type Json = JsonValue;
 type JsonObject = { [key: string]: Json };

@@ -6,10 +6,10 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { checkCompatibility, COMPATIBILITY_RULES } from '../../../src/compat';
-import type { CompatibilityLevel, JsonSchemaPolicy, JsonValue, SchemaFormat } from '../../../src/compat';
+import { checkCompatibility, COMPATIBILITY_RULES } from '../../../../src/formats/compatibility';
+import type { CompatibilityLevel, JsonSchemaPolicy, JsonValue, SchemaFormat } from '../../../../src/compat';
 
-const FIXTURES = path.resolve(__dirname, '../../fixtures/compat');
+const FIXTURES = path.resolve(__dirname, '../../../fixtures/compat');
 const FORMATS: Record<string, SchemaFormat> = { avro: 'AVRO', json: 'JSON' };
 
 interface Expectation {

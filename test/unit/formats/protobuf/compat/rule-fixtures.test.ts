@@ -15,10 +15,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createFileRegistry, fromBinary, type DescFile } from '@bufbuild/protobuf';
 import { FileDescriptorSetSchema } from '@bufbuild/protobuf/wkt';
-import { checkCompatibility, COMPATIBILITY_RULES } from '../../../src/compat';
-import { checkProtobufPair, PROTOBUF_RULES } from '../../../src/compat/protobuf';
+import { checkCompatibility, COMPATIBILITY_RULES } from '../../../../../src/formats/compatibility';
+import { checkProtobufPair, PROTOBUF_RULES } from '../../../../../src/formats/protobuf/compat';
 
-const root = path.resolve(__dirname, '../../..');
+const root = path.resolve(__dirname, '../../../../..');
 const FIXTURES = path.join(root, 'test/fixtures/compat/protobuf');
 const BUF = path.join(root, 'node_modules/.bin/buf');
 const CATEGORIES = ['WIRE', 'WIRE_JSON'] as const;

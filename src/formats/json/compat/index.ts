@@ -1,7 +1,7 @@
 /** JSON Schema pair check: Confluent's diff, turned into findings. */
-import type { CompatibilityRule } from '../rule';
-import { renderMessage, sideNames, toPointer } from '../rule';
-import type { CheckDirection, CompatibilityLevel, Finding, JsonSchemaPolicy } from '../types';
+import type { CompatibilityRule } from '../../../compat/rule';
+import { renderMessage, sideNames, toPointer } from '../../../compat/rule';
+import type { CheckDirection, CompatibilityLevel, Finding, JsonSchemaPolicy } from '../../../compat/types';
 import type { JsonDiff, Segment } from './context';
 import { JsonSchemaDiffer } from './diff';
 import type { JsonNode } from './parse';

@@ -1,5 +1,5 @@
 /** Avro types: the writer's type must resolve to the reader's (same type or a promotion). */
-import type { CompatibilityRule } from '../../rule';
+import type { CompatibilityRule } from '../../../../compat/rule';
 
 const AVRO = { format: 'AVRO', family: 'avro/types', compatible: { STRICT: false, LENIENT: false } } as const;
 

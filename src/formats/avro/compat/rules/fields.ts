@@ -1,5 +1,5 @@
 /** Avro record fields: a reader field that the writer does not have needs a default. */
-import type { CompatibilityRule } from '../../rule';
+import type { CompatibilityRule } from '../../../../compat/rule';
 
 const AVRO = { format: 'AVRO', family: 'avro/fields', compatible: { STRICT: false, LENIENT: false } } as const;
 

@@ -8,9 +8,9 @@
  * `Schema.Parser`: a name without a dot is looked up in the enclosing namespace, then in the null
  * namespace; references are parsed first into the same name table.
  */
-import { normalizeAvroSchema } from '../../avro/normalize';
-import { SchemaFileError } from '../../errors';
-import type { JsonValue, SchemaReference, SchemaSource, SchemaVersion } from '../types';
+import { normalizeAvroSchema } from '../../../avro/normalize';
+import { SchemaFileError } from '../../../errors';
+import type { JsonValue, SchemaReference, SchemaSource, SchemaVersion } from '../../../compat/types';
 
 export const AVRO_PRIMITIVES = ['null', 'boolean', 'int', 'long', 'float', 'double', 'bytes', 'string'] as const;
 export type AvroPrimitive = (typeof AVRO_PRIMITIVES)[number];
