@@ -5,7 +5,7 @@ import { AVRO_FIELD_RULES } from './compat/rules/fields';
 import { AVRO_NAMED_RULES } from './compat/rules/named';
 import { AVRO_TYPE_RULES } from './compat/rules/types';
 import type * as avro from 'avsc';
-import { parseAvroSchemas } from '../../avro/types';
+import { parseAvroSchemas } from './types';
 import type { SchemaFormatModule } from '../format';
 import { withReferences } from '../references';
 import { avroRegisteredTypes } from './registered-types';

@@ -8,7 +8,7 @@
  * `Schema.Parser`: a name without a dot is looked up in the enclosing namespace, then in the null
  * namespace; references are parsed first into the same name table.
  */
-import { normalizeAvroSchema } from '../../../avro/normalize';
+import { normalizeAvroSchema } from '../normalize';
 import { SchemaFileError } from '../../../errors';
 import type { JsonValue, SchemaReference, SchemaSource, SchemaVersion } from '../../../compat/types';
 

@@ -10,7 +10,7 @@
 import * as crypto from 'node:crypto';
 import * as avro from 'avsc';
 import { normalizeAvroSchema } from './normalize';
-import { decimalBytes, decimalSpecOf, decimalText, parseDecimal, type DecimalSpec } from './decimal';
+import { decimalBytes, decimalSpecOf, decimalText, parseDecimal, type DecimalSpec } from '../../codec-runtime/decimal';
 
 class TimestampMillisType extends avro.types.LogicalType {
   override _fromValue(millis: number): Date {

@@ -5,7 +5,7 @@
  * for `null`), names follow [A-Za-z_][A-Za-z0-9_]*, `aliases` is an array of strings, `order` is
  * ascending, descending or ignore, enum defaults are symbols, and so on. The first problem is
  * returned with the JSON pointer of the offending node, for SchemaFileError.
- * test/unit/avro/validity.test.ts checks this against the Java parser over generated schemas.
+ * test/judges/avro/validity.test.ts checks this against the Java parser over generated schemas.
  */
 
 export interface AvroValidityProblem {

@@ -5,6 +5,9 @@
  * schema's. A value is accepted as Java's Conversions.DecimalConversion accepts it: any number of
  * trailing zeros after the point (12.500 at scale 2 is 12.50), no rounding, at most `precision`
  * digits once scaled. Strings, not floats: 0.1 + 0.2 is not money.
+ *
+ * Beside the codec runtime (./avro.ts), which writes and reads decimals for generated codecs; the
+ * Avro format's logical types (src/formats/avro/types.ts) use the same functions from here.
  */
 
 export interface DecimalSpec {

@@ -5,9 +5,9 @@
  * of these is left as it was.
  */
 import * as avsc from 'avsc';
-import { normalizeAvroSchema } from '../../../src/avro/normalize';
-import { parseAvroSchemas } from '../../../src/avro/types';
-import { checkCompatibility } from '../../../src/formats/compatibility';
+import { normalizeAvroSchema } from '../../../../src/formats/avro/normalize';
+import { parseAvroSchemas } from '../../../../src/formats/avro/types';
+import { checkCompatibility } from '../../../../src/formats/compatibility';
 
 const money = { type: 'record', name: 'Money', namespace: 'shop.common', fields: [{ name: 'cents', type: 'long' }] };
 

@@ -17,6 +17,11 @@
  * The bytes are the Avro specification's binary encoding (zig-zag varints, length-prefixed UTF-8),
  * with avsc's choices where the specification leaves room (lone surrogates, longs beyond 31 bits),
  * so they are avsc's; the differential tests hold the generated codecs to avsc's bytes and reads.
+ *
+ * In the base layer, not in src/formats/avro/, because generated code reaches it through
+ * src/contract.ts (the `runtimeImport` of this repository's own generated code), which is base:
+ * the Avro format's codegen (codec-source.ts) and its logical types import it from here, so the
+ * dependency points down. It holds the encoding only: no schema, no avsc.
  */
 import { decimalBytes, decimalText, parseDecimal } from './decimal';
 
