@@ -6,7 +6,7 @@
  * (`formatOf('AVRO')`), so a new format is a new folder and one line in `index.ts`.
  */
 import type { FormatCompatibility } from '../compat/format';
-import type { TopicConfig } from '../config';
+import type { SchemaFormat, TopicConfig } from '../config';
 import type { EventContract, TopicContract } from '../contract';
 import type { TopicModel } from './model';
 
@@ -101,7 +101,7 @@ export interface CodecOptions {
 
 export interface SchemaFormatModule {
   /** The registry's `schemaType` ("AVRO", "JSON", "PROTOBUF"): the key callers find a format by. */
-  readonly schemaType: string;
+  readonly schemaType: SchemaFormat;
   /** How messages and docs name the format ("Avro", "JSON Schema"). */
   readonly displayName: string;
   /** The media type of a message body (after the framing), as documents such as AsyncAPI name it. */
