@@ -285,8 +285,8 @@ function eventMessage(
     description:
       `Registered as \`${event.subject}\`${registered ? ` (ID ${registered.id}, version ${registered.version})` : ''} ` +
       `at ${topic.compatibility}; on the wire in the Confluent framing (magic byte 0, 4-byte schema ID, then the ` +
-      `${formatOf(topic.format).displayName} body, ${formatOf(topic.format).contentType}).`,
-    contentType: formatOf(topic.format).contentType,
+      `${formatOf(topic.format).displayName} body, ${formatOf(topic.format).documents.contentType}).`,
+    contentType: formatOf(topic.format).documents.contentType,
     headers: eventHeaders(eventType),
     payload,
     correlationId: {

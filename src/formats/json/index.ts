@@ -19,21 +19,26 @@ import { createJsonCodec } from './serde';
 export const JSON_FORMAT: SchemaFormatModule = {
   schemaType: 'JSON',
   displayName: 'JSON Schema',
-  contentType: 'application/json',
-  readTopic: readJsonTopic,
-  registeredTypes: jsonRegisteredTypes,
-  // a body is validated by its writer's schema, which needs the schemas its `$ref`s name
-  readsWithReferences: true,
-  createCodec: createJsonCodec,
-  timestampNow: () => new Date().toISOString(),
-  schemaReader: () => (body) => JSON.parse(body.toString('utf8')) as unknown,
-  referenceFeatures: { test: 'compatibility-json-references', register: 'json-schema-references' },
-  parseRegistered(schemas) {
-    // the in-memory registry checks that the text is JSON and compares no JSON Schema versions
-    JSON.parse(schemas[schemas.length - 1]!.schema);
-    return undefined;
+  codegen: {
+    readTopic: readJsonTopic,
+    registeredTypes: jsonRegisteredTypes,
   },
-  cannotRead: () => undefined,
+  codec: {
+    // a body is validated by its writer's schema, which needs the schemas its `$ref`s name
+    readsWithReferences: true,
+    createCodec: createJsonCodec,
+    timestampNow: () => new Date().toISOString(),
+    schemaReader: () => (body) => JSON.parse(body.toString('utf8')) as unknown,
+  },
+  registry: {
+    referenceFeatures: { test: 'compatibility-json-references', register: 'json-schema-references' },
+    parseRegistered(schemas) {
+      // the in-memory registry checks that the text is JSON and compares no JSON Schema versions
+      JSON.parse(schemas[schemas.length - 1]!.schema);
+      return undefined;
+    },
+    cannotRead: () => undefined,
+  },
   compatibility: {
     rules: [
       ...JSON_TYPE_RULES,
@@ -50,5 +55,8 @@ export const JSON_FORMAT: SchemaFormatModule = {
     parse: parseJsonSchemaVersion,
     changes: jsonChanges,
     checkPair: checkJsonPair,
+  },
+  documents: {
+    contentType: 'application/json',
   },
 };
