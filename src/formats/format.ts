@@ -10,7 +10,8 @@
 import type { FormatCompatibility } from '../compat/format';
 import type { SchemaFormat, TopicConfig } from '../config';
 import type { EventContract, TopicContract } from '../contract';
-import type { TopicModel } from './model';
+import type { ExampleOverrides } from './examples';
+import type { EventModel, TopicModel } from './model';
 
 export type { ChangeOptions, FormatCompatibility, PairCheckOptions, SchemaChange } from '../compat/format';
 
@@ -171,10 +172,44 @@ export interface FormatRegistry {
   cannotRead(reader: unknown, writer: unknown): string | undefined;
 }
 
+/** One event's message payload in an AsyncAPI document, in the format's own schema format. */
+export interface AsyncApiPayload {
+  /** The message's `payload`: `{ schemaFormat, schema }`. */
+  payload: Record<string, unknown>;
+  /** An example event built from the schema, in the JSON form a reader of the document expects. */
+  example: unknown;
+  /** The schema's own description, if it has one: the message's summary. */
+  summary: unknown;
+  /** Where the example does not fit the schema (a JSON pointer), if it does not. */
+  misfit: string | undefined;
+}
+
+/** How AsyncAPI 3.0 describes a format's events, or why the document leaves its topics out. */
+export type AsyncApiSupport =
+  | {
+      /**
+       * The payload of one event of the topic `model`; `overrides` are field values the example
+       * takes as given; shared schemas the payload refers to are added to `components`
+       * (`components.schemas`).
+       */
+      payload(
+        model: TopicModel,
+        event: EventModel,
+        overrides: ExampleOverrides,
+        components: Record<string, unknown>,
+      ): AsyncApiPayload;
+    }
+  | {
+      /** Why the format's topics are left out of the document (one clause, for the command's notes). */
+      readonly leftOut: string;
+    };
+
 /** What documents about the contracts (AsyncAPI) ask of a format. */
 export interface FormatDocuments {
   /** Why: documents name the media type of a message body (after the framing), as AsyncAPI does. */
   readonly contentType: string;
+  /** Why: `contracts asyncapi` writes each event's payload in the format's own schema format (src/asyncapi). */
+  readonly asyncApi: AsyncApiSupport;
 }
 
 /**

@@ -6,6 +6,7 @@ import { AVRO_NAMED_RULES } from './compat/rules/named';
 import { AVRO_TYPE_RULES } from './compat/rules/types';
 import type * as avro from 'avsc';
 import { parseAvroSchemas } from './types';
+import { avroAsyncApiPayload } from './asyncapi';
 import type { SchemaFormatModule } from '../format';
 import { withReferences } from '../references';
 import { avroRegisteredTypes } from './registered-types';
@@ -65,5 +66,6 @@ export const AVRO_FORMAT: SchemaFormatModule = {
   documents: {
     // the Avro specification's media type for binary-encoded data
     contentType: 'avro/binary',
+    asyncApi: { payload: avroAsyncApiPayload },
   },
 };

@@ -9,6 +9,7 @@ import { JSON_NUMBER_RULES } from './compat/rules/number';
 import { JSON_OBJECT_RULES } from './compat/rules/object';
 import { JSON_STRING_RULES } from './compat/rules/string';
 import { JSON_TYPE_RULES } from './compat/rules/types';
+import { jsonAsyncApiPayload } from './asyncapi';
 import type { SchemaFormatModule } from '../format';
 import { jsonRegisteredTypes } from './registered-types';
 
@@ -58,5 +59,6 @@ export const JSON_FORMAT: SchemaFormatModule = {
   },
   documents: {
     contentType: 'application/json',
+    asyncApi: { payload: jsonAsyncApiPayload },
   },
 };

@@ -74,5 +74,8 @@ export const PROTOBUF_FORMAT: SchemaFormatModule = {
   documents: {
     // the media type AsyncAPI and Confluent's docs give Protobuf payloads
     contentType: 'application/x-protobuf',
+    // AsyncAPI 3.0 lists no Protobuf schema format (tools need a parser plugin for one), so a
+    // Protobuf topic is left out rather than described with a payload no reader checks
+    asyncApi: { leftOut: 'AsyncAPI 3.0 has no Protobuf schema format (its .proto files are the contract)' },
   },
 };
