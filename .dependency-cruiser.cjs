@@ -66,6 +66,13 @@ module.exports = {
       to: { path: FORMAT_FOLDERS_OUTSIDE },
     },
     {
+      name: 'no-lone-format-code-outside-formats',
+      comment: 'the two rules above see a module through its imports; this one sees a module with none either way',
+      severity: 'error',
+      from: { path: FORMAT_FOLDERS_OUTSIDE, orphan: true },
+      to: {},
+    },
+    {
       name: 'codegen-imports-formats-and-base-only',
       severity: 'error',
       from: { path: CODEGEN },

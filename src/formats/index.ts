@@ -10,8 +10,14 @@ import { JSON_FORMAT } from './json';
 import { PROTOBUF_FORMAT } from './protobuf';
 
 export type {
+  AsyncApiPayload,
+  AsyncApiSupport,
   ChangeOptions,
   CodecOptions,
+  FormatCodec,
+  FormatCodegen,
+  FormatDocuments,
+  FormatRegistry,
   UnknownProperties,
   EventCodec,
   EventReader,

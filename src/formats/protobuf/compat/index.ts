@@ -6,7 +6,7 @@
  * member is accepted one way and not the other); levels and histories are the shared checker's.
  */
 import type { DescFile } from '@bufbuild/protobuf';
-import type { PairCheckOptions } from '../../format';
+import type { PairCheckOptions } from '../../../compat/format';
 import { renderMessage, sideNames, type CompatibilityRule } from '../../../compat/rule';
 import type { Finding } from '../../../compat/types';
 import { CONFLUENT_COMPATIBLE, diffFiles, type ConfluentDifference } from './diff';
