@@ -4,14 +4,21 @@
  *   cli, ui            presentation: thin shells over operations
  *   operations         registration, topics, tail, stack, asyncapi, monitor: what the CLI and UI do
  *   runtime | codegen  what services run (registry, serde, producer, consumer, dlq, kafka, telemetry) | the build step
- *   formats            one folder per schema format behind one interface (src/formats), and the
- *                      compatibility checker the formats' rules plug into (src/compat)
- *   base               errors, config, contract types, logging, wire framing, Avro/validation set-up
+ *   formats            one folder per schema format behind one interface (src/formats): everything
+ *                      about a format in src/formats/<format>/, its compatibility rules included
+ *   compat             the format-free compatibility engine (src/compat: levels, histories, findings,
+ *                      the rule type) the formats' rules plug into; it never imports a format
+ *   base               errors, config, contract types, logging, wire framing, validation set-up, and the
+ *                      codec runtime generated code imports through src/contract.ts (src/codec-runtime)
  *
  * `npm test` fails on an import that runs back up, and on any import circle.
  */
-const BASE = '^src/(errors|config|contract|json-text|log|package-info|retry)\\.ts$|^src/(avro|validation|wire)/';
-const FORMATS = '^src/(formats|compat)/';
+const BASE =
+  '^src/(errors|config|contract|json-text|log|package-info|retry)\\.ts$|^src/(codec-runtime|validation|wire)/';
+const FORMATS = '^src/formats/';
+const COMPAT = '^src/compat/';
+/** Where a format's own code would be outside its folder: the floors keep every format in src/formats/<format>/. */
+const FORMAT_FOLDERS_OUTSIDE = '^src/(avro|json|protobuf)/|^src/compat/(avro|json|protobuf)/';
 const CODEGEN = '^codegen/';
 const RUNTIME =
   '^src/(registry|serde|producer|consumer|dlq|kafka|telemetry|generated|generated-protobuf)/|^src/bookings\\.ts$';
@@ -25,14 +32,45 @@ module.exports = {
       name: 'base-imports-base-only',
       severity: 'error',
       from: { path: BASE },
+      to: {
+        path: `${COMPAT}|${FORMATS}|${CODEGEN}|${RUNTIME}|${OPERATIONS}|${PRESENTATION}|^src/(index|testing)\\.ts$`,
+      },
+    },
+    {
+      name: 'compat-imports-base-only',
+      comment: 'the compatibility engine is format-free: the formats plug their rules into it, never the reverse',
+      severity: 'error',
+      from: { path: COMPAT },
       to: { path: `${FORMATS}|${CODEGEN}|${RUNTIME}|${OPERATIONS}|${PRESENTATION}|^src/(index|testing)\\.ts$` },
     },
     {
-      name: 'formats-import-base-only',
+      name: 'formats-import-compat-and-base-only',
       comment: 'codegen and the runtime both build on the formats, so a format knows neither',
       severity: 'error',
       from: { path: FORMATS },
       to: { path: `${CODEGEN}|${RUNTIME}|${OPERATIONS}|${PRESENTATION}|^src/(index|testing)\\.ts$` },
+    },
+    {
+      name: 'no-format-code-outside-formats',
+      comment:
+        'everything about a format lives in src/formats/<format>/ (reader, codec, serde, compatibility rules): ' +
+        'a folder named after a format elsewhere under src/ (src/avro, src/compat/avro, …) is one floor too many',
+      severity: 'error',
+      from: { path: FORMAT_FOLDERS_OUTSIDE },
+      to: {},
+    },
+    {
+      name: 'no-import-of-format-code-outside-formats',
+      severity: 'error',
+      from: {},
+      to: { path: FORMAT_FOLDERS_OUTSIDE },
+    },
+    {
+      name: 'no-lone-format-code-outside-formats',
+      comment: 'the two rules above see a module through its imports; this one sees a module with none either way',
+      severity: 'error',
+      from: { path: FORMAT_FOLDERS_OUTSIDE, orphan: true },
+      to: {},
     },
     {
       name: 'codegen-imports-formats-and-base-only',
@@ -66,7 +104,7 @@ module.exports = {
       severity: 'error',
       from: {
         path: '^src/',
-        pathNot: `${BASE}|${FORMATS}|${RUNTIME}|${OPERATIONS}|${PRESENTATION}|^src/(index|testing)\\.ts$`,
+        pathNot: `${BASE}|${COMPAT}|${FORMATS}|${RUNTIME}|${OPERATIONS}|${PRESENTATION}|^src/(index|testing)\\.ts$`,
       },
       to: {},
     },

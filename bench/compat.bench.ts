@@ -4,7 +4,7 @@
  * Issue 5's target: under 10 s. Run: npx tsx bench/compat.bench.ts [subjects] [versions]
  */
 import { performance } from 'node:perf_hooks';
-import { checkCompatibility, checkHistory } from '../src/compat';
+import { checkCompatibility, checkHistory } from '../src/formats/compatibility';
 import type { JsonValue, SchemaFormat, SchemaVersion } from '../src/compat';
 
 const SUBJECTS = Number(process.argv[2] ?? 500);

@@ -17,7 +17,7 @@ import { createConsumer, type Consumer } from '../src/consumer';
 import { bookingsContract, type BookingsContract } from '../src/bookings';
 import { createProducer, type BatchItem } from '../src/producer';
 import { createSchemaRegistryClient, registerContract, type SchemaRegistryClient } from '../src/registry';
-import { parseAvroSchemas } from '../src/avro/types';
+import { parseAvroSchemas } from '../src/formats/avro/types';
 import type { BookingsEventType } from '../src/generated/bookings';
 import { encodeHeader, HEADER_SIZE } from '../src/wire';
 import type { BrokerCeiling } from './kafka-perf.bench';

@@ -14,7 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Kafka, logLevel, Partitioners, type Producer as KafkaProducer } from 'kafkajs';
-import { parseAvroSchemas } from '../src/avro/types';
+import { parseAvroSchemas } from '../src/formats/avro/types';
 import { bookingsContract, type BookingsContract } from '../src/bookings';
 import type { BookingsEventInputMap, BookingsEventType } from '../src/generated/bookings';
 import { createProducer } from '../src/producer';

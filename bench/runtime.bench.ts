@@ -14,7 +14,7 @@ import {
   SerdeType,
   SubjectNameStrategyType,
 } from '@confluentinc/schemaregistry';
-import { LOGICAL_TYPES, parseAvroSchemas } from '../src/avro/types';
+import { LOGICAL_TYPES, parseAvroSchemas } from '../src/formats/avro/types';
 import { bookingsContract } from '../src/generated/bookings';
 import { createSchemaRegistryClient, registerContract, type RegistryRequestInfo } from '../src/registry';
 import { createSerde } from '../src/serde';

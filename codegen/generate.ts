@@ -23,7 +23,7 @@ export interface GenerateResult {
 }
 
 export function readTopics(config: ContractsConfig): TopicModel[] {
-  return config.topics.map((topic) => formatOf(topic.format).readTopic(topic, config.rootDir));
+  return config.topics.map((topic) => formatOf(topic.format).codegen.readTopic(topic, config.rootDir));
 }
 
 /** Emits every generated file in memory: path relative to the output folder → content. */
@@ -38,7 +38,7 @@ export async function emitAll(config: ContractsConfig, topics: TopicModel[]): Pr
     put('types.ts', await emitTypes(model));
     put('validators.ts', emitValidators(model));
     // the format decides whether it specialises a codec for these schemas; codegen writes it
-    const codec = formatOf(model.format).emitCodec?.(model);
+    const codec = formatOf(model.format).codegen.emitCodec?.(model);
     if (codec) put('codec.ts', codec.source);
     put('index.ts', emitTopicModule(model, codec?.exportName));
   }

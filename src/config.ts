@@ -12,7 +12,17 @@ import { PACKAGE_NAME } from './package-info';
 
 export { PACKAGE_NAME };
 
-export type SchemaFormat = 'AVRO' | 'JSON' | 'PROTOBUF';
+/**
+ * The schema formats the kit reads, by the registry's schema type: the one list of their names the
+ * config's `format` enum, the lock file's `schemaType` enum and the registry's SchemaType come
+ * from. It lives here, in the base layer, because config, registry and lock validation sit below
+ * the formats and cannot import them; FORMATS (src/formats/index.ts), the formats themselves, is
+ * checked against it by the compiler (each format's `schemaType` is a SchemaFormat, every name has
+ * a format) and by a unit test (same names, same order). A new format adds its name here and its
+ * module to FORMATS.
+ */
+export const SCHEMA_FORMATS = ['AVRO', 'JSON', 'PROTOBUF'] as const;
+export type SchemaFormat = (typeof SCHEMA_FORMATS)[number];
 export type SubjectNameStrategy = 'TopicNameStrategy' | 'RecordNameStrategy' | 'TopicRecordNameStrategy';
 export const COMPATIBILITY_LEVELS = [
   'NONE',
@@ -126,7 +136,7 @@ const configSchema = {
         required: ['name', 'format', 'value', 'events'],
         properties: {
           name: { type: 'string', pattern: '^[A-Za-z0-9._-]+$' },
-          format: { enum: ['AVRO', 'JSON', 'PROTOBUF'] },
+          format: { enum: [...SCHEMA_FORMATS] },
           value: { type: 'string', minLength: 1 },
           events: {
             type: 'array',

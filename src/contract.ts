@@ -7,7 +7,7 @@
 import type { CompatibilityLevel, SchemaFormat, SubjectNameStrategy } from './config';
 
 export { validatorRuntime } from './validation/runtime';
-export { avroCodecRuntimeV1, type AvroCodecRuntimeV1 } from './avro/codec-runtime';
+export { avroCodecRuntimeV1, type AvroCodecRuntimeV1 } from './codec-runtime/avro';
 
 /** A validator compiled by codegen (ajv standalone): true when the value fits the contract. */
 export interface CompiledValidator {

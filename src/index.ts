@@ -142,7 +142,7 @@ export type {
 // what generated validators call for ajv's run-time helpers
 export { validatorRuntime } from './validation/runtime';
 // what generated Avro codecs call for the binary encoding (versioned by name)
-export { avroCodecRuntimeV1, type AvroCodecRuntimeV1 } from './avro/codec-runtime';
+export { avroCodecRuntimeV1, type AvroCodecRuntimeV1 } from './codec-runtime/avro';
 
 // errors: one root (code, retriable, hint, cause) and a guard
 export * from './errors';

@@ -15,7 +15,7 @@
  */
 import { getHeapSpaceStatistics } from 'node:v8';
 import { Kafka, logLevel, type ConsumerConfig } from 'kafkajs';
-import { parseAvroSchemas } from '../../src/avro/types';
+import { parseAvroSchemas } from '../../src/formats/avro/types';
 import { bookingsContract, type BookingsEvent } from '../../src/generated/bookings';
 import { HEADER_SIZE } from '../../src/wire';
 

@@ -6,8 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import * as avsc from 'avsc';
-import { readTopics, type JsonSchema, type TopicModel } from '../../codegen';
+import { readTopics, type TopicModel } from '../../codegen';
 import type { ContractsConfig, ServiceConfig, TopicConfig } from '../config';
 import { ContractsError, RegistryError } from '../errors';
 import { formatOf } from '../formats';
@@ -16,15 +15,6 @@ import { MESSAGE_HEADERS } from '../producer';
 import { createSchemaIdResolver, type RegisteredSubject } from '../registry';
 import type { SchemaRegistryClient } from '../registry/types';
 import { wantedTopics } from '../topics';
-import { createAjv } from '../validation/ajv';
-import { avroExample, jsonSchemaExample, type Overrides } from './examples';
-import {
-  AVRO_SCHEMA_FORMAT,
-  JSON_SCHEMA_FORMAT,
-  bundledJsonSchema,
-  pointRefsAtComponents,
-  selfContainedAvro,
-} from './payloads';
 
 export const ASYNCAPI_VERSION = '3.0.0';
 export const KAFKA_BINDING_VERSION = '0.5.0';
@@ -60,9 +50,9 @@ export async function buildAsyncApiDocument(
   options: AsyncApiOptions = {},
 ): Promise<AsyncApiResult> {
   const notes: string[] = [];
-  // AsyncAPI 3.0 lists no Protobuf schema format (tools need a parser plugin for one), so a
-  // Protobuf topic is left out rather than described with a payload no reader checks
-  const topics = fullConfig.topics.filter((t) => t.format !== 'PROTOBUF');
+  // a format AsyncAPI cannot describe (Protobuf) says why its topics are left out
+  const asyncApiOf = (topic: TopicConfig) => formatOf(topic.format).documents.asyncApi;
+  const topics = fullConfig.topics.filter((t) => 'payload' in asyncApiOf(t));
   const described = (events: ServiceConfig['publishes']) =>
     events.filter((e) => topics.some((t) => t.name === e.topic));
   const config: ContractsConfig = {
@@ -74,10 +64,9 @@ export async function buildAsyncApiDocument(
       consumes: described(s.consumes),
     })),
   };
-  for (const topic of fullConfig.topics.filter((t) => t.format === 'PROTOBUF')) {
-    notes.push(
-      `${topic.name}: left out, AsyncAPI 3.0 has no Protobuf schema format (its .proto files are the contract)`,
-    );
+  for (const topic of fullConfig.topics) {
+    const asyncApi = asyncApiOf(topic);
+    if ('leftOut' in asyncApi) notes.push(`${topic.name}: left out, ${asyncApi.leftOut}`);
   }
   const service = options.service === undefined ? undefined : findService(config, options.service);
   const models = readTopics(config);
@@ -257,20 +246,11 @@ function eventMessage(
   const event = model.events.find((e) => e.eventType === eventType)!;
   // the example's source is a service that publishes the event, when the config names one
   const overrides = { fields: { [topic.discriminator]: eventType, ...(publisher ? { source: publisher } : {}) } };
-  const format = model.format;
-  let shaped: ShapedPayload;
-  switch (format) {
-    case 'AVRO':
-      shaped = avroPayload(model, event.subject, overrides);
-      break;
-    case 'JSON':
-      shaped = jsonPayload(model, event.typeName, overrides, schemas);
-      break;
-    default: {
-      const unknown = format;
-      throw new ContractsError('CONFIG_INVALID', `contracts asyncapi cannot describe ${String(unknown)} topics yet`);
-    }
+  const asyncApi = formatOf(model.format).documents.asyncApi;
+  if (!('payload' in asyncApi)) {
+    throw new ContractsError('CONFIG_INVALID', `contracts asyncapi cannot describe ${model.format} topics yet`);
   }
+  const shaped = asyncApi.payload(model, event, overrides, schemas);
   const { payload, example, summary, misfit } = shaped;
   const fits = misfit === undefined;
   if (!fits) {
@@ -285,8 +265,8 @@ function eventMessage(
     description:
       `Registered as \`${event.subject}\`${registered ? ` (ID ${registered.id}, version ${registered.version})` : ''} ` +
       `at ${topic.compatibility}; on the wire in the Confluent framing (magic byte 0, 4-byte schema ID, then the ` +
-      `${formatOf(topic.format).displayName} body, ${formatOf(topic.format).contentType}).`,
-    contentType: formatOf(topic.format).contentType,
+      `${formatOf(topic.format).displayName} body, ${formatOf(topic.format).documents.contentType}).`,
+    contentType: formatOf(topic.format).documents.contentType,
     headers: eventHeaders(eventType),
     payload,
     correlationId: {
@@ -320,52 +300,6 @@ function eventMessage(
           ],
         }
       : {}),
-  };
-}
-
-interface ShapedPayload {
-  payload: Record<string, unknown>;
-  example: unknown;
-  summary: unknown;
-  /** Where the example does not fit the schema (a JSON pointer), if it does not. */
-  misfit: string | undefined;
-}
-
-function avroPayload(model: TopicModel, subject: string, overrides: Overrides): ShapedPayload {
-  const bySubject = new Map(model.schemas.map((s) => [s.subject, s]));
-  const schema = selfContainedAvro(bySubject.get(subject)!, bySubject);
-  const example = avroExample(schema, overrides);
-  let misfit: string | undefined;
-  // timestamps stay longs here: the example is the Avro data as JSON, not the decoded Date
-  avsc.Type.forSchema(schema as avsc.Schema).isValid(example, {
-    errorHook: (path) => (misfit ??= `/${path.join('/')}`),
-  });
-  return {
-    payload: { schemaFormat: AVRO_SCHEMA_FORMAT, schema },
-    example,
-    summary: (schema as { doc?: unknown }).doc,
-    misfit,
-  };
-}
-
-function jsonPayload(
-  model: TopicModel,
-  typeName: string,
-  overrides: Overrides,
-  schemas: Record<string, unknown>,
-): ShapedPayload {
-  const { schema, definitions } = bundledJsonSchema(model, typeName);
-  const componentName = (name: string) => `${model.config.name}.${name}`;
-  for (const [name, definition] of Object.entries(definitions)) {
-    schemas[componentName(name)] = pointRefsAtComponents(definition, componentName);
-  }
-  const example = jsonSchemaExample(schema, definitions, overrides);
-  const validate = createAjv().compile({ ...schema, definitions } as JsonSchema);
-  return {
-    payload: { schemaFormat: JSON_SCHEMA_FORMAT, schema: pointRefsAtComponents(schema, componentName) },
-    example,
-    summary: schema.description,
-    misfit: validate(example) ? undefined : validate.errors?.[0]?.instancePath || '/',
   };
 }
 

@@ -18,4 +18,5 @@ export {
   type AsyncApiFormat,
   type AsyncApiStaleness,
 } from './render';
-export { AVRO_SCHEMA_FORMAT, JSON_SCHEMA_FORMAT } from './payloads';
+export { AVRO_SCHEMA_FORMAT } from '../formats/avro/asyncapi';
+export { JSON_SCHEMA_FORMAT } from '../formats/json/asyncapi';

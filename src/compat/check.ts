@@ -1,10 +1,11 @@
 /**
  * Levels and histories: which previous versions a candidate is checked against, and in which
- * direction, as Confluent's compatibility checker does.
+ * direction, as Confluent's compatibility checker does. Format-free: the caller hands in the
+ * formats (`CheckFormats`); src/formats/compatibility.ts binds them to the kit's formats.
  */
 import { UsageError } from '../errors';
-import { formatOf, type FormatCompatibility } from '../formats';
-import { RULES_BY_ID } from './rules';
+import type { FormatCompatibility } from './format';
+import type { CompatibilityRule } from './rule';
 import type {
   CheckDirection,
   CompatibilityInput,
@@ -29,6 +30,14 @@ const LEVELS: Record<CompatibilityLevel, { directions: CheckDirection[]; transit
   FULL_TRANSITIVE: { directions: ['BACKWARD', 'FORWARD'], transitive: true },
 };
 
+/** What the engine asks of the formats: the one a schema type names, and every rule by its ID. */
+export interface CheckFormats {
+  /** The format's compatibility view; throws a UsageError for a schema type no format reads. */
+  compatibilityOf(format: SchemaFormat): FormatCompatibility;
+  /** Every rule of every format, by ID: what a pair check cites. */
+  readonly rules: ReadonlyMap<string, CompatibilityRule>;
+}
+
 interface ParsedVersion {
   number: number;
   /** The format that parsed it, which compares it too. */
@@ -36,9 +45,14 @@ interface ParsedVersion {
   root: unknown;
 }
 
-function parseVersion(format: SchemaFormat, version: SchemaVersion, number: number): ParsedVersion {
+function parseVersion(
+  formats: CheckFormats,
+  format: SchemaFormat,
+  version: SchemaVersion,
+  number: number,
+): ParsedVersion {
   const label = version.source ?? `version ${number}`;
-  const { compatibility } = formatOf(String(format));
+  const compatibility = formats.compatibilityOf(format);
   return { number, format: compatibility, root: compatibility.parse(version, label) };
 }
 
@@ -52,6 +66,7 @@ function validateLevel(level: CompatibilityLevel): void {
 }
 
 interface PairSettings {
+  rules: ReadonlyMap<string, CompatibilityRule>;
   level: CompatibilityLevel;
   policy: JsonSchemaPolicy;
   includeNonBreaking: boolean;
@@ -73,7 +88,7 @@ function checkParsed(
         direction,
         level: settings.level,
         previousVersion: old.number,
-        rules: RULES_BY_ID,
+        rules: settings.rules,
         policy: settings.policy,
         includeNonBreaking: settings.includeNonBreaking,
       });
@@ -88,20 +103,26 @@ function checkParsed(
  * Is `candidate` compatible with the registered `previous` versions at `level`?
  * Throws `SchemaFileError` for a schema that cannot be parsed or whose references are missing.
  */
-export function checkCompatibility(input: CompatibilityInput): CompatibilityResult {
+export function checkCompatibility(input: CompatibilityInput, formats: CheckFormats): CompatibilityResult {
   validateLevel(input.level);
   if (input.level === 'NONE' || input.previous.length === 0) {
     // Still parse the candidate: NONE accepts any change, not a broken schema.
-    parseVersion(input.format, input.candidate, input.candidate.version ?? input.previous.length + 1);
+    parseVersion(formats, input.format, input.candidate, input.candidate.version ?? input.previous.length + 1);
     return { compatible: true, findings: [] };
   }
   const { transitive } = LEVELS[input.level];
   const numbered = input.previous.map((v, i) => ({ v, number: v.version ?? i + 1 }));
   // Only versions the level looks at are parsed.
   const used = transitive ? numbered : numbered.slice(-1);
-  const previous = used.map(({ v, number }) => parseVersion(input.format, v, number));
-  const candidate = parseVersion(input.format, input.candidate, input.candidate.version ?? input.previous.length + 1);
+  const previous = used.map(({ v, number }) => parseVersion(formats, input.format, v, number));
+  const candidate = parseVersion(
+    formats,
+    input.format,
+    input.candidate,
+    input.candidate.version ?? input.previous.length + 1,
+  );
   return checkParsed(previous, candidate, {
+    rules: formats.rules,
     level: input.level,
     policy: input.policy ?? 'STRICT',
     includeNonBreaking: input.includeNonBreaking ?? false,
@@ -112,10 +133,11 @@ export function checkCompatibility(input: CompatibilityInput): CompatibilityResu
  * Walks a whole history: every version is checked against the ones before it, as if each had
  * been registered in turn under `level`. Each version is parsed once.
  */
-export function checkHistory(input: HistoryInput): HistoryResult {
+export function checkHistory(input: HistoryInput, formats: CheckFormats): HistoryResult {
   validateLevel(input.level);
-  const parsed = input.versions.map((v, i) => parseVersion(input.format, v, v.version ?? i + 1));
+  const parsed = input.versions.map((v, i) => parseVersion(formats, input.format, v, v.version ?? i + 1));
   const settings: PairSettings = {
+    rules: formats.rules,
     level: input.level,
     policy: input.policy ?? 'STRICT',
     includeNonBreaking: input.includeNonBreaking ?? false,

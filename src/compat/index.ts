@@ -1,10 +1,12 @@
 /**
- * Offline schema compatibility: Avro by Apache Avro's schema-resolution rules as Confluent applies
- * them, JSON Schema by Confluent's JSON Schema diff (STRICT or LENIENT), every level, references
- * resolved from local data. Findings are data; nothing here prints.
+ * The offline compatibility engine, format-free: levels and histories (check.ts), the rule type
+ * and its messages (rule.ts), findings and inputs as data (types.ts), and what a format gives the
+ * engine (format.ts). One floor below the formats: each format's rules live in its own folder
+ * (src/formats/<format>/compat/), and src/formats/compatibility.ts binds the engine to them
+ * (checkCompatibility, checkHistory, COMPATIBILITY_RULES). Nothing here imports a format.
  */
-export { checkCompatibility, checkHistory } from './check';
-export { COMPATIBILITY_RULES, listRules, renderRulesTable } from './rules';
+export type { CheckFormats } from './check';
+export type { ChangeOptions, FormatCompatibility, PairCheckOptions, SchemaChange } from './format';
 export type { CompatibilityRule, DescribeContext } from './rule';
 export type {
   CheckDirection,

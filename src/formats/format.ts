@@ -1,22 +1,19 @@
 /**
  * What a schema format brings to the kit, as the Confluent-registry clients keep one helper per
- * format: codegen's reader of the schema files, the runtime's encode and decode, the entry to its
- * compatibility rules. Every format lives in its own folder (`avro/`, `json/`)
- * behind this one interface, and the callers find it by the registry's schema type
- * (`formatOf('AVRO')`), so a new format is a new folder and one line in `index.ts`.
+ * format, grouped in facets by who asks: codegen (reader, emitters), codec (the runtime's encode
+ * and decode), registry (features, the in-memory registry's verdicts), compatibility (its rules,
+ * for the engine in src/compat), documents (AsyncAPI). Every format lives in its own folder
+ * (`avro/`, `json/`, `protobuf/`) behind this one interface, and the callers find it by the
+ * registry's schema type (`formatOf('AVRO')`), so a new format is a new folder and one line in
+ * FORMATS (`index.ts`).
  */
-import type { CompatibilityRule } from '../compat/rule';
-import type {
-  CheckDirection,
-  CompatibilityLevel,
-  Finding,
-  JsonSchemaPolicy,
-  JsonValue,
-  SchemaVersion,
-} from '../compat/types';
-import type { TopicConfig } from '../config';
+import type { FormatCompatibility } from '../compat/format';
+import type { SchemaFormat, TopicConfig } from '../config';
 import type { EventContract, TopicContract } from '../contract';
-import type { TopicModel } from './model';
+import type { ExampleOverrides } from './examples';
+import type { EventModel, TopicModel } from './model';
+
+export type { ChangeOptions, FormatCompatibility, PairCheckOptions, SchemaChange } from '../compat/format';
 
 /**
  * A registered schema as a format reads it: its text and the imports it names, each `name` being
@@ -91,63 +88,6 @@ export interface EventCodec {
   reader(schemas: readonly SchemaText[], schemaId: number): EventReader;
 }
 
-/** What one pair check is asked: the direction, the level it serves, and the rules to cite. */
-export interface PairCheckOptions {
-  direction: CheckDirection;
-  level: CompatibilityLevel;
-  previousVersion: number;
-  rules: ReadonlyMap<string, CompatibilityRule>;
-  /** JSON Schema's STRICT or LENIENT; a format without policies ignores it. */
-  policy: JsonSchemaPolicy;
-  /** Findings for differences that break nothing too (a diff lists every change). */
-  includeNonBreaking: boolean;
-}
-
-/** One change between two versions of a subject, as `contracts diff` and the UI list them. */
-export interface SchemaChange {
-  /** Avro: an `AvroChangeKind`; JSON Schema: the difference type (rule ID) of Confluent's diff. */
-  kind: string;
-  /** JSON-pointer-like path, as the checker's findings use it. */
-  path: string;
-  pathIn: 'candidate' | 'previous';
-  before?: JsonValue;
-  after?: JsonValue;
-  /** One sentence naming the element and what changed. */
-  description: string;
-  /** The breaking findings at the subject's level this change causes; empty when it breaks nothing. */
-  breaks: Finding[];
-}
-
-/** What naming the changes between two versions needs: the JSON Schema policy, the rules to cite. */
-export interface ChangeOptions {
-  policy?: JsonSchemaPolicy;
-  rules: ReadonlyMap<string, CompatibilityRule>;
-}
-
-/**
- * The entry to a format's compatibility rules: src/compat/check.ts walks levels and histories and
- * asks the format only to parse a version and to compare two parsed versions. `Parsed` is the
- * format's own tree (opaque to the checker), parsed once per version however many pairs use it.
- */
-export interface FormatCompatibility<Parsed = unknown> {
-  /** The rules the format's findings cite, in docs order; COMPATIBILITY_RULES is their union. */
-  readonly rules: readonly CompatibilityRule[];
-  /**
-   * Whether a policy (STRICT/LENIENT) decides which rules break: JSON Schema's do, every Avro
-   * finding breaks (the docs table shows "—" for LENIENT).
-   */
-  readonly policies: boolean;
-  /** A version and its references (resolved from local data); throws SchemaFileError naming `label`. */
-  parse(version: SchemaVersion, label: string): Parsed;
-  /** The findings for one pair in one direction, the candidate against one previous version. */
-  checkPair(previous: Parsed, candidate: Parsed, options: PairCheckOptions): Finding[];
-  /**
-   * The changes from `previous` to `candidate`, each at the path the findings use, so the diff
-   * attaches each breaking finding to the change that causes it (src/registration/diff.ts).
-   */
-  changes(previous: SchemaVersion, candidate: SchemaVersion, options: ChangeOptions): SchemaChange[];
-}
-
 /** What happens to properties of a message that the reader's contract does not define. */
 export type UnknownProperties = 'drop' | 'keep';
 
@@ -162,69 +102,134 @@ export interface CodecOptions {
   unknownProperties?: UnknownProperties;
 }
 
-export interface SchemaFormatModule {
-  /** The registry's `schemaType` ("AVRO", "JSON", "PROTOBUF"): the key callers find a format by. */
-  readonly schemaType: string;
-  /** How messages and docs name the format ("Avro", "JSON Schema"). */
-  readonly displayName: string;
-  /** The media type of a message body (after the framing), as documents such as AsyncAPI name it. */
-  readonly contentType: string;
-
+/**
+ * What codegen asks of a format: the build step's reader and emitters, run by `contracts generate`
+ * and by the operations that read the local contracts (codegen/, the UI).
+ */
+export interface FormatCodegen {
   /**
-   * Codegen's reader: the topic's schema files (config order: references, events, value) → the
-   * model the emitters take, with the schemas to register dependencies first. Throws
-   * SchemaFileError naming the file and the JSON pointer of what is wrong.
+   * Why: codegen turns schema files into a TopicModel and knows no format. The topic's schema files
+   * (config order: references, events, value) → the model the emitters take, with the schemas to
+   * register dependencies first. Throws SchemaFileError naming the file and the JSON pointer of
+   * what is wrong.
    */
   readTopic(topic: TopicConfig, rootDir: string): TopicModel;
-
   /**
-   * The types codegen gives a registered schema outside any topic config (the UI's TypeScript
-   * view): the format reads the references it needs from `registry`; `rootName` names a root
-   * without a name of its own (an Avro union, an untitled JSON Schema).
+   * Why: the UI shows TypeScript for a registered schema outside any topic config. The format reads
+   * the references it needs from `registry`; `rootName` names a root without a name of its own (an
+   * Avro union, an untitled JSON Schema).
    */
   registeredTypes(schema: RegisteredText, registry: ReferenceSource, rootName: string): Promise<TypesBundle>;
-
   /**
-   * Whether decoding needs the writer schema's references fetched too (Avro parses the named types
+   * Why: a format may write a codec specialised to the topic's schemas (`codec.ts`, a GeneratedCodec
+   * the topic's contract carries) that its runtime uses where it applies; absent or undefined: none.
+   */
+  emitCodec?(model: TopicModel): { source: string; exportName: string } | undefined;
+}
+
+/** What the runtime asks of a format: encoding and decoding message bodies (serde, producer, tail). */
+export interface FormatCodec {
+  /**
+   * Why: decoding may need the writer schema's references fetched too (Avro parses the named types
    * they define); a format that reads the body without its schema skips those registry calls.
    */
   readonly readsWithReferences: boolean;
-  /**
-   * Codegen's specialised codec for a topic (`codec.ts`, a GeneratedCodec the topic's contract
-   * carries), when the format has one for its schemas; its runtime uses it where it applies.
-   */
-  emitCodec?(model: TopicModel): { source: string; exportName: string } | undefined;
-  /** Encode/decode for one contract of this format (its own schemas are the reader side). */
+  /** Why: the serde encodes and decodes for one contract of this format (its own schemas are the reader side). */
   createCodec(contract: TopicContract, options?: CodecOptions): EventCodec;
   /**
-   * The value the producer fills an absent `timestamp` with: what the format's decoder returns for
-   * it (a Date for Avro's timestamp-millis, an ISO string for JSON Schema's date-time).
+   * Why: the producer fills an absent `timestamp` with what the format's decoder returns for it (a
+   * Date for Avro's timestamp-millis, an ISO string for JSON Schema's date-time).
    */
   timestampNow(): unknown;
   /**
-   * A reader of any message framed with one writer schema, for a topic without a contract
-   * (`contracts tail`): `schemas` as for EventCodec.reader; the value as the format decodes it.
-   * Throws (parse errors included) for a body or schema it cannot read.
+   * Why: `contracts tail` reads topics without a contract. A reader of any message framed with one
+   * writer schema: `schemas` as for EventCodec.reader; the value as the format decodes it. Throws
+   * (parse errors included) for a body or schema it cannot read.
    */
   schemaReader(schemas: readonly SchemaText[]): SchemaReader;
+}
 
+/** What the registry clients ask of a format: its features and the in-memory registry's verdicts. */
+export interface FormatRegistry {
   /**
-   * The registry features (src/registry/capabilities.ts) a schema of this format with references
-   * may find missing: `test`, a compatibility test of it; `register`, registering it at all (some
-   * registries refuse JSON Schema references; the kit then tells how to bundle them).
+   * Why: registries differ in what they do with references (src/registry/capabilities.ts). The
+   * features a schema of this format with references may find missing: `test`, a compatibility test
+   * of it; `register`, registering it at all (some registries refuse JSON Schema references; the kit
+   * then tells how to bundle them).
    */
   readonly referenceFeatures: { readonly test: string; readonly register?: string };
-
   /**
-   * The in-memory registry's stand-in for a real registry's parse on registration: `schemas` is the
-   * schema last, after its references when the format reads with them. Throws the reason a registry
-   * would give (422); returns what `cannotRead` compares, or undefined when versions of the format
-   * are not compared there (accepted as compatible).
+   * Why: the in-memory registry stands in for a real registry's parse on registration. `schemas` is
+   * the schema last, after its references when the format reads with them. Throws the reason a
+   * registry would give (422); returns what `cannotRead` compares, or undefined when versions of the
+   * format are not compared there (accepted as compatible).
    */
   parseRegistered(schemas: readonly SchemaText[]): unknown;
-  /** Why data written with `writer` cannot be read with `reader` (both from `parseRegistered`), or undefined. */
+  /**
+   * Why: the in-memory registry's compatibility verdict. Why data written with `writer` cannot be
+   * read with `reader` (both from `parseRegistered`), or undefined.
+   */
   cannotRead(reader: unknown, writer: unknown): string | undefined;
+}
 
-  /** The offline compatibility checker's view of the format (rules in src/compat/<format>/). */
+/** One event's message payload in an AsyncAPI document, in the format's own schema format. */
+export interface AsyncApiPayload {
+  /** The message's `payload`: `{ schemaFormat, schema }`. */
+  payload: Record<string, unknown>;
+  /** An example event built from the schema, in the JSON form a reader of the document expects. */
+  example: unknown;
+  /** The schema's own description, if it has one: the message's summary. */
+  summary: unknown;
+  /** Where the example does not fit the schema (a JSON pointer), if it does not. */
+  misfit: string | undefined;
+}
+
+/** How AsyncAPI 3.0 describes a format's events, or why the document leaves its topics out. */
+export type AsyncApiSupport =
+  | {
+      /**
+       * The payload of one event of the topic `model`; `overrides` are field values the example
+       * takes as given; shared schemas the payload refers to are added to `components`
+       * (`components.schemas`).
+       */
+      payload(
+        model: TopicModel,
+        event: EventModel,
+        overrides: ExampleOverrides,
+        components: Record<string, unknown>,
+      ): AsyncApiPayload;
+    }
+  | {
+      /** Why the format's topics are left out of the document (one clause, for the command's notes). */
+      readonly leftOut: string;
+    };
+
+/** What documents about the contracts (AsyncAPI) ask of a format. */
+export interface FormatDocuments {
+  /** Why: documents name the media type of a message body (after the framing), as AsyncAPI does. */
+  readonly contentType: string;
+  /** Why: `contracts asyncapi` writes each event's payload in the format's own schema format (src/asyncapi). */
+  readonly asyncApi: AsyncApiSupport;
+}
+
+/**
+ * A schema format, in facets: who asks for what. Each facet is one caller's view (codegen, the
+ * runtime's codec, the registry clients, the compatibility checker, the documents), so a member's
+ * place says who needs it and a new format fills in each facet.
+ */
+export interface SchemaFormatModule {
+  /** Why: the registry's `schemaType` ("AVRO", "JSON", "PROTOBUF") is the key callers find a format by. */
+  readonly schemaType: SchemaFormat;
+  /** Why: messages, docs and pages name the format for people ("Avro", "JSON Schema"). */
+  readonly displayName: string;
+  /** Why: codegen reads the schema files and writes what the format specialises (src/formats/<format>/reader.ts). */
+  readonly codegen: FormatCodegen;
+  /** Why: the runtime encodes and decodes message bodies in the format (src/formats/<format>/serde.ts). */
+  readonly codec: FormatCodec;
+  /** Why: the registry clients know how registries treat the format and how to judge it in memory. */
+  readonly registry: FormatRegistry;
+  /** Why: the offline compatibility engine (src/compat) checks the format with its rules (src/formats/<format>/compat/). */
   readonly compatibility: FormatCompatibility;
+  /** Why: documents about the contracts (AsyncAPI) describe the format's payloads. */
+  readonly documents: FormatDocuments;
 }

@@ -121,7 +121,7 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
     for (const field of contract.autoFields) {
       if (event[field] !== undefined) continue;
       if (field === 'eventId') event.eventId = randomUUID();
-      else if (field === 'timestamp') event.timestamp = format.timestampNow();
+      else if (field === 'timestamp') event.timestamp = format.codec.timestampNow();
       else event.source = source;
     }
     return event;

@@ -26,7 +26,7 @@ export interface BaselineVersion {
 
 export interface BaselineSubject {
   subject: string;
-  format: SchemaFormat | 'PROTOBUF';
+  format: SchemaFormat;
   versions: BaselineVersion[];
 }
 

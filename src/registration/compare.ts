@@ -4,8 +4,8 @@
  * transitive level the newer side is checked against every version up to the older side, not
  * only against it; comparing backwards in time (v3 → v1) checks the pair alone.
  */
+import { checkCompatibility } from '../formats/compatibility';
 import {
-  checkCompatibility,
   type CompatibilityResult,
   type JsonSchemaPolicy,
   type SchemaReference as CompatReference,

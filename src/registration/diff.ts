@@ -4,15 +4,15 @@
  * breaks at the subject's level. The verdicts come from src/compat; this module only names changes
  * and attaches the checker's findings to them by schema path.
  */
+import { checkCompatibility } from '../formats/compatibility';
 import {
-  checkCompatibility,
   type CompatibilityLevel,
   type CompatibilityResult,
   type Finding,
   type JsonSchemaPolicy,
   type SchemaVersion,
 } from '../compat';
-import { RULES_BY_ID } from '../compat/rules';
+import { RULES_BY_ID } from '../formats/compatibility';
 import type { SchemaFormat } from '../config';
 import { formatOf, type SchemaChange } from '../formats';
 

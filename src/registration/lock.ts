@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import Ajv from 'ajv';
-import { COMPATIBILITY_LEVELS, type CompatibilityLevel } from '../config';
+import { COMPATIBILITY_LEVELS, SCHEMA_FORMATS, type CompatibilityLevel } from '../config';
 import { DEFAULT_SCHEMA_TYPE } from '../formats';
 import { BaselineError } from '../errors';
 import type { SchemaRegistryClient } from '../registry';
@@ -130,7 +130,7 @@ const lockSchema = {
         required: ['versions'],
         properties: {
           compatibility: { enum: [...COMPATIBILITY_LEVELS, null] },
-          schemaType: { enum: ['AVRO', 'JSON', 'PROTOBUF'] },
+          schemaType: { enum: [...SCHEMA_FORMATS] },
           versions: {
             type: 'array',
             items: {

@@ -2,7 +2,8 @@
  * The offline check: local schemas against a baseline (git ref or lock file) by the kit's own
  * checker (src/compat). No registry, no JVM.
  */
-import { checkCompatibility, type JsonSchemaPolicy, type SchemaVersion } from '../compat';
+import { checkCompatibility } from '../formats/compatibility';
+import { type JsonSchemaPolicy, type SchemaVersion } from '../compat';
 import type { CompatibilityLevel, ContractsConfig } from '../config';
 import { BaselineError, ContractsError } from '../errors';
 import type { Baseline, BaselineSubject, BaselineVersion } from './baseline';

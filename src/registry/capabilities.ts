@@ -47,7 +47,7 @@ export type RegistryFeature = keyof typeof REGISTRY_FEATURES;
 /** The feature a compatibility test of a schema with references needs (its format says which). */
 export function referencesFeature(schemaType: string): RegistryFeature {
   const format = findFormat(schemaType) ?? findFormat(DEFAULT_SCHEMA_TYPE)!;
-  return asFeature(format.referenceFeatures.test);
+  return asFeature(format.registry.referenceFeatures.test);
 }
 
 /**
@@ -55,7 +55,7 @@ export function referencesFeature(schemaType: string): RegistryFeature {
  * format (JSON Schema `$ref`s on Karapace); undefined when every registry accepts them.
  */
 export function registerReferencesFeature(schemaType: string): RegistryFeature | undefined {
-  const feature = findFormat(schemaType)?.referenceFeatures.register;
+  const feature = findFormat(schemaType)?.registry.referenceFeatures.register;
   return feature === undefined ? undefined : asFeature(feature);
 }
 

@@ -110,8 +110,8 @@ export function createInMemoryRegistry(options: InMemoryRegistryOptions = {}): I
     const format = findFormat(stored.schemaType);
     if (!format) return undefined;
     try {
-      const all = format.readsWithReferences ? await withReferences(lookupRef, stored) : [stored];
-      const parsed = format.parseRegistered(all);
+      const all = format.codec.readsWithReferences ? await withReferences(lookupRef, stored) : [stored];
+      const parsed = format.registry.parseRegistered(all);
       return parsed === undefined ? undefined : { format, parsed };
     } catch (cause) {
       if (cause instanceof RegistryError) throw cause;
@@ -150,7 +150,7 @@ export function createInMemoryRegistry(options: InMemoryRegistryOptions = {}): I
       const backward = level.startsWith('BACKWARD') || level.startsWith('FULL');
       const forward = level.startsWith('FORWARD') || level.startsWith('FULL');
       const unreadable = (reader: typeof candidate, writer: typeof candidate, message: string) => {
-        const reason = candidate.format.cannotRead(reader.parsed, writer.parsed);
+        const reason = candidate.format.registry.cannotRead(reader.parsed, writer.parsed);
         if (reason !== undefined) messages.push(`${message}: ${reason}`);
       };
       if (backward) unreadable(candidate, existing, `version ${entry.version} cannot be read with the new schema`);

@@ -5,6 +5,9 @@
 import type { CompatibilityLevel } from '../config';
 import type { RegistryCapabilities } from './capabilities';
 
+// The registry's `schemaType`: the kit's formats, SchemaFormat (SCHEMA_FORMATS in src/config.ts).
+// Spelled out rather than `= SchemaFormat` because the public API report (api/) prints a type as
+// written and this one is public; test/types/formats.types.ts holds it equal to SchemaFormat.
 export type SchemaType = 'AVRO' | 'JSON' | 'PROTOBUF';
 
 /** A schema this schema imports: `name` is how it refers to it (Avro full name, JSON `$ref`). */

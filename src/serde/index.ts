@@ -67,7 +67,7 @@ export function createSerde<C extends AnyTopicContract>(
   const resolveId = createSchemaIdResolver(runtime, registry);
   // the contract's format encodes and decodes the bodies; this module frames, resolves and caches
   const format = formatOf(runtime.format);
-  const codec = format.createCodec(runtime, options);
+  const codec = format.codec.createCodec(runtime, options);
   // `validates`: the writer checks the event itself (a generated codec), so the serde does not
   const writers = new Map<string, { id: number; write: EventWriter; validates: boolean }>();
   const readers = new Map<number, EventReader>();
@@ -101,7 +101,7 @@ export function createSerde<C extends AnyTopicContract>(
     const load = (async () => {
       const root = await fetchSchema(registry, schemaId);
       let all = [root];
-      if (format.readsWithReferences) {
+      if (format.codec.readsWithReferences) {
         try {
           all = await withReferences(registry, root);
         } catch (error) {

@@ -184,8 +184,8 @@ export function createGenericDecoder(registry: SchemaRegistryClient, discriminat
         const root = await fetchSchema(registry, id);
         // a schema type the kit has no format for is tried as the API's default (and fails as a body)
         const format = findFormat(root.schemaType) ?? formatOf(DEFAULT_SCHEMA_TYPE);
-        const all = format.readsWithReferences ? await withReferences(registry, root) : [root];
-        return format.schemaReader(all);
+        const all = format.codec.readsWithReferences ? await withReferences(registry, root) : [root];
+        return format.codec.schemaReader(all);
       })();
       readers.set(id, hit);
       hit.catch(() => readers.delete(id));

@@ -5,7 +5,7 @@
  */
 import { diffLines } from 'diff';
 import { findNodeAtLocation, parseTree, type JSONPath } from 'jsonc-parser';
-import { listRules } from '../compat';
+import { listRules } from '../formats/compatibility';
 import type { Finding, RuleDefinition } from '../compat';
 import type { CompatibilityLevel, SchemaFormat } from '../config';
 import { ContractsError } from '../errors';

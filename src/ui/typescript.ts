@@ -32,7 +32,7 @@ export async function renderTypeScript(options: TypeScriptOptions): Promise<stri
       `codegen reads ${FORMATS.map((f) => f.displayName).join(' and ')}, not ${options.schema.schemaType}`,
     );
   }
-  return compileBundle(await format.registeredTypes(options.schema, options.registry, rootName));
+  return compileBundle(await format.codegen.registeredTypes(options.schema, options.registry, rootName));
 }
 
 /** `bookings-value` → `BookingsEvent` (codegen's name for a topic's union), else the subject in PascalCase. */

@@ -39,7 +39,7 @@ export function createAjv(options: { lines?: boolean } = {}): Ajv {
     },
   });
   // An Avro decimal is an exact decimal string: at most `scale` digits after the point once trailing
-  // zeros go, at most `precision - scale` before it once leading zeros go (src/avro/decimal.ts, which
+  // zeros go, at most `precision - scale` before it once leading zeros go (src/codec-runtime/decimal.ts, which
   // the encoder runs, says the same in words)
   ajv.addKeyword({
     keyword: 'x-decimal',

@@ -4,7 +4,7 @@
  * with the reason and evidence.
  */
 import { existsSync } from 'node:fs';
-import { checkCompatibility } from '../../src/compat';
+import { checkCompatibility } from '../../src/formats/compatibility';
 import { CONFORMANCE_DIR, loadConformance } from '../support/conformance';
 
 /** Case ID → why we believe the expected verdict is wrong, and the evidence. Empty: we agree with all. */

@@ -9,7 +9,8 @@
  * An unlisted disagreement fails, and so does a listed one that no longer happens.
  */
 import { randomBytes } from 'node:crypto';
-import { checkCompatibility, type CompatibilityLevel, type JsonValue, type SchemaFormat } from '../../src/compat';
+import { checkCompatibility } from '../../src/formats/compatibility';
+import { type CompatibilityLevel, type JsonValue, type SchemaFormat } from '../../src/compat';
 import { RegistryError } from '../../src/errors';
 import { mapLimit } from '../../src/registration';
 import { createSchemaRegistryClient, type SchemaInput, type SchemaRegistryClient } from '../../src/registry';

@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IHeaders } from 'kafkajs';
-import { parseAvroSchemas } from '../../src/avro/types';
+import { parseAvroSchemas } from '../../src/formats/avro/types';
 import { createConsumer, CONSUMER_EVENTS, type Consumer, type MessageContext } from '../../src/consumer';
 import { EventValidationError } from '../../src/errors';
 import { bookingsContract, type BookingsEventMap } from '../../src/generated/bookings';

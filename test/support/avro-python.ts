@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { checkCompatibility } from '../../src/compat';
+import { checkCompatibility } from '../../src/formats/compatibility';
 import type { CompatibilityLevel, JsonValue } from '../../src/compat';
 import { seededRandom } from './bookings-samples';
 import { ensurePython } from './python';

@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type * as avro from 'avsc';
-import { parseAvroSchemas } from '../../src/avro/types';
+import { parseAvroSchemas } from '../../src/formats/avro/types';
 
 export const ROOT = join(__dirname, '..', '..');
 const AVRO_FILES = [

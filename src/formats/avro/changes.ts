@@ -4,8 +4,8 @@
  * verdicts come from the rules, which src/registration/diff.ts attaches to these by path.
  */
 import type { JsonValue, SchemaVersion } from '../../compat/types';
-import type { AvroField, AvroNode, NamedNode } from '../../compat/avro/parse';
-import { describeType, parseAvroVersion } from '../../compat/avro/parse';
+import type { AvroField, AvroNode, NamedNode } from './compat/parse';
+import { describeType, parseAvroVersion } from './compat/parse';
 import { toPointer } from '../../compat/rule';
 import type { SchemaChange } from '../format';
 

@@ -7,7 +7,7 @@
  * union and array the events use, each named after its type (`writeMoney`, `readNullableString`,
  * `writeArrayOfItem`, `readBookingCreatedEvent`), so the file is the same for the same schemas and
  * a new type adds its own functions without renaming any other. The Avro binary encoding itself
- * (varints, UTF-8, floats, the cursor) is the kit's (`avroCodecRuntimeV1`, src/avro/codec-runtime.ts),
+ * (varints, UTF-8, floats, the cursor) is the kit's (`avroCodecRuntimeV1`, src/codec-runtime/avro.ts),
  * imported through the config's `runtimeImport` as the generated validators import theirs; a
  * kit without that version makes the module fail on load, saying to run `npx contracts generate`.
  *
@@ -24,9 +24,9 @@
  * map) gets no codec, and the runtime keeps avsc for the whole topic.
  */
 import type * as avro from 'avsc';
-import type { AvroCodecRuntimeV1 } from '../../avro/codec-runtime';
-import type { DecimalType } from '../../avro/types';
-import { parseAvroSchemas } from '../../avro/types';
+import type { AvroCodecRuntimeV1 } from '../../codec-runtime/avro';
+import type { DecimalType } from './types';
+import { parseAvroSchemas } from './types';
 import type { TopicModel } from '../model';
 import { avroCodecFingerprint } from './fingerprint';
 import { TypeNames } from './projection';

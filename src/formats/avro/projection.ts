@@ -7,7 +7,7 @@
  * Codegen projects whole topics; the UI projects a single registered schema.
  */
 import type * as avro from 'avsc';
-import type { DecimalType } from '../../avro/types';
+import type { DecimalType } from './types';
 import { AUTO_FIELDS, type JsonSchema, pascalCase } from '../model';
 
 const INT32 = { minimum: -2147483648, maximum: 2147483647 };

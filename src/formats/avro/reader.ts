@@ -6,9 +6,9 @@
 import type * as avro from 'avsc';
 import type { TopicConfig } from '../../config';
 import type { RegisteredSchemaSpec } from '../../contract';
-import { avroValidityProblem } from '../../avro/validity';
+import { avroValidityProblem } from './validity';
 import { SchemaFileError } from '../../errors';
-import { avroTypeOptions } from '../../avro/types';
+import { avroTypeOptions } from './types';
 import * as avsc from 'avsc';
 import { AvroProjection, TypeNames } from './projection';
 import {

@@ -5,7 +5,7 @@
  * shaped as the decoder returns them.
  */
 import type * as avro from 'avsc';
-import { parseAvroSchemas } from '../../avro/types';
+import { parseAvroSchemas } from './types';
 import { ContractsError } from '../../errors';
 import type { SchemaText, TypesBundle } from '../format';
 import type { JsonSchema } from '../model';

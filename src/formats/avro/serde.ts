@@ -5,7 +5,7 @@
  * evolution works both ways and a message costs one varint read and one record decode.
  */
 import * as avro from 'avsc';
-import { parseAvroSchemas } from '../../avro/types';
+import { parseAvroSchemas } from './types';
 import type { EventContract, GeneratedEventCodec, TopicContract } from '../../contract';
 import { DecodeError, EventValidationError, UnknownEventTypeError, type ValidationIssue } from '../../errors';
 import { assertValidEvent } from '../../validation/events';

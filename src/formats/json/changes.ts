@@ -2,8 +2,8 @@
  * JSON Schema changes between two versions of a subject, for `contracts diff` and the UI.
  */
 import type { SchemaVersion } from '../../compat/types';
-import { checkJsonPair } from '../../compat/json';
-import { parseJsonSchemaVersion } from '../../compat/json/parse';
+import { checkJsonPair } from './compat';
+import { parseJsonSchemaVersion } from './compat/parse';
 import { clauseOf } from '../../compat/rule';
 import type { ChangeOptions, SchemaChange } from '../format';
 

@@ -1,14 +1,15 @@
 /** JSON Schema behind the format seam: UTF-8 JSON bodies, other documents referenced by `$ref`. */
-import { checkJsonPair } from '../../compat/json';
-import { parseJsonSchemaVersion } from '../../compat/json/parse';
-import { JSON_ARRAY_RULES } from '../../compat/json/rules/array';
-import { JSON_COMBINED_RULES } from '../../compat/json/rules/combined';
-import { JSON_ENUM_RULES } from '../../compat/json/rules/enum';
-import { JSON_NOT_RULES } from '../../compat/json/rules/not';
-import { JSON_NUMBER_RULES } from '../../compat/json/rules/number';
-import { JSON_OBJECT_RULES } from '../../compat/json/rules/object';
-import { JSON_STRING_RULES } from '../../compat/json/rules/string';
-import { JSON_TYPE_RULES } from '../../compat/json/rules/types';
+import { checkJsonPair } from './compat';
+import { parseJsonSchemaVersion } from './compat/parse';
+import { JSON_ARRAY_RULES } from './compat/rules/array';
+import { JSON_COMBINED_RULES } from './compat/rules/combined';
+import { JSON_ENUM_RULES } from './compat/rules/enum';
+import { JSON_NOT_RULES } from './compat/rules/not';
+import { JSON_NUMBER_RULES } from './compat/rules/number';
+import { JSON_OBJECT_RULES } from './compat/rules/object';
+import { JSON_STRING_RULES } from './compat/rules/string';
+import { JSON_TYPE_RULES } from './compat/rules/types';
+import { jsonAsyncApiPayload } from './asyncapi';
 import type { SchemaFormatModule } from '../format';
 import { jsonRegisteredTypes } from './registered-types';
 
@@ -19,21 +20,26 @@ import { createJsonCodec } from './serde';
 export const JSON_FORMAT: SchemaFormatModule = {
   schemaType: 'JSON',
   displayName: 'JSON Schema',
-  contentType: 'application/json',
-  readTopic: readJsonTopic,
-  registeredTypes: jsonRegisteredTypes,
-  // a body is validated by its writer's schema, which needs the schemas its `$ref`s name
-  readsWithReferences: true,
-  createCodec: createJsonCodec,
-  timestampNow: () => new Date().toISOString(),
-  schemaReader: () => (body) => JSON.parse(body.toString('utf8')) as unknown,
-  referenceFeatures: { test: 'compatibility-json-references', register: 'json-schema-references' },
-  parseRegistered(schemas) {
-    // the in-memory registry checks that the text is JSON and compares no JSON Schema versions
-    JSON.parse(schemas[schemas.length - 1]!.schema);
-    return undefined;
+  codegen: {
+    readTopic: readJsonTopic,
+    registeredTypes: jsonRegisteredTypes,
   },
-  cannotRead: () => undefined,
+  codec: {
+    // a body is validated by its writer's schema, which needs the schemas its `$ref`s name
+    readsWithReferences: true,
+    createCodec: createJsonCodec,
+    timestampNow: () => new Date().toISOString(),
+    schemaReader: () => (body) => JSON.parse(body.toString('utf8')) as unknown,
+  },
+  registry: {
+    referenceFeatures: { test: 'compatibility-json-references', register: 'json-schema-references' },
+    parseRegistered(schemas) {
+      // the in-memory registry checks that the text is JSON and compares no JSON Schema versions
+      JSON.parse(schemas[schemas.length - 1]!.schema);
+      return undefined;
+    },
+    cannotRead: () => undefined,
+  },
   compatibility: {
     rules: [
       ...JSON_TYPE_RULES,
@@ -50,5 +56,9 @@ export const JSON_FORMAT: SchemaFormatModule = {
     parse: parseJsonSchemaVersion,
     changes: jsonChanges,
     checkPair: checkJsonPair,
+  },
+  documents: {
+    contentType: 'application/json',
+    asyncApi: { payload: jsonAsyncApiPayload },
   },
 };

@@ -3,9 +3,9 @@
  * rule's finding (breaking or not) at the path the checker's findings use, plus what was added —
  * messages, fields and enum values, which no rule reports because additions break no reader.
  */
-import { checkProtobufFindings } from '../../compat/protobuf';
+import { checkProtobufFindings } from './compat';
 import { clauseOf } from '../../compat/rule';
-import { pairFiles } from '../../compat/protobuf/pair';
+import { pairFiles } from './compat/pair';
 import type { SchemaVersion } from '../../compat/types';
 import type { ChangeOptions, SchemaChange } from '../format';
 import { protoFileOfVersion } from './files';

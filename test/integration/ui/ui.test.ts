@@ -9,7 +9,7 @@ import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
 import { Kafka, logLevel } from 'kafkajs';
 import type { Browser, Page } from 'playwright-core';
-import { parseAvroSchemas } from '../../../src/avro/types';
+import { parseAvroSchemas } from '../../../src/formats/avro/types';
 import { loadConfig } from '../../../src/config';
 import { deadLetterHeaders } from '../../../src/dlq/headers';
 import { bookingsContract } from '../../../src/generated/bookings';

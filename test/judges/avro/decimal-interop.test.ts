@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { resolve } from 'node:path';
 import * as avsc from 'avsc';
-import { avroTypeOptions } from '../../../src/avro/types';
+import { avroTypeOptions } from '../../../src/formats/avro/types';
 import { decimalsWithJava } from '../../support/avro-java';
 import { ensurePython } from '../../support/python';
 

@@ -2,15 +2,15 @@
  * Schema validity parity with Apache Avro's Java parser, as Confluent Schema Registry parses a new
  * schema: over generated record schemas (wrong defaults, null on non-null types, out-of-range
  * numbers, aliases that are not arrays, malformed nested types, invalid orders, and valid ones),
- * the kit (src/avro/validity.ts, then avsc) must refuse every schema Java refuses. Where the kit
+ * the kit (src/formats/avro/validity.ts, then avsc) must refuse every schema Java refuses. Where the kit
  * is stricter than Java, the test names why (each reason is a rule of the Avro specification that
  * Java 1.12 does not enforce); anything else fails. Figures go to test-artifacts/avro-validity.json.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as fc from 'fast-check';
-import { parseAvroSchemas } from '../../../src/avro/types';
-import { avroValidityProblem } from '../../../src/avro/validity';
+import { parseAvroSchemas } from '../../../src/formats/avro/types';
+import { avroValidityProblem } from '../../../src/formats/avro/validity';
 import { AVRO_JAVA_VERSION, judgeWithJava } from '../../support/avro-java';
 
 jest.setTimeout(180_000);

@@ -9,7 +9,7 @@ import * as avsc from 'avsc';
 import { readTopics } from '../../../codegen/generate';
 import { emitTypes } from '../../../codegen/emit-types';
 import type { JsonSchema } from '../../../codegen';
-import { avroTypeOptions } from '../../../src/avro/types';
+import { avroTypeOptions } from '../../../src/formats/avro/types';
 import { loadConfig, parseConfig } from '../../../src/config';
 import { createAjv } from '../../../src/validation/ajv';
 import {

@@ -1,5 +1,5 @@
 /** The checker's API beyond the rule fixtures: levels, histories, references, policies, bad input. */
-import { checkCompatibility, checkHistory } from '../../../src/compat';
+import { checkCompatibility, checkHistory } from '../../../src/formats/compatibility';
 import type { JsonValue, SchemaVersion } from '../../../src/compat';
 import { SchemaFileError, UsageError } from '../../../src/errors';
 

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import { parseAvroSchemas } from '../../../src/avro/types';
+import { parseAvroSchemas } from '../../../src/formats/avro/types';
 import type { TopicContract } from '../../../src/contract';
 import { DecodeError, RegistryError, SchemaNotFoundError, UnknownEventTypeError } from '../../../src/errors';
 import { bookingsContract } from '../../../src/generated/bookings';

@@ -7,7 +7,7 @@
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import { checkCompatibility } from '../../../src/compat';
+import { checkCompatibility } from '../../../src/formats/compatibility';
 import { loadConfig } from '../../../src/config';
 import { bookingsContract } from '../../../src/generated/bookings';
 import { createInMemoryRegistry, registerContract, type InMemorySchemaRegistry } from '../../../src/registry';

@@ -7,7 +7,7 @@
 import { diffLines } from 'diff';
 import fc from 'fast-check';
 import ts from 'typescript';
-import { parseAvroSchemas } from '../../../../src/avro/types';
+import { parseAvroSchemas } from '../../../../src/formats/avro/types';
 import * as contract from '../../../../src/contract';
 import type { GeneratedCodec } from '../../../../src/contract';
 import { avroCodecSource } from '../../../../src/formats/avro/codec-source';

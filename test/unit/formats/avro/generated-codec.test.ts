@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import type * as avro from 'avsc';
-import { parseAvroSchemas, UUID_PATTERN } from '../../../../src/avro/types';
+import { parseAvroSchemas, UUID_PATTERN } from '../../../../src/formats/avro/types';
 import type { GeneratedEventCodec, TopicContract } from '../../../../src/contract';
 import { bookingsContract } from '../../../../src/generated/bookings';
 import { avroCodecFingerprint } from '../../../../src/formats/avro/fingerprint';
