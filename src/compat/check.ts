@@ -16,6 +16,7 @@ import type {
   HistoryResult,
   HistoryStep,
   JsonSchemaPolicy,
+  ProtobufChecks,
   SchemaFormat,
   SchemaVersion,
 } from './types';
@@ -69,6 +70,7 @@ interface PairSettings {
   rules: ReadonlyMap<string, CompatibilityRule>;
   level: CompatibilityLevel;
   policy: JsonSchemaPolicy;
+  protobufChecks: ProtobufChecks;
   includeNonBreaking: boolean;
 }
 
@@ -90,6 +92,7 @@ function checkParsed(
         previousVersion: old.number,
         rules: settings.rules,
         policy: settings.policy,
+        protobufChecks: settings.protobufChecks,
         includeNonBreaking: settings.includeNonBreaking,
       });
       findings.push(...pairFindings);
@@ -125,6 +128,7 @@ export function checkCompatibility(input: CompatibilityInput, formats: CheckForm
     rules: formats.rules,
     level: input.level,
     policy: input.policy ?? 'STRICT',
+    protobufChecks: input.protobufChecks ?? 'CONFLUENT',
     includeNonBreaking: input.includeNonBreaking ?? false,
   });
 }
@@ -140,6 +144,7 @@ export function checkHistory(input: HistoryInput, formats: CheckFormats): Histor
     rules: formats.rules,
     level: input.level,
     policy: input.policy ?? 'STRICT',
+    protobufChecks: input.protobufChecks ?? 'CONFLUENT',
     includeNonBreaking: input.includeNonBreaking ?? false,
   };
   const steps: HistoryStep[] = [];

@@ -5,7 +5,15 @@
  * never knows which format it holds.
  */
 import type { CompatibilityRule } from './rule';
-import type { CheckDirection, CompatibilityLevel, Finding, JsonSchemaPolicy, JsonValue, SchemaVersion } from './types';
+import type {
+  CheckDirection,
+  CompatibilityLevel,
+  Finding,
+  JsonSchemaPolicy,
+  JsonValue,
+  ProtobufChecks,
+  SchemaVersion,
+} from './types';
 
 /** What one pair check is asked: the direction, the level it serves, and the rules to cite. */
 export interface PairCheckOptions {
@@ -15,6 +23,8 @@ export interface PairCheckOptions {
   rules: ReadonlyMap<string, CompatibilityRule>;
   /** JSON Schema's STRICT or LENIENT; a format without policies ignores it. */
   policy: JsonSchemaPolicy;
+  /** Protobuf's: Confluent's verdict alone, or buf breaking's WIRE / WIRE_JSON beside it. */
+  protobufChecks: ProtobufChecks;
   /** Findings for differences that break nothing too (a diff lists every change). */
   includeNonBreaking: boolean;
 }
@@ -37,6 +47,7 @@ export interface SchemaChange {
 /** What naming the changes between two versions needs: the JSON Schema policy, the rules to cite. */
 export interface ChangeOptions {
   policy?: JsonSchemaPolicy;
+  protobufChecks?: ProtobufChecks;
   rules: ReadonlyMap<string, CompatibilityRule>;
 }
 

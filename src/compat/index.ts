@@ -19,9 +19,11 @@ export type {
   HistoryStep,
   JsonSchemaPolicy,
   JsonValue,
+  ProtobufChecks,
   RuleDefinition,
   SchemaFormat,
   SchemaReference,
   SchemaSource,
   SchemaVersion,
 } from './types';
+export { PROTOBUF_CHECKS } from './types';

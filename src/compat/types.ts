@@ -42,6 +42,14 @@ export interface SchemaVersion {
 /** Confluent's JSON Schema policy: LENIENT also accepts some open/closed content-model changes. */
 export type JsonSchemaPolicy = 'STRICT' | 'LENIENT';
 
+/**
+ * Protobuf checks: `CONFLUENT` (the default) is Confluent's verdict; `WIRE` and `WIRE_JSON` also
+ * refuse what buf breaking's category of that name refuses (run by buf itself: @bufbuild/buf must
+ * be installed), for teams that want the wire reading Confluent does not make.
+ */
+export type ProtobufChecks = 'CONFLUENT' | 'WIRE' | 'WIRE_JSON';
+export const PROTOBUF_CHECKS: readonly ProtobufChecks[] = ['CONFLUENT', 'WIRE', 'WIRE_JSON'];
+
 export interface CompatibilityInput {
   format: SchemaFormat;
   level: CompatibilityLevel;
@@ -50,6 +58,8 @@ export interface CompatibilityInput {
   candidate: SchemaVersion;
   /** JSON Schema only; default STRICT. */
   policy?: JsonSchemaPolicy;
+  /** Protobuf only; default CONFLUENT. */
+  protobufChecks?: ProtobufChecks;
   /** Also report differences that break nothing (compatible kinds); default false. */
   includeNonBreaking?: boolean;
 }
@@ -95,6 +105,7 @@ export interface HistoryInput {
   /** All versions, oldest first; each is checked against those before it. */
   versions: SchemaVersion[];
   policy?: JsonSchemaPolicy;
+  protobufChecks?: ProtobufChecks;
   includeNonBreaking?: boolean;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The registry's own verdicts for the local schemas (`contracts check --registry`).
  */
-import type { JsonSchemaPolicy } from '../compat';
+import type { JsonSchemaPolicy, ProtobufChecks } from '../compat';
 import type { ContractsConfig } from '../config';
 import type { SchemaRegistryClient } from '../registry';
 import { lockBaseline } from './baseline';
@@ -24,6 +24,8 @@ export interface RegistryCheckOptions {
    */
   explain?: boolean;
   policy?: JsonSchemaPolicy;
+  /** Protobuf: Confluent\'s verdict (default), or buf breaking\'s WIRE / WIRE_JSON beside it. */
+  protobufChecks?: ProtobufChecks;
 }
 
 /**
@@ -79,6 +81,7 @@ async function explainOffline(
     only: new Set(levels.keys()),
     levelOf: (local) => levels.get(local.subject) ?? local.level,
     policy: options.policy,
+    protobufChecks: options.protobufChecks,
   });
   for (const check of unexplained) {
     const found = offline.subjects.find((o) => o.subject === check.subject);

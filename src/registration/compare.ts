@@ -8,6 +8,7 @@ import { checkCompatibility } from '../formats/compatibility';
 import {
   type CompatibilityResult,
   type JsonSchemaPolicy,
+  ProtobufChecks,
   type SchemaReference as CompatReference,
   type SchemaVersion,
 } from '../compat';
@@ -33,6 +34,8 @@ export interface CompareOptions {
   /** Level to judge at; default the subject's own, else (local) the config's, else the registry's global level. */
   level?: CompatibilityLevel;
   policy?: JsonSchemaPolicy;
+  /** Protobuf: Confluent\'s verdict (default), or buf breaking\'s WIRE / WIRE_JSON beside it. */
+  protobufChecks?: ProtobufChecks;
 }
 
 export interface ComparedSide {
@@ -152,6 +155,7 @@ export async function compareVersions(options: CompareOptions): Promise<Comparis
     previous,
     candidate: to.compat,
     policy: options.policy,
+    protobufChecks: options.protobufChecks,
     includeNonBreaking: true,
   });
   const transitive = level.endsWith('_TRANSITIVE');

@@ -10,6 +10,7 @@ import {
   type CompatibilityResult,
   type Finding,
   type JsonSchemaPolicy,
+  ProtobufChecks,
   type SchemaVersion,
 } from '../compat';
 import { RULES_BY_ID } from '../formats/compatibility';
@@ -36,6 +37,8 @@ export interface DiffInput {
   /** Versions before `previous`, also checked at transitive levels (as the registry checks). */
   history?: SchemaVersion[];
   policy?: JsonSchemaPolicy;
+  /** Protobuf: Confluent\'s verdict (default), or buf breaking\'s WIRE / WIRE_JSON beside it. */
+  protobufChecks?: ProtobufChecks;
   /**
    * The verdict already reached on `candidate` (breaking findings only), when the versions it was
    * checked against are not `history` + `previous`: a local draft is checked against the latest
@@ -53,9 +56,11 @@ export function diffVersions(input: DiffInput): VersionDiff {
       previous: [...(input.history ?? []), { ...input.previous, version: input.previous.version ?? 1 }],
       candidate: input.candidate,
       policy: input.policy,
+      protobufChecks: input.protobufChecks,
     });
   const changes = formatOf(input.format).compatibility.changes(input.previous, input.candidate, {
     policy: input.policy,
+    protobufChecks: input.protobufChecks,
     rules: RULES_BY_ID,
   });
   const claimed = new Set<Finding>();

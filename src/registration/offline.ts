@@ -3,7 +3,7 @@
  * checker (src/compat). No registry, no JVM.
  */
 import { checkCompatibility } from '../formats/compatibility';
-import { type JsonSchemaPolicy, type SchemaVersion } from '../compat';
+import { type JsonSchemaPolicy, ProtobufChecks, type SchemaVersion } from '../compat';
 import type { CompatibilityLevel, ContractsConfig } from '../config';
 import { BaselineError, ContractsError } from '../errors';
 import type { Baseline, BaselineSubject, BaselineVersion } from './baseline';
@@ -18,6 +18,8 @@ export interface OfflineCheckOptions {
   topic?: string;
   /** JSON Schema policy; default STRICT (Confluent's default). */
   policy?: JsonSchemaPolicy;
+  /** Protobuf: Confluent\'s verdict (default), or buf breaking\'s WIRE / WIRE_JSON beside it. */
+  protobufChecks?: ProtobufChecks;
   subjects?: LocalSubject[];
   /** Check only these subjects (the others still resolve references). */
   only?: ReadonlySet<string>;
@@ -78,6 +80,7 @@ export function checkAgainstBaseline(options: OfflineCheckOptions): CheckReport 
       previous,
       candidate: { ...candidate, version: (history.versions[history.versions.length - 1]?.version ?? 0) + 1 },
       policy: options.policy,
+      protobufChecks: options.protobufChecks,
     });
     return { ...base, status: 'new-version', compatible: result.compatible, against, findings: result.findings };
   });

@@ -3,7 +3,7 @@
  * schema, as a semantic diff at the subject's level; the verdict is `compareVersions`', the one
  * the UI shows too (history-aware at transitive levels).
  */
-import type { JsonSchemaPolicy } from '../compat';
+import type { JsonSchemaPolicy, ProtobufChecks } from '../compat';
 import type { ContractsConfig } from '../config';
 import type { SchemaRegistryClient } from '../registry';
 import { compareVersions } from './compare';
@@ -19,6 +19,8 @@ export interface SubjectDiffOptions {
   /** Compare with the local schema of the subject (the config's). */
   local?: { config: ContractsConfig };
   policy?: JsonSchemaPolicy;
+  /** Protobuf: Confluent\'s verdict (default), or buf breaking\'s WIRE / WIRE_JSON beside it. */
+  protobufChecks?: ProtobufChecks;
 }
 
 export interface SubjectDiff extends VersionDiff {
@@ -42,6 +44,7 @@ export async function diffSubject(options: SubjectDiffOptions): Promise<SubjectD
     to: options.local ? 'local' : options.to,
     local: options.local,
     policy: options.policy,
+    protobufChecks: options.protobufChecks,
   });
   const { from, to } = comparison;
   // the changes are those from `from` to `to`; the verdict is the one the registry would give
@@ -53,6 +56,7 @@ export async function diffSubject(options: SubjectDiffOptions): Promise<SubjectD
     previous: from.compat,
     candidate: to.compat,
     policy: options.policy,
+    protobufChecks: options.protobufChecks,
     verdict: {
       compatible: comparison.result.compatible,
       findings: comparison.result.findings.filter((f) => f.breaking),

@@ -24,6 +24,7 @@ export function protobufChanges(
     previousVersion,
     rules: options.rules,
     policy: 'STRICT',
+    protobufChecks: options.protobufChecks ?? 'CONFLUENT',
     includeNonBreaking: true,
   }).map((f) => ({
     kind: f.ruleId,

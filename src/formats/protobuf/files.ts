@@ -47,8 +47,17 @@ export function protoFileOfVersion(version: SchemaVersion, label: string): DescF
   };
   add(version.references);
   const name = sources.has(label) ? ROOT : label;
-  const registry = parseProtoFiles([...sources.values(), { name, text: textOf(version.schema) }]);
-  return registry.getFile(name)!;
+  const all = [...sources.values(), { name, text: textOf(version.schema) }];
+  const file = parseProtoFiles(all).getFile(name)!;
+  SOURCES.set(file, { root: name, files: all });
+  return file;
+}
+
+/** The texts a parsed version came from (buf breaking reads files, not descriptors). */
+const SOURCES = new WeakMap<DescFile, { root: string; files: ProtoSource[] }>();
+
+export function sourcesOf(file: DescFile): { root: string; files: readonly ProtoSource[] } | undefined {
+  return SOURCES.get(file);
 }
 
 function textOf(schema: SchemaVersion['schema']): string {

@@ -9,6 +9,7 @@ import type { DescFile } from '@bufbuild/protobuf';
 import type { PairCheckOptions } from '../../../compat/format';
 import { renderMessage, sideNames, type CompatibilityRule } from '../../../compat/rule';
 import type { Finding } from '../../../compat/types';
+import { bufBreaking } from './buf';
 import { CONFLUENT_COMPATIBLE, diffFiles, type ConfluentDifference } from './diff';
 import type { ProtobufFinding } from './rule';
 import { PROTOBUF_RULES, type ProtobufRule } from './rules';
@@ -46,19 +47,35 @@ export function checkProtobufPair(
   return { compatible: all.every((f) => !f.breaking), findings: all };
 }
 
+/** The finding of the opt-in wire reading: a change buf breaking's WIRE (or WIRE_JSON) category refuses. */
+export const BUF_RULE_ID = 'PROTO_BUF_BREAKING';
+
 /** The rules as entries of the shared rule list (COMPATIBILITY_RULES): one sentence each, checked both ways. */
-export const PROTOBUF_COMPATIBILITY_RULES: readonly CompatibilityRule[] = PROTOBUF_RULES.map((rule) => {
-  const neverBreaks = rule.differences.every((d) => CONFLUENT_COMPATIBLE.has(d));
-  return {
-    id: rule.id,
+export const PROTOBUF_COMPATIBILITY_RULES: readonly CompatibilityRule[] = [
+  ...PROTOBUF_RULES.map((rule): CompatibilityRule => {
+    const neverBreaks = rule.differences.every((d) => CONFLUENT_COMPATIBLE.has(d));
+    return {
+      id: rule.id,
+      format: 'PROTOBUF',
+      family: rule.family,
+      purpose: rule.purpose,
+      compatible: { STRICT: neverBreaks, LENIENT: neverBreaks },
+      directions: ['BACKWARD', 'FORWARD'],
+      describe: (ctx) => ctx.detail,
+    };
+  }),
+  {
+    id: BUF_RULE_ID,
     format: 'PROTOBUF',
-    family: rule.family,
-    purpose: rule.purpose,
-    compatible: { STRICT: neverBreaks, LENIENT: neverBreaks },
+    family: 'protobuf/wire',
+    purpose:
+      "Only with protobufChecks WIRE or WIRE_JSON (`--protobuf-checks`): a change buf breaking's category of that name refuses, which Confluent accepts (the finding names buf's rule).",
+    // Confluent's verdict accepts these; they break only when a team asks for the wire reading
+    compatible: { STRICT: true, LENIENT: true },
     directions: ['BACKWARD', 'FORWARD'],
     describe: (ctx) => ctx.detail,
-  };
-});
+  },
+];
 
 /** Where a finding points: `/<message full name>[/<field or value number>]`, in the version that has it. */
 export function findingPath(finding: ProtobufFinding): string {
@@ -73,6 +90,18 @@ export function findingPath(finding: ProtobufFinding): string {
 export function checkProtobufFindings(previous: DescFile, candidate: DescFile, options: PairCheckOptions): Finding[] {
   const forward = options.direction === 'FORWARD';
   const { findings } = forward ? checkProtobufPair(candidate, previous) : checkProtobufPair(previous, candidate);
+  if (options.protobufChecks !== 'CONFLUENT') {
+    // buf as the registry asks it: the version whose readers must cope is `against`
+    const [against, input] = forward ? [candidate, previous] : [previous, candidate];
+    for (const found of bufBreaking(against, input, options.protobufChecks)) {
+      findings.push({
+        ruleId: BUF_RULE_ID,
+        breaking: true,
+        path: found.path,
+        message: `buf ${found.rule}: ${found.message}`,
+      });
+    }
+  }
   return findings
     .filter((f) => f.breaking || options.includeNonBreaking)
     .map((f) => {
