@@ -5,6 +5,7 @@
  */
 import type { Differ, JsonDiff } from '../context';
 import { canonical, difference, under } from '../context';
+import type { JsonValue as Json } from '../../../../compat/types';
 import type { CombinedNode, JsonNode } from '../parse';
 import { jsonRule } from './define';
 
@@ -88,9 +89,19 @@ export function compareCombined(differ: Differ, original: CombinedNode, update: 
     if (edge) diffs.push(...edge.diffs);
   });
   if (matched < Math.min(before.length, after.length)) {
-    diffs.push(difference('COMBINED_TYPE_SUBSCHEMAS_CHANGED', [], original.raw, update.raw));
+    // members that are `$ref`s read the same on both sides when the change is in a referenced
+    // file: show what they point to instead of two identical lines
+    const same = JSON.stringify(original.raw) === JSON.stringify(update.raw);
+    const shown = (node: CombinedNode, members: JsonNode[]): Json =>
+      same ? { [node.criterion]: members.map(resolvedRaw) } : node.raw;
+    diffs.push(difference('COMBINED_TYPE_SUBSCHEMAS_CHANGED', [], shown(original, before), shown(update, after)));
   }
   return diffs;
+}
+
+/** A member as written, or, for a `$ref`, the schema it points to (one level: enough to show the change). */
+function resolvedRaw(node: JsonNode): Json {
+  return node.kind === 'ref' ? node.target().raw : node.raw;
 }
 
 /** Maximum bipartite matching by augmenting paths; returns, for each right vertex, its left partner or -1. */
