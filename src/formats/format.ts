@@ -147,6 +147,12 @@ export interface FormatCodec {
    * (parse errors included) for a body or schema it cannot read.
    */
   schemaReader(schemas: readonly SchemaText[]): SchemaReader;
+  /**
+   * Why: the UI masks personal data for viewers. The paths into a decoded value (names, `*` for
+   * items and map values) of the fields the writer schema tags with one of `tags` (Confluent's
+   * `confluent:tags`). A format without it masks nothing (the UI then hides its values' bytes only).
+   */
+  taggedFields?(schemas: readonly SchemaText[], tags: ReadonlySet<string>): string[][];
 }
 
 /** What the registry clients ask of a format: its features and the in-memory registry's verdicts. */

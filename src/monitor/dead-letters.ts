@@ -40,9 +40,9 @@ export interface DeadLetterRecord {
   replayed: boolean;
   /** The original message's own headers (without the dlq.* ones). */
   headers: Record<string, string>;
-  /** The original value's bytes. */
-  bytes: BytesPreview;
-  decoded: Pick<TailRecord, 'schemaId' | 'subject' | 'version' | 'eventType' | 'value' | 'error'>;
+  /** The original value's bytes (not shown to a masked reader: they hold what the mask hides). */
+  bytes: BytesPreview | undefined;
+  decoded: Pick<TailRecord, 'schemaId' | 'subject' | 'version' | 'eventType' | 'value' | 'error' | 'masked'>;
 }
 
 export interface DeadLetterView {
@@ -66,6 +66,8 @@ export interface DeadLetterReadOptions {
   /** Bytes of each value to preview. Default 256. */
   previewBytes?: number;
   timeoutMs?: number;
+  /** Mask the fields tagged with these (a viewer's page): createGenericDecoder's `mask`; no bytes are shown then. */
+  mask?: ReadonlySet<string>;
 }
 
 /** The counts alone: what the overview shows per topic. */
@@ -137,7 +139,7 @@ function shellWord(word: string): string {
 export async function readDeadLetterView(options: DeadLetterReadOptions): Promise<DeadLetterView> {
   const entries = await readDeadLetters(options.kafka, options.deadLetterTopic, options.timeoutMs);
   const replay = (group: string, reason: string) => replayCommand(options.cli, options.topic, group, reason);
-  const decode = createGenericDecoder(options.registry, options.discriminator);
+  const decode = createGenericDecoder(options.registry, options.discriminator, { mask: options.mask });
   const chosen = entries.filter(
     (e) =>
       (options.group === undefined || (e.info?.consumerGroup ?? '') === options.group) &&
@@ -152,7 +154,7 @@ export async function readDeadLetterView(options: DeadLetterReadOptions): Promis
       info: entry.info,
       replayed: entry.replayed,
       headers,
-      bytes: previewBytes(entry.value, options.previewBytes ?? 256),
+      bytes: options.mask ? undefined : previewBytes(entry.value, options.previewBytes ?? 256),
       decoded,
     });
   }

@@ -54,6 +54,8 @@ export interface BrowseOptions {
   registry: SchemaRegistryClient;
   discriminator: string;
   timeoutMs?: number;
+  /** Mask the fields tagged with these (a viewer's page): createGenericDecoder's `mask`; no bytes are shown then. */
+  mask?: ReadonlySet<string>;
 }
 
 export async function browseMessages(options: BrowseOptions, query: MessageQuery): Promise<MessagePage> {
@@ -65,7 +67,7 @@ export async function browseMessages(options: BrowseOptions, query: MessageQuery
   if (query.offset !== undefined && !/^\d+$/.test(query.offset))
     throw new UsageError(`"${query.offset}" is not an offset`, 'an offset is a whole number: 0, 1, 2, …');
   const ranges = await windows(options.kafka, query, order, scan);
-  const decode = createGenericDecoder(options.registry, options.discriminator);
+  const decode = createGenericDecoder(options.registry, options.discriminator, { mask: options.mask });
   const matches: TailRecord[] = [];
   let scanned = 0;
   await readRanges(
@@ -90,7 +92,7 @@ export async function browseMessages(options: BrowseOptions, query: MessageQuery
         key,
         headers,
         ...decoded,
-        preview: decoded.error ? previewBytes(message.value) : undefined,
+        preview: decoded.error && !options.mask ? previewBytes(message.value) : undefined,
         deadLetter,
       });
     },

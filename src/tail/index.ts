@@ -62,10 +62,15 @@ export interface TailRecord {
   value: unknown;
   /** Why the value could not be decoded: the message's fault (WIRE_FORMAT, SCHEMA_NOT_FOUND, DECODE_FAILED) or the environment's (REGISTRY_AUTH, REGISTRY_UNREACHABLE, REGISTRY_HTTP). */
   error: { code: string; message: string; fault: 'message' | 'environment' } | undefined;
-  /** The raw value, when it could not be decoded. */
+  /** The raw value, when it could not be decoded (never when the decoder masks). */
   preview: BytesPreview | undefined;
   deadLetter: DeadLetterInfo | undefined;
+  /** Dotted paths of the values the decoder masked (its `mask` tags), when it masked any. */
+  masked?: string[];
 }
+
+/** What a masked value shows instead. */
+export const MASKED = '••• masked';
 
 export async function tailTopic(options: TailOptions): Promise<{ count: number }> {
   const registry = resolveRegistry(options.registry);
@@ -154,7 +159,8 @@ export function toTailRecord(
   partition: number,
   message: KafkaMessage,
   decoded: Omit<Decoded, 'failure'>,
-  preview?: number,
+  /** Bytes of an undecodable value to show; false: none (a masked reader's). */
+  preview?: number | false,
 ): TailRecord {
   return {
     topic,
@@ -164,18 +170,47 @@ export function toTailRecord(
     key: message.key ? message.key.toString('utf8') : null,
     headers: headerStrings(message.headers),
     ...decoded,
-    preview: decoded.error ? previewBytes(message.value, preview) : undefined,
+    preview: decoded.error && preview !== false ? previewBytes(message.value, preview) : undefined,
     deadLetter: readDeadLetterHeaders(message.headers),
   };
 }
 
-type Decoded = Pick<TailRecord, 'schemaId' | 'subject' | 'version' | 'eventType' | 'value' | 'error'> & {
+type Decoded = Pick<TailRecord, 'schemaId' | 'subject' | 'version' | 'eventType' | 'value' | 'error' | 'masked'> & {
   failure?: unknown;
 };
 
+export interface GenericDecoderOptions {
+  /**
+   * Replace the values of fields the writer schema tags with one of these (`confluent:tags`, e.g.
+   * PII) by MASKED: the UI's viewers. A value that cannot be decoded has nothing shown of it.
+   */
+  mask?: ReadonlySet<string>;
+}
+
 /** Decodes by the writer schema alone; never throws (an undecodable record is shown with its error). */
-export function createGenericDecoder(registry: SchemaRegistryClient, discriminator: string) {
+export function createGenericDecoder(
+  registry: SchemaRegistryClient,
+  discriminator: string,
+  decoderOptions: GenericDecoderOptions = {},
+) {
+  const { mask } = decoderOptions;
   const readers = new Map<number, Promise<SchemaReader>>();
+  const tagged = new Map<number, Promise<string[][]>>();
+  /** The writer schema's tagged fields (with its references, which a JSON reader does not need to decode). */
+  const taggedFor = (id: number, tags: ReadonlySet<string>) => {
+    let hit = tagged.get(id);
+    if (!hit) {
+      hit = (async () => {
+        const root = await fetchSchema(registry, id);
+        const format = findFormat(root.schemaType) ?? formatOf(DEFAULT_SCHEMA_TYPE);
+        if (!format.codec.taggedFields) return [];
+        return format.codec.taggedFields(await withReferences(registry, root), tags);
+      })();
+      tagged.set(id, hit);
+      hit.catch(() => tagged.delete(id));
+    }
+    return hit;
+  };
   const names = new Map<number, Promise<Array<{ subject: string; version: number }>>>();
   const readerFor = (id: number) => {
     let hit = readers.get(id);
@@ -221,6 +256,10 @@ export function createGenericDecoder(registry: SchemaRegistryClient, discriminat
       result.version = preferred?.version;
       const read = await readerFor(schemaId);
       const decoded = read(body);
+      if (mask) {
+        const masked = maskFields(decoded, await taggedFor(schemaId, mask));
+        if (masked.length > 0) result.masked = masked;
+      }
       result.value = decoded;
       const stated =
         decoded && typeof decoded === 'object' ? (decoded as Record<string, unknown>)[discriminator] : undefined;
@@ -237,4 +276,42 @@ export function createGenericDecoder(registry: SchemaRegistryClient, discriminat
     }
     return result;
   };
+}
+
+/**
+ * Replaces the values at `paths` (names, `*` for every item or map value) by MASKED, in place; the
+ * dotted paths it masked. A union the decoder kept wrapped (`{ "ns.Name": {...} }`) is looked into.
+ */
+export function maskFields(value: unknown, paths: readonly string[][]): string[] {
+  const masked: string[] = [];
+  const walk = (at: unknown, path: readonly string[], i: number, trail: string[]): void => {
+    if (at === null || typeof at !== 'object') return;
+    const part = path[i]!;
+    const last = i === path.length - 1;
+    const entries: Array<[string, unknown]> =
+      part === '*'
+        ? Array.isArray(at)
+          ? at.map((v, k) => [String(k), v])
+          : Object.entries(at)
+        : Object.prototype.hasOwnProperty.call(at, part)
+          ? [[part, (at as Record<string, unknown>)[part]]]
+          : [];
+    if (entries.length === 0 && part !== '*' && !Array.isArray(at)) {
+      // a wrapped union branch: one key naming the type
+      const keys = Object.keys(at);
+      if (keys.length === 1) walk((at as Record<string, unknown>)[keys[0]!], path, i, [...trail, keys[0]!]);
+      return;
+    }
+    for (const [key, child] of entries) {
+      if (last) {
+        if (child === null || child === undefined) continue;
+        (at as Record<string, unknown>)[key] = MASKED;
+        masked.push([...trail, key].join('.'));
+      } else {
+        walk(child, path, i + 1, [...trail, key]);
+      }
+    }
+  };
+  for (const path of paths) if (path.length > 0) walk(value, path, 0, []);
+  return masked;
 }

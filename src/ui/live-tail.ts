@@ -30,6 +30,8 @@ export interface LiveTailOptions {
   /** Records replayed from the end of each partition before going live. */
   recentPerPartition: number;
   signal: AbortSignal;
+  /** Mask the fields tagged with these (a viewer's page); no bytes are shown then. */
+  mask?: ReadonlySet<string>;
   onStatus(status: LiveTailStatus): void;
   onRecord(record: TailRecord): void;
 }
@@ -54,7 +56,7 @@ export async function runLiveTail(options: LiveTailOptions): Promise<void> {
       return;
     }
     const offsets = await admin.fetchTopicOffsets(topic);
-    const decode = createGenericDecoder(options.registry, options.discriminator);
+    const decode = createGenericDecoder(options.registry, options.discriminator, { mask: options.mask });
     const subjectsById = new Map<number, Promise<Array<{ subject: string; version: number }>>>();
     // a dead letter carries the original topic's bytes: name the schema by that topic's subject
     const originalSubject = async (schemaId: number, originalTopic: string) => {
@@ -81,7 +83,7 @@ export async function runLiveTail(options: LiveTailOptions): Promise<void> {
           const original = await originalSubject(decoded.schemaId, deadLetter.originalTopic);
           if (original) Object.assign(decoded, original);
         }
-        options.onRecord(toTailRecord(from, partition, message, decoded));
+        options.onRecord(toTailRecord(from, partition, message, decoded, options.mask ? false : undefined));
       },
     });
     const recent = BigInt(Math.max(0, options.recentPerPartition));

@@ -53,6 +53,8 @@ export interface UiServerOptions extends KafkaConnectionOptions {
   sessionMaxAgeMs?: number;
   /** The session cookie is `Secure` (the page is served over TLS, e.g. behind a proxy). */
   secureCookie?: boolean;
+  /** Fields tagged with these (`confluent:tags` in the schema) are masked for viewers. Default `['PII']`. */
+  maskTags?: readonly string[];
   /** Registry client, options or URL; default SCHEMA_REGISTRY_URL (+ SCHEMA_REGISTRY_AUTH / _TOKEN). */
   registry?: RegistrySource;
   /** The config whose schema files the page compares with the registry; without it there is no "local" side. */
@@ -110,6 +112,9 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
   const streams = new Set<{ abort: AbortController; reply: FastifyReply; done: Promise<void> }>();
 
   const accessMode = uiAccessMode(options, host);
+  const maskTags = new Set(options.maskTags ?? ['PII']);
+  /** A viewer sees tagged fields masked and no raw bytes; an operator sees what the topic holds. */
+  const maskFor = (request: FastifyRequest) => (request.uiSession?.user.role === 'operator' ? undefined : maskTags);
   const audit = createAuditLog(options.auditLog);
   const app = Fastify({ logger: false, forceCloseConnections: true });
   if (isLoopback(host)) {
@@ -357,6 +362,7 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
         kafka: kafkaClient(),
         registry,
         discriminator: topicOf(options.config, request.params.topic)?.discriminator ?? discriminator,
+        mask: maskFor(request),
       },
       {
         topic: request.params.topic,
@@ -386,6 +392,7 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
       cli: hints.cli,
       group: request.query.group || undefined,
       reason: request.query.reason || undefined,
+      mask: maskFor(request),
     });
   });
 
@@ -422,6 +429,7 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
         discriminator,
         recentPerPartition: options.recentPerPartition ?? 20,
         signal: abort.signal,
+        mask: maskFor(request),
         onStatus: (status) => send('status', status),
         onRecord: (record) => send('record', record),
       });

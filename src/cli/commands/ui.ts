@@ -21,6 +21,7 @@ interface UiFlags {
   insecureNoAuth?: boolean;
   auditLog?: string;
   secureCookie?: boolean;
+  maskTags?: string;
 }
 
 /** `contracts ui`: the web page over the registry and the cluster, until Ctrl-C. */
@@ -40,6 +41,11 @@ export function registerUiCommand(program: Command): void {
     .option('--insecure-no-auth', 'beyond loopback without sign-in: everyone may read, nobody may change anything')
     .option('--audit-log <file>', 'append each sign-in and action to this file as a JSON line (they are logged anyway)')
     .option('--secure-cookie', 'mark the session cookie Secure (the page is served over TLS, e.g. behind a proxy)')
+    .option(
+      '--mask-tags <tags>',
+      'for viewers, mask the fields the schemas tag with these (confluent:tags), comma-separated',
+      'PII',
+    )
     .option('--registry <url>', "schema registry URL (default SCHEMA_REGISTRY_URL, else the local stack's .stack/env)")
     .option(
       '--brokers <list>',
@@ -71,6 +77,10 @@ export function registerUiCommand(program: Command): void {
         insecureNoAuth: flags.insecureNoAuth,
         auditLog: flags.auditLog,
         secureCookie: flags.secureCookie,
+        maskTags: (flags.maskTags ?? 'PII')
+          .split(',')
+          .map((t) => t.trim())
+          .filter(Boolean),
       });
       const who = flags.users
         ? 'sign-in with ' + flags.users

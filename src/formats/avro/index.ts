@@ -15,6 +15,7 @@ import { avroChanges } from './changes';
 import { readAvroTopic } from './reader';
 import { avroCodecSource } from './codec-source';
 import { createAvroCodec } from './serde';
+import { avroTaggedFields } from './tags';
 
 export const AVRO_FORMAT: SchemaFormatModule = {
   schemaType: 'AVRO',
@@ -39,6 +40,7 @@ export const AVRO_FORMAT: SchemaFormatModule = {
         return unwrap && decoded && typeof decoded === 'object' ? Object.values(decoded)[0] : decoded;
       };
     },
+    taggedFields: avroTaggedFields,
   },
   registry: {
     referenceFeatures: { test: 'compatibility-avro-references' },

@@ -1,4 +1,5 @@
 /** JSON Schema behind the format seam: UTF-8 JSON bodies, other documents referenced by `$ref`. */
+import { jsonTaggedFields } from './tags';
 import { checkJsonPair } from './compat';
 import { parseJsonSchemaVersion } from './compat/parse';
 import { JSON_ARRAY_RULES } from './compat/rules/array';
@@ -30,6 +31,7 @@ export const JSON_FORMAT: SchemaFormatModule = {
     createCodec: createJsonCodec,
     timestampNow: () => new Date().toISOString(),
     schemaReader: () => (body) => JSON.parse(body.toString('utf8')) as unknown,
+    taggedFields: jsonTaggedFields,
   },
   registry: {
     referenceFeatures: { test: 'compatibility-json-references', register: 'json-schema-references' },

@@ -4,16 +4,17 @@
  * applies it (the registry then holds it), sign-out, and the audit log those steps leave.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { createSchemaRegistryClient } from '../../../src/registry';
-import { createUiServer, hashPassword, type UiServer } from '../../../src/ui';
+import { createUiServer, type UiServer } from '../../../src/ui';
 import { ARTIFACTS, launchChromium } from '../../support/chromium';
 import { createProject, type TempProject } from '../../support/contract-project';
 import { stackEnv } from '../../support/stack-env';
 import { runCli } from '../../support/temp-project';
+import { writeUsersFile } from '../../support/ui-users';
 
 jest.setTimeout(120_000);
 
@@ -30,16 +31,10 @@ beforeAll(async () => {
   p = createProject({ topic: `signin-${id}`, namespace: `it.signin${id}` });
   subject = `${p.namespace}.OrderShipped`;
   expect(runCli(['register'], p.dir).status).toBe(0);
-  const users = join(dir, 'users.json');
-  writeFileSync(
-    users,
-    JSON.stringify({
-      users: [
-        { name: 'ana', role: 'operator', password: hashPassword('ana pass phrase') },
-        { name: 'vic', role: 'viewer', password: hashPassword('vic pass phrase') },
-      ],
-    }),
-  );
+  const users = writeUsersFile([
+    { name: 'ana', role: 'operator', password: 'ana pass phrase' },
+    { name: 'vic', role: 'viewer', password: 'vic pass phrase' },
+  ]);
   ui = await createUiServer({ port: 0, registry: stackEnv().registryUrl, users, auditLog: audit });
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 1280, height: 900 } });

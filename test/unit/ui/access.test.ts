@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UiAccessError } from '../../../src/errors';
 import { createInMemoryRegistry, type InMemorySchemaRegistry } from '../../../src/registry';
+import { writeUsersFile } from '../../support/ui-users';
 import {
   buildUiApp,
   createUiServer,
@@ -20,16 +21,10 @@ import {
 } from '../../../src/ui';
 
 const dir = mkdtempSync(join(tmpdir(), 'contracts-ui-access-'));
-const usersFile = join(dir, 'users.json');
-writeFileSync(
-  usersFile,
-  JSON.stringify({
-    users: [
-      { name: 'ana', role: 'operator', password: hashPassword('ana-secret-1') },
-      { name: 'vic', role: 'viewer', password: hashPassword('vic-secret-1') },
-    ],
-  }),
-);
+const usersFile = writeUsersFile([
+  { name: 'ana', role: 'operator', password: 'ana-secret-1' },
+  { name: 'vic', role: 'viewer', password: 'vic-secret-1' },
+]);
 
 let registry: InMemorySchemaRegistry;
 const servers: UiServer[] = [];

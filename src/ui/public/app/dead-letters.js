@@ -132,7 +132,7 @@ function deadLetterCard(r) {
         )
       : h('p', { class: 'hint' }, 'This record has no dead-letter headers: the kit did not write it.'),
     h('h4', {}, 'Original bytes'),
-    bytesView(r.bytes),
+    r.bytes ? bytesView(r.bytes) : h('p', { class: 'hint' }, 'Not shown to viewers: they hold the masked fields.'),
     d.error
       ? h('p', { class: 'hint' }, h('strong', {}, d.error.code), ': ', d.error.message)
       : valueView(d.value, { label: 'decoded' }),
