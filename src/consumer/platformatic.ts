@@ -1,0 +1,272 @@
+/**
+ * The @platformatic/kafka client under the consumer, beside ./kafkajs.ts: a platformatic Consumer
+ * and its MessagesStream as the kit's GroupMember, what the stream delivered as the runner's
+ * batches (one per partition per read of the stream's buffer), and the dead-letter producer on the
+ * same transport.
+ *
+ * The library streams records and has no per-partition pause or seek, so this file keeps them: a
+ * paused partition's records are dropped as they arrive (its position is restored on resume), and
+ * a seek rewrites the stream's next fetch offset and drops that partition's records until the one
+ * sought arrives (a fetch already in flight may answer from the old position; each of its records
+ * re-applies the seek). A stream that breaks, or a rejoin the library gives up on, is a crash it
+ * does not restart from: the supervisor builds a new member, as for kafkajs.
+ */
+import type * as Platformatic from '@platformatic/kafka';
+import { DLQ_HEADERS, headerString } from '../dlq/headers';
+import { KafkaError, TransportUnsupportedError } from '../errors';
+import { platformatic, platformaticBase, platformaticProducer } from '../kafka/platformatic';
+import type { ConsumedRecord, GroupMember, MemberEvents, RecordHeaders } from '../kafka/transport';
+import { PACKAGE_NAME } from '../package-info';
+import { CONSUMER_EVENTS } from './events';
+import type { BatchControl } from './runner';
+import type { ConsumerClient, MemberOptions } from './transport';
+
+type Raw = Platformatic.Message<Buffer, Buffer, Buffer, Buffer>;
+type Stream = Platformatic.MessagesStream<Buffer, Buffer, Buffer, Buffer>;
+type Client = Platformatic.Consumer<Buffer, Buffer, Buffer, Buffer>;
+
+/** kafkajs consumer settings that have a platformatic counterpart; any other is a TransportUnsupportedError. */
+const CONSUMER_SETTINGS: Record<string, string> = {
+  sessionTimeout: 'sessionTimeout',
+  heartbeatInterval: 'heartbeatInterval',
+  rebalanceTimeout: 'rebalanceTimeout',
+  maxWaitTimeInMs: 'maxWaitTime',
+  minBytes: 'minBytes',
+  maxBytes: 'maxBytes',
+  maxBytesPerPartition: 'maxBytesPerPartition',
+};
+
+/** The consumer's platformatic client: group members and the dead-letter producer. */
+export function platformaticClient(member: MemberOptions): ConsumerClient {
+  const base = platformaticBase(member.options, `${member.options.groupId}`);
+  const settings = consumerSettings(member.options.consumerConfig);
+  return {
+    create: () => platformaticMember(member, { ...base, ...settings }),
+    deadLetterProducer: () =>
+      platformaticProducer(base, ({ headers }) => {
+        const source = Number(headers ? headerString(headers, DLQ_HEADERS.ORIGINAL_PARTITION) : undefined);
+        return Number.isInteger(source) && source >= 0 ? source : 0;
+      }),
+  };
+}
+
+function consumerSettings(config: object | undefined): Record<string, unknown> {
+  const settings: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(config ?? {})) {
+    if (name === 'retry') continue; // kafkajs's restart policy: the supervisor's here
+    const mapped = CONSUMER_SETTINGS[name];
+    if (!mapped)
+      throw new TransportUnsupportedError('platformatic', `the kafkajs consumer setting consumerConfig.${name}`);
+    settings[mapped] = value;
+  }
+  return settings;
+}
+
+interface PartitionState {
+  paused: boolean;
+  /** The offset a seek asked for, until its record arrives. */
+  seekTo: bigint | undefined;
+  /** Seeks so far: a batch fetched before the last one is stale. */
+  seeks: number;
+}
+
+const NO_HEADERS: RecordHeaders = Object.freeze({}) as RecordHeaders;
+const noHeartbeat = () => Promise.resolve();
+
+function platformaticMember(member: MemberOptions, settings: Record<string, unknown>): GroupMember {
+  const { topic, options, runner, events } = member;
+  const listeners: { [E in keyof MemberEvents]: Set<MemberEvents[E]> } = {
+    joined: new Set(),
+    heartbeat: new Set(),
+    crashed: new Set(),
+  };
+  const states = new Map<number, PartitionState>();
+  let consumer: Client | undefined;
+  let stream: Stream | undefined;
+  let closing = false;
+  let wake: (() => void) | undefined;
+  let pumping: Promise<void> | undefined;
+
+  const crash = (error: unknown) => {
+    if (closing) return;
+    closing = true;
+    wake?.();
+    events.emit(CONSUMER_EVENTS.CRASHED, { error, restart: false });
+    for (const l of listeners.crashed) l(error, false);
+  };
+  const joined = (assignments: Platformatic.GroupAssignment[] | null | undefined) => {
+    const mine = assignments?.find((a) => a.topic === topic)?.partitions ?? [];
+    for (const p of states.keys()) if (!mine.includes(p)) states.delete(p);
+    for (const l of listeners.joined) l({ [topic]: mine });
+  };
+  const stateOf = (partition: number): PartitionState => {
+    let state = states.get(partition);
+    if (!state) states.set(partition, (state = { paused: false, seekTo: undefined, seeks: 0 }));
+    return state;
+  };
+  const fetchFrom = (partition: number, offset: bigint) =>
+    void stream?.offsetsToFetch.set(`${topic}:${partition}`, offset);
+
+  /** Whether a record the stream delivered is to be handled (see the file's comment). */
+  const accept = (raw: Raw): boolean => {
+    const state = states.get(raw.partition);
+    if (!state) return true;
+    if (state.paused) return false;
+    if (state.seekTo === undefined) return true;
+    if (raw.offset !== state.seekTo) {
+      fetchFrom(raw.partition, state.seekTo);
+      return false;
+    }
+    state.seekTo = undefined;
+    return true;
+  };
+
+  /** Everything the stream holds now, by partition. */
+  const drain = (s: Stream): Map<number, Raw[]> | undefined => {
+    let batches: Map<number, Raw[]> | undefined;
+    let raw: Raw | null;
+    while ((raw = s.read() as Raw | null) !== null) {
+      if (!accept(raw)) continue;
+      batches ??= new Map();
+      const list = batches.get(raw.partition);
+      if (list) list.push(raw);
+      else batches.set(raw.partition, [raw]);
+    }
+    return batches;
+  };
+
+  const pump = async (s: Stream) => {
+    while (!closing) {
+      const batches = drain(s);
+      if (!batches) {
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+        continue;
+      }
+      for (const [partition, raws] of batches) {
+        if (closing) break;
+        const state = stateOf(partition);
+        await runner.eachBatch(
+          batchControl({ topic, partition, state, raws, closing: () => closing, fetchFrom, consumer }),
+        );
+      }
+    }
+  };
+
+  return {
+    on(event, listener) {
+      const set = listeners[event] as Set<typeof listener>;
+      set.add(listener);
+      return () => void set.delete(listener);
+    },
+    async run() {
+      const { Consumer, MessagesStreamModes, MessagesStreamFallbackModes } = platformatic();
+      const base = settings as { clientId: string; bootstrapBrokers: string[] };
+      const c: Client = new Consumer({
+        ...settings,
+        clientId: base.clientId ?? PACKAGE_NAME,
+        bootstrapBrokers: base.bootstrapBrokers,
+        groupId: options.groupId,
+        autocommit: false,
+      });
+      consumer = c;
+      c.on('consumer:group:join', (payload: Platformatic.ConsumerGroupJoinPayload) =>
+        joined(payload.assignments ?? c.assignments),
+      );
+      c.on('consumer:heartbeat:end', () => {
+        for (const l of listeners.heartbeat) l();
+      });
+      c.on('error', (error: unknown) => crash(error));
+      const s = await c.consume({
+        topics: [topic],
+        autocommit: false,
+        mode: MessagesStreamModes.COMMITTED,
+        fallbackMode: options.fromBeginning ? MessagesStreamFallbackModes.EARLIEST : MessagesStreamFallbackModes.LATEST,
+      });
+      stream = s;
+      s.on('error', (error) => crash(error));
+      s.on('close', () => crash(new KafkaError(`the message stream of ${topic} closed`, topic, { retriable: true })));
+      s.on('readable', () => wake?.());
+      pumping = pump(s).catch((error: unknown) => crash(error));
+    },
+    async disconnect() {
+      const wasClosing = closing;
+      closing = true;
+      wake?.();
+      await pumping;
+      const c = consumer;
+      consumer = undefined;
+      stream = undefined;
+      if (!c) return;
+      // force: closes the stream too, then leaves the group
+      await c.close(true).catch((error: unknown) => {
+        if (!wasClosing) throw error;
+      });
+    },
+  };
+}
+
+interface BatchOf {
+  topic: string;
+  partition: number;
+  state: PartitionState;
+  raws: Raw[];
+  closing(): boolean;
+  fetchFrom(partition: number, offset: bigint): void;
+  consumer: Client | undefined;
+}
+
+/** What the stream delivered of one partition as the runner's BatchControl. */
+function batchControl(batch: BatchOf): BatchControl {
+  const { topic, partition, state, raws, fetchFrom } = batch;
+  const seeks = state.seeks;
+  const messages = raws.map(toRecord);
+  const last = messages[messages.length - 1]!.offset;
+  return {
+    topic,
+    partition,
+    messages,
+    firstOffset: messages[0]!.offset,
+    // the stream does not say where the partition ends: health() counts lag within the batch only
+    highWatermark: String(BigInt(last) + 1n),
+    lastOffset: last,
+    heartbeat: noHeartbeat,
+    isRunning: () => !batch.closing(),
+    isStale: () => state.seeks !== seeks,
+    commit: async (offset) => {
+      let raw: Raw | undefined;
+      for (let i = messages.length - 1; i >= 0 && !raw; i--) if (messages[i]!.offset === offset) raw = raws[i];
+      if (raw) await raw.commit();
+      else
+        await batch.consumer!.commit({ offsets: [{ topic, partition, offset: BigInt(offset) + 1n, leaderEpoch: -1 }] });
+    },
+    seek: (offset) => {
+      state.seekTo = BigInt(offset);
+      state.seeks += 1;
+      fetchFrom(partition, state.seekTo);
+    },
+    pause: () => {
+      state.paused = true;
+      return () => {
+        state.paused = false;
+        if (state.seekTo !== undefined) fetchFrom(partition, state.seekTo);
+      };
+    },
+  };
+}
+
+/** A platformatic record as the kit's: one object per record; a repeated header keeps its last value. */
+function toRecord(raw: Raw): ConsumedRecord {
+  let headers = NO_HEADERS;
+  if (raw.headers.size > 0) {
+    headers = {};
+    for (const [name, value] of raw.headers) headers[name.toString('utf8')] = value;
+  }
+  return {
+    offset: raw.offset.toString(),
+    key: raw.key ?? null,
+    value: raw.value ?? null,
+    headers,
+    timestamp: raw.timestamp.toString(),
+  };
+}
