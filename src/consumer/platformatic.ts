@@ -81,11 +81,16 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
     crashed: new Set(),
   };
   const states = new Map<number, PartitionState>();
+  /** The partitions of the last join: a record of another (fetched before a rebalance) is not this member's to handle. */
+  let assigned: Set<number> | undefined;
+  /** Each partition's end as the last fetch response said (the stream's records do not carry it). */
+  const ends = new Map<number, bigint>();
   let consumer: Client | undefined;
   let stream: Stream | undefined;
   let closing = false;
   let wake: (() => void) | undefined;
   let pumping: Promise<void> | undefined;
+  let unwatchEnds: (() => void) | undefined;
 
   const crash = (error: unknown) => {
     if (closing) return;
@@ -96,7 +101,8 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
   };
   const joined = (assignments: Platformatic.GroupAssignment[] | null | undefined) => {
     const mine = assignments?.find((a) => a.topic === topic)?.partitions ?? [];
-    for (const p of states.keys()) if (!mine.includes(p)) states.delete(p);
+    assigned = new Set(mine);
+    for (const p of states.keys()) if (!assigned.has(p)) states.delete(p);
     for (const l of listeners.joined) l({ [topic]: mine });
   };
   const stateOf = (partition: number): PartitionState => {
@@ -109,6 +115,7 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
 
   /** Whether a record the stream delivered is to be handled (see the file's comment). */
   const accept = (raw: Raw): boolean => {
+    if (assigned && !assigned.has(raw.partition)) return false;
     const state = states.get(raw.partition);
     if (!state) return true;
     if (state.paused) return false;
@@ -147,7 +154,16 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
         if (closing) break;
         const state = stateOf(partition);
         await runner.eachBatch(
-          batchControl({ topic, partition, state, raws, closing: () => closing, fetchFrom, consumer }),
+          batchControl({
+            topic,
+            partition,
+            state,
+            raws,
+            end: ends.get(partition),
+            closing: () => closing,
+            fetchFrom,
+            consumer,
+          }),
         );
       }
     }
@@ -170,6 +186,7 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
         autocommit: false,
       });
       consumer = c;
+      unwatchEnds = watchEnds(c, ends);
       c.on('consumer:group:join', (payload: Platformatic.ConsumerGroupJoinPayload) =>
         joined(payload.assignments ?? c.assignments),
       );
@@ -194,6 +211,8 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
       closing = true;
       wake?.();
       await pumping;
+      unwatchEnds?.();
+      unwatchEnds = undefined;
       const c = consumer;
       consumer = undefined;
       stream = undefined;
@@ -206,11 +225,35 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
   };
 }
 
+interface FetchTrace {
+  client?: unknown;
+  result?: { responses?: Array<{ partitions?: Array<{ partitionIndex: number; highWatermark: bigint }> }> };
+}
+
+/**
+ * Keeps each partition's end from `consumer`'s fetch responses, through the library's documented
+ * diagnostics channel (its stream's records do not carry it), so health() and the lag metric
+ * count what waits beyond the batch as on kafkajs. Returns the function that stops listening.
+ */
+function watchEnds(consumer: Client, ends: Map<number, bigint>): () => void {
+  const fetched = platformatic().consumerFetchesChannel.asyncStart;
+  const onFetched = (message: unknown) => {
+    const trace = message as FetchTrace;
+    if (trace.client !== consumer) return;
+    for (const t of trace.result?.responses ?? [])
+      for (const p of t.partitions ?? []) if (p.highWatermark >= 0n) ends.set(p.partitionIndex, p.highWatermark);
+  };
+  fetched.subscribe(onFetched);
+  return () => void fetched.unsubscribe(onFetched);
+}
+
 interface BatchOf {
   topic: string;
   partition: number;
   state: PartitionState;
   raws: Raw[];
+  /** The partition's end when fetched, when the fetch response was seen. */
+  end: bigint | undefined;
   closing(): boolean;
   fetchFrom(partition: number, offset: bigint): void;
   consumer: Client | undefined;
@@ -227,8 +270,7 @@ function batchControl(batch: BatchOf): BatchControl {
     partition,
     messages,
     firstOffset: messages[0]!.offset,
-    // the stream does not say where the partition ends: health() counts lag within the batch only
-    highWatermark: String(BigInt(last) + 1n),
+    highWatermark: String(batch.end !== undefined && batch.end > BigInt(last) ? batch.end : BigInt(last) + 1n),
     lastOffset: last,
     heartbeat: noHeartbeat,
     isRunning: () => !batch.closing(),

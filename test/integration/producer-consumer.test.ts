@@ -5,6 +5,7 @@
  * (kafkajs, @platformatic/kafka), each on a topic of its own.
  */
 import { randomUUID } from 'node:crypto';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { parseAvroSchemas } from '../../src/avro/types';
 import { createConsumer, CONSUMER_EVENTS, type Consumer, type MessageContext } from '../../src/consumer';
 import { EventValidationError } from '../../src/errors';
@@ -78,6 +79,13 @@ describe.each(TRANSPORTS)('producer → consumer through Kafka and the registry,
 
   it('round-trips all four event types with the envelope filled in, key and headers set', async () => {
     const { contract } = it0;
+    // @platformatic/kafka announces each client it creates: proof of which transport ran
+    const created: string[] = [];
+    const onCreated = (m: unknown) => {
+      const { type } = m as { type: string };
+      if (type === 'producer' || type === 'consumer') created.push(type);
+    };
+    subscribe('plt:kafka:instances', onCreated);
     const producer = createProducer({
       contract,
       brokers: it0.env.brokers,
@@ -116,6 +124,9 @@ describe.each(TRANSPORTS)('producer → consumer through Kafka and the registry,
     }
     // all four on one partition (same key), in order
     expect(new Set(received.map((r) => r.context.partition)).size).toBe(1);
+    unsubscribe('plt:kafka:instances', onCreated);
+    // the publishing producer, the group member and the dead-letter producer
+    expect(created.sort()).toEqual(name === 'platformatic' ? ['consumer', 'producer', 'producer'] : []);
   });
 
   it('refuses an invalid event with an EventValidationError naming the field, and sends nothing', async () => {
