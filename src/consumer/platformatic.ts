@@ -62,6 +62,13 @@ function consumerSettings(config: object | undefined): Record<string, unknown> {
   return settings;
 }
 
+interface Drained {
+  partition: number;
+  raws: Raw[];
+  /** The stream's next fetch offset for the partition when drained; undefined while a seek is pending. */
+  position: bigint | undefined;
+}
+
 interface PartitionState {
   paused: boolean;
   /** The offset a seek asked for, until its record arrives. */
@@ -75,6 +82,7 @@ const noHeartbeat = () => Promise.resolve();
 
 function platformaticMember(member: MemberOptions, settings: Record<string, unknown>): GroupMember {
   const { topic, options, runner, events } = member;
+  const concurrency = Math.max(1, options.partitionsConsumedConcurrently ?? 1);
   const listeners: { [E in keyof MemberEvents]: Set<MemberEvents[E]> } = {
     joined: new Set(),
     heartbeat: new Set(),
@@ -128,8 +136,12 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
     return true;
   };
 
-  /** Everything the stream holds now, by partition. */
-  const drain = (s: Stream): Map<number, Raw[]> | undefined => {
+  /**
+   * Everything the stream holds now, by partition, each with the stream's position then: every
+   * record before it was read and pushed, so a batch handled to its end may be committed past the
+   * transaction markers between its last record and the position (the stream skips them).
+   */
+  const drain = (s: Stream): Drained[] | undefined => {
     let batches: Map<number, Raw[]> | undefined;
     let raw: Raw | null;
     while ((raw = s.read() as Raw | null) !== null) {
@@ -139,8 +151,29 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
       if (list) list.push(raw);
       else batches.set(raw.partition, [raw]);
     }
-    return batches;
+    if (!batches) return undefined;
+    return [...batches].map(([partition, raws]) => ({
+      partition,
+      raws,
+      position: states.get(partition)?.seekTo === undefined ? s.offsetsToFetch.get(`${topic}:${partition}`) : undefined,
+    }));
   };
+
+  /** One drained partition through the runner. */
+  const handle = ({ partition, raws, position }: Drained) =>
+    runner.eachBatch(
+      batchControl({
+        topic,
+        partition,
+        state: stateOf(partition),
+        raws,
+        position,
+        end: ends.get(partition),
+        closing: () => closing,
+        fetchFrom,
+        consumer,
+      }),
+    );
 
   const pump = async (s: Stream) => {
     while (!closing) {
@@ -150,22 +183,12 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
         wake = undefined;
         continue;
       }
-      for (const [partition, raws] of batches) {
-        if (closing) break;
-        const state = stateOf(partition);
-        await runner.eachBatch(
-          batchControl({
-            topic,
-            partition,
-            state,
-            raws,
-            end: ends.get(partition),
-            closing: () => closing,
-            fetchFrom,
-            consumer,
-          }),
-        );
-      }
+      // up to partitionsConsumedConcurrently partitions at once, as kafkajs runs eachBatch
+      let next = 0;
+      const lane = async () => {
+        while (!closing && next < batches.length) await handle(batches[next++]!);
+      };
+      await Promise.all(Array.from({ length: Math.min(concurrency, batches.length) }, lane));
     }
   };
 
@@ -176,15 +199,8 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
       return () => void set.delete(listener);
     },
     async run() {
-      const { Consumer, MessagesStreamModes, MessagesStreamFallbackModes } = platformatic();
-      const base = settings as { clientId: string; bootstrapBrokers: string[] };
-      const c: Client = new Consumer({
-        ...settings,
-        clientId: base.clientId ?? PACKAGE_NAME,
-        bootstrapBrokers: base.bootstrapBrokers,
-        groupId: options.groupId,
-        autocommit: false,
-      });
+      const { MessagesStreamModes, MessagesStreamFallbackModes } = platformatic();
+      const c = groupClient(settings, options.groupId);
       consumer = c;
       unwatchEnds = watchEnds(c, ends);
       c.on('consumer:group:join', (payload: Platformatic.ConsumerGroupJoinPayload) =>
@@ -225,6 +241,22 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
   };
 }
 
+/** A platformatic consumer of `groupId`, committing only when told to. */
+function groupClient(settings: Record<string, unknown>, groupId: string): Client {
+  const base = settings as { clientId?: string; bootstrapBrokers: string[] };
+  return new (platformatic().Consumer)<Buffer, Buffer, Buffer, Buffer>({
+    ...settings,
+    clientId: base.clientId ?? PACKAGE_NAME,
+    bootstrapBrokers: base.bootstrapBrokers,
+    groupId,
+    autocommit: false,
+    // kafkajs's eager round-robin assignor goes by this name: with the same name (and the same
+    // standard subscription and assignment encoding) members of both transports share a group,
+    // so a running group can switch transport one member at a time
+    protocols: [{ name: 'RoundRobinAssigner', version: 0 }],
+  });
+}
+
 interface FetchTrace {
   client?: unknown;
   result?: { responses?: Array<{ partitions?: Array<{ partitionIndex: number; highWatermark: bigint }> }> };
@@ -252,6 +284,7 @@ interface BatchOf {
   partition: number;
   state: PartitionState;
   raws: Raw[];
+  position: bigint | undefined;
   /** The partition's end when fetched, when the fetch response was seen. */
   end: bigint | undefined;
   closing(): boolean;
@@ -271,7 +304,8 @@ function batchControl(batch: BatchOf): BatchControl {
     messages,
     firstOffset: messages[0]!.offset,
     highWatermark: String(batch.end !== undefined && batch.end > BigInt(last) ? batch.end : BigInt(last) + 1n),
-    lastOffset: last,
+    // past the transaction markers the stream skipped, as kafkajs's batch.lastOffset()
+    lastOffset: batch.position !== undefined && batch.position - 1n > BigInt(last) ? String(batch.position - 1n) : last,
     heartbeat: noHeartbeat,
     isRunning: () => !batch.closing(),
     isStale: () => state.seeks !== seeks,
