@@ -31,6 +31,13 @@ export interface PlatformaticBase {
 
 /** The connection options of a platformatic client, or a TransportUnsupportedError for what only kafkajs takes. */
 export function platformaticBase(options: KafkaConnectionOptions, defaultClientId: string): PlatformaticBase {
+  if (!nodeRunsPlatformatic(process.versions.node)) {
+    throw new TransportUnsupportedError(
+      'platformatic',
+      `Node.js ${process.versions.node}`,
+      "@platformatic/kafka needs Node.js 22.22 or newer (its engines); upgrade Node.js or use transport: 'kafkajs'",
+    );
+  }
   if (options.kafka) {
     throw new TransportUnsupportedError(
       'platformatic',
@@ -47,6 +54,12 @@ export function platformaticBase(options: KafkaConnectionOptions, defaultClientI
     );
   }
   return { clientId: options.clientId ?? defaultClientId, bootstrapBrokers: brokersFrom(options.brokers) };
+}
+
+/** Whether this Node.js runs @platformatic/kafka: 22.22 and newer (the kit itself runs from 22.13). */
+export function nodeRunsPlatformatic(version: string): boolean {
+  const [major = 0, minor = 0] = version.split('.').map(Number);
+  return major > 22 || (major === 22 && minor >= 22);
 }
 
 /** How a record without a partition of its own is placed: returns any non-negative number, taken modulo the partition count. */

@@ -5,6 +5,7 @@
  */
 import { Kafka } from 'kafkajs';
 import { createConsumer, createProducer, TransportUnsupportedError, UnknownTransportError } from '../../../src';
+import { nodeRunsPlatformatic } from '../../../src/kafka/platformatic';
 import { resolveTransport, TRANSPORT_ENV } from '../../../src/kafka/transport';
 import { createInMemoryRegistry } from '../../../src/testing';
 import { bookingsContract } from '../../../src/generated/bookings';
@@ -83,5 +84,18 @@ describe('the factories', () => {
 
   it('make a platformatic producer without connecting', () => {
     expect(() => createProducer({ contract: bookingsContract, registry, transport: 'platformatic' })).not.toThrow();
+  });
+});
+
+describe('the Node.js lines @platformatic/kafka runs on', () => {
+  it('are 22.22 and newer, though the kit itself runs from 22.13', () => {
+    const verdicts = ['22.13.0', '22.21.9', '22.22.0', '24.0.0', '26.1.0'].map((v) => [v, nodeRunsPlatformatic(v)]);
+    expect(Object.fromEntries(verdicts)).toEqual({
+      '22.13.0': false,
+      '22.21.9': false,
+      '22.22.0': true,
+      '24.0.0': true,
+      '26.1.0': true,
+    });
   });
 });
