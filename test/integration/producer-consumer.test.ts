@@ -23,7 +23,7 @@ import { registerContract } from '../../src/registry';
 import { encodeFrame } from '../../src/wire';
 import { bookingInputs } from '../support/bookings-fixtures';
 import { withEvolvedSchema, withSubjectPrefix } from '../support/contracts';
-import { endOffsetSum, setUpTopic, waitFor, type ItContext } from '../support/it-helpers';
+import { consumerBase, endOffsetSum, setUpTopic, waitFor, type ItContext } from '../support/it-helpers';
 
 jest.setTimeout(120_000);
 
@@ -52,12 +52,8 @@ function collectingConsumer(
     received.push({ eventType, event, context });
   };
   const consumer = createConsumer({
+    ...consumerBase(it0, `g-${randomUUID()}`),
     contract,
-    groupId: `g-${randomUUID()}`,
-    brokers: it0.env.brokers,
-    registry: it0.registry,
-    fromBeginning: true,
-    stopOnSignals: [],
     transport,
     handlers: {
       'booking.created': push('booking.created'),

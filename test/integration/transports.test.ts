@@ -13,7 +13,7 @@ import type { bookingsContract } from '../../src/generated/bookings';
 import { TRANSPORT_ENV, type TransportName } from '../../src/kafka/transport';
 import { createProducer } from '../../src/producer';
 import { bookingInputs } from '../support/bookings-fixtures';
-import { setUpTopic, waitFor, type ItContext } from '../support/it-helpers';
+import { consumerBase, setUpTopic, waitFor, type ItContext } from '../support/it-helpers';
 
 jest.setTimeout(120_000);
 const exec = promisify(execFile);
@@ -37,12 +37,7 @@ interface Handled {
 
 function member(transport: TransportName, groupId: string, handled: Handled[]): Consumer<Bookings> {
   const consumer = createConsumer({
-    contract: it0.contract,
-    groupId,
-    brokers: it0.env.brokers,
-    registry: it0.registry,
-    fromBeginning: true,
-    stopOnSignals: [],
+    ...consumerBase(it0, groupId),
     transport,
     handlers: {
       'booking.created': async (event, ctx) => {
