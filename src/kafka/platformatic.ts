@@ -62,6 +62,13 @@ export function nodeRunsPlatformatic(version: string): boolean {
   return major > 22 || (major === 22 && minor >= 22);
 }
 
+/** Producer settings the kit passes through (kafkajs's `retries`, `maxInFlightRequests`, `compression`). */
+export interface ProducerTuning {
+  retries?: number;
+  maxInflights?: number;
+  compression?: 'gzip' | 'snappy' | 'lz4' | 'zstd';
+}
+
 /** How a record without a partition of its own is placed: returns any non-negative number, taken modulo the partition count. */
 export type PartitionChooser = (record: { key: Buffer | undefined; headers: RecordHeaders | undefined }) => number;
 
@@ -74,7 +81,7 @@ const toBuffer = (v: Buffer | string): Buffer => (typeof v === 'string' ? Buffer
  * under retries). `choose` places records that come without a partition.
  */
 export function platformaticProducer(
-  base: PlatformaticBase,
+  base: PlatformaticBase & ProducerTuning,
   choose?: PartitionChooser,
 ): RecordProducer & {
   partitionCount(topic: string): Promise<number | undefined>;

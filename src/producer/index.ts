@@ -32,11 +32,11 @@ export interface ProducerOptions<C extends AnyTopicContract> extends KafkaConnec
   registry?: RegistrySource;
   /** Fills the `source` field when a payload has none; default the clientId, else the package name. */
   source?: string;
-  /** kafkajs producer retries (kafkajs transport only). Default: kafkajs's for an idempotent producer (unbounded within its timeouts). */
+  /** Producer retries. Default: kafkajs's for an idempotent producer (unbounded within its timeouts); platformatic's 3. */
   retries?: number;
   /** In-flight requests per broker; 1 keeps order under retries with kafkajs's idempotent producer. */
   maxInFlightRequests?: number;
-  /** Compress batches (kafkajs CompressionTypes; kafkajs transport only). */
+  /** Compress batches (kafkajs CompressionTypes: 1 gzip; snappy, lz4 and zstd need a kafkajs codec, platformatic has them). */
   compression?: number;
   /**
    * Longest wait for the broker to acknowledge a publish, connecting and retries included; then it

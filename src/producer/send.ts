@@ -146,16 +146,25 @@ export function kafkajsSenderClient(kafka: Kafka, topic: string, options: Sender
   };
 }
 
+/** kafkajs's CompressionTypes codes, as @platformatic/kafka names the algorithms (it has all four built in). */
+const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
+
 /**
  * The platformatic transport's sender client: @platformatic/kafka's idempotent producer (acks=all;
- * its sequences keep each partition's order, so `maxInFlightRequests` and `retries` are kafkajs's
- * only). Compression is not wired yet: a typed error rather than uncompressed batches.
+ * its sequences keep each partition's order), with `retries`, `maxInFlightRequests` and
+ * `compression` as its `retries`, `maxInflights` and compression algorithm.
  */
 export function platformaticSenderClient(options: SenderOptions, defaultClientId: string): SenderClient {
-  if (options.compression !== undefined && options.compression !== 0) {
-    throw new TransportUnsupportedError('platformatic', 'the `compression` option');
+  const compression = COMPRESSIONS[options.compression ?? 0];
+  if (!compression) {
+    throw new TransportUnsupportedError('platformatic', `compression ${String(options.compression)}`);
   }
-  const producer = platformaticProducer(platformaticBase(options, defaultClientId));
+  const producer = platformaticProducer({
+    ...platformaticBase(options, defaultClientId),
+    ...(options.retries === undefined ? {} : { retries: options.retries }),
+    ...(options.maxInFlightRequests === undefined ? {} : { maxInflights: options.maxInFlightRequests }),
+    ...(compression === 'none' ? {} : { compression }),
+  });
   return { producer, partitionCount: (topic) => producer.partitionCount(topic) };
 }
 

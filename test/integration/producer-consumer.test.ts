@@ -165,6 +165,29 @@ describe.each(TRANSPORTS)('producer → consumer through Kafka and the registry,
     expect(result.partitions).toHaveLength(1);
   });
 
+  it('publishes gzip-compressed batches (compression: 1, kafkajs CompressionTypes.GZIP) that a consumer reads', async () => {
+    const { contract } = it0;
+    const producer = createProducer({
+      contract,
+      brokers: it0.env.brokers,
+      registry: it0.registry,
+      transport,
+      compression: 1,
+    });
+    running.push(producer);
+    const bookingId = `GZ-${randomUUID().slice(0, 8)}`;
+    const inputs = bookingInputs(bookingId);
+    await producer.publishBatch([
+      { eventType: 'booking.created', payload: inputs['booking.created'] },
+      { eventType: 'booking.cancelled', payload: inputs['booking.cancelled'] },
+    ]);
+    const received: Received[] = [];
+    await collectingConsumer(contract, received).start();
+    const mine = () => received.filter((r) => (r.event as { bookingId: string }).bookingId === bookingId);
+    await waitFor(() => mine().length === 2, 'the compressed events');
+    expect(mine().map((r) => r.eventType)).toEqual(['booking.created', 'booking.cancelled']);
+  });
+
   it('reads events written with a newer schema (writer v2) and an older one (reader v2)', async () => {
     const failed = 'travel.bookings.BookingFailed';
     const prefix = `${it0.contract.topic}.`;

@@ -85,6 +85,15 @@ describe('the factories', () => {
   it('make a platformatic producer without connecting', () => {
     expect(() => createProducer({ contract: bookingsContract, registry, transport: 'platformatic' })).not.toThrow();
   });
+
+  it('refuse a compression code neither client knows on a platformatic producer', () => {
+    expect(() =>
+      createProducer({ contract: bookingsContract, registry, transport: 'platformatic', compression: 7 }),
+    ).toThrow(/does not support compression 7/);
+    expect(() =>
+      createProducer({ contract: bookingsContract, registry, transport: 'platformatic', compression: 4 }),
+    ).not.toThrow();
+  });
 });
 
 describe('the Node.js lines @platformatic/kafka runs on', () => {
