@@ -14,6 +14,7 @@
 import type * as Platformatic from '@platformatic/kafka';
 import { DLQ_HEADERS, headerString } from '../dlq/headers';
 import { KafkaError, TransportUnsupportedError } from '../errors';
+import { kafkaErrorType } from '../kafka/client';
 import { platformatic, platformaticBase, platformaticProducer } from '../kafka/platformatic';
 import type { ConsumedRecord, GroupMember, MemberEvents, RecordHeaders } from '../kafka/transport';
 import { PACKAGE_NAME } from '../package-info';
@@ -98,14 +99,18 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
   let closing = false;
   let wake: (() => void) | undefined;
   let pumping: Promise<void> | undefined;
-  let unwatchEnds: (() => void) | undefined;
+  /** What stops listening to the library's diagnostics channels. */
+  const unwatch: Array<() => void> = [];
 
-  const crash = (error: unknown) => {
+  /** `restart`: the library rejoins by itself (membership lost); else this member is done. */
+  const crash = (error: unknown, restart = false) => {
     if (closing) return;
-    closing = true;
-    wake?.();
-    events.emit(CONSUMER_EVENTS.CRASHED, { error, restart: false });
-    for (const l of listeners.crashed) l(error, false);
+    if (!restart) {
+      closing = true;
+      wake?.();
+    }
+    events.emit(CONSUMER_EVENTS.CRASHED, { error, restart });
+    for (const l of listeners.crashed) l(error, restart);
   };
   const joined = (assignments: Platformatic.GroupAssignment[] | null | undefined) => {
     const mine = assignments?.find((a) => a.topic === topic)?.partitions ?? [];
@@ -202,7 +207,10 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
       const { MessagesStreamModes, MessagesStreamFallbackModes } = platformatic();
       const c = groupClient(settings, options.groupId);
       consumer = c;
-      unwatchEnds = watchEnds(c, ends);
+      unwatch.push(
+        watchEnds(c, ends),
+        watchMembership(c, (error) => crash(error, true)),
+      );
       c.on('consumer:group:join', (payload: Platformatic.ConsumerGroupJoinPayload) =>
         joined(payload.assignments ?? c.assignments),
       );
@@ -227,8 +235,7 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
       closing = true;
       wake?.();
       await pumping;
-      unwatchEnds?.();
-      unwatchEnds = undefined;
+      for (const stop of unwatch.splice(0)) stop();
       const c = consumer;
       consumer = undefined;
       stream = undefined;
@@ -277,6 +284,25 @@ function watchEnds(consumer: Client, ends: Map<number, bigint>): () => void {
   };
   fetched.subscribe(onFetched);
   return () => void fetched.unsubscribe(onFetched);
+}
+
+/** The coordinator no longer knows the member (a session that expired, say), unlike a plain rebalance. */
+const MEMBERSHIP_LOST = new Set(['UNKNOWN_MEMBER_ID', 'ILLEGAL_GENERATION', 'FENCED_INSTANCE_ID']);
+
+/**
+ * Calls `lost` when a heartbeat of `consumer` finds its membership lost: the library then rejoins
+ * by itself, which the supervisor hears as kafkajs's crash with restart (out of the group until the
+ * next join, within the same give-up budget). A failed rejoin is the consumer's `error` event.
+ */
+function watchMembership(consumer: Client, lost: (error: unknown) => void): () => void {
+  const failed = platformatic().consumerHeartbeatChannel.error;
+  const onFailed = (message: unknown) => {
+    const { client, error } = message as { client?: unknown; error?: unknown };
+    const type = client === consumer ? kafkaErrorType(error) : undefined;
+    if (type && MEMBERSHIP_LOST.has(type)) lost(error);
+  };
+  failed.subscribe(onFailed);
+  return () => void failed.unsubscribe(onFailed);
 }
 
 interface BatchOf {
