@@ -1,8 +1,8 @@
 /**
  * What choosing a transport means beyond one client, on the real stack: a running group switches
  * from kafkajs to @platformatic/kafka one member at a time (both kinds share the group, and the
- * new member resumes from the group's committed offsets), and a service on platformatic, chosen
- * with CONTRACTS_TRANSPORT, prints no process warning.
+ * new member resumes from the group's committed offsets), partitions handled side by side on both,
+ * and a service on platformatic, chosen with CONTRACTS_TRANSPORT, prints no process warning.
  */
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -10,7 +10,7 @@ import { resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { createConsumer, type Consumer } from '../../src/consumer';
 import type { bookingsContract } from '../../src/generated/bookings';
-import { TRANSPORT_ENV, type TransportName } from '../../src/kafka/transport';
+import { TRANSPORT_ENV, TRANSPORTS, type TransportName } from '../../src/kafka/transport';
 import { createProducer } from '../../src/producer';
 import { bookingInputs } from '../support/bookings-fixtures';
 import { consumerBase, setUpTopic, waitFor, type ItContext } from '../support/it-helpers';
@@ -99,6 +99,46 @@ it('switches a running group from kafkajs to platformatic one member at a time, 
   expect(byNew.slice(newBeforeLeave).filter((h) => byOldIds.has(h.bookingId))).toEqual([]);
   expect(byNew.filter((h) => h.bookingId.startsWith('BEFORE'))).toEqual([]);
 });
+
+it.each(TRANSPORTS)(
+  'handles partitions side by side with partitionsConsumedConcurrently, each in order, on %s',
+  async (transport) => {
+    const ctx = await setUpTopic(`bookings-it-concurrent-${transport}`);
+    const producer = createProducer({ contract: ctx.contract, brokers: ctx.env.brokers, registry: ctx.registry });
+    running.push(producer);
+    const ids = Array.from({ length: 30 }, (_, i) => `PAR-${i}`);
+    await producer.publishBatch(
+      ids.map((id) => ({ eventType: 'booking.created', payload: bookingInputs(id)['booking.created'] })),
+    );
+    let inFlight = 0;
+    let most = 0;
+    const handled: Array<{ partition: number; offset: bigint }> = [];
+    const consumer = createConsumer({
+      ...consumerBase(ctx, `g-${randomUUID()}`),
+      transport,
+      partitionsConsumedConcurrently: 3,
+      handlers: {
+        'booking.created': async (_event, c) => {
+          most = Math.max(most, ++inFlight);
+          await new Promise((r) => setTimeout(r, 30));
+          inFlight -= 1;
+          handled.push({ partition: c.partition, offset: BigInt(c.offset) });
+        },
+        'booking.confirmed': 'ignore',
+        'booking.cancelled': 'ignore',
+        'booking.failed': 'ignore',
+      },
+    });
+    running.push(consumer);
+    await consumer.start();
+    await waitFor(() => handled.length === ids.length, 'every event');
+    expect(most).toBeGreaterThan(1);
+    for (const p of new Set(handled.map((h) => h.partition))) {
+      const offsets = handled.filter((h) => h.partition === p).map((h) => h.offset);
+      expect(offsets).toEqual([...offsets].sort((a, b) => (a < b ? -1 : 1)));
+    }
+  },
+);
 
 it('a service on platformatic (CONTRACTS_TRANSPORT) publishes and consumes without a process warning', async () => {
   // a child process, so that no warning an earlier test file raised in this worker hides one
