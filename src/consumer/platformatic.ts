@@ -1,15 +1,17 @@
 /**
  * The @platformatic/kafka client under the consumer, beside ./kafkajs.ts: a platformatic Consumer
  * and its MessagesStream as the kit's GroupMember, what the stream delivered as the runner's
- * batches (one per partition per read of the stream's buffer), and the dead-letter producer on the
- * same transport.
+ * batches (one per partition per read of the stream's buffer, up to partitionsConsumedConcurrently
+ * at once), and the dead-letter producer on the same transport.
  *
  * The library streams records and has no per-partition pause or seek, so this file keeps them: a
  * paused partition's records are dropped as they arrive (its position is restored on resume), and
  * a seek rewrites the stream's next fetch offset and drops that partition's records until the one
  * sought arrives (a fetch already in flight may answer from the old position; each of its records
  * re-applies the seek). A stream that breaks, or a rejoin the library gives up on, is a crash it
- * does not restart from: the supervisor builds a new member, as for kafkajs.
+ * does not restart from: the supervisor builds a new member, as for kafkajs. A membership the
+ * coordinator dropped is a crash with restart: the library rejoins by itself. Partition ends and
+ * lost memberships come from the library's documented diagnostics channels.
  */
 import type * as Platformatic from '@platformatic/kafka';
 import { DLQ_HEADERS, headerString } from '../dlq/headers';

@@ -18,7 +18,8 @@
  * It also keeps the health snapshot: state, last progress, lag per assigned partition.
  *
  * The same holds on the platformatic transport, whose member reports a broken stream or a failed
- * rejoin as a crash it does not restart from.
+ * rejoin as a crash it does not restart from, and a dropped membership (which the library rejoins
+ * by itself) as a crash with restart.
  *
  * This file is the state machine (stopped → starting → running ⇄ rejoining → failed); the group
  * member in use and its group events are ./membership.ts, the partitions it reports are tracked
