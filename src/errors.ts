@@ -23,6 +23,8 @@ export type ContractsErrorCode =
   | 'TOPIC_NOT_FOUND'
   | 'KAFKA'
   | 'DELIVERY_TIMEOUT'
+  | 'TRANSPORT_UNKNOWN'
+  | 'TRANSPORT_UNSUPPORTED'
   | 'CONSUMER_FAILED'
   | 'HANDLER_FAILED'
   | 'HANDLER_TIMEOUT'
@@ -353,6 +355,40 @@ export class KafkaError extends ContractsError {
     options: ContractsErrorOptions = {},
   ) {
     super('KAFKA', message, options);
+  }
+}
+
+/**
+ * The Kafka client named by a `transport` option or CONTRACTS_TRANSPORT is not one the kit has
+ * (`kafkajs`, `platformatic`). Not retriable: the configuration is wrong.
+ */
+export class UnknownTransportError extends ContractsError {
+  constructor(
+    readonly transport: string,
+    readonly source: 'option' | 'env',
+    readonly known: readonly string[],
+  ) {
+    super(
+      'TRANSPORT_UNKNOWN',
+      `unknown Kafka transport "${transport}"${source === 'env' ? ' (from CONTRACTS_TRANSPORT)' : ''}`,
+      { hint: `use one of: ${known.join(', ')} (kafkajs is the default)` },
+    );
+  }
+}
+
+/**
+ * The chosen transport cannot do what was asked of it yet (e.g. a kafkajs `Kafka` instance or
+ * kafkajs-only settings handed to a platformatic client). Not retriable.
+ */
+export class TransportUnsupportedError extends ContractsError {
+  constructor(
+    readonly transport: string,
+    readonly feature: string,
+    hint?: string,
+  ) {
+    super('TRANSPORT_UNSUPPORTED', `the ${transport} transport does not support ${feature} yet`, {
+      hint: hint ?? `use transport: 'kafkajs' for this client`,
+    });
   }
 }
 

@@ -100,6 +100,7 @@ export {
 
 // topics, dead letters, tailing
 export { ensureTopics, KAFKA_ENV, type KafkaConnectionOptions } from './kafka';
+export { TRANSPORT_ENV, TRANSPORTS, type RecordHeaders, type TransportName } from './kafka/transport';
 export { applyTopics, planTopics, type TopicPlan, type TopicPlanEntry, type TopicConfigChange } from './topics';
 export {
   readDeadLetters,

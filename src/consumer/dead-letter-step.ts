@@ -4,9 +4,9 @@
  * bytes, flagged truncated); any other failure to write is the environment's, so the message is
  * kept (its partition paused) or the consumer stops, and nothing is committed past it.
  */
-import type { KafkaMessage } from 'kafkajs';
 import { DeadLetterTooLargeError, isContractsError } from '../errors';
 import { kafkaErrorType } from '../kafka/client';
+import type { ConsumedRecord } from '../kafka/transport';
 import type { ProcessSpan } from '../telemetry';
 import { decide, type EnvironmentPolicy } from './decide';
 import { CONSUMER_EVENTS, type ConsumerEmitter } from './events';
@@ -78,7 +78,7 @@ function isTooLarge(error: unknown): boolean {
 }
 
 /** The schema ID in a message's Confluent header, when it has one (for the dead-letter metric). */
-function schemaIdOf(message: KafkaMessage): number | undefined {
+function schemaIdOf(message: ConsumedRecord): number | undefined {
   const value = message.value;
   return value && value.length >= 5 && value[0] === 0 ? value.readUInt32BE(1) : undefined;
 }

@@ -1,16 +1,16 @@
 /**
- * The dead-letter topic on a kafkajs producer (idempotent, acks=all): the record is the message's
+ * The dead-letter topic on the consumer's transport's producer (idempotent, acks=all): the record is the message's
  * key, value and headers plus the `dlq.*` headers (src/dlq/headers.ts), or its bounded record when
  * the full one was refused as too large; it goes to the partition its message came from
  * (src/dlq/partition.ts), never to one found by hashing a key of any length.
  */
-import type { Producer as KafkaProducer } from 'kafkajs';
+import type { RecordProducer } from '../kafka/transport';
 import { boundedDeadLetter, deadLetterHeaders } from '../dlq/headers';
 import { HandlerError, isContractsError } from '../errors';
 import { toKafkaError } from '../kafka/client';
 import type { DeadLetter, DeadLetterSink } from './message';
 
-export function kafkaDeadLetterSink(producer: () => KafkaProducer, topic: string, groupId: string): DeadLetterSink {
+export function kafkaDeadLetterSink(producer: () => RecordProducer, topic: string, groupId: string): DeadLetterSink {
   return {
     topic,
     async send(letter, bounded) {
@@ -20,7 +20,7 @@ export function kafkaDeadLetterSink(producer: () => KafkaProducer, topic: string
         ? boundedDeadLetter(message.key, message.value, headers)
         : { key: message.key, value: message.value, headers: { ...message.headers, ...headers } };
       try {
-        await producer().send({ topic, acks: -1, messages: [record] });
+        await producer().send(topic, [record]);
       } catch (error) {
         throw toKafkaError(error, 'sending to the dead-letter topic', topic);
       }

@@ -105,8 +105,8 @@ function runOf(consumed: ConsumedMessage, schemaId: number, attempt: number): Ha
       offset: message.offset,
       key: message.key ? message.key.toString('utf8') : null,
       timestamp: message.timestamp,
-      headers: message.headers ?? {},
-      traceparent: message.headers ? headerString(message.headers, MESSAGE_HEADERS.TRACEPARENT) : undefined,
+      headers: message.headers,
+      traceparent: headerString(message.headers, MESSAGE_HEADERS.TRACEPARENT),
       schemaId,
       attempt,
       get signal() {

@@ -17,25 +17,26 @@
  *
  * Three rooms, as in kafkajs: this file is the API (start, stop, done, on, health) and wires the
  * parts; ./pipeline.ts decides what happens to one message; ./runner.ts owns batches, commits,
- * pauses and seeks. Around them: ./options.ts (options and defaults), ./kafkajs.ts (the client
- * under the runner and the supervisor), ./supervisor.ts (health, rejoin), ./stall-watch.ts,
+ * pauses and seeks. Around them: ./options.ts (options and defaults), ./kafkajs.ts and
+ * ./platformatic.ts (the client under the runner and the supervisor, by `transport`: ./transport.ts), ./supervisor.ts (health, rejoin), ./stall-watch.ts,
  * ./timers.ts, ./dead-letters.ts (the dead-letter topic) and ./log.ts, which says it all.
  */
-import type { Producer as KafkaProducer } from 'kafkajs';
 import type { TopicContract } from '../contract';
 import type { ConsumerFailedError, ConsumerStoppedError } from '../errors';
 import { brokersOf, resolveKafka, toKafkaError } from '../kafka/client';
+import { resolveTransport, type RecordProducer } from '../kafka/transport';
 import { resolveRegistry } from '../registry/resolve';
 import { createSerde, type AnyTopicContract, type Serde } from '../serde';
 import { consumerTelemetry } from '../telemetry';
 import { kafkaDeadLetterSink } from './dead-letters';
 import { CONSUMER_EVENTS, createEmitter, type ConsumerEventName, type ConsumerListener } from './events';
 import { assessHealth, type ConsumerHealth } from './health';
-import { deadLetterProducer, kafkajsMember } from './kafkajs';
+import { kafkajsClient } from './kafkajs';
 import { createConsumerLog } from './log';
 import type { EventHandler } from './message';
 import { assertHandlers, pipelineSettings, type ConsumerOptions } from './options';
 import { createPipeline } from './pipeline';
+import { platformaticClient } from './platformatic';
 import { createRunner } from './runner';
 import { createStallWatch } from './stall-watch';
 import { createSupervisor } from './supervisor';
@@ -77,13 +78,13 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
   const serde = createSerde(options.contract, resolveRegistry(options.registry), {
     unknownProperties: options.unknownProperties,
   });
-  const kafka = resolveKafka(options, `${groupId}`);
+  const transport = resolveTransport(options.transport);
   const signals = options.stopOnSignals ?? ['SIGTERM'];
   const events = createEmitter();
   const log = createConsumerLog(groupId);
   const telemetry = consumerTelemetry(groupId, topic, () => supervisor.health().partitions);
 
-  let dlqProducer: KafkaProducer | undefined;
+  let dlqProducer: RecordProducer | undefined;
   let running = false;
   let stopping: Promise<void> | undefined;
   let stoppedBy: ConsumerStoppedError | undefined;
@@ -117,11 +118,17 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
       void api.stop();
     },
   });
+  const member = { topic, options, runner, events, running: isRunning };
+  // kafkajs unless the option or CONTRACTS_TRANSPORT says platformatic (./transport.ts)
+  const client =
+    transport === 'platformatic'
+      ? platformaticClient(member)
+      : kafkajsClient(resolveKafka(options, `${groupId}`), member);
   const supervisor = createSupervisor({
     groupId,
     topic,
     options: options.supervision,
-    ...kafkajsMember({ kafka, topic, options, runner, events, running: isRunning }),
+    create: () => client.create(),
     onStateChange: (change) => {
       log.stateChanged(change);
       if (change.state === 'rejoining') telemetry.restarted();
@@ -159,7 +166,7 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
     if (running) return;
     assertHandlers(contract, handlers);
     if (run.settled) run = deferred();
-    const producer = deadLetterProducer(kafka);
+    const producer = client.deadLetterProducer();
     dlqProducer = producer;
     try {
       await producer.connect();

@@ -1,45 +1,61 @@
 /**
  * The kafkajs client under the consumer: the group member the supervisor creates and runs (a
- * kafkajs consumer subscribed to the contract's topic, feeding the runner batch by batch), a
- * kafkajs batch as the runner's BatchControl, and the producer the dead letters go through. The
- * rest of the consumer knows kafkajs only through these (and ./dead-letters.ts), so this is what
- * a second Kafka client would stand beside.
+ * kafkajs consumer subscribed to the contract's topic, feeding the runner batch by batch) as the
+ * kit's GroupMember, a kafkajs batch as the runner's BatchControl (its messages as the kit's
+ * ConsumedRecords), and the producer the dead letters go through. The rest of the consumer knows
+ * kafkajs only through these; ./platformatic.ts stands beside it for @platformatic/kafka.
  */
-import type { Consumer as KafkaConsumer, EachBatchPayload, Kafka, Producer as KafkaProducer } from 'kafkajs';
+import type { Consumer as KafkaConsumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { sourcePartitioner } from '../dlq/partition';
-import type { AnyTopicContract } from '../serde';
-import { CONSUMER_EVENTS, type ConsumerEmitter } from './events';
-import type { ConsumerOptions } from './options';
-import type { BatchControl, Runner } from './runner';
-import type { SupervisorHooks } from './supervisor';
+import type { ConsumedRecord, GroupMember, MemberEvents, RecordHeaders, RecordProducer } from '../kafka/transport';
+import { CONSUMER_EVENTS } from './events';
+import type { BatchControl } from './runner';
+import type { ConsumerClient, MemberOptions } from './transport';
 
-export interface MemberOptions {
-  kafka: Kafka;
-  topic: string;
-  options: ConsumerOptions<AnyTopicContract>;
-  runner: Runner;
-  events: ConsumerEmitter;
-  /** False once the consumer is stopping. */
-  running(): boolean;
+/** The consumer's kafkajs client: group members and the dead-letter producer on one kafkajs `Kafka`. */
+export function kafkajsClient(kafka: Kafka, member: MemberOptions): ConsumerClient {
+  return {
+    create: () => asGroupMember(createKafkajsConsumer(kafka, member), member),
+    deadLetterProducer: () => deadLetterProducer(kafka),
+  };
 }
 
-/** How the supervisor makes and runs a kafkajs group member. */
-export function kafkajsMember(member: MemberOptions): Pick<SupervisorHooks, 'create' | 'run'> {
-  const { kafka, options, runner, events } = member;
+function createKafkajsConsumer(kafka: Kafka, member: MemberOptions): KafkaConsumer {
+  const { options } = member;
   const restartOnFailure = options.consumerConfig?.retry?.restartOnFailure;
+  return kafka.consumer({
+    ...options.consumerConfig,
+    groupId: options.groupId,
+    // kafkajs restarts a crashed consumer on a timer; a crash during stop() (a join or fetch cut
+    // short by the disconnect) must not bring back a consumer nobody will stop again
+    retry: {
+      ...options.consumerConfig?.retry,
+      restartOnFailure: async (e) => member.running() && (restartOnFailure ? restartOnFailure(e) : true),
+    },
+  });
+}
+
+/** A kafkajs consumer as the kit's GroupMember: its instrumentation events as the member's. */
+function asGroupMember(consumer: KafkaConsumer, member: MemberOptions): GroupMember {
+  const { options, runner, events } = member;
+  const on = <E extends keyof MemberEvents>(event: E, listener: MemberEvents[E]): (() => void) => {
+    switch (event) {
+      case 'joined': {
+        const joined = listener as MemberEvents['joined'];
+        return consumer.on(consumer.events.GROUP_JOIN, (e) => joined(e.payload.memberAssignment));
+      }
+      case 'heartbeat':
+        return consumer.on(consumer.events.HEARTBEAT, () => (listener as MemberEvents['heartbeat'])());
+      default: {
+        const crashed = listener as MemberEvents['crashed'];
+        return consumer.on(consumer.events.CRASH, (e) => crashed(e.payload.error, e.payload.restart));
+      }
+    }
+  };
   return {
-    create: () =>
-      kafka.consumer({
-        ...options.consumerConfig,
-        groupId: options.groupId,
-        // kafkajs restarts a crashed consumer on a timer; a crash during stop() (a join or fetch cut
-        // short by the disconnect) must not bring back a consumer nobody will stop again
-        retry: {
-          ...options.consumerConfig?.retry,
-          restartOnFailure: async (e) => member.running() && (restartOnFailure ? restartOnFailure(e) : true),
-        },
-      }),
-    run: async (consumer) => {
+    on,
+    disconnect: () => consumer.disconnect(),
+    async run() {
       consumer.on(consumer.events.CRASH, (e) => {
         events.emit(CONSUMER_EVENTS.CRASHED, { error: e.payload.error, restart: e.payload.restart });
       });
@@ -55,9 +71,48 @@ export function kafkajsMember(member: MemberOptions): Pick<SupervisorHooks, 'cre
   };
 }
 
-/** The dead-letter producer: idempotent, one request in flight, each record to its source partition. */
-export function deadLetterProducer(kafka: Kafka): KafkaProducer {
-  return kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: sourcePartitioner });
+/** The dead-letter producer: idempotent, acks=all, one request in flight, each record to its source partition. */
+function deadLetterProducer(kafka: Kafka): RecordProducer {
+  const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: sourcePartitioner });
+  return {
+    connect: () => producer.connect(),
+    send: (topic, records) => producer.send({ topic, acks: -1, messages: records }),
+    disconnect: () => producer.disconnect(),
+  };
+}
+
+const NO_HEADERS: RecordHeaders = Object.freeze({}) as RecordHeaders;
+
+/**
+ * A kafkajs message as the kit's record: one object per message; headers passed as they are
+ * unless kafkajs made a list of a repeated header (then its last value, as the Java client's
+ * lastHeader reads it).
+ */
+function toRecord(message: KafkaMessage): ConsumedRecord {
+  return {
+    offset: message.offset,
+    key: message.key,
+    value: message.value,
+    headers: message.headers ? plainHeaders(message.headers) : NO_HEADERS,
+    timestamp: message.timestamp,
+  };
+}
+
+function plainHeaders(headers: NonNullable<KafkaMessage['headers']>): RecordHeaders {
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || Array.isArray(value)) return flattened(headers);
+  }
+  return headers as RecordHeaders;
+}
+
+function flattened(headers: NonNullable<KafkaMessage['headers']>): RecordHeaders {
+  const flat: RecordHeaders = {};
+  for (const [name, value] of Object.entries(headers)) {
+    const last = Array.isArray(value) ? value[value.length - 1] : value;
+    if (last !== undefined) flat[name] = last;
+  }
+  return flat;
 }
 
 /** A kafkajs batch as the runner's BatchControl. */
@@ -67,7 +122,7 @@ function batchControl(consumer: KafkaConsumer, payload: EachBatchPayload): Batch
   return {
     topic,
     partition,
-    messages: batch.messages,
+    messages: batch.messages.map(toRecord),
     firstOffset: batch.firstOffset() ?? '0',
     highWatermark: batch.highWatermark,
     lastOffset: batch.lastOffset(),

@@ -4,7 +4,7 @@
  * offset, event type, reason and error code as fields; a flood of one kind is rate-limited to a
  * few lines and a count (src/log.ts). The same decisions are events (./events.ts) for code.
  */
-import type { KafkaMessage } from 'kafkajs';
+import type { ConsumedRecord } from '../kafka/transport';
 import { isContractsError, type ConsumerFailedError, type ConsumerStoppedError } from '../errors';
 import { createLogger, rateLimited, type RateLimitedLogger } from '../log';
 import type { StateChange } from './supervisor';
@@ -12,7 +12,7 @@ import type { StateChange } from './supervisor';
 interface At {
   topic: string;
   partition: number;
-  message: KafkaMessage;
+  message: ConsumedRecord;
 }
 
 interface Letter extends At {

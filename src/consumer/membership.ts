@@ -1,20 +1,18 @@
 /**
- * The supervisor's kafkajs consumer in use: makes and runs one (the hooks say how), hears its
+ * The supervisor's group member in use (a transport's GroupMember): makes and runs one, hears its
  * group events, and tells the supervisor only about the one in use — a replaced consumer's late
  * join, crash or heartbeat changes nothing. Kept apart from the state machine so what the
  * supervisor needs of a client's group member is this file's small surface.
  */
-import type { Consumer as KafkaConsumer } from 'kafkajs';
+import type { GroupMember } from '../kafka/transport';
 import { joined } from './rejoin';
 
 export interface MembershipHooks {
-  /** A new kafkajs consumer (not connected). */
-  create(): KafkaConsumer;
-  /** Connects, subscribes and runs it; rejects when it cannot start. */
-  run(consumer: KafkaConsumer): Promise<void>;
+  /** A new group member (not connected). */
+  create(): GroupMember;
   /** The consumer in use joined its group with this assignment (topic → partitions). */
   joinedGroup(assignment: Record<string, number[]>): void;
-  /** The consumer in use crashed; kafkajs restarts it by itself when `restart` is true. */
+  /** The member in use crashed; its client rejoins by itself when `restart` is true. */
   crashed(error: unknown, restart: boolean): void;
   /** The failure a rejoin that is aborted rejects with. */
   lastError(): unknown;
@@ -30,18 +28,18 @@ export interface Membership {
 }
 
 export function createMembership(hooks: MembershipHooks): Membership {
-  let current: KafkaConsumer | undefined;
+  let current: GroupMember | undefined;
   let lastHeartbeatAt: number | undefined;
 
-  const watch = (consumer: KafkaConsumer) => {
-    consumer.on(consumer.events.GROUP_JOIN, (e) => {
-      if (consumer === current) hooks.joinedGroup(e.payload.memberAssignment);
+  const watch = (member: GroupMember) => {
+    member.on('joined', (assignment) => {
+      if (member === current) hooks.joinedGroup(assignment);
     });
-    consumer.on(consumer.events.HEARTBEAT, () => {
-      if (consumer === current) lastHeartbeatAt = Date.now();
+    member.on('heartbeat', () => {
+      if (member === current) lastHeartbeatAt = Date.now();
     });
-    consumer.on(consumer.events.CRASH, (e) => {
-      if (consumer === current) hooks.crashed(e.payload.error, e.payload.restart);
+    member.on('crashed', (error, restart) => {
+      if (member === current) hooks.crashed(error, restart);
     });
   };
 
@@ -52,7 +50,7 @@ export function createMembership(hooks: MembershipHooks): Membership {
       watch(consumer);
       const join = signal ? joined(consumer, signal, hooks.lastError) : undefined;
       join?.catch(() => undefined);
-      await hooks.run(consumer);
+      await consumer.run();
       await join;
     },
     async release() {

@@ -3,7 +3,7 @@
  * message, its handler's context, a dead letter, and the outcome the runner acts on. Types and
  * tiny helpers only, so every step can import them without importing each other.
  */
-import type { IHeaders, KafkaMessage } from 'kafkajs';
+import type { ConsumedRecord, RecordHeaders } from '../kafka/transport';
 import type { DeadLetterReason } from '../dlq/headers';
 import type { ConsumerStoppedError } from '../errors';
 import type { ProcessSpan } from '../telemetry';
@@ -15,7 +15,7 @@ export interface MessageContext {
   key: string | null;
   /** Kafka timestamp of the message (ms since the epoch, as a string). */
   timestamp: string;
-  headers: IHeaders;
+  headers: RecordHeaders;
   /** W3C trace context from the `traceparent` header, when the producer sent one. */
   traceparent: string | undefined;
   schemaId: number;
@@ -36,7 +36,7 @@ export type EventHandler<E> = (event: E, context: MessageContext) => Promise<voi
 export interface ConsumedMessage {
   topic: string;
   partition: number;
-  message: KafkaMessage;
+  message: ConsumedRecord;
   heartbeat(): Promise<void>;
   /** Its process span (set by the pipeline). */
   span?: ProcessSpan;
@@ -52,7 +52,7 @@ export type Outcome = 'done' | 'abandon' | { retryInMs: number } | { stop: Consu
 export interface DeadLetter {
   topic: string;
   partition: number;
-  message: KafkaMessage;
+  message: ConsumedRecord;
   reason: DeadLetterReason;
   error: unknown;
   /** Runs of the handler (0 when it never ran). */
@@ -83,7 +83,7 @@ export interface Decoded {
 export interface At {
   topic: string;
   partition: number;
-  message: KafkaMessage;
+  message: ConsumedRecord;
 }
 
 /** Steps end a message's span unconditionally; this one is used when telemetry is off. */

@@ -8,7 +8,7 @@
  * beside it, and the types they share in ./message.ts.
  *
  * No Kafka here: the runner (./runner.ts) hands messages in and commits, pauses or stops on the
- * outcome; the dead-letter topic is a sink (./dead-letters.ts on kafkajs); so the pipeline is
+ * outcome; the dead-letter topic is a sink (./dead-letters.ts, on the consumer's transport); so the pipeline is
  * unit-tested with the in-memory registry and a fake sink. The hot path (schema cached, handler
  * returns without a promise) makes no promise and no timer, and no closure per message: the steps
  * are made once per pipeline.
@@ -88,7 +88,7 @@ export function createPipeline<C extends AnyTopicContract>(options: PipelineOpti
     const { message } = consumed;
     // none when telemetry is off: then no closure and no details object is made per message
     consumed.span = options.spans?.(consumed);
-    if (message.headers && isReplayForAnotherGroup(message.headers, groupId)) return otherGroups(consumed);
+    if (isReplayForAnotherGroup(message.headers, groupId)) return otherGroups(consumed);
     let decoded: DecodedEvent<C> | undefined;
     try {
       decoded = serde.tryDecodeSync(message.value);
@@ -104,7 +104,7 @@ export function createPipeline<C extends AnyTopicContract>(options: PipelineOpti
 
   /** A replayed copy meant for another group (src/dlq/replay.ts): skipped and committed past. */
   const otherGroups = (consumed: ConsumedMessage): Outcome => {
-    const eventType = headerString(consumed.message.headers!, MESSAGE_HEADERS.EVENT_TYPE) ?? '';
+    const eventType = headerString(consumed.message.headers, MESSAGE_HEADERS.EVENT_TYPE) ?? '';
     events.emit(CONSUMER_EVENTS.IGNORED, { ...position(consumed), eventType, reason: 'replay-for-another-group' });
     consumed.span?.end('ignored', { eventType, reason: 'replay-for-another-group' });
     return 'done';

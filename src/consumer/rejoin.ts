@@ -1,10 +1,10 @@
 /**
  * The supervisor's rejoin: what an outage out of the group is (since when, the give-up timer, the
- * signal that ends the rebuild), waiting for a rebuilt kafkajs consumer to join, retrying the
+ * signal that ends the rebuild), waiting for a rebuilt group member to join, retrying the
  * rebuild with backoff and jitter, and which failures rejoining cannot heal (refused credentials
  * or permissions: those give up at once).
  */
-import type { Consumer as KafkaConsumer } from 'kafkajs';
+import type { GroupMember } from '../kafka/transport';
 import { KafkaError } from '../errors';
 import { retry } from '../retry';
 
@@ -35,11 +35,11 @@ export function closeOutage(outage: Outage | undefined, abort: boolean): undefin
  * Resolves when `consumer` has joined; rejects on a crash it will not restart from, or when
  * `signal` aborts (the budget is spent or the consumer stops) with the last error.
  */
-export function joined(consumer: KafkaConsumer, signal: AbortSignal, lastError: () => unknown): Promise<void> {
+export function joined(consumer: GroupMember, signal: AbortSignal, lastError: () => unknown): Promise<void> {
   return new Promise<void>((resolve, reject) => {
-    const offJoin = consumer.on(consumer.events.GROUP_JOIN, () => settle());
-    const offCrash = consumer.on(consumer.events.CRASH, (e) => {
-      if (!e.payload.restart) settle(e.payload.error);
+    const offJoin = consumer.on('joined', () => settle());
+    const offCrash = consumer.on('crashed', (error, restart) => {
+      if (!restart) settle(error);
     });
     const onAbort = () => settle(lastError());
     signal.addEventListener('abort', onAbort, { once: true });
@@ -90,9 +90,10 @@ export function rejoinError(error: unknown): KafkaError {
 function isFinal(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth++) {
-    const { name, type } = current as { name?: unknown; type?: unknown };
-    if (name === 'KafkaJSSASLAuthenticationError') return true;
-    if (typeof type === 'string' && type.endsWith('_AUTHORIZATION_FAILED')) return true;
+    const { name, type, code, apiId } = current as { name?: unknown; type?: unknown; code?: unknown; apiId?: unknown };
+    if (name === 'KafkaJSSASLAuthenticationError' || code === 'PLT_KFK_AUTHENTICATION') return true;
+    // kafkajs's `type`, @platformatic/kafka's `apiId`: the protocol error's name
+    for (const t of [type, apiId]) if (typeof t === 'string' && t.endsWith('_AUTHORIZATION_FAILED')) return true;
     current = (current as { cause?: unknown }).cause;
   }
   return false;

@@ -4,9 +4,9 @@
  * (every `commitEvery` messages and at the end of the batch), pauses the partition and seeks back
  * to the message for an environment failure (resumed after the pipeline's delay), or stops the
  * consumer. What it needs of a client is `BatchControl`, one batch's handle (./kafkajs.ts makes one
- * of a kafkajs batch), so a second Kafka client can sit under it.
+ * of a kafkajs batch, ./platformatic.ts of what a @platformatic/kafka stream delivered).
  */
-import type { KafkaMessage } from 'kafkajs';
+import type { ConsumedRecord } from '../kafka/transport';
 import type { ConsumerStoppedError } from '../errors';
 import type { MessagePipeline } from './pipeline';
 import type { Progressed } from './supervisor';
@@ -15,7 +15,7 @@ import type { Progressed } from './supervisor';
 export interface BatchControl {
   topic: string;
   partition: number;
-  messages: KafkaMessage[];
+  messages: ConsumedRecord[];
   /** The first message's offset, and the partition's end when fetched. */
   firstOffset: string;
   highWatermark: string;

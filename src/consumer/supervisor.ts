@@ -17,12 +17,16 @@
  *
  * It also keeps the health snapshot: state, last progress, lag per assigned partition.
  *
- * This file is the state machine (stopped → starting → running ⇄ rejoining → failed); the kafkajs
- * consumer in use and its group events are ./membership.ts, the partitions it reports are tracked
+ * The same holds on the platformatic transport, whose member reports a broken stream or a failed
+ * rejoin as a crash it does not restart from, and a dropped membership (which the library rejoins
+ * by itself) as a crash with restart.
+ *
+ * This file is the state machine (stopped → starting → running ⇄ rejoining → failed); the group
+ * member in use and its group events are ./membership.ts, the partitions it reports are tracked
  * in ./partitions.ts, and the rejoin's parts (outage, waiting to join, retrying, what cannot heal)
  * are in ./rejoin.ts.
  */
-import type { Consumer as KafkaConsumer } from 'kafkajs';
+import type { GroupMember } from '../kafka/transport';
 import { ConsumerFailedError } from '../errors';
 import { createPartitionTracker, type PartitionHealth, type Progressed } from './partitions';
 import { createMembership } from './membership';
@@ -82,10 +86,8 @@ export interface SupervisorHooks {
   groupId: string;
   topic: string;
   options: SupervisionOptions | undefined;
-  /** A new kafkajs consumer (not connected). */
-  create(): KafkaConsumer;
-  /** Connects, subscribes and runs it; rejects when it cannot start. */
-  run(consumer: KafkaConsumer): Promise<void>;
+  /** A new group member of the consumer's transport (not connected). */
+  create(): GroupMember;
   onStateChange(change: StateChange): void;
   onFailed(error: ConsumerFailedError): void;
 }
@@ -159,7 +161,6 @@ export function createSupervisor(hooks: SupervisorHooks): Supervisor {
 
   const member = createMembership({
     create: hooks.create,
-    run: hooks.run,
     joinedGroup: backInGroup,
     crashed,
     lastError: () => lastError,

@@ -1,11 +1,13 @@
 /**
  * Where the kit gets its kafkajs client: the caller's `Kafka` instance, or one built from
- * `brokers` / KAFKA_BROKERS (comma-separated, as in the seed). kafkajs failures become KafkaErrors
- * that keep kafkajs's own `retriable` verdict.
+ * `brokers` / KAFKA_BROKERS (comma-separated, as in the seed). kafkajs and @platformatic/kafka
+ * failures become KafkaErrors that keep the client's own verdict (kafkajs's `retriable`,
+ * platformatic's `canRetry`), so both transports fail with the same classes and codes.
  */
 import { Kafka, type KafkaConfig } from 'kafkajs';
 import { isContractsError, KafkaError } from '../errors';
 import { kafkaLogCreator, kafkaLogLevel } from './log';
+import type { TransportName } from './transport';
 
 export const KAFKA_ENV = {
   /** Comma-separated `host:port` list. */
@@ -16,6 +18,11 @@ export const KAFKA_ENV = {
 export const DEFAULT_BROKERS = ['localhost:9092'];
 
 export interface KafkaConnectionOptions {
+  /**
+   * The Kafka client underneath: `kafkajs` (default) or `platformatic` (@platformatic/kafka).
+   * Default CONTRACTS_TRANSPORT, else kafkajs. See docs/runtime.md, "Choosing a transport".
+   */
+  transport?: TransportName;
   /** A kafkajs client to use as it is (SSL, SASL, logging are then the caller's). */
   kafka?: Kafka;
   /** Broker addresses; default KAFKA_BROKERS, else localhost:9092. */
@@ -75,6 +82,16 @@ export function kafkaErrorType(error: unknown): string | undefined {
   for (let depth = 0; depth < 6 && typeof current === 'object' && current !== null; depth++) {
     const type = (current as { type?: unknown }).type;
     if (typeof type === 'string' && /^[A-Z_]+$/.test(type)) return type;
+    // @platformatic/kafka: a ProtocolError's apiId, inside a ResponseError's list
+    const apiId = (current as { apiId?: unknown }).apiId;
+    if (typeof apiId === 'string' && /^[A-Z_]+$/.test(apiId)) return apiId;
+    const inner = (current as { errors?: unknown }).errors;
+    if (Array.isArray(inner) && inner.length > 0) {
+      for (const e of inner) {
+        const found = kafkaErrorType(e);
+        if (found) return found;
+      }
+    }
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;
@@ -84,6 +101,7 @@ function isAuthenticationError(error: unknown): boolean {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && typeof current === 'object' && current !== null; depth++) {
     if ((current as { name?: unknown }).name === 'KafkaJSSASLAuthenticationError') return true;
+    if ((current as { code?: unknown }).code === PLATFORMATIC_CODES.AUTHENTICATION) return true;
     current = (current as { cause?: unknown }).cause;
   }
   return false;
@@ -97,6 +115,7 @@ function isAuthenticationError(error: unknown): boolean {
  * the way down (bad credentials, a message too large) stays non-retriable.
  */
 function retriableOf(error: unknown): boolean {
+  if (isPlatformaticError(error)) return platformaticRetriable(error);
   const top = error as { retriable?: boolean } | undefined;
   if (top?.retriable === undefined) return true;
   let current: unknown = error;
@@ -105,4 +124,46 @@ function retriableOf(error: unknown): boolean {
     current = (current as { cause?: unknown }).cause;
   }
   return false;
+}
+
+/** The codes of @platformatic/kafka's errors the kit judges (its GenericError family, `PLT_KFK_*`). */
+const PLATFORMATIC_CODES = {
+  AUTHENTICATION: 'PLT_KFK_AUTHENTICATION',
+  NETWORK: 'PLT_KFK_NETWORK',
+  TIMEOUT: 'PLT_KFK_TIMEOUT',
+} as const;
+
+interface PlatformaticError {
+  code: string;
+  canRetry?: boolean;
+  apiId?: string;
+  errors?: unknown[];
+  cause?: unknown;
+}
+
+function isPlatformaticError(error: unknown): error is PlatformaticError {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('PLT_KFK_');
+}
+
+/**
+ * @platformatic/kafka's verdict, judged as kafkajs's is: a network failure or a timeout is
+ * retriable (its TimeoutError says `canRetry: false`, but kafkajs's request timeout is retriable,
+ * and waiting is what heals one); refused credentials, an authorization failure or a record too
+ * large are not; a protocol error keeps the broker's verdict; a list of errors (a ResponseError,
+ * a retry budget spent) is retriable only when each of them is.
+ */
+function platformaticRetriable(error: PlatformaticError, depth = 0): boolean {
+  if (depth > 5) return false;
+  if (error.code === PLATFORMATIC_CODES.AUTHENTICATION) return false;
+  if (error.apiId?.endsWith('_AUTHORIZATION_FAILED')) return false;
+  if (Array.isArray(error.errors) && error.errors.length > 0) {
+    return error.errors.every((e) => (isPlatformaticError(e) ? platformaticRetriable(e, depth + 1) : retriableOf(e)));
+  }
+  if (error.canRetry === true) return true;
+  if (error.code === PLATFORMATIC_CODES.NETWORK || error.code === PLATFORMATIC_CODES.TIMEOUT) {
+    return error.apiId === undefined;
+  }
+  const cause = error.cause;
+  return isPlatformaticError(cause) ? platformaticRetriable(cause, depth + 1) : false;
 }

@@ -7,3 +7,4 @@ export {
   type KafkaConnectionOptions,
 } from './client';
 export { createTopicsReady, ensureTopics } from './admin';
+export { resolveTransport, TRANSPORT_ENV, TRANSPORTS, type TransportName } from './transport';

@@ -2,19 +2,19 @@
  * Typed producer: `publish(eventType, payload)` fills the envelope (eventId, timestamp, source),
  * validates against the contract (nothing is sent when it does not fit), encodes in the Confluent
  * wire format with the cached schema ID, and sends with the contract's key and an `event-type`
- * header, through an idempotent kafkajs producer with acks=all (./send.ts: the send path, after
- * kafkajs's own producer/sendMessages.js).
+ * header, through an idempotent producer with acks=all on the chosen transport, kafkajs (default)
+ * or @platformatic/kafka (./send.ts: the send path, after kafkajs's own producer/sendMessages.js).
  */
 import { randomUUID } from 'node:crypto';
-import { type IHeaders, type Message, type RecordMetadata } from 'kafkajs';
 import type { EventTypeOf, TopicContract } from '../contract';
 import { EventValidationError } from '../errors';
 import { producerTelemetry } from '../telemetry';
 import { formatOf } from '../formats';
 import { resolveKafka, type KafkaConnectionOptions } from '../kafka/client';
+import { resolveTransport, type OutgoingRecord, type RecordAck, type RecordHeaders } from '../kafka/transport';
 import { PACKAGE_NAME } from '../package-info';
 import type { KeyPartitioner } from './partitioners';
-import { createSender } from './send';
+import { createSender, kafkajsSenderClient, platformaticSenderClient } from './send';
 import { resolveRegistry, type RegistrySource } from '../registry/resolve';
 import { createSerde, type AnyTopicContract, type EventOf, type InputOf, type Serde } from '../serde';
 
@@ -32,11 +32,11 @@ export interface ProducerOptions<C extends AnyTopicContract> extends KafkaConnec
   registry?: RegistrySource;
   /** Fills the `source` field when a payload has none; default the clientId, else the package name. */
   source?: string;
-  /** kafkajs producer retries. Default: kafkajs's for an idempotent producer (unbounded within its timeouts). */
+  /** Producer retries. Default: kafkajs's for an idempotent producer (unbounded within its timeouts); platformatic's 3. */
   retries?: number;
   /** In-flight requests per broker; 1 keeps order under retries with kafkajs's idempotent producer. */
   maxInFlightRequests?: number;
-  /** Compress batches (kafkajs CompressionTypes). */
+  /** Compress batches (kafkajs CompressionTypes: 1 gzip; snappy, lz4 and zstd need a kafkajs codec, platformatic has them). */
   compression?: number;
   /**
    * Longest wait for the broker to acknowledge a publish, connecting and retries included; then it
@@ -100,7 +100,8 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
   const contract = options.contract as unknown as TopicContract;
   const registry = resolveRegistry(options.registry);
   const serde = createSerde(options.contract, registry);
-  const kafka = resolveKafka(options, `${PACKAGE_NAME}-producer`);
+  const clientId = `${PACKAGE_NAME}-producer`;
+  const transport = resolveTransport(options.transport);
   const source = options.source ?? options.clientId ?? PACKAGE_NAME;
 
   const format = formatOf(contract.format);
@@ -128,7 +129,7 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
   };
 
   interface Prepared {
-    message: Message;
+    message: OutgoingRecord & { headers: RecordHeaders };
     eventId: string | undefined;
     schemaId: number;
   }
@@ -139,7 +140,7 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
     publish: PublishOptions | undefined,
   ): Prepared => {
     // one object literal per message; the caller's headers are copied only when there are some
-    const headers: IHeaders = publish?.headers
+    const headers: RecordHeaders = publish?.headers
       ? { ...publish.headers, [MESSAGE_HEADERS.EVENT_TYPE]: eventType }
       : { [MESSAGE_HEADERS.EVENT_TYPE]: eventType };
     if (publish?.traceparent) headers[MESSAGE_HEADERS.TRACEPARENT] = publish.traceparent;
@@ -164,7 +165,13 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
     return serde.encode(event as unknown as EventOf<C>).then((v) => toPrepared(eventType, event, v, publish));
   };
 
-  const sender = createSender(kafka, contract, options);
+  const sender = createSender(
+    transport === 'platformatic'
+      ? platformaticSenderClient(options, clientId)
+      : kafkajsSenderClient(resolveKafka(options, clientId), contract.topic, options),
+    contract,
+    options,
+  );
   const telemetry = producerTelemetry(contract.topic);
   const { connect, send } = sender;
 
@@ -176,8 +183,8 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
       const prepared = toMessage(eventType, payload, publishOptions);
       const { message, eventId, schemaId } = prepared instanceof Promise ? await prepared : prepared;
       const span = telemetry.publish(eventType, message.key as string | null, schemaId);
-      span.inject(message.headers!);
-      let meta: RecordMetadata | undefined;
+      span.inject(message.headers);
+      let meta: RecordAck | undefined;
       try {
         [meta] = await send([message]);
       } catch (error) {
@@ -196,10 +203,10 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
       }
       const spans = prepared.map((p, i) => {
         const span = telemetry.publish(items[i]!.eventType, p.message.key as string | null, p.schemaId);
-        span.inject(p.message.headers!);
+        span.inject(p.message.headers);
         return span;
       });
-      let metadata: RecordMetadata[];
+      let metadata: RecordAck[];
       try {
         metadata = await send(prepared.map((p) => p.message));
       } catch (error) {

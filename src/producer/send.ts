@@ -1,18 +1,28 @@
 /**
- * The producer's send path, after kafkajs's own `producer/sendMessages.js`: one connection to the
- * cluster (idempotent, acks=all), each message's partition fixed up front, a check that every
- * partition sent to was acknowledged (re-sending what a leader change dropped), one deadline timer
- * for every send in flight (`deliveryTimeoutMs`, ./deadlines.ts), and a log line for what did not
- * go through. The partition count comes from ./topic-partitions.ts. ./index.ts builds the
- * messages; this sends them.
+ * The producer's send path, after kafkajs's own `producer/sendMessages.js`, on either transport:
+ * one connection to the cluster (idempotent, acks=all: the transport's RecordProducer), each
+ * message's partition fixed up front, one deadline timer for every send in flight
+ * (`deliveryTimeoutMs`, ./deadlines.ts), and a log line for what did not go through. The partition
+ * count comes from ./topic-partitions.ts. On kafkajs the send also checks that every partition
+ * sent to was acknowledged (re-sending what a leader change dropped); ./platformatic.ts is the
+ * other transport's producer. ./index.ts builds the messages; this sends them.
  */
-import type { CompressionTypes, Kafka, Message, Producer as KafkaProducer, RecordMetadata } from 'kafkajs';
-import { isContractsError, KafkaError } from '../errors';
+import type { CompressionTypes, Kafka, Producer as KafkaProducer, RecordMetadata } from 'kafkajs';
+import { isContractsError, KafkaError, TransportUnsupportedError } from '../errors';
 import { brokersOf, toKafkaError, type KafkaConnectionOptions } from '../kafka/client';
+import { platformaticBase, platformaticProducer } from '../kafka/platformatic';
+import type { OutgoingRecord, RecordAck, RecordProducer } from '../kafka/transport';
 import { createLogger, rateLimited, type RateLimitedLogger } from '../log';
 import { deliveryDeadlines } from './deadlines';
 import { keyPartitioner, type KeyPartitioner } from './partitioners';
 import { topicPartitions } from './topic-partitions';
+
+/** What the sender needs of a transport: its producer, and a topic's partition count. */
+export interface SenderClient {
+  producer: RecordProducer;
+  /** Undefined when it cannot be read (e.g. a topic not created yet). */
+  partitionCount(topic: string): Promise<number | undefined>;
+}
 
 export interface SenderOptions extends KafkaConnectionOptions {
   maxInFlightRequests?: number;
@@ -25,31 +35,27 @@ export interface SenderOptions extends KafkaConnectionOptions {
 export interface Sender {
   connect(): Promise<void>;
   /** Sends and resolves with every partition's acknowledgement, or rejects with a typed error. */
-  send(messages: Message[]): Promise<RecordMetadata[]>;
+  send(messages: OutgoingRecord[]): Promise<RecordAck[]>;
   disconnect(): Promise<void>;
 }
 
-export function createSender(kafka: Kafka, contract: { topic: string }, options: SenderOptions): Sender {
+export function createSender(client: SenderClient, contract: { topic: string }, options: SenderOptions): Sender {
   const { topic } = contract;
-  let producer: KafkaProducer | undefined;
+  const { producer } = client;
+  let connected = false;
   let connecting: Promise<void> | undefined;
 
   const connect = async () => {
-    if (producer) return;
+    if (connected) return;
     connecting ??= (async () => {
-      const p = kafka.producer({
-        idempotent: true,
-        maxInFlightRequests: options.maxInFlightRequests ?? 1,
-        ...(options.retries === undefined ? {} : { retry: { retries: options.retries } }),
-        createPartitioner: keyPartitioner(options.partitioner),
-      });
       try {
-        await p.connect();
+        await producer.connect();
       } catch (error) {
         connecting = undefined;
+        await producer.disconnect().catch(() => undefined);
         throw toKafkaError(error, 'connecting the producer', undefined, brokersOf(options));
       }
-      producer = p;
+      connected = true;
     })();
     await connecting;
   };
@@ -58,15 +64,15 @@ export function createSender(kafka: Kafka, contract: { topic: string }, options:
   /** What the producer says about publishes that did not go through (rate-limited: a stalled broker fails every send). */
   const log = rateLimited(createLogger('producer'));
   const deadlines = deliveryDeadlines(topic, deliveryTimeoutMs, log);
-  const partitions = topicPartitions(kafka, topic);
+  const partitions = topicPartitions(() => client.partitionCount(topic));
   const partitioner = keyPartitioner(options.partitioner)();
 
   /**
    * Sends with the partition of every message fixed up front (the same murmur2 partitioner), so
    * that sendAcknowledged() can check every partition sent to answered.
    */
-  const sendNow = async (messages: Message[]) => {
-    if (!producer) await connect();
+  const sendNow = async (messages: OutgoingRecord[]) => {
+    if (!connected) await connect();
     try {
       const count = partitions.known() ?? (await partitions.read());
       if (count !== undefined) {
@@ -75,7 +81,7 @@ export function createSender(kafka: Kafka, contract: { topic: string }, options:
           message.partition ??= partitioner({ topic, partitionMetadata, message });
         }
       }
-      return await sendAcknowledged(producer!, topic, messages, count !== undefined, options.compression, log);
+      return await producer.send(topic, messages);
     } catch (error) {
       const failed = toKafkaError(error, publishing(messages), topic, brokersOf(options));
       log.write('warn', 'publish-failed', failed.message, {
@@ -97,21 +103,88 @@ export function createSender(kafka: Kafka, contract: { topic: string }, options:
     async disconnect() {
       // a connect still in flight would otherwise finish after this and leave a producer connected
       await connecting?.catch(() => undefined);
-      const p = producer;
-      producer = undefined;
+      const was = connected;
+      connected = false;
       connecting = undefined;
       partitions.reset();
-      if (p)
-        await p
+      if (was)
+        await producer
           .disconnect()
           .catch((error: unknown) => Promise.reject(toKafkaError(error, 'disconnecting the producer')));
     },
   };
 }
 
+/**
+ * The kafkajs transport's sender client: an idempotent kafkajs producer (acks=all, `maxInFlightRequests`,
+ * the named key partitioner) whose sends check every partition answered, and the partition count
+ * through kafkajs's admin client.
+ */
+export function kafkajsSenderClient(kafka: Kafka, topic: string, options: SenderOptions): SenderClient {
+  const log = rateLimited(createLogger('producer'));
+  let p: KafkaProducer | undefined;
+  return {
+    producer: {
+      async connect() {
+        p ??= kafka.producer({
+          idempotent: true,
+          maxInFlightRequests: options.maxInFlightRequests ?? 1,
+          ...(options.retries === undefined ? {} : { retry: { retries: options.retries } }),
+          createPartitioner: keyPartitioner(options.partitioner),
+        });
+        await p.connect();
+      },
+      send: (to, records) =>
+        sendAcknowledged(p!, to, records, records[0]?.partition !== undefined, options.compression, log),
+      async disconnect() {
+        const was = p;
+        p = undefined;
+        await was?.disconnect();
+      },
+    },
+    partitionCount: () => kafkajsPartitionCount(kafka, topic),
+  };
+}
+
+/** kafkajs's CompressionTypes codes, as @platformatic/kafka names the algorithms (it has all four built in). */
+const COMPRESSIONS = ['none', 'gzip', 'snappy', 'lz4', 'zstd'] as const;
+
+/**
+ * The platformatic transport's sender client: @platformatic/kafka's idempotent producer (acks=all;
+ * its sequences keep each partition's order), with `retries`, `maxInFlightRequests` and
+ * `compression` as its `retries`, `maxInflights` and compression algorithm.
+ */
+export function platformaticSenderClient(options: SenderOptions, defaultClientId: string): SenderClient {
+  const compression = COMPRESSIONS[options.compression ?? 0];
+  if (!compression) {
+    throw new TransportUnsupportedError('platformatic', `compression ${String(options.compression)}`);
+  }
+  const producer = platformaticProducer({
+    ...platformaticBase(options, defaultClientId),
+    ...(options.retries === undefined ? {} : { retries: options.retries }),
+    ...(options.maxInFlightRequests === undefined ? {} : { maxInflights: options.maxInFlightRequests }),
+    ...(compression === 'none' ? {} : { compression }),
+  });
+  return { producer, partitionCount: (topic) => producer.partitionCount(topic) };
+}
+
+async function kafkajsPartitionCount(kafka: Kafka, topic: string): Promise<number | undefined> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
+    const count = topics[0]?.partitions.length ?? 0;
+    return count > 0 ? count : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
 const ROUNDS = 5;
 
-const publishing = (messages: Message[]) => `publishing ${messages.length} message(s)`;
+const publishing = (messages: OutgoingRecord[]) => `publishing ${messages.length} message(s)`;
 
 /**
  * Sends and checks that the broker acknowledged every partition sent to (`partitioned`: every
@@ -125,7 +198,7 @@ const publishing = (messages: Message[]) => `publishing ${messages.length} messa
 async function sendAcknowledged(
   producer: KafkaProducer,
   topic: string,
-  messages: Message[],
+  messages: OutgoingRecord[],
   partitioned: boolean,
   compression: CompressionTypes | undefined,
   log: RateLimitedLogger,

@@ -1,9 +1,9 @@
 /**
- * The topic's partition count, read once per producer through the admin client, so the sender can
+ * The topic's partition count, read once per producer through its transport, so the sender can
  * fix each message's partition up front (and check that every partition sent to answered). Once
  * read, the hot path gets it without a promise; the partitioner's metadata is built once per count.
  */
-import type { Kafka, PartitionMetadata } from 'kafkajs';
+import type { PartitionMetadata } from 'kafkajs';
 
 export interface TopicPartitions {
   /** The count once read; undefined before, or when it could not be read. */
@@ -16,24 +16,10 @@ export interface TopicPartitions {
   reset(): void;
 }
 
-export function topicPartitions(kafka: Kafka, topic: string): TopicPartitions {
+export function topicPartitions(fetchCount: () => Promise<number | undefined>): TopicPartitions {
   let known: number | undefined;
   let reading: Promise<number | undefined> | undefined;
   let metadata: { count: number; partitions: PartitionMetadata[] } | undefined;
-
-  const fetchCount = async () => {
-    const admin = kafka.admin();
-    try {
-      await admin.connect();
-      const { topics } = await admin.fetchTopicMetadata({ topics: [topic] });
-      const count = topics[0]?.partitions.length ?? 0;
-      return count > 0 ? count : undefined;
-    } catch {
-      return undefined;
-    } finally {
-      await admin.disconnect().catch(() => undefined);
-    }
-  };
 
   return {
     known: () => known,

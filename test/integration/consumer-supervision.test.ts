@@ -5,7 +5,9 @@
  * - a member whose session expires while its process is blocked (a handler that holds the event
  *   loop past the session timeout): its next commit is refused ("The coordinator is not aware of
  *   this member"), kafkajs stops it for good (restart: false), and the supervisor rebuilds it in the
- *   same group, resuming from the committed offsets with nothing skipped.
+ *   same group (@platformatic/kafka rejoins by itself: a crash with restart), resuming from the
+ *   committed offsets with nothing skipped.
+ * Both of the consumer's ones on each transport (kafkajs, @platformatic/kafka).
  */
 import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -13,6 +15,7 @@ import { join } from 'node:path';
 import { logLevel } from 'kafkajs';
 import { createConsumer, CONSUMER_EVENTS, type ConsumerState } from '../../src/consumer';
 import { bookingsContract } from '../../src/generated/bookings';
+import { TRANSPORTS } from '../../src/kafka/transport';
 import { createProducer } from '../../src/producer';
 import { healthServer, isLive, isReady } from '../../examples/health-check';
 import { ROOT } from '../support/bookings-samples';
@@ -75,9 +78,9 @@ describe('README: liveness and readiness from consumer.health()', () => {
     expect(readme).toContain(body.trimEnd());
   });
 
-  it('answers /readyz and /livez through start, a stream and stop', async () => {
+  it.each(TRANSPORTS)('answers /readyz and /livez through start, a stream and stop, on %s', async (transport) => {
     const seen = new Set<string>();
-    const consumer = consumerOf(`it-health-${Date.now()}`, (id) => seen.add(id));
+    const consumer = consumerOf(`it-health-${transport}-${Date.now()}`, (id) => seen.add(id), { transport });
     const states: ConsumerState[] = [];
     consumer.on(CONSUMER_EVENTS.STATE_CHANGED, ({ state }) => states.push(state));
     const server = healthServer(consumer, 0);
@@ -144,50 +147,57 @@ describe('README: liveness and readiness from consumer.health()', () => {
 });
 
 describe('supervision', () => {
-  it('rebuilds a consumer whose session expired while its process was blocked, and skips nothing', async () => {
-    const SESSION_MS = 6_000;
-    const deliveries: string[] = [];
-    let blocked = false;
-    const consumer = consumerOf(
-      `it-supervision-${Date.now()}`,
-      (id) => {
-        if (!blocked) {
-          blocked = true;
-          // a synchronous stall: no heartbeat can leave while it lasts
-          const until = Date.now() + SESSION_MS + 3_000;
-          while (Date.now() < until);
-        }
-        deliveries.push(id);
-      },
-      {
-        commitEvery: 1,
-        consumerConfig: { sessionTimeout: SESSION_MS, heartbeatInterval: 1_000 },
-        supervision: { initialDelayMs: 200 },
-      },
-    );
-    const crashes: Array<{ restart: boolean; error: string }> = [];
-    const states: ConsumerState[] = [];
-    consumer.on(CONSUMER_EVENTS.CRASHED, ({ restart, error }) =>
-      crashes.push({ restart, error: String((error as Error).message) }),
-    );
-    consumer.on(CONSUMER_EVENTS.STATE_CHANGED, ({ state }) => states.push(state));
-    const ids = await publish(100);
-    try {
-      await consumer.start();
-      await waitFor(
-        () => ids.every((id) => deliveries.includes(id)),
-        `every event handled (${new Set(deliveries).size} of ${ids.length})`,
-        90_000,
+  it.each(TRANSPORTS)(
+    'rebuilds a consumer whose session expired while its process was blocked, and skips nothing, on %s',
+    async (transport) => {
+      const SESSION_MS = 6_000;
+      const deliveries: string[] = [];
+      let blocked = false;
+      const consumer = consumerOf(
+        `it-supervision-${transport}-${Date.now()}`,
+        (id) => {
+          if (!blocked) {
+            blocked = true;
+            // a synchronous stall: no heartbeat can leave while it lasts
+            const until = Date.now() + SESSION_MS + 3_000;
+            while (Date.now() < until);
+          }
+          deliveries.push(id);
+        },
+        {
+          commitEvery: 1,
+          consumerConfig: { sessionTimeout: SESSION_MS, heartbeatInterval: 1_000 },
+          supervision: { initialDelayMs: 200 },
+          transport,
+        },
       );
-      expect(consumer.health().state).toBe('running');
-      expect(consumer.health().restarts).toBeGreaterThanOrEqual(1);
-    } finally {
-      await consumer.stop();
-    }
-    expect(crashes.some((c) => !c.restart)).toBe(true);
-    expect(states).toEqual(expect.arrayContaining(['starting', 'running', 'rejoining']));
-    expect(states.slice(-2)).toEqual(['running', 'stopped']);
-    // at-least-once: the message handled during the stall was never committed, so it came again
-    expect(deliveries.length).toBeGreaterThan(new Set(deliveries).size);
-  });
+      const crashes: Array<{ restart: boolean; error: string }> = [];
+      const states: ConsumerState[] = [];
+      consumer.on(CONSUMER_EVENTS.CRASHED, ({ restart, error }) =>
+        crashes.push({ restart, error: String((error as Error).message) }),
+      );
+      consumer.on(CONSUMER_EVENTS.STATE_CHANGED, ({ state }) => states.push(state));
+      const ids = await publish(100);
+      try {
+        await consumer.start();
+        await waitFor(
+          () => ids.every((id) => deliveries.includes(id)),
+          `every event handled (${new Set(deliveries).size} of ${ids.length})`,
+          90_000,
+        );
+        expect(consumer.health().state).toBe('running');
+        // kafkajs gives the member up and the supervisor rebuilds it; @platformatic/kafka rejoins
+        // by itself, which the supervisor hears as kafkajs's crash with restart
+        if (transport === 'kafkajs') expect(consumer.health().restarts).toBeGreaterThanOrEqual(1);
+      } finally {
+        await consumer.stop();
+      }
+      expect(crashes.some((c) => c.restart === (transport === 'platformatic'))).toBe(true);
+      expect(states).toEqual(expect.arrayContaining(['starting', 'running', 'rejoining']));
+      expect(states.slice(-2)).toEqual(['running', 'stopped']);
+      // at-least-once: on kafkajs the message handled during the stall was never committed, so it
+      // came again; @platformatic/kafka holds that commit through its rejoin and sends it then
+      if (transport === 'kafkajs') expect(deliveries.length).toBeGreaterThan(new Set(deliveries).size);
+    },
+  );
 });

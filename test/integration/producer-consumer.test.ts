@@ -1,13 +1,15 @@
 /**
  * Producer and consumer on the real stack (Kafka + Apicurio's Confluent-compatible API): every
  * event type round-trips, an invalid event is refused before anything is sent, schemas evolve in
- * both directions, and the seed's API works as the seed README shows it.
+ * both directions, and the seed's API works as the seed README shows it — on each transport
+ * (kafkajs, @platformatic/kafka), each on a topic of its own.
  */
 import { randomUUID } from 'node:crypto';
-import type { IHeaders } from 'kafkajs';
+import { subscribe, unsubscribe } from 'node:diagnostics_channel';
 import { parseAvroSchemas } from '../../src/formats/avro/types';
 import { createConsumer, CONSUMER_EVENTS, type Consumer, type MessageContext } from '../../src/consumer';
 import { EventValidationError } from '../../src/errors';
+import { TRANSPORT_ENV, TRANSPORTS, type RecordHeaders, type TransportName } from '../../src/kafka/transport';
 import { bookingsContract, type BookingsEventMap } from '../../src/generated/bookings';
 import {
   connectProducer,
@@ -21,17 +23,16 @@ import { registerContract } from '../../src/registry';
 import { encodeFrame } from '../../src/wire';
 import { bookingInputs } from '../support/bookings-fixtures';
 import { withEvolvedSchema, withSubjectPrefix } from '../support/contracts';
-import { endOffsetSum, setUpTopic, waitFor, type ItContext } from '../support/it-helpers';
+import { consumerBase, endOffsetSum, setUpTopic, waitFor, type ItContext } from '../support/it-helpers';
 
 jest.setTimeout(120_000);
 
 type Bookings = typeof bookingsContract;
 let it0: ItContext<Bookings>;
+/** The transport of the describe block running. */
+let transport: TransportName;
 const running: Array<{ stop?(): Promise<void>; disconnect?(): Promise<void> }> = [];
 
-beforeAll(async () => {
-  it0 = await setUpTopic('bookings-it-pc');
-});
 afterAll(async () => {
   for (const c of running.reverse()) await (c.stop?.() ?? c.disconnect?.())?.catch(() => undefined);
 });
@@ -51,12 +52,9 @@ function collectingConsumer(
     received.push({ eventType, event, context });
   };
   const consumer = createConsumer({
+    ...consumerBase(it0, `g-${randomUUID()}`),
     contract,
-    groupId: `g-${randomUUID()}`,
-    brokers: it0.env.brokers,
-    registry: it0.registry,
-    fromBeginning: true,
-    stopOnSignals: [],
+    transport,
     handlers: {
       'booking.created': push('booking.created'),
       'booking.confirmed': push('booking.confirmed'),
@@ -69,14 +67,27 @@ function collectingConsumer(
   return consumer;
 }
 
-describe('producer → consumer through Kafka and the registry', () => {
+describe.each(TRANSPORTS)('producer → consumer through Kafka and the registry, on %s', (name) => {
+  beforeAll(async () => {
+    transport = name;
+    it0 = await setUpTopic(`bookings-it-pc-${name}`);
+  });
+
   it('round-trips all four event types with the envelope filled in, key and headers set', async () => {
     const { contract } = it0;
+    // @platformatic/kafka announces each client it creates: proof of which transport ran
+    const created: string[] = [];
+    const onCreated = (m: unknown) => {
+      const { type } = m as { type: string };
+      if (type === 'producer' || type === 'consumer') created.push(type);
+    };
+    subscribe('plt:kafka:instances', onCreated);
     const producer = createProducer({
       contract,
       brokers: it0.env.brokers,
       registry: it0.registry,
       source: 'billing-service',
+      transport,
     });
     running.push(producer);
     await producer.connect();
@@ -109,11 +120,14 @@ describe('producer → consumer through Kafka and the registry', () => {
     }
     // all four on one partition (same key), in order
     expect(new Set(received.map((r) => r.context.partition)).size).toBe(1);
+    unsubscribe('plt:kafka:instances', onCreated);
+    // the publishing producer, the group member and the dead-letter producer
+    expect(created.sort()).toEqual(name === 'platformatic' ? ['consumer', 'producer', 'producer'] : []);
   });
 
   it('refuses an invalid event with an EventValidationError naming the field, and sends nothing', async () => {
     const { contract, kafka } = it0;
-    const producer = createProducer({ contract, brokers: it0.env.brokers, registry: it0.registry });
+    const producer = createProducer({ contract, brokers: it0.env.brokers, registry: it0.registry, transport });
     running.push(producer);
     await producer.connect();
     const before = await endOffsetSum(kafka, contract.topic);
@@ -140,7 +154,7 @@ describe('producer → consumer through Kafka and the registry', () => {
 
   it('publishes a batch in one send', async () => {
     const { contract } = it0;
-    const producer = createProducer({ contract, brokers: it0.env.brokers, registry: it0.registry });
+    const producer = createProducer({ contract, brokers: it0.env.brokers, registry: it0.registry, transport });
     running.push(producer);
     const inputs = bookingInputs(`B-${randomUUID().slice(0, 8)}`);
     const result = await producer.publishBatch([
@@ -149,6 +163,29 @@ describe('producer → consumer through Kafka and the registry', () => {
     ]);
     expect(result.events).toHaveLength(2);
     expect(result.partitions).toHaveLength(1);
+  });
+
+  it('publishes gzip-compressed batches (compression: 1, kafkajs CompressionTypes.GZIP) that a consumer reads', async () => {
+    const { contract } = it0;
+    const producer = createProducer({
+      contract,
+      brokers: it0.env.brokers,
+      registry: it0.registry,
+      transport,
+      compression: 1,
+    });
+    running.push(producer);
+    const bookingId = `GZ-${randomUUID().slice(0, 8)}`;
+    const inputs = bookingInputs(bookingId);
+    await producer.publishBatch([
+      { eventType: 'booking.created', payload: inputs['booking.created'] },
+      { eventType: 'booking.cancelled', payload: inputs['booking.cancelled'] },
+    ]);
+    const received: Received[] = [];
+    await collectingConsumer(contract, received).start();
+    const mine = () => received.filter((r) => (r.event as { bookingId: string }).bookingId === bookingId);
+    await waitFor(() => mine().length === 2, 'the compressed events');
+    expect(mine().map((r) => r.eventType)).toEqual(['booking.created', 'booking.cancelled']);
   });
 
   it('reads events written with a newer schema (writer v2) and an older one (reader v2)', async () => {
@@ -184,7 +221,7 @@ describe('producer → consumer through Kafka and the registry', () => {
       ],
     });
     // an older service writes v1
-    const older = createProducer({ contract: v1, brokers: it0.env.brokers, registry: it0.registry });
+    const older = createProducer({ contract: v1, brokers: it0.env.brokers, registry: it0.registry, transport });
     running.push(older);
     await older.publish('booking.failed', bookingInputs()['booking.failed']);
 
@@ -224,9 +261,15 @@ describe('producer → consumer through Kafka and the registry', () => {
   it('keeps the seed API: connectProducer, publishBookingEvent, createBookingConsumer, EVENT_TYPES', async () => {
     const { env } = it0;
     // the seed API works on the generated `bookings` contract; point it at this test's topic via env
-    const saved = { KAFKA_BROKERS: process.env.KAFKA_BROKERS, SCHEMA_REGISTRY_URL: process.env.SCHEMA_REGISTRY_URL };
+    const saved = {
+      KAFKA_BROKERS: process.env.KAFKA_BROKERS,
+      SCHEMA_REGISTRY_URL: process.env.SCHEMA_REGISTRY_URL,
+      [TRANSPORT_ENV.TRANSPORT]: process.env[TRANSPORT_ENV.TRANSPORT],
+    };
     process.env.KAFKA_BROKERS = env.brokers.join(',');
     process.env.SCHEMA_REGISTRY_URL = env.registryUrl;
+    // the seed API takes no options: the environment chooses its transport
+    process.env[TRANSPORT_ENV.TRANSPORT] = transport;
     try {
       await registerContract(bookingsContract, it0.registry);
       await connectProducer();
@@ -261,12 +304,15 @@ describe('producer → consumer through Kafka and the registry', () => {
       await consumer.stop();
     } finally {
       await disconnectProducer();
-      Object.assign(process.env, saved);
+      for (const [k, v] of Object.entries(saved)) {
+        if (v === undefined) delete process.env[k];
+        else process.env[k] = v;
+      }
     }
   });
 });
 
-function headerOf(headers: IHeaders, name: string): string | undefined {
+function headerOf(headers: RecordHeaders, name: string): string | undefined {
   const v = headers[name];
-  return v === undefined ? undefined : String(Array.isArray(v) ? v[0] : v);
+  return v === undefined ? undefined : String(v);
 }

@@ -74,3 +74,15 @@ export async function readRecords<C extends TopicContract<object, object>>(
   });
   return records;
 }
+
+/** What an integration test's consumer starts from: this context's servers and contract, from the beginning, no signal handlers. */
+export function consumerBase<C extends TopicContract<object, object>>(ctx: ItContext<C>, groupId: string) {
+  return {
+    contract: ctx.contract,
+    groupId,
+    brokers: ctx.env.brokers,
+    registry: ctx.registry,
+    fromBeginning: true,
+    stopOnSignals: [] as NodeJS.Signals[],
+  };
+}

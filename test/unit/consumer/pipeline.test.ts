@@ -2,7 +2,7 @@
  * The consumer's message pipeline without Kafka: the in-memory registry, a fake dead-letter sink,
  * and the outcome it returns to the runner, the events it emits and the log lines it writes.
  */
-import type { KafkaMessage } from 'kafkajs';
+import type { ConsumedRecord } from '../../../src/kafka/transport';
 import { createEmitter, CONSUMER_EVENTS } from '../../../src/consumer/events';
 import { createConsumerLog } from '../../../src/consumer/log';
 import { createPipeline, type DeadLetter, type EventHandler, type Outcome } from '../../../src/consumer/pipeline';
@@ -80,16 +80,15 @@ async function setUp(setup: Setup = {}) {
     sleep: (ms) => new Promise((r) => setTimeout(r, ms)),
   });
   let offset = 0;
-  const message = (value: Buffer, headers: KafkaMessage['headers'] = {}): KafkaMessage =>
+  const message = (value: Buffer, headers: ConsumedRecord['headers'] = {}): ConsumedRecord =>
     ({
       key: Buffer.from('k'),
       value,
-      headers,
+      headers: headers ?? {},
       offset: String(offset++),
       timestamp: '0',
-      attributes: 0,
-    }) as KafkaMessage;
-  const handle = async (value: Buffer, headers?: KafkaMessage['headers']): Promise<Outcome> =>
+    }) as ConsumedRecord;
+  const handle = async (value: Buffer, headers?: ConsumedRecord['headers']): Promise<Outcome> =>
     pipeline.handle({
       topic: 'bookings',
       partition: 2,
@@ -108,7 +107,7 @@ describe('the consumer pipeline', () => {
     const outcome = t.pipeline.handle({
       topic: 'bookings',
       partition: 0,
-      message: { key: null, value: bytes, headers: {}, offset: '9', timestamp: '0', attributes: 0 } as KafkaMessage,
+      message: { key: null, value: bytes, headers: {}, offset: '9', timestamp: '0' },
       heartbeat: async () => undefined,
     });
     expect(outcome).toBe('done');

@@ -1,33 +1,31 @@
 /**
- * The supervisor's decisions, against a stand-in for the kafkajs consumer that emits the events
- * kafkajs emits (GROUP_JOIN, CRASH with its `restart` verdict): what it rebuilds, when it gives up,
+ * The supervisor's decisions, against a stand-in for a transport's group member that emits the
+ * member's events (joined, crashed with its `restart` verdict): what it rebuilds, when it gives up,
  * what it reports. What a real broker does is in test/integration/consumer-supervision.test.ts and
  * the fault suite's stall scenarios.
  */
-import type { Consumer as KafkaConsumer } from 'kafkajs';
 import { createSupervisor, type StateChange, type SupervisionOptions } from '../../../src/consumer/supervisor';
 import { ConsumerFailedError, KafkaError } from '../../../src/errors';
+import type { GroupMember, MemberEvents } from '../../../src/kafka/transport';
 
-const EVENTS = { GROUP_JOIN: 'consumer.group_join', CRASH: 'consumer.crash', HEARTBEAT: 'consumer.heartbeat' } as const;
-
-class FakeConsumer {
-  readonly events = EVENTS;
-  private readonly listeners = new Map<string, Set<(e: { payload: unknown }) => void>>();
+class FakeConsumer implements GroupMember {
+  private readonly listeners = new Map<string, Set<(...args: never[]) => void>>();
   disconnects = 0;
-  on(name: string, listener: (e: { payload: unknown }) => void) {
+  constructor(readonly run: () => Promise<void>) {}
+  on<E extends keyof MemberEvents>(name: E, listener: MemberEvents[E]) {
     const set = this.listeners.get(name) ?? new Set();
     set.add(listener);
     this.listeners.set(name, set);
-    return () => set.delete(listener);
+    return () => void set.delete(listener);
   }
-  emit(name: string, payload: unknown) {
-    for (const l of [...(this.listeners.get(name) ?? [])]) l({ payload });
+  emit(name: keyof MemberEvents, ...args: unknown[]) {
+    for (const l of [...(this.listeners.get(name) ?? [])]) (l as (...a: unknown[]) => void)(...args);
   }
   join(partitions = [0, 1]) {
-    this.emit(EVENTS.GROUP_JOIN, { memberAssignment: { t: partitions } });
+    this.emit('joined', { t: partitions });
   }
   crash(error: Error, restart: boolean) {
-    this.emit(EVENTS.CRASH, { error, restart });
+    this.emit('crashed', error, restart);
   }
   async disconnect() {
     this.disconnects += 1;
@@ -46,11 +44,10 @@ function harness(
     topic: 't',
     options: { initialDelayMs: 5, maxDelayMs: 20, ...options },
     create: () => {
-      const c = new FakeConsumer();
+      const c: FakeConsumer = new FakeConsumer(() => run(c, made.length));
       made.push(c);
-      return c as unknown as KafkaConsumer;
+      return c;
     },
-    run: (c) => run(c as unknown as FakeConsumer, made.length),
     onStateChange: (change) => changes.push(change),
     onFailed: (error) => failures.push(error),
   });
