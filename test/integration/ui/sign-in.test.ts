@@ -78,6 +78,9 @@ describe('sign-in and roles in Chromium', () => {
     await page.goto(subjectPage());
     await signIn('ana', 'ana pass phrase');
     await page.locator(`[data-view-subject="${subject}"]`).waitFor();
+    // the top bar holds the views, the addresses and who is signed in on one line at 1280 px
+    const bar = await page.locator('header.topbar').boundingBox();
+    expect(bar!.height).toBeLessThan(56);
     const before = await page.locator('.subhead .badge').nth(1).textContent();
     await page.click('#change-level');
     await page.selectOption('#new-level', 'FORWARD_TRANSITIVE');
