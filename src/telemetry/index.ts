@@ -92,6 +92,7 @@ export function producerTelemetry(topic: string): {
   if (!api) return { publish: () => NOOP_PUBLISH };
   const tracer = api.trace.getTracer(PACKAGE_NAME, packageInfo().version);
   const meter = api.metrics.getMeter(PACKAGE_NAME, packageInfo().version);
+  const measuring = meter !== api.createNoopMeter();
   const duration = meter.createHistogram('messaging.client.operation.duration', {
     unit: 's',
     advice: { explicitBucketBoundaries: SECONDS_BUCKETS },
@@ -132,6 +133,7 @@ export function producerTelemetry(topic: string): {
             }
           }
           span.end();
+          if (!measuring) return;
           const errorType = failed ? (codeOf(result.error) ?? 'KAFKA') : '';
           const attributes = sent.attributes(`${eventType}|${errorType}`, () => ({
             'messaging.system': 'kafka',
@@ -165,6 +167,9 @@ export function consumerTelemetry(
   const errorStatus = api.SpanStatusCode.ERROR;
   const tracer = api.trace.getTracer(PACKAGE_NAME, packageInfo().version);
   const meter = api.metrics.getMeter(PACKAGE_NAME, packageInfo().version);
+  // the metrics API has no proxy: a meter got before an SDK registers one stays the no-op for
+  // good, so counting for it is work nobody will read (spans do follow a later SDK)
+  const measuring = meter !== api.createNoopMeter();
   const base = {
     'messaging.system': 'kafka',
     'messaging.destination.name': topic,
@@ -225,6 +230,7 @@ export function consumerTelemetry(
         end(outcome, details = {}) {
           if (recording) record(outcome, details);
           span.end();
+          if (!measuring) return;
           const schemaId = outcome === 'dead-lettered' ? details.schemaId : undefined;
           const tally = `${outcome}|${details.eventType ?? ''}|${details.reason ?? ''}|${details.code ?? ''}|${schemaId ?? ''}`;
           const attributes = consumed.attributes(tally, () => ({
