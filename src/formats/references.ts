@@ -28,3 +28,21 @@ export async function withReferences<S extends RegisteredText>(registry: Referen
   ordered.push(root);
   return ordered;
 }
+
+/**
+ * The schema of `schemas` a reference of `from` names: the same subject, and the same version where
+ * both say one (a contract's schemas carry no version). How a format names each file by the
+ * reference's `name`.
+ */
+export function referencedSchema<S extends { subject?: string; version?: number }>(
+  schemas: readonly S[],
+  from: S,
+  ref: { subject: string; version?: number },
+): S | undefined {
+  return schemas.find(
+    (s) =>
+      s !== from &&
+      s.subject === ref.subject &&
+      (ref.version === undefined || s.version === undefined || s.version === ref.version),
+  );
+}

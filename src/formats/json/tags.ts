@@ -6,6 +6,7 @@
  * walked once on a path.
  */
 import type { SchemaText } from '../format';
+import { referencedSchema } from '../references';
 
 type Node = Record<string, unknown>;
 const isObject = (value: unknown): value is Node =>
@@ -16,13 +17,8 @@ export function jsonTaggedFields(schemas: readonly SchemaText[], tags: ReadonlyS
   const byName = new Map<string, unknown>();
   schemas.forEach((schema) => {
     for (const ref of schema.references) {
-      const index = schemas.findIndex(
-        (s) =>
-          s !== schema &&
-          s.subject === ref.subject &&
-          (ref.version === undefined || s.version === undefined || s.version === ref.version),
-      );
-      if (index >= 0) byName.set(ref.name, docs[index]);
+      const dependency = referencedSchema(schemas, schema, ref);
+      if (dependency) byName.set(ref.name, docs[schemas.indexOf(dependency)]);
     }
   });
   const pointer = (doc: unknown, fragment: string): unknown =>

@@ -7,6 +7,7 @@
 import type { DescFile, FileRegistry } from '@bufbuild/protobuf';
 import type { SchemaReference, SchemaVersion } from '../../compat/types';
 import type { SchemaText } from '../format';
+import { referencedSchema } from '../references';
 import { parseProtoFiles, type ProtoSource } from './parse';
 
 /** A file name for the root schema that no import path can be (import paths do not start with `<`). */
@@ -17,12 +18,7 @@ export function protoFilesOf(schemas: readonly SchemaText[]): { root: DescFile; 
   const names = new Map<SchemaText, string>();
   for (const schema of schemas) {
     for (const ref of schema.references) {
-      const dependency = schemas.find(
-        (s) =>
-          s !== schema &&
-          s.subject === ref.subject &&
-          (ref.version === undefined || s.version === undefined || s.version === ref.version),
-      );
+      const dependency = referencedSchema(schemas, schema, ref);
       if (dependency && !names.has(dependency)) names.set(dependency, ref.name);
     }
   }

@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { UiAccessError } from '../../../src/errors';
+import { UiAccessError, UsageError } from '../../../src/errors';
 import { createInMemoryRegistry, type InMemorySchemaRegistry } from '../../../src/registry';
 import { writeUsersFile } from '../../support/ui-users';
 import {
@@ -242,6 +242,17 @@ describe('the UI without sign-in', () => {
     expect((await levelChange(server, session, { level: 'FORWARD' }, { 'x-contracts-csrf': 'guess' })).status).toBe(
       403,
     );
+  });
+
+  it('refuses to start with an audit log it cannot write, naming the file', async () => {
+    const start = createUiServer({
+      port: 0,
+      registry: createInMemoryRegistry(),
+      brokers: '127.0.0.1:1',
+      auditLog: join(dir, 'no-such-folder', 'audit.jsonl'),
+    });
+    await expect(start).rejects.toThrow(UsageError);
+    await expect(start).rejects.toThrow(/audit log .*no-such-folder.* cannot be written/);
   });
 
   it('beyond loopback: refuses to start, naming the fix', async () => {
