@@ -3,7 +3,7 @@
  *
  *   cli, ui            presentation: thin shells over operations
  *   operations         registration, topics, tail, stack, asyncapi, monitor: what the CLI and UI do
- *   runtime | codegen  what services run (registry, serde, producer, consumer, dlq, kafka, telemetry) | the build step
+ *   runtime | codegen  what services run (registry, serde, producer, consumer, transformer, dlq, kafka, telemetry) | the build step
  *   formats            one folder per schema format behind one interface (src/formats): everything
  *                      about a format in src/formats/<format>/, its compatibility rules included
  *   compat             the format-free compatibility engine (src/compat: levels, histories, findings,
@@ -21,7 +21,7 @@ const COMPAT = '^src/compat/';
 const FORMAT_FOLDERS_OUTSIDE = '^src/(avro|json|protobuf)/|^src/compat/(avro|json|protobuf)/';
 const CODEGEN = '^codegen/';
 const RUNTIME =
-  '^src/(registry|serde|producer|consumer|dlq|kafka|telemetry|generated|generated-protobuf)/|^src/bookings\\.ts$';
+  '^src/(registry|serde|producer|consumer|transformer|dlq|kafka|telemetry|generated|generated-protobuf)/|^src/bookings\\.ts$';
 const OPERATIONS = '^src/(registration|topics|tail|stack|asyncapi|monitor)/';
 const PRESENTATION = '^src/(cli|ui)/';
 

@@ -30,6 +30,8 @@ export type ContractsErrorCode =
   | 'HANDLER_TIMEOUT'
   | 'DEAD_LETTER_TOO_LARGE'
   | 'CONSUMER_STOPPED'
+  | 'TRANSACTION_FENCED'
+  | 'TRANSACTION_ABORTED'
   | 'INCOMPATIBLE'
   | 'BASELINE_INVALID'
   | 'STACK'
@@ -435,6 +437,65 @@ export class ConsumerFailedError extends ContractsError {
       {
         cause,
         hint: 'check that Kafka is reachable and the group may be joined; restart the service (supervision.exitOnFailure lets an orchestrator do it), or raise supervision.giveUpAfterMs',
+      },
+    );
+  }
+}
+
+/** Where a transformer's transaction stood: its input partition and the last offset it covered. */
+export interface TransactionPosition {
+  topic: string;
+  partition: number;
+  offset: string;
+}
+
+/**
+ * Another instance of the transformer's group took this input partition over (its producer of the
+ * same transactional id fenced this one, or the group moved on to a newer generation): this
+ * instance's transaction was aborted, and nothing it wrote for the partition is visible to
+ * `read_committed` readers. The usual cause is an instance paused past its session timeout (a
+ * long GC, a stopped container) that then woke up as a zombie. Not retriable here: the
+ * partition's messages are the new owner's; this instance rejoins the group.
+ */
+export class TransactionFencedError extends ContractsError {
+  constructor(
+    readonly groupId: string,
+    readonly transactionalId: string,
+    readonly position: TransactionPosition,
+    cause: unknown,
+  ) {
+    super(
+      'TRANSACTION_FENCED',
+      `the transaction of ${transactionalId} (group ${groupId}, up to ${position.topic}[${position.partition}]@${position.offset}) was fenced: another instance owns the partition now; nothing of it was written`,
+      {
+        cause,
+        hint: 'another instance took the partition over (this one was out of the group past its session timeout); it goes on from the committed offset. Look for long pauses of this process; raise sessionTimeout if they are expected',
+      },
+    );
+  }
+}
+
+/**
+ * A transformer's transaction failed and was aborted (a broker or coordinator unavailable, a
+ * timeout): nothing of it is visible to `read_committed` readers and its input offset was not
+ * committed, so its messages are handled again from the committed offset. Retriable.
+ */
+export class TransactionAbortedError extends ContractsError {
+  constructor(
+    readonly groupId: string,
+    readonly transactionalId: string,
+    readonly position: TransactionPosition,
+    cause: unknown,
+    retriable = true,
+  ) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    super(
+      'TRANSACTION_ABORTED',
+      `the transaction of ${transactionalId} (group ${groupId}, up to ${position.topic}[${position.partition}]@${position.offset}) was aborted: ${reason}`,
+      {
+        cause,
+        retriable,
+        hint: 'nothing of it was written and its messages are handled again; check that Kafka (and its transaction coordinator) is reachable',
       },
     );
   }

@@ -65,6 +65,20 @@ export {
   type SupervisionOptions,
 } from './consumer';
 
+// consume → produce, exactly once (outputs, dead letters and offsets in one transaction)
+export {
+  createTransformer,
+  type Transformer,
+  type TransformerOptions,
+  type TransformHandler,
+  type TransformHandlers,
+  type Outputs,
+  type OutputResult,
+  type OutputContracts,
+  type OutputEventType,
+  type OutputInput,
+} from './transformer';
+
 // encoding and decoding without Kafka
 export {
   createSerde,

@@ -4,7 +4,7 @@
  * the full one was refused as too large; it goes to the partition its message came from
  * (src/dlq/partition.ts), never to one found by hashing a key of any length.
  */
-import type { RecordProducer } from '../kafka/transport';
+import type { OutgoingRecord, RecordProducer } from '../kafka/transport';
 import { boundedDeadLetter, deadLetterHeaders } from '../dlq/headers';
 import { HandlerError, isContractsError } from '../errors';
 import { toKafkaError } from '../kafka/client';
@@ -14,11 +14,7 @@ export function kafkaDeadLetterSink(producer: () => RecordProducer, topic: strin
   return {
     topic,
     async send(letter, bounded) {
-      const { message } = letter;
-      const headers = deadLetterHeaders(infoOf(letter, groupId));
-      const record = bounded
-        ? boundedDeadLetter(message.key, message.value, headers)
-        : { key: message.key, value: message.value, headers: { ...message.headers, ...headers } };
+      const record = deadLetterRecord(letter, groupId, bounded);
       try {
         await producer().send(topic, [record]);
       } catch (error) {
@@ -26,6 +22,15 @@ export function kafkaDeadLetterSink(producer: () => RecordProducer, topic: strin
       }
     },
   };
+}
+
+/** The record of a dead letter: its message's key, value and headers plus the `dlq.*` headers, or its bounded record. */
+export function deadLetterRecord(letter: DeadLetter, groupId: string, bounded: boolean): OutgoingRecord {
+  const { message } = letter;
+  const headers = deadLetterHeaders(infoOf(letter, groupId));
+  return bounded
+    ? boundedDeadLetter(message.key, message.value, headers)
+    : { key: message.key, value: message.value, headers: { ...message.headers, ...headers } };
 }
 
 function infoOf(letter: DeadLetter, groupId: string) {

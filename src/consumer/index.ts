@@ -33,11 +33,11 @@ import { CONSUMER_EVENTS, createEmitter, type ConsumerEventName, type ConsumerLi
 import { assessHealth, type ConsumerHealth } from './health';
 import { kafkajsClient } from './kafkajs';
 import { createConsumerLog } from './log';
-import type { EventHandler } from './message';
+import type { DeadLetterSink, EventHandler } from './message';
 import { assertHandlers, pipelineSettings, type ConsumerOptions } from './options';
 import { createPipeline } from './pipeline';
 import { platformaticClient } from './platformatic';
-import { createRunner } from './runner';
+import { createRunner, type BatchTransactions } from './runner';
 import { createStallWatch } from './stall-watch';
 import { createSupervisor } from './supervisor';
 import { createTimers } from './timers';
@@ -46,7 +46,7 @@ export * from './events';
 export { classify, decide, type Decision, type EnvironmentPolicy, type Fault, type Stage } from './decide';
 export type { ConsumerState, PartitionHealth, SupervisionOptions } from './supervisor';
 export type { ConsumerHealth, HealthProblem } from './health';
-export type { EventHandler, MessageContext } from './message';
+export type { DeadLetterSink, EventHandler, MessageContext } from './message';
 export {
   RETRY_DEFAULTS,
   type ConsumerOptions,
@@ -71,6 +71,23 @@ export interface Consumer<C extends AnyTopicContract> {
 }
 
 export function createConsumer<C extends AnyTopicContract>(options: ConsumerOptions<C>): Consumer<C> {
+  return consumerWith(options, {});
+}
+
+/** What a transformer (src/transformer) changes of a consumer; nothing for createConsumer. */
+export interface ConsumerSeams {
+  /** Dead letters go here instead of through the consumer's own producer (a transformer's transaction). */
+  deadLetters?: DeadLetterSink;
+  /** Commits through these instead of the group's offset commit. */
+  transactions?: BatchTransactions;
+  /** Called when the consumer has stopped or failed (the transformer's producers close). */
+  closed?: () => Promise<void>;
+}
+
+export function consumerWith<C extends AnyTopicContract>(
+  options: ConsumerOptions<C>,
+  seams: ConsumerSeams,
+): Consumer<C> {
   const { groupId } = options;
   const contract = options.contract as unknown as TopicContract;
   const { topic } = contract;
@@ -98,7 +115,9 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
     groupId,
     serde,
     handlers,
-    deadLetters: kafkaDeadLetterSink(() => dlqProducer!, options.deadLetterTopic ?? contract.deadLetterTopic, groupId),
+    deadLetters:
+      seams.deadLetters ??
+      kafkaDeadLetterSink(() => dlqProducer!, options.deadLetterTopic ?? contract.deadLetterTopic, groupId),
     events,
     log,
     running: isRunning,
@@ -109,6 +128,7 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
   });
   const runner = createRunner({
     pipeline,
+    transactions: seams.transactions,
     commitEvery: Math.max(1, options.commitEvery ?? Number.POSITIVE_INFINITY),
     running: isRunning,
     fetched: (t, partition, first, high) => supervisor.fetched(t, partition, first, high),
@@ -151,6 +171,7 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
   const closeDeadLetters = async () => {
     await dlqProducer?.disconnect().catch(() => undefined);
     dlqProducer = undefined;
+    await seams.closed?.();
   };
 
   const fail = async (error: ConsumerFailedError) => {
@@ -166,7 +187,8 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
     if (running) return;
     assertHandlers(contract, handlers);
     if (run.settled) run = deferred();
-    const producer = client.deadLetterProducer();
+    // a transformer writes its dead letters in its transactions: no producer of their own
+    const producer = seams.deadLetters ? NO_PRODUCER : client.deadLetterProducer();
     dlqProducer = producer;
     try {
       await producer.connect();
@@ -214,6 +236,12 @@ export function createConsumer<C extends AnyTopicContract>(options: ConsumerOpti
   };
   return api;
 }
+
+const NO_PRODUCER: RecordProducer = {
+  connect: async () => undefined,
+  send: async () => [],
+  disconnect: async () => undefined,
+};
 
 interface Deferred {
   promise: Promise<void>;

@@ -38,6 +38,7 @@ function createKafkajsConsumer(kafka: Kafka, member: MemberOptions): KafkaConsum
 /** A kafkajs consumer as the kit's GroupMember: its instrumentation events as the member's. */
 function asGroupMember(consumer: KafkaConsumer, member: MemberOptions): GroupMember {
   const { options, runner, events } = member;
+  const groupMember: KafkajsGroupMember = { groupId: options.groupId, joins: 0 };
   const on = <E extends keyof MemberEvents>(event: E, listener: MemberEvents[E]): (() => void) => {
     switch (event) {
       case 'joined': {
@@ -56,6 +57,19 @@ function asGroupMember(consumer: KafkaConsumer, member: MemberOptions): GroupMem
     on,
     disconnect: () => consumer.disconnect(),
     async run() {
+      consumer.on(consumer.events.GROUP_JOIN, () => void (groupMember.joins += 1));
+      // kafkajs skips a fetch of only transaction markers without calling eachBatch (and commits
+      // nothing past it with autoCommit off): the runner moves the group past them
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+        if (payload.batchSize !== 0 || !member.running()) return;
+        const { topic, partition } = payload;
+        void runner
+          .passedMarkers(topic, partition, payload.lastOffset, payload.highWatermark, (offset) =>
+            consumer.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]),
+          )
+          // a commit cut short by a rebalance: the next owner starts before the markers, which costs nothing
+          .catch(() => undefined);
+      });
       consumer.on(consumer.events.CRASH, (e) => {
         events.emit(CONSUMER_EVENTS.CRASHED, { error: e.payload.error, restart: e.payload.restart });
       });
@@ -65,10 +79,19 @@ function asGroupMember(consumer: KafkaConsumer, member: MemberOptions): GroupMem
         autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-        eachBatch: (payload) => runner.eachBatch(batchControl(consumer, payload)),
+        eachBatch: (payload) => runner.eachBatch(batchControl(consumer, payload, groupMember)),
       });
     },
   };
+}
+
+/**
+ * What a kafkajs transaction's sendOffsets needs of the member (kafkajs sends no generation: no
+ * KIP-447), and how many times it joined, so a transformer re-checks its partitions after a join.
+ */
+export interface KafkajsGroupMember {
+  groupId: string;
+  joins: number;
 }
 
 /** The dead-letter producer: idempotent, acks=all, one request in flight, each record to its source partition. */
@@ -116,7 +139,11 @@ function flattened(headers: NonNullable<KafkaMessage['headers']>): RecordHeaders
 }
 
 /** A kafkajs batch as the runner's BatchControl. */
-function batchControl(consumer: KafkaConsumer, payload: EachBatchPayload): BatchControl {
+function batchControl(
+  consumer: KafkaConsumer,
+  payload: EachBatchPayload,
+  groupMember: KafkajsGroupMember,
+): BatchControl {
   const { batch } = payload;
   const { topic, partition } = batch;
   return {
@@ -133,6 +160,8 @@ function batchControl(consumer: KafkaConsumer, payload: EachBatchPayload): Batch
       payload.resolveOffset(offset);
       return consumer.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
     },
+    resolve: (offset) => payload.resolveOffset(offset),
+    groupMember,
     seek: (offset) => consumer.seek({ topic, partition, offset }),
     pause: payload.pause,
   };

@@ -344,6 +344,9 @@ function batchControl(batch: BatchOf): BatchControl {
       else
         await batch.consumer!.commit({ offsets: [{ topic, partition, offset: BigInt(offset) + 1n, leaderEpoch: -1 }] });
     },
+    // the stream keeps its own position
+    resolve: () => undefined,
+    groupMember: batch.consumer,
     seek: (offset) => {
       state.seekTo = BigInt(offset);
       state.seeks += 1;

@@ -31,14 +31,38 @@ export interface BatchControl {
    * its own position so, as kafkajs's resolveOffset does, before it commits).
    */
   commit(offset: string): Promise<void>;
+  /**
+   * The messages up to `offset` are handled and their offset committed elsewhere (in a
+   * transformer's transaction): tells the client its position, commits nothing.
+   */
+  resolve(offset: string): void;
+  /** What a transaction's offset commit needs of the group member the batch came from (the transport's own). */
+  readonly groupMember: unknown;
   /** Fetch from `offset` next. */
   seek(offset: string): void;
   /** Pauses the partition; returns the function that resumes it. */
   pause(): () => void;
 }
 
+/**
+ * A transformer's transactions (src/transformer): asked before each batch, and the commit instead
+ * of the group's offset commit, so a partition's outputs and its offset are written together.
+ */
+export interface BatchTransactions {
+  /**
+   * Before a batch of a partition: drops what earlier batches left uncommitted, makes sure the
+   * partition's producer fenced every older one, and returns the group's committed offset when it
+   * is past the batch's first (another instance committed it meanwhile): fetch from there instead.
+   */
+  begin(batch: BatchControl): Promise<string | undefined>;
+  /** Writes the outputs of the messages up to `offset` and commits `offset` + 1, in one transaction. */
+  commit(batch: BatchControl, offset: string): Promise<void>;
+}
+
 export interface RunnerOptions {
   pipeline: MessagePipeline;
+  /** Set for a transformer: commits go through its transactions. */
+  transactions?: BatchTransactions;
   /** Commit within a batch after this many handled messages; Infinity for the end of the batch only. */
   commitEvery: number;
   running(): boolean;
@@ -53,14 +77,55 @@ export interface RunnerOptions {
 export interface Runner {
   /** Handles one fetched batch; resolves once its handled messages are committed. */
   eachBatch(batch: BatchControl): Promise<void>;
+  /**
+   * A fetch that held only transaction markers (or aborted records), which kafkajs skips without
+   * a batch: the group moves past them, as the Java consumer's position does, so a partition whose
+   * last records are a transaction's marker shows no lag of 1 and is never taken for stalled.
+   */
+  passedMarkers(
+    topic: string,
+    partition: number,
+    lastOffset: string,
+    highWatermark: string,
+    commit: (offset: string) => Promise<void>,
+  ): Promise<void>;
 }
 
 export function createRunner(options: RunnerOptions): Runner {
-  const { pipeline, commitEvery } = options;
+  const { pipeline, commitEvery, transactions } = options;
+  /** The offset committed last per partition: a marker-only commit never moves a partition back. */
+  const committed = new Map<number, bigint>();
+  const noteCommitted = (partition: number, offset: string) => {
+    const next = BigInt(offset);
+    if ((committed.get(partition) ?? -1n) < next) committed.set(partition, next);
+  };
+  const commit = transactions
+    ? async (batch: BatchControl, offset: string) => {
+        await transactions.commit(batch, offset);
+        batch.resolve(offset);
+        noteCommitted(batch.partition, offset);
+      }
+    : async (batch: BatchControl, offset: string) => {
+        await batch.commit(offset);
+        noteCommitted(batch.partition, offset);
+      };
   return {
+    async passedMarkers(topic, partition, lastOffset, highWatermark, commitMarkers) {
+      if (!options.running() || (committed.get(partition) ?? -1n) >= BigInt(lastOffset)) return;
+      options.fetched(topic, partition, lastOffset, highWatermark)(lastOffset);
+      await commitMarkers(lastOffset);
+      noteCommitted(partition, lastOffset);
+    },
     async eachBatch(batch) {
       const { topic, partition, heartbeat } = batch;
       if (batch.messages.length === 0) return;
+      if (transactions) {
+        const from = await transactions.begin(batch);
+        if (from !== undefined) {
+          batch.seek(from);
+          return;
+        }
+      }
       const progressed = options.fetched(topic, partition, batch.firstOffset, batch.highWatermark);
       let handled: string | undefined;
       let sinceCommit = 0;
@@ -92,7 +157,7 @@ export function createRunner(options: RunnerOptions): Runner {
         // ends (for kafkajs, each resolveOffset costs Long arithmetic)
         handled = message.offset;
         if (++sinceCommit >= commitEvery) {
-          await batch.commit(handled);
+          await commit(batch, handled);
           sinceCommit = 0;
         }
         whole = true;
@@ -101,10 +166,11 @@ export function createRunner(options: RunnerOptions): Runner {
       // its position), so a partition that ends in a transaction marker shows no lag of 1
       if (whole && handled !== undefined && BigInt(batch.lastOffset) > BigInt(handled)) {
         handled = batch.lastOffset;
+        progressed(handled);
         sinceCommit += 1;
       }
       if (handled !== undefined && sinceCommit > 0) {
-        await batch.commit(handled);
+        await commit(batch, handled);
       }
     },
   };

@@ -5,26 +5,18 @@
  * header, through an idempotent producer with acks=all on the chosen transport, kafkajs (default)
  * or @platformatic/kafka (./send.ts: the send path, after kafkajs's own producer/sendMessages.js).
  */
-import { randomUUID } from 'node:crypto';
 import type { EventTypeOf, TopicContract } from '../contract';
-import { EventValidationError } from '../errors';
 import { producerTelemetry } from '../telemetry';
-import { formatOf } from '../formats';
 import { resolveKafka, type KafkaConnectionOptions } from '../kafka/client';
-import { resolveTransport, type OutgoingRecord, type RecordAck, type RecordHeaders } from '../kafka/transport';
+import { resolveTransport, type RecordAck } from '../kafka/transport';
 import { PACKAGE_NAME } from '../package-info';
+import { createMessageBuilder, type PreparedRecord, type PublishOptions } from './messages';
 import type { KeyPartitioner } from './partitioners';
 import { createSender, kafkajsSenderClient, platformaticSenderClient } from './send';
 import { resolveRegistry, type RegistrySource } from '../registry/resolve';
 import { createSerde, type AnyTopicContract, type EventOf, type InputOf, type Serde } from '../serde';
 
-/** Headers the producer sets on every message. */
-export const MESSAGE_HEADERS = {
-  EVENT_TYPE: 'event-type',
-  /** W3C trace context, when given. */
-  TRACEPARENT: 'traceparent',
-  TRACESTATE: 'tracestate',
-} as const;
+export { MESSAGE_HEADERS, type PublishOptions } from './messages';
 
 export interface ProducerOptions<C extends AnyTopicContract> extends KafkaConnectionOptions {
   contract: C;
@@ -50,15 +42,6 @@ export interface ProducerOptions<C extends AnyTopicContract> extends KafkaConnec
    * producer of a topic must use the same one to keep per-key order. See partitioners.ts.
    */
   partitioner?: KeyPartitioner;
-}
-
-export interface PublishOptions {
-  headers?: Record<string, string | Buffer>;
-  /** W3C `traceparent` to propagate (sent as the `traceparent` header). */
-  traceparent?: string;
-  tracestate?: string;
-  /** Overrides the key (default: the event's contract key field, e.g. bookingId). */
-  key?: string;
 }
 
 export interface PublishResult {
@@ -104,66 +87,8 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
   const transport = resolveTransport(options.transport);
   const source = options.source ?? options.clientId ?? PACKAGE_NAME;
 
-  const format = formatOf(contract.format);
-  const fill = (eventType: string, payload: unknown): Record<string, unknown> => {
-    if (payload === null || typeof payload !== 'object' || Array.isArray(payload)) {
-      // the same typed error as any other payload that does not fit (callers catch one class)
-      throw new EventValidationError(eventType, [
-        {
-          path: '',
-          expected: 'an object with the event fields (see the generated *Input types)',
-          keyword: 'type',
-          message: 'must be object',
-        },
-      ]);
-    }
-    const event: Record<string, unknown> = { ...(payload as Record<string, unknown>) };
-    event[contract.discriminator] ??= eventType;
-    for (const field of contract.autoFields) {
-      if (event[field] !== undefined) continue;
-      if (field === 'eventId') event.eventId = randomUUID();
-      else if (field === 'timestamp') event.timestamp = format.codec.timestampNow();
-      else event.source = source;
-    }
-    return event;
-  };
-
-  interface Prepared {
-    message: OutgoingRecord & { headers: RecordHeaders };
-    eventId: string | undefined;
-    schemaId: number;
-  }
-  const toPrepared = (
-    eventType: string,
-    event: Record<string, unknown>,
-    value: Buffer,
-    publish: PublishOptions | undefined,
-  ): Prepared => {
-    // one object literal per message; the caller's headers are copied only when there are some
-    const headers: RecordHeaders = publish?.headers
-      ? { ...publish.headers, [MESSAGE_HEADERS.EVENT_TYPE]: eventType }
-      : { [MESSAGE_HEADERS.EVENT_TYPE]: eventType };
-    if (publish?.traceparent) headers[MESSAGE_HEADERS.TRACEPARENT] = publish.traceparent;
-    if (publish?.tracestate) headers[MESSAGE_HEADERS.TRACESTATE] = publish.tracestate;
-    const keyValue = publish?.key ?? event[contract.key];
-    return {
-      message: { key: keyValue === undefined || keyValue === null ? null : String(keyValue), value, headers },
-      eventId: typeof event.eventId === 'string' ? event.eventId : undefined,
-      // encodeSync or encode has just resolved it
-      schemaId: serde.cachedSchemaId(eventType)!,
-    };
-  };
-  /**
-   * The message for an event, synchronously once its type's schema ID is cached (the hot path:
-   * no promise per message); the first event of a type goes through the async encode, which asks
-   * the registry. Validation, bytes and errors are the same on both paths.
-   */
-  const toMessage = (eventType: string, payload: unknown, publish?: PublishOptions): Prepared | Promise<Prepared> => {
-    const event = fill(eventType, payload);
-    const value = serde.encodeSync(event as unknown as EventOf<C>);
-    if (value) return toPrepared(eventType, event, value, publish);
-    return serde.encode(event as unknown as EventOf<C>).then((v) => toPrepared(eventType, event, v, publish));
-  };
+  const messages = createMessageBuilder(serde, source);
+  const toMessage = messages.build;
 
   const sender = createSender(
     transport === 'platformatic'
@@ -178,7 +103,7 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
   return {
     serde,
     connect,
-    prepare: (eventType, payload) => fill(eventType, payload) as unknown as EventOf<C>,
+    prepare: (eventType, payload) => messages.fill(eventType, payload) as unknown as EventOf<C>,
     async publish(eventType, payload, publishOptions) {
       const prepared = toMessage(eventType, payload, publishOptions);
       const { message, eventId, schemaId } = prepared instanceof Promise ? await prepared : prepared;
@@ -196,7 +121,7 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
     },
     async publishBatch(items) {
       if (items.length === 0) return { topic: contract.topic, events: [], partitions: [] };
-      const prepared: Prepared[] = [];
+      const prepared: PreparedRecord[] = [];
       for (const item of items) {
         const next = toMessage(item.eventType, item.payload, item);
         prepared.push(next instanceof Promise ? await next : next);

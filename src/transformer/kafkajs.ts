@@ -1,0 +1,100 @@
+/**
+ * The transformer's transactions on kafkajs: a transactional kafkajs producer per input partition
+ * (kafkajs's connect() inits only its idempotent id; its first transaction() inits the
+ * transactional one, which is what fences), offsets sent with the group id only (kafkajs sends
+ * TxnOffsetCommit v0-v1: no generation, so fencing rests on the transactional ids), and the
+ * committed offset read through an admin client.
+ */
+import type { ICustomPartitioner, Kafka, Admin } from 'kafkajs';
+import type { KafkajsGroupMember } from '../consumer/kafkajs';
+import { sourcePartitioner } from '../dlq/partition';
+import { keyPartitioner, type KeyPartitioner } from '../producer/partitioners';
+import type { PartitionProducer, TransactionsClient } from './transactions';
+
+export interface KafkajsTransactionsOptions {
+  partitioner?: KeyPartitioner;
+  /** The dead-letter topic: its records go to their source partition, never by key. */
+  deadLetterTopic: string;
+  transactionTimeoutMs: number;
+}
+
+export function kafkajsTransactions(kafka: Kafka, options: KafkajsTransactionsOptions): TransactionsClient {
+  let admin: Admin | undefined;
+  let connecting: Promise<Admin> | undefined;
+  const adminClient = () =>
+    (connecting ??= (async () => {
+      const a = kafka.admin();
+      await a.connect();
+      admin = a;
+      return a;
+    })().catch((error: unknown) => {
+      connecting = undefined;
+      throw error;
+    }));
+
+  const byKey = keyPartitioner(options.partitioner);
+  const bySource = sourcePartitioner;
+  // one producer writes outputs (by key, as `publish` would) and dead letters (to their source partition)
+  const partitioner: ICustomPartitioner = () => {
+    const key = byKey();
+    const source = bySource();
+    return (args) => (args.topic === options.deadLetterTopic ? source(args) : key(args));
+  };
+
+  return {
+    producer(transactionalId): PartitionProducer {
+      const producer = kafka.producer({
+        transactionalId,
+        idempotent: true,
+        maxInFlightRequests: 1,
+        transactionTimeout: options.transactionTimeoutMs,
+        createPartitioner: partitioner,
+      });
+      let connected = false;
+      return {
+        async ready() {
+          await producer.connect();
+          connected = true;
+          // the first transaction inits the transactional producer id: the fencing step
+          const first = await producer.transaction();
+          await first.abort();
+        },
+        async commit(sends, offset) {
+          const { groupId } = offset.groupMember as KafkajsGroupMember;
+          const transaction = await producer.transaction();
+          try {
+            if (sends.length > 0) {
+              for (const send of sends) {
+                await transaction.send({ topic: send.topic, acks: -1, messages: send.records });
+              }
+            }
+            await transaction.sendOffsets({
+              consumerGroupId: groupId,
+              topics: [{ topic: offset.topic, partitions: [{ partition: offset.partition, offset: offset.next }] }],
+            });
+            await transaction.commit();
+          } catch (error) {
+            if (transaction.isActive()) await transaction.abort().catch(() => undefined);
+            throw error;
+          }
+        },
+        async close() {
+          if (connected) await producer.disconnect();
+        },
+      };
+    },
+    async committedOffset(groupMember, topic, partition) {
+      const { groupId } = groupMember as KafkajsGroupMember;
+      const [offsets] = await (await adminClient()).fetchOffsets({ groupId, topics: [topic] });
+      const found = offsets?.partitions.find((p) => p.partition === partition)?.offset;
+      return found === undefined || BigInt(found) < 0n ? undefined : found;
+    },
+    joinStamp: (groupMember) => (groupMember as KafkajsGroupMember).joins,
+    async close() {
+      const a = admin;
+      admin = undefined;
+      connecting = undefined;
+      await a?.disconnect();
+    },
+  };
+}

@@ -1,0 +1,187 @@
+/**
+ * The transformer's transactions, whatever the client: one transactional producer per input
+ * partition (transactional id `<prefix>.<topic>.<partition>`), so the instance that takes a
+ * partition over fences every earlier owner of it, zombies included, before it reads where the
+ * group stands (the fencing Kafka Streams used before KIP-447, which kafkajs cannot send).
+ *
+ * - begin(): a partition seen for the first time since a join gets a new producer, whose
+ *   InitProducerId fences the old one and ends its open transaction; then the group's committed
+ *   offset is read again, and a batch fetched before another instance's last commit is skipped.
+ * - commit(): the partition's pending outputs and dead letters (./outputs.ts) and the input's
+ *   offset in one transaction. Any failure aborts it, drops the producer (a kafkajs producer whose
+ *   transaction failed cannot begin another: tulios/kafkajs#430) and fails the batch with a typed
+ *   error; the messages come again from the committed offset, so nothing is written twice.
+ */
+import { isContractsError, TransactionAbortedError, TransactionFencedError } from '../errors';
+import { kafkaErrorType } from '../kafka/client';
+import type { OutgoingRecord } from '../kafka/transport';
+import type { RateLimitedLogger } from '../log';
+import type { BatchControl, BatchTransactions } from '../consumer/runner';
+import { recordBytes, type PendingOutputs, type PendingRecord } from './outputs';
+
+/** One input partition's transactional producer, as a transport gives it. */
+export interface PartitionProducer {
+  /** Initialises the producer id of its transactional id: every older producer of it is fenced. */
+  ready(): Promise<void>;
+  /** In one transaction: the records (each to its topic) and the group's offset `next` of the input partition. */
+  commit(records: ReadonlyArray<{ topic: string; records: OutgoingRecord[] }>, offset: GroupOffset): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface GroupOffset {
+  topic: string;
+  partition: number;
+  /** The offset the group goes on from (the last handled + 1). */
+  next: string;
+  /** The batch's group member (the transport's own: what its offset commit sends). */
+  groupMember: unknown;
+}
+
+/** What the transformer needs of a transport. */
+export interface TransactionsClient {
+  producer(transactionalId: string): PartitionProducer;
+  /** The group's committed offset of a partition; undefined when it has none. */
+  committedOffset(groupMember: unknown, topic: string, partition: number): Promise<string | undefined>;
+  /** What changes each time the member joins the group (a partition's owner may have changed). */
+  joinStamp(groupMember: unknown): unknown;
+  close(): Promise<void>;
+}
+
+/** Kafka error types that mean another producer of the transactional id (or another group generation) took over. */
+const FENCED = new Set([
+  'PRODUCER_FENCED',
+  'INVALID_PRODUCER_EPOCH',
+  'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
+  'ILLEGAL_GENERATION',
+  'UNKNOWN_MEMBER_ID',
+  'FENCED_INSTANCE_ID',
+]);
+
+/** Records per send inside a transaction: a record batch the broker takes (message.max.bytes is 1 MB by default). */
+const CHUNK_BYTES = 512 * 1024;
+
+export interface TransactionsOptions {
+  groupId: string;
+  transactionalIdPrefix: string;
+  client: TransactionsClient;
+  pending: PendingOutputs;
+  log: RateLimitedLogger;
+}
+
+export function createTransactions(options: TransactionsOptions): BatchTransactions & { close(): Promise<void> } {
+  const { groupId, client, pending, log } = options;
+  const producers = new Map<string, PartitionProducer>();
+  /** The member and join each partition was last checked for. */
+  const checked = new Map<string, { member: unknown; stamp: unknown }>();
+
+  const idOf = (topic: string, partition: number) => `${options.transactionalIdPrefix}.${topic}.${partition}`;
+
+  const drop = async (id: string) => {
+    const producer = producers.get(id);
+    producers.delete(id);
+    await producer?.close().catch(() => undefined);
+  };
+
+  return {
+    async begin(batch: BatchControl) {
+      const { topic, partition, groupMember } = batch;
+      pending.drop(partition);
+      const id = idOf(topic, partition);
+      const stamp = client.joinStamp(groupMember);
+      const last = checked.get(id);
+      if (last && last.member === groupMember && last.stamp === stamp && producers.has(id)) return undefined;
+      // (re)assigned: a new producer fences every earlier one of this partition before the offset is read
+      await drop(id);
+      const producer = client.producer(id);
+      producers.set(id, producer);
+      try {
+        await producer.ready();
+      } catch (error) {
+        await drop(id);
+        throw failure(error, id, topic, partition, batch.firstOffset);
+      }
+      const committed = await client.committedOffset(groupMember, topic, partition);
+      checked.set(id, { member: groupMember, stamp });
+      if (committed !== undefined && BigInt(committed) > BigInt(batch.firstOffset)) {
+        log.write(
+          'info',
+          'transaction-skip',
+          `${topic}[${partition}] was committed past this batch by another instance`,
+          {
+            group: groupId,
+            topic,
+            partition,
+            fetched: batch.firstOffset,
+            committed,
+          },
+        );
+        return committed;
+      }
+      return undefined;
+    },
+
+    async commit(batch: BatchControl, offset: string) {
+      const { topic, partition, groupMember } = batch;
+      const id = idOf(topic, partition);
+      const outputs = pending.take(partition);
+      const producer = producers.get(id);
+      try {
+        if (!producer) throw new Error(`no transactional producer for ${id} (begin() not called)`);
+        await producer.commit(chunked(outputs), { topic, partition, next: String(BigInt(offset) + 1n), groupMember });
+      } catch (error) {
+        await drop(id);
+        checked.delete(id);
+        const failed = failure(error, id, topic, partition, offset);
+        for (const o of outputs) o.span?.end({ error: failed });
+        const fenced = failed instanceof TransactionFencedError;
+        log.write(fenced ? 'error' : 'warn', fenced ? 'transaction-fenced' : 'transaction-aborted', failed.message, {
+          group: groupId,
+          topic,
+          partition,
+          offset,
+          outputs: outputs.length,
+          code: failed.code,
+        });
+        throw failed;
+      }
+      for (const o of outputs) o.span?.end({ partition: o.record.partition ?? -1 });
+    },
+
+    async close() {
+      await Promise.all([...producers.keys()].map(drop));
+      checked.clear();
+      await client.close().catch(() => undefined);
+    },
+  };
+
+  function failure(error: unknown, id: string, topic: string, partition: number, offset: string) {
+    if (error instanceof TransactionFencedError || error instanceof TransactionAbortedError) return error;
+    const type = kafkaErrorType(error);
+    if (type && FENCED.has(type)) return new TransactionFencedError(groupId, id, { topic, partition, offset }, error);
+    return new TransactionAbortedError(
+      groupId,
+      id,
+      { topic, partition, offset },
+      error,
+      isContractsError(error) ? error.retriable : true,
+    );
+  }
+}
+
+/** The records by topic, each topic's in sends of at most CHUNK_BYTES, in the order they were published. */
+function chunked(outputs: PendingRecord[]): Array<{ topic: string; records: OutgoingRecord[] }> {
+  const sends: Array<{ topic: string; records: OutgoingRecord[]; bytes: number }> = [];
+  const open = new Map<string, { topic: string; records: OutgoingRecord[]; bytes: number }>();
+  for (const { topic, record } of outputs) {
+    const size = recordBytes(record);
+    let send = open.get(topic);
+    if (!send || (send.records.length > 0 && send.bytes + size > CHUNK_BYTES)) {
+      send = { topic, records: [], bytes: 0 };
+      open.set(topic, send);
+      sends.push(send);
+    }
+    send.records.push(record);
+    send.bytes += size;
+  }
+  return sends;
+}

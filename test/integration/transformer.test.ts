@@ -1,0 +1,260 @@
+/**
+ * The transformer on the real stack, on each transport: each booking.created becomes exactly one
+ * booking.confirmed (or booking.failed) for a `read_committed` reader, with the input's offset
+ * committed in the same transaction; a handler that published and then failed writes nothing of
+ * that run; a poison record's dead letter is written in the transaction; and an instance that was
+ * out of its group past its session, then woke up, is fenced — its transaction fails with a
+ * TransactionFencedError and nothing it wrote is visible.
+ */
+import { randomUUID } from 'node:crypto';
+import type { bookingsContract } from '../../src/generated/bookings';
+import { CONSUMER_EVENTS } from '../../src/consumer';
+import { TransactionFencedError } from '../../src/errors';
+import { TRANSPORTS, type TransportName } from '../../src/kafka/transport';
+import { configureLogging, type LogEntry } from '../../src/log';
+import { createProducer, type Producer } from '../../src/producer';
+import { createTransformer, type Transformer, type TransformHandlers } from '../../src/transformer';
+import { encodeFrame } from '../../src/wire';
+import { bookingInputs } from '../support/bookings-fixtures';
+import { setUpTopic, waitFor, type ItContext } from '../support/it-helpers';
+import { readCommitted } from '../support/read-committed';
+
+jest.setTimeout(180_000);
+
+type Bookings = typeof bookingsContract;
+let it0: ItContext<Bookings>;
+let producer: Producer<Bookings>;
+let transport: TransportName;
+const running: Array<{ stop(): Promise<void> }> = [];
+const logged: LogEntry[] = [];
+
+beforeAll(() => configureLogging({ level: 'info', sink: (e) => void logged.push(e) }));
+afterAll(async () => {
+  for (const c of running.splice(0).reverse()) await c.stop().catch(() => undefined);
+  configureLogging({ level: 'warn', sink: undefined });
+});
+
+/** Billing as the seed describes it: a created booking is confirmed, unless its price is 0. */
+function billing(
+  overrides: Partial<TransformHandlers<Bookings, Bookings>> = {},
+): TransformHandlers<Bookings, Bookings> {
+  return {
+    'booking.created': async (event, out) => {
+      const { bookingId, userId, type, itemId } = event;
+      if (event.data.price.amountMinor === 0) {
+        await out.publish('booking.failed', {
+          bookingId,
+          userId,
+          type,
+          itemId,
+          data: { reasonCode: 'payment_declined', message: 'nothing to pay', stage: 'payment', retryable: false },
+        });
+        return;
+      }
+      await out.publish('booking.confirmed', {
+        bookingId,
+        userId,
+        type,
+        itemId,
+        data: {
+          confirmationCode: bookingId.slice(-6).toUpperCase(),
+          payment: { paymentId: `pay-${bookingId}`, method: 'card', amount: event.data.price },
+        },
+      });
+    },
+    'booking.confirmed': 'ignore',
+    'booking.cancelled': 'ignore',
+    'booking.failed': 'ignore',
+    ...overrides,
+  };
+}
+
+function transformer(
+  groupId: string,
+  handlers: TransformHandlers<Bookings, Bookings>,
+  extra: { sessionTimeout?: number; handlerTimeoutMs?: number } = {},
+): Transformer<Bookings> {
+  const t = createTransformer({
+    from: it0.contract,
+    to: it0.contract,
+    groupId,
+    handlers,
+    brokers: it0.env.brokers,
+    registry: it0.registry,
+    fromBeginning: true,
+    stopOnSignals: [],
+    retry: { attempts: 3, initialDelayMs: 20 },
+    transport,
+    ...(extra.handlerTimeoutMs ? { handlerTimeoutMs: extra.handlerTimeoutMs } : {}),
+    ...(extra.sessionTimeout
+      ? { consumerConfig: { sessionTimeout: extra.sessionTimeout, heartbeatInterval: 500 } }
+      : {}),
+  });
+  running.push(t);
+  return t;
+}
+
+/** Waits until the transformer handled and committed every partition to its end. */
+async function caughtUp(t: Transformer<Bookings>) {
+  await waitFor(
+    () => t.health().partitions.length === 3 && t.health().partitions.every((p) => p.lag === 0),
+    'the group to commit to the end',
+    30_000,
+  ).catch((e: unknown) => {
+    console.log(
+      JSON.stringify(t.health().partitions),
+      JSON.stringify(logged.slice(-20).map((l) => [l.level, l.logger, l.message])),
+    );
+    throw e;
+  });
+}
+
+async function publishCreated(ids: string[]) {
+  for (const id of ids) {
+    const input = bookingInputs(id)['booking.created'];
+    await producer.publish(
+      'booking.created',
+      id.endsWith('-free') ? { ...input, data: { ...input.data, price: { amountMinor: 0, currency: 'USD' } } } : input,
+    );
+  }
+}
+
+/** Outputs per booking, as a read_committed reader sees the topic. */
+async function outputsByBooking(types = ['booking.confirmed', 'booking.failed']) {
+  const records = await readCommitted(it0.env.brokers, it0.contract.topic);
+  const counts = new Map<string, number>();
+  for (const r of records) if (types.includes(r.eventType ?? '')) counts.set(r.key!, (counts.get(r.key!) ?? 0) + 1);
+  return { records, counts };
+}
+
+describe.each(TRANSPORTS)('transformer, on %s', (name) => {
+  beforeAll(async () => {
+    transport = name;
+    it0 = await setUpTopic(`bookings-it-transformer-${name}`);
+    producer = createProducer({ contract: it0.contract, brokers: it0.env.brokers, registry: it0.registry, transport });
+    running.push({ stop: () => producer.disconnect() });
+    await producer.connect();
+  });
+
+  it('writes one output per input and commits the input offset with it', async () => {
+    const ids = Array.from({ length: 20 }, (_, i) => `TX-${name}-${i}${i % 5 === 0 ? '-free' : ''}`);
+    await publishCreated(ids);
+    const groupId = `billing-${randomUUID()}`;
+    let handled = 0;
+    const t = transformer(groupId, billing());
+    t.on(CONSUMER_EVENTS.HANDLED, () => void (handled += 1));
+    await t.start();
+    // 20 created + the 20 outputs it reads back (ignored)
+    await waitFor(() => handled >= 20, 'the transformer to handle 20 bookings');
+    await caughtUp(t);
+    await t.stop();
+
+    const { counts, records } = await outputsByBooking();
+    expect([...counts.values()].every((n) => n === 1)).toBe(true);
+    expect(counts.size).toBe(20);
+    const failed = records.filter((r) => r.eventType === 'booking.failed').map((r) => r.key);
+    expect(failed.sort()).toEqual(ids.filter((id) => id.endsWith('-free')).sort());
+  });
+
+  it('writes nothing of a handler run that failed: one output after a retry', async () => {
+    const id = `RETRY-${name}-${randomUUID().slice(0, 6)}`;
+    await publishCreated([id]);
+    const groupId = `billing-${randomUUID()}`;
+    const runs: number[] = [];
+    const base = billing();
+    const t = transformer(
+      groupId,
+      billing({
+        'booking.created': async (event, out, ctx) => {
+          if (event.bookingId !== id) return;
+          runs.push(ctx.attempt);
+          await (base['booking.created'] as Exclude<(typeof base)['booking.created'], 'ignore'>)(event, out, ctx);
+          if (ctx.attempt === 1) throw new Error('payment provider timed out after the publish');
+        },
+      }),
+    );
+    await t.start();
+    await waitFor(() => runs.includes(2), 'the retry');
+    await caughtUp(t);
+    await t.stop();
+    const { counts } = await outputsByBooking();
+    expect(runs).toEqual([1, 2]);
+    expect(counts.get(id)).toBe(1);
+  });
+
+  it('writes a poison record’s dead letter in the transaction and goes on', async () => {
+    const p = it0.kafka.producer();
+    await p.connect();
+    await p.send({
+      topic: it0.contract.topic,
+      messages: [{ key: 'poison', value: encodeFrame(0x7ffffff0, Buffer.from([1])) }],
+    });
+    await p.disconnect();
+    const after = `AFTER-POISON-${name}`;
+    await publishCreated([after]);
+    const groupId = `billing-${randomUUID()}`;
+    const deadLettered: string[] = [];
+    const t = transformer(groupId, billing());
+    t.on(CONSUMER_EVENTS.DEAD_LETTERED, (e) => void deadLettered.push(e.reason));
+    await t.start();
+    await waitFor(() => deadLettered.length === 1, 'the dead letter');
+    await caughtUp(t);
+    await t.stop();
+    const dlq = await readCommitted(it0.env.brokers, it0.contract.deadLetterTopic);
+    expect(dlq.filter((r) => r.headers['dlq.consumer.group'] === groupId)).toHaveLength(1);
+    const { counts } = await outputsByBooking();
+    expect(counts.get(after)).toBe(1);
+  });
+
+  it('fences an instance that was out of its group past its session: typed error, nothing written', async () => {
+    const id = `ZOMBIE-${name}-${randomUUID().slice(0, 6)}`;
+    await publishCreated([id]);
+    const groupId = `billing-${randomUUID()}`;
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let zombieRuns = 0;
+    const base = billing()['booking.created'] as Exclude<
+      TransformHandlers<Bookings, Bookings>['booking.created'],
+      'ignore'
+    >;
+    // the zombie: publishes, then hangs without heartbeats past its session timeout
+    const zombie = transformer(
+      groupId,
+      billing({
+        'booking.created': async (event, out, ctx) => {
+          if (event.bookingId !== id) return base(event, out, ctx);
+          zombieRuns += 1;
+          await base(event, out, ctx);
+          await held;
+        },
+      }),
+      { sessionTimeout: 6_000, handlerTimeoutMs: 120_000 },
+    );
+    await zombie.start();
+    await waitFor(() => zombieRuns === 1, 'the zombie to take the booking');
+    const survivor = transformer(groupId, billing(), { sessionTimeout: 6_000 });
+    await survivor.start();
+    await waitFor(
+      async () => survivor.health().partitions.length === 3 && survivor.health().partitions.every((p) => p.lag === 0),
+      'the survivor to take every partition over and commit',
+      90_000,
+    );
+    const before = logged.length;
+    release();
+    await waitFor(
+      () =>
+        logged.slice(before).some((e) => e.fields?.kind === 'transaction-fenced' || e.message.includes('was fenced')),
+      'the zombie’s fenced transaction to be logged',
+    );
+    const fenced = logged.slice(before).find((e) => e.message.includes('was fenced'))!;
+    expect(fenced.level).toBe('error');
+    expect(fenced.fields).toMatchObject({
+      group: groupId,
+      code: new TransactionFencedError(groupId, 'x', { topic: '', partition: 0, offset: '0' }, null).code,
+    });
+    await zombie.stop();
+    await survivor.stop();
+    const { counts } = await outputsByBooking();
+    expect(counts.get(id)).toBe(1);
+  });
+});
