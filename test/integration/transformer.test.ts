@@ -205,9 +205,22 @@ describe.each(TRANSPORTS)('transformer, on %s', (name) => {
     const { counts } = await outputsByBooking();
     expect(counts.get(after)).toBe(1);
   });
+});
+
+// kafkajs heartbeats only between batches, so a handler that hangs takes the member out of its
+// group as a long pause would; platformatic heartbeats on a timer of its own, so its zombie needs a
+// frozen process (SIGSTOP), not yet in the suite
+describe('transformer fencing, on kafkajs', () => {
+  beforeAll(async () => {
+    transport = 'kafkajs';
+    it0 = await setUpTopic('bookings-it-transformer-fence');
+    producer = createProducer({ contract: it0.contract, brokers: it0.env.brokers, registry: it0.registry, transport });
+    running.push({ stop: () => producer.disconnect() });
+    await producer.connect();
+  });
 
   it('fences an instance that was out of its group past its session: typed error, nothing written', async () => {
-    const id = `ZOMBIE-${name}-${randomUUID().slice(0, 6)}`;
+    const id = `ZOMBIE-kafkajs-${randomUUID().slice(0, 6)}`;
     await publishCreated([id]);
     const groupId = `billing-${randomUUID()}`;
     let release!: () => void;

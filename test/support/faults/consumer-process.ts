@@ -23,15 +23,18 @@ export interface ConsumerProcessOptions {
   registryUrl: string;
   topic: string;
   groupId: string;
-  /** File it appends every handled eventId to. */
-  out: string;
+  /** File it appends every handled eventId to (consumer-child.ts). */
+  out?: string;
+  /** Another child script under test/support/faults (default consumer-child.ts). */
+  script?: string;
   /** Extra FAULTS_* settings of consumer-child.ts. */
   env?: Record<string, string>;
 }
 
 /** Spawns the consumer process and waits until it prints `ready` (it runs in its group). */
 export async function startConsumerProcess(options: ConsumerProcessOptions): Promise<ConsumerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD], {
+  const script = options.script ? join(ROOT, 'test', 'support', 'faults', options.script) : CHILD;
+  const child = spawn(process.execPath, ['--import', 'tsx', script], {
     cwd: ROOT,
     env: {
       ...process.env,
@@ -39,7 +42,7 @@ export async function startConsumerProcess(options: ConsumerProcessOptions): Pro
       SCHEMA_REGISTRY_URL: options.registryUrl,
       FAULTS_TOPIC: options.topic,
       FAULTS_GROUP: options.groupId,
-      FAULTS_OUT: options.out,
+      ...(options.out ? { FAULTS_OUT: options.out } : {}),
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
