@@ -154,6 +154,13 @@ function reconcile(
       detail: `${count('booking.created')} = ${count('booking.confirmed')} + ${count('booking.failed')}`,
     },
     {
+      name: 'each booking confirmed or failed exactly once',
+      ok: records.length > 0 && records.every((r) => r.decisions === 1),
+      detail: `${records.filter((r) => r.decisions === 1).length} of ${records.length}${
+        records.some((r) => r.decisions > 1) ? `; ${records.filter((r) => r.decisions > 1).length} decided twice` : ''
+      }`,
+    },
+    {
       name: 'sold-out items end as not_available',
       ok: failedBy('not_available') === scenario.expected.notAvailable,
       detail: `${failedBy('not_available')}, expected ${scenario.expected.notAvailable}`,

@@ -7,7 +7,7 @@
  * of a kafkajs batch, ./platformatic.ts of what a @platformatic/kafka stream delivered).
  */
 import type { ConsumedRecord } from '../kafka/transport';
-import type { ConsumerStoppedError } from '../errors';
+import { TransactionAbortedError, TransactionFencedError, type ConsumerStoppedError } from '../errors';
 import type { MessagePipeline } from './pipeline';
 import type { Progressed } from './supervisor';
 
@@ -57,6 +57,13 @@ export interface BatchTransactions {
   begin(batch: BatchControl): Promise<string | undefined>;
   /** Writes the outputs of the messages up to `offset` and commits `offset` + 1, in one transaction. */
   commit(batch: BatchControl, offset: string): Promise<void>;
+}
+
+/** The pause before a partition's inputs are read again after a failed transaction; undefined for another error. */
+function transactionRetryMs(error: unknown): number | undefined {
+  if (error instanceof TransactionFencedError) return 5_000;
+  if (error instanceof TransactionAbortedError && error.retriable) return 500;
+  return undefined;
 }
 
 export interface RunnerOptions {
@@ -109,6 +116,17 @@ export function createRunner(options: RunnerOptions): Runner {
         await batch.commit(offset);
         noteCommitted(batch.partition, offset);
       };
+  /**
+   * A transaction that failed wrote nothing: its inputs are read again after a pause, without
+   * leaving the group. A fenced one (another member took the partition over, or two briefly own it
+   * during a rebalance) waits longer, for the group to settle: crashing the member instead made
+   * every member of a rebalancing group rejoin, which rebalanced it again.
+   */
+  const rewind = (batch: BatchControl, offset: string, retryInMs: number) => {
+    batch.seek(offset);
+    const resume = batch.pause();
+    if (options.running()) options.later(retryInMs, resume);
+  };
   return {
     async passedMarkers(topic, partition, lastOffset, highWatermark, commitMarkers) {
       if (!options.running() || (committed.get(partition) ?? -1n) >= BigInt(lastOffset)) return;
@@ -120,7 +138,15 @@ export function createRunner(options: RunnerOptions): Runner {
       const { topic, partition, heartbeat } = batch;
       if (batch.messages.length === 0) return;
       if (transactions) {
-        const from = await transactions.begin(batch);
+        let from: string | undefined;
+        try {
+          from = await transactions.begin(batch);
+        } catch (error) {
+          const retryInMs = transactionRetryMs(error);
+          if (retryInMs === undefined) throw error;
+          rewind(batch, batch.firstOffset, retryInMs);
+          return;
+        }
         if (from !== undefined) {
           batch.seek(from);
           return;
@@ -130,6 +156,21 @@ export function createRunner(options: RunnerOptions): Runner {
       let handled: string | undefined;
       let sinceCommit = 0;
       let whole = true;
+      /** The first message not committed yet: where a failed transaction's inputs are read again from. */
+      let uncommitted = batch.messages[0]!.offset;
+      /** Commits; a transaction that failed and may be retried rewinds the partition instead (false). */
+      const committedUpTo = async (offset: string): Promise<boolean> => {
+        try {
+          await commit(batch, offset);
+        } catch (error) {
+          const retryInMs = transactionRetryMs(error);
+          if (retryInMs === undefined) throw error;
+          rewind(batch, uncommitted, retryInMs);
+          return false;
+        }
+        uncommitted = (BigInt(offset) + 1n).toString();
+        return true;
+      };
       for (const message of batch.messages) {
         whole = false;
         if (!options.running() || !batch.isRunning() || batch.isStale()) break;
@@ -157,7 +198,7 @@ export function createRunner(options: RunnerOptions): Runner {
         // ends (for kafkajs, each resolveOffset costs Long arithmetic)
         handled = message.offset;
         if (++sinceCommit >= commitEvery) {
-          await commit(batch, handled);
+          if (!(await committedUpTo(handled))) return;
           sinceCommit = 0;
         }
         whole = true;
@@ -170,7 +211,7 @@ export function createRunner(options: RunnerOptions): Runner {
         sinceCommit += 1;
       }
       if (handled !== undefined && sinceCommit > 0) {
-        await commit(batch, handled);
+        await committedUpTo(handled);
       }
     },
   };

@@ -84,7 +84,7 @@ export interface TransformerOptions<F extends AnyTopicContract, T extends Output
   inputsPerTransaction?: number;
   /** Transactional ids are `<prefix>.<topic>.<partition>`, one per input partition. Default: the groupId. */
   transactionalIdPrefix?: string;
-  /** Longest a transaction may stay open before the broker aborts it (transaction.timeout.ms). Default 60 s. */
+  /** Longest a transaction may stay open before the broker aborts it (transaction.timeout.ms; kafkajs: platformatic uses its request `timeout`). Default 60 s. */
   transactionTimeoutMs?: number;
   /** Fills the `source` field of outputs that have none; default the clientId, else the package name. */
   source?: string;
@@ -118,14 +118,12 @@ export function createTransformer<F extends AnyTopicContract, T extends OutputCo
   const transactionTimeoutMs = options.transactionTimeoutMs ?? 60_000;
   const client =
     transport === 'platformatic'
-      ? platformaticTransactions(options, { deadLetterTopic, transactionTimeoutMs, partitioner: options.partitioner })
-      : kafkajsTransactions(resolveKafka(options, `${groupId}-transactions`), {
-          deadLetterTopic,
-          transactionTimeoutMs,
-          partitioner: options.partitioner,
-        });
+      ? platformaticTransactions(options, { partitioner: options.partitioner })
+      : kafkajsTransactions(resolveKafka(options, `${groupId}-transactions`), { transactionTimeoutMs });
   const transactions = createTransactions({
     groupId,
+    deadLetterTopic,
+    partitioner: options.partitioner,
     transactionalIdPrefix: options.transactionalIdPrefix ?? groupId,
     client,
     pending,

@@ -1,20 +1,15 @@
 /**
  * The transformer's transactions on kafkajs: a transactional kafkajs producer per input partition
  * (kafkajs's connect() inits only its idempotent id; its first transaction() inits the
- * transactional one, which is what fences), offsets sent with the group id only (kafkajs sends
+ * transactional one, which is what fences; records come with their partition fixed), offsets sent with the group id only (kafkajs sends
  * TxnOffsetCommit v0-v1: no generation, so fencing rests on the transactional ids), and the
  * committed offset read through an admin client.
  */
-import type { ICustomPartitioner, Kafka, Admin } from 'kafkajs';
+import type { Admin, Kafka } from 'kafkajs';
 import type { KafkajsGroupMember } from '../consumer/kafkajs';
-import { sourcePartitioner } from '../dlq/partition';
-import { keyPartitioner, type KeyPartitioner } from '../producer/partitioners';
 import type { PartitionProducer, TransactionsClient } from './transactions';
 
 export interface KafkajsTransactionsOptions {
-  partitioner?: KeyPartitioner;
-  /** The dead-letter topic: its records go to their source partition, never by key. */
-  deadLetterTopic: string;
   transactionTimeoutMs: number;
 }
 
@@ -32,15 +27,6 @@ export function kafkajsTransactions(kafka: Kafka, options: KafkajsTransactionsOp
       throw error;
     }));
 
-  const byKey = keyPartitioner(options.partitioner);
-  const bySource = sourcePartitioner;
-  // one producer writes outputs (by key, as `publish` would) and dead letters (to their source partition)
-  const partitioner: ICustomPartitioner = () => {
-    const key = byKey();
-    const source = bySource();
-    return (args) => (args.topic === options.deadLetterTopic ? source(args) : key(args));
-  };
-
   return {
     producer(transactionalId): PartitionProducer {
       const producer = kafka.producer({
@@ -48,7 +34,6 @@ export function kafkajsTransactions(kafka: Kafka, options: KafkajsTransactionsOp
         idempotent: true,
         maxInFlightRequests: 1,
         transactionTimeout: options.transactionTimeoutMs,
-        createPartitioner: partitioner,
       });
       let connected = false;
       return {
@@ -90,6 +75,14 @@ export function kafkajsTransactions(kafka: Kafka, options: KafkajsTransactionsOp
       return found === undefined || BigInt(found) < 0n ? undefined : found;
     },
     joinStamp: (groupMember) => (groupMember as KafkajsGroupMember).joins,
+    async partitionCount(topic) {
+      try {
+        const { topics } = await (await adminClient()).fetchTopicMetadata({ topics: [topic] });
+        return topics[0]?.partitions.length || undefined;
+      } catch {
+        return undefined;
+      }
+    },
     async close() {
       const a = admin;
       admin = undefined;

@@ -6,9 +6,7 @@
  */
 import type * as Platformatic from '@platformatic/kafka';
 import type { KafkaConnectionOptions } from '../kafka/client';
-import { platformatic, platformaticBase } from '../kafka/platformatic';
-import type { RecordHeaders } from '../kafka/transport';
-import { DLQ_HEADERS, headerString } from '../dlq/headers';
+import { platformatic, platformaticBase, platformaticProducer } from '../kafka/platformatic';
 import type { KeyPartitioner } from '../producer/partitioners';
 import { TransportUnsupportedError } from '../errors';
 import type { PartitionProducer, TransactionsClient } from './transactions';
@@ -18,8 +16,6 @@ type Member = Platformatic.Consumer<Buffer, Buffer, Buffer, Buffer>;
 
 export interface PlatformaticTransactionsOptions {
   partitioner?: KeyPartitioner;
-  deadLetterTopic: string;
-  transactionTimeoutMs: number;
 }
 
 const toBuffer = (v: Buffer | string): Buffer => (typeof v === 'string' ? Buffer.from(v, 'utf8') : v);
@@ -37,11 +33,17 @@ export function platformaticTransactions(
     );
   }
   const { Producer, ProduceAcks } = platformatic();
+  /** A plain client for partition counts. */
+  let metadata: ReturnType<typeof platformaticProducer> | undefined;
   return {
     producer(transactionalId): PartitionProducer {
       const client: Client = new Producer<Buffer, Buffer, string, Buffer | string>({
         ...base,
         transactionalId,
+        // a new producer of a transactional id asks for it with -1/-1 (KIP-360); the library's
+        // default 0/0 is taken by the broker as an old epoch of the id a killed process used: fenced
+        producerId: -1n,
+        producerEpoch: -1,
         idempotent: true,
         acks: ProduceAcks.ALL,
         serializers: {
@@ -66,7 +68,6 @@ export function platformaticTransactions(
                   key: r.key === null ? undefined : toBuffer(r.key),
                   value: r.value ?? undefined,
                   headers: r.headers,
-                  ...(send.topic === options.deadLetterTopic ? { partition: sourcePartition(r.headers) } : {}),
                   ...(r.partition === undefined ? {} : { partition: r.partition }),
                 })) as Platformatic.MessageToProduce<Buffer, Buffer, string, Buffer | string>[],
               });
@@ -96,12 +97,11 @@ export function platformaticTransactions(
       return found === undefined || found < 0n ? undefined : String(found);
     },
     joinStamp: (groupMember) => (groupMember as Member).generationId,
-    close: async () => undefined,
+    partitionCount: (topic) => (metadata ??= platformaticProducer(base)).partitionCount(topic),
+    close: async () => {
+      const m = metadata;
+      metadata = undefined;
+      await m?.disconnect();
+    },
   };
-}
-
-/** The partition a dead letter goes to: its source partition (the dead-letter topic has as many: `contracts apply` makes it so). */
-function sourcePartition(headers: RecordHeaders | undefined): number {
-  const source = Number(headers ? headerString(headers, DLQ_HEADERS.ORIGINAL_PARTITION) : undefined);
-  return Number.isInteger(source) && source >= 0 ? source : 0;
 }

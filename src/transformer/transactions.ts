@@ -17,6 +17,9 @@ import { kafkaErrorType } from '../kafka/client';
 import type { OutgoingRecord } from '../kafka/transport';
 import type { RateLimitedLogger } from '../log';
 import type { BatchControl, BatchTransactions } from '../consumer/runner';
+import { sourcePartitioner } from '../dlq/partition';
+import { keyPartitioner, type KeyPartitioner } from '../producer/partitioners';
+import { topicPartitions, type TopicPartitions } from '../producer/topic-partitions';
 import { recordBytes, type PendingOutputs, type PendingRecord } from './outputs';
 
 /** One input partition's transactional producer, as a transport gives it. */
@@ -44,24 +47,27 @@ export interface TransactionsClient {
   committedOffset(groupMember: unknown, topic: string, partition: number): Promise<string | undefined>;
   /** What changes each time the member joins the group (a partition's owner may have changed). */
   joinStamp(groupMember: unknown): unknown;
+  /** A topic's partition count; undefined when it cannot be read. */
+  partitionCount(topic: string): Promise<number | undefined>;
   close(): Promise<void>;
 }
 
-/** Kafka error types that mean another producer of the transactional id (or another group generation) took over. */
-const FENCED = new Set([
-  'PRODUCER_FENCED',
-  'INVALID_PRODUCER_EPOCH',
-  'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
-  'ILLEGAL_GENERATION',
-  'UNKNOWN_MEMBER_ID',
-  'FENCED_INSTANCE_ID',
-]);
+/**
+ * Kafka error types that mean another producer of the transactional id took over. A group that
+ * moved to a newer generation (ILLEGAL_GENERATION, UNKNOWN_MEMBER_ID on a KIP-447 offset commit) is
+ * not one: the transaction is aborted and its inputs read again once the member rejoined — treating
+ * it as fenced made every member of a rebalancing group crash and rejoin, which rebalanced it again.
+ */
+const FENCED = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'FENCED_INSTANCE_ID']);
 
 /** Records per send inside a transaction: a record batch the broker takes (message.max.bytes is 1 MB by default). */
 const CHUNK_BYTES = 512 * 1024;
 
 export interface TransactionsOptions {
   groupId: string;
+  /** Its records go to their source partition; every other output by its key, as `publish` places it. */
+  deadLetterTopic: string;
+  partitioner?: KeyPartitioner;
   transactionalIdPrefix: string;
   client: TransactionsClient;
   pending: PendingOutputs;
@@ -73,6 +79,23 @@ export function createTransactions(options: TransactionsOptions): BatchTransacti
   const producers = new Map<string, PartitionProducer>();
   /** The member and join each partition was last checked for. */
   const checked = new Map<string, { member: unknown; stamp: unknown }>();
+
+  const counts = new Map<string, TopicPartitions>();
+  const byKey = keyPartitioner(options.partitioner)();
+  const bySource = sourcePartitioner();
+  /** Fixes each record's partition before the transaction, so a span and a reader agree on where it went. */
+  const place = async (outputs: PendingRecord[]) => {
+    for (const { topic, record } of outputs) {
+      if (record.partition !== undefined) continue;
+      let partitions = counts.get(topic);
+      if (!partitions) counts.set(topic, (partitions = topicPartitions(() => client.partitionCount(topic))));
+      const count = partitions.known() ?? (await partitions.read());
+      if (count === undefined) continue; // the client's own partitioner then
+      const partitionMetadata = partitions.metadataFor(count);
+      const choose = topic === options.deadLetterTopic ? bySource : byKey;
+      record.partition = choose({ topic, partitionMetadata, message: record as never });
+    }
+  };
 
   const idOf = (topic: string, partition: number) => `${options.transactionalIdPrefix}.${topic}.${partition}`;
 
@@ -98,7 +121,14 @@ export function createTransactions(options: TransactionsOptions): BatchTransacti
         await producer.ready();
       } catch (error) {
         await drop(id);
-        throw failure(error, id, topic, partition, batch.firstOffset);
+        const failed = failure(error, id, topic, partition, batch.firstOffset);
+        log.write('warn', 'transaction-init-failed', failed.message, {
+          group: groupId,
+          topic,
+          partition,
+          code: failed.code,
+        });
+        throw failed;
       }
       const committed = await client.committedOffset(groupMember, topic, partition);
       checked.set(id, { member: groupMember, stamp });
@@ -127,6 +157,7 @@ export function createTransactions(options: TransactionsOptions): BatchTransacti
       const producer = producers.get(id);
       try {
         if (!producer) throw new Error(`no transactional producer for ${id} (begin() not called)`);
+        await place(outputs);
         await producer.commit(chunked(outputs), { topic, partition, next: String(BigInt(offset) + 1n), groupMember });
       } catch (error) {
         await drop(id);

@@ -245,11 +245,26 @@ describe('transformer fencing, on kafkajs', () => {
     );
     await zombie.start();
     await waitFor(() => zombieRuns === 1, 'the zombie to take the booking');
-    const survivor = transformer(groupId, billing(), { sessionTimeout: 6_000 });
+    const survivorTook: string[] = [];
+    const survivor = transformer(
+      groupId,
+      billing({
+        'booking.created': async (event, out, ctx) => {
+          await base(event, out, ctx);
+          survivorTook.push(event.bookingId);
+        },
+      }),
+      { sessionTimeout: 6_000 },
+    );
     await survivor.start();
+    // the zombie's booking handled again by the survivor, and committed: the zombie was fenced meanwhile
     await waitFor(
-      async () => survivor.health().partitions.length === 3 && survivor.health().partitions.every((p) => p.lag === 0),
-      'the survivor to take every partition over and commit',
+      () =>
+        survivorTook.includes(id) &&
+        survivor.health().partitions.length > 0 &&
+        // a partition it never fetched from (empty) has no lag to show
+        survivor.health().partitions.every((p) => (p.lag ?? 0) === 0),
+      'the survivor to take the zombie’s partition over and commit',
       90_000,
     );
     const before = logged.length;

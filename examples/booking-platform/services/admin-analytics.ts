@@ -19,6 +19,8 @@ export interface BookingRecord {
   createdAt?: Date;
   decidedAt?: Date;
   status: FinalStatus;
+  /** booking.confirmed and booking.failed events of the booking (distinct eventIds): 1 when decided exactly once. */
+  decisions: number;
 }
 
 export interface AdminAnalytics {
@@ -47,13 +49,18 @@ export function createAdminAnalytics(options: {
     if (!event.bookingId.startsWith(options.bookingPrefix) || seen.has(event.eventId)) return undefined; // at-least-once: de-duplicate
     seen.add(event.eventId);
     eventCounts[event.eventType] = (eventCounts[event.eventType] ?? 0) + 1;
+    const decision = event.eventType === 'booking.confirmed' || event.eventType === 'booking.failed' ? 1 : 0;
     const existing = bookings.get(event.bookingId);
-    if (existing) return existing;
+    if (existing) {
+      existing.decisions += decision;
+      return existing;
+    }
     const created: BookingRecord = {
       bookingId: event.bookingId,
       type: event.type,
       itemId: event.itemId,
       status: 'pending',
+      decisions: decision,
     };
     bookings.set(event.bookingId, created);
     return created;
