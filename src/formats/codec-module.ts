@@ -79,6 +79,26 @@ export function codecModuleSource(model: TopicModel, parts: CodecModuleParts): C
 }
 
 /**
+ * The first lines of a generated writer of an object with exactly `keys`: `v` is a plain object
+ * (not null, not an array) with no other enumerable property, inherited ones included, as the
+ * validator's `additionalProperties: false` has it; `fail` is the runtime's failure.
+ */
+export function closedObjectCheck(name: string, keys: readonly string[], fail: string): string[] {
+  return [
+    `function ${name}(v: any): void {`,
+    `  if (typeof v !== 'object' || v === null || Array.isArray(v)) ${fail}();`,
+    '  for (const key in v) {',
+    '    switch (key) {',
+    ...keys.map((key) => `      case ${JSON.stringify(key)}:`),
+    '        break;',
+    '      default:',
+    `        ${fail}();`,
+    '    }',
+    '  }',
+  ];
+}
+
+/**
  * Names of generated functions and constants: one per key (what it is for), the preferred name
  * unless another key or the runtime has it, then a deterministic suffix. Names depend on the type
  * alone, never on the order the emitter met it, so one type more adds lines and renames none.

@@ -27,7 +27,13 @@ import type * as avro from 'avsc';
 import type { AvroCodecRuntimeV1 } from '../../codec-runtime/avro';
 import type { DecimalType } from './types';
 import { parseAvroSchemas } from './types';
-import { codecModuleSource, FunctionNames, type CodecModuleEntry, type CodecSource } from '../codec-module';
+import {
+  closedObjectCheck,
+  codecModuleSource,
+  FunctionNames,
+  type CodecModuleEntry,
+  type CodecSource,
+} from '../codec-module';
 import type { TopicModel } from '../model';
 import { avroCodecFingerprint } from './fingerprint';
 import { TypeNames } from './projection';
@@ -259,19 +265,11 @@ class Emitter {
     const { name, fresh } = this.name(`write:${constant ? 'event' : 'record'}:${type.name!}`, `write${label}`);
     if (!fresh) return name;
     const fail = this.runtime('fail');
-    const body: string[] = [
-      `function ${name}(v: any): void {`,
-      `  if (typeof v !== 'object' || v === null || Array.isArray(v)) ${fail}();`,
-      // additionalProperties: false, as the validator has it (inherited enumerable keys included)
-      '  for (const key in v) {',
-      '    switch (key) {',
-      ...type.fields.map((field) => `      case ${JSON.stringify(field.name)}:`),
-      '        break;',
-      '      default:',
-      `        ${fail}();`,
-      '    }',
-      '  }',
-    ];
+    const body = closedObjectCheck(
+      name,
+      type.fields.map((field) => field.name),
+      fail,
+    );
     for (const field of type.fields) {
       const value = `v[${JSON.stringify(field.name)}]`;
       if (constant && field.name === constant.field) {

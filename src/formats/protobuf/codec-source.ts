@@ -29,7 +29,13 @@
 import { ScalarType, type DescEnum, type DescField, type DescMessage } from '@bufbuild/protobuf';
 import { Edition, FeatureSet_FieldPresence } from '@bufbuild/protobuf/wkt';
 import type { ProtobufCodecRuntimeV1 } from '../../codec-runtime/protobuf';
-import { codecModuleSource, FunctionNames, type CodecModuleEntry, type CodecSource } from '../codec-module';
+import {
+  closedObjectCheck,
+  codecModuleSource,
+  FunctionNames,
+  type CodecModuleEntry,
+  type CodecSource,
+} from '../codec-module';
 import type { TopicModel } from '../model';
 import { bindValue } from './codec';
 import { protobufCodecFingerprint, type ProtobufCodecTarget } from './fingerprint';
@@ -137,10 +143,7 @@ class Emitter {
 
   /** The value message's body holding the event in its case: the tag, the length, the event. */
   caseWriter(target: ProtobufCodecTarget): string {
-    const event = this.messageWriter(target.eventCase.message, target);
-    const label = this.names.of(target.eventCase.message);
-    const { name } = this.name(`write:case:${target.eventCase.number}`, `write${label}Case`);
-    const tag = (target.eventCase.number << 3) | LENGTH_DELIMITED;
+    const { name, tag, event } = this.caseFunction(target, 'write');
     this.lines.push(
       `function ${name}(v: any): void {`,
       `  ${this.runtime('writeTag')}(${tag});`,
@@ -155,10 +158,7 @@ class Emitter {
 
   /** Reads a value message's body that holds exactly one case, the event's. */
   caseReader(target: ProtobufCodecTarget): string {
-    const event = this.messageReader(target.eventCase.message, target);
-    const label = this.names.of(target.eventCase.message);
-    const { name } = this.name(`read:case:${target.eventCase.number}`, `read${label}Case`);
-    const tag = (target.eventCase.number << 3) | LENGTH_DELIMITED;
+    const { name, tag, event } = this.caseFunction(target, 'read');
     const fail = this.runtime('fail');
     this.lines.push(
       `function ${name}(end: number) {`,
@@ -170,6 +170,14 @@ class Emitter {
       '',
     );
     return name;
+  }
+
+  /** A case function's name and tag, and the event message's function it calls. */
+  private caseFunction(target: ProtobufCodecTarget, direction: 'write' | 'read') {
+    const { message, number } = target.eventCase;
+    const event = direction === 'write' ? this.messageWriter(message, target) : this.messageReader(message, target);
+    const { name } = this.name(`${direction}:case:${number}`, `${direction}${this.names.of(message)}Case`);
+    return { name, tag: (number << 3) | LENGTH_DELIMITED, event };
   }
 
   /** The checks a message gets before its fields: what the emitter specialises, else Unsupported. */
@@ -196,19 +204,11 @@ class Emitter {
     if (!fresh) return name;
     this.assertSupported(message);
     const fail = this.runtime('fail');
-    const body = [
-      `function ${name}(v: any): void {`,
-      `  if (typeof v !== 'object' || v === null || Array.isArray(v)) ${fail}();`,
-      // additionalProperties: false, as the validator has it (inherited enumerable keys included)
-      '  for (const key in v) {',
-      '    switch (key) {',
-      ...message.fields.map((field) => `      case ${JSON.stringify(field.localName)}:`),
-      '        break;',
-      '      default:',
-      `        ${fail}();`,
-      '    }',
-      '  }',
-    ];
+    const body = closedObjectCheck(
+      name,
+      message.fields.map((field) => field.localName),
+      fail,
+    );
     const fields = [...message.fields].sort((a, b) => a.number - b.number);
     fields.forEach((field, i) => {
       const value = `f${i}`;
