@@ -64,7 +64,7 @@ export interface ProtobufCodecRuntimeV1 {
 
   /** Where the cursor is. */
   pos(): number;
-  /** A tag as it is (field number << 3 | wire type). */
+  /** A tag as it is (field number << 3 | wire type); fails on one of 5 bytes or more. */
   readTag(): number;
   /** A length prefix: the end position of the value it delimits (fails past the bytes). */
   readEnd(): number;
@@ -81,7 +81,7 @@ export interface ProtobufCodecRuntimeV1 {
   readUint64(): bigint;
   readFixed64(): bigint;
   readBool(): boolean;
-  /** UTF-8, invalid sequences replaced as @bufbuild/protobuf's reader does. */
+  /** UTF-8, refusing invalid sequences as fromBinary does for proto3 strings (utf8_validation VERIFY). */
   readString(): string;
   /** A view of the bytes, as fromBinary gives it. */
   readBytes(): Uint8Array;
@@ -186,12 +186,20 @@ export function protobufCodecRuntimeV1(): ProtobufCodecRuntimeV1 {
     w.join();
   }
 
+  /** A tag in at most 4 bytes (field numbers below 2^25); a longer one fails, for fromBinary's stricter reading of it. */
+  function readTag(): number {
+    const start = r.pos;
+    const tag = r.uint32();
+    if (r.pos - start > 4) fail();
+    return tag;
+  }
+
   function readTimestamp(): Date {
     const end = readEnd();
     let seconds = 0n;
     let nanos = 0;
     while (r.pos < end) {
-      switch (r.uint32()) {
+      switch (readTag()) {
         case SECONDS_TAG:
           seconds = r.int64() as bigint;
           break;
@@ -245,7 +253,7 @@ export function protobufCodecRuntimeV1(): ProtobufCodecRuntimeV1 {
     },
     writeTimestamp,
     pos: () => r.pos,
-    readTag: () => r.uint32(),
+    readTag,
     readEnd,
     readDouble: () => r.double(),
     readFloat: () => r.float(),
@@ -260,7 +268,7 @@ export function protobufCodecRuntimeV1(): ProtobufCodecRuntimeV1 {
     readUint64: () => r.uint64() as bigint,
     readFixed64: () => r.fixed64() as bigint,
     readBool: () => r.bool(),
-    readString: () => r.string(),
+    readString: () => r.string(true),
     readBytes: () => r.bytes(),
     readTimestamp,
     int64Zero: 0n,

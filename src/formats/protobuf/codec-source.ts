@@ -189,6 +189,9 @@ class Emitter {
       if (field.fieldKind === 'map') throw new Unsupported(`${field.name}: a map`);
       if (f.longAsString || f.delimitedEncoding) throw new Unsupported(`${field.name}: jstype or a group`);
       if (field.presence === FeatureSet_FieldPresence.LEGACY_REQUIRED) throw new Unsupported(`${field.name}: required`);
+      // the runtime reads strings as proto3 does, refusing invalid UTF-8
+      if (field.scalar === ScalarType.STRING && !field.utf8Validation)
+        throw new Unsupported(`${field.name}: UTF-8 unchecked`);
       if (field.enum && !field.enum.open) throw new Unsupported(`${field.name}: a closed enum`);
       const nested = field.message;
       if (nested && nested.typeName !== TIMESTAMP && nested.typeName.startsWith('google.protobuf.')) {

@@ -53,7 +53,16 @@ export function protobufCodecFingerprint(target: ProtobufCodecTarget): string {
 function describeField(field: DescField): unknown {
   // the members each kind of field has (scalar, listKind, packed, …), absent ones as null
   const f = field as unknown as Record<string, unknown>;
-  const own = ['scalar', 'listKind', 'mapKind', 'mapKey', 'packed', 'longAsString', 'delimitedEncoding'];
+  const own = [
+    'scalar',
+    'listKind',
+    'mapKind',
+    'mapKey',
+    'packed',
+    'longAsString',
+    'delimitedEncoding',
+    'utf8Validation',
+  ];
   return [
     field.number,
     field.localName,

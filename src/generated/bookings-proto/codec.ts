@@ -1168,22 +1168,22 @@ export const bookingsProtoCodec: GeneratedCodec = {
   format: 'PROTOBUF',
   events: {
     "booking.created": {
-      schema: '7b5316da2b51a32bff8b4669fac53d093f54fa372b781b772c7f6705d6e3656a',
+      schema: 'e6afb2dd3a09a99d0dd42fcd7ff1d94f0034df3e04905a678f83bf8f36cfc5e8',
       write: encoder(writeBookingCreatedCase),
       read: decoder<BookingCreated>(readBookingCreatedCase),
     },
     "booking.confirmed": {
-      schema: 'e89c8b720b5c160f2c7445675668c18e0d3073ec5f1e56fc98c611ae6e173d39',
+      schema: '814914bd8e6b9218f8790a630f86c6c2a3a14399a8256c01f7b0896bc33083ef',
       write: encoder(writeBookingConfirmedCase),
       read: decoder<BookingConfirmed>(readBookingConfirmedCase),
     },
     "booking.cancelled": {
-      schema: 'd669bb3602c5db898fc63b617746bd4c720e4c0b355427bc8e6854fdefe8804b',
+      schema: '60ded0c5005e742600ee2b86ca82d996559aa041ea98271093caef0688b0098f',
       write: encoder(writeBookingCancelledCase),
       read: decoder<BookingCancelled>(readBookingCancelledCase),
     },
     "booking.failed": {
-      schema: '6caaf3e842158dbc0b019626f4076ab57a2a3a3b663c318f01a84fe8aa4dc876',
+      schema: 'a96fd81db4d1d47685ef18c68ac06a348347559bb3538f8f3a71384e29ea69fd',
       write: encoder(writeBookingFailedCase),
       read: decoder<BookingFailed>(readBookingFailedCase),
     },
