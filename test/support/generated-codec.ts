@@ -16,3 +16,19 @@ export function loadGeneratedCodec(source: string, exportName: string, kit: obje
   new Function('module', 'exports', 'require', js)(module, module.exports, require);
   return module.exports[exportName] as GeneratedCodec;
 }
+
+/** `codec` with each call of its functions counted in `calls`: whether the runtime took the generated path. */
+export function countedCodec(codec: GeneratedCodec): { codec: GeneratedCodec; calls: { write: number; read: number } } {
+  const calls = { write: 0, read: 0 };
+  const events = Object.fromEntries(
+    Object.entries(codec.events).map(([type, e]) => [
+      type,
+      {
+        schema: e.schema,
+        write: (...args: Parameters<typeof e.write>) => (calls.write++, e.write(...args)),
+        read: (...args: Parameters<typeof e.read>) => (calls.read++, e.read(...args)),
+      },
+    ]),
+  );
+  return { codec: { format: codec.format, events }, calls };
+}

@@ -8,7 +8,7 @@
  */
 import { create, toBinary, type DescMessage, type Message } from '@bufbuild/protobuf';
 import fc from 'fast-check';
-import type { GeneratedCodec, TopicContract } from '../../../../src/contract';
+import type { TopicContract } from '../../../../src/contract';
 import { bindContract } from '../../../../src/formats/protobuf/codec';
 import { protobufCodecFingerprint } from '../../../../src/formats/protobuf/fingerprint';
 import { toPlain } from '../../../../src/formats/protobuf/plain';
@@ -17,6 +17,7 @@ import { createInMemoryRegistry, registerContract, type SchemaRegistryClient } f
 import { createSerde, type Serde } from '../../../../src/serde';
 import { encodeProtobufFrame } from '../../../../src/wire';
 import { brokenVariant, outcome } from '../../../support/broken-events';
+import { countedCodec } from '../../../support/generated-codec';
 import { asCompleteEvent, messageArb } from '../../../support/protobuf-arbitraries';
 
 type Contract = typeof bookingsProtoContract;
@@ -47,22 +48,6 @@ function framed(schemaId: number, eventType: string, event: Message): Buffer {
   return encodeProtobufFrame(schemaId, [0], toBinary(binding.value, value));
 }
 
-/** The contract's generated codec with each call of its functions counted. */
-function counted(codec: GeneratedCodec): { codec: GeneratedCodec; calls: { write: number; read: number } } {
-  const calls = { write: 0, read: 0 };
-  const events = Object.fromEntries(
-    Object.entries(codec.events).map(([type, e]) => [
-      type,
-      {
-        schema: e.schema,
-        write: (...args: Parameters<typeof e.write>) => (calls.write++, e.write(...args)),
-        read: (...args: Parameters<typeof e.read>) => (calls.read++, e.read(...args)),
-      },
-    ]),
-  );
-  return { codec: { format: codec.format, events }, calls };
-}
-
 let registry: SchemaRegistryClient;
 let valueId: number;
 let specialised: Serde<Contract>;
@@ -73,7 +58,7 @@ let calls: { write: number; read: number };
 beforeAll(async () => {
   registry = createInMemoryRegistry({ compatibility: 'NONE' });
   valueId = (await registerContract(bookingsProtoContract, registry))['bookings-proto-value']!.id;
-  const spied = counted(bookingsProtoContract.codec!);
+  const spied = countedCodec(bookingsProtoContract.codec!);
   calls = spied.calls;
   specialised = createSerde({ ...contract, codec: spied.codec } as unknown as Contract, registry);
   generic = createSerde({ ...contract, codec: undefined } as unknown as Contract, registry);
@@ -166,7 +151,7 @@ describe('the generated bookings-proto codec', () => {
   });
 
   it('keeps the generic path for a codec.ts generated from other messages', async () => {
-    const stale = counted(bookingsProtoContract.codec!);
+    const stale = countedCodec(bookingsProtoContract.codec!);
     for (const event of Object.values(stale.codec.events)) event.schema = `${event.schema.slice(1)}0`;
     const serde = createSerde({ ...contract, codec: stale.codec } as unknown as Contract, registry);
     const { plain } = fc.sample(validEvent, { numRuns: 1, seed: 2 })[0]!;
