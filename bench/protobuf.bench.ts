@@ -136,12 +136,18 @@ export async function benchProtobuf(): Promise<BenchReport> {
     const generic = await genericSerde.encode(plain[i] as never);
     const decoded = await checked.decode(await checked.encode(plain[i] as never));
     const bodyOf = (b: Buffer) => b.subarray(HEADER_SIZE);
-    const sameEvent = isDeepStrictEqual(decoded, await genericSerde.decode(framed));
+    // every serde measured below has decoded once, so its reader is cached for tryDecodeSync
+    const sameEvent =
+      isDeepStrictEqual(decoded, await genericSerde.decode(framed)) &&
+      isDeepStrictEqual(decoded, await serde.decode(framed));
     if (!bodyOf(framed).equals(bodyOf(kitFramed[i]!)) || !framed.equals(generic) || !sameEvent) {
       throw new Error(
         `the bookings-proto serde, its generic path and the message-level writer disagree on ${events[i]!.eventType}`,
       );
     }
+  }
+  if (serdeFramed.some((b) => !serde.tryDecodeSync(b) || !genericSerde.tryDecodeSync(b))) {
+    throw new Error('a serde to measure has no reader cached: its tryDecodeSync would measure nothing');
   }
   if (counted.calls.write !== plain.length || counted.calls.read !== plain.length) {
     throw new Error(`the bookings-proto serde did not take its generated codec (${JSON.stringify(counted.calls)})`);

@@ -43,21 +43,31 @@ export interface ProtobufCodecRuntimeV1 {
   writeEnum(n: number): void;
   /** Starts a length-delimited value (a message, a packed list): `join()` ends it. */
   fork(): void;
+  /** Ends the value `fork()` started, writing its length before it. */
   join(): void;
+  /** A finite number as 8 bytes. */
   writeDouble(value: unknown): void;
+  /** A finite number within float32's range as 4 bytes. */
   writeFloat(value: unknown): void;
+  /** A 32-bit integer as a varint (sint32: zig-zag; sfixed32: 4 bytes). */
   writeInt32(value: unknown): void;
   writeSint32(value: unknown): void;
   writeSfixed32(value: unknown): void;
+  /** An integer from 0 to 2^32 - 1 as a varint (fixed32: 4 bytes). */
   writeUint32(value: unknown): void;
   writeFixed32(value: unknown): void;
+  /** A bigint within int64, or a safe integer, as a varint (sint64: zig-zag; sfixed64: 8 bytes). */
   writeInt64(value: unknown): void;
   writeSint64(value: unknown): void;
   writeSfixed64(value: unknown): void;
+  /** A bigint within uint64, or a non-negative safe integer, as a varint (fixed64: 8 bytes). */
   writeUint64(value: unknown): void;
   writeFixed64(value: unknown): void;
+  /** A boolean as one byte. */
   writeBool(value: unknown): void;
+  /** A string as its UTF-8 length and bytes. */
   writeString(value: unknown): void;
+  /** A Uint8Array as its length and bytes. */
   writeBytes(value: unknown): void;
   /** A `Date` as a google.protobuf.Timestamp message body (seconds, nanos), as timestampFromDate makes it. */
   writeTimestamp(value: unknown): void;
@@ -68,6 +78,7 @@ export interface ProtobufCodecRuntimeV1 {
   readTag(): number;
   /** A length prefix: the end position of the value it delimits (fails past the bytes). */
   readEnd(): number;
+  /** The number values, as fromBinary reads them (int64 kinds as bigints). */
   readDouble(): number;
   readFloat(): number;
   readInt32(): number;
