@@ -146,7 +146,9 @@ function checkNumber(value: unknown): number {
 /** Version 1 of the helpers generated Protobuf codecs call. A generated module calls it once, at load. */
 export function protobufCodecRuntimeV1(): ProtobufCodecRuntimeV1 {
   const w = new BinaryWriter();
-  let r = new BinaryReader(EMPTY);
+  /** Between calls the reader holds no message (a consumed buffer is not kept alive by it). */
+  const idle = new BinaryReader(EMPTY);
+  let r = idle;
 
   function encoder(write: (value: unknown) => void) {
     return (value: unknown, target: Uint8Array, start: number): number => {
@@ -172,7 +174,7 @@ export function protobufCodecRuntimeV1(): ProtobufCodecRuntimeV1 {
       } catch {
         value = undefined;
       }
-      r = new BinaryReader(EMPTY);
+      r = idle;
       return value;
     };
   }
