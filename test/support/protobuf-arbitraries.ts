@@ -12,12 +12,17 @@ import { is64Bit, TIMESTAMP } from '../../src/formats/protobuf/plain';
 
 /**
  * The fields of a test message with every kind of field the bookings messages lack (each scalar,
- * an enum, proto3 `optional`, a nested message, Timestamps, lists packed and not), as .proto text
+ * an enum, proto3 `optional`, a nested message with a oneof, Timestamps, lists packed and not), as .proto text
  * inside a `message` whose file imports google/protobuf/timestamp.proto.
  */
 export const EVERY_KIND_OF_FIELD = `
   enum Colour { COLOUR_UNSPECIFIED = 0; COLOUR_RED = 1; COLOUR_BLUE = 2; }
-  message Part { string name = 1; uint64 size = 2; Colour colour = 3; google.protobuf.Timestamp at = 4; optional bool seen = 5; }
+  message Tag { string text = 1; sint64 weight = 2; }
+  message Part {
+    string name = 1; uint64 size = 2; Colour colour = 3; google.protobuf.Timestamp at = 4; optional bool seen = 5;
+    oneof pick { string label = 6; Colour tint = 7; google.protobuf.Timestamp when = 8; Tag tag = 9; sint64 rank = 10; }
+    int32 after = 11;
+  }
   double d = 1; float f = 2; int64 i64 = 3; uint64 u64 = 4; int32 i32 = 5; fixed64 f64 = 6;
   fixed32 f32 = 7; bool b = 8; string s = 9; bytes raw = 12; uint32 u32 = 13; sfixed32 sf32 = 15;
   sfixed64 sf64 = 16; sint32 si32 = 17; sint64 si64 = 18;

@@ -22,7 +22,7 @@
  * order and zero values of implicit presence left out, as `toBinary` does: the bytes are
  * @bufbuild/protobuf's, which the property test checks over generated events.
  *
- * Messages with a construct this emitter does not specialise (maps, oneofs inside an event, groups,
+ * Messages with a construct this emitter does not specialise (maps, a oneof of the event's own, groups,
  * well-known types other than Timestamp, proto2 or editions semantics, `jstype`) get no codec, and
  * the runtime keeps the generic path for the whole topic.
  */
@@ -181,9 +181,10 @@ class Emitter {
   }
 
   /** The checks a message gets before its fields: what the emitter specialises, else Unsupported. */
-  private assertSupported(message: DescMessage): void {
+  private assertSupported(message: DescMessage, role: EventRole | undefined): void {
     if (message.file.edition !== Edition.EDITION_PROTO3) throw new Unsupported(`${message.typeName}: not proto3`);
-    if (message.oneofs.length > 0) throw new Unsupported(`${message.typeName}: a oneof`);
+    // an event's own oneof: the contract's completeness of its members is not specialised
+    if (role && message.oneofs.length > 0) throw new Unsupported(`${message.typeName}: a oneof in an event`);
     for (const field of message.fields) {
       const f = field as DescField & { longAsString?: boolean; delimitedEncoding?: boolean };
       if (field.fieldKind === 'map') throw new Unsupported(`${field.name}: a map`);
@@ -205,13 +206,18 @@ class Emitter {
     const label = this.names.of(message) + (role ? 'Event' : '');
     const { name, fresh } = this.name(`write:${role ? 'event' : 'message'}:${message.typeName}`, `write${label}`);
     if (!fresh) return name;
-    this.assertSupported(message);
+    this.assertSupported(message, role);
     const fail = this.runtime('fail');
     const body = closedObjectCheck(
       name,
       message.fields.map((field) => field.localName),
       fail,
     );
+    for (const oneof of message.oneofs) {
+      // more than one member given: plain.ts takes the last, the validator checks each; the generic path's to write
+      const given = oneof.fields.map((f) => `(v[${JSON.stringify(f.localName)}] !== undefined ? 1 : 0)`);
+      body.push(`  if (${given.join(' + ')} > 1) ${fail}();`);
+    }
     const fields = [...message.fields].sort((a, b) => a.number - b.number);
     fields.forEach((field, i) => {
       const value = `f${i}`;
@@ -344,7 +350,7 @@ class Emitter {
     const label = this.names.of(message) + (role ? 'Event' : '');
     const { name, fresh } = this.name(`read:${role ? 'event' : 'message'}:${message.typeName}`, `read${label}`);
     if (!fresh) return name;
-    this.assertSupported(message);
+    this.assertSupported(message, role);
     const fail = this.runtime('fail');
     const locals: string[] = [];
     const cases: string[] = [];
@@ -385,19 +391,31 @@ class Emitter {
       }
       const wire = kind === 'scalar' ? SCALARS[field.scalar]!.wire : kind === 'enum' ? VARINT : LENGTH_DELIMITED;
       const explicit = field.presence !== FeatureSet_FieldPresence.IMPLICIT;
+      // a oneof member read replaces the member read before it, as fromBinary's case does
+      const siblings = field.oneof
+        ? message.fields.flatMap((f, j) =>
+            f.oneof === field.oneof && f !== field ? [`        f${j} = undefined;`] : [],
+          )
+        : [];
       if (kind === 'message') {
         locals.push(`  let ${local}: any;`);
         // a message written twice merges in fromBinary: left to it
         cases.push(
           `      case ${(field.number << 3) | wire}:`,
           `        if (${local} !== undefined) ${fail}();`,
+          ...siblings,
           `        ${local} = ${read};`,
           '        break;',
         );
       } else {
         const zero = explicit ? '' : ` = ${this.zeroOf(field)}`;
         locals.push(`  let ${local}: any${zero};`);
-        cases.push(`      case ${(field.number << 3) | wire}:`, `        ${local} = ${read};`, '        break;');
+        cases.push(
+          `      case ${(field.number << 3) | wire}:`,
+          ...siblings,
+          `        ${local} = ${read};`,
+          '        break;',
+        );
       }
       // what the contract requires of an event set (plain.ts requiredByContract): messages, enums, strings
       const required = role !== undefined && (kind !== 'scalar' || field.scalar === ScalarType.STRING);

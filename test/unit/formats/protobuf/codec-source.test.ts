@@ -10,7 +10,7 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { create, toBinary, type DescMessage, type Message } from '@bufbuild/protobuf';
+import { create, fromBinary, toBinary, type DescMessage, type Message } from '@bufbuild/protobuf';
 import fc from 'fast-check';
 import type { TopicConfig } from '../../../../src/config';
 import type { CompiledValidator } from '../../../../src/contract';
@@ -138,18 +138,8 @@ describe('the Protobuf codec emitter', () => {
   it('leaves to the generic reader what it does not expect: an unknown field, a message written twice, a truncated body, an overlong tag', () => {
     const message = fc.sample(completeEvent, { numRuns: 1, seed: 5 })[0]!;
     const body = wrapped(message);
-    const reframe = (inner: Uint8Array) => {
-      const length: number[] = [];
-      for (let n = inner.length; ; n >>>= 7) {
-        if (n < 0x80) {
-          length.push(n);
-          break;
-        }
-        length.push((n & 0x7f) | 0x80);
-      }
-      // the case's tag: field 17, length-delimited, two bytes
-      return new Uint8Array([0x8a, 0x01, ...length, ...inner]);
-    };
+    // the case's tag: field 17, length-delimited, two bytes
+    const reframe = (inner: Uint8Array) => new Uint8Array([0x8a, 0x01, ...varint(inner.length), ...inner]);
     const inner = eventBody(body);
     expect(codec.read(reframe(inner), 0, reframe(inner).length)).toBeDefined();
     // field 99, a varint: not in the message
@@ -164,9 +154,22 @@ describe('the Protobuf codec emitter', () => {
     expect(codec.read(overlong, 0, overlong.length)).toBeUndefined();
   });
 
+  it('reads a oneof written twice as fromBinary does: the later member replaces the earlier', () => {
+    const message = fc.sample(completeEvent, { numRuns: 1, seed: 7 })[0]!;
+    // one more element of `parts` (field 32) holding two members of its oneof: label "a", then tint 1
+    const part = [0x32, 0x01, 0x61, 0x38, 0x01];
+    const inner = new Uint8Array([...eventBody(wrapped(message)), 0x82, 0x02, part.length, ...part]);
+    const body = new Uint8Array([0x8a, 0x01, ...varint(inner.length), ...inner]);
+    const generic = fromBinary(binding.value, body) as unknown as { event: { value: Message } };
+    const read = codec.read(body, 0, body.length) as { parts: unknown[] };
+    expect(read).toStrictEqual(toPlain(kinds, generic.event.value));
+    expect(read.parts.at(-1)).toMatchObject({ tint: 'COLOUR_RED' });
+    expect(read.parts.at(-1)).not.toHaveProperty('label');
+  });
+
   it.each([
     ['a map', 'map<string, int32> counts_by_name = 301;'],
-    ['a oneof', 'oneof pick { string one = 302; int32 two = 303; }'],
+    ['a oneof of the event’s own', 'oneof pick { string one = 302; int32 two = 303; }'],
     ['a well-known type other than Timestamp', 'google.protobuf.Timestamp ok = 304; google.protobuf.Any any = 305;'],
   ])('writes no codec for a message with %s', (_what, field) => {
     const kindsWith = KINDS.replace('int32 far = 300;', `int32 far = 300;\n  ${field}`).replace(
@@ -189,4 +192,11 @@ function eventBody(body: Uint8Array): Uint8Array {
     if (byte < 0x80) break;
   }
   return body.subarray(at, at + length);
+}
+
+function varint(n: number): number[] {
+  const bytes: number[] = [];
+  for (; n >= 0x80; n >>>= 7) bytes.push((n & 0x7f) | 0x80);
+  bytes.push(n);
+  return bytes;
 }
