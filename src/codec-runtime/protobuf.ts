@@ -71,6 +71,12 @@ export interface ProtobufCodecRuntimeV1 {
   writeBytes(value: unknown): void;
   /** A `Date` as a google.protobuf.Timestamp message body (seconds, nanos), as timestampFromDate makes it. */
   writeTimestamp(value: unknown): void;
+  /** A map's integer key (an object key: a string) as a number; fails unless it is the number's own spelling. */
+  keyNumber(key: string): number;
+  /** A map's 64-bit integer key as a bigint; fails unless it is the bigint's own spelling. */
+  keyBigInt(key: string): bigint;
+  /** A map entry of the plain form, as an own property even under the key `__proto__` (plain.ts's setOwn). */
+  setEntry(map: Record<string, unknown>, key: string, value: unknown): void;
 
   /** Where the cursor is. */
   pos(): number;
@@ -265,6 +271,22 @@ export function protobufCodecRuntimeV1(): ProtobufCodecRuntimeV1 {
       w.bytes(value);
     },
     writeTimestamp,
+    keyNumber(key) {
+      const n = Number(key);
+      if (String(n) !== key) fail();
+      return n;
+    },
+    keyBigInt(key) {
+      if (!/^-?\d+$/.test(key)) fail();
+      const n = BigInt(key);
+      if (String(n) !== key) fail();
+      return n;
+    },
+    setEntry(map, key, value) {
+      if (key === '__proto__')
+        Object.defineProperty(map, key, { value, enumerable: true, writable: true, configurable: true });
+      else map[key] = value;
+    },
     pos: () => r.pos,
     readTag,
     readEnd,

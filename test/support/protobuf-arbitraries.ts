@@ -12,7 +12,8 @@ import { is64Bit, TIMESTAMP } from '../../src/formats/protobuf/plain';
 
 /**
  * The fields of a test message with every kind of field the bookings messages lack (each scalar,
- * an enum, proto3 `optional`, a nested message with a oneof, Timestamps, lists packed and not), as .proto text
+ * an enum, proto3 `optional`, a nested message with a oneof, Timestamps, lists packed and not, maps of
+ * every key kind), as .proto text
  * inside a `message` whose file imports google/protobuf/timestamp.proto.
  */
 export const EVERY_KIND_OF_FIELD = `
@@ -41,6 +42,12 @@ export const EVERY_KIND_OF_FIELD = `
   repeated double ratios = 36;
   repeated sint32 deltas = 37;
   repeated bool flags = 38;
+  map<string, Part> parts_by_name = 43;
+  map<int32, Colour> colour_by_id = 44;
+  map<int64, string> name_by_big = 45;
+  map<bool, google.protobuf.Timestamp> time_by_flag = 46;
+  map<uint32, sint64> count_by_id = 47;
+  map<string, bytes> blob_by_name = 48;
 `;
 
 const INT64 = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
@@ -116,7 +123,7 @@ export function messageArb(schema: DescMessage, options: MessageArbOptions = {})
     } else if (member.fieldKind === 'list') {
       parts[member.localName] = fc.array(valueArb(member, member.listKind, options), { maxLength: 3 });
     } else if (member.fieldKind === 'map') {
-      parts[member.localName] = fc.dictionary(fc.string({ maxLength: 4 }), valueArb(member, member.mapKind, options), {
+      parts[member.localName] = fc.dictionary(mapKeyArb(member.mapKey), valueArb(member, member.mapKind, options), {
         maxKeys: 3,
       });
     } else {
@@ -158,4 +165,13 @@ function zeroOf(scalar: number): unknown {
   if (scalar === 8) return false;
   if (scalar === 12) return new Uint8Array(0);
   return is64Bit(scalar) ? 0n : 0;
+}
+
+/** A map's key as its object key spells it: the string of an integer or bigint in the key type's range, "true" or "false". */
+function mapKeyArb(scalar: number): fc.Arbitrary<string> {
+  if (scalar === 9) return fc.string({ maxLength: 4 });
+  if (scalar === 8) return fc.constantFrom('true', 'false');
+  if (is64Bit(scalar)) return fc.bigInt(scalar === 4 || scalar === 6 ? UINT64 : INT64).map(String);
+  if (scalar === 7 || scalar === 13) return fc.integer({ min: 0, max: 2 ** 32 - 1 }).map(String);
+  return fc.integer().map(String);
 }

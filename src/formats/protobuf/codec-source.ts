@@ -22,7 +22,7 @@
  * order and zero values of implicit presence left out, as `toBinary` does: the bytes are
  * @bufbuild/protobuf's, which the property test checks over generated events.
  *
- * Messages with a construct this emitter does not specialise (maps, a oneof of the event's own, groups,
+ * Messages with a construct this emitter does not specialise (a oneof of the event's own, groups,
  * well-known types other than Timestamp, proto2 or editions semantics, `jstype`) get no codec, and
  * the runtime keeps the generic path for the whole topic.
  */
@@ -73,6 +73,16 @@ const SCALARS: Readonly<Record<number, { name: string; wire: number }>> = {
 };
 
 const is64 = (scalar: ScalarType) => SCALARS[scalar]!.name.endsWith('64');
+
+/** The wire type of one value of `kind` (a list's element, a map's value, a singular field's value). */
+function wireOf(kind: 'scalar' | 'enum' | 'message', scalar: ScalarType | undefined): number {
+  return kind === 'scalar' ? SCALARS[scalar!]!.wire : kind === 'enum' ? VARINT : LENGTH_DELIMITED;
+}
+
+/** The kind of one value of a field: a list's element, a map's value, or the field's own. */
+function valueKind(field: DescField): 'scalar' | 'enum' | 'message' {
+  return field.fieldKind === 'list' ? field.listKind : field.fieldKind === 'map' ? field.mapKind : field.fieldKind;
+}
 
 class Unsupported extends Error {}
 
@@ -187,7 +197,6 @@ class Emitter {
     if (role && message.oneofs.length > 0) throw new Unsupported(`${message.typeName}: a oneof in an event`);
     for (const field of message.fields) {
       const f = field as DescField & { longAsString?: boolean; delimitedEncoding?: boolean };
-      if (field.fieldKind === 'map') throw new Unsupported(`${field.name}: a map`);
       if (f.longAsString || f.delimitedEncoding) throw new Unsupported(`${field.name}: jstype or a group`);
       if (field.presence === FeatureSet_FieldPresence.LEGACY_REQUIRED) throw new Unsupported(`${field.name}: required`);
       // the runtime reads strings as proto3 does, refusing invalid UTF-8
@@ -244,12 +253,7 @@ class Emitter {
           '}',
         );
       } else {
-        const wire =
-          field.listKind === 'scalar'
-            ? SCALARS[field.scalar]!.wire
-            : field.listKind === 'enum'
-              ? VARINT
-              : LENGTH_DELIMITED;
+        const wire = wireOf(field.listKind, field.scalar);
         lines.push(
           `for (let i = 0; i < ${value}.length; i++) {`,
           `  ${tag(wire)} ${this.valueWriter(field, `${value}[i]`)};`,
@@ -258,12 +262,8 @@ class Emitter {
       }
       return lines;
     }
-    const wire =
-      field.fieldKind === 'scalar'
-        ? SCALARS[field.scalar]!.wire
-        : field.fieldKind === 'enum'
-          ? VARINT
-          : LENGTH_DELIMITED;
+    if (field.fieldKind === 'map') return this.mapWriter(field, value, tag(LENGTH_DELIMITED));
+    const wire = wireOf(field.fieldKind, field.scalar);
     const write = `${tag(wire)} ${this.valueWriter(field, value)};`;
     if (role && field.localName === role.discriminator) {
       if (field.fieldKind !== 'scalar' || field.scalar !== ScalarType.STRING) {
@@ -313,13 +313,78 @@ class Emitter {
 
   /** The expression writing one value (no tag) of a field, a list's element included. */
   private valueWriter(field: DescField, value: string): string {
-    const kind = field.fieldKind === 'list' ? field.listKind : field.fieldKind;
+    const kind = valueKind(field);
     if (kind === 'scalar') return `${this.runtime(`write${SCALARS[field.scalar!]!.name}` as Helper)}(${value})`;
     if (kind === 'enum') return `${this.runtime('writeEnum')}(${this.enumNumber(field.enum!)}(${value}))`;
     const message = field.message!;
     if (message.typeName === TIMESTAMP) return `${this.runtime('writeTimestamp')}(${value})`;
     const write = this.messageWriter(message);
     return `${this.runtime('fork')}(), ${write}(${value}), ${this.runtime('join')}()`;
+  }
+
+  /**
+   * A map's entries as toBinary writes them: in the object's key order, each a message of the key
+   * (field 1) and the value (field 2), both written even when zero. A key that is not the canonical
+   * spelling of its type ("01", "1.0" for an integer key) fails, for the generic path to decide.
+   */
+  private mapWriter(field: DescField & { fieldKind: 'map' }, value: string, entryTag: string): string[] {
+    const fail = this.runtime('fail');
+    const writeTag = this.runtime('writeTag');
+    const key = this.mapKeyWriter(field.mapKey);
+    return [
+      `if (typeof ${value} !== 'object' || ${value} === null || Array.isArray(${value})) ${fail}();`,
+      // every key the validator's `additionalProperties` checks (inherited ones too); toBinary writes own ones
+      `for (const key in ${value}) {`,
+      `  if (!Object.prototype.hasOwnProperty.call(${value}, key)) ${fail}();`,
+      `  ${entryTag} ${this.runtime('fork')}();`,
+      `  ${writeTag}(${(1 << 3) | SCALARS[field.mapKey]!.wire}); ${key};`,
+      `  ${writeTag}(${(2 << 3) | wireOf(field.mapKind, field.scalar)}); ${this.valueWriter(field, `${value}[key]`)};`,
+      `  ${this.runtime('join')}();`,
+      '}',
+    ];
+  }
+
+  /** The expression writing a map's key (in `key`, a string) as its key type. */
+  private mapKeyWriter(scalar: ScalarType): string {
+    const write = this.runtime(`write${SCALARS[scalar]!.name}` as Helper);
+    if (scalar === ScalarType.STRING) return `${write}(key)`;
+    if (scalar === ScalarType.BOOL)
+      return `${write}(key === 'true' ? true : key === 'false' ? false : ${this.runtime('fail')}())`;
+    return `${write}(${this.runtime(is64(scalar) ? 'keyBigInt' : 'keyNumber')}(key))`;
+  }
+
+  /** The case reading one map entry into the plain object `local` (a later key replaces an earlier one). */
+  private mapEntryReader(field: DescField & { fieldKind: 'map' }, local: string): string[] {
+    const fail = this.runtime('fail');
+    const pos = this.runtime('pos');
+    const message = field.mapKind === 'message';
+    const plain = field.mapKind === 'enum' ? this.enumName(field.enum, 'val') : 'val';
+    return [
+      `      case ${(field.number << 3) | LENGTH_DELIMITED}: {`,
+      `        const at = ${this.runtime('readEnd')}();`,
+      `        let key: any = ${this.zeroOfScalar(field.mapKey)};`,
+      `        let val: any${message ? '' : ` = ${this.zeroOf(field)}`};`,
+      `        while (${pos}() < at) {`,
+      `          switch (${this.runtime('readTag')}()) {`,
+      `            case ${(1 << 3) | SCALARS[field.mapKey]!.wire}:`,
+      `              key = ${this.runtime(`read${SCALARS[field.mapKey]!.name}` as Helper)}();`,
+      '              break;',
+      `            case ${(2 << 3) | wireOf(field.mapKind, field.scalar)}:`,
+      // a message value written twice merges in fromBinary: left to it
+      ...(message ? [`              if (val !== undefined) ${fail}();`] : []),
+      `              val = ${this.valueReader(field)};`,
+      '              break;',
+      '            default:',
+      `              ${fail}();`,
+      '          }',
+      '        }',
+      `        if (${pos}() !== at) ${fail}();`,
+      // an entry without its message value: fromBinary makes an empty message, left to it
+      ...(message ? [`        if (val === undefined) ${fail}();`] : []),
+      `        ${this.runtime('setEntry')}(${local}, String(key), ${plain});`,
+      '        break;',
+      '      }',
+    ];
   }
 
   /** The function mapping an enum's value name to its number (a name it does not have fails). */
@@ -365,12 +430,7 @@ class Emitter {
       if (kind === 'list') {
         locals.push(`  const ${local}: any[] = [];`);
         const element = field.listKind === 'enum' ? `${this.enumName(field.enum!, 'n')}` : 'n';
-        const wire =
-          field.listKind === 'scalar'
-            ? SCALARS[field.scalar]!.wire
-            : field.listKind === 'enum'
-              ? VARINT
-              : LENGTH_DELIMITED;
+        const wire = wireOf(field.listKind, field.scalar);
         const push =
           field.listKind === 'enum' ? `{ const n = ${read}; ${local}.push(${element}); }` : `${local}.push(${read});`;
         cases.push(`      case ${(field.number << 3) | wire}:`, `        ${push}`, '        break;');
@@ -389,7 +449,13 @@ class Emitter {
         properties.push({ key, value: local, absent: false });
         return;
       }
-      const wire = kind === 'scalar' ? SCALARS[field.scalar]!.wire : kind === 'enum' ? VARINT : LENGTH_DELIMITED;
+      if (kind === 'map') {
+        locals.push(`  const ${local}: any = {};`);
+        cases.push(...this.mapEntryReader(field, local));
+        properties.push({ key, value: local, absent: false });
+        return;
+      }
+      const wire = wireOf(kind, field.scalar);
       const explicit = field.presence !== FeatureSet_FieldPresence.IMPLICIT;
       // a oneof member read replaces the member read before it, as fromBinary's case does
       const siblings = field.oneof
@@ -470,8 +536,11 @@ class Emitter {
 
   /** What a reader gives for a field of implicit presence that was not written. */
   private zeroOf(field: DescField): string {
-    if (field.fieldKind === 'enum') return String(field.enum.values[0]!.number);
-    const scalar = field.scalar!;
+    if (valueKind(field) === 'enum') return String(field.enum!.values[0]!.number);
+    return this.zeroOfScalar(field.scalar!);
+  }
+
+  private zeroOfScalar(scalar: ScalarType): string {
     if (scalar === ScalarType.STRING) return "''";
     if (scalar === ScalarType.BOOL) return 'false';
     if (scalar === ScalarType.BYTES) return 'new Uint8Array(0)';
@@ -480,7 +549,7 @@ class Emitter {
 
   /** The expression reading one value of a field (a list's element included). */
   private valueReader(field: DescField): string {
-    const kind = field.fieldKind === 'list' ? field.listKind : field.fieldKind;
+    const kind = valueKind(field);
     if (kind === 'scalar') return `${this.runtime(`read${SCALARS[field.scalar!]!.name}` as Helper)}()`;
     if (kind === 'enum') return `${this.runtime('readInt32')}()`;
     const message = field.message!;
@@ -504,5 +573,8 @@ const RUNTIME_NAMES = new Set<string>([
   'readEnd',
   'readTimestamp',
   'int64Zero',
+  'keyNumber',
+  'keyBigInt',
+  'setEntry',
   ...Object.values(SCALARS).flatMap((s) => [`write${s.name}`, `read${s.name}`]),
 ]);
