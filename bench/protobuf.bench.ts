@@ -12,6 +12,7 @@
  *
  * Run with `npm run bench -- protobuf` or `npx tsx bench/protobuf.bench.ts` (BENCH_SERDE_ROUNDS).
  */
+import { isDeepStrictEqual } from 'node:util';
 import { create, equals, fromBinary, toBinary, type Message } from '@bufbuild/protobuf';
 import {
   MockClient,
@@ -26,9 +27,10 @@ import { createInMemoryRegistry, registerContract } from '../src/registry';
 import { createSerde } from '../src/serde';
 import { BookingEventSchema, type BookingEvent } from '../src/generated-protobuf/travel/bookings/v1/bookings_value_pb';
 import { HEADER_SIZE, encodeHeader } from '../src/wire';
+import { countedCodec } from '../test/support/generated-codec';
 import { bookingsProtobufBinding, protobufBookingEvents, protobufPlainEvents } from '../test/support/protobuf-fixtures';
 import { measureRounds, type Contender, type Measured } from './support/measure';
-import { pairedFigure, printReport, type BenchFigure, type BenchReport } from './support/results';
+import { pairedFigure, pairedGoal, printReport, type BenchFigure, type BenchReport } from './support/results';
 
 const TOPIC = 'bench-protobuf';
 const ROUNDS = { warmupMs: 400, roundMs: 15, rounds: Number(process.env.BENCH_SERDE_ROUNDS ?? 80) };
@@ -123,19 +125,39 @@ export async function benchProtobuf(): Promise<BenchReport> {
   const serdeRegistry = createInMemoryRegistry();
   await registerContract(bookingsProtoContract, serdeRegistry);
   const serde = createSerde(bookingsProtoContract, serdeRegistry);
+  // the same contract without its codec.ts: the generic path (validator, plain.ts, create + toBinary, fromBinary)
+  const genericSerde = createSerde({ ...bookingsProtoContract, codec: undefined }, serdeRegistry);
+  // before measuring: the serde takes the generated path, with the generic path's bytes and events
+  const counted = countedCodec(bookingsProtoContract.codec!);
+  const checked = createSerde({ ...bookingsProtoContract, codec: counted.codec }, serdeRegistry);
   const serdeFramed: Buffer[] = [];
   for (const event of plain) serdeFramed.push(await serde.encode(event as never));
   for (const [i, framed] of serdeFramed.entries()) {
-    const decoded = await serde.decode(framed);
+    const generic = await genericSerde.encode(plain[i] as never);
+    const decoded = await checked.decode(await checked.encode(plain[i] as never));
     const bodyOf = (b: Buffer) => b.subarray(HEADER_SIZE);
-    if (!bodyOf(framed).equals(bodyOf(kitFramed[i]!)) || decoded.eventType !== events[i]!.eventType) {
-      throw new Error(`the bookings-proto serde and the message-level writer disagree on ${events[i]!.eventType}`);
+    // every serde measured below has decoded once, so its reader is cached for tryDecodeSync
+    const sameEvent =
+      isDeepStrictEqual(decoded, await genericSerde.decode(framed)) &&
+      isDeepStrictEqual(decoded, await serde.decode(framed));
+    if (!bodyOf(framed).equals(bodyOf(kitFramed[i]!)) || !framed.equals(generic) || !sameEvent) {
+      throw new Error(
+        `the bookings-proto serde, its generic path and the message-level writer disagree on ${events[i]!.eventType}`,
+      );
     }
   }
+  if (serdeFramed.some((b) => !serde.tryDecodeSync(b) || !genericSerde.tryDecodeSync(b))) {
+    throw new Error('a serde to measure has no reader cached: its tryDecodeSync would measure nothing');
+  }
+  if (counted.calls.write !== plain.length || counted.calls.read !== plain.length) {
+    throw new Error(`the bookings-proto serde did not take its generated codec (${JSON.stringify(counted.calls)})`);
+  }
   notes.push(
-    'kit serde = createSerde(bookingsProtoContract) on an in-memory registry: the plain event validated (the generated ajv validator), ' +
-      "converted to the @bufbuild/protobuf message, encoded and framed; decode the reverse, to the plain event; its bodies equal the other writers' " +
-      '(checked before measuring); raw is given a ready-built message, so the ratio includes the conversion a plain-object API costs',
+    "kit serde = createSerde(bookingsProtoContract) on an in-memory registry: the contract's generated codec (src/generated/bookings-proto/codec.ts) " +
+      'validates the plain event as it writes it straight to the wire (BinaryWriter) and reads the bytes straight into the plain event (BinaryReader); ' +
+      'generic path = the same contract without its codec.ts: the generated ajv validator, conversion to the @bufbuild/protobuf message, toBinary, and fromBinary + conversion back; ' +
+      "both give the same bytes and events, whose bodies equal the other writers' (checked before measuring, and that the serde called the generated functions); " +
+      'raw is given a ready-built message or an init object, so the ratios include the conversion a plain-object API costs',
   );
 
   let n = 0;
@@ -159,8 +181,12 @@ export async function benchProtobuf(): Promise<BenchReport> {
       op: () => encodeProtobufMessage(schemaId, BookingEventSchema, wrap(next())),
     },
     {
-      name: 'kit serde.encodeSync on the bookings-proto contract (plain event: validation + conversion + encode + frame)',
+      name: 'kit serde.encodeSync on the bookings-proto contract (plain event: generated codec, validating as it writes + frame)',
       op: () => serde.encodeSync(plain[next()] as never),
+    },
+    {
+      name: 'kit serde.encodeSync on the bookings-proto contract without codec.ts (validation + conversion + encode + frame)',
+      op: () => genericSerde.encodeSync(plain[next()] as never),
     },
     {
       name: '@confluentinc/schemaregistry ProtobufSerializer',
@@ -179,8 +205,12 @@ export async function benchProtobuf(): Promise<BenchReport> {
       op: () => decodeProtobufMessage(BookingEventSchema.file, kitFramed[next()]!),
     },
     {
-      name: 'kit serde.tryDecodeSync on the bookings-proto contract (frame + decode + checks + conversion to the plain event)',
+      name: 'kit serde.tryDecodeSync on the bookings-proto contract (frame + generated codec: decode and checks into the plain event)',
       op: () => serde.tryDecodeSync(serdeFramed[next()]!),
+    },
+    {
+      name: 'kit serde.tryDecodeSync on the bookings-proto contract without codec.ts (frame + decode + checks + conversion)',
+      op: () => genericSerde.tryDecodeSync(serdeFramed[next()]!),
     },
     {
       name: '@confluentinc/schemaregistry ProtobufDeserializer',
@@ -188,30 +218,50 @@ export async function benchProtobuf(): Promise<BenchReport> {
       op: () => deserializer.deserialize(TOPIC, kitFramed[next()]!),
     },
   ];
-  type Five = [Measured, Measured, Measured, Measured, Measured];
-  const [rawEnc, rawInitEnc, kitEnc, kitFrameEnc, serdeEnc, confluentEnc] = (await measureRounds(encoders, ROUNDS)) as [
-    Measured,
-    ...Five,
-  ];
-  const [rawDec, kitDec, kitFrameDec, serdeDec, confluentDec] = (await measureRounds(decoders, ROUNDS)) as Five;
+  const [rawEnc, rawInitEnc, kitEnc, kitFrameEnc, serdeEnc, genericEnc, confluentEnc] = (await measureRounds(
+    encoders,
+    ROUNDS,
+  )) as Measured[] as [Measured, Measured, Measured, Measured, Measured, Measured, Measured];
+  const [rawDec, kitDec, kitFrameDec, serdeDec, genericDec, confluentDec] = (await measureRounds(
+    decoders,
+    ROUNDS,
+  )) as Measured[] as [Measured, Measured, Measured, Measured, Measured, Measured];
 
   const row = (what: string, kit: Measured, other: Measured, label: string) =>
     pairedFigure(`${what}, kit vs ${label}`, kit, other);
   figures.push(row('Protobuf encode', kitEnc, rawEnc, 'raw @bufbuild/protobuf'));
   figures.push(row('Protobuf decode', kitDec, rawDec, 'raw @bufbuild/protobuf'));
   figures.push(row('Protobuf encode (serde, plain events)', serdeEnc, rawEnc, 'raw @bufbuild/protobuf'));
+  // issue 33's goals: the serde on plain events at least raw's speed
   figures.push(
-    row('Protobuf encode (serde, plain events)', serdeEnc, rawInitEnc, 'raw @bufbuild/protobuf from an init object'),
+    pairedGoal(
+      'Protobuf encode (serde, plain events), kit vs raw @bufbuild/protobuf from an init object',
+      serdeEnc,
+      rawInitEnc,
+      1,
+    ),
   );
-  figures.push(row('Protobuf decode (serde, plain events)', serdeDec, rawDec, 'raw @bufbuild/protobuf'));
+  figures.push(pairedGoal('Protobuf decode (serde, plain events), kit vs raw @bufbuild/protobuf', serdeDec, rawDec, 1));
+  // the same rows for the contract without its codec.ts: what the generated codec changed, in this run
+  figures.push(
+    row(
+      'Protobuf encode (serde without codec.ts)',
+      genericEnc,
+      rawInitEnc,
+      'raw @bufbuild/protobuf from an init object',
+    ),
+  );
+  figures.push(row('Protobuf decode (serde without codec.ts)', genericDec, rawDec, 'raw @bufbuild/protobuf'));
+  figures.push(row('Protobuf encode (serde, plain events)', serdeEnc, genericEnc, 'the serde without codec.ts'));
+  figures.push(row('Protobuf decode (serde, plain events)', serdeDec, genericDec, 'the serde without codec.ts'));
   figures.push(row('Protobuf encode', kitEnc, confluentEnc, '@confluentinc/schemaregistry'));
   figures.push(row('Protobuf decode', kitDec, confluentDec, '@confluentinc/schemaregistry'));
   figures.push(row('Protobuf encode (serde, plain events)', serdeEnc, confluentEnc, '@confluentinc/schemaregistry'));
   figures.push(row('Protobuf decode (serde, plain events)', serdeDec, confluentDec, '@confluentinc/schemaregistry'));
   const µs = (m: Measured) => (1e6 / m.median).toFixed(2);
   notes.push(
-    `CPU per event: encode kit ${µs(kitEnc)} µs (its framing without the check ${µs(kitFrameEnc)} µs, the serde on plain events ${µs(serdeEnc)} µs), raw ${µs(rawEnc)} µs (from an init object ${µs(rawInitEnc)} µs), Confluent ${µs(confluentEnc)} µs; ` +
-      `decode kit ${µs(kitDec)} µs (without the case check ${µs(kitFrameDec)} µs, the serde to plain events ${µs(serdeDec)} µs), raw ${µs(rawDec)} µs, Confluent ${µs(confluentDec)} µs`,
+    `CPU per event: encode kit ${µs(kitEnc)} µs (its framing without the check ${µs(kitFrameEnc)} µs, the serde on plain events ${µs(serdeEnc)} µs, without codec.ts ${µs(genericEnc)} µs), raw ${µs(rawEnc)} µs (from an init object ${µs(rawInitEnc)} µs), Confluent ${µs(confluentEnc)} µs; ` +
+      `decode kit ${µs(kitDec)} µs (without the case check ${µs(kitFrameDec)} µs, the serde to plain events ${µs(serdeDec)} µs, without codec.ts ${µs(genericDec)} µs), raw ${µs(rawDec)} µs, Confluent ${µs(confluentDec)} µs`,
   );
   notes.push(
     `rounds: ${ROUNDS.rounds} interleaved rounds of ~${ROUNDS.roundMs} ms per contender after ${ROUNDS.warmupMs} ms of warm-up; ` +

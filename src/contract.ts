@@ -2,12 +2,14 @@
  * The shape of a generated topic contract: what codegen writes for each topic of the config and
  * what the producer, consumer, registry and CLI read. Type-only for generated code, so generated
  * modules import nothing at run time but the helpers the kit serves them: validatorRuntime (ajv's
- * helpers, for validators) and avroCodecRuntimeV1 (the Avro binary encoding, for codecs).
+ * helpers, for validators), avroCodecRuntimeV1 and protobufCodecRuntimeV1 (the Avro and Protobuf
+ * binary encodings, for codecs).
  */
 import type { CompatibilityLevel, SchemaFormat, SubjectNameStrategy } from './config';
 
 export { validatorRuntime } from './validation/runtime';
 export { avroCodecRuntimeV1, type AvroCodecRuntimeV1 } from './codec-runtime/avro';
+export { protobufCodecRuntimeV1, type ProtobufCodecRuntimeV1 } from './codec-runtime/protobuf';
 
 /** A validator compiled by codegen (ajv standalone): true when the value fits the contract. */
 export interface CompiledValidator {
@@ -64,7 +66,7 @@ export interface TopicContract<
   schemas: RegisteredSchemaSpec[];
   /** Top-level fields the producer fills when absent (`eventId`, `timestamp`, `source`). */
   autoFields: Array<'eventId' | 'timestamp' | 'source'>;
-  /** Encoders and decoders codegen specialised for these schemas, where the format has them (Avro). */
+  /** Encoders and decoders codegen specialised for these schemas, where the format has them (Avro, Protobuf). */
   codec?: GeneratedCodec;
   /** Phantom members that carry the event types; never set at run time. */
   readonly __events?: TEventMap;
@@ -72,8 +74,9 @@ export interface TopicContract<
 }
 
 /**
- * What codegen writes into `codec.ts` for a topic whose format specialises its codec (Avro): per
- * event, plain functions for exactly the contract's own schema, on the kit's avroCodecRuntimeV1. The
+ * What codegen writes into `codec.ts` for a topic whose format specialises its codec (Avro,
+ * Protobuf): per event, plain functions for exactly the contract's own schema, on the kit's
+ * avroCodecRuntimeV1 or protobufCodecRuntimeV1. The
  * format's runtime uses them only where they apply (a message written with the contract's own
  * schema) and keeps its generic codec for everything else, and for saying what is wrong.
  */
@@ -86,12 +89,13 @@ export interface GeneratedEventCodec {
   /** Fingerprint of the schema the functions were generated from (the format checks it matches). */
   schema: string;
   /**
-   * Validates the event while it writes its body at `pos`: the end position (beyond `buf.length`
+   * Validates the event while it writes its body at `pos` (Protobuf: the value message's body, the
+   * event in its oneof case): the end position (beyond `buf.length`
    * when it did not fit: write again into a larger buffer), or -1 when the event does not fit the
    * contract (the format's validator then says why).
    */
   write(event: unknown, buf: Uint8Array, pos: number): number;
-  /** Reads a body from `pos` to exactly `end`; `undefined` when the bytes do not hold one (the generic reader says why). */
+  /** Reads a body from `pos` to exactly `end` (Protobuf: as `write` writes it); `undefined` when the bytes do not hold one (the generic reader says why). */
   read(buf: Uint8Array, pos: number, end: number): unknown;
 }
 

@@ -156,8 +156,9 @@ export type {
 } from './contract';
 // what generated validators call for ajv's run-time helpers
 export { validatorRuntime } from './validation/runtime';
-// what generated Avro codecs call for the binary encoding (versioned by name)
+// what generated Avro and Protobuf codecs call for the binary encoding (versioned by name)
 export { avroCodecRuntimeV1, type AvroCodecRuntimeV1 } from './codec-runtime/avro';
+export { protobufCodecRuntimeV1, type ProtobufCodecRuntimeV1 } from './codec-runtime/protobuf';
 
 // errors: one root (code, retriable, hint, cause) and a guard
 export * from './errors';

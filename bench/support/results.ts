@@ -1,7 +1,7 @@
 /**
  * A benchmark's findings as data; bench/run.ts prints them as one summary table.
  */
-import { formatRate, formatRatioIqr, pairedRatios, type Measured } from './measure';
+import { formatRate, formatRatioIqr, pairedRatio, pairedRatios, type Measured } from './measure';
 
 export interface BenchFigure {
   /** Which measurement, e.g. "encode (with validation)". */
@@ -43,5 +43,14 @@ export function pairedFigure(name: string, subject: Measured, baseline: Measured
     value: formatRate(subject.median),
     baseline: `${baseline.name} ${formatRate(baseline.median)}`,
     ratio: formatRatioIqr(pairedRatios(subject, baseline)),
+  };
+}
+
+/** A paired figure with a goal on its median ratio (`≥ atLeast×`), which the summary marks met or missed. */
+export function pairedGoal(name: string, subject: Measured, baseline: Measured, atLeast: number): BenchFigure {
+  return {
+    ...pairedFigure(name, subject, baseline),
+    target: `≥ ${atLeast.toFixed(1)}×`,
+    met: pairedRatio(subject, baseline) >= atLeast,
   };
 }

@@ -272,6 +272,10 @@ describe('a service on a Protobuf topic of its own', () => {
     const generated = readFileSync(join(protoService, 'src', 'generated', 'disputes', 'index.ts'), 'utf8');
     // imports only the installed package, under its own name
     expect(generated).toMatch(/from 'booking-event-contracts'/);
+    // its codec.ts calls the installed kit's versioned Protobuf runtime, as the Avro one calls its own
+    const codec = readFileSync(join(protoService, 'src', 'generated', 'disputes', 'codec.ts'), 'utf8');
+    expect(codec).toMatch(/from 'booking-event-contracts'/);
+    expect(codec).toMatch(/protobufCodecRuntimeV1\(\)/);
     expect(ok(run('npx', ['contracts', 'generate', '--check'], protoService), 'generate --check')).toMatch(
       /up to date/,
     );

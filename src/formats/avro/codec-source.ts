@@ -27,15 +27,16 @@ import type * as avro from 'avsc';
 import type { AvroCodecRuntimeV1 } from '../../codec-runtime/avro';
 import type { DecimalType } from './types';
 import { parseAvroSchemas } from './types';
+import {
+  closedObjectCheck,
+  codecModuleSource,
+  FunctionNames,
+  type CodecModuleEntry,
+  type CodecSource,
+} from '../codec-module';
 import type { TopicModel } from '../model';
 import { avroCodecFingerprint } from './fingerprint';
 import { TypeNames } from './projection';
-
-/** The generated source and the name of the GeneratedCodec it exports. */
-export interface CodecSource {
-  source: string;
-  exportName: string;
-}
 
 /** The runtime's export the generated module asks for: a new name for each incompatible version. */
 const RUNTIME_EXPORT = 'avroCodecRuntimeV1';
@@ -103,7 +104,7 @@ export function avroCodecSource(model: TopicModel): CodecSource | undefined {
     if (!type || type.typeName !== 'record') throw new Error(`no record ${event.name} among the topic's schemas`);
     return { event, type: type as avro.types.RecordType };
   });
-  const entries: Array<{ eventType: string; typeName: string; schema: string; write: string; read: string }> = [];
+  const entries: CodecModuleEntry[] = [];
   try {
     for (const { event, type } of events) {
       const constant = { field: model.config.discriminator, value: event.eventType };
@@ -119,44 +120,15 @@ export function avroCodecSource(model: TopicModel): CodecSource | undefined {
     if (error instanceof Unsupported) return undefined;
     throw error;
   }
-  const exportName = `${model.baseName[0]!.toLowerCase()}${model.baseName.slice(1)}Codec`;
-  emitter.uses.add('encoder').add('decoder');
-  const helpers = RUNTIME_HELPERS.filter((h) => emitter.uses.has(h)).sort();
-  const lines = [
-    '/* eslint-disable */',
-    `import * as kit from '%RUNTIME%';`,
-    "import type { GeneratedCodec } from '%RUNTIME%';",
-    `import type { ${entries.map((e) => e.typeName).join(', ')} } from './types.js';`,
-    '',
-    "// The Avro binary encoding is the kit's (version 1); a kit without it cannot run this file.",
-    `if (typeof kit.${RUNTIME_EXPORT} !== 'function') {`,
-    '  throw new Error(',
-    `    "this codec.ts needs ${RUNTIME_EXPORT}, which the installed '%RUNTIME%' does not provide: run \`npx contracts generate\` with the installed version",`,
-    '  );',
-    '}',
-    'const {',
-    ...helpers.map((h) => `  ${h},`),
-    `} = kit.${RUNTIME_EXPORT}();`,
-    '',
-    ...emitter.constants,
-    ...(emitter.constants.length > 0 ? [''] : []),
-    ...emitter.lines,
-    `/** The ${model.config.name} topic's events, written and read for exactly their schemas. */`,
-    `export const ${exportName}: GeneratedCodec = {`,
-    "  format: 'AVRO',",
-    '  events: {',
-    ...entries.flatMap((e) => [
-      `    ${JSON.stringify(e.eventType)}: {`,
-      `      schema: '${e.schema}',`,
-      `      write: encoder(${e.write}),`,
-      `      read: decoder<${e.typeName}>(${e.read}),`,
-      '    },',
-    ]),
-    '  },',
-    '};',
-    '',
-  ];
-  return { source: lines.join('\n'), exportName };
+  return codecModuleSource(model, {
+    format: 'AVRO',
+    encoding: 'Avro',
+    runtimeExport: RUNTIME_EXPORT,
+    helpers: RUNTIME_HELPERS.filter((h) => emitter.uses.has(h)),
+    constants: emitter.constants,
+    lines: emitter.lines,
+    entries,
+  });
 }
 
 /**
@@ -170,20 +142,12 @@ class Emitter {
   readonly lines: string[] = [];
   /** The runtime helpers the module calls. */
   readonly uses = new Set<string>();
-  /** Function or constant name → the key of what it is for (one name per key). */
-  private readonly taken = new Map<string, string>(RUNTIME_HELPERS.map((h) => [h, `runtime:${h}`]));
-  private readonly byKey = new Map<string, string>();
+  private readonly functionNames = new FunctionNames(RUNTIME_HELPERS);
   constructor(private readonly names: TypeNames) {}
 
   /** A name for `key`, `preferred` unless another key has it (then a deterministic suffix). */
   private name(key: string, preferred: string): { name: string; fresh: boolean } {
-    const known = this.byKey.get(key);
-    if (known) return { name: known, fresh: false };
-    let name = preferred;
-    for (let n = 2; this.taken.has(name); n++) name = `${preferred}_${n}`;
-    this.taken.set(name, key);
-    this.byKey.set(key, name);
-    return { name, fresh: true };
+    return this.functionNames.name(key, preferred);
   }
 
   private runtime(helper: keyof AvroCodecRuntimeV1): string {
@@ -301,19 +265,11 @@ class Emitter {
     const { name, fresh } = this.name(`write:${constant ? 'event' : 'record'}:${type.name!}`, `write${label}`);
     if (!fresh) return name;
     const fail = this.runtime('fail');
-    const body: string[] = [
-      `function ${name}(v: any): void {`,
-      `  if (typeof v !== 'object' || v === null || Array.isArray(v)) ${fail}();`,
-      // additionalProperties: false, as the validator has it (inherited enumerable keys included)
-      '  for (const key in v) {',
-      '    switch (key) {',
-      ...type.fields.map((field) => `      case ${JSON.stringify(field.name)}:`),
-      '        break;',
-      '      default:',
-      `        ${fail}();`,
-      '    }',
-      '  }',
-    ];
+    const body = closedObjectCheck(
+      name,
+      type.fields.map((field) => field.name),
+      fail,
+    );
     for (const field of type.fields) {
       const value = `v[${JSON.stringify(field.name)}]`;
       if (constant && field.name === constant.field) {

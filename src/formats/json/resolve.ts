@@ -46,8 +46,15 @@ export interface JsonWriterPlan {
 export interface JsonResolver {
   /** How messages written with `schemas` (the writer's last, after what it references) are checked; built once per ID. */
   plan(schemas: readonly SchemaText[], schemaId: number): JsonWriterPlan;
-  /** Parses the UTF-8 JSON body from `start`, validates it as written and projects it onto the contract. */
-  read(plan: JsonWriterPlan, message: Buffer, start: number): { eventType: string; event: Record<string, unknown> };
+  /**
+   * Parses the UTF-8 JSON body from `start`, validates it as written and projects it onto the
+   * contract: the serde's whole decoded event (its schema ID included, one object per message).
+   */
+  read(
+    plan: JsonWriterPlan,
+    message: Buffer,
+    start: number,
+  ): { eventType: string; event: Record<string, unknown>; schemaId: number };
 }
 
 export function createJsonResolver(contract: TopicContract, options: CodecOptions = {}): JsonResolver {
@@ -146,11 +153,11 @@ export function createJsonResolver(contract: TopicContract, options: CodecOption
       }
       const event = typeof stated === 'string' ? contract.events[stated] : undefined;
       if (!event) throw new UnknownEventTypeError(String(stated), known);
-      if (plan.sameAsReader) return { eventType: event.eventType, event: value };
+      if (plan.sameAsReader) return { eventType: event.eventType, event: value, schemaId };
       const shortcut = plan.shortcuts?.get(event.eventType);
       if (shortcut) {
         for (const path of shortcut) deleteAt(value, path);
-        return { eventType: event.eventType, event: value };
+        return { eventType: event.eventType, event: value, schemaId };
       }
       const project = projectionFor(event);
       if (!project(value)) {
@@ -168,7 +175,7 @@ export function createJsonResolver(contract: TopicContract, options: CodecOption
           },
         );
       }
-      return { eventType: event.eventType, event: value };
+      return { eventType: event.eventType, event: value, schemaId };
     },
   };
 }

@@ -6,6 +6,7 @@ import { HEADER_SIZE } from '../../wire/encode';
 import type { SchemaFormatModule } from '../format';
 import { protobufChanges } from './changes';
 import { createProtobufContractCodec } from './codec';
+import { protobufCodecSource } from './codec-source';
 import { protoFileOfVersion, protoFilesOf } from './files';
 import { messageAtPath } from './message-path';
 import { toPlain } from './plain';
@@ -30,6 +31,7 @@ export const PROTOBUF_FORMAT: SchemaFormatModule = {
   codegen: {
     readTopic: readProtobufTopic,
     registeredTypes: protobufRegisteredTypes,
+    emitCodec: protobufCodecSource,
   },
   codec: {
     // the writer's file says which message the message-index path names; its imports are needed to parse it

@@ -5,6 +5,7 @@
 import type { TopicContract } from '../../contract.js';
 import type { BookingCreated, BookingCreatedInput, BookingConfirmed, BookingConfirmedInput, BookingCancelled, BookingCancelledInput, BookingFailed, BookingFailedInput } from './types.js';
 import { validateBookingCreated, validateBookingConfirmed, validateBookingCancelled, validateBookingFailed } from './validators.js';
+import { bookingsProtoCodec } from './codec.js';
 
 export * from './types.js';
 
@@ -132,4 +133,5 @@ export const bookingsProtoContract: TopicContract<BookingsProtoEventMap, Booking
       schema: "syntax = \"proto3\";\n\npackage travel.bookings.v1;\n\nimport \"travel/bookings/v1/booking_cancelled.proto\";\nimport \"travel/bookings/v1/booking_confirmed.proto\";\nimport \"travel/bookings/v1/booking_created.proto\";\nimport \"travel/bookings/v1/booking_failed.proto\";\n\n// Any event of the bookings topic: the value schema of the topic (subject bookings-value). The\n// oneof case is the event type; each event is a message of its own file, registered as a\n// referenced subject.\nmessage BookingEvent {\n  oneof event {\n    BookingCreated created = 1;\n    BookingConfirmed confirmed = 2;\n    BookingCancelled cancelled = 3;\n    BookingFailed failed = 4;\n  }\n}\n",
     },
   ],
+  codec: bookingsProtoCodec,
 };

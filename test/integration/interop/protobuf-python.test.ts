@@ -4,7 +4,8 @@
  * from the same schemas/proto, on the stack's registry (Apicurio's ccompat API). For each message
  * the kit writes the bytes Python wrote, reads what Python wrote, and Python reads what the kit wrote:
  * the topic's wrapper (message index [0], the byte 0), a later message of a file ([1], [2]) and a
- * nested message ([0, 0]).
+ * nested message ([0, 0]); and the bookings-proto contract's generated codec (plain events through
+ * the serde) against the same bytes both ways.
  * Runs in the tests' Python environment (test/support/python.ts: the pinned test/support/python/ requirements).
  */
 import { execFile } from 'node:child_process';
@@ -24,10 +25,16 @@ import {
 } from '../../../src/generated-protobuf/travel/bookings/v1/booking_confirmed_pb';
 import { FlightDetailsSchema } from '../../../src/generated-protobuf/travel/bookings/v1/booking_created_pb';
 import { BookingEventSchema } from '../../../src/generated-protobuf/travel/bookings/v1/bookings_value_pb';
-import { createSchemaRegistryClient } from '../../../src/registry';
+import type { TopicContract } from '../../../src/contract';
+import { bindContract } from '../../../src/formats/protobuf/codec';
+import { toPlain } from '../../../src/formats/protobuf/plain';
+import { bookingsProtoContract } from '../../../src/generated/bookings-proto';
+import { createSchemaRegistryClient, registerContract } from '../../../src/registry';
+import { createSerde } from '../../../src/serde';
 import type { SchemaInput, SchemaReference } from '../../../src/registry/types';
-import { uniqueTopic } from '../../support/contracts';
+import { uniqueTopic, withSubjectPrefix, withTopic } from '../../support/contracts';
 import { bookingsProtobufBinding, protobufBookingEvents } from '../../support/protobuf-fixtures';
+import { countedCodec } from '../../support/generated-codec';
 import { stackEnv } from '../../support/stack-env';
 import { ensurePython } from '../../support/python';
 
@@ -108,6 +115,39 @@ describe("Protobuf interop with Confluent's Python client", () => {
       'decode',
       ours.map((hex) => ({ topic, message: BookingEventSchema.typeName, hex })),
       true,
+    );
+    expect(read).toEqual(sent.map((s) => ({ messageIndexes: [0], json: toJson(BookingEventSchema, s.wrapper) })));
+  });
+
+  it("the bookings-proto contract's generated codec (plain events) writes ProtobufSerializer's bytes and reads them, and Python reads it", async () => {
+    // the contract on subjects of this run, its generated functions counted
+    const { codec, calls } = countedCodec(bookingsProtoContract.codec!);
+    const kitTopic = uniqueTopic('proto-it-gen');
+    const contract = withSubjectPrefix(withTopic(bookingsProtoContract, kitTopic), `${run}-gen/`);
+    const registry = createSchemaRegistryClient({ url: env.registryUrl });
+    await registerContract(contract, registry);
+    const serde = createSerde({ ...contract, codec } as typeof contract, registry);
+    const binding = bindContract(contract as unknown as TopicContract);
+    const plain = sent.map((s) => toPlain(binding.caseOfType.get(s.eventType)!.message, s.event));
+
+    const ours = await Promise.all(plain.map((event) => serde.encode(event as never)));
+    expect(calls.write).toBe(sent.length);
+    // the same message-index array and body as Python's, each under its own registry's schema ID
+    expect(ours.map((b) => b.subarray(5).toString('hex'))).toEqual(fromPython.map((p) => p.hex.slice(10)));
+
+    // Python's bytes under the kit's schema ID: the schema Python registered is a serialized
+    // FileDescriptorProto (base64), which the kit's .proto parser does not read
+    const kitHeader = ours[0]!.subarray(0, 5);
+    for (const [i, p] of fromPython.entries()) {
+      const theirs = Buffer.concat([kitHeader, Buffer.from(p.hex, 'hex').subarray(5)]);
+      const decoded = await serde.decode(theirs);
+      expect(decoded).toEqual({ eventType: sent[i]!.eventType, event: plain[i], schemaId: kitHeader.readUInt32BE(1) });
+    }
+    expect(calls.read).toBe(sent.length);
+
+    const read = await python<{ messageIndexes: number[]; json: unknown }>(
+      'decode',
+      ours.map((b) => ({ topic: kitTopic, message: BookingEventSchema.typeName, hex: b.toString('hex') })),
     );
     expect(read).toEqual(sent.map((s) => ({ messageIndexes: [0], json: toJson(BookingEventSchema, s.wrapper) })));
   });

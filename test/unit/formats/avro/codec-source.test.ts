@@ -6,13 +6,13 @@
  */
 import { diffLines } from 'diff';
 import fc from 'fast-check';
-import ts from 'typescript';
 import { parseAvroSchemas } from '../../../../src/formats/avro/types';
 import * as contract from '../../../../src/contract';
 import type { GeneratedCodec } from '../../../../src/contract';
 import { avroCodecSource } from '../../../../src/formats/avro/codec-source';
 import type { TopicModel } from '../../../../src/formats/model';
 import { avroValue, avscAccepts, comparable } from '../../../support/avro-arbitraries';
+import { loadGeneratedCodec } from '../../../support/generated-codec';
 
 const ITEM = {
   type: 'record',
@@ -92,18 +92,9 @@ function declarations(source: string): string[] {
   return [...source.matchAll(/^(?:function|const) ([\w$]+)/gm)].map((m) => m[1]!);
 }
 
-/** The emitted module compiled to CommonJS and loaded, its runtime import served by `kit` (the kit's entry by default). */
+/** The emitted module loaded, its runtime import served by `kit` (the kit's entry by default). */
 function load(source: string, kit: object = contract): GeneratedCodec {
-  const js = ts.transpileModule(source.replace(/%RUNTIME%/g, 'the-kit'), {
-    compilerOptions: { module: ts.ModuleKind.CommonJS, target: ts.ScriptTarget.ES2022 },
-  }).outputText;
-  const module = { exports: {} as Record<string, unknown> };
-  const require = (id: string) => {
-    if (id !== 'the-kit') throw new Error(`the generated codec requires ${id}`);
-    return kit;
-  };
-  new Function('module', 'exports', 'require', js)(module, module.exports, require);
-  return module.exports.kindsCodec as GeneratedCodec;
+  return loadGeneratedCodec(source, 'kindsCodec', kit);
 }
 
 describe('the Avro codec emitter', () => {

@@ -13,7 +13,8 @@ import { avroCodecFingerprint } from '../../../../src/formats/avro/fingerprint';
 import { createInMemoryRegistry, registerContract } from '../../../../src/registry';
 import { createSerde, type Serde } from '../../../../src/serde';
 import { encodeFrame } from '../../../../src/wire';
-import { avroValue, avscAccepts, clone, comparable } from '../../../support/avro-arbitraries';
+import { avroValue, avscAccepts, comparable } from '../../../support/avro-arbitraries';
+import { brokenVariant, outcome } from '../../../support/broken-events';
 
 const { types, registry: named } = parseAvroSchemas(bookingsContract.schemas.map((s) => JSON.parse(s.schema)));
 const union = types[types.length - 1]! as avro.types.WrappedUnionType;
@@ -30,57 +31,9 @@ const validEvent = fc
   );
 
 /** A valid event with one thing broken somewhere: a value replaced, a field removed, a field added. */
-const invalidEvent = validEvent.chain(([eventType, event]) => {
-  const objects: string[][] = [];
-  const fields: string[][] = [];
-  const walk = (value: unknown, path: string[]) => {
-    if (path.length > 0) fields.push(path);
-    if (value && typeof value === 'object' && !(value instanceof Date)) {
-      objects.push(path);
-      for (const key of Object.keys(value)) walk((value as Record<string, unknown>)[key], [...path, key]);
-    }
-  };
-  walk(event, []);
-  const wrong = fc.oneof(
-    fc.anything(),
-    fc.constantFrom(undefined, null, NaN, Infinity, 1.5, 2 ** 31, 2 ** 53, -(2 ** 53), '', 'x', new Date(NaN), {}, []),
-  );
-  const at = (copy: Record<string, unknown>, path: string[]) => {
-    let target = copy;
-    for (const p of path) target = target[p] as Record<string, unknown>;
-    return target;
-  };
-  const change = fc.oneof(
-    fc
-      .record({ path: fc.constantFrom(...fields), value: wrong })
-      .map(({ path, value }) => (copy: Record<string, unknown>) => {
-        at(copy, path.slice(0, -1))[path[path.length - 1]!] = value;
-      }),
-    fc.constantFrom(...fields).map((path) => (copy: Record<string, unknown>) => {
-      delete at(copy, path.slice(0, -1))[path[path.length - 1]!];
-    }),
-    fc
-      .record({ path: fc.constantFrom(...objects), key: fc.constantFrom('extra', 'Data', 'event_id'), value: wrong })
-      .map(({ path, key, value }) => (copy: Record<string, unknown>) => {
-        at(copy, path)[key] = value;
-      }),
-  );
-  return change.map((apply) => {
-    const copy = clone(event) as Record<string, unknown>;
-    apply(copy);
-    return [eventType, copy] as const;
-  });
-});
-
-/** What a call did: its value, or the kit's error as data. */
-function outcome(run: () => unknown): unknown {
-  try {
-    return { value: comparable(run()) };
-  } catch (error) {
-    const e = error as { name: string; code?: string; message: string; hint?: string; issues?: unknown };
-    return { error: { name: e.name, code: e.code, message: e.message, hint: e.hint, issues: e.issues } };
-  }
-}
+const invalidEvent = validEvent.chain(([eventType, event]) =>
+  brokenVariant(event).map((broken) => [eventType, broken] as const),
+);
 
 let specialised: Serde<typeof bookingsContract>;
 let generic: Serde<typeof bookingsContract>;

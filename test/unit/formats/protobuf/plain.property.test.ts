@@ -8,11 +8,11 @@
  *   as a number;
  * - the completeness check names exactly the required fields that `isFieldSet` calls unset.
  */
-import { create, equals, isFieldSet, toJson, type DescField, type DescMessage, type Message } from '@bufbuild/protobuf';
-import { TimestampSchema } from '@bufbuild/protobuf/wkt';
+import { equals, isFieldSet, toJson, type DescField, type DescMessage, type Message } from '@bufbuild/protobuf';
 import { base64Decode } from '@bufbuild/protobuf/wire';
 import fc from 'fast-check';
 import { protoFilesOf } from '../../../../src/formats/protobuf/files';
+import { EVERY_KIND_OF_FIELD, messageArb } from '../../../support/protobuf-arbitraries';
 import { fromPlain, toPlain, toPlainChecked, TIMESTAMP } from '../../../../src/formats/protobuf/plain';
 import { BookingCancelledSchema } from '../../../../src/generated-protobuf/travel/bookings/v1/booking_cancelled_pb';
 import { BookingConfirmedSchema } from '../../../../src/generated-protobuf/travel/bookings/v1/booking_confirmed_pb';
@@ -24,25 +24,7 @@ const SINK = `syntax = "proto3";
 package test.plain.v1;
 import "google/protobuf/timestamp.proto";
 message Sink {
-  enum Colour { COLOUR_UNSPECIFIED = 0; COLOUR_RED = 1; COLOUR_BLUE = 2; }
-  message Part { string name = 1; uint64 size = 2; Colour colour = 3; }
-  double d = 1; float f = 2; int64 i64 = 3; uint64 u64 = 4; int32 i32 = 5; fixed64 f64 = 6;
-  fixed32 f32 = 7; bool b = 8; string s = 9; bytes raw = 12; uint32 u32 = 13; sfixed32 sf32 = 15;
-  sfixed64 sf64 = 16; sint32 si32 = 17; sint64 si64 = 18;
-  Colour colour = 20;
-  optional string maybe_name = 21;
-  optional int64 maybe_count = 22;
-  optional Colour maybe_colour = 23;
-  Part part = 24;
-  google.protobuf.Timestamp at = 25;
-  repeated int64 counts = 30;
-  repeated Colour colours = 31;
-  repeated Part parts = 32;
-  repeated google.protobuf.Timestamp times = 33;
-  repeated string names = 34;
-  map<string, Part> parts_by_name = 40;
-  map<string, Colour> colour_by_name = 41;
-  map<string, int64> count_by_name = 42;
+${EVERY_KIND_OF_FIELD}  map<string, int64> count_by_name = 42;
   oneof choice {
     string text = 50;
     Part chosen_part = 51;
@@ -64,83 +46,6 @@ const schemas: DescMessage[] = [
 ];
 
 type Plain = Record<string, unknown>;
-
-// ---- generated messages -------------------------------------------------------------------------
-
-const INT64 = { min: -(2n ** 63n), max: 2n ** 63n - 1n };
-const UINT64 = { min: 0n, max: 2n ** 64n - 1n };
-
-function scalarArb(scalar: number): fc.Arbitrary<unknown> {
-  switch (scalar) {
-    case 1:
-      return fc.double({ noNaN: true, noDefaultInfinity: true });
-    case 2:
-      return fc.float({ noNaN: true, noDefaultInfinity: true });
-    case 3:
-    case 16:
-    case 18:
-      return fc.oneof(fc.constant(0n), fc.bigInt(INT64), fc.bigInt({ min: -1000n, max: 1000n }));
-    case 4:
-    case 6:
-      return fc.oneof(fc.constant(0n), fc.bigInt(UINT64));
-    case 7:
-    case 13:
-      return fc.integer({ min: 0, max: 2 ** 32 - 1 });
-    case 8:
-      return fc.boolean();
-    case 9:
-      return fc.oneof(fc.constant(''), fc.string({ maxLength: 8 }));
-    case 12:
-      return fc.uint8Array({ maxLength: 6 });
-    default:
-      return fc.integer();
-  }
-}
-
-// a known value, the zero UNSPECIFIED one, or a newer writer's (kept as a number)
-const enumArb = (field: DescField) =>
-  fc.oneof(fc.constantFrom(...field.enum!.values.map((v) => v.number)), fc.integer({ min: 100, max: 120 }));
-
-// whole milliseconds (what a Date holds), years 1 to 9999 (proto3 JSON's range)
-const timestampArb = fc
-  .record({ seconds: fc.bigInt({ min: -62135596800n, max: 253402300799n }), ms: fc.integer({ min: 0, max: 999 }) })
-  .map(({ seconds, ms }) => create(TimestampSchema, { seconds, nanos: ms * 1_000_000 }));
-
-function valueArb(field: DescField, kind: string): fc.Arbitrary<unknown> {
-  if (kind === 'enum') return enumArb(field);
-  if (kind === 'message') return field.message!.typeName === TIMESTAMP ? timestampArb : messageArb(field.message!);
-  return scalarArb(field.scalar!);
-}
-
-const messageArbs = new Map<DescMessage, fc.Arbitrary<Message>>();
-
-function messageArb(schema: DescMessage): fc.Arbitrary<Message> {
-  const known = messageArbs.get(schema);
-  if (known) return known;
-  const parts: Record<string, fc.Arbitrary<unknown>> = {};
-  for (const member of schema.members) {
-    if (member.kind === 'oneof') {
-      parts[member.localName] = fc.oneof(
-        fc.constant({ case: undefined }),
-        ...member.fields.map((f) => valueArb(f, f.fieldKind).map((value) => ({ case: f.localName, value }))),
-      );
-    } else if (member.fieldKind === 'list') {
-      parts[member.localName] = fc.array(valueArb(member, member.listKind), { maxLength: 3 });
-    } else if (member.fieldKind === 'map') {
-      parts[member.localName] = fc.dictionary(fc.string({ maxLength: 4 }), valueArb(member, member.mapKind), {
-        maxKeys: 3,
-      });
-    } else {
-      const value = valueArb(member, member.fieldKind);
-      // proto3: a message or an `optional` scalar may be absent; any other scalar is always there
-      parts[member.localName] =
-        member.fieldKind === 'message' || member.proto.proto3Optional ? fc.option(value, { nil: undefined }) : value;
-    }
-  }
-  const arb = fc.record(parts).map((init) => create(schema, init as never) as Message);
-  messageArbs.set(schema, arb);
-  return arb;
-}
 
 const anyMessage = fc
   .constantFrom(...schemas)
