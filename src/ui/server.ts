@@ -31,10 +31,14 @@ import { createLocalSchemas } from './local';
 import { renderTypeScript } from './typescript';
 import { jsonReplacer } from '../json-text';
 import { UiAccessError } from '../errors';
-import { installAccess, loadUsers, refuseUnless, type UiAccessMode } from './access';
+import { installAccess, loadUsers, type UiAccessMode } from './access';
+import { installActions } from './actions';
+import { createContractProducers } from '../actions';
 import { createAuditLog } from './audit';
 
 export const DEFAULT_UI_PORT = 8088;
+
+const ROUTES = new WeakMap<FastifyInstance, Array<{ method: string; url: string }>>();
 export const DEFAULT_UI_HOST = '127.0.0.1';
 
 export interface UiServerOptions extends KafkaConnectionOptions {
@@ -76,6 +80,8 @@ export interface UiServerOptions extends KafkaConnectionOptions {
 export interface UiServer {
   /** e.g. `http://127.0.0.1:8088` */
   url: string;
+  /** Every route it serves, method and path (the tests ask each write to refuse a viewer). */
+  routes: ReadonlyArray<{ method: string; url: string }>;
   close(): Promise<void>;
 }
 
@@ -117,6 +123,11 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
   const maskFor = (request: FastifyRequest) => (request.uiSession?.user.role === 'operator' ? undefined : maskTags);
   const audit = createAuditLog(options.auditLog);
   const app = Fastify({ logger: false, forceCloseConnections: true });
+  const routes: Array<{ method: string; url: string }> = [];
+  ROUTES.set(app, routes);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) routes.push({ method, url: r.url });
+  });
   if (isLoopback(host)) {
     app.addHook('onRequest', async (request, reply) => {
       const name = hostName(request.headers.host ?? '');
@@ -224,44 +235,14 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
     handler: (request: FastifyRequest<{ Params: RouteParams<R>; Querystring: RouteQuery<R> }>) => Promise<UiRoutes[R]>,
   ) => app.get<{ Params: RouteParams<R>; Querystring: RouteQuery<R> }>(path, (request) => handler(request));
 
-  // an operator's action: a subject's compatibility level, previewed (dryRun) then applied
-  app.post<{ Params: { subject: string }; Body: { level?: string; dryRun?: boolean } }>(
-    '/api/subjects/:subject/level',
-    async (request, reply) => {
-      const { subject } = request.params;
-      const user = request.uiSession!.user;
-      const { level, dryRun = true } = request.body ?? {};
-      const entry = { user: user.name, role: user.role, action: 'set-level', target: subject, dryRun };
-      if (await refuseUnless('operator', request, reply)) {
-        audit.record({ ...entry, result: 'refused', detail: 'not an operator' });
-        return reply;
-      }
-      if (!COMPATIBILITY_LEVELS.includes(level as CompatibilityLevel)) {
-        audit.record({ ...entry, result: 'refused', detail: `no such level ${JSON.stringify(level)}` });
-        return reply
-          .code(400)
-          .send(apiError('BAD_LEVEL', `level ${JSON.stringify(level)} is none of ${COMPATIBILITY_LEVELS.join(', ')}`));
-      }
-      const current = await catalog.levelOf(subject);
-      const change = { subject, from: current.level, fromSource: current.source, to: level as CompatibilityLevel };
-      // a subject on the global level gets a level of its own, even the same one
-      const changes = current.source === 'global' || current.level !== level;
-      const detail = `${current.level}${current.source === 'global' ? ' (global)' : ''} → ${level}`;
-      if (dryRun) {
-        audit.record({ ...entry, result: 'ok', detail });
-        return { ...change, dryRun: true, changes };
-      }
-      try {
-        await registry.setCompatibility(level as CompatibilityLevel, subject);
-      } catch (error) {
-        audit.record({ ...entry, result: 'failed', detail: `${detail}: ${(error as Error).message}` });
-        throw error;
-      }
-      catalog.listSubjects({ refresh: true }).catch(() => undefined);
-      audit.record({ ...entry, result: 'ok', detail });
-      return { ...change, dryRun: false, changes };
-    },
-  );
+  // every route that changes something: an operator's, with a dry run and the audit log (actions.ts)
+  const deadLetterTopicOf = (name: string) =>
+    topicOf(options.config, name)?.deadLetterTopic ?? (name === topic ? deadLetterTopic : `${name}.dlq`);
+  const producers = createContractProducers({ config: options.config, registry, kafka: kafkaClient });
+  app.addHook('onClose', () => producers.close());
+  installActions(app, { audit, registry, catalog, kafka: kafkaClient, deadLetterTopicOf, producers });
+
+  route('/api/topics/:topic/form', async (request) => producers.form(request.params.topic));
 
   route('/api/info', async () => {
     let localSubjects: string[] = [];
@@ -277,6 +258,7 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
       topic,
       deadLetterTopic,
       configFile: options.config?.configFile ?? null,
+      configTopics: options.config?.topics.map((t) => t.name) ?? [],
       localSubjects,
       localError,
       levels: COMPATIBILITY_LEVELS,
@@ -387,7 +369,7 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
       kafka: kafkaClient(),
       registry,
       topic,
-      deadLetterTopic: configured?.deadLetterTopic ?? (topic === options.topic ? deadLetterTopic : `${topic}.dlq`),
+      deadLetterTopic: deadLetterTopicOf(topic),
       discriminator: configured?.discriminator ?? discriminator,
       cli: hints.cli,
       group: request.query.group || undefined,
@@ -466,7 +448,7 @@ export async function createUiServer(options: UiServerOptions = {}): Promise<UiS
   }
   const address = app.server.address() as AddressInfo;
   const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return { url: `http://${shown}:${address.port}`, close: () => app.close() };
+  return { url: `http://${shown}:${address.port}`, routes: ROUTES.get(app) ?? [], close: () => app.close() };
 }
 
 function uiRegistry(source: RegistrySource): SchemaRegistryClient {
@@ -504,7 +486,14 @@ export function toHttpError(error: unknown, registryUrl: string): { status: numb
     return { status: 502, body: apiError(error.code, error.message, extra) };
   }
   if (isContractsError(error)) {
-    const status = error.code === 'USAGE' ? 400 : error.code === 'KAFKA' ? 502 : 422;
+    const status =
+      error.code === 'USAGE' || error.code === 'TOPIC_NOT_FOUND'
+        ? 400
+        : error.code === 'KAFKA'
+          ? 502
+          : error.code === 'GROUP_NOT_EMPTY'
+            ? 409
+            : 422;
     return { status, body: apiError(error.code, error.message, { hint: error.hint }) };
   }
   const fastifyError = error as { statusCode?: number; message?: string };

@@ -2,7 +2,8 @@
 // Consumer groups: all of them, or one with its members, the partitions each is assigned, and per
 // partition the committed offset, the end offset and the lag. A group with lag whose commits have
 // not moved is marked as having stopped committing.
-/** @import { GroupView } from '../../api' */
+/** @import { GroupView, OffsetResetPlan } from '../../api' */
+import { field, isOperator, openAction } from './action.js';
 import { api } from './api.js';
 import { h } from './dom.js';
 import { sparkline, table, trendText } from './widgets.js';
@@ -29,6 +30,13 @@ export async function renderGroups(q) {
         { class: 'note' },
         `${group.members.length} member${group.members.length === 1 ? '' : 's'} · refreshes every 5 s`,
       ),
+      isOperator()
+        ? h(
+            'button',
+            { type: 'button', id: 'reset-offsets', class: 'action-open', onclick: () => resetOffsets(group) },
+            'Reset offsets…',
+          )
+        : null,
     ),
     stalled.length
       ? h(
@@ -150,4 +158,83 @@ async function renderAllGroups() {
         ),
   );
 }
-/** @typedef {GroupView} _GroupView */
+/**
+ * An operator's offset reset: topic, where to (earliest, latest, a time, an offset), which
+ * partitions; the preview lists old → new per partition. The server refuses while the group has
+ * members, naming them.
+ * @param {GroupView} group
+ */
+function resetOffsets(group) {
+  const topics = [...new Set(group.partitions.map((p) => p.topic))];
+  const topic = h('input', { name: 'topic', required: true, list: 'reset-topics', value: topics[0] ?? '' });
+  const to = h(
+    'select',
+    { name: 'to' },
+    ['earliest', 'latest', 'timestamp', 'offset'].map((t) =>
+      h('option', { value: t }, t === 'timestamp' ? 'a time' : t),
+    ),
+  );
+  const value = h('input', { name: 'value', placeholder: 'for a time: 2026-12-01T13:00:00Z; for an offset: 12' });
+  const partitions = h('input', { name: 'partitions', placeholder: 'all', inputmode: 'numeric' });
+  openAction(
+    /** @type {import('./action.js').ActionSpec<OffsetResetPlan>} */ ({
+      id: 'reset-offsets',
+      title: `Reset the offsets of ${group.groupId}`,
+      path: `/api/groups/${encodeURIComponent(group.groupId)}/offsets`,
+      fields: [
+        field('Topic', topic),
+        h(
+          'datalist',
+          { id: 'reset-topics' },
+          topics.map((t) => h('option', { value: t })),
+        ),
+        field('To', to),
+        field('Time or offset', value, 'only for “a time” (the first record at or after it) and “offset”'),
+        field('Partitions', partitions, 'comma-separated; empty: every partition'),
+      ],
+      body: () => {
+        const kind = to.value;
+        const list = partitions.value
+          .split(',')
+          .map((p) => p.trim())
+          .filter(Boolean)
+          .map(Number);
+        return {
+          topic: topic.value.trim(),
+          to: kind,
+          ...(kind === 'offset' ? { offset: value.value.trim() } : {}),
+          ...(kind === 'timestamp' ? { timestamp: value.value.trim() } : {}),
+          ...(list.length ? { partitions: list } : {}),
+        };
+      },
+      changes: (plan) => plan.changes > 0,
+      describe: (plan, dryRun) =>
+        h(
+          'div',
+          { class: 'offset-plan' },
+          h(
+            'p',
+            {},
+            `${plan.group} (${plan.state}) on ${plan.topic}, to ${plan.target}: `,
+            h(
+              'strong',
+              {},
+              `${plan.changes} partition${plan.changes === 1 ? '' : 's'} ${dryRun ? 'would move' : 'moved'}`,
+            ),
+            '.',
+          ),
+          table(
+            ['partition', 'committed', '→', 'new offset', 'holds'],
+            plan.partitions.map((p) => [
+              String(p.partition),
+              p.from ?? h('span', { class: 'note' }, 'no commit'),
+              p.from === p.to ? '=' : '→',
+              h('strong', {}, p.to),
+              `${p.low} – ${p.high}`,
+            ]),
+            { 'data-table': 'offset-plan' },
+          ),
+        ),
+    }),
+  );
+}

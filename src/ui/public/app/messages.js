@@ -2,9 +2,11 @@
 // Finding messages: a topic read from a partition and offset or a time, newest or oldest first,
 // filtered by key, event type, schema version and a field's value. The server reads, decodes and
 // filters (GET /api/topics/:topic/messages); the page shows what matched.
+import { isOperator } from './action.js';
 import { api } from './api.js';
 import { h } from './dom.js';
 import { renderEvent } from './event-card.js';
+import { openProduce } from './produce.js';
 import { go } from './route.js';
 import { state } from './state.js';
 
@@ -79,6 +81,13 @@ export async function renderMessages(q) {
         ? 'Newest first: up to the offset (or before the time), 1000 records per partition read.'
         : 'Oldest first: from the offset (or the time), 1000 records per partition read.',
     ),
+    isOperator() && topic && state.info?.configTopics.includes(topic)
+      ? h(
+          'button',
+          { type: 'button', id: 'produce', class: 'action-open', onclick: () => void openProduce(topic) },
+          'Produce…',
+        )
+      : null,
   );
   if (!topic) return h('div', { class: 'monitor messages' }, head, form);
   const page = await api('/api/topics/:topic/messages', { topic }, query);
