@@ -158,6 +158,16 @@ export interface ReplayAnswer extends ReplayResult {
   dryRun: boolean;
 }
 
+/** The body of `POST /api/subjects/:subject/draft` (any role: it changes nothing); it answers a `DiffView`. */
+export interface DraftCheckBody {
+  /** The draft's schema text, in the subject's format. */
+  schema: string;
+  /** The registered version shown beside it; default the latest (the verdict is the registry's either way). */
+  from?: string;
+  /** The level to judge at; default the subject's. */
+  level?: string;
+}
+
 /** The body of `POST /api/topics/:topic/produce` (dryRun by default): the event as JSON. */
 export interface ProduceBody {
   eventType: string;

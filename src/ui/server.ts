@@ -22,7 +22,7 @@ import { resolveRegistry, type RegistrySource } from '../registry/resolve';
 import type { SchemaRegistryClient } from '../registry/types';
 import { buildAsyncApiDocument, renderAsyncApi } from '../asyncapi';
 import type { SubjectList } from './catalog';
-import type { RouteParams, RouteQuery, TailEvents, UiApiError, UiRoute, UiRoutes } from './api';
+import type { DraftCheckBody, RouteParams, RouteQuery, TailEvents, UiApiError, UiRoute, UiRoutes } from './api';
 import { contractsOf, monitoredTopics, projectHints, topicOf } from './topics';
 import { createCatalog, isNotFound } from './catalog';
 import { createComparer } from './compare';
@@ -293,6 +293,23 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
       level: level ? (level as CompatibilityLevel) : undefined,
     });
   });
+
+  // a pasted draft judged as the subject's next version, at its level or one asked for: a POST for
+  // the schema's length, but it changes nothing, so any role may (the access hook still checks the
+  // Origin and the CSRF token, as for every POST)
+  app.post<{ Params: { subject: string }; Body: Partial<DraftCheckBody> }>(
+    '/api/subjects/:subject/draft',
+    async (request) => {
+      const { schema, from, level } = request.body ?? {};
+      return comparer.compare({
+        subject: request.params.subject,
+        from: from ? parseVersion(from) : 'latest',
+        to: 'draft',
+        draft: schema,
+        level: level ? (level as CompatibilityLevel) : undefined,
+      });
+    },
+  );
 
   route('/api/overview', async () => {
     let list: SubjectList | undefined;
