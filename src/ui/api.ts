@@ -13,7 +13,15 @@ import type { DiffView } from './compare';
 import type { LiveTailStatus } from './live-tail';
 import type { OffsetTarget, TopicForm } from '../actions';
 import type { ReplayResult } from '../dlq/replay';
-import type { ClusterOverview, DeadLetterView, GroupState, LagTrend, MessagePage, TopicOverview } from '../monitor';
+import type {
+  ClusterOverview,
+  CommitTimes,
+  DeadLetterView,
+  GroupState,
+  LagTrend,
+  MessagePage,
+  TopicOverview,
+} from '../monitor';
 
 export type { CompatibilityLevel } from '../config';
 export type { TailRecord } from '../tail';
@@ -22,6 +30,7 @@ export type { ChangeView, DiffLine, DiffRow, DiffSide, DiffView, FindingView } f
 export type { LiveTailStatus } from './live-tail';
 export type {
   ClusterOverview,
+  CommitTimes,
   DeadLetterCount,
   DeadLetterRecord,
   DeadLetterView,
@@ -91,6 +100,8 @@ export interface OverviewView extends Omit<ClusterOverview, 'topics'> {
 export interface GroupView extends GroupState {
   /** Per topic the group reads: the lag's trend and whether it stopped committing. */
   trends: Record<string, LagTrend>;
+  /** When it last committed per partition, from the broker's `__consumer_offsets`, or why that could not be read. */
+  commits: CommitTimes;
   /** No commit movement with lag for this long counts as stalled. */
   stallAfterMs: number;
 }
@@ -225,6 +236,8 @@ export interface UiQueries {
     value?: string;
   };
   '/api/topics/:topic/dead-letters': { group?: string; reason?: string };
+  /** `internal=1`: Kafka's internal `__…` topics too. */
+  '/api/overview': { internal?: string };
 }
 
 export type RouteQuery<R extends UiRoute> = R extends keyof UiQueries ? UiQueries[R] : Record<never, never>;

@@ -223,6 +223,7 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
   });
   app.addHook('onClose', async () => {
     access.clear();
+    await overviewReader?.close();
     // end every live tail and wait for its consumer to leave the cluster
     const open = [...streams];
     for (const stream of open) stream.abort.abort();
@@ -311,7 +312,7 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
     },
   );
 
-  route('/api/overview', async () => {
+  route('/api/overview', async (request) => {
     let list: SubjectList | undefined;
     let registryError: UiApiError['error'] | null = null;
     try {
@@ -327,7 +328,8 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
       }
     })();
     const topics = monitoredTopics(options.config, list);
-    const read = await overview().read(topics);
+    // every topic of the cluster; Kafka's internal ones when asked (`internal=1`)
+    const read = await overview().read(topics, { cluster: true, internal: request.query.internal === '1' });
     return {
       ...read,
       topics: read.topics.map((t) => ({ ...t, contract: contractsOf(t.topic, list, localSubjects) })),
@@ -395,52 +397,57 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
     });
   });
 
-  app.get<{ Params: { stream: string } }>('/api/tail/:stream', async (request, reply) => {
-    const which = request.params.stream;
-    if (which !== 'topic' && which !== 'dlq') {
-      throw new UsageError(`unknown stream "${which}"`, 'use /api/tail/topic or /api/tail/dlq');
-    }
-    const name = which === 'dlq' ? deadLetterTopic : topic;
-    reply.hijack();
-    const raw = reply.raw;
-    raw.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache, no-transform',
-      Connection: 'keep-alive',
-      'X-Content-Type-Options': 'nosniff',
-    });
-    // the browser reconnects by itself 5 s after the stream ends (topic missing, Kafka down)
-    raw.write('retry: 5000\n\n');
-    const send = <E extends keyof TailEvents>(event: E, data: TailEvents[E]) => {
-      if (!raw.writableEnded) raw.write(`event: ${event}\ndata: ${JSON.stringify(data, jsonReplacer)}\n\n`);
-    };
-    const abort = new AbortController();
-    let finished!: () => void;
-    const entry = { abort, reply, done: new Promise<void>((resolve) => (finished = resolve)) };
-    streams.add(entry);
-    const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);
-    request.raw.on('close', () => abort.abort());
-    try {
-      await runLiveTail({
-        kafka: kafkaClient(),
-        registry,
-        topic: name,
-        discriminator,
-        recentPerPartition: options.recentPerPartition ?? 20,
-        signal: abort.signal,
-        mask: maskFor(request),
-        onStatus: (status) => send('status', status),
-        onRecord: (record) => send('record', record),
+  // `?topic=<name>`: the page's topic switch (default the --topic one); `dlq` follows its dead-letter topic
+  app.get<{ Params: { stream: string }; Querystring: { topic?: string } }>(
+    '/api/tail/:stream',
+    async (request, reply) => {
+      const which = request.params.stream;
+      if (which !== 'topic' && which !== 'dlq') {
+        throw new UsageError(`unknown stream "${which}"`, 'use /api/tail/topic or /api/tail/dlq');
+      }
+      const followed = request.query.topic || topic;
+      const name = which === 'dlq' ? deadLetterTopicOf(followed) : followed;
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        'Content-Type': 'text/event-stream; charset=utf-8',
+        'Cache-Control': 'no-cache, no-transform',
+        Connection: 'keep-alive',
+        'X-Content-Type-Options': 'nosniff',
       });
-    } catch (error) {
-      send('failure', toHttpError(error, registry.url).body.error);
-    } finally {
-      clearInterval(heartbeat);
-      streams.delete(entry);
-      raw.end();
-      finished();
-    }
-  });
+      // the browser reconnects by itself 5 s after the stream ends (topic missing, Kafka down)
+      raw.write('retry: 5000\n\n');
+      const send = <E extends keyof TailEvents>(event: E, data: TailEvents[E]) => {
+        if (!raw.writableEnded) raw.write(`event: ${event}\ndata: ${JSON.stringify(data, jsonReplacer)}\n\n`);
+      };
+      const abort = new AbortController();
+      let finished!: () => void;
+      const entry = { abort, reply, done: new Promise<void>((resolve) => (finished = resolve)) };
+      streams.add(entry);
+      const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);
+      request.raw.on('close', () => abort.abort());
+      try {
+        await runLiveTail({
+          kafka: kafkaClient(),
+          registry,
+          topic: name,
+          discriminator: topicOf(options.config, followed)?.discriminator ?? discriminator,
+          recentPerPartition: options.recentPerPartition ?? 20,
+          signal: abort.signal,
+          mask: maskFor(request),
+          onStatus: (status) => send('status', status),
+          onRecord: (record) => send('record', record),
+        });
+      } catch (error) {
+        send('failure', toHttpError(error, registry.url).body.error);
+      } finally {
+        clearInterval(heartbeat);
+        streams.delete(entry);
+        raw.end();
+        finished();
+      }
+    },
+  );
 
   return app;
 }

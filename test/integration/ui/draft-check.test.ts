@@ -7,11 +7,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { loadConfig } from '../../../src/config';
 import { createSchemaRegistryClient } from '../../../src/registry';
-import { createUiServer, type UiServer } from '../../../src/ui';
-import { ARTIFACTS, launchChromium } from '../../support/chromium';
+import type { UiServer } from '../../../src/ui';
+import { ARTIFACTS, startUiInChromium } from '../../support/chromium';
 import { createProject, type TempProject } from '../../support/contract-project';
 import { stackEnv } from '../../support/stack-env';
 import { runCli } from '../../support/temp-project';
@@ -20,7 +20,7 @@ jest.setTimeout(120_000);
 
 let p: TempProject;
 let ui: UiServer;
-let browser: Browser;
+let close: (() => Promise<void>) | undefined;
 let page: Page;
 let subject: string;
 
@@ -35,14 +35,14 @@ beforeAll(async () => {
   p.edit('schemas/OrderShipped.avsc', (s) => {
     s.fields.find((f) => f.name === 'note')!.type = ['null', 'int'];
   });
-  ui = await createUiServer({ port: 0, registry: stackEnv().registryUrl, config: loadConfig(p.configFile) });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1440, height: 900 } });
+  ({ ui, page, close } = await startUiInChromium(
+    { registry: stackEnv().registryUrl, config: loadConfig(p.configFile) },
+    { width: 1440, height: 900 },
+  ));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await ui?.close();
+  await close?.();
   p?.cleanup();
 });
 

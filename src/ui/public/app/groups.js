@@ -49,7 +49,11 @@ export async function renderGroups(q) {
             stalled
               .map(
                 ([topic, t]) =>
-                  `${topic}: lag ${t.totals[t.totals.length - 1]}, no commit moved since ${formatTime(t.lastCommitMoveAt)}`,
+                  `${topic}: lag ${t.totals[t.totals.length - 1]}, ${
+                    lastCommitAt(group, topic)
+                      ? `last commit ${formatTime(lastCommitAt(group, topic) ?? '')}`
+                      : `no commit moved since ${t.moveSeen ? '' : 'this page first saw the group, '}${formatTime(t.lastCommitMoveAt)}`
+                  }`,
               )
               .join('; '),
             ` (more than ${Math.round(group.stallAfterMs / 1000)} s with lag and no commit).`,
@@ -98,11 +102,19 @@ export async function renderGroups(q) {
                 trendText(trend.change),
               )
             : null,
-          trend ? h('span', { class: 'note' }, 'last commit movement ', timeElement(trend.lastCommitMoveAt)) : null,
+          lastCommit(group, topic),
+          trend
+            ? h(
+                'span',
+                { class: 'note', dataset: { moved: String(trend.moveSeen) } },
+                trend.moveSeen ? 'offsets last moved ' : 'offsets unchanged since this page first saw the group, ',
+                timeElement(trend.lastCommitMoveAt),
+              )
+            : null,
           trend?.stalled ? h('span', { class: 'badge bad stalled' }, 'stopped committing') : null,
         ),
         table(
-          ['partition', 'member', 'committed', 'end', 'lag'],
+          ['partition', 'member', 'committed', 'committed at', 'end', 'lag'],
           rows.map((p) => {
             const m = member(p.member);
             return [
@@ -115,6 +127,9 @@ export async function renderGroups(q) {
               ),
               m ? `${m.clientId} (${m.host})` : h('span', { class: 'note' }, 'unassigned'),
               p.committed ?? h('span', { class: 'note' }, 'no commit'),
+              group.commits.available && group.commits.partitions[`${topic}:${p.partition}`]
+                ? timeElement(group.commits.partitions[`${topic}:${p.partition}`] ?? '')
+                : '—',
               p.end,
               p.lag === null ? '—' : h('strong', { class: p.lag > 0 ? 'lag behind' : 'lag' }, String(p.lag)),
             ];
@@ -158,6 +173,41 @@ async function renderAllGroups() {
         ),
   );
 }
+/**
+ * The group's latest commit on a topic in the broker's record, if it could be read.
+ * @param {GroupView} group
+ * @param {string} topic
+ * @returns {string | undefined}
+ */
+function lastCommitAt(group, topic) {
+  if (!group.commits.available) return undefined;
+  return Object.entries(group.commits.partitions)
+    .filter(([key]) => key.startsWith(`${topic}:`))
+    .map(([, at]) => at)
+    .sort()
+    .at(-1);
+}
+
+/**
+ * When the group last committed on a topic: the broker's record (`__consumer_offsets`), or why it
+ * could not be read.
+ * @param {GroupView} group
+ * @param {string} topic
+ */
+function lastCommit(group, topic) {
+  if (!group.commits.available)
+    return h(
+      'span',
+      { class: 'note', dataset: { lastCommit: 'unavailable' }, title: group.commits.reason },
+      'last commit time unavailable',
+    );
+  const last = lastCommitAt(group, topic);
+  if (last) return h('span', { class: 'note', dataset: { lastCommit: last } }, 'last commit ', timeElement(last));
+  return group.commits.reading
+    ? h('span', { class: 'note', dataset: { lastCommit: 'reading' } }, 'reading the commit times…')
+    : h('span', { class: 'note', dataset: { lastCommit: 'none' } }, 'no commit on record');
+}
+
 /**
  * An operator's offset reset: topic, where to (earliest, latest, a time, an offset), which
  * partitions; the preview lists old → new per partition. The server refuses while the group has
