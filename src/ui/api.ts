@@ -64,7 +64,6 @@ export interface UiInfo {
   levels: readonly CompatibilityLevel[];
   /** What to tell the user to run, for the project the UI runs in. */
   hints: ProjectHints;
-  readOnly: true;
 }
 
 /** Commands that fit the project the UI runs in: the kit's own repository, or a service's project. */

@@ -158,6 +158,17 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
         result: ok ? 'ok' : 'refused',
         ...(reason && reason !== 'signed out' ? { detail: reason } : {}),
       }),
+    // a change refused before its route ran (another site's Origin, no CSRF token, no session)
+    onWriteRefused: ({ user, role, method, path, code }) =>
+      audit.record({
+        user: user ?? '-',
+        role: role ?? '-',
+        action: 'write',
+        target: `${method} ${path}`,
+        dryRun: false,
+        result: 'refused',
+        detail: `${code} (refused before the request's body was read)`,
+      }),
   });
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('X-Content-Type-Options', 'nosniff');
@@ -264,7 +275,6 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
       localError,
       levels: COMPATIBILITY_LEVELS,
       hints,
-      readOnly: true,
     };
   });
 

@@ -316,7 +316,8 @@ describe('a viewer', () => {
     const operatorCsrf = await page.evaluate(
       async () => ((await (await fetch('/api/me')).json()) as { csrf: string }).csrf,
     );
-    await page.click('#who button'); // sign out
+    // the viewer in a browser context of their own: the operator's session stays signed in
+    page = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
     await signIn('vic', 'vic pass phrase');
     for (const hash of [
       `#/groups?g=${idle}`,
@@ -416,11 +417,21 @@ describe('the audit log', () => {
       'ana produce refused dry-run',
       'ana produce ok dry-run',
       'ana produce ok',
+      // each route in turn: the viewer's attempt, then the operator's session sent by another site
       'vic set-level refused',
+      'ana write refused',
       'vic reset-offsets refused',
+      'ana write refused',
       'vic replay-dead-letters refused',
+      'ana write refused',
       'vic produce refused',
+      'ana write refused',
+      'ana write refused', // the draft check: a viewer may, another site may not
     ]);
+    expect(entries.at(-1)).toMatchObject({
+      target: `POST /api/subjects/${encodeURIComponent(`${topic}-value`)}/draft`,
+      detail: expect.stringMatching(/^FORBIDDEN_ORIGIN/),
+    });
     expect(entries[1]).toMatchObject({
       target: `${idle} on ${topic}`,
       detail: expect.stringMatching(/^to earliest: /),
