@@ -200,11 +200,10 @@ export function installAccess(app: FastifyInstance, options: AccessOptions): Acc
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0]!;
     const write = request.method !== 'GET' && request.method !== 'HEAD';
-    /** Whose session a refused change carried (without counting it as the session's activity). */
-    let holder: UiSession | undefined;
     const refuseWrite = (status: number, code: string, message: string) => {
       if (path !== '/login' && path !== '/logout') {
-        const user = (holder ?? peek(request))?.user;
+        // whose session it carried, without counting the refused change as the session's activity
+        const user = (request.uiSession ?? peek(request))?.user;
         options.onWriteRefused?.({ user: user?.name, role: user?.role, method: request.method, path, code });
       }
       return refuse(reply, status, code, message);
@@ -213,7 +212,6 @@ export function installAccess(app: FastifyInstance, options: AccessOptions): Acc
       return refuseWrite(403, 'FORBIDDEN_ORIGIN', 'a change must come from this page (its Origin is another site)');
     }
     const session = sessionOf(request);
-    holder = session;
     if (session) {
       request.uiSession = session;
       // a write also proves it was made by this page's script: the session's token
