@@ -10,6 +10,7 @@ import { createContractProducers, revive } from '../../../src/actions';
 import { loadConfig } from '../../../src/config';
 import { EventValidationError, UnknownEventTypeError, UsageError } from '../../../src/errors';
 import { bookingsContract } from '../../../src/generated/bookings';
+import { bookingsProtoContract } from '../../../src/generated/bookings-proto';
 import { createProducer } from '../../../src/producer';
 import { createInMemoryRegistry, registerContract } from '../../../src/registry';
 import { bookingInputs } from '../../support/bookings-fixtures';
@@ -65,6 +66,35 @@ describe('createContractProducers', () => {
       dryRun: true,
       partition: null,
     });
+    expect(record.bytes.hex).toBe(expected.value.toString('hex'));
+  });
+
+  it('does the same for a Protobuf topic: the bytes of the generated contract', async () => {
+    const registry = createInMemoryRegistry({ compatibility: 'NONE' });
+    await registerContract(bookingsProtoContract, registry);
+    const producers = createContractProducers({ config, registry, kafka: noKafka });
+    const payload = {
+      eventId: '2f1a0c1e-6b5f-4c43-9a55-0d8d9f6c8e01',
+      timestamp: '2026-12-01T13:00:00.000Z',
+      source: 'test',
+      bookingId: 'B-P',
+      userId: 'u',
+      type: 'BOOKING_TYPE_CAR',
+      itemId: 'C1',
+      data: { reasonCode: 'FAILURE_REASON_TIMEOUT', message: 'm', stage: 'FAILURE_STAGE_PAYMENT', retryable: true },
+    };
+    const record = await producers.produce({
+      topic: 'bookings-proto',
+      eventType: 'booking.failed',
+      payload,
+      dryRun: true,
+    });
+    const generated = createProducer({ contract: bookingsProtoContract, kafka: noKafka(), registry });
+    const expected = await generated.encode('booking.failed', {
+      ...payload,
+      timestamp: new Date(payload.timestamp),
+    } as never);
+    expect(record).toMatchObject({ key: 'B-P', subject: 'bookings-proto-value', schemaId: expected.schemaId });
     expect(record.bytes.hex).toBe(expected.value.toString('hex'));
   });
 
