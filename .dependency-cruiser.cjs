@@ -2,7 +2,7 @@
  * The layers of the kit, each importing only the ones below it (ARCHITECTURE.md):
  *
  *   cli, ui            presentation: thin shells over operations
- *   operations         registration, topics, tail, stack, asyncapi, monitor: what the CLI and UI do
+ *   operations         registration, topics, tail, stack, asyncapi, monitor, actions: what the CLI and UI do
  *   runtime | codegen  what services run (registry, serde, producer, consumer, transformer, dlq, kafka, telemetry) | the build step
  *   formats            one folder per schema format behind one interface (src/formats): everything
  *                      about a format in src/formats/<format>/, its compatibility rules included
@@ -22,7 +22,7 @@ const FORMAT_FOLDERS_OUTSIDE = '^src/(avro|json|protobuf)/|^src/compat/(avro|jso
 const CODEGEN = '^codegen/';
 const RUNTIME =
   '^src/(registry|serde|producer|consumer|transformer|dlq|kafka|telemetry|generated|generated-protobuf)/|^src/bookings\\.ts$';
-const OPERATIONS = '^src/(registration|topics|tail|stack|asyncapi|monitor)/';
+const OPERATIONS = '^src/(registration|topics|tail|stack|asyncapi|monitor|actions)/';
 const PRESENTATION = '^src/(cli|ui)/';
 
 module.exports = {

@@ -38,6 +38,7 @@ export type ContractsErrorCode =
   | 'USAGE'
   | 'UI_AUTH_REQUIRED'
   | 'UI_USERS_INVALID'
+  | 'GROUP_NOT_EMPTY'
   | 'INTERNAL';
 
 export interface ContractsErrorOptions {
@@ -526,5 +527,26 @@ export class UiAccessError extends ContractsError {
     readonly file?: string,
   ) {
     super(code, file ? `${file}: ${message}` : message, { hint });
+  }
+}
+
+/**
+ * A consumer group's offsets were to be reset while it has members: Kafka moves a group's offsets
+ * only while it is empty, and a running member would commit over the reset. Names the group, its
+ * state and each member (client ID, host, member ID).
+ */
+export class GroupNotEmptyError extends ContractsError {
+  constructor(
+    readonly group: string,
+    readonly state: string,
+    readonly members: ReadonlyArray<{ memberId: string; clientId: string; host: string }>,
+  ) {
+    super(
+      'GROUP_NOT_EMPTY',
+      `consumer group "${group}" is ${state} with ${members.length} member${members.length === 1 ? '' : 's'} (${
+        members.map((m) => `${m.clientId} on ${m.host}, member ${m.memberId}`).join('; ') || 'joining'
+      }): its offsets can be reset only while it is empty`,
+      { hint: 'stop its consumers and wait until the group is Empty (the groups page shows its state), then reset' },
+    );
   }
 }

@@ -12,10 +12,20 @@ export {
   type PartitionLag,
   type TopicOffsets,
 } from './groups';
+export {
+  createCommitTimeReader,
+  offsetsPartitionOf,
+  readCommitKey,
+  type CommitTimeReader,
+  type CommitTimes,
+} from './commits';
 export { createTrendTracker, type LagTrend, type TrendOptions, type TrendTracker } from './trend';
 export {
+  clusterOnlyTopics,
   createOverviewReader,
+  isInternalTopic,
   type ClusterOverview,
+  type OverviewReadOptions,
   type GroupSummary,
   type MonitoredTopic,
   type OverviewReader,

@@ -5,7 +5,7 @@
  * read again only when its end offsets moved.
  */
 import { ConfigResourceTypes, type Admin, type Kafka } from 'kafkajs';
-import { readDeadLetters } from '../dlq/read';
+import { readDeadLetters, replayLedgerTopic } from '../dlq/read';
 import { toKafkaError } from '../kafka/client';
 import { countDeadLetters, replayCommand, type DeadLetterCount } from './dead-letters';
 import {
@@ -16,13 +16,42 @@ import {
   type PartitionLag,
   type TopicOffsets,
 } from './groups';
+import { createCommitTimeReader, type CommitTimes } from './commits';
 import type { LagTrend, TrendTracker } from './trend';
 
 export interface MonitoredTopic {
   topic: string;
   deadLetterTopic: string;
-  /** Where the page knows the topic from. */
-  sources: Array<'config' | 'registry'>;
+  /** Where the page knows the topic from: the config, a `<topic>-value` subject, or only the cluster. */
+  sources: Array<'config' | 'registry' | 'cluster'>;
+}
+
+/** Kafka's own topics (`__consumer_offsets`, `__transaction_state`, …). */
+export function isInternalTopic(name: string): boolean {
+  return name.startsWith('__');
+}
+
+/**
+ * The topics of the cluster that `known` does not name, as topics of their own (source
+ * `cluster`): not a dead-letter topic (a known topic's, or `<topic>.dlq` of a topic on the
+ * cluster) nor a replay ledger (`<dead-letter topic>.replayed`), which show with their topic;
+ * Kafka's internal `__…` topics only when asked.
+ */
+export function clusterOnlyTopics(
+  names: readonly string[],
+  known: readonly MonitoredTopic[],
+  options: { internal?: boolean } = {},
+): MonitoredTopic[] {
+  const present = new Set(names);
+  const named = new Set(known.map((t) => t.topic));
+  const deadLetterTopics = new Set(known.map((t) => t.deadLetterTopic));
+  for (const name of names) if (present.has(`${name}.dlq`)) deadLetterTopics.add(`${name}.dlq`);
+  const ledgers = new Set([...deadLetterTopics].map(replayLedgerTopic));
+  return names
+    .filter((n) => !named.has(n) && !deadLetterTopics.has(n) && !ledgers.has(n))
+    .filter((n) => options.internal || !isInternalTopic(n))
+    .sort()
+    .map((topic) => ({ topic, deadLetterTopic: `${topic}.dlq`, sources: ['cluster'] }));
 }
 
 export interface TopicGroup {
@@ -45,7 +74,12 @@ export interface TopicOverview {
   retentionMs: string | null;
   cleanupPolicy: string | null;
   groups: TopicGroup[];
-  deadLetters: { topic: string; exists: boolean; records: number; counts: DeadLetterCount[] };
+  /**
+   * `counts` per group and reason for a topic of the config or the registry; a topic known only
+   * from the cluster has its dead-letter topic's record count alone (`counted: false`), so that an
+   * overview of a large cluster does not read every dead-letter topic to its end.
+   */
+  deadLetters: { topic: string; exists: boolean; records: number; counts: DeadLetterCount[]; counted: boolean };
 }
 
 export interface GroupSummary {
@@ -65,10 +99,19 @@ export interface ClusterOverview {
   groups: GroupSummary[];
 }
 
+export interface OverviewReadOptions {
+  /** Also every other topic of the cluster (clusterOnlyTopics). */
+  cluster?: boolean;
+  /** With `cluster`: Kafka's internal `__…` topics too. */
+  internal?: boolean;
+}
+
 export interface OverviewReader {
-  read(topics: readonly MonitoredTopic[]): Promise<ClusterOverview>;
-  /** One group in full, with the trend of each topic it reads. */
-  group(groupId: string): Promise<(GroupState & { trends: Record<string, LagTrend> }) | null>;
+  read(topics: readonly MonitoredTopic[], options?: OverviewReadOptions): Promise<ClusterOverview>;
+  /** One group in full, with the trend of each topic it reads and when it last committed (the broker's record). */
+  group(groupId: string): Promise<(GroupState & { trends: Record<string, LagTrend>; commits: CommitTimes }) | null>;
+  /** Waits for the background reads (the commit times) to end. */
+  close(): Promise<void>;
 }
 
 export interface OverviewOptions {
@@ -82,6 +125,7 @@ export interface OverviewOptions {
 export function createOverviewReader(options: OverviewOptions): OverviewReader {
   const { kafka, trends } = options;
   const deadLetterCache = new Map<string, { ends: string; counts: DeadLetterCount[]; records: number }>();
+  const commitTimes = createCommitTimeReader(kafka);
 
   const withAdmin = async <T>(action: string, run: (admin: Admin) => Promise<T>): Promise<T> => {
     const admin = kafka.admin();
@@ -96,7 +140,11 @@ export function createOverviewReader(options: OverviewOptions): OverviewReader {
   };
 
   const deadLettersOf = async (topic: MonitoredTopic, offsets: TopicOffsets | undefined) => {
-    if (!offsets) return { topic: topic.deadLetterTopic, exists: false, records: 0, counts: [] };
+    if (!offsets) return { topic: topic.deadLetterTopic, exists: false, records: 0, counts: [], counted: true };
+    if (topic.sources.length === 1 && topic.sources[0] === 'cluster') {
+      const records = offsets.partitions.reduce((sum, p) => sum + Number(BigInt(p.high) - BigInt(p.low)), 0);
+      return { topic: topic.deadLetterTopic, exists: true, records, counts: [], counted: false };
+    }
     const ends = offsets.partitions.map((p) => `${p.low}-${p.high}`).join(',');
     let hit = deadLetterCache.get(topic.deadLetterTopic);
     if (!hit || hit.ends !== ends) {
@@ -107,11 +155,13 @@ export function createOverviewReader(options: OverviewOptions): OverviewReader {
       hit = { ends, counts, records: entries.length };
       deadLetterCache.set(topic.deadLetterTopic, hit);
     }
-    return { topic: topic.deadLetterTopic, exists: true, records: hit.records, counts: hit.counts };
+    return { topic: topic.deadLetterTopic, exists: true, records: hit.records, counts: hit.counts, counted: true };
   };
 
-  const read = async (topics: readonly MonitoredTopic[]): Promise<ClusterOverview> => {
+  const read = async (known: readonly MonitoredTopic[], how: OverviewReadOptions = {}): Promise<ClusterOverview> => {
+    let topics = known;
     const { offsets, groups, configs } = await withAdmin('reading the cluster', async (admin) => {
+      if (how.cluster) topics = [...known, ...clusterOnlyTopics(await admin.listTopics(), known, how)];
       const names = [...new Set(topics.flatMap((t) => [t.topic, t.deadLetterTopic]))];
       const offsets = await readTopicOffsets(admin, names);
       const groups = await describeConsumerGroups(admin, await listConsumerGroups(admin), offsets);
@@ -197,8 +247,8 @@ export function createOverviewReader(options: OverviewOptions): OverviewReader {
           topic,
           state.partitions.filter((p) => p.topic === topic),
         );
-      return { ...state, trends: trendsByTopic };
+      return { ...state, trends: trendsByTopic, commits: await commitTimes.read(groupId) };
     });
 
-  return { read, group };
+  return { read, group, close: () => commitTimes.close() };
 }

@@ -10,8 +10,10 @@ export interface LagTrend {
   totals: number[];
   /** This read's total minus the first of `totals`. */
   change: number;
-  /** When the committed offsets last moved (ISO 8601), or when the monitor first saw the group. */
+  /** When the committed offsets last moved (ISO 8601), or when the monitor first saw the group (`moveSeen` false). */
   lastCommitMoveAt: string;
+  /** Whether `lastCommitMoveAt` is a movement this monitor saw; false: it is when the monitor first saw the group. */
+  moveSeen: boolean;
   /** Lag > 0 and no commit moved for `stallAfterMs`: the group stopped committing. */
   stalled: boolean;
 }
@@ -33,7 +35,7 @@ export function createTrendTracker(options: TrendOptions = {}): TrendTracker {
   const keep = options.samples ?? 20;
   const stallAfterMs = options.stallAfterMs ?? 60_000;
   const now = options.now ?? Date.now;
-  const seen = new Map<string, { totals: number[]; commits: string; movedAt: number }>();
+  const seen = new Map<string, { totals: number[]; commits: string; movedAt: number; moveSeen: boolean }>();
   return {
     observe(groupId, topic, partitions) {
       const key = JSON.stringify([groupId, topic]);
@@ -42,11 +44,12 @@ export function createTrendTracker(options: TrendOptions = {}): TrendTracker {
       const at = now();
       let entry = seen.get(key);
       if (!entry) {
-        entry = { totals: [], commits, movedAt: at };
+        entry = { totals: [], commits, movedAt: at, moveSeen: false };
         seen.set(key, entry);
       } else if (entry.commits !== commits) {
         entry.commits = commits;
         entry.movedAt = at;
+        entry.moveSeen = true;
       }
       entry.totals.push(total);
       if (entry.totals.length > keep) entry.totals.splice(0, entry.totals.length - keep);
@@ -54,6 +57,7 @@ export function createTrendTracker(options: TrendOptions = {}): TrendTracker {
         totals: [...entry.totals],
         change: total - entry.totals[0]!,
         lastCommitMoveAt: new Date(entry.movedAt).toISOString(),
+        moveSeen: entry.moveSeen,
         stalled: total > 0 && at - entry.movedAt >= stallAfterMs,
       };
     },

@@ -53,6 +53,20 @@ export interface PublishResult {
   schemaId: number;
 }
 
+/** What `publish` would send for an event, from `encode`: nothing is sent. */
+export interface EncodedRecord<C extends AnyTopicContract> {
+  topic: string;
+  eventType: EventTypeOf<C>;
+  /** The event with its envelope filled (eventId, timestamp, source), as validated and encoded. */
+  event: EventOf<C>;
+  key: string | null;
+  headers: Record<string, string | Buffer>;
+  /** The Confluent-framed value: magic byte, schema ID, body. */
+  value: Buffer;
+  eventId: string | undefined;
+  schemaId: number;
+}
+
 /** kafkajs reports a batch per partition (base offsets), not per message. */
 export interface BatchResult {
   topic: string;
@@ -76,6 +90,16 @@ export interface Producer<C extends AnyTopicContract> {
   publishBatch(items: ReadonlyArray<BatchItem<C>>): Promise<BatchResult>;
   /** The event as it would be sent (envelope filled), without validating or sending it. */
   prepare<K extends EventTypeOf<C>>(eventType: K, payload: InputOf<C, K>): EventOf<C>;
+  /**
+   * A dry run of `publish`: the record it would send (envelope filled, validated, encoded, its
+   * schema ID looked up), without connecting to Kafka or sending. The same EventValidationError
+   * when the event does not fit. Publishing the returned `event` sends the same record.
+   */
+  encode<K extends EventTypeOf<C>>(
+    eventType: K,
+    payload: InputOf<C, K>,
+    options?: PublishOptions,
+  ): Promise<EncodedRecord<C>>;
   disconnect(): Promise<void>;
 }
 
@@ -89,6 +113,22 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
 
   const messages = createMessageBuilder(serde, source);
   const toMessage = messages.build;
+  /** publish's dry run: the filled event, built into its record on the same path, not sent. */
+  const encode = async (eventType: string, payload: unknown, publish?: PublishOptions) => {
+    const event = messages.fill(eventType, payload);
+    const built = messages.build(eventType, event, publish);
+    const { message, eventId, schemaId } = built instanceof Promise ? await built : built;
+    return {
+      topic: contract.topic,
+      eventType: eventType as EventTypeOf<C>,
+      event: event as unknown as EventOf<C>,
+      key: message.key as string | null,
+      headers: message.headers,
+      value: message.value as Buffer,
+      eventId,
+      schemaId,
+    };
+  };
 
   const sender = createSender(
     transport === 'platformatic'
@@ -104,6 +144,7 @@ export function createProducer<C extends AnyTopicContract>(options: ProducerOpti
     serde,
     connect,
     prepare: (eventType, payload) => messages.fill(eventType, payload) as unknown as EventOf<C>,
+    encode,
     async publish(eventType, payload, publishOptions) {
       const prepared = toMessage(eventType, payload, publishOptions);
       const { message, eventId, schemaId } = prepared instanceof Promise ? await prepared : prepared;

@@ -27,8 +27,13 @@ export interface CompareOptions {
    * (the latest, or every version at a transitive level).
    */
   from?: number | 'latest';
-  /** The newer side: a registered version (default the latest), or the config's schema file. */
-  to?: number | 'latest' | 'local';
+  /** The newer side: a registered version (default the latest), the config's schema file, or `draft`. */
+  to?: number | 'latest' | 'local' | 'draft';
+  /**
+   * With `to: 'draft'`: a schema's text (pasted in the UI), judged as the subject's next version, as
+   * a local file is; it imports what the latest version imports (its references).
+   */
+  draft?: string;
   /** The config whose schema files `to: 'local'` reads (or already read subjects of it). */
   local?: { config: ContractsConfig } | { subjects: readonly LocalSubject[]; configFile: string };
   /** Level to judge at; default the subject's own, else (local) the config's, else the registry's global level. */
@@ -124,6 +129,22 @@ export async function compareVersions(options: CompareOptions): Promise<Comparis
         source: local.subject.file,
         version: latest + 1,
       }),
+    };
+  } else if (options.to === 'draft') {
+    if (typeof options.draft !== 'string' || options.draft.trim() === '')
+      throw new UsageError(
+        `no draft schema to check against "${subject}"`,
+        'paste the schema text of the next version',
+      );
+    const stored = await registry.getSubjectVersion(subject, latest);
+    to = {
+      label: 'pasted draft',
+      schema: options.draft,
+      compat: {
+        ...(await registryCompatVersion(registry, { ...stored, schema: options.draft })),
+        version: latest + 1,
+        source: 'pasted draft',
+      },
     };
   } else {
     toNumber = versionNumber(options.to === undefined || options.to === 'latest' ? latest : options.to);

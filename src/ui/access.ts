@@ -129,6 +129,8 @@ export interface AccessOptions {
   secureCookie?: boolean;
   /** Told of each sign-in, failed sign-in and sign-out (the audit log). */
   onSignIn?(event: { user: string; ok: boolean; ip: string; reason?: string }): void;
+  /** Told of each change refused here, before its route: another site's Origin, no CSRF token, no session (the audit log). */
+  onWriteRefused?(event: { user?: string; role?: UiRole; method: string; path: string; code: string }): void;
 }
 
 export interface Access {
@@ -181,6 +183,13 @@ export function installAccess(app: FastifyInstance, options: AccessOptions): Acc
     return entry;
   };
 
+  /** The session of a request as it stands, without touching it. */
+  const peek = (request: FastifyRequest): UiSession | undefined => {
+    if (anonymous) return anonymous;
+    const id = cookie(request, SESSION_COOKIE);
+    return id ? sessions.get(id) : undefined;
+  };
+
   const cookieHeader = (value: string, maxAge: number) =>
     `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${options.secureCookie ? '; Secure' : ''}`;
 
@@ -190,22 +199,32 @@ export function installAccess(app: FastifyInstance, options: AccessOptions): Acc
 
   app.addHook('onRequest', async (request, reply) => {
     const path = request.url.split('?')[0]!;
-    if (request.method !== 'GET' && request.method !== 'HEAD' && !sameOrigin(request)) {
-      return refuse(reply, 403, 'FORBIDDEN_ORIGIN', 'a change must come from this page (its Origin is another site)');
+    const write = request.method !== 'GET' && request.method !== 'HEAD';
+    const refuseWrite = (status: number, code: string, message: string) => {
+      if (path !== '/login' && path !== '/logout') {
+        // whose session it carried, without counting the refused change as the session's activity
+        const user = (request.uiSession ?? peek(request))?.user;
+        options.onWriteRefused?.({ user: user?.name, role: user?.role, method: request.method, path, code });
+      }
+      return refuse(reply, status, code, message);
+    };
+    if (write && !sameOrigin(request)) {
+      return refuseWrite(403, 'FORBIDDEN_ORIGIN', 'a change must come from this page (its Origin is another site)');
     }
     const session = sessionOf(request);
     if (session) {
       request.uiSession = session;
       // a write also proves it was made by this page's script: the session's token
       const signingIn = path === '/login' || path === '/logout';
-      if (request.method !== 'GET' && request.method !== 'HEAD' && !signingIn) {
+      if (write && !signingIn) {
         if (request.headers[CSRF_HEADER] !== session.csrf)
-          return refuse(reply, 403, 'CSRF', `a change must carry the page's ${CSRF_HEADER} header`);
+          return refuseWrite(403, 'CSRF', `a change must carry the page's ${CSRF_HEADER} header`);
       }
       return;
     }
     if (OPEN_PATHS.has(path)) return;
-    if (path.startsWith('/api/') || request.method !== 'GET')
+    if (write) return refuseWrite(401, 'SIGN_IN', 'sign in first (the session ended, or there was none)');
+    if (path.startsWith('/api/'))
       return refuse(reply, 401, 'SIGN_IN', 'sign in first (the session ended, or there was none)');
     return reply.redirect(`/login?next=${encodeURIComponent(request.url)}`, 303);
   });

@@ -11,7 +11,17 @@ import type { TailRecord } from '../tail';
 import type { SubjectList, VersionView } from './catalog';
 import type { DiffView } from './compare';
 import type { LiveTailStatus } from './live-tail';
-import type { ClusterOverview, DeadLetterView, GroupState, LagTrend, MessagePage, TopicOverview } from '../monitor';
+import type { OffsetTarget, TopicForm } from '../actions';
+import type { ReplayResult } from '../dlq/replay';
+import type {
+  ClusterOverview,
+  CommitTimes,
+  DeadLetterView,
+  GroupState,
+  LagTrend,
+  MessagePage,
+  TopicOverview,
+} from '../monitor';
 
 export type { CompatibilityLevel } from '../config';
 export type { TailRecord } from '../tail';
@@ -20,6 +30,7 @@ export type { ChangeView, DiffLine, DiffRow, DiffSide, DiffView, FindingView } f
 export type { LiveTailStatus } from './live-tail';
 export type {
   ClusterOverview,
+  CommitTimes,
   DeadLetterCount,
   DeadLetterRecord,
   DeadLetterView,
@@ -33,6 +44,8 @@ export type {
   TopicOverview,
 } from '../monitor';
 export type { BytesPreview } from '../wire/preview';
+export type { JsonSchema } from '../formats/model';
+export type { EventFormSchema, OffsetResetPlan, OffsetTarget, ProducedRecord, TopicForm } from '../actions';
 export type { DeadLetterInfo } from '../dlq/headers';
 
 /** What `GET /api/info` answers: what the page is connected to. */
@@ -42,6 +55,8 @@ export interface UiInfo {
   topic: string;
   deadLetterTopic: string;
   configFile: string | null;
+  /** The config's topics: the ones an operator can produce to (their contract is known). */
+  configTopics: string[];
   /** Subjects the config's schema files would register (compare "local" with them). */
   localSubjects: string[];
   /** Why the local schema files could not be read, when they could not. */
@@ -49,7 +64,6 @@ export interface UiInfo {
   levels: readonly CompatibilityLevel[];
   /** What to tell the user to run, for the project the UI runs in. */
   hints: ProjectHints;
-  readOnly: true;
 }
 
 /** Commands that fit the project the UI runs in: the kit's own repository, or a service's project. */
@@ -85,6 +99,8 @@ export interface OverviewView extends Omit<ClusterOverview, 'topics'> {
 export interface GroupView extends GroupState {
   /** Per topic the group reads: the lag's trend and whether it stopped committing. */
   trends: Record<string, LagTrend>;
+  /** When it last committed per partition, from the broker's `__consumer_offsets`, or why that could not be read. */
+  commits: CommitTimes;
   /** No commit movement with lag for this long counts as stalled. */
   stallAfterMs: number;
 }
@@ -122,6 +138,56 @@ export interface LevelChange {
   changes: boolean;
 }
 
+/** The body of `POST /api/groups/:group/offsets`: where the group's offsets on `topic` go (dryRun by default). */
+export interface OffsetResetBody {
+  topic: string;
+  to: OffsetTarget['to'];
+  /** For `to: 'offset'`. */
+  offset?: string;
+  /** For `to: 'timestamp'`: ISO 8601 or ms since the epoch. */
+  timestamp?: string;
+  /** Only these partitions; default all. */
+  partitions?: number[];
+  dryRun?: boolean;
+}
+
+/** The body of `POST /api/topics/:topic/dead-letters/replay` (dryRun by default). */
+export interface ReplayBody {
+  group: string;
+  /** Only dead letters of this reason; default every reason of the group. */
+  reason?: string;
+  dryRun?: boolean;
+}
+
+/** What the replay answers: `replayDeadLetters`'s counts (with dryRun, what would be sent), and the selection. */
+export interface ReplayAnswer extends ReplayResult {
+  /** Where the copies go. */
+  topic: string;
+  group: string;
+  reason: string | null;
+  dryRun: boolean;
+}
+
+/** The body of `POST /api/subjects/:subject/draft` (any role: it changes nothing); it answers a `DiffView`. */
+export interface DraftCheckBody {
+  /** The draft's schema text, in the subject's format. */
+  schema: string;
+  /** The registered version shown beside it; default the latest (the verdict is the registry's either way). */
+  from?: string;
+  /** The level to judge at; default the subject's. */
+  level?: string;
+}
+
+/** The body of `POST /api/topics/:topic/produce` (dryRun by default): the event as JSON. */
+export interface ProduceBody {
+  eventType: string;
+  /** Auto fields may be left out; timestamps as ISO 8601 or ms, bytes as `0x…` hex. */
+  payload: unknown;
+  /** Overrides the contract's key field. */
+  key?: string;
+  dryRun?: boolean;
+}
+
 /** What `GET /api/subjects/:subject/versions/:version/typescript` answers. */
 export interface TypeScriptView {
   subject: string;
@@ -143,6 +209,8 @@ export interface UiRoutes {
   '/api/groups/:group': GroupView;
   '/api/topics/:topic/messages': MessagePage;
   '/api/topics/:topic/dead-letters': DeadLetterView;
+  /** The event types of a config topic with the JSON Schema the produce form is built from. */
+  '/api/topics/:topic/form': TopicForm;
 }
 
 export type UiRoute = keyof UiRoutes;
@@ -167,6 +235,8 @@ export interface UiQueries {
     value?: string;
   };
   '/api/topics/:topic/dead-letters': { group?: string; reason?: string };
+  /** `internal=1`: Kafka's internal `__…` topics too. */
+  '/api/overview': { internal?: string };
 }
 
 export type RouteQuery<R extends UiRoute> = R extends keyof UiQueries ? UiQueries[R] : Record<never, never>;

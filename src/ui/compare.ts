@@ -41,6 +41,8 @@ export interface DiffSide {
   id?: number;
   /** The schema file, for the local side. */
   file?: string;
+  /** A pasted draft (the subject's next version, as a local file is). */
+  draft?: true;
   schema: string;
 }
 
@@ -75,8 +77,10 @@ export interface CompareRequest {
   subject: string;
   /** The older side: a registered version. */
   from: number | 'latest';
-  /** The newer side: a registered version, or the local schema file of the subject. */
-  to: number | 'latest' | 'local';
+  /** The newer side: a registered version, the local schema file of the subject, or a pasted `draft`. */
+  to: number | 'latest' | 'local' | 'draft';
+  /** The pasted schema, for `to: 'draft'`. */
+  draft?: string;
   /** Level to check at; default the subject's. */
   level?: CompatibilityLevel;
 }
@@ -105,6 +109,7 @@ export function createComparer(options: ComparerOptions): Comparer {
       to: request.to,
       level: request.level,
       local: request.to === 'local' ? localSubjects(local) : undefined,
+      draft: request.draft,
     });
     const subjectLevel = await options.catalog.levelOf(request.subject);
     const { from, to } = comparison;
@@ -117,7 +122,9 @@ export function createComparer(options: ComparerOptions): Comparer {
     const right: DiffSide =
       to.file !== undefined
         ? { label: `local ${to.file}`, file: to.file, schema: prettySchema(to.schema) }
-        : { label: `version ${to.version}`, version: to.version, id: to.id, schema: prettySchema(to.schema) };
+        : request.to === 'draft'
+          ? { label: 'the pasted draft', draft: true, schema: prettySchema(to.schema) }
+          : { label: `version ${to.version}`, version: to.version, id: to.id, schema: prettySchema(to.schema) };
     const findings = comparison.result.findings
       .map((f) => explain(f, f.previousVersion === from.version ? left.schema : undefined, right.schema))
       .sort((a, b) => Number(b.breaking) - Number(a.breaking));

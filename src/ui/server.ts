@@ -22,7 +22,7 @@ import { resolveRegistry, type RegistrySource } from '../registry/resolve';
 import type { SchemaRegistryClient } from '../registry/types';
 import { buildAsyncApiDocument, renderAsyncApi } from '../asyncapi';
 import type { SubjectList } from './catalog';
-import type { RouteParams, RouteQuery, TailEvents, UiApiError, UiRoute, UiRoutes } from './api';
+import type { DraftCheckBody, RouteParams, RouteQuery, TailEvents, UiApiError, UiRoute, UiRoutes } from './api';
 import { contractsOf, monitoredTopics, projectHints, topicOf } from './topics';
 import { createCatalog, isNotFound } from './catalog';
 import { createComparer } from './compare';
@@ -31,10 +31,14 @@ import { createLocalSchemas } from './local';
 import { renderTypeScript } from './typescript';
 import { jsonReplacer } from '../json-text';
 import { UiAccessError } from '../errors';
-import { installAccess, loadUsers, refuseUnless, type UiAccessMode } from './access';
+import { installAccess, loadUsers, type UiAccessMode } from './access';
+import { installActions } from './actions';
+import { createContractProducers } from '../actions';
 import { createAuditLog } from './audit';
 
 export const DEFAULT_UI_PORT = 8088;
+
+const ROUTES = new WeakMap<FastifyInstance, Array<{ method: string; url: string }>>();
 export const DEFAULT_UI_HOST = '127.0.0.1';
 
 export interface UiServerOptions extends KafkaConnectionOptions {
@@ -76,6 +80,8 @@ export interface UiServerOptions extends KafkaConnectionOptions {
 export interface UiServer {
   /** e.g. `http://127.0.0.1:8088` */
   url: string;
+  /** Every route it serves, method and path (the tests ask each write to refuse a viewer). */
+  routes: ReadonlyArray<{ method: string; url: string }>;
   close(): Promise<void>;
 }
 
@@ -117,6 +123,11 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
   const maskFor = (request: FastifyRequest) => (request.uiSession?.user.role === 'operator' ? undefined : maskTags);
   const audit = createAuditLog(options.auditLog);
   const app = Fastify({ logger: false, forceCloseConnections: true });
+  const routes: Array<{ method: string; url: string }> = [];
+  ROUTES.set(app, routes);
+  app.addHook('onRoute', (r) => {
+    for (const method of [r.method].flat()) routes.push({ method, url: r.url });
+  });
   if (isLoopback(host)) {
     app.addHook('onRequest', async (request, reply) => {
       const name = hostName(request.headers.host ?? '');
@@ -146,6 +157,17 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
         dryRun: false,
         result: ok ? 'ok' : 'refused',
         ...(reason && reason !== 'signed out' ? { detail: reason } : {}),
+      }),
+    // a change refused before its route ran (another site's Origin, no CSRF token, no session)
+    onWriteRefused: ({ user, role, method, path, code }) =>
+      audit.record({
+        user: user ?? '-',
+        role: role ?? '-',
+        action: 'write',
+        target: `${method} ${path}`,
+        dryRun: false,
+        result: 'refused',
+        detail: `${code} (refused before the request's body was read)`,
       }),
   });
   app.addHook('onSend', async (_request, reply, payload) => {
@@ -212,6 +234,7 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
   });
   app.addHook('onClose', async () => {
     access.clear();
+    await overviewReader?.close();
     // end every live tail and wait for its consumer to leave the cluster
     const open = [...streams];
     for (const stream of open) stream.abort.abort();
@@ -224,44 +247,14 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
     handler: (request: FastifyRequest<{ Params: RouteParams<R>; Querystring: RouteQuery<R> }>) => Promise<UiRoutes[R]>,
   ) => app.get<{ Params: RouteParams<R>; Querystring: RouteQuery<R> }>(path, (request) => handler(request));
 
-  // an operator's action: a subject's compatibility level, previewed (dryRun) then applied
-  app.post<{ Params: { subject: string }; Body: { level?: string; dryRun?: boolean } }>(
-    '/api/subjects/:subject/level',
-    async (request, reply) => {
-      const { subject } = request.params;
-      const user = request.uiSession!.user;
-      const { level, dryRun = true } = request.body ?? {};
-      const entry = { user: user.name, role: user.role, action: 'set-level', target: subject, dryRun };
-      if (await refuseUnless('operator', request, reply)) {
-        audit.record({ ...entry, result: 'refused', detail: 'not an operator' });
-        return reply;
-      }
-      if (!COMPATIBILITY_LEVELS.includes(level as CompatibilityLevel)) {
-        audit.record({ ...entry, result: 'refused', detail: `no such level ${JSON.stringify(level)}` });
-        return reply
-          .code(400)
-          .send(apiError('BAD_LEVEL', `level ${JSON.stringify(level)} is none of ${COMPATIBILITY_LEVELS.join(', ')}`));
-      }
-      const current = await catalog.levelOf(subject);
-      const change = { subject, from: current.level, fromSource: current.source, to: level as CompatibilityLevel };
-      // a subject on the global level gets a level of its own, even the same one
-      const changes = current.source === 'global' || current.level !== level;
-      const detail = `${current.level}${current.source === 'global' ? ' (global)' : ''} → ${level}`;
-      if (dryRun) {
-        audit.record({ ...entry, result: 'ok', detail });
-        return { ...change, dryRun: true, changes };
-      }
-      try {
-        await registry.setCompatibility(level as CompatibilityLevel, subject);
-      } catch (error) {
-        audit.record({ ...entry, result: 'failed', detail: `${detail}: ${(error as Error).message}` });
-        throw error;
-      }
-      catalog.listSubjects({ refresh: true }).catch(() => undefined);
-      audit.record({ ...entry, result: 'ok', detail });
-      return { ...change, dryRun: false, changes };
-    },
-  );
+  // every route that changes something: an operator's, with a dry run and the audit log (actions.ts)
+  const deadLetterTopicOf = (name: string) =>
+    topicOf(options.config, name)?.deadLetterTopic ?? (name === topic ? deadLetterTopic : `${name}.dlq`);
+  const producers = createContractProducers({ config: options.config, registry, kafka: kafkaClient });
+  app.addHook('onClose', () => producers.close());
+  installActions(app, { audit, registry, catalog, kafka: kafkaClient, deadLetterTopicOf, producers });
+
+  route('/api/topics/:topic/form', async (request) => producers.form(request.params.topic));
 
   route('/api/info', async () => {
     let localSubjects: string[] = [];
@@ -277,11 +270,11 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
       topic,
       deadLetterTopic,
       configFile: options.config?.configFile ?? null,
+      configTopics: options.config?.topics.map((t) => t.name) ?? [],
       localSubjects,
       localError,
       levels: COMPATIBILITY_LEVELS,
       hints,
-      readOnly: true,
     };
   });
 
@@ -312,7 +305,24 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
     });
   });
 
-  route('/api/overview', async () => {
+  // a pasted draft judged as the subject's next version, at its level or one asked for: a POST for
+  // the schema's length, but it changes nothing, so any role may (the access hook still checks the
+  // Origin and the CSRF token, as for every POST)
+  app.post<{ Params: { subject: string }; Body: Partial<DraftCheckBody> }>(
+    '/api/subjects/:subject/draft',
+    async (request) => {
+      const { schema, from, level } = request.body ?? {};
+      return comparer.compare({
+        subject: request.params.subject,
+        from: from ? parseVersion(from) : 'latest',
+        to: 'draft',
+        draft: schema,
+        level: level ? (level as CompatibilityLevel) : undefined,
+      });
+    },
+  );
+
+  route('/api/overview', async (request) => {
     let list: SubjectList | undefined;
     let registryError: UiApiError['error'] | null = null;
     try {
@@ -328,7 +338,8 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
       }
     })();
     const topics = monitoredTopics(options.config, list);
-    const read = await overview().read(topics);
+    // every topic of the cluster; Kafka's internal ones when asked (`internal=1`)
+    const read = await overview().read(topics, { cluster: true, internal: request.query.internal === '1' });
     return {
       ...read,
       topics: read.topics.map((t) => ({ ...t, contract: contractsOf(t.topic, list, localSubjects) })),
@@ -387,7 +398,7 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
       kafka: kafkaClient(),
       registry,
       topic,
-      deadLetterTopic: configured?.deadLetterTopic ?? (topic === options.topic ? deadLetterTopic : `${topic}.dlq`),
+      deadLetterTopic: deadLetterTopicOf(topic),
       discriminator: configured?.discriminator ?? discriminator,
       cli: hints.cli,
       group: request.query.group || undefined,
@@ -396,52 +407,57 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
     });
   });
 
-  app.get<{ Params: { stream: string } }>('/api/tail/:stream', async (request, reply) => {
-    const which = request.params.stream;
-    if (which !== 'topic' && which !== 'dlq') {
-      throw new UsageError(`unknown stream "${which}"`, 'use /api/tail/topic or /api/tail/dlq');
-    }
-    const name = which === 'dlq' ? deadLetterTopic : topic;
-    reply.hijack();
-    const raw = reply.raw;
-    raw.writeHead(200, {
-      'Content-Type': 'text/event-stream; charset=utf-8',
-      'Cache-Control': 'no-cache, no-transform',
-      Connection: 'keep-alive',
-      'X-Content-Type-Options': 'nosniff',
-    });
-    // the browser reconnects by itself 5 s after the stream ends (topic missing, Kafka down)
-    raw.write('retry: 5000\n\n');
-    const send = <E extends keyof TailEvents>(event: E, data: TailEvents[E]) => {
-      if (!raw.writableEnded) raw.write(`event: ${event}\ndata: ${JSON.stringify(data, jsonReplacer)}\n\n`);
-    };
-    const abort = new AbortController();
-    let finished!: () => void;
-    const entry = { abort, reply, done: new Promise<void>((resolve) => (finished = resolve)) };
-    streams.add(entry);
-    const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);
-    request.raw.on('close', () => abort.abort());
-    try {
-      await runLiveTail({
-        kafka: kafkaClient(),
-        registry,
-        topic: name,
-        discriminator,
-        recentPerPartition: options.recentPerPartition ?? 20,
-        signal: abort.signal,
-        mask: maskFor(request),
-        onStatus: (status) => send('status', status),
-        onRecord: (record) => send('record', record),
+  // `?topic=<name>`: the page's topic switch (default the --topic one); `dlq` follows its dead-letter topic
+  app.get<{ Params: { stream: string }; Querystring: { topic?: string } }>(
+    '/api/tail/:stream',
+    async (request, reply) => {
+      const which = request.params.stream;
+      if (which !== 'topic' && which !== 'dlq') {
+        throw new UsageError(`unknown stream "${which}"`, 'use /api/tail/topic or /api/tail/dlq');
+      }
+      const followed = request.query.topic || topic;
+      const name = which === 'dlq' ? deadLetterTopicOf(followed) : followed;
+      reply.hijack();
+      const raw = reply.raw;
+      raw.writeHead(200, {
+        'Content-Type': 'text/event-stream; charset=utf-8',
+        'Cache-Control': 'no-cache, no-transform',
+        Connection: 'keep-alive',
+        'X-Content-Type-Options': 'nosniff',
       });
-    } catch (error) {
-      send('failure', toHttpError(error, registry.url).body.error);
-    } finally {
-      clearInterval(heartbeat);
-      streams.delete(entry);
-      raw.end();
-      finished();
-    }
-  });
+      // the browser reconnects by itself 5 s after the stream ends (topic missing, Kafka down)
+      raw.write('retry: 5000\n\n');
+      const send = <E extends keyof TailEvents>(event: E, data: TailEvents[E]) => {
+        if (!raw.writableEnded) raw.write(`event: ${event}\ndata: ${JSON.stringify(data, jsonReplacer)}\n\n`);
+      };
+      const abort = new AbortController();
+      let finished!: () => void;
+      const entry = { abort, reply, done: new Promise<void>((resolve) => (finished = resolve)) };
+      streams.add(entry);
+      const heartbeat = setInterval(() => raw.write(': keep-alive\n\n'), 15_000);
+      request.raw.on('close', () => abort.abort());
+      try {
+        await runLiveTail({
+          kafka: kafkaClient(),
+          registry,
+          topic: name,
+          discriminator: topicOf(options.config, followed)?.discriminator ?? discriminator,
+          recentPerPartition: options.recentPerPartition ?? 20,
+          signal: abort.signal,
+          mask: maskFor(request),
+          onStatus: (status) => send('status', status),
+          onRecord: (record) => send('record', record),
+        });
+      } catch (error) {
+        send('failure', toHttpError(error, registry.url).body.error);
+      } finally {
+        clearInterval(heartbeat);
+        streams.delete(entry);
+        raw.end();
+        finished();
+      }
+    },
+  );
 
   return app;
 }
@@ -466,7 +482,7 @@ export async function createUiServer(options: UiServerOptions = {}): Promise<UiS
   }
   const address = app.server.address() as AddressInfo;
   const shown = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  return { url: `http://${shown}:${address.port}`, close: () => app.close() };
+  return { url: `http://${shown}:${address.port}`, routes: ROUTES.get(app) ?? [], close: () => app.close() };
 }
 
 function uiRegistry(source: RegistrySource): SchemaRegistryClient {
@@ -504,7 +520,14 @@ export function toHttpError(error: unknown, registryUrl: string): { status: numb
     return { status: 502, body: apiError(error.code, error.message, extra) };
   }
   if (isContractsError(error)) {
-    const status = error.code === 'USAGE' ? 400 : error.code === 'KAFKA' ? 502 : 422;
+    const status =
+      error.code === 'USAGE' || error.code === 'TOPIC_NOT_FOUND'
+        ? 400
+        : error.code === 'KAFKA'
+          ? 502
+          : error.code === 'GROUP_NOT_EMPTY'
+            ? 409
+            : 422;
     return { status, body: apiError(error.code, error.message, { hint: error.hint }) };
   }
   const fastifyError = error as { statusCode?: number; message?: string };

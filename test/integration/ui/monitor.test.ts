@@ -32,6 +32,7 @@ let browser: Browser;
 let page: Page;
 let topic: string;
 const tag = randomBytes(3).toString('hex');
+const started = Date.now() - 1000;
 const billing = `billing-${tag}`;
 const inventory = `inventory-${tag}`;
 const reporting = `reporting-${tag}`;
@@ -262,16 +263,25 @@ describe('the monitor pages in Chromium', () => {
     const members = page.locator('table[data-table="members"] tbody tr');
     await expect(members.count()).resolves.toBe(1);
     await expect(members.textContent()).resolves.toContain(`${topic} [0, 1, 2]`);
+    // the broker's commit times are read in the background: a later refresh shows them
+    await page.locator(`.topic-card[data-topic="${topic}"] [data-last-commit^="2"]`).waitFor({ timeout: 30_000 });
     const rows = page.locator('table[data-table="partitions"] tbody tr');
     await expect(rows.count()).resolves.toBe(3);
     let lag = 0;
     for (const row of await rows.all()) {
       const cells = await row.locator('td').allTextContents();
-      // partition, member, committed, end, lag
-      expect(Number(cells[4])).toBe(Number(cells[3]) - Number(cells[2]));
-      lag += Number(cells[4]);
+      // partition, member, committed, committed at (the broker's record of the commit), end, lag
+      expect(Number(cells[5])).toBe(Number(cells[4]) - Number(cells[2]));
+      expect(cells[3]).toMatch(TIME_FORMAT);
+      lag += Number(cells[5]);
     }
     expect(lag).toBe(5);
+    // the real last commit, from the broker's __consumer_offsets: during this test, before now
+    const last = await page
+      .locator(`.topic-card[data-topic="${topic}"] [data-last-commit]`)
+      .getAttribute('data-last-commit');
+    expect(Date.parse(last!)).toBeGreaterThanOrEqual(started);
+    expect(Date.parse(last!)).toBeLessThanOrEqual(Date.now());
     await shot('group-stalled');
     // a group that finished: Empty, no members, no lag, not stalled
     await page.goto(`${ui.url}/#/groups?g=${billing}`);

@@ -7,10 +7,10 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { createSchemaRegistryClient } from '../../../src/registry';
-import { createUiServer, type UiServer } from '../../../src/ui';
-import { ARTIFACTS, launchChromium } from '../../support/chromium';
+import type { UiServer } from '../../../src/ui';
+import { ARTIFACTS, startUiInChromium } from '../../support/chromium';
 import { createProject, type TempProject } from '../../support/contract-project';
 import { stackEnv } from '../../support/stack-env';
 import { runCli } from '../../support/temp-project';
@@ -20,7 +20,7 @@ jest.setTimeout(120_000);
 
 let p: TempProject;
 let ui: UiServer;
-let browser: Browser;
+let close: (() => Promise<void>) | undefined;
 let page: Page;
 let subject: string;
 const dir = mkdtempSync(join(tmpdir(), 'contracts-ui-sign-in-'));
@@ -35,14 +35,11 @@ beforeAll(async () => {
     { name: 'ana', role: 'operator', password: 'ana pass phrase' },
     { name: 'vic', role: 'viewer', password: 'vic pass phrase' },
   ]);
-  ui = await createUiServer({ port: 0, registry: stackEnv().registryUrl, users, auditLog: audit });
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  ({ ui, page, close } = await startUiInChromium({ registry: stackEnv().registryUrl, users, auditLog: audit }));
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await ui?.close();
+  await close?.();
   p?.cleanup();
 });
 

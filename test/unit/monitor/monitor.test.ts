@@ -1,11 +1,15 @@
 import type { DeadLetterInfo } from '../../../src/dlq/headers';
 import {
+  clusterOnlyTopics,
   countDeadLetters,
   createTrendTracker,
   fieldMatches,
+  offsetsPartitionOf,
+  readCommitKey,
   replayCommand,
   type PartitionLag,
 } from '../../../src/monitor';
+import { javaStringHash } from '../../../src/monitor/commits';
 
 const lag = (committed: string | null, end: string): PartitionLag => ({
   topic: 't',
@@ -103,5 +107,69 @@ describe('dead-letter counts and the replay command', () => {
     expect(replayCommand('npx contracts', 'bookings', "team's group")).toBe(
       `npx contracts dlq replay bookings --group 'team'\\''s group'`,
     );
+  });
+});
+
+describe('clusterOnlyTopics', () => {
+  const known = [{ topic: 'bookings', deadLetterTopic: 'bookings.dead', sources: ['config' as const] }];
+  const names = [
+    'bookings',
+    'bookings.dead',
+    'bookings.dead.replayed',
+    'payments',
+    'payments.dlq',
+    'payments.dlq.replayed',
+    'audit.dlq',
+    '__consumer_offsets',
+    '__transaction_state',
+  ];
+  it("adds the cluster's other topics, not dead-letter topics or replay ledgers, and Kafka's internal ones only when asked", () => {
+    expect(clusterOnlyTopics(names, known)).toEqual([
+      // a `.dlq` topic whose topic is not on the cluster is a topic of its own
+      { topic: 'audit.dlq', deadLetterTopic: 'audit.dlq.dlq', sources: ['cluster'] },
+      { topic: 'payments', deadLetterTopic: 'payments.dlq', sources: ['cluster'] },
+    ]);
+    expect(clusterOnlyTopics(names, known, { internal: true }).map((t) => t.topic)).toEqual([
+      '__consumer_offsets',
+      '__transaction_state',
+      'audit.dlq',
+      'payments',
+    ]);
+  });
+});
+
+describe("the broker's commit times (__consumer_offsets)", () => {
+  it("finds a group's partition as the coordinator does: abs(String.hashCode) % partitions", () => {
+    expect(javaStringHash('hello')).toBe(99162322);
+    // Integer.MIN_VALUE: Kafka's Utils.abs masks the sign bit rather than negating
+    expect(javaStringHash('polygenelubricants')).toBe(-2147483648);
+    expect(offsetsPartitionOf('polygenelubricants', 50)).toBe(0);
+    expect(offsetsPartitionOf('billing-service', 50)).toBe(39);
+  });
+
+  it('reads an offset-commit key (versions 0 and 1), not group metadata (version 2)', () => {
+    const key = (version: number, ...parts: Array<string | number>) => {
+      const chunks = [Buffer.from([0, version])];
+      for (const part of parts) {
+        if (typeof part === 'number') {
+          const n = Buffer.alloc(4);
+          n.writeInt32BE(part);
+          chunks.push(n);
+        } else {
+          const length = Buffer.alloc(2);
+          length.writeInt16BE(Buffer.byteLength(part));
+          chunks.push(length, Buffer.from(part));
+        }
+      }
+      return Buffer.concat(chunks);
+    };
+    expect(readCommitKey(key(1, 'billing', 'bookings', 4))).toEqual({
+      group: 'billing',
+      topic: 'bookings',
+      partition: 4,
+    });
+    expect(readCommitKey(key(0, 'g', 't', 0))).toEqual({ group: 'g', topic: 't', partition: 0 });
+    expect(readCommitKey(key(2, 'billing'))).toBeUndefined();
+    expect(readCommitKey(null)).toBeUndefined();
   });
 });

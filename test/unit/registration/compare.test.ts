@@ -70,3 +70,25 @@ describe('compareVersions with a local draft', () => {
     expect(comparison.result.compatible).toBe(true);
   });
 });
+
+describe('compareVersions with a pasted draft (to: draft)', () => {
+  it('judges the text as the next version, as a local file is, whichever version is shown beside it', async () => {
+    const { registry } = await subjectAt('FULL_TRANSITIVE');
+    for (const from of [undefined, 1] as const) {
+      const comparison = await compareVersions({ registry, subject: 'unit.Shipped', to: 'draft', draft, from });
+      expect(comparison.to).toMatchObject({ label: 'pasted draft', schema: draft });
+      expect(comparison.checkedAgainst).toEqual([1, 2]);
+      expect(comparison.result.findings.filter((f) => f.breaking).map((f) => f.ruleId)).toContain(
+        'MISSING_UNION_BRANCH',
+      );
+    }
+    expect(await registry.listVersions('unit.Shipped')).toEqual([1, 2]); // nothing registered
+  });
+
+  it('refuses an empty draft', async () => {
+    const { registry } = await subjectAt('BACKWARD');
+    await expect(compareVersions({ registry, subject: 'unit.Shipped', to: 'draft', draft: ' ' })).rejects.toThrow(
+      'no draft schema to check against "unit.Shipped"',
+    );
+  });
+});

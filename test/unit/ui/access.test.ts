@@ -209,6 +209,19 @@ describe('the UI with a users file', () => {
       expect({ what, status: reply.status, code: JSON.parse(reply.body).error.code }).toEqual({ what, status, code });
     }
     expect(await registry.getCompatibility('orders-value')).not.toBe('NONE');
+    // refused before their route ran, and still in the audit log: whose session, what, why
+    const refused = readFileSync(audit, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { user: string; action: string; target: string; detail: string })
+      .filter((e) => e.action === 'write');
+    expect(refused.map((e) => `${e.user} ${e.target} ${e.detail.split(' ')[0]}`)).toEqual(
+      expect.arrayContaining([
+        'ana POST /api/subjects/orders-value/level FORBIDDEN_ORIGIN',
+        'ana POST /api/subjects/orders-value/level CSRF',
+        '- POST /api/subjects/orders-value/level SIGN_IN',
+      ]),
+    );
   });
 
   it('ends a session at sign-out', async () => {

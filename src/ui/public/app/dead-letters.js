@@ -1,8 +1,10 @@
 // @ts-check
 // Dead letters of a topic: per consumer group and reason, each record with where it was consumed,
 // why it failed, its original bytes and decoded value, and the `contracts dlq replay` command for
-// the selection. The page runs nothing here: a replay is `contracts dlq replay`.
-/** @import { DeadLetterRecord } from '../../api' */
+// the selection. An operator replays a selection from here (the same operation as `contracts dlq
+// replay`, dry run first); anyone can copy the command.
+/** @import { DeadLetterCount, DeadLetterRecord, ReplayAnswer } from '../../api' */
+import { isOperator, openAction } from './action.js';
 import { api } from './api.js';
 import { h } from './dom.js';
 import { bytesView } from './event-card.js';
@@ -54,7 +56,14 @@ export async function renderDeadLetters(q) {
           { class: 'replay' },
           h('span', {}, 'To replay this selection to ', h('code', {}, selected[0].group), ' only (once), run:'),
           command(selected[0].replay),
-          h('span', { class: 'note' }, 'Add --dry-run to count what it would send. This page sends nothing.'),
+          h('span', { class: 'note' }, 'Add --dry-run to count what it would send.'),
+          isOperator()
+            ? h(
+                'button',
+                { type: 'button', id: 'replay', class: 'action-open', onclick: () => replay(view.topic, selected[0]) },
+                'Replay…',
+              )
+            : null,
         )
       : null,
     h(
@@ -62,6 +71,66 @@ export async function renderDeadLetters(q) {
       { class: 'records' },
       view.records.map((r) => deadLetterCard(r)),
     ),
+  );
+}
+
+/**
+ * An operator's replay of one group's dead letters (of one reason): the dry run counts what goes
+ * back and where, then Apply sends it, once.
+ * @param {string} topic
+ * @param {DeadLetterCount | undefined} selection
+ */
+function replay(topic, selection) {
+  if (!selection) return;
+  openAction(
+    /** @type {import('./action.js').ActionSpec<ReplayAnswer>} */ ({
+      id: 'replay',
+      title: `Replay dead letters of ${selection.group}`,
+      path: `/api/topics/${encodeURIComponent(topic)}/dead-letters/replay`,
+      fields: [
+        h(
+          'p',
+          {},
+          'Group ',
+          h('code', {}, selection.group),
+          ', reason ',
+          h('code', {}, selection.reason),
+          `: ${selection.pending} pending of ${selection.records}. The copies go back to `,
+          h('code', {}, topic),
+          ', for this group only, once.',
+        ),
+      ],
+      body: () => ({ group: selection.group, reason: selection.reason }),
+      changes: (answer) => answer.replayed > 0,
+      describe: (answer, dryRun) =>
+        h(
+          'div',
+          { class: 'replay-plan' },
+          h(
+            'p',
+            {},
+            h(
+              'strong',
+              { class: 'replay-count' },
+              `${answer.replayed} record${answer.replayed === 1 ? '' : 's'} ${dryRun ? 'would go' : 'went'} back`,
+            ),
+            ' to ',
+            h('code', {}, answer.topic),
+            ` for ${answer.group}`,
+            answer.reason ? ` (reason ${answer.reason})` : '',
+            ', from ',
+            h('code', {}, answer.deadLetterTopic),
+            '.',
+          ),
+          h(
+            'p',
+            { class: 'note' },
+            `${answer.alreadyReplayed} replayed before, ${answer.duplicates} duplicate copies, ${answer.truncated} truncated (never replayed), ${answer.skipped} of other groups or reasons. The ledger is `,
+            h('code', {}, answer.ledgerTopic),
+            '.',
+          ),
+        ),
+    }),
   );
 }
 

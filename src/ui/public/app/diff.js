@@ -2,12 +2,16 @@
 // The diff tab: pick two sides and a level, then the offline checker's verdict, its findings and
 // the two schemas side by side. The page holds no rules: findings are the server's.
 /** @import { DiffView, VersionView } from '../../api' */
-import { api } from './api.js';
+import { api, send } from './api.js';
 import { renderSideBySide, flashLine } from './diff-table.js';
 import { h, valueOf, withCode } from './dom.js';
 import { errorCard } from './error-card.js';
 import { go } from './route.js';
 import { state } from './state.js';
+
+/** The pasted draft of each subject, kept while the page is open (a level or version change redraws the tab). */
+/** @type {Map<string, string>} */
+const drafts = new Map();
 
 /**
  * @param {HTMLElement} body
@@ -45,6 +49,7 @@ export async function renderDiff(body, view, stale) {
       { id, onchange },
       versions.map((v) => h('option', { value: String(v), selected: String(v) === value }, `version ${v}`)),
       withLocal ? h('option', { value: 'local', selected: value === 'local' }, 'local file') : null,
+      withLocal !== false ? h('option', { value: 'draft', selected: value === 'draft' }, 'a pasted draft…') : null,
     );
   body.append(
     h(
@@ -61,15 +66,24 @@ export async function renderDiff(body, view, stale) {
         {},
         'to',
         versionSelect('diff-to', to, hasLocal, (e) =>
-          go({ tab: 'diff', from: valueOf(e) === 'local' ? String(latest) : from, to: valueOf(e) }),
+          go({
+            tab: 'diff',
+            from: valueOf(e) === 'local' || valueOf(e) === 'draft' ? String(latest) : from,
+            to: valueOf(e),
+          }),
         ),
       ),
       h('label', {}, 'checked at', levelSelect),
     ),
   );
   const out = h('div', {}, h('div', { class: 'loading' }, 'Comparing…'));
+  if (to === 'draft') {
+    body.append(draftForm(view, from, out, stale), out);
+    out.replaceChildren(h('p', { class: 'note' }, 'Paste the next version and check it: nothing is registered.'));
+    return;
+  }
   body.append(out);
-  if (versions.length === 1 && to !== 'local') {
+  if (versions.length === 1 && to !== 'local' && to !== 'draft') {
     out.replaceChildren(
       h(
         'div',
@@ -94,6 +108,48 @@ export async function renderDiff(body, view, stale) {
   }
   if (stale()) return;
   out.replaceChildren(renderVerdict(diff), renderFindings(diff), renderSideBySide(diff));
+}
+
+/**
+ * The pasted draft's box: the text (the shown version's schema to start from) and *Check*, which
+ * asks the server for the verdict at the level picked (POST: the text can be long; nothing is
+ * registered, so any role may).
+ * @param {VersionView} view
+ * @param {string} from
+ * @param {HTMLElement} out
+ * @param {() => boolean} stale
+ */
+function draftForm(view, from, out, stale) {
+  const area = h(
+    'textarea',
+    { id: 'draft-schema', 'aria-label': 'Draft schema', spellcheck: 'false', rows: 14 },
+    drafts.get(view.subject) ?? view.schema,
+  );
+  const check = async () => {
+    drafts.set(view.subject, area.value);
+    out.replaceChildren(h('div', { class: 'loading' }, 'Checking the draft…'));
+    try {
+      /** @type {DiffView} */
+      const diff = await send(`/api/subjects/${encodeURIComponent(view.subject)}/draft`, {
+        schema: area.value,
+        from,
+        level: state.route.level || undefined,
+      });
+      if (!stale()) out.replaceChildren(renderVerdict(diff), renderFindings(diff), renderSideBySide(diff));
+    } catch (error) {
+      if (!stale()) out.replaceChildren(errorCard(error));
+    }
+  };
+  return h(
+    'div',
+    { class: 'draft-box' },
+    area,
+    h(
+      'button',
+      { type: 'button', class: 'primary', id: 'check-draft', onclick: () => void check() },
+      'Check the draft',
+    ),
+  );
 }
 
 /**
@@ -134,7 +190,7 @@ function renderVerdict(diff) {
   const breaking = diff.verdict.findings.filter((f) => f.breaking).length;
   const against = diff.verdict.checkedAgainst.map((v) => `version ${v}`).join(', ');
   const what =
-    diff.right.file !== undefined
+    diff.right.file !== undefined || diff.right.draft
       ? `${diff.right.label} as the subject's next version, as the registry will check it (shown beside ${diff.left.label})`
       : `${diff.right.label} as the next version after ${diff.left.label}`;
   if (diff.level === 'NONE') {

@@ -31,8 +31,8 @@ function onRoute() {
   }
   stopMonitor();
   if (route.view === 'tail') {
-    startTails();
-    document.title = 'Live events · Contracts';
+    startTails(route.q?.t);
+    document.title = `Live events · ${route.q?.t || state.info?.topic || ''} · Contracts`;
     return;
   }
   stopTails();

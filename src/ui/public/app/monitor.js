@@ -47,8 +47,20 @@ export async function showMonitor() {
     content = errorCard(error, () => void showMonitor());
   }
   if (mine !== token) return;
-  // keep what the user opened in the tree (folded nodes) where the same view is redrawn: only live views redraw
+  // a live view's redraw keeps the control being typed in (the overview's search) focused, its caret where it was
+  const focused =
+    document.activeElement instanceof HTMLInputElement && root.contains(document.activeElement)
+      ? document.activeElement
+      : null;
   root.replaceChildren(content);
+  if (focused && focused.id) {
+    const again = document.getElementById(focused.id);
+    if (again instanceof HTMLInputElement && again !== focused) {
+      again.focus();
+      if (again.type === 'search' || again.type === 'text')
+        again.setSelectionRange(focused.selectionStart, focused.selectionEnd);
+    }
+  }
   // which route the view shows now: tests (and anyone) can wait for this draw
   root.dataset.rendered = routeHash(route);
   if (live) timer = setTimeout(() => void showMonitor(), REFRESH_MS);

@@ -1,18 +1,122 @@
 // @ts-check
-// The landing page: each topic of the config and of the registry with its contract, partitions,
-// message counts and retention, the consumer groups reading it with their lag and its trend, and
-// its dead letters per group and reason. Everything links into its own view.
+// The landing page: each topic of the cluster (the config's and the registry's first, Kafka's
+// internal ones when asked) with its contract, partitions, message counts and retention, the
+// consumer groups reading it with their lag and its trend, and its dead letters per group and
+// reason. Topic cards can be searched and sorted; the choice is kept in the location hash
+// (`#/overview?q=pay&sort=lag&internal=1`). Everything links into its own view.
 /** @import { OverviewView, TopicGroup } from '../../api' */
 import { api } from './api.js';
 import { formatBadge, h } from './dom.js';
 import { sparkline, table, trendText } from './widgets.js';
-import { subjectLink, viewLink } from './route.js';
+import { routeHash, subjectLink, viewLink } from './route.js';
 import { state } from './state.js';
 import { formatDuration, timeElement } from './time.js';
 
+/** @typedef {OverviewView['topics'][number]} TopicView */
+
+/** How the cards can be ordered: the default keeps the config's and the registry's topics first. */
+const SORTS = /** @type {const} */ ([
+  ['', 'config and registry first'],
+  ['name', 'name'],
+  ['messages', 'most messages'],
+  ['lag', 'most lag'],
+  ['dead', 'most dead letters'],
+]);
+
+/** @param {TopicView} t */
+const lagOf = (t) => t.groups.reduce((sum, g) => sum + (g.lag ?? 0), 0);
+
+/**
+ * The cards in the order asked for.
+ * @param {TopicView[]} topics
+ * @param {string} sort
+ */
+function sorted(topics, sort) {
+  const by = {
+    name: (/** @type {TopicView} */ a, /** @type {TopicView} */ b) => a.topic.localeCompare(b.topic),
+    messages: (/** @type {TopicView} */ a, /** @type {TopicView} */ b) => b.messages - a.messages,
+    lag: (/** @type {TopicView} */ a, /** @type {TopicView} */ b) => lagOf(b) - lagOf(a),
+    dead: (/** @type {TopicView} */ a, /** @type {TopicView} */ b) => b.deadLetters.records - a.deadLetters.records,
+  }[sort];
+  return by ? [...topics].sort((a, b) => by(a, b) || a.topic.localeCompare(b.topic)) : topics;
+}
+
+/**
+ * Whether a card matches the search: every space-separated word is in its topic, a subject or a group.
+ * @param {TopicView} t
+ * @param {string} search
+ */
+function matches(t, search) {
+  const words = search.toLowerCase().split(/\s+/).filter(Boolean);
+  const text = [t.topic, ...t.contract.map((c) => c.subject), ...t.groups.map((g) => g.groupId)]
+    .join(' ')
+    .toLowerCase();
+  return words.every((w) => text.includes(w));
+}
+
+/**
+ * The overview's query in the hash, without a redraw (the search box keeps its focus).
+ * @param {Record<string, string>} q
+ */
+function keepQuery(q) {
+  const hash = routeHash({ view: 'overview', q });
+  state.route = { ...state.route, q };
+  history.replaceState(null, '', hash);
+  const root = document.getElementById('monitor');
+  if (root) root.dataset.rendered = hash;
+}
+
 export async function renderOverview() {
-  const view = await api('/api/overview', {});
+  const q = { ...(state.route.q ?? {}) };
+  const view = await api('/api/overview', {}, q.internal === '1' ? { internal: '1' } : {});
   document.title = 'Overview · Contracts';
+  const cards = h('div', { class: 'topic-cards' });
+  const count = h('span', { class: 'note', id: 'topic-count' });
+  const draw = () => {
+    const shown = sorted(view.topics, q.sort ?? '').filter((t) => matches(t, q.q ?? ''));
+    cards.replaceChildren(...(view.topics.length === 0 ? [noTopics()] : shown.map((t) => topicCard(t))));
+    count.textContent = `${shown.length} of ${view.topics.length} topic${view.topics.length === 1 ? '' : 's'}`;
+  };
+  /**
+   * @param {string} name
+   * @param {string} value
+   */
+  const set = (name, value) => {
+    if (value) q[name] = value;
+    else delete q[name];
+    keepQuery(q);
+    draw();
+  };
+  const search = h('input', {
+    type: 'search',
+    id: 'topic-search',
+    value: q.q ?? '',
+    placeholder: 'Search topics, subjects, groups',
+    'aria-label': 'Search topics',
+    spellcheck: 'false',
+    oninput: (e) => set('q', /** @type {HTMLInputElement} */ (e.target).value.trim()),
+  });
+  const sort = h(
+    'select',
+    {
+      id: 'topic-sort',
+      'aria-label': 'Sort topics',
+      onchange: (e) => set('sort', /** @type {HTMLSelectElement} */ (e.target).value),
+    },
+    SORTS.map(([value, label]) => h('option', { value, selected: (q.sort ?? '') === value }, label)),
+  );
+  const internal = h('input', {
+    type: 'checkbox',
+    id: 'show-internal',
+    checked: q.internal === '1',
+    // the server lists them: read again
+    onchange: (e) => {
+      if (/** @type {HTMLInputElement} */ (e.target).checked) q.internal = '1';
+      else delete q.internal;
+      location.hash = routeHash({ view: 'overview', q });
+    },
+  });
+  draw();
   return h(
     'div',
     { class: 'monitor overview' },
@@ -21,6 +125,14 @@ export async function renderOverview() {
       { class: 'monitor-head' },
       h('h2', {}, 'Overview'),
       h('span', { class: 'note' }, 'read at ', timeElement(view.at), ' · refreshes every 5 s'),
+    ),
+    h(
+      'div',
+      { class: 'overview-tools' },
+      search,
+      h('label', {}, 'Sort ', sort),
+      h('label', {}, internal, ' Kafka’s internal topics (__…)'),
+      count,
     ),
     view.registryError
       ? h(
@@ -31,7 +143,7 @@ export async function renderOverview() {
           '. Kafka is shown; contracts are missing.',
         )
       : null,
-    view.topics.length === 0 ? noTopics() : view.topics.map((t) => topicCard(t)),
+    cards,
     otherGroups(view),
   );
 }
@@ -42,7 +154,7 @@ function noTopics() {
     'div',
     { class: 'state' },
     h('h3', {}, 'No topics yet'),
-    h('p', {}, 'Neither the config nor the registry names a topic.'),
+    h('p', {}, 'The cluster has no topic, and neither the config nor the registry names one.'),
     h(
       'p',
       { class: 'hint' },
@@ -66,7 +178,13 @@ function topicCard(t) {
       'div',
       { class: 'topic-head' },
       h('h3', {}, viewLink('messages', { t: t.topic }, t.topic)),
-      t.sources.map((s) => h('span', { class: 'badge' }, s === 'config' ? 'in the config' : 'in the registry')),
+      t.sources.map((s) =>
+        h(
+          'span',
+          { class: 'badge', dataset: { source: s } },
+          s === 'config' ? 'in the config' : s === 'registry' ? 'in the registry' : 'on the cluster only',
+        ),
+      ),
       t.exists ? null : h('span', { class: 'badge warn', dataset: { missing: 'true' } }, 'not on the cluster'),
     ),
     h(
@@ -139,19 +257,30 @@ function topicCard(t) {
     ),
     !t.deadLetters.exists
       ? h('p', { class: 'note' }, 'The dead-letter topic does not exist (yet): nothing was dead-lettered.')
-      : t.deadLetters.counts.length === 0
-        ? h('p', { class: 'note' }, 'None.')
-        : table(
-            ['group', 'reason', 'error codes', 'records', 'pending'],
-            t.deadLetters.counts.map((c) => [
-              viewLink('dead-letters', { t: t.topic, g: c.group, r: c.reason }, c.group || '(no dead-letter headers)'),
-              c.reason || '—',
-              c.errorCodes.join(', ') || '—',
-              String(c.records),
-              String(c.pending),
-            ]),
-            { 'data-table': 'dead-letters' },
-          ),
+      : !t.deadLetters.counted
+        ? h(
+            'p',
+            { class: 'note' },
+            viewLink('dead-letters', { t: t.topic }, 'Open the dead letters'),
+            ' for their groups and reasons (not read here for a topic known only from the cluster).',
+          )
+        : t.deadLetters.counts.length === 0
+          ? h('p', { class: 'note' }, 'None.')
+          : table(
+              ['group', 'reason', 'error codes', 'records', 'pending'],
+              t.deadLetters.counts.map((c) => [
+                viewLink(
+                  'dead-letters',
+                  { t: t.topic, g: c.group, r: c.reason },
+                  c.group || '(no dead-letter headers)',
+                ),
+                c.reason || '—',
+                c.errorCodes.join(', ') || '—',
+                String(c.records),
+                String(c.pending),
+              ]),
+              { 'data-table': 'dead-letters' },
+            ),
   );
   /** @param {TopicGroup} g */
   function groupRow(g) {

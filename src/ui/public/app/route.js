@@ -1,6 +1,6 @@
 // @ts-check
 // The location hash is the page's state worth a link: `#/subjects?s=<subject>&tab=diff&v=2&from=1&to=local&level=FULL`,
-// `#/tail`, or a monitor view with its query: `#/overview`, `#/groups?g=billing`,
+// `#/tail?t=payments` (the live events of a topic), or a monitor view with its query: `#/overview`, `#/groups?g=billing`,
 // `#/messages?t=bookings&p=0&o=12`, `#/dead-letters?t=bookings&g=billing&r=handler-failed`.
 import { h } from './dom.js';
 import { state } from './state.js';
@@ -33,7 +33,7 @@ export function parseRoute() {
   const hash = location.hash.replace(/^#/, '') || '/overview';
   const [path, query] = hash.split('?');
   const params = new URLSearchParams(query || '');
-  if (path === '/tail') return { view: 'tail' };
+  if (path === '/tail') return { view: 'tail', q: Object.fromEntries(params) };
   const monitor = MONITOR_VIEWS.find((v) => `/${v}` === path);
   if (monitor) return { view: monitor, q: Object.fromEntries(params) };
   return {
@@ -49,7 +49,6 @@ export function parseRoute() {
 
 /** @param {Route} route */
 export function routeHash(route) {
-  if (route.view === 'tail') return '#/tail';
   if (route.view !== 'subjects') {
     const q = new URLSearchParams(Object.entries(route.q ?? {}).filter(([, v]) => v !== '')).toString();
     return `#/${route.view}${q ? `?${q}` : ''}`;

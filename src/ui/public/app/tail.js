@@ -1,9 +1,12 @@
 // @ts-check
-// The live events view: the topic and its dead-letter topic, each a Server-Sent Events stream of
-// the server's tail (`/api/tail/:stream`), newest first.
+// The live events view: a topic and its dead-letter topic, each a Server-Sent Events stream of
+// the server's tail (`/api/tail/:stream?topic=…`), newest first. The topic is the route's
+// (`#/tail?t=payments`), else the one `contracts ui` started with; the switch above the panes
+// picks another, and both streams follow it.
 /** @import { LiveTailStatus, TailEvents, TailRecord, TailStream } from '../../api' */
 import { $, h } from './dom.js';
 import { renderEvent } from './event-card.js';
+import { go } from './route.js';
 import { state } from './state.js';
 
 const MAX_EVENTS = 500;
@@ -34,11 +37,62 @@ function on(source, name, handle) {
   source.addEventListener(name, (e) => handle(JSON.parse(e.data)));
 }
 
-export function startTails() {
+/** The topic the panes follow, and the switch that picks another. */
+function renderSwitch(/** @type {string} */ followed) {
+  const known = [
+    ...new Set([
+      ...(state.info?.configTopics ?? []),
+      ...(state.list?.subjects ?? []).map((s) => /^(.+)-value$/.exec(s.subject)?.[1]).filter((t) => t !== undefined),
+    ]),
+  ].sort();
+  const input = h('input', {
+    id: 'tail-topic',
+    name: 't',
+    list: 'tail-topics',
+    value: followed,
+    required: true,
+    spellcheck: 'false',
+    'aria-label': 'Topic',
+  });
+  $('tail-switch').replaceChildren(
+    h(
+      'form',
+      {
+        class: 'tail-switch',
+        onsubmit: (/** @type {Event} */ e) => {
+          e.preventDefault();
+          const topic = /** @type {HTMLInputElement} */ (input).value.trim();
+          if (topic) go({ view: 'tail', q: { t: topic } });
+        },
+      },
+      h('label', {}, 'Live events of ', input),
+      h(
+        'datalist',
+        { id: 'tail-topics' },
+        known.map((t) => h('option', { value: t })),
+      ),
+      h('button', { type: 'submit', id: 'tail-follow' }, 'Follow'),
+      h('span', { class: 'note' }, 'and its dead-letter topic'),
+    ),
+  );
+}
+
+/** @param {string} [topicAsked]  the route's topic; default the one `contracts ui` started with */
+export function startTails(topicAsked) {
   if (!state.info) return;
+  const followed = topicAsked || state.info.topic;
+  // another topic: the panes start over
+  if (tails.topic && tails.topic.topic !== followed) {
+    stopTails();
+    delete tails.topic;
+    delete tails.dlq;
+  }
+  renderSwitch(followed);
   for (const stream of /** @type {const} */ (['topic', 'dlq'])) {
     if (tails[stream] && tails[stream].source) continue;
-    const topic = stream === 'dlq' ? state.info.deadLetterTopic : state.info.topic;
+    // the dead-letter topic as far as the page knows it; its stream's status names it for sure
+    const topic =
+      stream === 'topic' ? followed : followed === state.info.topic ? state.info.deadLetterTopic : `${followed}.dlq`;
     /** @type {Tail} */
     const tail = tails[stream] || {
       stream,
@@ -49,10 +103,11 @@ export function startTails() {
       status: { state: 'connecting', topic },
     };
     tails[stream] = tail;
-    const source = new EventSource(`/api/tail/${stream}`);
+    const source = new EventSource(`/api/tail/${stream}?topic=${encodeURIComponent(followed)}`);
     tail.source = source;
     on(source, 'status', (status) => {
       tail.status = status;
+      tail.topic = status.topic; // the dead-letter topic's name is the server's to say
       tail.failure = null;
       renderTail(tail);
     });
@@ -69,7 +124,7 @@ export function startTails() {
       if (!tail.paused) renderTail(tail);
     });
     source.onerror = () => {
-      if (tail.status.state === 'live') tail.status = { state: 'reconnecting', topic };
+      if (tail.status.state === 'live') tail.status = { state: 'reconnecting', topic: tail.topic };
       renderTail(tail);
     };
     renderTail(tail);
