@@ -1,6 +1,6 @@
 /**
  * `npm run bench`: every benchmark in sequence, then one summary table; `npm run bench -- serde e2e`
- * runs only the named ones (codegen, compat, json, protobuf, serde, perf, e2e, otel, latency, memory). Offline
+ * runs only the named ones (codegen, compat, json, protobuf, serde, perf, e2e, otel, latency, memory, transformer). Offline
  * ones first (codegen, compatibility, JSON decode, Protobuf serde), then the runtime ones against Kafka and the Schema Registry
  * (KAFKA_BROKERS + SCHEMA_REGISTRY_URL when both are set, else the local stack, started for the
  * run and stopped afterwards when it was not already running). Speed figures are ratios against
@@ -20,6 +20,7 @@ import { benchJsonDecode } from './json-decode.bench';
 import { benchMemory } from './memory.bench';
 import { benchProtobuf } from './protobuf.bench';
 import { benchRuntime } from './runtime.bench';
+import { benchTransformer } from './transformer.bench';
 import { printReport, type BenchReport } from './support/results';
 import { acquireServers, type BenchServers } from './support/stack';
 
@@ -34,6 +35,7 @@ const BENCHMARKS = [
   'otel',
   'latency',
   'memory',
+  'transformer',
 ] as const;
 type Benchmark = (typeof BENCHMARKS)[number];
 
@@ -79,7 +81,7 @@ async function main(): Promise<void> {
   if (wanted('json')) await step('JSON Schema decode against the writer schema', benchJsonDecode);
   if (wanted('protobuf')) await step('Protobuf serde (encode, decode, peers)', benchProtobuf);
 
-  const online: Benchmark[] = ['serde', 'perf', 'e2e', 'otel', 'latency', 'memory'];
+  const online: Benchmark[] = ['serde', 'perf', 'e2e', 'otel', 'latency', 'memory', 'transformer'];
   let servers: BenchServers | undefined;
   if (online.some(wanted)) {
     await step('servers', async () => {
@@ -103,6 +105,8 @@ async function main(): Promise<void> {
         await step("end to end with the kit's OpenTelemetry off, API only, SDK", () => benchTelemetry(s));
       if (wanted('latency')) await step('publish latency, one event at a time', () => benchLatency(s));
       if (wanted('memory')) await step('consumer memory over a million messages', () => benchMemory(s));
+      if (wanted('transformer'))
+        await step('exactly once: transformer vs consumer + producer', () => benchTransformer(s));
     } finally {
       await s
         .release()

@@ -79,6 +79,12 @@ export async function readRanges(
     consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
       if (payload.topic === topic) reached(payload.partition, BigInt(payload.lastOffset));
     });
+    // only the ranges' partitions are fetched: a read of one partition of __consumer_offsets (50 of
+    // them, busy with every group's commits) otherwise fetched all of them from the beginning
+    consumer.on(consumer.events.GROUP_JOIN, ({ payload }) => {
+      const others = (payload.memberAssignment[topic] ?? []).filter((p) => !pending.has(p));
+      if (others.length > 0) consumer.pause([{ topic, partitions: others }]);
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: [topic], fromBeginning: true });
     await consumer.run({
