@@ -20,6 +20,7 @@ import { ensureTopics } from '../src/kafka';
 import { createProducer } from '../src/producer';
 import { createSchemaRegistryClient, registerContract } from '../src/registry';
 import { createTransformer } from '../src/transformer';
+import { confirmationOf } from '../test/support/bookings-fixtures';
 import { BENCH_EVENTS } from './support/events';
 import { formatMs, formatRatioSpread, formatSpread, median, quantile } from './support/measure';
 import { printReport, type BenchReport } from './support/results';
@@ -40,20 +41,6 @@ const {
   eventType: _eventType,
   ...created
 } = BENCH_EVENTS.find((e) => e.eventType === 'booking.created') as BookingCreated;
-
-function confirmation(event: BookingCreated) {
-  const { bookingId, userId, type, itemId } = event;
-  return {
-    bookingId,
-    userId,
-    type,
-    itemId,
-    data: {
-      confirmationCode: 'BENCH1',
-      payment: { paymentId: `pay-${bookingId}`, method: 'card' as const, amount: event.data.price },
-    },
-  };
-}
 
 export async function benchTransformer(servers?: BenchServers): Promise<BenchReport> {
   const own = servers ? undefined : await acquireServers();
@@ -156,7 +143,7 @@ async function runOnce(
       to: contract,
       handlers: {
         'booking.created': async (event, out) => {
-          await out.publish('booking.confirmed', confirmation(event));
+          await out.publish('booking.confirmed', confirmationOf(event, 'BENCH1'));
         },
         'booking.confirmed': 'ignore',
         'booking.cancelled': 'ignore',
@@ -173,7 +160,7 @@ async function runOnce(
       contract,
       handlers: {
         'booking.created': async (event) => {
-          await out.publish('booking.confirmed', confirmation(event));
+          await out.publish('booking.confirmed', confirmationOf(event, 'BENCH1'));
         },
         'booking.confirmed': 'ignore',
         'booking.cancelled': 'ignore',

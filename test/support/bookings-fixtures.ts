@@ -79,3 +79,18 @@ export function bookingInputs(bookingId = 'BOOK-1'): BookingsEventInputMap {
     'booking.failed': strip(events['booking.failed']),
   };
 }
+
+/** Billing's decision for a created booking: confirmed, paid with the booking's price (crash-fuzz and bench). */
+export function confirmationOf(event: BookingCreated, confirmationCode = 'FUZZ01') {
+  const { bookingId, userId, type, itemId } = event;
+  return {
+    bookingId,
+    userId,
+    type,
+    itemId,
+    data: {
+      confirmationCode,
+      payment: { paymentId: `pay-${bookingId}`, method: 'card' as const, amount: event.data.price },
+    },
+  };
+}

@@ -12,6 +12,7 @@ import { CONSUMER_EVENTS, createConsumer, type MessageContext } from '../../../s
 import { bookingsContract, type BookingCreated } from '../../../src/generated/bookings';
 import { createProducer } from '../../../src/producer';
 import { createTransformer } from '../../../src/transformer';
+import { confirmationOf } from '../bookings-fixtures';
 import { withTopic } from '../contracts';
 
 function required(name: string): string {
@@ -21,21 +22,6 @@ function required(name: string): string {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** What billing decides for a booking: always confirmed here, the payment is the booking's price. */
-function confirmation(event: BookingCreated) {
-  const { bookingId, userId, type, itemId } = event;
-  return {
-    bookingId,
-    userId,
-    type,
-    itemId,
-    data: {
-      confirmationCode: 'FUZZ01',
-      payment: { paymentId: `pay-${bookingId}`, method: 'card' as const, amount: event.data.price },
-    },
-  };
-}
 
 async function main(): Promise<void> {
   const contract = withTopic(bookingsContract, required('FAULTS_TOPIC'));
@@ -67,7 +53,7 @@ async function main(): Promise<void> {
       contract,
       handlers: {
         'booking.created': async (event: BookingCreated, _ctx: MessageContext) => {
-          await producer.publish('booking.confirmed', confirmation(event));
+          await producer.publish('booking.confirmed', confirmationOf(event));
           await afterPublish(event);
         },
         'booking.confirmed': 'ignore',
@@ -82,7 +68,7 @@ async function main(): Promise<void> {
       to: contract,
       handlers: {
         'booking.created': async (event, out) => {
-          await out.publish('booking.confirmed', confirmation(event));
+          await out.publish('booking.confirmed', confirmationOf(event));
           await afterPublish(event);
         },
         'booking.confirmed': 'ignore',
