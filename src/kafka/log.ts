@@ -21,6 +21,8 @@ const TRANSIENT = [
   /ECONNREFUSED|ECONNRESET|EPIPE/,
   /failed to connect to seed broker/i,
   /restarting the consumer/i,
+  // CONCURRENT_TRANSACTIONS: a transaction begun while the previous one's markers are written; retried
+  /another concurrent operation on the same transaction/i,
 ];
 
 /** Fields worth a reader's eye; kafkajs also sends correlation IDs, sizes and stacks. */

@@ -165,6 +165,9 @@ export function createTransformer<F extends AnyTopicContract, T extends OutputCo
       contract: options.from,
       handlers: handlers as ConsumerOptions<F>['handlers'],
       commitEvery: Math.max(1, options.inputsPerTransaction ?? 100),
+      // each partition has its own producer and transaction: committing them side by side, not one
+      // after another, keeps a decision's latency to about one transaction's round trips
+      partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 8,
       deadLetterTopic,
     },
     { deadLetters, transactions, closed: () => transactions.close() },

@@ -7,6 +7,7 @@
  */
 import type { Admin, Kafka } from 'kafkajs';
 import type { KafkajsGroupMember } from '../consumer/kafkajs';
+import { kafkaErrorType } from '../kafka/client';
 import type { PartitionProducer, TransactionsClient } from './transactions';
 
 export interface KafkajsTransactionsOptions {
@@ -34,6 +35,9 @@ export function kafkajsTransactions(kafka: Kafka, options: KafkajsTransactionsOp
         idempotent: true,
         maxInFlightRequests: 1,
         transactionTimeout: options.transactionTimeoutMs,
+        // kafkajs's first retry waits 300 ms: a send answered CONCURRENT_TRANSACTIONS right after a
+        // commit (the markers take milliseconds) then cost every transaction 300 ms; the Java client waits 20
+        retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 20, maxRetryTime: 5_000 },
       });
       let connected = false;
       return {
@@ -53,10 +57,12 @@ export function kafkajsTransactions(kafka: Kafka, options: KafkajsTransactionsOp
                 await transaction.send({ topic: send.topic, acks: -1, messages: send.records });
               }
             }
-            await transaction.sendOffsets({
-              consumerGroupId: groupId,
-              topics: [{ topic: offset.topic, partitions: [{ partition: offset.partition, offset: offset.next }] }],
-            });
+            await retryingConcurrent(() =>
+              transaction.sendOffsets({
+                consumerGroupId: groupId,
+                topics: [{ topic: offset.topic, partitions: [{ partition: offset.partition, offset: offset.next }] }],
+              }),
+            );
             await transaction.commit();
           } catch (error) {
             if (transaction.isActive()) await transaction.abort().catch(() => undefined);
@@ -90,4 +96,21 @@ export function kafkajsTransactions(kafka: Kafka, options: KafkajsTransactionsOp
       await a?.disconnect();
     },
   };
+}
+
+/**
+ * Retries a transaction step the coordinator answered CONCURRENT_TRANSACTIONS (the previous
+ * transaction's markers are still being written), as the Java producer does: kafkajs retries it on
+ * sends but not on AddOffsetsToTxn (tulios/kafkajs#1068), where it aborted every other transaction
+ * begun right after a commit and put seconds of rewinds on a steady stream.
+ */
+async function retryingConcurrent<T>(step: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await step();
+    } catch (error) {
+      if (attempt >= 8 || kafkaErrorType(error) !== 'CONCURRENT_TRANSACTIONS') throw error;
+      await new Promise((resolve) => setTimeout(resolve, 10 * 2 ** attempt));
+    }
+  }
 }
