@@ -136,8 +136,9 @@ export function handlerRun(
         else for (const r of records) r.span?.end({ error: context.signal.reason });
       };
       if (building.length === 0) return add();
-      // an output whose first encode asked the registry: wait for it (and fail the run if it failed)
-      return Promise.all(building).then(add);
+      // an output whose first encode asked the registry: wait for it to be kept (one that failed
+      // rejected its own publish, which the handler awaited, or saw as an unhandled rejection)
+      return Promise.allSettled(building).then(add);
     },
     /** The run failed: what it published is dropped. */
     discard(error: unknown): void {

@@ -1,0 +1,127 @@
+/**
+ * The batch loop with a transformer's transactions, without Kafka: a batch is committed through
+ * the transactions, and the client told its position; a transaction that failed (aborted or
+ * fenced) rewinds the partition to its first uncommitted message and pauses it instead of failing
+ * the batch; another error still fails it; a fetch of only transaction markers moves the group past
+ * them, never back.
+ */
+import type { ConsumedRecord } from '../../../src/kafka/transport';
+import { createRunner, type BatchControl, type BatchTransactions } from '../../../src/consumer/runner';
+import type { MessagePipeline } from '../../../src/consumer/pipeline';
+import { TransactionAbortedError, TransactionFencedError } from '../../../src/errors';
+
+const record = (offset: number): ConsumedRecord => ({
+  offset: String(offset),
+  key: null,
+  value: Buffer.from('x'),
+  headers: {},
+  timestamp: '0',
+});
+
+function batch(offsets: number[]) {
+  const calls: string[] = [];
+  const control: BatchControl = {
+    topic: 'bookings',
+    partition: 0,
+    messages: offsets.map(record),
+    firstOffset: String(offsets[0]),
+    highWatermark: String(offsets[offsets.length - 1]! + 1),
+    lastOffset: String(offsets[offsets.length - 1]),
+    heartbeat: async () => undefined,
+    isRunning: () => true,
+    isStale: () => false,
+    commit: async (offset) => void calls.push(`commit ${offset}`),
+    resolve: (offset) => void calls.push(`resolve ${offset}`),
+    groupMember: {},
+    seek: (offset) => void calls.push(`seek ${offset}`),
+    pause: () => {
+      calls.push('pause');
+      return () => calls.push('resume');
+    },
+  };
+  return { control, calls };
+}
+
+const handledAll: MessagePipeline = {
+  handle: () => 'done',
+  abandonInFlight: () => undefined,
+  snapshot: () => ({ paused: [], handling: [] }),
+};
+
+function runner(transactions: BatchTransactions, later: number[] = []) {
+  return createRunner({
+    pipeline: handledAll,
+    transactions,
+    commitEvery: 2,
+    running: () => true,
+    fetched: () => () => undefined,
+    later: (ms) => void later.push(ms),
+    halt: () => undefined,
+  });
+}
+
+const position = { topic: 'bookings', partition: 0, offset: '11' };
+
+describe('the runner with transactions', () => {
+  it('commits through the transactions every commitEvery messages, then tells the client its position', async () => {
+    const committed: string[] = [];
+    const { control, calls } = batch([10, 11, 12]);
+    await runner({ begin: async () => undefined, commit: async (_b, offset) => void committed.push(offset) }).eachBatch(
+      control,
+    );
+    expect(committed).toEqual(['11', '12']);
+    expect(calls).toEqual(['resolve 11', 'resolve 12']);
+  });
+
+  it('rewinds to the first uncommitted message and pauses on a failed transaction, 5 s when fenced', async () => {
+    for (const [error, wait] of [
+      [new TransactionAbortedError('billing', 'billing.bookings.0', position, new Error('timeout')), 500],
+      [new TransactionFencedError('billing', 'billing.bookings.0', position, new Error('PRODUCER_FENCED')), 5_000],
+    ] as const) {
+      const later: number[] = [];
+      const { control, calls } = batch([10, 11, 12, 13]);
+      let n = 0;
+      await runner(
+        {
+          begin: async () => undefined,
+          commit: async () => {
+            if (++n === 2) throw error;
+          },
+        },
+        later,
+      ).eachBatch(control);
+      // 10–11 committed; the transaction of 12–13 failed: read again from 12
+      expect(calls).toEqual(['resolve 11', 'seek 12', 'pause']);
+      expect(later).toEqual([wait]);
+    }
+  });
+
+  it('fails the batch on any other error of a commit', async () => {
+    const { control } = batch([10, 11]);
+    await expect(
+      runner({
+        begin: async () => undefined,
+        commit: async () => {
+          throw new TypeError('a bug');
+        },
+      }).eachBatch(control),
+    ).rejects.toThrow('a bug');
+  });
+
+  it('skips a batch fetched before another instance’s commit: fetches from there', async () => {
+    const committed: string[] = [];
+    const { control, calls } = batch([10, 11]);
+    await runner({ begin: async () => '20', commit: async (_b, o) => void committed.push(o) }).eachBatch(control);
+    expect(calls).toEqual(['seek 20']);
+    expect(committed).toEqual([]);
+  });
+
+  it('moves the group past a fetch of only markers, never back', async () => {
+    const r = runner({ begin: async () => undefined, commit: async () => undefined });
+    const commits: string[] = [];
+    await r.eachBatch(batch([10, 11]).control);
+    await r.passedMarkers('bookings', 0, '9', '12', async (o) => void commits.push(o));
+    await r.passedMarkers('bookings', 0, '12', '13', async (o) => void commits.push(o));
+    expect(commits).toEqual(['12']);
+  });
+});
