@@ -286,3 +286,41 @@ describe('transformer fencing, on kafkajs', () => {
     expect(counts.get(id)).toBe(1);
   });
 });
+
+// The kafkajs bug the transformer works around: a transactional producer whose commit failed (here:
+// fenced) is left in COMMITTING and can never begin another transaction (the stuck states of
+// tulios/kafkajs#430 and #1068), so the
+// transformer drops a producer after any failed transaction and makes a new one (whose
+// InitProducerId also ends what the old one left open)
+describe('kafkajs: a transactional producer after a failed transaction', () => {
+  beforeAll(async () => {
+    it0 = await setUpTopic('bookings-it-kafkajs-txn');
+  });
+
+  it('cannot begin another transaction; a new producer of the same id can', async () => {
+    const transactionalId = `kafkajs-430-${randomUUID()}`;
+    const make = () =>
+      it0.kafka.producer({ transactionalId, idempotent: true, maxInFlightRequests: 1, retry: { retries: 2 } });
+    const first = make();
+    const second = make();
+    const third = make();
+    try {
+      await first.connect();
+      const open = await first.transaction();
+      await open.send({ topic: it0.contract.topic, acks: -1, messages: [{ key: 'k', value: 'v' }] });
+      // a second producer of the same id fences the first
+      await second.connect();
+      await (await second.transaction()).abort();
+      await expect(open.commit()).rejects.toThrow();
+      // kafkajs's state machine stays in COMMITTING after the failed commit: the producer is stuck
+      await expect(first.transaction()).rejects.toThrow(/Cannot call "beginTransaction" in state "COMMITTING"/);
+      // what the transformer does: a new producer, whose first transaction works
+      await third.connect();
+      const fresh = await third.transaction();
+      await fresh.send({ topic: it0.contract.topic, acks: -1, messages: [{ key: 'k', value: 'v2' }] });
+      await fresh.commit();
+    } finally {
+      await Promise.all([first, second, third].map((p) => p.disconnect().catch(() => undefined)));
+    }
+  });
+});

@@ -10,6 +10,7 @@ import { createMessageBuilder } from '../../../src/producer/messages';
 import { createInMemoryRegistry, registerContract } from '../../../src/registry';
 import { createSerde } from '../../../src/serde';
 import { producerTelemetry } from '../../../src/telemetry';
+import { createTransformer } from '../../../src/transformer';
 import { handlerRun, PendingOutputs, recordBytes, type OutputRoutes } from '../../../src/transformer/outputs';
 import { bookingEvents, bookingInputs, confirmationOf } from '../../support/bookings-fixtures';
 
@@ -93,5 +94,26 @@ describe('a transformer handler run', () => {
 
   it('sizes a record by its key, value and headers', () => {
     expect(recordBytes({ key: 'k', value: Buffer.alloc(100), headers: { a: 'bc' } })).toBe(70 + 1 + 100 + 1 + 2 + 4);
+  });
+});
+
+describe('createTransformer', () => {
+  it('refuses output contracts that share an event type, naming both topics', () => {
+    const other = { ...bookingsContract, topic: 'bookings-archive' };
+    expect(() =>
+      createTransformer({
+        from: bookingsContract,
+        to: [bookingsContract, other],
+        groupId: 'billing',
+        brokers: ['127.0.0.1:1'],
+        registry: createInMemoryRegistry(),
+        handlers: {
+          'booking.created': 'ignore',
+          'booking.confirmed': 'ignore',
+          'booking.cancelled': 'ignore',
+          'booking.failed': 'ignore',
+        },
+      }),
+    ).toThrow(/booking\.created is in two output contracts \(bookings and bookings-archive\)/);
   });
 });

@@ -234,10 +234,11 @@ describe('the UI with a users file', () => {
 
 describe('sessions that end', () => {
   it('after idleMs without a request', async () => {
-    const server = await serve({ users: usersFile, sessionIdleMs: 200 });
+    // long enough for a password check on a loaded machine (200 ms was not, in one CI run)
+    const server = await serve({ users: usersFile, sessionIdleMs: 2_000 });
     const vic = await signIn(server, 'vic', 'vic-secret-1');
     expect((await call(server, '/api/subjects', { cookie: vic.cookie })).status).toBe(200);
-    await new Promise((resolve) => setTimeout(resolve, 400));
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
     expect((await call(server, '/api/subjects', { cookie: vic.cookie })).status).toBe(401);
   });
 });
