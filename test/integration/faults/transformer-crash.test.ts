@@ -23,8 +23,8 @@ const PLAIN_KILLS = Number(process.env.FUZZ_PLAIN_KILLS ?? 10);
 
 const scenario = faultScenario({ name: 'transformer-crash', workDir: true });
 
-// kafkajs in npm test; platformatic by hand (FUZZ_TRANSPORTS=platformatic): it passed 30 kills twice
-// times, then one clean-clone CI run counted 146 duplicates — exactly once is not proven there yet
+// kafkajs in npm test; platformatic by hand (FUZZ_TRANSPORTS=platformatic): it passed 30 kills
+// twice, then one clean-clone CI run counted 146 duplicates — exactly once is not proven there yet
 // (docs/runtime.md), so it is not claimed by the suite
 const FUZZ_TRANSPORTS = (process.env.FUZZ_TRANSPORTS ?? 'kafkajs').split(',') as TransportName[];
 
