@@ -16,7 +16,8 @@ import { readCommitted } from '../../support/read-committed';
 import { createProducer } from '../../../src/producer';
 import { TRANSPORTS, type TransportName } from '../../../src/kafka/transport';
 
-jest.setTimeout(600_000);
+// a long run by hand (FUZZ_KILLS=300) takes longer than the suite's 10 minutes
+jest.setTimeout(Math.max(600_000, KILLS * 4_000));
 
 /** The at-least-once variant only shows what the transformer removes: fewer kills keep the suite short. */
 const PLAIN_KILLS = Number(process.env.FUZZ_PLAIN_KILLS ?? 10);
