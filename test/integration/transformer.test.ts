@@ -16,7 +16,7 @@ import { createProducer, type Producer } from '../../src/producer';
 import { createTransformer, type Transformer, type TransformHandlers } from '../../src/transformer';
 import { encodeFrame } from '../../src/wire';
 import { bookingInputs } from '../support/bookings-fixtures';
-import { setUpTopic, waitFor, type ItContext } from '../support/it-helpers';
+import { consumerBase, setUpTopic, waitFor, type ItContext } from '../support/it-helpers';
 import { readCommitted } from '../support/read-committed';
 
 jest.setTimeout(180_000);
@@ -74,15 +74,12 @@ function transformer(
   handlers: TransformHandlers<Bookings, Bookings>,
   extra: { sessionTimeout?: number; handlerTimeoutMs?: number } = {},
 ): Transformer<Bookings> {
+  const { contract: _contract, ...base } = consumerBase(it0, groupId);
   const t = createTransformer({
+    ...base,
     from: it0.contract,
     to: it0.contract,
-    groupId,
     handlers,
-    brokers: it0.env.brokers,
-    registry: it0.registry,
-    fromBeginning: true,
-    stopOnSignals: [],
     retry: { attempts: 3, initialDelayMs: 20 },
     transport,
     ...(extra.handlerTimeoutMs ? { handlerTimeoutMs: extra.handlerTimeoutMs } : {}),
