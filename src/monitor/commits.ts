@@ -102,6 +102,9 @@ export function createCommitTimeReader(kafka: Kafka, options: { timeoutMs?: numb
         OFFSETS_TOPIC,
         [{ partition, from, to: high }],
         (_p, message) => {
+          // progress is kept record by record: a read that times out on a busy partition goes on
+          // from here the next time instead of starting over (and timing out again)
+          state.to = BigInt(message.offset) + 1n;
           const key = readCommitKey(message.key);
           if (!key) return;
           const times = state.times.get(key.group) ?? new Map<string, string>();

@@ -5,7 +5,7 @@
  * JDK's javac. Fails loudly when Maven or the JDK is missing.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const AVRO_JAVA_VERSION = '1.12.0';
@@ -15,9 +15,43 @@ const LIB = join(DIR, 'lib');
 const CLASSES = join(DIR, 'classes');
 const JAVA = join(ROOT, 'test', 'support', 'java');
 
-function prepare(): void {
+const READY = join(LIB, '.complete');
+
+/**
+ * Two judge files run in two workers at once, and both prepare: one at a time (a lock folder), or
+ * two Maven runs write the same local repository and two javac the same classes (a clean clone's
+ * CI failed so, Maven 3.8 has no lock of its own). A lock older than 10 minutes is a killed run's.
+ * The repository is the judges' own: the stack's is written by tests that fetch another registry.
+ */
+function locked(fn: () => void): void {
   mkdirSync(DIR, { recursive: true });
-  if (!existsSync(join(LIB, `avro-${AVRO_JAVA_VERSION}.jar`))) {
+  const lock = join(DIR, '.lock');
+  const sleeper = new Int32Array(new SharedArrayBuffer(4));
+  for (;;) {
+    try {
+      mkdirSync(lock);
+      break;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      if (Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now()) > 600_000)
+        rmSync(lock, { recursive: true, force: true });
+      Atomics.wait(sleeper, 0, 0, 200);
+    }
+  }
+  try {
+    fn();
+  } finally {
+    rmSync(lock, { recursive: true, force: true });
+  }
+}
+
+function prepare(): void {
+  locked(prepareUnlocked);
+}
+
+function prepareUnlocked(): void {
+  if (!existsSync(READY)) {
+    rmSync(LIB, { recursive: true, force: true });
     writeFileSync(
       join(DIR, 'pom.xml'),
       `<?xml version="1.0" encoding="UTF-8"?>
@@ -33,21 +67,25 @@ function prepare(): void {
 </project>
 `,
     );
-    execFileSync(
+    const maven = spawnSync(
       'mvn',
       [
         '-B',
         '-q',
         '-f',
         join(DIR, 'pom.xml'),
-        `-Dmaven.repo.local=${join(ROOT, '.cache', 'stack', 'm2')}`,
+        `-Dmaven.repo.local=${join(DIR, 'm2')}`,
         'dependency:copy-dependencies',
         `-DoutputDirectory=${LIB}`,
       ],
-      {
-        stdio: 'pipe',
-      },
+      { encoding: 'utf8' },
     );
+    // Maven writes its [ERROR] lines to stdout
+    if (maven.status !== 0)
+      throw new Error(
+        `Maven could not fetch avro ${AVRO_JAVA_VERSION}: ${maven.error?.message ?? ''}${maven.stdout}${maven.stderr}`,
+      );
+    writeFileSync(READY, `${new Date().toISOString()}\n`);
   }
   const sources = readdirSync(JAVA).filter((f) => f.endsWith('.java'));
   if (sources.some((f) => !existsSync(join(CLASSES, f.replace(/\.java$/, '.class'))))) {
