@@ -137,6 +137,7 @@ export function consumerWith<C extends AnyTopicContract>(
       stoppedBy ??= error;
       void api.stop();
     },
+    log,
   });
   const member = { topic, options, runner, events, running: isRunning };
   // kafkajs unless the option or CONTRACTS_TRANSPORT says platformatic (./transport.ts)

@@ -33,6 +33,7 @@ export interface ConsumerLog {
   stateChanged(change: StateChange): void;
   failed(error: ConsumerFailedError): void;
   stalled(topic: string, partition: number, offset: string, forMs: number, why: string): void;
+  markersNotCommitted(topic: string, partition: number, offset: string, error: unknown): void;
   /** Writes the counts of rate-limited lines (on stop). */
   flush(): void;
 }
@@ -139,6 +140,14 @@ export function createConsumerLog(
         'stalled',
         `${topic}[${partition}] has made no progress for ${(forMs / 1000).toFixed(0)} s at offset ${offset} with records behind it: ${why}`,
         { group: groupId, topic, partition, offset, forMs, why },
+      );
+    },
+    markersNotCommitted(topic, partition, offset, error) {
+      log.write(
+        'info',
+        'markers-not-committed',
+        `could not commit ${topic}[${partition}] past the transaction markers up to ${offset} (${reasonOf(error)}): it shows a lag of 1 until its next record`,
+        { group: groupId, topic, partition, offset, code: codeOf(error) },
       );
     },
     flush: () => log.flush(),

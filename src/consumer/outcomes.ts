@@ -32,6 +32,12 @@ export interface Outcomes {
   abandoned(consumed: ConsumedMessage): Outcome;
   /** The environment failed on this message: keep it, and pause its partition or (`stop`) stop the consumer. */
   environment(at: At, error: unknown, stop: boolean, span?: ProcessSpan, decoded?: Decoded): Outcome;
+  /**
+   * A transformer's transaction failed (logged by src/transformer): the runner rewound the
+   * partition to `offset` and paused it for `retryInMs`. Kept as the environment's pauses are, so
+   * health() says the partition is paused by the transaction's code and its resumption is logged.
+   */
+  setBack(at: { topic: string; partition: number; offset: string }, error: unknown, retryInMs: number): void;
   /** A message of the partition went through: say it resumed, once. */
   recovered(at: { topic: string; partition: number }): void;
   paused(): PipelineSnapshot['paused'];
@@ -54,26 +60,19 @@ export function createOutcomes(options: OutcomeOptions): Outcomes {
       return { stop: stopped };
     }
     span.end('paused', details);
-    const state = failedAgain(at, code);
+    const state = failedAgain(at.topic, at.partition, at.message.offset, code);
     const retryInMs = options.transientDelay(state.failures);
     events.emit(CONSUMER_EVENTS.TRANSIENT_ERROR, { ...position(at), error, code, retryInMs });
     log.paused(at, code, error, state.failures, retryInMs);
     return { retryInMs };
   };
 
-  const failedAgain = (at: At, code: string) => {
-    const key = `${at.topic}:${at.partition}`;
-    const state = transient.get(key) ?? {
-      topic: at.topic,
-      partition: at.partition,
-      offset: at.message.offset,
-      failures: 0,
-      since: Date.now(),
-      code,
-    };
+  const failedAgain = (topic: string, partition: number, offset: string, code: string) => {
+    const key = `${topic}:${partition}`;
+    const state = transient.get(key) ?? { topic, partition, offset, failures: 0, since: Date.now(), code };
     state.failures += 1;
     state.code = code;
-    state.offset = at.message.offset;
+    state.offset = offset;
     transient.set(key, state);
     return state;
   };
@@ -90,6 +89,11 @@ export function createOutcomes(options: OutcomeOptions): Outcomes {
   return {
     environment,
     recovered,
+    setBack(at, error, retryInMs) {
+      const { code } = classify(error);
+      failedAgain(at.topic, at.partition, at.offset, code);
+      events.emit(CONSUMER_EVENTS.TRANSIENT_ERROR, { ...at, error, code, retryInMs });
+    },
     handled(consumed, decoded, attempts, started) {
       const { eventType } = decoded;
       consumed.span?.end('handled', { eventType, schemaId: decoded.schemaId });

@@ -32,7 +32,7 @@ import {
   type Outcome,
   type PipelineSnapshot,
 } from './message';
-import { createOutcomes } from './outcomes';
+import { createOutcomes, type Outcomes } from './outcomes';
 import { createRetryStep } from './retry-step';
 
 export type {
@@ -75,6 +75,8 @@ export interface MessagePipeline {
   abandonInFlight(): void;
   /** What holds partitions now: environment failures in a row, and handlers still running (for health()). */
   snapshot(): PipelineSnapshot;
+  /** The runner rewound and paused a partition after a failed transaction (./outcomes.ts). */
+  setBack: Outcomes['setBack'];
 }
 
 export function createPipeline<C extends AnyTopicContract>(options: PipelineOptions<C>): MessagePipeline {
@@ -167,5 +169,6 @@ export function createPipeline<C extends AnyTopicContract>(options: PipelineOpti
     handle,
     abandonInFlight: runs.abandonAll,
     snapshot: () => ({ paused: outcomes.paused(), handling: runs.handling() }),
+    setBack: outcomes.setBack,
   };
 }

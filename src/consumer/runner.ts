@@ -8,6 +8,7 @@
  */
 import type { ConsumedRecord } from '../kafka/transport';
 import { TransactionAbortedError, TransactionFencedError, type ConsumerStoppedError } from '../errors';
+import type { ConsumerLog } from './log';
 import type { MessagePipeline } from './pipeline';
 import type { Progressed } from './supervisor';
 
@@ -79,6 +80,7 @@ export interface RunnerOptions {
   later(ms: number, run: () => void): void;
   /** Stops the consumer (not from inside the batch: stop() waits for it). */
   halt(error: ConsumerStoppedError): void;
+  log: Pick<ConsumerLog, 'markersNotCommitted'>;
 }
 
 export interface Runner {
@@ -88,6 +90,7 @@ export interface Runner {
    * A fetch that held only transaction markers (or aborted records), which kafkajs skips without
    * a batch: the group moves past them, as the Java consumer's position does, so a partition whose
    * last records are a transaction's marker shows no lag of 1 and is never taken for stalled.
+   * Never rejects: a commit that fails is logged.
    */
   passedMarkers(
     topic: string,
@@ -122,21 +125,34 @@ export function createRunner(options: RunnerOptions): Runner {
    * during a rebalance) waits longer, for the group to settle: crashing the member instead made
    * every member of a rebalancing group rejoin, which rebalanced it again.
    */
-  const rewind = (batch: BatchControl, offset: string, retryInMs: number) => {
+  const rewind = (batch: BatchControl, offset: string, retryInMs: number, error: unknown) => {
     batch.seek(offset);
     const resume = batch.pause();
+    pipeline.setBack({ topic: batch.topic, partition: batch.partition, offset }, error, retryInMs);
     if (options.running()) options.later(retryInMs, resume);
   };
   return {
     async passedMarkers(topic, partition, lastOffset, highWatermark, commitMarkers) {
       if (!options.running() || (committed.get(partition) ?? -1n) >= BigInt(lastOffset)) return;
-      options.fetched(topic, partition, lastOffset, highWatermark)(lastOffset);
-      await commitMarkers(lastOffset);
-      noteCommitted(partition, lastOffset);
+      try {
+        options.fetched(topic, partition, lastOffset, highWatermark)(lastOffset);
+        await commitMarkers(lastOffset);
+        noteCommitted(partition, lastOffset);
+      } catch (error) {
+        // cut short by a rebalance, most often: the next owner starts before the markers, which
+        // costs nothing but a lag of 1 until the partition's next record
+        options.log.markersNotCommitted(topic, partition, lastOffset, error);
+      }
     },
     async eachBatch(batch) {
       const { topic, partition, heartbeat } = batch;
       if (batch.messages.length === 0) return;
+      /**
+       * A transformer's next input: a message before it was committed already (by another instance,
+       * or by this one before its client went back, as @platformatic/kafka's stream does when it
+       * rejoins during a batch — its records can even come out of order within one batch).
+       */
+      let next: bigint | undefined;
       if (transactions) {
         let from: string | undefined;
         try {
@@ -144,11 +160,12 @@ export function createRunner(options: RunnerOptions): Runner {
         } catch (error) {
           const retryInMs = transactionRetryMs(error);
           if (retryInMs === undefined) throw error;
-          rewind(batch, batch.firstOffset, retryInMs);
+          rewind(batch, batch.firstOffset, retryInMs, error);
           return;
         }
-        if (from !== undefined) {
-          batch.seek(from);
+        next = BigInt(from ?? batch.firstOffset);
+        if (next > BigInt(batch.messages[batch.messages.length - 1]!.offset)) {
+          batch.seek(from!);
           return;
         }
       }
@@ -157,7 +174,7 @@ export function createRunner(options: RunnerOptions): Runner {
       let sinceCommit = 0;
       let whole = true;
       /** The first message not committed yet: where a failed transaction's inputs are read again from. */
-      let uncommitted = batch.messages[0]!.offset;
+      let uncommitted = next === undefined ? batch.messages[0]!.offset : next.toString();
       /** Commits; a transaction that failed and may be retried rewinds the partition instead (false). */
       const committedUpTo = async (offset: string): Promise<boolean> => {
         try {
@@ -165,13 +182,18 @@ export function createRunner(options: RunnerOptions): Runner {
         } catch (error) {
           const retryInMs = transactionRetryMs(error);
           if (retryInMs === undefined) throw error;
-          rewind(batch, uncommitted, retryInMs);
+          rewind(batch, uncommitted, retryInMs, error);
           return false;
         }
         uncommitted = (BigInt(offset) + 1n).toString();
         return true;
       };
       for (const message of batch.messages) {
+        if (next !== undefined) {
+          const offset = BigInt(message.offset);
+          if (offset < next) continue;
+          next = offset + 1n;
+        }
         whole = false;
         if (!options.running() || !batch.isRunning() || batch.isStale()) break;
         // span: set by the pipeline; listed here so every message object has the same shape

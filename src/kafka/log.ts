@@ -11,6 +11,8 @@ const TRANSIENT = [
   /coordinator is not available/i,
   /coordinator is loading/i,
   /not coordinator/i,
+  // NOT_COORDINATOR as kafkajs words it: a new cluster's first transactions find no coordinator yet
+  /not the correct coordinator/i,
   /does not host this topic-partition/i,
   /no leader for this topic-partition/i,
   /leader not available/i,

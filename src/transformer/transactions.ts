@@ -6,7 +6,8 @@
  *
  * - begin(): a partition seen for the first time since a join gets a new producer, whose
  *   InitProducerId fences the old one and ends its open transaction; then the group's committed
- *   offset is read again, and a batch fetched before another instance's last commit is skipped.
+ *   offset is read again, and a batch fetched before another instance's last commit is skipped, as
+ *   is one fetched again from before this instance's own last commit.
  * - commit(): the partition's pending outputs and dead letters (./outputs.ts) and the input's
  *   offset in one transaction. Any failure aborts it, drops the producer (a kafkajs producer whose
  *   transaction failed cannot begin another: tulios/kafkajs#430) and fails the batch with a typed
@@ -79,6 +80,20 @@ export function createTransactions(options: TransactionsOptions): BatchTransacti
   const producers = new Map<string, PartitionProducer>();
   /** The member and join each partition was last checked for. */
   const checked = new Map<string, { member: unknown; stamp: unknown }>();
+  /**
+   * The offset this instance's last transaction committed per partition (the next to handle). A
+   * client may fetch from before it again within one join: @platformatic/kafka rejoins while a batch
+   * is handled and sets its fetch position to a committed offset read before that batch's commit.
+   * Handling those records again would write their outputs twice (a crash-fuzz counted 146).
+   */
+  const ownCommit = new Map<string, bigint>();
+  const behind = (id: string, fetched: string, committed: string | undefined) => {
+    const own = ownCommit.get(id);
+    const group = committed === undefined ? undefined : BigInt(committed);
+    // the group's offset only moves back by an offset reset, which needs every member gone
+    const next = own !== undefined && (group === undefined || own > group) ? own : group;
+    return next !== undefined && next > BigInt(fetched) ? next.toString() : undefined;
+  };
 
   const counts = new Map<string, TopicPartitions>();
   const byKey = keyPartitioner(options.partitioner)();
@@ -112,7 +127,23 @@ export function createTransactions(options: TransactionsOptions): BatchTransacti
       const id = idOf(topic, partition);
       const stamp = client.joinStamp(groupMember);
       const last = checked.get(id);
-      if (last && last.member === groupMember && last.stamp === stamp && producers.has(id)) return undefined;
+      if (last && last.member === groupMember && last.stamp === stamp && producers.has(id)) {
+        const from = behind(id, batch.firstOffset, undefined);
+        if (from !== undefined)
+          log.write(
+            'info',
+            'transaction-skip',
+            `${topic}[${partition}] was fetched again from before its last commit`,
+            {
+              group: groupId,
+              topic,
+              partition,
+              fetched: batch.firstOffset,
+              committed: from,
+            },
+          );
+        return from;
+      }
       // (re)assigned: a new producer fences every earlier one of this partition before the offset is read
       await drop(id);
       const producer = client.producer(id);
@@ -130,24 +161,18 @@ export function createTransactions(options: TransactionsOptions): BatchTransacti
         });
         throw failed;
       }
-      const committed = await client.committedOffset(groupMember, topic, partition);
+      const committed = behind(id, batch.firstOffset, await client.committedOffset(groupMember, topic, partition));
       checked.set(id, { member: groupMember, stamp });
-      if (committed !== undefined && BigInt(committed) > BigInt(batch.firstOffset)) {
-        log.write(
-          'info',
-          'transaction-skip',
-          `${topic}[${partition}] was committed past this batch by another instance`,
-          {
-            group: groupId,
-            topic,
-            partition,
-            fetched: batch.firstOffset,
-            committed,
-          },
-        );
-        return committed;
+      if (committed !== undefined) {
+        log.write('info', 'transaction-skip', `${topic}[${partition}] was committed past this batch`, {
+          group: groupId,
+          topic,
+          partition,
+          fetched: batch.firstOffset,
+          committed,
+        });
       }
-      return undefined;
+      return committed;
     },
 
     async commit(batch: BatchControl, offset: string) {
@@ -175,12 +200,14 @@ export function createTransactions(options: TransactionsOptions): BatchTransacti
         });
         throw failed;
       }
+      ownCommit.set(id, BigInt(offset) + 1n);
       for (const o of outputs) o.span?.end({ partition: o.record.partition ?? -1 });
     },
 
     async close() {
       await Promise.all([...producers.keys()].map(drop));
       checked.clear();
+      ownCommit.clear();
       await client.close().catch(() => undefined);
     },
   };

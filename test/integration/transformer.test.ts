@@ -69,6 +69,18 @@ function billing(
   };
 }
 
+/** Billing's handler of booking.created alone, for a test's own handler to call. */
+function billingOfCreated() {
+  return billing()['booking.created'] as Exclude<TransformHandlers<Bookings, Bookings>['booking.created'], 'ignore'>;
+}
+
+/** A promise a handler waits on until the test releases it. */
+function gate() {
+  let release!: () => void;
+  const held = new Promise<void>((r) => (release = r));
+  return { held, release };
+}
+
 function transformer(
   groupId: string,
   handlers: TransformHandlers<Bookings, Bookings>,
@@ -179,6 +191,57 @@ describe.each(TRANSPORTS)('transformer, on %s', (name) => {
     expect(counts.get(id)).toBe(1);
   });
 
+  it('handles each input once when a second instance joins during a batch', async () => {
+    // the first instance holds a booking of each partition when a second one joins: the partitions
+    // it keeps were fetched past the held batch, and its client rejoins (@platformatic/kafka even
+    // while the batch runs, going back to the offsets committed before it); those it loses are
+    // fenced; every booking is still confirmed once
+    const tag = `SCALE-${name}-${randomUUID().slice(0, 6)}`;
+    const first = Array.from({ length: 12 }, (_, i) => `${tag}-a${i}`);
+    const later = Array.from({ length: 30 }, (_, i) => `${tag}-b${i}`);
+    await publishCreated(first);
+    const groupId = `billing-${randomUUID()}`;
+    const { held, release } = gate();
+    const holding = new Set<number>();
+    const base = billingOfCreated();
+    const a = transformer(
+      groupId,
+      billing({
+        'booking.created': async (event, out, ctx) => {
+          await base(event, out, ctx);
+          if (event.bookingId.startsWith(`${tag}-a`) && !holding.has(ctx.partition)) {
+            holding.add(ctx.partition);
+            await held;
+          }
+        },
+      }),
+      { handlerTimeoutMs: 120_000, sessionTimeout: 30_000 },
+    );
+    await a.start();
+    await waitFor(() => holding.size === 3, 'the first instance to hold a booking of each partition');
+    await publishCreated(later);
+    await new Promise((r) => setTimeout(r, 1_500)); // fetched behind the held batches
+    const b = transformer(groupId, billing(), { sessionTimeout: 30_000 });
+    void b.start();
+    // kafkajs rejoins only after the batch; platformatic during it
+    await new Promise((r) => setTimeout(r, 4_000));
+    release();
+    await waitFor(
+      async () => {
+        const { counts } = await outputsByBooking();
+        return [...first, ...later].every((id) => counts.has(id));
+      },
+      'every booking to be confirmed',
+      60_000,
+    );
+    await new Promise((r) => setTimeout(r, 3_000)); // what either would write twice
+    await a.stop();
+    await b.stop();
+    const { counts } = await outputsByBooking();
+    const mine = [...first, ...later];
+    expect(mine.filter((id) => counts.get(id) !== 1).map((id) => `${id}: ${counts.get(id) ?? 0}`)).toEqual([]);
+  });
+
   it('writes a poison record’s dead letter in the transaction and goes on', async () => {
     const p = it0.kafka.producer();
     await p.connect();
@@ -220,13 +283,9 @@ describe('transformer fencing, on kafkajs', () => {
     const id = `ZOMBIE-kafkajs-${randomUUID().slice(0, 6)}`;
     await publishCreated([id]);
     const groupId = `billing-${randomUUID()}`;
-    let release!: () => void;
-    const held = new Promise<void>((r) => (release = r));
+    const { held, release } = gate();
     let zombieRuns = 0;
-    const base = billing()['booking.created'] as Exclude<
-      TransformHandlers<Bookings, Bookings>['booking.created'],
-      'ignore'
-    >;
+    const base = billingOfCreated();
     // the zombie: publishes, then hangs without heartbeats past its session timeout
     const zombie = transformer(
       groupId,
@@ -240,6 +299,8 @@ describe('transformer fencing, on kafkajs', () => {
       }),
       { sessionTimeout: 6_000, handlerTimeoutMs: 120_000 },
     );
+    const setBack: string[] = [];
+    zombie.on(CONSUMER_EVENTS.TRANSIENT_ERROR, (e) => void setBack.push(e.code));
     await zombie.start();
     await waitFor(() => zombieRuns === 1, 'the zombie to take the booking');
     const survivorTook: string[] = [];
@@ -277,6 +338,8 @@ describe('transformer fencing, on kafkajs', () => {
       group: groupId,
       code: new TransactionFencedError(groupId, 'x', { topic: '', partition: 0, offset: '0' }, null).code,
     });
+    // the runner rewound and paused the partition: health() and the events say so by the code
+    await waitFor(() => setBack.includes('TRANSACTION_FENCED'), 'the fenced partition to be set back');
     await zombie.stop();
     await survivor.stop();
     const { counts } = await outputsByBooking();

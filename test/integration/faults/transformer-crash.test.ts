@@ -20,7 +20,7 @@ import { TRANSPORTS, type TransportName } from '../../../src/kafka/transport';
 jest.setTimeout(Math.max(600_000, KILLS * 4_000));
 
 /** The at-least-once variant only shows what the transformer removes: fewer kills keep the suite short. */
-const PLAIN_KILLS = Number(process.env.FUZZ_PLAIN_KILLS ?? 10);
+const PLAIN_KILLS = Number(process.env.FUZZ_PLAIN_KILLS ?? 3);
 
 const scenario = faultScenario({ name: 'transformer-crash', workDir: true });
 

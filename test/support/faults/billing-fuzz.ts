@@ -5,6 +5,8 @@
  * replaced, then a `read_committed` audit that counts the confirmations of every booking.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { TransportName } from '../../../src/kafka/transport';
 import { createProducer } from '../../../src/producer';
 import { bookingInputs } from '../bookings-fixtures';
@@ -16,6 +18,8 @@ import { waitUntil } from './stream';
 
 export const BOOKINGS = Number(process.env.FUZZ_BOOKINGS ?? 1_500);
 export const KILLS = Number(process.env.FUZZ_KILLS ?? 30);
+/** By hand: keep every billing process's log (JSON lines on stderr) there, one file per process. */
+const LOG_DIR = process.env.FUZZ_LOG_DIR;
 const PROCESSES = 3;
 
 export interface FuzzOptions {
@@ -54,6 +58,13 @@ async function bookingsTopic(scenario: FaultScenario, prefix: string) {
   }
   await producer.disconnect();
   return { setup, ids };
+}
+
+let kept = 0;
+function keepLog(member: ConsumerProcess | undefined): void {
+  if (!LOG_DIR || !member) return;
+  mkdirSync(LOG_DIR, { recursive: true });
+  writeFileSync(join(LOG_DIR, `billing-${String(++kept).padStart(3, '0')}.log`), member.stderr());
 }
 
 /** Runs the kill loop on PROCESSES billing processes of `mode`, then lets the survivors finish; returns the audit. */
@@ -112,6 +123,7 @@ export async function fuzz(scenario: FaultScenario, options: FuzzOptions): Promi
     members[slot] = undefined;
     member.child.kill('SIGKILL');
     await member.exited();
+    keepLog(member);
     killed += 1;
     await options.afterKill?.(killed);
     replace(slot);
@@ -146,12 +158,24 @@ export async function fuzz(scenario: FaultScenario, options: FuzzOptions): Promi
   for (const m of members) {
     m!.child.kill('SIGTERM');
     await m!.exited();
+    keepLog(m);
   }
   const records = await readCommitted(scenario.brokers, setup.contract.topic, 500);
   const counts = new Map<string, number>();
   for (const r of records) if (r.eventType === 'booking.confirmed') counts.set(r.key!, (counts.get(r.key!) ?? 0) + 1);
   const duplicates = [...counts.values()].reduce((sum, n) => sum + n - 1, 0);
   const missing = ids.filter((id) => !counts.has(id)).length;
+  if (duplicates > 0) {
+    // where the extra confirmations went, to find them in the processes' logs (FUZZ_LOG_DIR)
+    const twice = new Set([...counts].filter(([, n]) => n > 1).map(([id]) => id));
+    const where = records.filter((r) => r.eventType === 'booking.confirmed' && twice.has(r.key!));
+    console.log(
+      `duplicated confirmations (first 20): ${where
+        .slice(0, 20)
+        .map((r) => `${r.key}@${r.partition}:${r.offset}`)
+        .join(' ')}`,
+    );
+  }
   reportFigures({
     scenario: options.name ?? `transformer-crash-${mode}-${transport}`,
     fault: `${killed} SIGKILLs of one of ${PROCESSES} billing processes (${mode}, ${transport})${options.alsoDone ? `, ${options.alsoDone}` : ''}`,

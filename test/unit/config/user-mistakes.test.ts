@@ -84,6 +84,11 @@ it.each([
     "The coordinator is loading and hence can't process requests for this group",
     'debug',
   ],
+  [
+    '[Connection] Response InitProducerId(key: 22, version: 1)',
+    'This is not the correct coordinator for this group',
+    'debug',
+  ],
   ['[Connection] Response Metadata(key: 3, version: 6)', 'This server does not host this topic-partition', 'debug'],
   ['[Connection] Connection error: connect ECONNREFUSED 127.0.0.1:9092', undefined, 'debug'],
   ['[Runner] The group is rebalancing, re-joining', undefined, 'debug'],

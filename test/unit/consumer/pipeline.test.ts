@@ -7,7 +7,7 @@ import { createEmitter, CONSUMER_EVENTS } from '../../../src/consumer/events';
 import { createConsumerLog } from '../../../src/consumer/log';
 import { createPipeline, type DeadLetter, type EventHandler, type Outcome } from '../../../src/consumer/pipeline';
 import { bookingsContract } from '../../../src/generated/bookings';
-import { KafkaError, RegistryError } from '../../../src/errors';
+import { KafkaError, RegistryError, TransactionAbortedError } from '../../../src/errors';
 import { rateLimited, type Logger, type LogLevel } from '../../../src/log';
 import { createInMemoryRegistry, registerContract } from '../../../src/registry';
 import { createSerde } from '../../../src/serde';
@@ -240,6 +240,31 @@ describe('the consumer pipeline', () => {
     expect(paused).toHaveLength(2);
     expect(paused[0]?.message).toContain('nothing is dead-lettered');
     expect(t.lines.find((l) => l.message.startsWith('resumed bookings[2]'))?.fields).toMatchObject({ failures: 2 });
+  });
+
+  it('holds a partition a failed transaction set back as paused by its code until a message goes through', async () => {
+    const t = await setUp();
+    const transient: unknown[] = [];
+    t.events.on(CONSUMER_EVENTS.TRANSIENT_ERROR, (e) =>
+      transient.push({ offset: e.offset, code: e.code, retryInMs: e.retryInMs }),
+    );
+    const error = new TransactionAbortedError(
+      'billing',
+      'billing.bookings.2',
+      { topic: 'bookings', partition: 2, offset: '7' },
+      new Error('timeout'),
+    );
+    t.pipeline.setBack({ topic: 'bookings', partition: 2, offset: '5' }, error, 500);
+    expect(t.pipeline.snapshot().paused).toMatchObject([
+      { topic: 'bookings', partition: 2, offset: '5', failures: 1, code: 'TRANSACTION_ABORTED' },
+    ]);
+    expect(transient).toEqual([{ offset: '5', code: 'TRANSACTION_ABORTED', retryInMs: 500 }]);
+    await expect(t.handle(await t.encoded('booking.confirmed'))).resolves.toBe('done');
+    expect(t.pipeline.snapshot().paused).toEqual([]);
+    expect(t.lines.find((l) => l.message.startsWith('resumed bookings[2]'))?.fields).toMatchObject({
+      code: 'TRANSACTION_ABORTED',
+      failures: 1,
+    });
   });
 
   it('skips a replayed copy meant for another group', async () => {

@@ -3,7 +3,7 @@
  * the transactions, and the client told its position; a transaction that failed (aborted or
  * fenced) rewinds the partition to its first uncommitted message and pauses it instead of failing
  * the batch; another error still fails it; a fetch of only transaction markers moves the group past
- * them, never back.
+ * them, never back, and a failed commit of theirs is logged.
  */
 import type { ConsumedRecord } from '../../../src/kafka/transport';
 import { createRunner, type BatchControl, type BatchTransactions } from '../../../src/consumer/runner';
@@ -42,10 +42,16 @@ function batch(offsets: number[]) {
   return { control, calls };
 }
 
+/** What the runner told the pipeline and the log, besides handling. */
+const told: string[] = [];
+beforeEach(() => (told.length = 0));
+
 const handledAll: MessagePipeline = {
   handle: () => 'done',
   abandonInFlight: () => undefined,
   snapshot: () => ({ paused: [], handling: [] }),
+  setBack: (at, error, retryInMs) =>
+    void told.push(`set back ${at.partition}@${at.offset} ${(error as TransactionAbortedError).code} ${retryInMs}`),
 };
 
 function runner(transactions: BatchTransactions, later: number[] = []) {
@@ -57,6 +63,10 @@ function runner(transactions: BatchTransactions, later: number[] = []) {
     fetched: () => () => undefined,
     later: (ms) => void later.push(ms),
     halt: () => undefined,
+    log: {
+      markersNotCommitted: (topic, partition, offset, error) =>
+        void told.push(`markers ${topic}[${partition}] ${offset}: ${(error as Error).message}`),
+    },
   });
 }
 
@@ -90,9 +100,10 @@ describe('the runner with transactions', () => {
         },
         later,
       ).eachBatch(control);
-      // 10–11 committed; the transaction of 12–13 failed: read again from 12
+      // 10–11 committed; the transaction of 12–13 failed: read again from 12, paused in health()
       expect(calls).toEqual(['resolve 11', 'seek 12', 'pause']);
       expect(later).toEqual([wait]);
+      expect(told.splice(0)).toEqual([`set back 0@12 ${error.code} ${wait}`]);
     }
   });
 
@@ -116,6 +127,36 @@ describe('the runner with transactions', () => {
     expect(committed).toEqual([]);
   });
 
+  it('handles only the messages past what was committed: a batch’s stale start, and records that came again out of order', async () => {
+    const seen: string[] = [];
+    const pipeline: MessagePipeline = {
+      ...handledAll,
+      handle: (consumed) => {
+        seen.push(consumed.message.offset);
+        return 'done';
+      },
+    };
+    const make = (from: string | undefined) =>
+      createRunner({
+        pipeline,
+        transactions: { begin: async () => from, commit: async () => undefined },
+        commitEvery: 100,
+        running: () => true,
+        fetched: () => () => undefined,
+        later: () => undefined,
+        halt: () => undefined,
+        log: { markersNotCommitted: () => undefined },
+      });
+    const stale = batch([10, 11, 12, 13]);
+    await make('12').eachBatch(stale.control);
+    expect(seen.splice(0)).toEqual(['12', '13']);
+    expect(stale.calls).toEqual(['resolve 13']);
+    // the client went back to an older position during the batch: 10–12, then 0–13 again
+    const again = batch([10, 11, 12, 0, 1, 2, 10, 11, 12, 13]);
+    await make(undefined).eachBatch(again.control);
+    expect(seen).toEqual(['10', '11', '12', '13']);
+  });
+
   it('moves the group past a fetch of only markers, never back', async () => {
     const r = runner({ begin: async () => undefined, commit: async () => undefined });
     const commits: string[] = [];
@@ -123,5 +164,15 @@ describe('the runner with transactions', () => {
     await r.passedMarkers('bookings', 0, '9', '12', async (o) => void commits.push(o));
     await r.passedMarkers('bookings', 0, '12', '13', async (o) => void commits.push(o));
     expect(commits).toEqual(['12']);
+  });
+
+  it('logs a commit past markers that failed, and resolves', async () => {
+    const r = runner({ begin: async () => undefined, commit: async () => undefined });
+    await expect(
+      r.passedMarkers('bookings', 0, '12', '13', async () => {
+        throw new Error('REBALANCE_IN_PROGRESS');
+      }),
+    ).resolves.toBeUndefined();
+    expect(told).toEqual(['markers bookings[0] 12: REBALANCE_IN_PROGRESS']);
   });
 });
