@@ -25,6 +25,7 @@ import { BENCH_EVENTS, RECORD_NAMES } from './support/events';
 import { formatRate, formatRatioSpread, formatSpread, median } from './support/measure';
 import { printReport, type BenchFigure, type BenchReport } from './support/results';
 import { acquireServers, type BenchServers } from './support/stack';
+import { deleteBenchTopics } from './support/cleanup';
 
 const EVENTS = Number(
   process.env.BENCH_E2E_EVENTS ?? (require.main === module ? process.argv[2] : undefined) ?? 50_000,
@@ -170,7 +171,7 @@ export async function benchEndToEnd(servers?: BenchServers, ceiling?: BrokerCeil
     ];
     return { benchmark: 'e2e', figures, notes };
   } finally {
-    if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);
+    await deleteBenchTopics(admin, topics);
     await admin.disconnect().catch(() => undefined);
     await own?.release();
   }

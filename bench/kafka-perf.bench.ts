@@ -21,6 +21,7 @@ import { KAFKA_VERSION, MAVEN_DEPENDENCY_PLUGIN } from '../src/stack/versions';
 import { formatRate, formatSpread, spreadOf, type Spread } from './support/measure';
 import { printReport, type BenchReport } from './support/results';
 import { acquireServers, type BenchServers } from './support/stack';
+import { deleteBenchTopics } from './support/cleanup';
 
 const ROOT = resolve(__dirname, '..');
 const CACHE = join(ROOT, '.cache', 'stack');
@@ -115,7 +116,7 @@ export async function benchKafkaPerf(servers?: BenchServers): Promise<BrokerCeil
     };
     return { report, produced: spreadOf(produced), consumed: spreadOf(consumed) };
   } finally {
-    if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);
+    await deleteBenchTopics(admin, topics);
     await admin.disconnect().catch(() => undefined);
     await own?.release();
   }

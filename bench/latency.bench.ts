@@ -24,6 +24,7 @@ import { BENCH_EVENTS, RECORD_NAMES } from './support/events';
 import { formatMs, formatRatioSpread, formatSpread, median, quantile } from './support/measure';
 import { printReport, type BenchFigure, type BenchReport } from './support/results';
 import { acquireServers, type BenchServers } from './support/stack';
+import { deleteBenchTopics } from './support/cleanup';
 
 const EVENTS = Number(
   process.env.BENCH_LATENCY_EVENTS ?? (require.main === module ? process.argv[2] : undefined) ?? 500,
@@ -166,7 +167,7 @@ export async function benchLatency(servers?: BenchServers): Promise<BenchReport>
   } finally {
     await kit.disconnect().catch(() => undefined);
     await Promise.all(raws.map((p) => p.disconnect().catch(() => undefined)));
-    await admin.deleteTopics({ topics }).catch(() => undefined);
+    await deleteBenchTopics(admin, topics);
     await admin.disconnect().catch(() => undefined);
     await own?.release();
   }

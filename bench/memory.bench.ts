@@ -34,6 +34,7 @@ import { formatMb, formatRate, formatRatioSpread, formatSpread, median } from '.
 import { printReport, type BenchFigure, type BenchReport } from './support/results';
 import type { RssMode, RssResult, RssSample } from './support/rss-child';
 import { acquireServers, type BenchServers } from './support/stack';
+import { deleteBenchTopics } from './support/cleanup';
 
 const MESSAGES = Number(process.env.BENCH_RSS_MESSAGES ?? 1_000_000);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_RSS_ROUNDS ?? 3));
@@ -199,7 +200,7 @@ export async function benchMemory(servers?: BenchServers): Promise<BenchReport> 
     ];
     return { benchmark: 'memory', figures, notes };
   } finally {
-    await admin.deleteTopics({ topics: [topic, `${topic}.dlq`] }).catch(() => undefined);
+    await deleteBenchTopics(admin, [topic, `${topic}.dlq`]);
     await admin.disconnect().catch(() => undefined);
     await own?.release();
   }

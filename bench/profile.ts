@@ -20,6 +20,7 @@ import { createSchemaRegistryClient, registerContract } from '../src/registry';
 import { BATCH, benchConsumer, createBenchTopic, inputOf, rawAvroCodec, rawJson, type RawCodec } from './e2e.bench';
 import { formatSummary, summarize, type CpuProfile } from './support/cpuprofile';
 import { acquireServers } from './support/stack';
+import { deleteBenchTopics } from './support/cleanup';
 
 type Variant = 'kit' | 'raw' | 'raw-avro';
 const ALL: Variant[] = ['kit', 'raw', 'raw-avro'];
@@ -155,7 +156,7 @@ async function main(): Promise<void> {
     console.log(`\n${EVENTS.toLocaleString('en-US')} events profiled per phase:\n  ${perEvent.join('\n  ')}`);
   } finally {
     session.disconnect();
-    if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);
+    await deleteBenchTopics(admin, topics);
     await admin.disconnect().catch(() => undefined);
     await servers.release();
   }

@@ -23,6 +23,7 @@ import { registerSampledSdk } from './support/otel-sdk';
 import { formatRatioSpread, formatSpread, median } from './support/measure';
 import type { BenchFigure, BenchReport } from './support/results';
 import { acquireServers, type BenchServers } from './support/stack';
+import { deleteBenchTopics } from './support/cleanup';
 
 const EVENTS = Number(process.env.BENCH_E2E_EVENTS ?? 50_000);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
@@ -150,7 +151,7 @@ export async function benchTelemetry(servers?: BenchServers): Promise<BenchRepor
       ],
     };
   } finally {
-    if (topics.length > 0) await admin.deleteTopics({ topics }).catch(() => undefined);
+    await deleteBenchTopics(admin, topics);
     await admin.disconnect().catch(() => undefined);
     await own?.release();
   }

@@ -25,6 +25,7 @@ import { BENCH_EVENTS } from './support/events';
 import { formatMs, formatRatioSpread, formatSpread, median, quantile } from './support/measure';
 import { printReport, type BenchReport } from './support/results';
 import { acquireServers, type BenchServers } from './support/stack';
+import { deleteBenchTopics } from './support/cleanup';
 
 const BACKLOG = Number(process.env.BENCH_TRANSFORMER_EVENTS ?? 3_000);
 const PACED = Number(process.env.BENCH_TRANSFORMER_PACED ?? 400);
@@ -69,7 +70,7 @@ export async function benchTransformer(servers?: BenchServers): Promise<BenchRep
   } finally {
     const admin = kafka.admin();
     await admin.connect();
-    await admin.deleteTopics({ topics }).catch(() => undefined);
+    await deleteBenchTopics(admin, topics);
     await admin.disconnect();
     await own?.release();
   }
@@ -118,8 +119,9 @@ async function runOnce(
   const publishedAt = new Map<string, number>();
   const decidedAt = new Map<string, number>();
   // a read_committed reader of the decisions
+  const readerGroup = `${contract.topic}-reader`;
   const reader = new Kafka({ clientId: 'bench-reader', brokers, logLevel: logLevel.NOTHING }).consumer({
-    groupId: `bench-reader-${randomUUID()}`,
+    groupId: readerGroup,
     readUncommitted: false,
     maxWaitTimeInMs: 50,
   });
@@ -133,7 +135,7 @@ async function runOnce(
     },
   });
 
-  const groupId = `bench-billing-${randomUUID()}`;
+  const groupId = `${contract.topic}-billing`;
   const common = { groupId, brokers, registry, fromBeginning: true, stopOnSignals: [] as NodeJS.Signals[] };
   let stopService: () => Promise<void>;
   if (variant === 'transformer') {

@@ -488,6 +488,8 @@ export class TransactionAbortedError extends ContractsError {
     readonly position: TransactionPosition,
     cause: unknown,
     retriable = true,
+    /** What to change when trying again cannot help (a setting the brokers refuse, a missing ACL). */
+    hint?: string,
   ) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     super(
@@ -496,7 +498,9 @@ export class TransactionAbortedError extends ContractsError {
       {
         cause,
         retriable,
-        hint: 'nothing of it was written and its messages are handled again; check that Kafka (and its transaction coordinator) is reachable',
+        hint:
+          hint ??
+          'nothing of it was written and its messages are handled again; check that Kafka (and its transaction coordinator) is reachable',
       },
     );
   }

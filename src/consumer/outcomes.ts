@@ -38,6 +38,8 @@ export interface Outcomes {
    * health() says the partition is paused by the transaction's code and its resumption is logged.
    */
   setBack(at: { topic: string; partition: number; offset: string }, error: unknown, retryInMs: number): void;
+  /** What stops the consumer at `at`, logged: an environment failure with `stop`, a transaction the brokers refuse. */
+  stopping(at: { topic: string; partition: number; offset: string }, error: unknown): ConsumerStoppedError;
   /** A message of the partition went through: say it resumed, once. */
   recovered(at: { topic: string; partition: number }): void;
   paused(): PipelineSnapshot['paused'];
@@ -54,10 +56,8 @@ export function createOutcomes(options: OutcomeOptions): Outcomes {
     const code = classify(error).code;
     const details = { code, error, eventType: decoded?.eventType, schemaId: decoded?.schemaId };
     if (stop) {
-      const stopped = new ConsumerStoppedError(groupId, at.topic, at.partition, at.message.offset, error);
-      log.stopping(stopped);
       span.end('stopped', details);
-      return { stop: stopped };
+      return { stop: stopping({ ...at, offset: at.message.offset }, error) };
     }
     span.end('paused', details);
     const state = failedAgain(at.topic, at.partition, at.message.offset, code);
@@ -65,6 +65,12 @@ export function createOutcomes(options: OutcomeOptions): Outcomes {
     events.emit(CONSUMER_EVENTS.TRANSIENT_ERROR, { ...position(at), error, code, retryInMs });
     log.paused(at, code, error, state.failures, retryInMs);
     return { retryInMs };
+  };
+
+  const stopping: Outcomes['stopping'] = (at, error) => {
+    const stopped = new ConsumerStoppedError(groupId, at.topic, at.partition, at.offset, error);
+    log.stopping(stopped);
+    return stopped;
   };
 
   const failedAgain = (topic: string, partition: number, offset: string, code: string) => {
@@ -89,6 +95,7 @@ export function createOutcomes(options: OutcomeOptions): Outcomes {
   return {
     environment,
     recovered,
+    stopping,
     setBack(at, error, retryInMs) {
       const { code } = classify(error);
       failedAgain(at.topic, at.partition, at.offset, code);

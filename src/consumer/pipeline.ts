@@ -77,6 +77,8 @@ export interface MessagePipeline {
   snapshot(): PipelineSnapshot;
   /** The runner rewound and paused a partition after a failed transaction (./outcomes.ts). */
   setBack: Outcomes['setBack'];
+  /** The runner stops the consumer at a position (./outcomes.ts): its error, logged. */
+  stopping: Outcomes['stopping'];
 }
 
 export function createPipeline<C extends AnyTopicContract>(options: PipelineOptions<C>): MessagePipeline {
@@ -170,5 +172,6 @@ export function createPipeline<C extends AnyTopicContract>(options: PipelineOpti
     abandonInFlight: runs.abandonAll,
     snapshot: () => ({ paused: outcomes.paused(), handling: runs.handling() }),
     setBack: outcomes.setBack,
+    stopping: outcomes.stopping,
   };
 }

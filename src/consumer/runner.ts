@@ -131,6 +131,19 @@ export function createRunner(options: RunnerOptions): Runner {
     pipeline.setBack({ topic: batch.topic, partition: batch.partition, offset }, error, retryInMs);
     if (options.running()) options.later(retryInMs, resume);
   };
+  /**
+   * A transaction failed at `offset`: rewind and pause when trying again may help; stop the
+   * consumer, logged, when the brokers refuse it for good (a setting, an ACL); rethrow a bug.
+   */
+  const failedTransaction = (batch: BatchControl, offset: string, error: unknown) => {
+    const retryInMs = transactionRetryMs(error);
+    if (retryInMs !== undefined) return rewind(batch, offset, retryInMs, error);
+    if (!(error instanceof TransactionAbortedError)) throw error;
+    batch.pause();
+    const stopped = pipeline.stopping({ topic: batch.topic, partition: batch.partition, offset }, error);
+    // not from inside the batch: stop() waits for it
+    setImmediate(() => options.halt(stopped));
+  };
   return {
     async passedMarkers(topic, partition, lastOffset, highWatermark, commitMarkers) {
       if (!options.running() || (committed.get(partition) ?? -1n) >= BigInt(lastOffset)) return;
@@ -158,9 +171,7 @@ export function createRunner(options: RunnerOptions): Runner {
         try {
           from = await transactions.begin(batch);
         } catch (error) {
-          const retryInMs = transactionRetryMs(error);
-          if (retryInMs === undefined) throw error;
-          rewind(batch, batch.firstOffset, retryInMs, error);
+          failedTransaction(batch, batch.firstOffset, error);
           return;
         }
         next = BigInt(from ?? batch.firstOffset);
@@ -180,9 +191,7 @@ export function createRunner(options: RunnerOptions): Runner {
         try {
           await commit(batch, offset);
         } catch (error) {
-          const retryInMs = transactionRetryMs(error);
-          if (retryInMs === undefined) throw error;
-          rewind(batch, uncommitted, retryInMs, error);
+          failedTransaction(batch, uncommitted, error);
           return false;
         }
         uncommitted = (BigInt(offset) + 1n).toString();

@@ -119,7 +119,10 @@ export function createTransformer<F extends AnyTopicContract, T extends OutputCo
   const client =
     transport === 'platformatic'
       ? platformaticTransactions(options, { partitioner: options.partitioner })
-      : kafkajsTransactions(resolveKafka(options, `${groupId}-transactions`), { transactionTimeoutMs });
+      : kafkajsTransactions(resolveKafka(options, `${groupId}-transactions`), {
+          transactionTimeoutMs,
+          partitioner: options.partitioner,
+        });
   const transactions = createTransactions({
     groupId,
     deadLetterTopic,
@@ -128,6 +131,7 @@ export function createTransformer<F extends AnyTopicContract, T extends OutputCo
     client,
     pending,
     log,
+    transactionTimeoutMs,
   });
 
   const deadLetters: DeadLetterSink = {

@@ -8,10 +8,12 @@
 import type { Admin, Kafka } from 'kafkajs';
 import type { KafkajsGroupMember } from '../consumer/kafkajs';
 import { kafkaErrorType } from '../kafka/client';
+import { keyPartitioner, type KeyPartitioner } from '../producer/partitioners';
 import type { PartitionProducer, TransactionsClient } from './transactions';
 
 export interface KafkajsTransactionsOptions {
   transactionTimeoutMs: number;
+  partitioner?: KeyPartitioner;
 }
 
 export function kafkajsTransactions(kafka: Kafka, options: KafkajsTransactionsOptions): TransactionsClient {
@@ -35,6 +37,9 @@ export function kafkajsTransactions(kafka: Kafka, options: KafkajsTransactionsOp
         idempotent: true,
         maxInFlightRequests: 1,
         transactionTimeout: options.transactionTimeoutMs,
+        // outputs come with their partition; the rest (a topic whose partition count could not be
+        // read) by key as `publish` places them. Naming it also keeps kafkajs's v2 partitioner warning away
+        createPartitioner: keyPartitioner(options.partitioner),
         // kafkajs's first retry waits 300 ms: a send answered CONCURRENT_TRANSACTIONS right after a
         // commit (the markers take milliseconds) then cost every transaction 300 ms; the Java client waits 20
         retry: { retries: Number.MAX_SAFE_INTEGER, initialRetryTime: 20, maxRetryTime: 5_000 },

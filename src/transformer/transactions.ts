@@ -61,6 +61,26 @@ export interface TransactionsClient {
  */
 const FENCED = new Set(['PRODUCER_FENCED', 'INVALID_PRODUCER_EPOCH', 'FENCED_INSTANCE_ID']);
 
+/**
+ * Broker answers that no retry can change: the transformer stops with what to fix (retrying made a
+ * transaction timeout above the brokers' limit a partition paused forever, one warn line at a time).
+ */
+function refused(type: string, transactionalId: string, timeoutMs: number | undefined): string | undefined {
+  switch (type) {
+    case 'INVALID_TRANSACTION_TIMEOUT':
+      return `transactionTimeoutMs${timeoutMs === undefined ? '' : ` (${timeoutMs} ms)`} is above the brokers' transaction.max.timeout.ms (15 minutes by default): lower it, or raise the brokers' limit`;
+    case 'TRANSACTIONAL_ID_AUTHORIZATION_FAILED':
+      return `the principal may not use transactional id ${transactionalId}: grant it Write (and Describe) on the transactional ids of the prefix (transactionalIdPrefix, default the groupId)`;
+    case 'CLUSTER_AUTHORIZATION_FAILED':
+      return 'the principal may not write idempotently: grant it IdempotentWrite on the cluster';
+    case 'GROUP_AUTHORIZATION_FAILED':
+    case 'TOPIC_AUTHORIZATION_FAILED':
+      return 'the principal lacks an ACL the transaction needs: Read on the group, Write on the output and dead-letter topics';
+    default:
+      return undefined;
+  }
+}
+
 /** Records per send inside a transaction: a record batch the broker takes (message.max.bytes is 1 MB by default). */
 const CHUNK_BYTES = 512 * 1024;
 
@@ -73,6 +93,8 @@ export interface TransactionsOptions {
   client: TransactionsClient;
   pending: PendingOutputs;
   log: RateLimitedLogger;
+  /** For the hint of a timeout the brokers refuse. */
+  transactionTimeoutMs?: number;
 }
 
 export function createTransactions(options: TransactionsOptions): BatchTransactions & { close(): Promise<void> } {
@@ -216,6 +238,8 @@ export function createTransactions(options: TransactionsOptions): BatchTransacti
     if (error instanceof TransactionFencedError || error instanceof TransactionAbortedError) return error;
     const type = kafkaErrorType(error);
     if (type && FENCED.has(type)) return new TransactionFencedError(groupId, id, { topic, partition, offset }, error);
+    const refusal = type ? refused(type, id, options.transactionTimeoutMs) : undefined;
+    if (refusal) return new TransactionAbortedError(groupId, id, { topic, partition, offset }, error, false, refusal);
     return new TransactionAbortedError(
       groupId,
       id,

@@ -9,7 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { bookingsContract } from '../../src/generated/bookings';
 import { CONSUMER_EVENTS } from '../../src/consumer';
-import { TransactionFencedError } from '../../src/errors';
+import { TransactionFencedError, type ConsumerStoppedError } from '../../src/errors';
 import { TRANSPORTS, type TransportName } from '../../src/kafka/transport';
 import { configureLogging, type LogEntry } from '../../src/log';
 import { createProducer, type Producer } from '../../src/producer';
@@ -67,6 +67,15 @@ function billing(
     'booking.failed': 'ignore',
     ...overrides,
   };
+}
+
+/** The describe's transport, a topic of its own and a producer to it. */
+async function onTopic(name: TransportName, prefix: string) {
+  transport = name;
+  it0 = await setUpTopic(prefix);
+  producer = createProducer({ contract: it0.contract, brokers: it0.env.brokers, registry: it0.registry, transport });
+  running.push({ stop: () => producer.disconnect() });
+  await producer.connect();
 }
 
 /** Billing's handler of booking.created alone, for a test's own handler to call. */
@@ -137,13 +146,7 @@ async function outputsByBooking(types = ['booking.confirmed', 'booking.failed'])
 }
 
 describe.each(TRANSPORTS)('transformer, on %s', (name) => {
-  beforeAll(async () => {
-    transport = name;
-    it0 = await setUpTopic(`bookings-it-transformer-${name}`);
-    producer = createProducer({ contract: it0.contract, brokers: it0.env.brokers, registry: it0.registry, transport });
-    running.push({ stop: () => producer.disconnect() });
-    await producer.connect();
-  });
+  beforeAll(() => onTopic(name, `bookings-it-transformer-${name}`));
 
   it('writes one output per input and commits the input offset with it', async () => {
     const ids = Array.from({ length: 20 }, (_, i) => `TX-${name}-${i}${i % 5 === 0 ? '-free' : ''}`);
@@ -271,13 +274,7 @@ describe.each(TRANSPORTS)('transformer, on %s', (name) => {
 // group as a long pause would; platformatic heartbeats on a timer of its own, so its zombie needs a
 // frozen process (SIGSTOP), not yet in the suite
 describe('transformer fencing, on kafkajs', () => {
-  beforeAll(async () => {
-    transport = 'kafkajs';
-    it0 = await setUpTopic('bookings-it-transformer-fence');
-    producer = createProducer({ contract: it0.contract, brokers: it0.env.brokers, registry: it0.registry, transport });
-    running.push({ stop: () => producer.disconnect() });
-    await producer.connect();
-  });
+  beforeAll(() => onTopic('kafkajs', 'bookings-it-transformer-fence'));
 
   it('fences an instance that was out of its group past its session: typed error, nothing written', async () => {
     const id = `ZOMBIE-kafkajs-${randomUUID().slice(0, 6)}`;
@@ -344,6 +341,46 @@ describe('transformer fencing, on kafkajs', () => {
     await survivor.stop();
     const { counts } = await outputsByBooking();
     expect(counts.get(id)).toBe(1);
+  });
+});
+
+describe('a transformer whose transactions the broker refuses, on kafkajs', () => {
+  beforeAll(() => onTopic('kafkajs', 'bookings-it-transformer-refused'));
+
+  it('stops with a typed error naming the setting when its transaction timeout is above the broker’s limit', async () => {
+    const id = `TIMEOUT-${randomUUID().slice(0, 6)}`;
+    await publishCreated([id]);
+    const groupId = `billing-${randomUUID()}`;
+    const before = logged.length;
+    const { contract: _contract, ...base } = consumerBase(it0, groupId);
+    const t = createTransformer({
+      ...base,
+      from: it0.contract,
+      to: it0.contract,
+      handlers: billing(),
+      transport,
+      // the broker's transaction.max.timeout.ms is 15 minutes by default
+      transactionTimeoutMs: 3_600_000,
+    });
+    running.push(t);
+    await t.start();
+    // stopped for good, not paused forever: done() says why and what to change, so does the log
+    const stopped = await t.done().then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    expect(stopped).toMatchObject({ code: 'CONSUMER_STOPPED', causeCode: 'TRANSACTION_ABORTED' });
+    expect((stopped as ConsumerStoppedError).hint).toContain('transactionTimeoutMs (3600000 ms)');
+    const line = logged.slice(before).find((e) => e.logger === 'consumer' && e.fields?.code === 'CONSUMER_STOPPED');
+    expect(line).toMatchObject({ level: 'error', fields: { cause: 'TRANSACTION_ABORTED' } });
+    expect(line?.fields?.hint).toContain('transaction.max.timeout.ms');
+    // the producer's init, refused: the transformer's own line first
+    expect(
+      logged.slice(before).find((e) => e.logger === 'transformer' && e.fields?.code === 'TRANSACTION_ABORTED'),
+    ).toMatchObject({ level: 'warn', message: expect.stringContaining('transaction timeout') });
+    expect(t.health().state).toBe('stopped');
+    // and nothing of the booking written
+    expect((await outputsByBooking()).counts.get(id)).toBeUndefined();
   });
 });
 

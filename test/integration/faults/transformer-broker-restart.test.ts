@@ -2,12 +2,10 @@
  * The billing crash-fuzz through a broker restart: on a stack of its own, while one of three
  * billing transformers is SIGKILLed at random moments (KILLS / 2 times), the only broker is
  * SIGKILLed and restarted once, half-way through the kills. The `read_committed` audit still finds
- * every booking confirmed exactly once. kafkajs only here (the scenario's time); the same with
- * FUZZ_TRANSPORTS=platformatic by hand.
+ * every booking confirmed exactly once, on each transport (FUZZ_TRANSPORTS to choose one).
  */
-import { BOOKINGS, fuzz, KILLS } from '../../support/faults/billing-fuzz';
+import { BOOKINGS, fuzz, FUZZ_TRANSPORTS, KILLS } from '../../support/faults/billing-fuzz';
 import { faultScenario } from '../../support/faults/scenario';
-import type { TransportName } from '../../../src/kafka/transport';
 
 jest.setTimeout(600_000);
 
@@ -16,10 +14,9 @@ const scenario = faultScenario({
   ownStack: { kafkaPort: 19420, registryPort: 18420 },
   workDir: true,
 });
-const TRANSPORTS_HERE = (process.env.FUZZ_TRANSPORTS ?? 'kafkajs').split(',') as TransportName[];
 const kills = Math.max(2, Math.round(KILLS / 2));
 
-describe.each(TRANSPORTS_HERE)('billing through SIGKILLs and a broker restart, on %s', (transport) => {
+describe.each(FUZZ_TRANSPORTS)('billing through SIGKILLs and a broker restart, on %s', (transport) => {
   it(`confirms each of ${BOOKINGS.toLocaleString('en')} bookings exactly once`, async () => {
     let restarted = false;
     const { duplicates, missing } = await fuzz(scenario, {

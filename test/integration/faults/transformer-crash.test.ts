@@ -8,13 +8,13 @@
  * removes. On each transport (FUZZ_TRANSPORTS to choose; figures in docs/runtime.md).
  */
 import { randomUUID } from 'node:crypto';
-import { BOOKINGS, fuzz, KILLS } from '../../support/faults/billing-fuzz';
+import { BOOKINGS, fuzz, FUZZ_TRANSPORTS, KILLS } from '../../support/faults/billing-fuzz';
 import { faultScenario } from '../../support/faults/scenario';
 import { waitUntil } from '../../support/faults/stream';
 import { bookingInputs } from '../../support/bookings-fixtures';
 import { readCommitted } from '../../support/read-committed';
 import { createProducer } from '../../../src/producer';
-import { TRANSPORTS, type TransportName } from '../../../src/kafka/transport';
+import { TRANSPORTS } from '../../../src/kafka/transport';
 
 // a long run by hand (FUZZ_KILLS=300) takes longer than the suite's 10 minutes
 jest.setTimeout(Math.max(600_000, KILLS * 4_000));
@@ -23,11 +23,6 @@ jest.setTimeout(Math.max(600_000, KILLS * 4_000));
 const PLAIN_KILLS = Number(process.env.FUZZ_PLAIN_KILLS ?? 3);
 
 const scenario = faultScenario({ name: 'transformer-crash', workDir: true });
-
-// kafkajs in npm test; platformatic by hand (FUZZ_TRANSPORTS=platformatic): it passed 30 kills
-// twice, then one clean-clone CI run counted 146 duplicates — exactly once is not proven there yet
-// (docs/runtime.md), so it is not claimed by the suite
-const FUZZ_TRANSPORTS = (process.env.FUZZ_TRANSPORTS ?? 'kafkajs').split(',') as TransportName[];
 
 describe.each(FUZZ_TRANSPORTS)('billing under SIGKILLs, on %s', (transport) => {
   it(`confirms each of ${BOOKINGS.toLocaleString('en')} bookings exactly once as a transformer, through ${KILLS} kills`, async () => {

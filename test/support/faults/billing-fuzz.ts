@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TransportName } from '../../../src/kafka/transport';
+import { TRANSPORTS, type TransportName } from '../../../src/kafka/transport';
 import { createProducer } from '../../../src/producer';
 import { bookingInputs } from '../bookings-fixtures';
 import { readCommitted } from '../read-committed';
@@ -18,6 +18,10 @@ import { waitUntil } from './stream';
 
 export const BOOKINGS = Number(process.env.FUZZ_BOOKINGS ?? 1_500);
 export const KILLS = Number(process.env.FUZZ_KILLS ?? 30);
+/** The transports the fuzz runs on: both in npm test; FUZZ_TRANSPORTS=kafkajs (or platformatic) for one. */
+export const FUZZ_TRANSPORTS: TransportName[] = process.env.FUZZ_TRANSPORTS
+  ? (process.env.FUZZ_TRANSPORTS.split(',') as TransportName[])
+  : [...TRANSPORTS];
 /** By hand: keep every billing process's log (JSON lines on stderr) there, one file per process. */
 const LOG_DIR = process.env.FUZZ_LOG_DIR;
 const PROCESSES = 3;

@@ -8,7 +8,7 @@
 import type { ConsumedRecord } from '../../../src/kafka/transport';
 import { createRunner, type BatchControl, type BatchTransactions } from '../../../src/consumer/runner';
 import type { MessagePipeline } from '../../../src/consumer/pipeline';
-import { TransactionAbortedError, TransactionFencedError } from '../../../src/errors';
+import { ConsumerStoppedError, TransactionAbortedError, TransactionFencedError } from '../../../src/errors';
 
 const record = (offset: number): ConsumedRecord => ({
   offset: String(offset),
@@ -50,11 +50,15 @@ const handledAll: MessagePipeline = {
   handle: () => 'done',
   abandonInFlight: () => undefined,
   snapshot: () => ({ paused: [], handling: [] }),
+  stopping: (at, error) => {
+    told.push(`stopping ${at.partition}@${at.offset} ${(error as TransactionAbortedError).code}`);
+    return new ConsumerStoppedError('billing', at.topic, at.partition, at.offset, error);
+  },
   setBack: (at, error, retryInMs) =>
     void told.push(`set back ${at.partition}@${at.offset} ${(error as TransactionAbortedError).code} ${retryInMs}`),
 };
 
-function runner(transactions: BatchTransactions, later: number[] = []) {
+function runner(transactions: BatchTransactions, later: number[] = [], halted: ConsumerStoppedError[] = []) {
   return createRunner({
     pipeline: handledAll,
     transactions,
@@ -62,7 +66,7 @@ function runner(transactions: BatchTransactions, later: number[] = []) {
     running: () => true,
     fetched: () => () => undefined,
     later: (ms) => void later.push(ms),
-    halt: () => undefined,
+    halt: (error) => void halted.push(error),
     log: {
       markersNotCommitted: (topic, partition, offset, error) =>
         void told.push(`markers ${topic}[${partition}] ${offset}: ${(error as Error).message}`),
@@ -105,6 +109,38 @@ describe('the runner with transactions', () => {
       expect(later).toEqual([wait]);
       expect(told.splice(0)).toEqual([`set back 0@12 ${error.code} ${wait}`]);
     }
+  });
+
+  it('stops the consumer, paused and logged, on a transaction the brokers refuse for good', async () => {
+    const { control, calls } = batch([10, 11]);
+    const halted: ConsumerStoppedError[] = [];
+    const refused = new TransactionAbortedError(
+      'billing',
+      'billing.bookings.0',
+      position,
+      new Error('INVALID_TRANSACTION_TIMEOUT'),
+      false,
+      'lower transactionTimeoutMs',
+    );
+    await runner(
+      {
+        begin: async () => {
+          throw refused;
+        },
+        commit: async () => undefined,
+      },
+      [],
+      halted,
+    ).eachBatch(control);
+    await new Promise((r) => setImmediate(r));
+    expect(calls).toEqual(['pause']);
+    expect(told).toEqual(['stopping 0@10 TRANSACTION_ABORTED']);
+    expect(halted).toHaveLength(1);
+    expect(halted[0]).toMatchObject({
+      code: 'CONSUMER_STOPPED',
+      causeCode: 'TRANSACTION_ABORTED',
+      hint: 'lower transactionTimeoutMs',
+    });
   });
 
   it('fails the batch on any other error of a commit', async () => {
