@@ -148,9 +148,11 @@ export function handlerRun(
   };
 }
 
-/** About what a record takes in a record batch (key, value, headers). */
+/** About what a record takes in a record batch (key, value, headers), strings in UTF-8 bytes. */
 export function recordBytes(record: OutgoingRecord): number {
-  let bytes = 70 + (record.key?.length ?? 0) + (record.value?.length ?? 0);
-  for (const [name, value] of Object.entries(record.headers ?? {})) bytes += name.length + value.length + 4;
+  const size = (v: string | Buffer | null | undefined) =>
+    v == null ? 0 : typeof v === 'string' ? Buffer.byteLength(v, 'utf8') : v.length;
+  let bytes = 70 + size(record.key) + size(record.value);
+  for (const [name, value] of Object.entries(record.headers ?? {})) bytes += size(name) + size(value) + 4;
   return bytes;
 }

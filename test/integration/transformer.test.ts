@@ -93,7 +93,12 @@ function gate() {
 function transformer(
   groupId: string,
   handlers: TransformHandlers<Bookings, Bookings>,
-  extra: { sessionTimeout?: number; handlerTimeoutMs?: number } = {},
+  extra: {
+    sessionTimeout?: number;
+    handlerTimeoutMs?: number;
+    maxRecordBytes?: number;
+    transactionTimeoutMs?: number;
+  } = {},
 ): Transformer<Bookings> {
   const { contract: _contract, ...base } = consumerBase(it0, groupId);
   const t = createTransformer({
@@ -104,6 +109,8 @@ function transformer(
     retry: { attempts: 3, initialDelayMs: 20 },
     transport,
     ...(extra.handlerTimeoutMs ? { handlerTimeoutMs: extra.handlerTimeoutMs } : {}),
+    ...(extra.maxRecordBytes ? { maxRecordBytes: extra.maxRecordBytes } : {}),
+    ...(extra.transactionTimeoutMs ? { transactionTimeoutMs: extra.transactionTimeoutMs } : {}),
     ...(extra.sessionTimeout
       ? { consumerConfig: { sessionTimeout: extra.sessionTimeout, heartbeatInterval: 500 } }
       : {}),
@@ -344,6 +351,42 @@ describe('transformer fencing, on kafkajs', () => {
   });
 });
 
+describe('a transformer’s dead letter too large for its topic, on kafkajs', () => {
+  beforeAll(() => onTopic('kafkajs', 'bookings-it-transformer-big-letter'));
+
+  it('writes the bounded record in the transaction, logs it, and goes on', async () => {
+    const p = it0.kafka.producer();
+    await p.connect();
+    // undecodable, and its dead letter (the value kept whole) is larger than maxRecordBytes
+    await p.send({
+      topic: it0.contract.topic,
+      messages: [{ key: 'big-poison', value: Buffer.concat([Buffer.from([9]), Buffer.alloc(200_000, 7)]) }],
+    });
+    await p.disconnect();
+    const after = `AFTER-BIG-${randomUUID().slice(0, 6)}`;
+    await publishCreated([after]);
+    const groupId = `billing-${randomUUID()}`;
+    const before = logged.length;
+    const t = transformer(groupId, billing(), { maxRecordBytes: 100_000 });
+    const deadLettered: string[] = [];
+    t.on(CONSUMER_EVENTS.DEAD_LETTERED, (e) => void deadLettered.push(e.reason));
+    await t.start();
+    await waitFor(() => deadLettered.length === 1, 'the dead letter');
+    await waitFor(async () => (await outputsByBooking()).counts.get(after) === 1, 'the next booking confirmed');
+    await t.stop();
+    const dlq = (await readCommitted(it0.env.brokers, it0.contract.deadLetterTopic)).filter(
+      (r) => r.headers['dlq.consumer.group'] === groupId,
+    );
+    expect(dlq).toHaveLength(1);
+    expect(dlq[0]!.headers['dlq.truncated']).toBe('true');
+    expect(dlq[0]!.value!.length).toBeLessThan(100_000);
+    expect(
+      logged.slice(before).find((e) => e.logger === 'consumer' && e.message.includes('as too large')),
+    ).toMatchObject({ level: 'warn' });
+    expect((await outputsByBooking()).counts.get(after)).toBe(1);
+  });
+});
+
 describe('a transformer whose transactions the broker refuses, on kafkajs', () => {
   beforeAll(() => onTopic('kafkajs', 'bookings-it-transformer-refused'));
 
@@ -352,17 +395,8 @@ describe('a transformer whose transactions the broker refuses, on kafkajs', () =
     await publishCreated([id]);
     const groupId = `billing-${randomUUID()}`;
     const before = logged.length;
-    const { contract: _contract, ...base } = consumerBase(it0, groupId);
-    const t = createTransformer({
-      ...base,
-      from: it0.contract,
-      to: it0.contract,
-      handlers: billing(),
-      transport,
-      // the broker's transaction.max.timeout.ms is 15 minutes by default
-      transactionTimeoutMs: 3_600_000,
-    });
-    running.push(t);
+    // the broker's transaction.max.timeout.ms is 15 minutes by default
+    const t = transformer(groupId, billing(), { transactionTimeoutMs: 3_600_000 });
     await t.start();
     // stopped for good, not paused forever: done() says why and what to change, so does the log
     const stopped = await t.done().then(

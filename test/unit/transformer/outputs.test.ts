@@ -94,6 +94,8 @@ describe('a transformer handler run', () => {
 
   it('sizes a record by its key, value and headers', () => {
     expect(recordBytes({ key: 'k', value: Buffer.alloc(100), headers: { a: 'bc' } })).toBe(70 + 1 + 100 + 1 + 2 + 4);
+    // strings count in UTF-8 bytes: 'é' is 2, '€' is 3
+    expect(recordBytes({ key: 'é', value: null, headers: { h: '€' } })).toBe(70 + 2 + 1 + 3 + 4);
   });
 });
 
