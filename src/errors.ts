@@ -38,6 +38,9 @@ export type ContractsErrorCode =
   | 'USAGE'
   | 'UI_AUTH_REQUIRED'
   | 'UI_USERS_INVALID'
+  | 'UI_OIDC_INVALID'
+  | 'UI_OIDC_UNREACHABLE'
+  | 'UI_OIDC_SIGN_IN_FAILED'
   | 'GROUP_NOT_EMPTY'
   | 'INTERNAL';
 
@@ -520,17 +523,22 @@ export class BaselineError extends ContractsError {
 
 /**
  * `contracts ui` cannot start as asked: bound beyond loopback with no sign-in configured
- * (`UI_AUTH_REQUIRED`), or a users file it cannot use (`UI_USERS_INVALID`, with the file).
+ * (`UI_AUTH_REQUIRED`), a users file it cannot use (`UI_USERS_INVALID`, with the file), OpenID
+ * Connect options it cannot use (`UI_OIDC_INVALID`) or an issuer it cannot read
+ * (`UI_OIDC_UNREACHABLE`); or an OpenID Connect sign-in was refused (`UI_OIDC_SIGN_IN_FAILED`: a
+ * state or nonce that does not match, a code the provider would not redeem).
  */
 export class UiAccessError extends ContractsError {
   constructor(
-    code: 'UI_AUTH_REQUIRED' | 'UI_USERS_INVALID',
+    code:
+      'UI_AUTH_REQUIRED' | 'UI_USERS_INVALID' | 'UI_OIDC_INVALID' | 'UI_OIDC_UNREACHABLE' | 'UI_OIDC_SIGN_IN_FAILED',
     message: string,
     hint: string,
     /** The users file at fault, for UI_USERS_INVALID. */
     readonly file?: string,
+    cause?: unknown,
   ) {
-    super(code, file ? `${file}: ${message}` : message, { hint });
+    super(code, file ? `${file}: ${message}` : message, { hint, cause });
   }
 }
 

@@ -6,8 +6,10 @@
  * - **A users file** (`--users`): names, roles and scrypt password hashes (`contracts ui
  *   hash-password` makes one); a sign-in form; sessions in memory that end after `idleMs` without
  *   a request and `maxAgeMs` in all, in an HttpOnly, SameSite=Strict cookie.
- * - Bound beyond loopback, the UI refuses to start without a users file unless told
- *   `--insecure-no-auth`; then everyone is a `viewer` (read-only), never an operator.
+ * - **OpenID Connect** (`--oidc-issuer`, oidc.ts): the provider's sign-in, a role from a claim;
+ *   the session that follows is the one above (this file starts it for oidc.ts).
+ * - Bound beyond loopback, the UI refuses to start without a users file or OpenID Connect unless
+ *   told `--insecure-no-auth`; then everyone is a `viewer` (read-only), never an operator.
  *
  * Roles: `viewer` reads; `operator` also acts (the routes that write, each with a dry run). Every
  * request that is not a GET must come from this page: its Origin (or Referer) names the Host it
@@ -26,8 +28,12 @@ export interface UiUser {
   role: UiRole;
 }
 
-/** How people sign in: nobody does (`none`), or with a name and password from a users file. */
-export type UiAccessMode = { kind: 'none'; role: UiRole } | { kind: 'users'; users: Map<string, StoredUser> };
+/**
+ * How people sign in: nobody does (`none`), with a name and password from a users file, or at an
+ * OpenID Connect provider (its routes are oidc.ts's; sessions are this file's).
+ */
+export type UiAccessMode =
+  { kind: 'none'; role: UiRole } | { kind: 'users'; users: Map<string, StoredUser> } | { kind: 'oidc' };
 
 interface StoredUser extends UiUser {
   password: string;
@@ -119,6 +125,15 @@ export function loadUsers(file: string): Map<string, StoredUser> {
   return users;
 }
 
+export interface SignInEvent {
+  user: string;
+  /** The role signed in with, when the sign-in itself settles it (OpenID Connect). */
+  role?: UiRole;
+  ok: boolean;
+  ip: string;
+  reason?: string;
+}
+
 export interface AccessOptions {
   mode: UiAccessMode;
   /** A session ends after this long without a request. Default 30 min. */
@@ -128,7 +143,7 @@ export interface AccessOptions {
   /** Sent with the cookie: `Secure` when the page is served over TLS (behind a proxy). */
   secureCookie?: boolean;
   /** Told of each sign-in, failed sign-in and sign-out (the audit log). */
-  onSignIn?(event: { user: string; ok: boolean; ip: string; reason?: string }): void;
+  onSignIn?(event: SignInEvent): void;
   /** Told of each change refused here, before its route: another site's Origin, no CSRF token, no session (the audit log). */
   onWriteRefused?(event: { user?: string; role?: UiRole; method: string; path: string; code: string }): void;
 }
@@ -136,6 +151,8 @@ export interface AccessOptions {
 export interface Access {
   /** The session of a request (undefined: not signed in). */
   session(request: FastifyRequest): UiSession | undefined;
+  /** Starts a session for a user another module signed in (OpenID Connect): the Set-Cookie header of its cookie. */
+  startSession(user: UiUser): string;
   /** Ends every session (the server closes). */
   clear(): void;
 }
@@ -147,8 +164,8 @@ declare module 'fastify' {
   }
 }
 
-/** Paths served without a session: the sign-in form and what it needs. */
-const OPEN_PATHS = new Set(['/login', '/login.js', '/app.css', '/api/me']);
+/** Paths served without a session: the sign-in page, what it needs, and OpenID Connect's way there and back. */
+const OPEN_PATHS = new Set(['/login', '/login.js', '/app.css', '/api/me', '/login/oidc', '/login/callback']);
 
 /** The sign-in page's one script: a link to a view (`#/subjects?s=…`) leads there after sign-in; the server never sees the hash. */
 const LOGIN_SCRIPT = `'use strict';
@@ -192,6 +209,17 @@ export function installAccess(app: FastifyInstance, options: AccessOptions): Acc
 
   const cookieHeader = (value: string, maxAge: number) =>
     `${SESSION_COOKIE}=${value}; Path=/; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${options.secureCookie ? '; Secure' : ''}`;
+  /** A new session for a signed-in user: its cookie's Set-Cookie header. */
+  const startSession = (user: UiUser): string => {
+    const id = token();
+    sessions.set(id, {
+      user: { name: user.name, role: user.role },
+      csrf: token(),
+      created: Date.now(),
+      seen: Date.now(),
+    });
+    return cookieHeader(id, Math.floor(maxAgeMs / 1000));
+  };
 
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_request, body, done) => {
     done(null, Object.fromEntries(new URLSearchParams(body as string)));
@@ -238,6 +266,24 @@ export function installAccess(app: FastifyInstance, options: AccessOptions): Acc
     };
   });
 
+  if (mode.kind !== 'none') {
+    app.get('/login.js', async (_request, reply) =>
+      reply.type('text/javascript; charset=utf-8').header('Cache-Control', 'no-cache').send(LOGIN_SCRIPT),
+    );
+    app.post('/logout', async (request, reply) => {
+      const id = cookie(request, SESSION_COOKIE);
+      if (id) sessions.delete(id);
+      if (request.uiSession) {
+        const { name, role } = request.uiSession.user;
+        options.onSignIn?.({ user: name, role, ok: true, ip: request.ip, reason: 'signed out' });
+      }
+      // OpenID Connect's page would otherwise offer the provider's sign-in with no word of the sign-out
+      return reply
+        .header('Set-Cookie', cookieHeader('', 0))
+        .redirect(mode.kind === 'oidc' ? '/login?out=1' : '/login', 303);
+    });
+  }
+
   if (mode.kind === 'users') {
     app.get<{ Querystring: { next?: string; failed?: string } }>('/login', async (request, reply) => {
       const failed = request.query.failed !== undefined;
@@ -246,34 +292,23 @@ export function installAccess(app: FastifyInstance, options: AccessOptions): Acc
         .header('Cache-Control', 'no-store')
         .send(loginPage(failed, safeNext(request.query.next)));
     });
-    app.get('/login.js', async (_request, reply) =>
-      reply.type('text/javascript; charset=utf-8').header('Cache-Control', 'no-cache').send(LOGIN_SCRIPT),
-    );
     app.post<{ Body: { name?: string; password?: string; next?: string } }>('/login', async (request, reply) => {
       const { name = '', password = '', next } = request.body ?? {};
       const user = mode.users.get(name);
       const ok = verifyPassword(password, user?.password ?? DECOY) && user !== undefined;
-      options.onSignIn?.({ user: name, ok, ip: request.ip, ...(ok ? {} : { reason: 'wrong name or password' }) });
-      if (!ok) return reply.redirect(`/login?failed=1&next=${encodeURIComponent(safeNext(next))}`, 303);
-      const id = token();
-      sessions.set(id, {
-        user: { name: user.name, role: user.role },
-        csrf: token(),
-        created: Date.now(),
-        seen: Date.now(),
+      options.onSignIn?.({
+        user: name,
+        ...(user ? { role: user.role } : {}),
+        ok,
+        ip: request.ip,
+        ...(ok ? {} : { reason: 'wrong name or password' }),
       });
-      return reply.header('Set-Cookie', cookieHeader(id, Math.floor(maxAgeMs / 1000))).redirect(safeNext(next), 303);
-    });
-    app.post('/logout', async (request, reply) => {
-      const id = cookie(request, SESSION_COOKIE);
-      if (id) sessions.delete(id);
-      if (request.uiSession)
-        options.onSignIn?.({ user: request.uiSession.user.name, ok: true, ip: request.ip, reason: 'signed out' });
-      return reply.header('Set-Cookie', cookieHeader('', 0)).redirect('/login', 303);
+      if (!ok) return reply.redirect(`/login?failed=1&next=${encodeURIComponent(safeNext(next))}`, 303);
+      return reply.header('Set-Cookie', startSession(user)).redirect(safeNext(next), 303);
     });
   }
 
-  return { session: (request) => request.uiSession, clear: () => sessions.clear() };
+  return { session: (request) => request.uiSession, startSession, clear: () => sessions.clear() };
 }
 
 /** Refuses a request that `role` may not make (a viewer's write): true when it was refused. */
@@ -297,7 +332,7 @@ function token(): string {
   return randomBytes(24).toString('base64url');
 }
 
-function cookie(request: FastifyRequest, name: string): string | undefined {
+export function cookie(request: FastifyRequest, name: string): string | undefined {
   for (const part of (request.headers.cookie ?? '').split(';')) {
     const [key, ...value] = part.trim().split('=');
     if (key === name) return value.join('=') || undefined;
@@ -317,15 +352,27 @@ function sameOrigin(request: FastifyRequest): boolean {
 }
 
 /** Where to go after signing in: a path of this server, never another site. */
-function safeNext(next: string | undefined): string {
+export function safeNext(next: string | undefined): string {
   return next && next.startsWith('/') && !next.startsWith('//') ? next : '/';
 }
 
-function escapeHtml(text: string): string {
+export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
 
 function loginPage(failed: boolean, next: string): string {
+  return signInPage(`<form class="login-form" method="post" action="/login">
+        <h1>Contracts</h1>
+        ${failed ? '<p class="error" role="alert">Wrong name or password.</p>' : ''}
+        <label>Name <input name="name" autocomplete="username" required autofocus /></label>
+        <label>Password <input name="password" type="password" autocomplete="current-password" required /></label>
+        <input type="hidden" name="next" value="${escapeHtml(next)}" />
+        <button type="submit">Sign in</button>
+      </form>`);
+}
+
+/** The sign-in page around its form (the users file's, or OpenID Connect's in oidc.ts). */
+export function signInPage(form: string): string {
   return `<!doctype html>
 <html lang="en">
   <head>
@@ -338,14 +385,7 @@ function loginPage(failed: boolean, next: string): string {
   </head>
   <body class="login">
     <main>
-      <form class="login-form" method="post" action="/login">
-        <h1>Contracts</h1>
-        ${failed ? '<p class="error" role="alert">Wrong name or password.</p>' : ''}
-        <label>Name <input name="name" autocomplete="username" required autofocus /></label>
-        <label>Password <input name="password" type="password" autocomplete="current-password" required /></label>
-        <input type="hidden" name="next" value="${escapeHtml(next)}" />
-        <button type="submit">Sign in</button>
-      </form>
+      ${form}
     </main>
   </body>
 </html>

@@ -120,7 +120,8 @@ export interface UiApiError {
 
 /** What `GET /api/me` answers: how people sign in, who this is, and the token a change carries. */
 export interface Me {
-  signIn: 'none' | 'users';
+  /** How people sign in: nobody does, a users file, or an OpenID Connect provider. */
+  signIn: 'none' | 'users' | 'oidc';
   user: { name: string; role: 'viewer' | 'operator' } | null;
   /** Sent as the `X-Contracts-CSRF` header of every change. */
   csrf: string | null;

@@ -12,6 +12,14 @@ export {
   type UiServerOptions,
 } from './server';
 export { hashPassword, loadUsers, type UiRole, type UiUser } from './access';
+export {
+  checkOidcOptions,
+  DEFAULT_OIDC_SCOPES,
+  OIDC_SECRET_ENV,
+  roleOf,
+  type OidcOptions,
+  type OidcSettings,
+} from './oidc';
 export type {
   LevelChange,
   Me,

@@ -31,7 +31,8 @@ import { createLocalSchemas } from './local';
 import { renderTypeScript } from './typescript';
 import { jsonReplacer } from '../json-text';
 import { UiAccessError } from '../errors';
-import { installAccess, loadUsers, type UiAccessMode } from './access';
+import { installAccess, loadUsers, safeNext, type SignInEvent, type UiAccessMode } from './access';
+import { connectOidc, installOidcRoutes, type OidcOptions, type OidcSignIn } from './oidc';
 import { installActions } from './actions';
 import { createContractProducers } from '../actions';
 import { createAuditLog } from './audit';
@@ -44,10 +45,12 @@ export const DEFAULT_UI_HOST = '127.0.0.1';
 export interface UiServerOptions extends KafkaConnectionOptions {
   /** Default 8088; 0 picks a free port. */
   port?: number;
-  /** Default 127.0.0.1. Any other address needs `users` (sign-in), or `insecureNoAuth`. */
+  /** Default 127.0.0.1. Any other address needs `users` or `oidc` (sign-in), or `insecureNoAuth`. */
   host?: string;
   /** A users file (names, roles, scrypt hashes): the page asks people to sign in. */
   users?: string;
+  /** Sign-in at an OpenID Connect provider instead of a users file; the issuer is read before the UI starts. */
+  oidc?: OidcOptions;
   /** Beyond loopback without sign-in: everyone may read, nobody may change anything. */
   insecureNoAuth?: boolean;
   /** Appends one JSON line per sign-in and action to this file (they are logged in any case). */
@@ -117,11 +120,21 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
   const overview = () => (overviewReader ??= createOverviewReader({ kafka: kafkaClient(), trends, cli: hints.cli }));
   const streams = new Set<{ abort: AbortController; reply: FastifyReply; done: Promise<void> }>();
 
-  const accessMode = uiAccessMode(options, host);
+  const { mode: accessMode, oidc } = await uiAccessMode(options, host);
   const maskTags = new Set(options.maskTags ?? ['PII']);
   /** A viewer sees tagged fields masked and no raw bytes; an operator sees what the topic holds. */
   const maskFor = (request: FastifyRequest) => (request.uiSession?.user.role === 'operator' ? undefined : maskTags);
   const audit = createAuditLog(options.auditLog);
+  const recordSignIn = ({ user, role, ok, ip, reason }: SignInEvent) =>
+    audit.record({
+      user,
+      role: role ?? '-',
+      action: reason === 'signed out' ? 'sign-out' : 'sign-in',
+      target: ip,
+      dryRun: false,
+      result: ok ? 'ok' : 'refused',
+      ...(reason && reason !== 'signed out' ? { detail: reason } : {}),
+    });
   const app = Fastify({ logger: false, forceCloseConnections: true });
   const routes: Array<{ method: string; url: string }> = [];
   ROUTES.set(app, routes);
@@ -148,16 +161,7 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
     idleMs: options.sessionIdleMs,
     maxAgeMs: options.sessionMaxAgeMs,
     secureCookie: options.secureCookie,
-    onSignIn: ({ user, ok, ip, reason }) =>
-      audit.record({
-        user,
-        role: accessMode.kind === 'users' ? (accessMode.users.get(user)?.role ?? '-') : '-',
-        action: reason === 'signed out' ? 'sign-out' : 'sign-in',
-        target: ip,
-        dryRun: false,
-        result: ok ? 'ok' : 'refused',
-        ...(reason && reason !== 'signed out' ? { detail: reason } : {}),
-      }),
+    onSignIn: (event) => recordSignIn(event),
     // a change refused before its route ran (another site's Origin, no CSRF token, no session)
     onWriteRefused: ({ user, role, method, path, code }) =>
       audit.record({
@@ -170,6 +174,14 @@ export async function buildUiApp(options: UiServerOptions = {}): Promise<Fastify
         detail: `${code} (refused before the request's body was read)`,
       }),
   });
+  if (oidc) {
+    installOidcRoutes(app, oidc, {
+      startSession: access.startSession,
+      onSignIn: (event) => recordSignIn(event),
+      safeNext,
+      secureCookie: options.secureCookie ?? false,
+    });
+  }
   app.addHook('onSend', async (_request, reply, payload) => {
     reply.header('X-Content-Type-Options', 'nosniff');
     // same-origin, not no-referrer: with no-referrer a browser sends `Origin: null` on the page's own
@@ -554,14 +566,24 @@ async function asyncApiOf(config: ContractsConfig, registry: SchemaRegistryClien
 }
 
 /** Who signs in, and the refusal to serve the network without sign-in unless told so. */
-function uiAccessMode(options: UiServerOptions, host: string): UiAccessMode {
-  if (options.users) return { kind: 'users', users: loadUsers(options.users) };
-  if (isLoopback(host)) return { kind: 'none', role: 'operator' };
-  if (options.insecureNoAuth) return { kind: 'none', role: 'viewer' };
+async function uiAccessMode(
+  options: UiServerOptions,
+  host: string,
+): Promise<{ mode: UiAccessMode; oidc?: OidcSignIn }> {
+  if (options.users && options.oidc)
+    throw new UiAccessError(
+      'UI_OIDC_INVALID',
+      'both a users file and an OpenID Connect issuer were given',
+      'give --users or --oidc-issuer, not both',
+    );
+  if (options.users) return { mode: { kind: 'users', users: loadUsers(options.users) } };
+  if (options.oidc) return { mode: { kind: 'oidc' }, oidc: await connectOidc(options.oidc) };
+  if (isLoopback(host)) return { mode: { kind: 'none', role: 'operator' } };
+  if (options.insecureNoAuth) return { mode: { kind: 'none', role: 'viewer' } };
   throw new UiAccessError(
     'UI_AUTH_REQUIRED',
     `contracts ui bound to ${host} would let anyone on the network read the registry and the cluster without signing in`,
-    'give it a users file (--users users.json; `contracts ui hash-password` makes the hashes), or --insecure-no-auth to serve it read-only to everyone',
+    'give it a users file (--users users.json; `contracts ui hash-password` makes the hashes) or an OpenID Connect provider (--oidc-issuer, --oidc-client-id), or --insecure-no-auth to serve it read-only to everyone',
   );
 }
 

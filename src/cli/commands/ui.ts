@@ -5,7 +5,15 @@ import { colorsFor } from '../print/output';
 import { loadConfig, type ContractsConfig } from '../../config';
 import { UsageError } from '../../errors';
 import { readStackEnvFile } from '../../stack/env-file';
-import { createUiServer, DEFAULT_UI_HOST, DEFAULT_UI_PORT, hashPassword } from '../../ui';
+import {
+  createUiServer,
+  DEFAULT_OIDC_SCOPES,
+  DEFAULT_UI_HOST,
+  DEFAULT_UI_PORT,
+  hashPassword,
+  OIDC_SECRET_ENV,
+  type OidcOptions,
+} from '../../ui';
 import { integerFlag } from './shared';
 
 // picocolors alone colours whenever CI is set; the kit colours terminals only
@@ -22,6 +30,37 @@ interface UiFlags {
   auditLog?: string;
   secureCookie?: boolean;
   maskTags?: string;
+  oidcIssuer?: string;
+  oidcClientId?: string;
+  oidcRedirectUrl?: string;
+  oidcScopes?: string;
+  oidcRoleClaim?: string;
+  oidcOperators?: string;
+}
+
+const list = (text: string | undefined) =>
+  (text ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
+
+/** The OpenID Connect flags, the secret from the environment; both flags or neither. */
+function oidcOptions(flags: UiFlags): OidcOptions | undefined {
+  if (!flags.oidcIssuer && !flags.oidcClientId) return undefined;
+  if (!flags.oidcIssuer || !flags.oidcClientId)
+    throw new UsageError(
+      `--oidc-issuer and --oidc-client-id go together (only ${flags.oidcIssuer ? '--oidc-issuer' : '--oidc-client-id'} was given)`,
+      'give both: the provider and the client registered there',
+    );
+  return {
+    issuer: flags.oidcIssuer,
+    clientId: flags.oidcClientId,
+    clientSecret: process.env[OIDC_SECRET_ENV] || undefined,
+    redirectUrl: flags.oidcRedirectUrl,
+    scopes: flags.oidcScopes,
+    roleClaim: flags.oidcRoleClaim,
+    operatorValues: list(flags.oidcOperators),
+  };
 }
 
 /** `contracts ui`: the web page over the registry and the cluster, until Ctrl-C. */
@@ -34,10 +73,25 @@ export function registerUiCommand(program: Command): void {
     .option('--port <port>', 'port to listen on (0 picks a free one)', String(DEFAULT_UI_PORT))
     .option(
       '--host <address>',
-      'address to bind; anything but loopback needs --users (sign-in) or --insecure-no-auth',
+      'address to bind; anything but loopback needs --users or --oidc-issuer (sign-in), or --insecure-no-auth',
       DEFAULT_UI_HOST,
     )
     .option('--users <file>', 'sign-in: a JSON file of users, roles (viewer, operator) and password hashes')
+    .option(
+      '--oidc-issuer <url>',
+      'sign-in at this OpenID Connect provider (client secret, if any, in ' + OIDC_SECRET_ENV + ')',
+    )
+    .option('--oidc-client-id <id>', 'the client registered at the OpenID Connect provider')
+    .option(
+      '--oidc-redirect-url <url>',
+      "the redirect URL registered there (default: this page's address + /login/callback)",
+    )
+    .option('--oidc-scopes <scopes>', 'scopes to ask for, space-separated', DEFAULT_OIDC_SCOPES)
+    .option('--oidc-role-claim <claim>', 'the claim whose values make an operator (default: groups, then roles)')
+    .option(
+      '--oidc-operators <values>',
+      'values of the role claim that make an operator, comma-separated (others: viewer)',
+    )
     .option('--insecure-no-auth', 'beyond loopback without sign-in: everyone may read, nobody may change anything')
     .option('--audit-log <file>', 'append each sign-in and action to this file as a JSON line (they are logged anyway)')
     .option('--secure-cookie', 'mark the session cookie Secure (the page is served over TLS, e.g. behind a proxy)')
@@ -66,6 +120,7 @@ export function registerUiCommand(program: Command): void {
         );
       }
       const brokers = flags.brokers ?? process.env.KAFKA_BROKERS ?? stackEnv?.KAFKA_BROKERS;
+      const oidc = oidcOptions(flags);
       const server = await createUiServer({
         port,
         host: flags.host,
@@ -77,18 +132,18 @@ export function registerUiCommand(program: Command): void {
         insecureNoAuth: flags.insecureNoAuth,
         auditLog: flags.auditLog,
         secureCookie: flags.secureCookie,
-        maskTags: (flags.maskTags ?? 'PII')
-          .split(',')
-          .map((t) => t.trim())
-          .filter(Boolean),
+        maskTags: list(flags.maskTags ?? 'PII'),
+        oidc,
       });
       const who = flags.users
         ? 'sign-in with ' + flags.users
-        : flags.insecureNoAuth
-          ? 'no sign-in, read-only'
-          : 'local, no sign-in';
+        : oidc
+          ? 'sign-in at ' + oidc.issuer
+          : flags.insecureNoAuth
+            ? 'no sign-in, read-only'
+            : 'local, no sign-in';
       process.stderr.write(`${pc.green('contracts ui')} on ${pc.bold(server.url)} (${who}; Ctrl-C to stop)\n`);
-      if (flags.insecureNoAuth && !flags.users) {
+      if (flags.insecureNoAuth && !flags.users && !oidc) {
         process.stderr.write(
           `${pc.yellow('warning')} --insecure-no-auth: anyone who can reach ${flags.host} reads your schemas and events\n`,
         );

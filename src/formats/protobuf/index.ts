@@ -12,6 +12,7 @@ import { messageAtPath } from './message-path';
 import { toPlain } from './plain';
 import { readProtobufTopic } from './reader';
 import { protobufRegisteredTypes } from './registered-types';
+import { protobufTaggedFields } from './tags';
 
 export {
   createProtobufCodec,
@@ -38,6 +39,7 @@ export const PROTOBUF_FORMAT: SchemaFormatModule = {
     readsWithReferences: true,
     createCodec: createProtobufContractCodec,
     timestampNow: () => new Date(),
+    taggedFields: protobufTaggedFields,
     schemaReader(schemas) {
       const { root } = protoFilesOf(schemas);
       return (body) => {

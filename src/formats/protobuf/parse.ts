@@ -58,6 +58,25 @@ const WELL_KNOWN: ReadonlyMap<string, DescFile> = new Map(
   ].map((file) => [file.proto.name, file]),
 );
 
+/**
+ * Confluent's confluent/meta.proto, whose field option `[(confluent.field_meta).tags = "PII"]`
+ * tags personal data: Confluent's registry and serializers resolve the import without a
+ * reference, as they do google/protobuf/*, so the kit does too. Its `Meta` message only: the kit
+ * has no extensions (`extend`) and reads the option from the text (tags.ts), never the descriptor.
+ */
+export const CONFLUENT_META: ProtoSource = {
+  name: 'confluent/meta.proto',
+  text: `syntax = "proto3";
+package confluent;
+message Meta {
+  string doc = 1;
+  map<string, string> params = 2;
+  repeated string tags = 3;
+}
+`,
+};
+const IMPORTS_CONFLUENT_META = /\bimport\s+(?:weak\s+|public\s+)?["']confluent\/meta\.proto["']/;
+
 /** Whether an import is a google/protobuf/* file: resolved locally, never registered as a reference. */
 export function isWellKnownImport(path: string): boolean {
   return path.startsWith('google/protobuf/');
@@ -94,7 +113,11 @@ interface Parsed {
  * registry. Throws SchemaFileError naming the file for a syntax error, an unknown type or an
  * import that is neither among `files` nor well-known.
  */
-export function parseProtoFiles(files: readonly ProtoSource[]): FileRegistry {
+export function parseProtoFiles(given: readonly ProtoSource[]): FileRegistry {
+  const files =
+    given.some((f) => IMPORTS_CONFLUENT_META.test(f.text)) && !given.some((f) => f.name === CONFLUENT_META.name)
+      ? [CONFLUENT_META, ...given]
+      : given;
   const root = new protobuf.Root();
   const parsed: Parsed[] = files.map((source) => {
     try {
@@ -135,21 +158,23 @@ export function parseProtoFiles(files: readonly ProtoSource[]): FileRegistry {
     });
   }
   const protos = new Map(parsed.map((p) => [p.source.name, fileDescriptor(p, root)]));
-  const resolve = (path: string) => protos.get(path) ?? WELL_KNOWN.get(path);
-  const visit = (name: string, trail: readonly string[]): void => {
+  // each file linked after its imports, which resolve to the files already linked: given only
+  // descriptors, createFileRegistry can order a file before an import it shares with its importer
+  // (a schema importing confluent/meta.proto and a reference that imports it too)
+  const linked = new Map<string, FileRegistry>();
+  const resolve = (path: string) => linked.get(path)?.getFile(path) ?? WELL_KNOWN.get(path) ?? protos.get(path);
+  const link = (name: string, trail: readonly string[]): void => {
     if (trail.includes(name)) throw new SchemaFileError(name, '', `imports itself: ${[...trail, name].join(' → ')}`);
-    for (const dependency of protos.get(name)?.dependency ?? []) visit(dependency, [...trail, name]);
+    if (linked.has(name) || !protos.has(name)) return;
+    for (const dependency of protos.get(name)!.dependency) link(dependency, [...trail, name]);
+    try {
+      linked.set(name, createFileRegistry(protos.get(name)!, resolve));
+    } catch (cause) {
+      throw new SchemaFileError(name, '', (cause as Error).message, { cause });
+    }
   };
-  return createFileRegistry(
-    ...files.map((file) => {
-      visit(file.name, []);
-      try {
-        return createFileRegistry(protos.get(file.name)!, resolve);
-      } catch (cause) {
-        throw new SchemaFileError(file.name, '', (cause as Error).message, { cause });
-      }
-    }),
-  );
+  for (const file of files) link(file.name, []);
+  return createFileRegistry(...files.map((file) => linked.get(file.name)!));
 }
 
 /** The file `name` of `parseProtoFiles(files)`. */

@@ -59,7 +59,7 @@ function renderWho() {
     ' · ',
     h('span', { class: 'role', dataset: { role: me.user.role } }, me.user.role),
   );
-  if (me.signIn === 'users') {
+  if (me.signIn !== 'none') {
     who.append(
       ' ',
       h(
