@@ -202,10 +202,10 @@ describe.each(TRANSPORTS)('transformer, on %s', (name) => {
   });
 
   it('handles each input once when a second instance joins during a batch', async () => {
-    // the first instance holds a booking of each partition when a second one joins: the partitions
-    // it keeps were fetched past the held batch, and its client rejoins (@platformatic/kafka even
-    // while the batch runs, going back to the offsets committed before it); those it loses are
-    // fenced; every booking is still confirmed once
+    // the first instance holds a booking when a second one joins: a partition it keeps was fetched
+    // past the held batch, and its client rejoins (@platformatic/kafka even while the batch runs,
+    // going back to the offsets committed before it); one it loses is fenced; every booking is
+    // still confirmed once
     const tag = `SCALE-${name}-${randomUUID().slice(0, 6)}`;
     const first = Array.from({ length: 12 }, (_, i) => `${tag}-a${i}`);
     const later = Array.from({ length: 30 }, (_, i) => `${tag}-b${i}`);
@@ -219,7 +219,7 @@ describe.each(TRANSPORTS)('transformer, on %s', (name) => {
       billing({
         'booking.created': async (event, out, ctx) => {
           await base(event, out, ctx);
-          if (event.bookingId.startsWith(`${tag}-a`) && !holding.has(ctx.partition)) {
+          if (event.bookingId.startsWith(`${tag}-a`) && holding.size === 0) {
             holding.add(ctx.partition);
             await held;
           }
@@ -228,7 +228,10 @@ describe.each(TRANSPORTS)('transformer, on %s', (name) => {
       { handlerTimeoutMs: 120_000, sessionTimeout: 30_000 },
     );
     await a.start();
-    await waitFor(() => holding.size === 3, 'the first instance to hold a booking of each partition');
+    await waitFor(() => holding.size === 1, 'the first instance to hold a booking', 90_000).catch((e: unknown) => {
+      console.log(JSON.stringify(a.health()), JSON.stringify(logged.slice(-15).map((l) => [l.level, l.message])));
+      throw e;
+    });
     await publishCreated(later);
     await new Promise((r) => setTimeout(r, 1_500)); // fetched behind the held batches
     const b = transformer(groupId, billing(), { sessionTimeout: 30_000 });

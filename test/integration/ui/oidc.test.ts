@@ -37,6 +37,9 @@ let ui: UiServer;
 let browser: Browser;
 
 function startProvider(): Promise<Server> {
+  // its "development-only" warnings (in-memory adapter, generated keys, its own login pages) are
+  // what a test provider is; they are kept off the suite's output
+  const warn = jest.spyOn(console, 'warn').mockImplementation(() => undefined);
   const oidc = new Provider(issuer, {
     clients: [
       {
@@ -59,6 +62,7 @@ function startProvider(): Promise<Server> {
     cookies: { keys: [randomBytes(16).toString('hex')] },
     ttl: { Interaction: 600, Session: 3600, Grant: 3600, AccessToken: 600, IdToken: 600 },
   });
+  warn.mockRestore();
   return new Promise((resolve) => {
     const server = oidc.listen(ISSUER_PORT, '127.0.0.1', () => resolve(server));
   });
