@@ -162,6 +162,15 @@ export async function brokerStallScenario(options: BrokerStallOptions): Promise<
   const probeTimeoutMs = options.probeTimeoutMs;
   await member.consumer.start();
   const nodeId = await options.victim(member.groupId);
+  // the probe is connected and its schema looked up before the freeze: on a loaded machine those
+  // took longer than a 4 s stall, and the probe then published after the thaw (no timeout to see)
+  const probeEvent = makeEvents(1)[0]!.payload as never;
+  const probeProducer =
+    probeTimeoutMs === undefined ? undefined : scenario.producer(setup, { deliveryTimeoutMs: probeTimeoutMs })();
+  if (probeProducer) {
+    await probeProducer.connect();
+    await probeProducer.encode('booking.created', probeEvent);
+  }
   let figures: StallFigures;
   try {
     figures = await streamThroughStall({
@@ -176,17 +185,16 @@ export async function brokerStallScenario(options: BrokerStallOptions): Promise<
         thawed = true;
       },
       whileFrozen:
-        probeTimeoutMs === undefined
+        probeProducer === undefined
           ? undefined
           : async () => {
-              const producer = scenario.producer(setup, { deliveryTimeoutMs: probeTimeoutMs })();
               const started = Date.now();
-              const error = await producer.publish('booking.created', makeEvents(1)[0]!.payload as never).then(
+              const error = await probeProducer.publish('booking.created', probeEvent).then(
                 () => undefined,
                 (e: unknown) => e,
               );
               probe = { error, waitedMs: Date.now() - started, thawed };
-              void producer.disconnect().catch(() => undefined);
+              void probeProducer.disconnect().catch(() => undefined);
             },
       handled: (id) => member.tally.has(id),
       boundMs: options.boundMs,
