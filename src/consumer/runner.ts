@@ -60,6 +60,14 @@ export interface BatchTransactions {
   commit(batch: BatchControl, offset: string): Promise<void>;
 }
 
+/**
+ * How often, at most, the runner asks the client for a heartbeat between messages (kafkajs sends
+ * one only when its heartbeatInterval has passed). Without it a batch that took longer than the
+ * session timeout got its member dropped from the group, the batch was never committed, and the
+ * next owner read it again, and again: a partition stuck for good while its lag grew.
+ */
+const HEARTBEAT_EVERY_MS = 1_000;
+
 /** The pause before a partition's inputs are read again after a failed transaction; undefined for another error. */
 function transactionRetryMs(error: unknown): number | undefined {
   if (error instanceof TransactionFencedError) return 5_000;
@@ -197,6 +205,9 @@ export function createRunner(options: RunnerOptions): Runner {
         uncommitted = (BigInt(offset) + 1n).toString();
         return true;
       };
+      let beatAt = Date.now();
+      /** The client's heartbeat failed (the group is rebalancing): what was handled is committed, then this is thrown. */
+      let interrupted: unknown;
       for (const message of batch.messages) {
         if (next !== undefined) {
           const offset = BigInt(message.offset);
@@ -233,6 +244,21 @@ export function createRunner(options: RunnerOptions): Runner {
           sinceCommit = 0;
         }
         whole = true;
+        if (Date.now() - beatAt >= HEARTBEAT_EVERY_MS) {
+          beatAt = Date.now();
+          try {
+            await heartbeat();
+          } catch (error) {
+            interrupted = error;
+            whole = false;
+            break;
+          }
+        }
+      }
+      if (interrupted !== undefined) {
+        // a member of the generation may still commit while the group prepares its rebalance
+        if (handled !== undefined && sinceCommit > 0) await committedUpTo(handled).catch(() => undefined);
+        throw interrupted;
       }
       // a batch handled to its end is committed past its markers too (as the Java consumer commits
       // its position), so a partition that ends in a transaction marker shows no lag of 1

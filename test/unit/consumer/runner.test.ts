@@ -193,6 +193,47 @@ describe('the runner with transactions', () => {
     expect(seen).toEqual(['10', '11', '12', '13']);
   });
 
+  it('asks for a heartbeat between messages once a second of handling has passed', async () => {
+    const { control } = batch([10, 11, 12, 13, 14]);
+    let beats = 0;
+    control.heartbeat = async () => void (beats += 1);
+    let now = 0;
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => (now += 600));
+    try {
+      await runner({ begin: async () => undefined, commit: async () => undefined }).eachBatch(control);
+    } finally {
+      clock.mockRestore();
+    }
+    expect(beats).toBeGreaterThanOrEqual(2);
+  });
+
+  it('commits what was handled and rethrows when a heartbeat says the group is rebalancing', async () => {
+    const committed: string[] = [];
+    const { control } = batch([10, 11, 12, 13, 14]);
+    control.heartbeat = async () => {
+      throw new Error('REBALANCE_IN_PROGRESS');
+    };
+    let now = 0;
+    const clock = jest.spyOn(Date, 'now').mockImplementation(() => (now += 700));
+    try {
+      await expect(
+        createRunner({
+          pipeline: handledAll,
+          commitEvery: Number.POSITIVE_INFINITY,
+          running: () => true,
+          fetched: () => () => undefined,
+          later: () => undefined,
+          halt: () => undefined,
+          log: { markersNotCommitted: () => undefined },
+        }).eachBatch({ ...control, commit: async (offset) => void committed.push(offset) }),
+      ).rejects.toThrow('REBALANCE_IN_PROGRESS');
+    } finally {
+      clock.mockRestore();
+    }
+    // 10 and 11 handled, then the first heartbeat (1.4 s in) failed: 11 committed, 12–14 left for the next owner
+    expect(committed).toEqual(['11']);
+  });
+
   it('moves the group past a fetch of only markers, never back', async () => {
     const r = runner({ begin: async () => undefined, commit: async () => undefined });
     const commits: string[] = [];
