@@ -56,6 +56,11 @@ export async function showMonitor() {
   if (focused && focused.id) {
     const again = document.getElementById(focused.id);
     if (again instanceof HTMLInputElement && again !== focused) {
+      // what was typed while the view was read (the new control holds the value from before it)
+      if (again.value !== focused.value) {
+        again.value = focused.value;
+        again.dispatchEvent(new Event('input'));
+      }
       again.focus();
       if (again.type === 'search' || again.type === 'text')
         again.setSelectionRange(focused.selectionStart, focused.selectionEnd);
