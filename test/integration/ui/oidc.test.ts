@@ -242,13 +242,19 @@ describe('OpenID Connect sign-in in Chromium', () => {
   });
 
   it('asks to sign in again once the session has passed its age', async () => {
-    const short = await createUiServer(uiOptions(SHORT_UI_PORT, { sessionMaxAgeMs: 1500 }));
+    // long enough for a loaded machine to show the page signed in (1.5 s was not, in one CI run:
+    // the session had passed its age before the page first asked who was signed in)
+    const maxAgeMs = 6000;
+    const short = await createUiServer(uiOptions(SHORT_UI_PORT, { sessionMaxAgeMs: maxAgeMs }));
     try {
       const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
       await page.goto(`${short.url}/`);
+      const callback = page.waitForResponse((response) => new URL(response.url()).pathname === '/login/callback');
       await signInAtProvider(page, 'vic');
-      await page.locator('#who').filter({ hasText: 'vic · viewer' }).waitFor();
-      await new Promise((resolve) => setTimeout(resolve, 2000));
+      await callback;
+      const signedInAt = Date.now();
+      await page.locator('#who').filter({ hasText: 'vic · viewer' }).waitFor({ timeout: maxAgeMs });
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, signedInAt + maxAgeMs + 500 - Date.now())));
       await page.reload();
       await page.locator('form.login-form button').waitFor();
       expect(new URL(page.url()).pathname).toBe('/login');
