@@ -7,7 +7,17 @@
 // `conformance` judges the checker against an outside corpus and runs only through
 // `npm run test:conformance -- <dir>`. `npm test` (scripts/test.js) runs the first four side by
 // side with more workers than cores; the sequencer starts the longest waits first.
-const transform = { '^.+\\.tsx?$': ['@swc/jest'] };
+// openid-client 6 and its dependencies are ES modules only: Node runs them through require(esm),
+// jest on Node 24.9 and newer too, but not jest on Node 22, so they are compiled to CommonJS here
+const ESM_ONLY = ['openid-client', 'oauth4webapi', 'jose'];
+const transform = {
+  '^.+\\.tsx?$': ['@swc/jest'],
+  [`/node_modules/(${ESM_ONLY.join('|')})/.+\\.js$`]: [
+    '@swc/jest',
+    { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+  ],
+};
+const transformIgnorePatterns = [`/node_modules/(?!(${ESM_ONLY.join('|')})/)`];
 // examples import the package by name, as a service would; generated code imports `./x.js`
 const moduleNameMapper = {
   '^booking-event-contracts$': '<rootDir>/src/index.ts',
@@ -29,6 +39,7 @@ module.exports = {
       displayName: 'unit',
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
       moduleNameMapper,
       testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
     },
@@ -36,6 +47,7 @@ module.exports = {
       displayName: 'judges',
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
       moduleNameMapper,
       testMatch: ['<rootDir>/test/judges/**/*.test.ts'],
     },
@@ -43,6 +55,7 @@ module.exports = {
       displayName: 'integration',
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
       moduleNameMapper,
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/integration/faults/'],
@@ -53,6 +66,7 @@ module.exports = {
       displayName: 'faults',
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
       moduleNameMapper,
       testMatch: ['<rootDir>/test/integration/faults/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
@@ -62,6 +76,7 @@ module.exports = {
       displayName: 'conformance',
       testEnvironment: 'node',
       transform,
+      transformIgnorePatterns,
       moduleNameMapper,
       testMatch: ['<rootDir>/test/conformance/**/*.test.ts'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',

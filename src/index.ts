@@ -49,6 +49,7 @@ export {
   RETRY_DEFAULTS,
   type Consumer,
   type ConsumerOptions,
+  type GroupMembership,
   type Handlers,
   type EventHandler,
   type MessageContext,

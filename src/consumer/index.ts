@@ -31,7 +31,7 @@ import { consumerTelemetry } from '../telemetry';
 import { kafkaDeadLetterSink } from './dead-letters';
 import { CONSUMER_EVENTS, createEmitter, type ConsumerEventName, type ConsumerListener } from './events';
 import { assessHealth, type ConsumerHealth } from './health';
-import { kafkajsClient } from './kafkajs';
+import { assertKafkajsMembership, kafkajsClient } from './kafkajs';
 import { createConsumerLog } from './log';
 import type { DeadLetterSink, EventHandler } from './message';
 import { assertHandlers, pipelineSettings, type ConsumerOptions } from './options';
@@ -50,6 +50,7 @@ export type { DeadLetterSink, EventHandler, MessageContext } from './message';
 export {
   RETRY_DEFAULTS,
   type ConsumerOptions,
+  type GroupMembership,
   type Handlers,
   type RetryOptions,
   type TransientRetryOptions,
@@ -141,6 +142,7 @@ export function consumerWith<C extends AnyTopicContract>(
   });
   const member = { topic, options, runner, events, running: isRunning };
   // kafkajs unless the option or CONTRACTS_TRANSPORT says platformatic (./transport.ts)
+  if (transport === 'kafkajs') assertKafkajsMembership(options.membership);
   const client =
     transport === 'platformatic'
       ? platformaticClient(member)

@@ -7,8 +7,10 @@
  */
 import type { Consumer as KafkaConsumer, EachBatchPayload, Kafka, KafkaMessage } from 'kafkajs';
 import { sourcePartitioner } from '../dlq/partition';
+import { TransportUnsupportedError } from '../errors';
 import type { ConsumedRecord, GroupMember, MemberEvents, RecordHeaders, RecordProducer } from '../kafka/transport';
 import { CONSUMER_EVENTS } from './events';
+import type { GroupMembership } from './options';
 import type { BatchControl } from './runner';
 import type { ConsumerClient, MemberOptions } from './transport';
 
@@ -33,6 +35,19 @@ function createKafkajsConsumer(kafka: Kafka, member: MemberOptions): KafkaConsum
       restartOnFailure: async (e) => member.running() && (restartOnFailure ? restartOnFailure(e) : true),
     },
   });
+}
+
+/** kafkajs joins groups only as a dynamic member of the classic protocol. */
+export function assertKafkajsMembership(membership: GroupMembership | undefined): void {
+  const hint = "use transport: 'platformatic' for this consumer";
+  if (membership?.instanceId !== undefined)
+    throw new TransportUnsupportedError('kafkajs', 'static membership (membership.instanceId)', hint);
+  if (membership?.protocol === 'consumer')
+    throw new TransportUnsupportedError(
+      'kafkajs',
+      "the consumer group protocol (membership.protocol: 'consumer')",
+      hint,
+    );
 }
 
 /** A kafkajs consumer as the kit's GroupMember: its instrumentation events as the member's. */

@@ -99,6 +99,29 @@ export interface ConsumerOptions<C extends AnyTopicContract> extends KafkaConnec
   supervision?: SupervisionOptions;
   /** Other kafkajs consumer settings (sessionTimeout, heartbeatInterval, …). */
   consumerConfig?: Omit<ConsumerConfig, 'groupId'>;
+  /**
+   * How this member joins its group, for smoother deploys. The platformatic transport only:
+   * kafkajs has neither, and refuses them with a TransportUnsupportedError. Default: the classic
+   * protocol, a new member id at each start, eager round robin (what kafkajs does).
+   */
+  membership?: GroupMembership;
+}
+
+/** See ConsumerOptions.membership. */
+export interface GroupMembership {
+  /**
+   * Static membership (KIP-345): the member's id across restarts (a pod's name, say; one per
+   * process). A member that comes back with it within the session timeout is given its
+   * partitions again; two live members with one id fence each other.
+   */
+  instanceId?: string;
+  /**
+   * `'consumer'`: Kafka 4's consumer group protocol (KIP-848): the broker assigns partitions and
+   * moves only those that change owner, so a member joining or leaving stops no other. The
+   * session and heartbeat settings are then the broker's (`group.consumer.*`); a kafkajs member
+   * cannot share such a group. Default `'classic'`.
+   */
+  protocol?: 'classic' | 'consumer';
 }
 
 /** What the pipeline takes from the options, defaults filled in. */

@@ -42,7 +42,7 @@ const CONSUMER_SETTINGS: Record<string, string> = {
 /** The consumer's platformatic client: group members and the dead-letter producer. */
 export function platformaticClient(member: MemberOptions): ConsumerClient {
   const base = platformaticBase(member.options, `${member.options.groupId}`);
-  const settings = consumerSettings(member.options.consumerConfig);
+  const settings = { ...consumerSettings(member.options.consumerConfig), ...membershipSettings(member.options) };
   return {
     create: () => platformaticMember(member, { ...base, ...settings }),
     deadLetterProducer: () =>
@@ -61,6 +61,24 @@ function consumerSettings(config: object | undefined): Record<string, unknown> {
     if (!mapped)
       throw new TransportUnsupportedError('platformatic', `the kafkajs consumer setting consumerConfig.${name}`);
     settings[mapped] = value;
+  }
+  return settings;
+}
+
+/** ConsumerOptions.membership as the library's group options. */
+function membershipSettings({ membership, consumerConfig }: MemberOptions['options']): Record<string, unknown> {
+  const settings: Record<string, unknown> = {};
+  if (membership?.instanceId !== undefined) settings.groupInstanceId = membership.instanceId;
+  if (membership?.protocol === 'consumer') {
+    // the broker keeps the session and assigns: the classic protocol's settings have no place
+    const classic = ['sessionTimeout', 'heartbeatInterval'].filter((name) => consumerConfig && name in consumerConfig);
+    if (classic.length > 0)
+      throw new TransportUnsupportedError(
+        'platformatic',
+        `consumerConfig.${classic.join(' and ')} with the consumer group protocol`,
+        "the broker sets them for that protocol (group.consumer.session.timeout.ms, group.consumer.heartbeat.interval.ms); remove them, or use membership.protocol: 'classic'",
+      );
+    settings.groupProtocol = 'consumer';
   }
   return settings;
 }
@@ -101,6 +119,8 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
   let closing = false;
   let wake: (() => void) | undefined;
   let pumping: Promise<void> | undefined;
+  /** The pump waits for records: everything the stream delivered was handled. */
+  let idle = false;
   /** What stops listening to the library's diagnostics channels. */
   const unwatch: Array<() => void> = [];
 
@@ -120,6 +140,12 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
     for (const p of states.keys()) if (!assigned.has(p)) states.delete(p);
     for (const l of listeners.joined) l({ [topic]: mine });
   };
+  /** KIP-848 moves a member's partitions between heartbeats, with no join and no event: follow the library's. */
+  const syncAssignments = () => {
+    const now = consumer?.assignments;
+    const mine = now?.find((a) => a.topic === topic)?.partitions ?? [];
+    if (now && (mine.length !== assigned?.size || !mine.every((p) => assigned!.has(p)))) joined(now);
+  };
   const stateOf = (partition: number): PartitionState => {
     let state = states.get(partition);
     if (!state) states.set(partition, (state = { paused: false, seekTo: undefined, seeks: 0 }));
@@ -130,6 +156,7 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
 
   /** Whether a record the stream delivered is to be handled (see the file's comment). */
   const accept = (raw: Raw): boolean => {
+    if (assigned && !assigned.has(raw.partition)) syncAssignments();
     if (assigned && !assigned.has(raw.partition)) return false;
     const state = states.get(raw.partition);
     if (!state) return true;
@@ -143,28 +170,7 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
     return true;
   };
 
-  /**
-   * Everything the stream holds now, by partition, each with the stream's position then: every
-   * record before it was read and pushed, so a batch handled to its end may be committed past the
-   * transaction markers between its last record and the position (the stream skips them).
-   */
-  const drain = (s: Stream): Drained[] | undefined => {
-    let batches: Map<number, Raw[]> | undefined;
-    let raw: Raw | null;
-    while ((raw = s.read() as Raw | null) !== null) {
-      if (!accept(raw)) continue;
-      batches ??= new Map();
-      const list = batches.get(raw.partition);
-      if (list) list.push(raw);
-      else batches.set(raw.partition, [raw]);
-    }
-    if (!batches) return undefined;
-    return [...batches].map(([partition, raws]) => ({
-      partition,
-      raws,
-      position: states.get(partition)?.seekTo === undefined ? s.offsetsToFetch.get(`${topic}:${partition}`) : undefined,
-    }));
-  };
+  const drain = (s: Stream) => drainStream(s, topic, accept, states);
 
   /** One drained partition through the runner. */
   const handle = ({ partition, raws, position }: Drained) =>
@@ -186,7 +192,10 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
     while (!closing) {
       const batches = drain(s);
       if (!batches) {
+        idle = true;
+        markers.pass();
         await new Promise<void>((resolve) => (wake = resolve));
+        idle = false;
         wake = undefined;
         continue;
       }
@@ -199,6 +208,10 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
     }
   };
 
+  const settled = () =>
+    stream && consumer && !closing && idle && stream.readableLength === 0 ? { stream, consumer, assigned } : undefined;
+  const markers = markerPass({ topic, runner, states, ends, now: settled });
+
   return {
     on(event, listener) {
       const set = listeners[event] as Set<typeof listener>;
@@ -210,13 +223,14 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
       const c = groupClient(settings, options.groupId);
       consumer = c;
       unwatch.push(
-        watchEnds(c, ends),
+        watchEnds(c, ends, markers.answered),
         watchMembership(c, (error) => crash(error, true)),
       );
       c.on('consumer:group:join', (payload: Platformatic.ConsumerGroupJoinPayload) =>
         joined(payload.assignments ?? c.assignments),
       );
       c.on('consumer:heartbeat:end', () => {
+        syncAssignments();
         for (const l of listeners.heartbeat) l();
       });
       c.on('error', (error: unknown) => crash(error));
@@ -250,9 +264,82 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
   };
 }
 
+/**
+ * Everything the stream holds now that `accept` takes, by partition, each with the stream's
+ * position then: every record before it was read and pushed, so a batch handled to its end may be
+ * committed past the transaction markers between its last record and the position (the stream
+ * skips them).
+ */
+function drainStream(
+  s: Stream,
+  topic: string,
+  accept: (raw: Raw) => boolean,
+  states: Map<number, PartitionState>,
+): Drained[] | undefined {
+  let batches: Map<number, Raw[]> | undefined;
+  let raw: Raw | null;
+  while ((raw = s.read() as Raw | null) !== null) {
+    if (!accept(raw)) continue;
+    batches ??= new Map();
+    const list = batches.get(raw.partition);
+    if (list) list.push(raw);
+    else batches.set(raw.partition, [raw]);
+  }
+  if (!batches) return undefined;
+  return [...batches].map(([partition, raws]) => ({
+    partition,
+    raws,
+    position: states.get(partition)?.seekTo === undefined ? s.offsetsToFetch.get(`${topic}:${partition}`) : undefined,
+  }));
+}
+
+interface MarkerPassOptions {
+  topic: string;
+  runner: MemberOptions['runner'];
+  states: Map<number, PartitionState>;
+  ends: Map<number, bigint>;
+  /** The stream and client, only while the stream holds no record and every one it delivered was handled. */
+  now(): { stream: Stream; consumer: Client; assigned: Set<number> | undefined } | undefined;
+}
+
+/**
+ * Once the stream holds no record and every one it delivered was handled, a partition a fetch
+ * answered with record batches (`answered`) may have got only transaction markers (or aborted
+ * records), which the stream skips. The runner moves the group past them (`pass`), as for
+ * kafkajs's batches of markers; otherwise a partition whose last records are a transaction's
+ * marker keeps a lag of 1 and is taken for stalled. (Past records it handled, the runner's own
+ * commit makes this a no-op.)
+ */
+function markerPass({ topic, runner, states, ends, now }: MarkerPassOptions) {
+  const waiting = new Set<number>();
+  const pass = () => {
+    const at = waiting.size > 0 ? now() : undefined;
+    if (!at) return;
+    const partitions = [...waiting];
+    waiting.clear();
+    for (const partition of partitions) {
+      const state = states.get(partition);
+      if (at.assigned?.has(partition) === false || state?.paused || state?.seekTo !== undefined) continue;
+      const position = at.stream.offsetsToFetch.get(`${topic}:${partition}`);
+      if (position === undefined || position <= 0n) continue;
+      const end = ends.get(partition) ?? position;
+      void runner.passedMarkers(topic, partition, String(position - 1n), String(end), (offset) =>
+        at.consumer.commit({ offsets: [{ topic, partition, offset: BigInt(offset) + 1n, leaderEpoch: -1 }] }),
+      ); // never rejects: the runner logs a failed commit
+    }
+  };
+  return {
+    pass,
+    answered(partitions: number[]) {
+      for (const p of partitions) waiting.add(p);
+      pass();
+    },
+  };
+}
+
 /** A platformatic consumer of `groupId`, committing only when told to. */
 function groupClient(settings: Record<string, unknown>, groupId: string): Client {
-  const base = settings as { clientId?: string; bootstrapBrokers: string[] };
+  const base = settings as { clientId?: string; bootstrapBrokers: string[]; groupProtocol?: string };
   return new (platformatic().Consumer)<Buffer, Buffer, Buffer, Buffer>({
     ...settings,
     clientId: base.clientId ?? PACKAGE_NAME,
@@ -261,31 +348,48 @@ function groupClient(settings: Record<string, unknown>, groupId: string): Client
     autocommit: false,
     // kafkajs's eager round-robin assignor goes by this name: with the same name (and the same
     // standard subscription and assignment encoding) members of both transports share a group,
-    // so a running group can switch transport one member at a time
-    protocols: [{ name: 'RoundRobinAssigner', version: 0 }],
-  });
+    // so a running group can switch transport one member at a time (the consumer protocol's
+    // assignor is the broker's)
+    ...(base.groupProtocol === 'consumer' ? {} : { protocols: [{ name: 'RoundRobinAssigner', version: 0 }] }),
+  } as Platformatic.ConsumerOptions<Buffer, Buffer, Buffer, Buffer>);
 }
 
 interface FetchTrace {
   client?: unknown;
-  result?: { responses?: Array<{ partitions?: Array<{ partitionIndex: number; highWatermark: bigint }> }> };
+  result?: {
+    responses?: Array<{ partitions?: Array<{ partitionIndex: number; highWatermark: bigint; records?: unknown[] }> }>;
+  };
 }
 
 /**
  * Keeps each partition's end from `consumer`'s fetch responses, through the library's documented
  * diagnostics channel (its stream's records do not carry it), so health() and the lag metric
- * count what waits beyond the batch as on kafkajs. Returns the function that stops listening.
+ * count what waits beyond the batch as on kafkajs; once the stream has taken the response in, says
+ * which partitions it answered with record batches (`answered`). Returns what stops listening.
  */
-function watchEnds(consumer: Client, ends: Map<number, bigint>): () => void {
-  const fetched = platformatic().consumerFetchesChannel.asyncStart;
+function watchEnds(consumer: Client, ends: Map<number, bigint>, answered: (partitions: number[]) => void): () => void {
+  const channel = platformatic().consumerFetchesChannel;
   const onFetched = (message: unknown) => {
     const trace = message as FetchTrace;
     if (trace.client !== consumer) return;
     for (const t of trace.result?.responses ?? [])
       for (const p of t.partitions ?? []) if (p.highWatermark >= 0n) ends.set(p.partitionIndex, p.highWatermark);
   };
-  fetched.subscribe(onFetched);
-  return () => void fetched.unsubscribe(onFetched);
+  // after the stream's callback: its records are pushed and its next fetch offsets set
+  const onTakenIn = (message: unknown) => {
+    const trace = message as FetchTrace;
+    if (trace.client !== consumer) return;
+    const partitions: number[] = [];
+    for (const t of trace.result?.responses ?? [])
+      for (const p of t.partitions ?? []) if (p.records && p.records.length > 0) partitions.push(p.partitionIndex);
+    if (partitions.length > 0) answered(partitions);
+  };
+  channel.asyncStart.subscribe(onFetched);
+  channel.asyncEnd.subscribe(onTakenIn);
+  return () => {
+    channel.asyncStart.unsubscribe(onFetched);
+    channel.asyncEnd.unsubscribe(onTakenIn);
+  };
 }
 
 /** The coordinator no longer knows the member (a session that expired, say), unlike a plain rebalance. */

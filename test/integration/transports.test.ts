@@ -140,6 +140,141 @@ it.each(TRANSPORTS)(
   },
 );
 
+it.each(TRANSPORTS)(
+  'moves the group past a transaction that was aborted (a fetch of only aborted records and a marker), on %s',
+  async (transport) => {
+    const ctx = await setUpTopic(`bookings-it-markers-${transport}`);
+    const { topic } = ctx.contract;
+    const producer = createProducer({ contract: ctx.contract, brokers: ctx.env.brokers, registry: ctx.registry });
+    running.push(producer);
+    const handled: string[] = [];
+    const groupId = `g-${randomUUID()}`;
+    const consumer = createConsumer({
+      ...consumerBase(ctx, groupId),
+      transport,
+      handlers: {
+        'booking.created': async (event) => void handled.push(event.bookingId),
+        'booking.confirmed': 'ignore',
+        'booking.cancelled': 'ignore',
+        'booking.failed': 'ignore',
+      },
+    });
+    running.push(consumer);
+    await consumer.start();
+    const ids = ['MARK-0', 'MARK-1', 'MARK-2', 'MARK-3', 'MARK-4', 'MARK-5'];
+    await producer.publishBatch(
+      ids.map((id) => ({ eventType: 'booking.created', payload: bookingInputs(id)['booking.created'] })),
+    );
+    await waitFor(() => handled.length === ids.length, 'the events');
+    // then, on every partition, records of a transaction that aborts: a read_committed fetch gets
+    // them and the abort marker, and delivers nothing
+    const aborting = ctx.kafka.producer({
+      transactionalId: `markers-${randomUUID()}`,
+      idempotent: true,
+      maxInFlightRequests: 1,
+    });
+    await aborting.connect();
+    try {
+      const transaction = await aborting.transaction();
+      await transaction.send({ topic, messages: [0, 1, 2].map((partition) => ({ partition, value: 'never seen' })) });
+      await transaction.abort();
+    } finally {
+      await aborting.disconnect();
+    }
+    const admin = ctx.kafka.admin();
+    await admin.connect();
+    try {
+      const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, p.high]));
+      const committed = async () =>
+        new Map(
+          (await admin.fetchOffsets({ groupId, topics: [topic] }))[0]!.partitions.map((p) => [p.partition, p.offset]),
+        );
+      await waitFor(
+        async () => {
+          const now = await committed();
+          return [...ends].every(([p, end]) => now.get(p) === end);
+        },
+        'the group to commit past the aborted transaction on every partition',
+        20_000,
+      ).catch(async (error: Error) => {
+        throw new Error(
+          `${error.message}: ends ${JSON.stringify([...ends])}, committed ${JSON.stringify([...(await committed())])}`,
+        );
+      });
+      await waitFor(() => consumer.health().partitions.every((p) => p.lag === 0), 'no lag in health()', 10_000);
+      expect(handled).toEqual(expect.arrayContaining(ids));
+      expect(handled).toHaveLength(ids.length);
+    } finally {
+      await admin.disconnect();
+    }
+  },
+);
+
+it('joins a group with the consumer group protocol (KIP-848) on platformatic: two members share the partitions', async () => {
+  const ctx = await setUpTopic('bookings-it-kip848');
+  const producer = createProducer({ contract: ctx.contract, brokers: ctx.env.brokers, registry: ctx.registry });
+  running.push(producer);
+  const groupId = `g-${randomUUID()}`;
+  const handled: Handled[] = [];
+  const members = [0, 1].map((i) => {
+    const consumer = createConsumer({
+      ...consumerBase(ctx, groupId),
+      transport: 'platformatic',
+      membership: { protocol: 'consumer', instanceId: `${groupId}-${i}` },
+      handlers: {
+        'booking.created': async (event, c) =>
+          void handled.push({ bookingId: event.bookingId, partition: c.partition }),
+        'booking.confirmed': 'ignore',
+        'booking.cancelled': 'ignore',
+        'booking.failed': 'ignore',
+      },
+    });
+    running.push(consumer);
+    return consumer;
+  });
+  for (const m of members) await m.start();
+  await waitFor(
+    () => members.every((m) => assigned(m).length > 0) && members.reduce((n, m) => n + assigned(m).length, 0) === 3,
+    'both members to share the three partitions',
+  );
+  const ids = Array.from({ length: 24 }, (_, i) => `KIP848-${i}`);
+  await producer.publishBatch(
+    ids.map((id) => ({ eventType: 'booking.created', payload: bookingInputs(id)['booking.created'] })),
+  );
+  await waitFor(() => ids.every((id) => handled.some((h) => h.bookingId === id)), 'every event');
+  expect(handled).toHaveLength(ids.length);
+  // the broker knows the group as a consumer-protocol group, each member under its instance id
+  const admin = ctx.kafka.admin();
+  await admin.connect();
+  try {
+    const { groups } = await admin.listGroups();
+    expect(groups.find((g) => g.groupId === groupId)).toEqual({ groupId, protocolType: 'consumer' });
+  } finally {
+    await admin.disconnect();
+  }
+});
+
+it('refuses static membership and the consumer group protocol on kafkajs, with a typed error', () => {
+  const options = {
+    ...consumerBase(it0, 'g-refused'),
+    handlers: {
+      'booking.created': 'ignore',
+      'booking.confirmed': 'ignore',
+      'booking.cancelled': 'ignore',
+      'booking.failed': 'ignore',
+    },
+  } as const;
+  expect(() => createConsumer({ ...options, transport: 'kafkajs', membership: { instanceId: 'billing-0' } })).toThrow(
+    expect.objectContaining({ code: 'TRANSPORT_UNSUPPORTED', message: expect.stringContaining('static membership') }),
+  );
+  expect(() => createConsumer({ ...options, transport: 'kafkajs', membership: { protocol: 'consumer' } })).toThrow(
+    expect.objectContaining({
+      code: 'TRANSPORT_UNSUPPORTED',
+      message: expect.stringContaining('consumer group protocol'),
+    }),
+  );
+});
+
 it('a service on platformatic (CONTRACTS_TRANSPORT) publishes and consumes without a process warning', async () => {
   // a child process, so that no warning an earlier test file raised in this worker hides one
   const script = `
