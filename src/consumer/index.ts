@@ -190,6 +190,7 @@ export function consumerWith<C extends AnyTopicContract>(
     if (running) return;
     assertHandlers(contract, handlers);
     if (run.settled) run = deferred();
+    runner.reset();
     // a transformer writes its dead letters in its transactions: no producer of their own
     const producer = seams.deadLetters ? NO_PRODUCER : client.deadLetterProducer();
     dlqProducer = producer;

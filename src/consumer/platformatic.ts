@@ -98,17 +98,15 @@ interface PartitionState {
   seeks: number;
 }
 
+type Listeners = { [E in keyof MemberEvents]: Set<MemberEvents[E]> };
+
 const NO_HEADERS: RecordHeaders = Object.freeze({}) as RecordHeaders;
 const noHeartbeat = () => Promise.resolve();
 
 function platformaticMember(member: MemberOptions, settings: Record<string, unknown>): GroupMember {
   const { topic, options, runner, events } = member;
   const concurrency = Math.max(1, options.partitionsConsumedConcurrently ?? 1);
-  const listeners: { [E in keyof MemberEvents]: Set<MemberEvents[E]> } = {
-    joined: new Set(),
-    heartbeat: new Set(),
-    crashed: new Set(),
-  };
+  const listeners: Listeners = { joined: new Set(), heartbeat: new Set(), crashed: new Set() };
   const states = new Map<number, PartitionState>();
   /** The partitions of the last join: a record of another (fetched before a rebalance) is not this member's to handle. */
   let assigned: Set<number> | undefined;
@@ -121,6 +119,8 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
   let pumping: Promise<void> | undefined;
   /** The pump waits for records: everything the stream delivered was handled. */
   let idle = false;
+  /** Between a classic rebalance's start and the join: nothing is drained. */
+  let rebalancing = false;
   /** What stops listening to the library's diagnostics channels. */
   const unwatch: Array<() => void> = [];
 
@@ -138,6 +138,10 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
     const mine = assignments?.find((a) => a.topic === topic)?.partitions ?? [];
     assigned = new Set(mine);
     for (const p of states.keys()) if (!assigned.has(p)) states.delete(p);
+    if (rebalancing) {
+      rebalancing = false;
+      wake?.();
+    }
     for (const l of listeners.joined) l({ [topic]: mine });
   };
   /** KIP-848 moves a member's partitions between heartbeats, with no join and no event: follow the library's. */
@@ -183,6 +187,7 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
         position,
         end: ends.get(partition),
         closing: () => closing,
+        rebalancing: () => rebalancing,
         fetchFrom,
         consumer,
       }),
@@ -190,7 +195,7 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
 
   const pump = async (s: Stream) => {
     while (!closing) {
-      const batches = drain(s);
+      const batches = rebalancing ? undefined : drain(s);
       if (!batches) {
         idle = true;
         markers.pass();
@@ -209,7 +214,9 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
   };
 
   const settled = () =>
-    stream && consumer && !closing && idle && stream.readableLength === 0 ? { stream, consumer, assigned } : undefined;
+    stream && consumer && !closing && idle && !rebalancing && stream.readableLength === 0
+      ? { stream, consumer, assigned }
+      : undefined;
   const markers = markerPass({ topic, runner, states, ends, now: settled });
 
   return {
@@ -229,6 +236,9 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
       c.on('consumer:group:join', (payload: Platformatic.ConsumerGroupJoinPayload) =>
         joined(payload.assignments ?? c.assignments),
       );
+      // an eager rebalance: nothing is drained until the join says which partitions stay, so no
+      // record is handled here and by its next owner too (KIP-848 moves partitions by assignment)
+      if (settings.groupProtocol !== 'consumer') c.on('consumer:group:rebalance', () => void (rebalancing = true));
       c.on('consumer:heartbeat:end', () => {
         syncAssignments();
         for (const l of listeners.heartbeat) l();
@@ -420,6 +430,7 @@ interface BatchOf {
   /** The partition's end when fetched, when the fetch response was seen. */
   end: bigint | undefined;
   closing(): boolean;
+  rebalancing(): boolean;
   fetchFrom(partition: number, offset: bigint): void;
   consumer: Client | undefined;
 }
@@ -441,6 +452,7 @@ function batchControl(batch: BatchOf): BatchControl {
     heartbeat: noHeartbeat,
     isRunning: () => !batch.closing(),
     isStale: () => state.seeks !== seeks,
+    rebalancing: batch.rebalancing,
     commit: async (offset) => {
       let raw: Raw | undefined;
       for (let i = messages.length - 1; i >= 0 && !raw; i--) if (messages[i]!.offset === offset) raw = raws[i];

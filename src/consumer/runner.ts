@@ -28,6 +28,11 @@ export interface BatchControl {
   /** True when the partition was seeked since the batch was fetched: its messages are outdated. */
   isStale(): boolean;
   /**
+   * True when the group began a rebalance the client does not stop a batch for (@platformatic/kafka's
+   * heartbeats run on their own): the batch commits what it handled and goes back to its next message.
+   */
+  rebalancing?(): boolean;
+  /**
    * The messages up to `offset` are handled: commits `offset` + 1 (and tells a client that tracks
    * its own position so, as kafkajs's resolveOffset does, before it commits).
    */
@@ -107,6 +112,8 @@ export interface Runner {
     highWatermark: string,
     commit: (offset: string) => Promise<void>,
   ): Promise<void>;
+  /** Forgets what this runner committed: a new start reads from the group's offsets, whatever they became meanwhile (an offsets reset). */
+  reset(): void;
 }
 
 export function createRunner(options: RunnerOptions): Runner {
@@ -153,6 +160,7 @@ export function createRunner(options: RunnerOptions): Runner {
     setImmediate(() => options.halt(stopped));
   };
   return {
+    reset: () => committed.clear(),
     async passedMarkers(topic, partition, lastOffset, highWatermark, commitMarkers) {
       if (!options.running() || (committed.get(partition) ?? -1n) >= BigInt(lastOffset)) return;
       try {
@@ -174,6 +182,15 @@ export function createRunner(options: RunnerOptions): Runner {
        * rejoins during a batch — its records can even come out of order within one batch).
        */
       let next: bigint | undefined;
+      const own = transactions ? undefined : committed.get(partition);
+      if (own !== undefined && BigInt(batch.firstOffset) <= own) {
+        // a message this runner handled and committed, delivered again: @platformatic/kafka's
+        // stream goes back to the offsets it read at a rejoin, which an in-flight batch's commit
+        // may have passed since. Handling it again is a duplicate nothing asked for.
+        next = own + 1n;
+        const last = batch.messages[batch.messages.length - 1]!.offset;
+        if (next > BigInt(last)) return batch.resolve(last);
+      }
       if (transactions) {
         let from: string | undefined;
         try {
@@ -216,6 +233,10 @@ export function createRunner(options: RunnerOptions): Runner {
         }
         whole = false;
         if (!options.running() || !batch.isRunning() || batch.isStale()) break;
+        if (batch.rebalancing?.()) {
+          batch.seek(message.offset);
+          break;
+        }
         // span: set by the pipeline; listed here so every message object has the same shape
         let outcome = pipeline.handle({ topic, partition, message, heartbeat, span: undefined });
         if (outcome instanceof Promise) outcome = await outcome;

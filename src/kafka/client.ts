@@ -60,18 +60,26 @@ export function toKafkaError(error: unknown, action: string, topic?: string, bro
   if (isContractsError(error)) return error;
   const e = error as { name?: string; message?: string; retriable?: boolean };
   const at = brokers && brokers.length > 0 ? ` at ${brokers.join(',')}` : '';
+  const message = `${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`;
+  // @platformatic/kafka's messages name the API, not the broker's error: the type says what went wrong
+  const type = kafkaErrorType(error);
   return new KafkaError(
-    `${action}${topic ? ` (topic ${topic})` : ''}${at} failed: ${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`,
+    `${action}${topic ? ` (topic ${topic})` : ''}${at} failed: ${message}${type && !message.includes(type) ? ` (${type})` : ''}`,
     topic,
     {
-      retriable: retriableOf(error),
+      retriable: type !== undefined && INSTANCE_ID_HELD.has(type) ? true : retriableOf(error),
       cause: error,
       hint: isAuthenticationError(error)
         ? `check the SASL credentials the client uses (kafkaConfig.sasl); the broker${at} refused them`
-        : `check that Kafka is reachable at ${KAFKA_ENV.BROKERS} and that the topic exists (\`contracts stack up\` starts a local one)`,
+        : type !== undefined && INSTANCE_ID_HELD.has(type)
+          ? 'another live member has this membership.instanceId, or the last process with it stopped without leaving (a crash) and its session has not expired yet (the consumer protocol: group.consumer.session.timeout.ms, 45 s by default): start again after that, and give each process an id of its own'
+          : `check that Kafka is reachable at ${KAFKA_ENV.BROKERS} and that the topic exists (\`contracts stack up\` starts a local one)`,
     },
   );
 }
+
+/** A static member's instance id held by another member, until that one leaves or its session expires. */
+const INSTANCE_ID_HELD = new Set(['UNRELEASED_INSTANCE_ID', 'FENCED_INSTANCE_ID']);
 
 /**
  * The Kafka protocol error's type (`MESSAGE_TOO_LARGE`, `NOT_LEADER_FOR_PARTITION`, …) behind an

@@ -3,7 +3,8 @@
  * the transactions, and the client told its position; a transaction that failed (aborted or
  * fenced) rewinds the partition to its first uncommitted message and pauses it instead of failing
  * the batch; another error still fails it; a fetch of only transaction markers moves the group past
- * them, never back, and a failed commit of theirs is logged.
+ * them, never back, and a failed commit of theirs is logged. Without transactions: a message its
+ * own commit covers, delivered again, is skipped; a rebalance mid-batch commits and goes back.
  */
 import type { ConsumedRecord } from '../../../src/kafka/transport';
 import { createRunner, type BatchControl, type BatchTransactions } from '../../../src/consumer/runner';
@@ -251,5 +252,51 @@ describe('the runner with transactions', () => {
       }),
     ).resolves.toBeUndefined();
     expect(told).toEqual(['markers bookings[0] 12: REBALANCE_IN_PROGRESS']);
+  });
+});
+
+describe('the runner without transactions (a consumer)', () => {
+  const plain = (pipeline: MessagePipeline) =>
+    createRunner({
+      pipeline,
+      commitEvery: Number.POSITIVE_INFINITY,
+      running: () => true,
+      fetched: () => () => undefined,
+      later: () => undefined,
+      halt: () => undefined,
+      log: { markersNotCommitted: () => undefined },
+    });
+
+  it('skips messages its own last commit covers when the client delivers them again, and forgets them on reset', async () => {
+    const seen: string[] = [];
+    const r = plain({ ...handledAll, handle: ({ message }) => (seen.push(message.offset), 'done') });
+    await r.eachBatch(batch([10, 11, 12]).control);
+    seen.length = 0;
+    // @platformatic/kafka after a rejoin: back to offsets this runner committed past
+    const again = batch([11, 12, 13, 14]);
+    await r.eachBatch(again.control);
+    expect(seen).toEqual(['13', '14']);
+    expect(again.calls).toEqual(['commit 14']);
+    // a batch wholly covered is resolved (kafkajs fetches on from there) and handles nothing
+    const covered = batch([11, 12]);
+    seen.length = 0;
+    await r.eachBatch(covered.control);
+    expect(seen).toEqual([]);
+    expect(covered.calls).toEqual(['resolve 12']);
+    // after a reset (a new start: the group's offsets may have been reset meanwhile), nothing is skipped
+    r.reset();
+    await r.eachBatch(batch([11, 12]).control);
+    expect(seen).toEqual(['11', '12']);
+  });
+
+  it('commits what it handled and goes back to its next message when the group begins a rebalance mid-batch', async () => {
+    const { control, calls } = batch([10, 11, 12, 13]);
+    let handled = 0;
+    await plain({ ...handledAll, handle: () => (handled++, 'done') }).eachBatch({
+      ...control,
+      rebalancing: () => handled >= 2,
+    });
+    expect(handled).toBe(2);
+    expect(calls).toEqual(['seek 12', 'commit 11']);
   });
 });
