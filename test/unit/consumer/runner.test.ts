@@ -75,6 +75,18 @@ function runner(transactions: BatchTransactions, later: number[] = [], halted: C
   });
 }
 
+/** A consumer's runner: no transactions, a commit at the end of each batch. */
+const plain = (pipeline: MessagePipeline) =>
+  createRunner({
+    pipeline,
+    commitEvery: Number.POSITIVE_INFINITY,
+    running: () => true,
+    fetched: () => () => undefined,
+    later: () => undefined,
+    halt: () => undefined,
+    log: { markersNotCommitted: () => undefined },
+  });
+
 const position = { topic: 'bookings', partition: 0, offset: '11' };
 
 describe('the runner with transactions', () => {
@@ -218,15 +230,7 @@ describe('the runner with transactions', () => {
     const clock = jest.spyOn(Date, 'now').mockImplementation(() => (now += 700));
     try {
       await expect(
-        createRunner({
-          pipeline: handledAll,
-          commitEvery: Number.POSITIVE_INFINITY,
-          running: () => true,
-          fetched: () => () => undefined,
-          later: () => undefined,
-          halt: () => undefined,
-          log: { markersNotCommitted: () => undefined },
-        }).eachBatch({ ...control, commit: async (offset) => void committed.push(offset) }),
+        plain(handledAll).eachBatch({ ...control, commit: async (offset) => void committed.push(offset) }),
       ).rejects.toThrow('REBALANCE_IN_PROGRESS');
     } finally {
       clock.mockRestore();
@@ -256,17 +260,6 @@ describe('the runner with transactions', () => {
 });
 
 describe('the runner without transactions (a consumer)', () => {
-  const plain = (pipeline: MessagePipeline) =>
-    createRunner({
-      pipeline,
-      commitEvery: Number.POSITIVE_INFINITY,
-      running: () => true,
-      fetched: () => () => undefined,
-      later: () => undefined,
-      halt: () => undefined,
-      log: { markersNotCommitted: () => undefined },
-    });
-
   it('skips messages its own last commit covers when the client delivers them again, and forgets them on reset', async () => {
     const seen: string[] = [];
     const r = plain({ ...handledAll, handle: ({ message }) => (seen.push(message.offset), 'done') });
