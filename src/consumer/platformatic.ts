@@ -127,6 +127,9 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
   /** `restart`: the library rejoins by itself (membership lost); else this member is done. */
   const crash = (error: unknown, restart = false) => {
     if (closing) return;
+    // membership lost (a session that expired while the process was frozen): its partitions are
+    // another member's by now, so nothing more is handled until the library's rejoin
+    if (restart) rebalancing = true;
     if (!restart) {
       closing = true;
       wake?.();
@@ -150,11 +153,7 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
     const mine = now?.find((a) => a.topic === topic)?.partitions ?? [];
     if (now && (mine.length !== assigned?.size || !mine.every((p) => assigned!.has(p)))) joined(now);
   };
-  const stateOf = (partition: number): PartitionState => {
-    let state = states.get(partition);
-    if (!state) states.set(partition, (state = { paused: false, seekTo: undefined, seeks: 0 }));
-    return state;
-  };
+  const stateOf = (partition: number) => stateIn(states, partition);
   const fetchFrom = (partition: number, offset: bigint) =>
     void stream?.offsetsToFetch.set(`${topic}:${partition}`, offset);
 
@@ -301,6 +300,12 @@ function drainStream(
     raws,
     position: states.get(partition)?.seekTo === undefined ? s.offsetsToFetch.get(`${topic}:${partition}`) : undefined,
   }));
+}
+
+function stateIn(states: Map<number, PartitionState>, partition: number): PartitionState {
+  let state = states.get(partition);
+  if (!state) states.set(partition, (state = { paused: false, seekTo: undefined, seeks: 0 }));
+  return state;
 }
 
 interface MarkerPassOptions {
