@@ -141,11 +141,15 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
     const mine = assignments?.find((a) => a.topic === topic)?.partitions ?? [];
     assigned = new Set(mine);
     for (const p of states.keys()) if (!assigned.has(p)) states.delete(p);
-    if (rebalancing) {
-      rebalancing = false;
-      wake?.();
-    }
+    settled();
     for (const l of listeners.joined) l({ [topic]: mine });
+  };
+  // the group is settled again: a join, a rejoin's end, or a heartbeat answered. Not the join only:
+  // a late rebalance answer after its join held the drain for good once (17 bookings never handled)
+  const settled = () => {
+    if (!rebalancing) return;
+    rebalancing = false;
+    wake?.();
   };
   /** KIP-848 moves a member's partitions between heartbeats, with no join and no event: follow the library's. */
   const syncAssignments = () => {
@@ -153,7 +157,6 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
     const mine = now?.find((a) => a.topic === topic)?.partitions ?? [];
     if (now && (mine.length !== assigned?.size || !mine.every((p) => assigned!.has(p)))) joined(now);
   };
-  const stateOf = (partition: number) => stateIn(states, partition);
   const fetchFrom = (partition: number, offset: bigint) =>
     void stream?.offsetsToFetch.set(`${topic}:${partition}`, offset);
 
@@ -181,7 +184,7 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
       batchControl({
         topic,
         partition,
-        state: stateOf(partition),
+        state: stateIn(states, partition),
         raws,
         position,
         end: ends.get(partition),
@@ -212,11 +215,11 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
     }
   };
 
-  const settled = () =>
+  const quiet = () =>
     stream && consumer && !closing && idle && !rebalancing && stream.readableLength === 0
       ? { stream, consumer, assigned }
       : undefined;
-  const markers = markerPass({ topic, runner, states, ends, now: settled });
+  const markers = markerPass({ topic, runner, states, ends, now: quiet });
 
   return {
     on(event, listener) {
@@ -238,7 +241,9 @@ function platformaticMember(member: MemberOptions, settings: Record<string, unkn
       // an eager rebalance: nothing is drained until the join says which partitions stay, so no
       // record is handled here and by its next owner too (KIP-848 moves partitions by assignment)
       if (settings.groupProtocol !== 'consumer') c.on('consumer:group:rebalance', () => void (rebalancing = true));
+      c.on('consumer:rejoin', settled);
       c.on('consumer:heartbeat:end', () => {
+        settled();
         syncAssignments();
         for (const l of listeners.heartbeat) l();
       });
