@@ -210,7 +210,7 @@ export async function benchMemory(servers?: BenchServers): Promise<BenchReport> 
  * Fills the topic fast: the kit's serde encodes each event (the same bytes its producer sends),
  * and a plain kafkajs producer sends big batches, several at a time. Not what is measured.
  */
-async function produce(
+export async function produce(
   kafka: Kafka,
   registry: ReturnType<typeof createSchemaRegistryClient>,
   topic: string,

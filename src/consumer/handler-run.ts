@@ -9,10 +9,8 @@ import { HandlerTimeoutError } from '../errors';
 import { MESSAGE_HEADERS } from '../producer';
 import type { ConsumedMessage, MessageContext, PipelineSnapshot } from './message';
 
-export interface HandlerRun {
-  context: MessageContext;
-  abort(reason: unknown): void;
-}
+/** A run of a handler: the context it is given (aborted through abortRun). */
+export type HandlerRun = MessageContext;
 
 /** A handler's run cut short because the consumer stops. */
 export const ABANDONED = Symbol('abandoned');
@@ -47,7 +45,7 @@ export function createHandlerRuns(handlerTimeoutMs: number): HandlerRuns {
         since: Date.now(),
         abandon: () => {
           finish();
-          run.abort(new Error('the consumer is stopping'));
+          abortRun(run, new Error('the consumer is stopping'));
           reject(ABANDONED);
         },
       };
@@ -59,9 +57,9 @@ export function createHandlerRuns(handlerTimeoutMs: number): HandlerRuns {
       if (Number.isFinite(handlerTimeoutMs)) {
         timer = setTimeout(() => {
           finish();
-          const { topic, partition, offset } = run.context;
+          const { topic, partition, offset } = run;
           const error = new HandlerTimeoutError(eventType, handlerTimeoutMs, { topic, partition, offset });
-          run.abort(error);
+          abortRun(run, error);
           reject(error);
         }, handlerTimeoutMs);
       }
@@ -85,9 +83,9 @@ export function createHandlerRuns(handlerTimeoutMs: number): HandlerRuns {
     },
     handling: () =>
       [...inFlight].map(({ run, eventType, since }) => ({
-        topic: run.context.topic,
-        partition: run.context.partition,
-        offset: run.context.offset,
+        topic: run.topic,
+        partition: run.partition,
+        offset: run.offset,
         eventType,
         since,
       })),
@@ -95,25 +93,50 @@ export function createHandlerRuns(handlerTimeoutMs: number): HandlerRuns {
 }
 
 function runOf(consumed: ConsumedMessage, schemaId: number, attempt: number): HandlerRun {
-  const { message } = consumed;
-  let controller: AbortController | undefined;
-  return {
-    abort: (reason) => controller?.abort(reason),
-    context: {
-      topic: consumed.topic,
-      partition: consumed.partition,
-      offset: message.offset,
-      key: message.key ? message.key.toString('utf8') : null,
-      timestamp: message.timestamp,
-      headers: message.headers,
-      traceparent: headerString(message.headers, MESSAGE_HEADERS.TRACEPARENT),
-      schemaId,
-      attempt,
-      get signal() {
-        controller ??= new AbortController();
-        return controller.signal;
-      },
-      heartbeat: consumed.heartbeat,
-    },
-  };
+  return new RunContext(consumed, schemaId, attempt);
+}
+
+/** Aborts the run's signal (if its handler read it). */
+let abortRun: (run: HandlerRun, reason: unknown) => void;
+
+/**
+ * The MessageContext a handler gets: the message's fields as its own properties, `signal` a getter
+ * of the class, its controller made when the handler reads it. A class, not an object literal with
+ * a getter: that made a closure and an accessor per message, a tenth of the consumer's time on a
+ * backlog.
+ */
+class RunContext implements MessageContext {
+  #controller: AbortController | undefined;
+  topic: string;
+  partition: number;
+  offset: string;
+  key: string | null;
+  timestamp: string;
+  headers: MessageContext['headers'];
+  traceparent: string | undefined;
+  schemaId: number;
+  attempt: number;
+  heartbeat: () => Promise<void>;
+  static {
+    abortRun = (run, reason) => {
+      if (run instanceof RunContext) run.#controller?.abort(reason);
+    };
+  }
+  constructor(consumed: ConsumedMessage, schemaId: number, attempt: number) {
+    const { message } = consumed;
+    this.topic = consumed.topic;
+    this.partition = consumed.partition;
+    this.offset = message.offset;
+    this.key = message.key ? message.key.toString('utf8') : null;
+    this.timestamp = message.timestamp;
+    this.headers = message.headers;
+    this.traceparent = headerString(message.headers, MESSAGE_HEADERS.TRACEPARENT);
+    this.schemaId = schemaId;
+    this.attempt = attempt;
+    this.heartbeat = consumed.heartbeat;
+  }
+  get signal(): AbortSignal {
+    this.#controller ??= new AbortController();
+    return this.#controller.signal;
+  }
 }

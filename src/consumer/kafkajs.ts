@@ -54,6 +54,7 @@ export function assertKafkajsMembership(membership: GroupMembership | undefined)
 function asGroupMember(consumer: KafkaConsumer, member: MemberOptions): GroupMember {
   const { options, runner, events } = member;
   const groupMember: KafkajsGroupMember = { groupId: options.groupId, joins: 0 };
+  const seeks: Seeks = { count: 0 };
   const on = <E extends keyof MemberEvents>(event: E, listener: MemberEvents[E]): (() => void) => {
     switch (event) {
       case 'joined': {
@@ -91,7 +92,7 @@ function asGroupMember(consumer: KafkaConsumer, member: MemberOptions): GroupMem
         autoCommit: false,
         eachBatchAutoResolve: false,
         partitionsConsumedConcurrently: options.partitionsConsumedConcurrently ?? 1,
-        eachBatch: (payload) => runner.eachBatch(batchControl(consumer, payload, groupMember)),
+        eachBatch: (payload) => runner.eachBatch(batchControl(consumer, payload, groupMember, seeks)),
       });
     },
   };
@@ -119,6 +120,17 @@ function deadLetterProducer(kafka: Kafka): RecordProducer {
 const NO_HEADERS: RecordHeaders = Object.freeze({}) as RecordHeaders;
 
 /**
+ * kafkajs's messages as the kit's records: as they are (each has every field a ConsumedRecord has)
+ * unless one carries a repeated header, which kafkajs makes a list of; then a copy of each.
+ */
+function recordsOf(messages: KafkaMessage[]): ConsumedRecord[] {
+  for (const message of messages) {
+    if (!message.headers || !plain(message.headers)) return messages.map(toRecord);
+  }
+  return messages as ConsumedRecord[];
+}
+
+/**
  * A kafkajs message as the kit's record: one object per message; headers passed as they are
  * unless kafkajs made a list of a repeated header (then its last value, as the Java client's
  * lastHeader reads it).
@@ -134,11 +146,16 @@ function toRecord(message: KafkaMessage): ConsumedRecord {
 }
 
 function plainHeaders(headers: NonNullable<KafkaMessage['headers']>): RecordHeaders {
+  return plain(headers) ? (headers as RecordHeaders) : flattened(headers);
+}
+
+/** Whether every header has one value. */
+function plain(headers: NonNullable<KafkaMessage['headers']>): headers is RecordHeaders {
   for (const name in headers) {
     const value = headers[name];
-    if (value === undefined || Array.isArray(value)) return flattened(headers);
+    if (value === undefined || Array.isArray(value)) return false;
   }
-  return headers as RecordHeaders;
+  return true;
 }
 
 function flattened(headers: NonNullable<KafkaMessage['headers']>): RecordHeaders {
@@ -150,31 +167,44 @@ function flattened(headers: NonNullable<KafkaMessage['headers']>): RecordHeaders
   return flat;
 }
 
+/** The seeks this member's batches asked for: the only way a kafkajs partition becomes stale (consumer.seek). */
+interface Seeks {
+  count: number;
+}
+
 /** A kafkajs batch as the runner's BatchControl. */
 function batchControl(
   consumer: KafkaConsumer,
   payload: EachBatchPayload,
   groupMember: KafkajsGroupMember,
+  seeks: Seeks,
 ): BatchControl {
   const { batch } = payload;
   const { topic, partition } = batch;
+  // kafkajs's isStale builds a `topic|partition` key per call, and the runner asks before every
+  // message: ask kafkajs once, and again only after a seek of this member
+  const seeksAtFetch = seeks.count;
+  const staleAtFetch = payload.isStale();
   return {
     topic,
     partition,
-    messages: batch.messages.map(toRecord),
+    messages: recordsOf(batch.messages),
     firstOffset: batch.firstOffset() ?? '0',
     highWatermark: batch.highWatermark,
     lastOffset: batch.lastOffset(),
     heartbeat: payload.heartbeat,
     isRunning: payload.isRunning,
-    isStale: payload.isStale,
+    isStale: () => (seeks.count === seeksAtFetch ? staleAtFetch : payload.isStale()),
     commit: (offset) => {
       payload.resolveOffset(offset);
       return consumer.commitOffsets([{ topic, partition, offset: (BigInt(offset) + 1n).toString() }]);
     },
     resolve: (offset) => payload.resolveOffset(offset),
     groupMember,
-    seek: (offset) => consumer.seek({ topic, partition, offset }),
+    seek: (offset) => {
+      seeks.count += 1;
+      consumer.seek({ topic, partition, offset });
+    },
     pause: payload.pause,
   };
 }

@@ -87,7 +87,7 @@ export interface At {
 }
 
 /** Steps end a message's span unconditionally; this one is used when telemetry is off. */
-export const NO_SPAN: ProcessSpan = { run: (work) => work(), retried: () => undefined, end: () => undefined };
+export const NO_SPAN: ProcessSpan = { run: (fn, a, b) => fn(a, b), retried: () => undefined, end: () => undefined };
 
 /** The position fields of the consumer's events. */
 export const position = (at: At) => ({

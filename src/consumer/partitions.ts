@@ -20,8 +20,8 @@ export interface PartitionHealth {
   lastProgressAt: number | undefined;
 }
 
-/** Notes that the message at `offset` of a batch's partition was handled. */
-export type Progressed = (offset: string) => void;
+/** Notes that the message at `offset` of a batch's partition was handled, at `now` (ms since the epoch, the caller's clock read). */
+export type Progressed = (offset: string, now: number) => void;
 
 export interface PartitionTracker {
   /** The group's assignment to this member: partitions of the topic (others are forgotten, new ones start now). */
@@ -64,8 +64,8 @@ export function createPartitionTracker(topic: string): PartitionTracker {
         entry.updatedAt = Date.now();
       }
       // per message: only note it; the offsets are compared (BigInt) when health() or fetched() reads them
-      return (offset) => {
-        lastProgressAt = Date.now();
+      return (offset, now) => {
+        lastProgressAt = now;
         if (!entry) return;
         entry.handled = offset;
         entry.updatedAt = lastProgressAt;

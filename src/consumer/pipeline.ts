@@ -66,7 +66,7 @@ export interface PipelineOptions<C extends AnyTopicContract> {
   /** A wait that ends early when the consumer stops. */
   sleep(ms: number): Promise<void>;
   /** A process span per message (src/telemetry); none without OpenTelemetry. */
-  spans?: (consumed: ConsumedMessage) => ProcessSpan;
+  spans?: (consumed: ConsumedMessage) => ProcessSpan | undefined;
 }
 
 export interface MessagePipeline {
@@ -153,7 +153,7 @@ export function createPipeline<C extends AnyTopicContract>(options: PipelineOpti
     let result;
     try {
       // the handler runs in its message's span: a publish inside it is that span's child
-      result = span ? span.run(() => handler(event, run.context)) : handler(event, run.context);
+      result = span ? span.run(handler, event, run) : handler(event, run);
     } catch (error) {
       return retry(consumed, decoded, handler, 1, error);
     }

@@ -60,7 +60,7 @@ export function createRetryStep(options: RetryStepOptions): RetryStep {
     const started = Date.now();
     const run = runs.start(consumed, decoded.schemaId, attempt);
     try {
-      const result = span.run(() => handler(decoded.event, run.context));
+      const result = span.run(handler, decoded.event, run);
       if (result instanceof Promise) await runs.bounded(result, run, decoded.eventType);
       return { outcome: outcomes.handled(consumed, decoded, attempt, started) };
     } catch (error) {

@@ -164,7 +164,7 @@ export function createRunner(options: RunnerOptions): Runner {
     async passedMarkers(topic, partition, lastOffset, highWatermark, commitMarkers) {
       if (!options.running() || (committed.get(partition) ?? -1n) >= BigInt(lastOffset)) return;
       try {
-        options.fetched(topic, partition, lastOffset, highWatermark)(lastOffset);
+        options.fetched(topic, partition, lastOffset, highWatermark)(lastOffset, Date.now());
         await commitMarkers(lastOffset);
         noteCommitted(partition, lastOffset);
       } catch (error) {
@@ -256,7 +256,9 @@ export function createRunner(options: RunnerOptions): Runner {
           if (options.running()) options.later(outcome.retryInMs, resume);
           break;
         }
-        progressed(message.offset);
+        // one clock read per message, for the progress and the heartbeat
+        const now = Date.now();
+        progressed(message.offset, now);
         // the client only hears of the last handled message, at each commit and when the loop
         // ends (for kafkajs, each resolveOffset costs Long arithmetic)
         handled = message.offset;
@@ -265,8 +267,8 @@ export function createRunner(options: RunnerOptions): Runner {
           sinceCommit = 0;
         }
         whole = true;
-        if (Date.now() - beatAt >= HEARTBEAT_EVERY_MS) {
-          beatAt = Date.now();
+        if (now - beatAt >= HEARTBEAT_EVERY_MS) {
+          beatAt = now;
           try {
             await heartbeat();
           } catch (error) {
@@ -285,7 +287,7 @@ export function createRunner(options: RunnerOptions): Runner {
       // its position), so a partition that ends in a transaction marker shows no lag of 1
       if (whole && handled !== undefined && BigInt(batch.lastOffset) > BigInt(handled)) {
         handled = batch.lastOffset;
-        progressed(handled);
+        progressed(handled, Date.now());
         sinceCommit += 1;
       }
       if (handled !== undefined && sinceCommit > 0) {

@@ -38,8 +38,8 @@ function otel(): Api | null {
 export type ProcessOutcome = 'handled' | 'ignored' | 'dead-lettered' | 'paused' | 'stopped' | 'abandoned';
 
 export interface ProcessSpan {
-  /** Runs the handler with this span as the active context (a publish inside it becomes its child). */
-  run<T>(work: () => T): T;
+  /** Runs `fn(a, b)` (the handler) with this span as the active context: a publish inside it becomes its child. */
+  run<A, B, T>(fn: (a: A, b: B) => T, a: A, b: B): T;
   retried(attempt: number, error: unknown): void;
   end(
     outcome: ProcessOutcome,
@@ -53,7 +53,7 @@ export interface PublishSpan {
   end(result: { partition: number; offset?: string } | { error: unknown }): void;
 }
 
-const NOOP_PROCESS: ProcessSpan = { run: (work) => work(), retried: () => undefined, end: () => undefined };
+const NOOP_PROCESS: ProcessSpan = { run: (fn, a, b) => fn(a, b), retried: () => undefined, end: () => undefined };
 const NOOP_PUBLISH: PublishSpan = { inject: () => undefined, end: () => undefined };
 
 /** Reads and writes Kafka headers (Buffers or strings) for the W3C propagator. */
@@ -99,8 +99,10 @@ export function producerTelemetry(topic: string): {
     description: 'How long a publish took, until the broker acknowledged it (or it failed)',
   });
   const sent = tallied(meter, 'messaging.client.sent.messages', 'Events published');
+  const tracing = tracingProbe(api);
   return {
     publish(eventType, key, schemaId) {
+      if (!measuring && !tracing()) return NOOP_PUBLISH;
       const started = performance.now();
       const span = tracer.startSpan(`publish ${topic}`, { kind: api.SpanKind.PRODUCER });
       // an unsampled span records nothing: its attributes are not even built
@@ -157,7 +159,13 @@ export function consumerTelemetry(
 ): {
   /** False without the OpenTelemetry API (or with CONTRACTS_TELEMETRY=off): the consumer then makes no spans at all. */
   enabled: boolean;
-  process(partition: number, offset: string, headers: IHeaders | undefined, key: Buffer | null): ProcessSpan;
+  /** The message's span; undefined when nothing would read it (no tracer, no meter of an SDK, no trace to continue). */
+  process(
+    partition: number,
+    offset: string,
+    headers: IHeaders | undefined,
+    key: Buffer | null,
+  ): ProcessSpan | undefined;
   restarted(): void;
   /** Stops reporting lag (the consumer stopped). */
   close(): void;
@@ -198,79 +206,98 @@ export function consumerTelemetry(
     }
   };
   lagGauge.addCallback(observe);
-  return {
-    enabled: true,
-    process(partition, offset, headers, key) {
-      const started = performance.now();
-      const parent = headers ? api.propagation.extract(api.ROOT_CONTEXT, headers, headerGetter) : api.ROOT_CONTEXT;
-      const span = tracer.startSpan(`process ${topic}`, { kind: api.SpanKind.CONSUMER }, parent);
-      const recording = span.isRecording();
-      if (recording) {
-        span.setAttributes({
+  const tracing = tracingProbe(api);
+  const open = (partition: number, offset: string, headers: IHeaders | undefined, key: Buffer | null): ProcessSpan => {
+    const started = performance.now();
+    const parent = headers ? api.propagation.extract(api.ROOT_CONTEXT, headers, headerGetter) : api.ROOT_CONTEXT;
+    const span = tracer.startSpan(`process ${topic}`, { kind: api.SpanKind.CONSUMER }, parent);
+    const recording = span.isRecording();
+    if (recording) {
+      span.setAttributes({
+        ...base,
+        'messaging.operation.type': 'process',
+        'messaging.operation.name': 'process',
+        'messaging.destination.partition.id': String(partition),
+        'messaging.kafka.offset': Number(offset),
+        ...(key ? { 'messaging.kafka.message.key': key.toString('utf8') } : {}),
+      });
+    }
+    const active = api.trace.setSpan(parent, span);
+    let retries = 0;
+    return {
+      run: (fn, a, b) => api.context.with(active, fn, undefined, a, b),
+      retried(attempt, error) {
+        retries = attempt;
+        span.addEvent('contracts.handler.retry', {
+          attempt,
+          'error.type': codeOf(error) ?? 'HANDLER',
+          'exception.message': errorText(error),
+        });
+      },
+      end(outcome, details = {}) {
+        if (recording) record(outcome, details);
+        span.end();
+        if (!measuring) return;
+        const schemaId = outcome === 'dead-lettered' ? details.schemaId : undefined;
+        const tally = `${outcome}|${details.eventType ?? ''}|${details.reason ?? ''}|${details.code ?? ''}|${schemaId ?? ''}`;
+        const attributes = consumed.attributes(tally, () => ({
           ...base,
-          'messaging.operation.type': 'process',
-          'messaging.operation.name': 'process',
-          'messaging.destination.partition.id': String(partition),
-          'messaging.kafka.offset': Number(offset),
-          ...(key ? { 'messaging.kafka.message.key': key.toString('utf8') } : {}),
+          'contracts.outcome': outcome,
+          ...(details.eventType ? { 'contracts.event.type': details.eventType } : {}),
+          ...(details.reason ? { 'contracts.dead_letter.reason': details.reason } : {}),
+          ...(details.code ? { 'error.type': details.code } : {}),
+          ...(schemaId !== undefined ? { 'contracts.schema.id': schemaId } : {}),
+        }));
+        consumed.add(tally, attributes);
+        if (outcome === 'handled' || outcome === 'dead-lettered') {
+          processDuration.record((performance.now() - started) / 1000, attributes);
+        }
+      },
+    };
+    function record(outcome: ProcessOutcome, details: Parameters<ProcessSpan['end']>[1] = {}) {
+      if (details.eventType) span.setAttribute('contracts.event.type', details.eventType);
+      if (details.schemaId !== undefined) span.setAttribute('contracts.schema.id', details.schemaId);
+      span.setAttribute('contracts.outcome', outcome);
+      if (retries > 0) span.setAttribute('contracts.handler.retries', retries);
+      if (details.reason) span.setAttribute('contracts.dead_letter.reason', details.reason);
+      if (details.code) span.setAttribute('error.type', details.code);
+      if (outcome === 'dead-lettered' || outcome === 'paused' || outcome === 'stopped') {
+        if (details.error !== undefined) {
+          span.recordException(details.error instanceof Error ? details.error : errorText(details.error));
+        }
+        span.setStatus({
+          code: errorStatus,
+          message: details.error === undefined ? outcome : errorText(details.error),
         });
       }
-      const active = api.trace.setSpan(parent, span);
-      let retries = 0;
-      return {
-        run: (work) => api.context.with(active, work),
-        retried(attempt, error) {
-          retries = attempt;
-          span.addEvent('contracts.handler.retry', {
-            attempt,
-            'error.type': codeOf(error) ?? 'HANDLER',
-            'exception.message': errorText(error),
-          });
-        },
-        end(outcome, details = {}) {
-          if (recording) record(outcome, details);
-          span.end();
-          if (!measuring) return;
-          const schemaId = outcome === 'dead-lettered' ? details.schemaId : undefined;
-          const tally = `${outcome}|${details.eventType ?? ''}|${details.reason ?? ''}|${details.code ?? ''}|${schemaId ?? ''}`;
-          const attributes = consumed.attributes(tally, () => ({
-            ...base,
-            'contracts.outcome': outcome,
-            ...(details.eventType ? { 'contracts.event.type': details.eventType } : {}),
-            ...(details.reason ? { 'contracts.dead_letter.reason': details.reason } : {}),
-            ...(details.code ? { 'error.type': details.code } : {}),
-            ...(schemaId !== undefined ? { 'contracts.schema.id': schemaId } : {}),
-          }));
-          consumed.add(tally, attributes);
-          if (outcome === 'handled' || outcome === 'dead-lettered') {
-            processDuration.record((performance.now() - started) / 1000, attributes);
-          }
-        },
-      };
-      function record(outcome: ProcessOutcome, details: Parameters<ProcessSpan['end']>[1] = {}) {
-        if (details.eventType) span.setAttribute('contracts.event.type', details.eventType);
-        if (details.schemaId !== undefined) span.setAttribute('contracts.schema.id', details.schemaId);
-        span.setAttribute('contracts.outcome', outcome);
-        if (retries > 0) span.setAttribute('contracts.handler.retries', retries);
-        if (details.reason) span.setAttribute('contracts.dead_letter.reason', details.reason);
-        if (details.code) span.setAttribute('error.type', details.code);
-        if (outcome === 'dead-lettered' || outcome === 'paused' || outcome === 'stopped') {
-          if (details.error !== undefined) {
-            span.recordException(details.error instanceof Error ? details.error : errorText(details.error));
-          }
-          span.setStatus({
-            code: errorStatus,
-            message: details.error === undefined ? outcome : errorText(details.error),
-          });
-        }
-      }
-    },
+    }
+  };
+  return {
+    enabled: true,
+    process: (partition, offset, headers, key) =>
+      measuring || tracing() ? open(partition, offset, headers, key) : undefined,
     restarted: () => restarts.add(1, base),
     close: () => {
       lagGauge.removeCallback(observe);
       consumed.close();
     },
   };
+}
+
+/**
+ * Whether a span could be read or passed on: an SDK's tracer provider is registered, or a
+ * propagator (which carries a caller's trace context through even without one). An API without
+ * either (a dependency pulled it in) hands out a proxy tracer with no delegate, and then a message
+ * needs no span object at all. Asked per message, as an SDK may register after the client is made;
+ * once true it stays true.
+ */
+function tracingProbe(api: Api): () => boolean {
+  const provider = api.trace.getTracerProvider();
+  let on = !(provider instanceof api.ProxyTracerProvider);
+  return () =>
+    (on ||=
+      (provider as OTel.ProxyTracerProvider).getDelegateTracer(PACKAGE_NAME) !== undefined ||
+      api.propagation.fields().length > 0);
 }
 
 /**

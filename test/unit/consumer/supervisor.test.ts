@@ -146,7 +146,7 @@ it('reports lag per assigned partition from fetches and handled messages', async
     nextOffset: '10',
     highWatermark: '15',
   });
-  progressed('14');
+  progressed('14', Date.now());
   expect(h.supervisor.health().partitions[0]).toMatchObject({ lag: 0, nextOffset: '15' });
   expect(h.supervisor.health().partitions[1]).toMatchObject({ partition: 1, lag: undefined });
   expect(h.supervisor.health().lastProgressAt).toBeGreaterThan(0);
