@@ -2,7 +2,8 @@
  * End to end through the real broker: the kit's typed producer and consumer (validate, Avro with
  * the registry, at-least-once commits) against two baselines on raw kafkajs: JSON.stringify /
  * JSON.parse (what the platform sends today) and raw avsc with the 5-byte header (the same bytes
- * as the kit, without contracts). All at the same settings: the same events and keys, batches of
+ * as the kit, without contracts). On Node.js 22.22 and newer, the kit on its platformatic
+ * transport too, with raw @platformatic/kafka + JSON (the library's defaults) as its own baseline. All at the same settings: the same events and keys, batches of
  * the same size, idempotent producer, acks=-1, one in-flight request, the same partitioner, a
  * fresh topic with the same partitions, one consumer. Events/s is N divided by the time from the
  * first send to the last event handled, measured after a priming event has shown the consumer
@@ -13,6 +14,7 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Kafka, logLevel, Partitioners, type Admin, type Consumer as KafkaConsumer } from 'kafkajs';
+import { nodeRunsPlatformatic, platformatic } from '../src/kafka/platformatic';
 import { createConsumer, type Consumer } from '../src/consumer';
 import { bookingsContract, type BookingsContract } from '../src/bookings';
 import { createProducer, type BatchItem } from '../src/producer';
@@ -31,6 +33,33 @@ const EVENTS = Number(
   process.env.BENCH_E2E_EVENTS ?? (require.main === module ? process.argv[2] : undefined) ?? 50_000,
 );
 export const BATCH = 500;
+/** Batches sent without waiting for the earlier ones' acknowledgements (BENCH_E2E_IN_FLIGHT, default 1: each awaited). */
+const IN_FLIGHT = Math.max(1, Number(process.env.BENCH_E2E_IN_FLIGHT ?? 1));
+
+/**
+ * Batches in flight in the producer-only runs (BENCH_PRODUCER_IN_FLIGHT, default 5: the Java
+ * producer's max.in.flight.requests.per.connection, which ProducerPerformance runs with).
+ */
+const PRODUCER_IN_FLIGHT = Math.max(1, Number(process.env.BENCH_PRODUCER_IN_FLIGHT ?? 5));
+
+/** Sends `events` in batches of BATCH, at most `inFlight` unacknowledged at a time, in order. */
+async function sendBatches(
+  events: number,
+  send: (from: number, to: number) => Promise<unknown>,
+  inFlight = IN_FLIGHT,
+): Promise<void> {
+  const pending = new Set<Promise<unknown>>();
+  for (let n = 0; n < events; n += BATCH) {
+    if (pending.size >= inFlight) await Promise.race(pending);
+    const sent = send(n, Math.min(n + BATCH, events));
+    pending.add(sent);
+    void sent.then(
+      () => pending.delete(sent),
+      () => undefined,
+    );
+  }
+  await Promise.all(pending);
+}
 
 /** A bench topic with the bookings contract's partitions and its dead-letter topic. */
 export async function createBenchTopic(admin: Admin, topic: string): Promise<void> {
@@ -43,14 +72,25 @@ export async function createBenchTopic(admin: Admin, topic: string): Promise<voi
   });
 }
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
+/** Events of each producer-only run (BENCH_PRODUCER_EVENTS). */
+const PRODUCER_EVENTS = Number(process.env.BENCH_PRODUCER_EVENTS ?? 200_000);
 const TARGET = 1.0;
 const RUN_ID = randomUUID().slice(0, 8);
 
 const WARMUP_EVENTS = 5_000;
 
-/** kit: the kit's defaults; raw: kafkajs + JSON; raw-avro: kafkajs + avsc + the 5-byte header. */
-type Variant = 'kit' | 'raw' | 'raw-avro';
-const VARIANTS: Variant[] = ['kit', 'raw', 'raw-avro'];
+/**
+ * kit: the kit's defaults; raw: kafkajs + JSON; raw-avro: kafkajs + avsc + the 5-byte header;
+ * kit-platformatic: the kit on `transport: 'platformatic'`; raw-platformatic: @platformatic/kafka + JSON.
+ */
+type Variant = 'kit' | 'raw' | 'raw-avro' | 'kit-platformatic' | 'raw-platformatic';
+const PLATFORMATIC = nodeRunsPlatformatic(process.versions.node);
+const VARIANTS: Variant[] = [
+  'kit',
+  'raw',
+  'raw-avro',
+  ...(PLATFORMATIC ? (['kit-platformatic', 'raw-platformatic'] as const) : []),
+];
 
 export interface RunResult {
   eventsPerSecond: number;
@@ -70,11 +110,17 @@ export async function benchEndToEnd(servers?: BenchServers, ceiling?: BrokerCeil
     const registry = createSchemaRegistryClient({ url: registryUrl });
     const registered = await registerContract(bookingsContract, registry);
     const rawAvro = rawAvroCodec(registered[bookingsContract.valueSubject!]!.id);
-    const rates: Record<Variant, number[]> = { kit: [], raw: [], 'raw-avro': [] };
-    const producing: Record<Variant, number[]> = { kit: [], raw: [], 'raw-avro': [] };
-    /** Per-round ratios of the kit against each baseline, end to end and producer alone. */
-    const ratios = { raw: [] as number[], 'raw-avro': [] as number[] };
-    const producerRatios = { raw: [] as number[], 'raw-avro': [] as number[] };
+    const perVariant = () => Object.fromEntries(VARIANTS.map((v) => [v, [] as number[]])) as Record<Variant, number[]>;
+    const rates = perVariant();
+    const producing = perVariant();
+    /** Per-round ratios of a kit variant against a baseline, end to end and producer alone. */
+    const ratios = { raw: [] as number[], 'raw-avro': [] as number[], pRaw: [] as number[], pPlat: [] as number[] };
+    const producerRatios = {
+      raw: [] as number[],
+      'raw-avro': [] as number[],
+      pRaw: [] as number[],
+      pPlat: [] as number[],
+    };
     let kitCalls = 0;
     let kitMessages = 0;
     const once = async (variant: Variant, label: string, events: number): Promise<RunResult> => {
@@ -82,17 +128,29 @@ export async function benchEndToEnd(servers?: BenchServers, ceiling?: BrokerCeil
       topics.push(topic, `${topic}.dlq`);
       await createBenchTopic(admin, topic);
       if (variant === 'kit') return runKit(kafka, registry, topic, events);
+      if (variant === 'kit-platformatic') return runKit(kafka, registry, topic, events, brokers);
+      if (variant === 'raw-platformatic') return runRawPlatformatic(brokers, topic, events);
       return runRaw(kafka, topic, events, variant === 'raw' ? rawJson : rawAvro);
+    };
+    const producingVariants = PRODUCING.filter((v) => VARIANTS.includes(v));
+    const alone = Object.fromEntries(producingVariants.map((v) => [v, [] as number[]])) as Record<Producing, number[]>;
+    const aloneRatios = { raw: [] as number[], pRaw: [] as number[], pPlat: [] as number[] };
+    const produceAlone = async (variant: Producing, label: string, events: number) => {
+      const topic = `bench-e2e-${RUN_ID}-alone-${variant}-${label}`;
+      topics.push(topic, `${topic}.dlq`);
+      await createBenchTopic(admin, topic);
+      return produceOnly(variant, kafka, registry, brokers, topic, events);
     };
     // warm-up: every path JIT-compiled and every connection type opened once before measuring
     for (const variant of VARIANTS) await once(variant, 'warmup', WARMUP_EVENTS);
+    for (const variant of producingVariants) await produceAlone(variant, 'warmup', WARMUP_EVENTS);
     // rotate the order each round: no variant always runs first
     for (let round = 0; round < ROUNDS; round++) {
       const thisRound = {} as Record<Variant, RunResult>;
       for (let k = 0; k < VARIANTS.length; k++) {
         const variant = VARIANTS[(k + round) % VARIANTS.length]!;
         const result = await once(variant, String(round), EVENTS);
-        if (variant === 'kit') {
+        if (variant === 'kit' || variant === 'kit-platformatic') {
           kitCalls += result.registryCalls;
           kitMessages += 2 * EVENTS;
         }
@@ -103,9 +161,30 @@ export async function benchEndToEnd(servers?: BenchServers, ceiling?: BrokerCeil
           `e2e: round ${round + 1}/${ROUNDS} ${variant}: ${formatRate(result.eventsPerSecond)} end to end, producer ${formatRate(result.producedPerSecond)}\n`,
         );
       }
-      for (const base of ['raw', 'raw-avro'] as const) {
-        ratios[base].push(thisRound.kit.eventsPerSecond / thisRound[base].eventsPerSecond);
-        producerRatios[base].push(thisRound.kit.producedPerSecond / thisRound[base].producedPerSecond);
+      const pair = (key: keyof typeof ratios, kit: RunResult, base: RunResult) => {
+        ratios[key].push(kit.eventsPerSecond / base.eventsPerSecond);
+        producerRatios[key].push(kit.producedPerSecond / base.producedPerSecond);
+      };
+      pair('raw', thisRound.kit, thisRound.raw);
+      pair('raw-avro', thisRound.kit, thisRound['raw-avro']);
+      if (PLATFORMATIC) {
+        pair('pRaw', thisRound['kit-platformatic'], thisRound.raw);
+        pair('pPlat', thisRound['kit-platformatic'], thisRound['raw-platformatic']);
+      }
+      // the producers again, each alone in the process, as the Java ProducerPerformance runs
+      const aloneRound = {} as Record<Producing, number>;
+      for (let k = 0; k < producingVariants.length; k++) {
+        const variant = producingVariants[(k + round) % producingVariants.length]!;
+        aloneRound[variant] = await produceAlone(variant, String(round), PRODUCER_EVENTS);
+        alone[variant].push(aloneRound[variant]);
+        process.stderr.write(
+          `e2e: round ${round + 1}/${ROUNDS} ${variant}: producer alone ${formatRate(aloneRound[variant])}\n`,
+        );
+      }
+      aloneRatios.raw.push(aloneRound.kit / aloneRound.raw);
+      if (PLATFORMATIC) {
+        aloneRatios.pRaw.push(aloneRound['kit-platformatic'] / aloneRound.raw);
+        aloneRatios.pPlat.push(aloneRound['kit-platformatic'] / aloneRound['raw-platformatic']);
       }
     }
     const ratio = median(ratios.raw);
@@ -126,7 +205,7 @@ export async function benchEndToEnd(servers?: BenchServers, ceiling?: BrokerCeil
         ratio: formatRatioSpread(ratios['raw-avro']),
       },
       {
-        name: 'producer alone (until the last batch is acknowledged)',
+        name: 'producer, the consumer running beside it in the process (until the last batch is acknowledged)',
         value: `${formatSpread(producing.kit)} events`,
         baseline: `raw kafkajs + JSON ${formatSpread(producing.raw)}`,
         ratio: formatRatioSpread(producerRatios.raw),
@@ -134,29 +213,23 @@ export async function benchEndToEnd(servers?: BenchServers, ceiling?: BrokerCeil
         met: producerRatio >= TARGET,
       },
       {
-        name: 'producer alone, against raw kafkajs + raw avsc',
+        name: 'producer, the consumer beside it, against raw kafkajs + raw avsc',
         value: `${formatSpread(producing.kit)} events`,
         baseline: `raw kafkajs + avsc ${formatSpread(producing['raw-avro'])}`,
         ratio: formatRatioSpread(producerRatios['raw-avro']),
       },
     ];
+    if (PLATFORMATIC) figures.push(...platformaticFigures(rates, producing, ratios, producerRatios));
+    figures.push(...producerAloneFigures(alone, aloneRatios, ceiling));
     if (ceiling) {
       const java = ceiling.produced.median;
       const javaConsumer = ceiling.consumed.median;
-      figures.push(
-        {
-          name: "producer alone as a fraction of the broker's ceiling (kafka-producer-perf-test, same broker)",
-          value: `${formatRate(median(producing.kit))} events`,
-          baseline: `Java ProducerPerformance ${formatRate(java)} (raw kafkajs + JSON ${formatRate(median(producing.raw))} = ${percent(median(producing.raw) / java)})`,
-          ratio: percent(median(producing.kit) / java),
-        },
-        {
-          name: "end to end as a fraction of the broker's ceiling (the slower of the Java producer and consumer)",
-          value: `${formatRate(median(rates.kit))} events`,
-          baseline: `Java perf tools min(${formatRate(java)}, ${formatRate(javaConsumer)}) (raw kafkajs + JSON ${percent(median(rates.raw) / Math.min(java, javaConsumer))})`,
-          ratio: percent(median(rates.kit) / Math.min(java, javaConsumer)),
-        },
-      );
+      figures.push({
+        name: "end to end as a fraction of the broker's ceiling (the slower of the Java producer and consumer)",
+        value: `${formatRate(median(rates.kit))} events`,
+        baseline: `Java perf tools min(${formatRate(java)}, ${formatRate(javaConsumer)}) (raw kafkajs + JSON ${percent(median(rates.raw) / Math.min(java, javaConsumer))})`,
+        ratio: percent(median(rates.kit) / Math.min(java, javaConsumer)),
+      });
     }
     figures.push({
       name: 'registry HTTP calls per message after warm-up (producer + consumer)',
@@ -165,9 +238,12 @@ export async function benchEndToEnd(servers?: BenchServers, ceiling?: BrokerCeil
       met: kitCalls === 0,
     });
     const notes = [
-      `settings (every variant): ${EVENTS.toLocaleString('en-US')} events per run, batches of ${BATCH} (publishBatch / producer.send), idempotent, acks=-1, maxInFlightRequests 1, DefaultPartitioner (murmur2), key bookingId, header event-type, ${bookingsContract.partitions} partitions, RF 1, one consumer (partitionsConsumedConcurrently 1, kafkajs's default fetch sizes), fresh topic and group per run; ${ROUNDS} rounds rotating the order; a ratio is the median of the per-round ratios, with their min–max`,
+      `settings (every variant): ${EVENTS.toLocaleString('en-US')} events per run, batches of ${BATCH} (publishBatch / producer.send), ${IN_FLIGHT === 1 ? 'each awaited before the next' : `${IN_FLIGHT} in flight (BENCH_E2E_IN_FLIGHT)`}, idempotent, acks=-1, maxInFlightRequests 1, DefaultPartitioner (murmur2), key bookingId, header event-type, ${bookingsContract.partitions} partitions, RF 1, one consumer (partitionsConsumedConcurrently 1, kafkajs's default fetch sizes), fresh topic and group per run; ${ROUNDS} rounds rotating the order; a ratio is the median of the per-round ratios, with their min–max`,
       "consumers: the kit commits handled messages at the end of each batch (its at-least-once default); the raw variants use eachMessage with kafkajs's default auto-commit",
       `a warm-up run of ${WARMUP_EVENTS.toLocaleString('en-US')} events per variant first; the raw variants fill eventId (randomUUID), timestamp and source as the kit does`,
+      PLATFORMATIC
+        ? "platformatic: the kit with transport 'platformatic' (its producer idempotent, acks=all, murmur2 placement; its consumer commits per batch); raw @platformatic/kafka + JSON with the library's defaults (idempotent, acks=all, its own partitioner, autocommit)"
+        : `platformatic rows skipped: Node.js ${process.versions.node} (the transport needs 22.22 or newer)`,
     ];
     return { benchmark: 'e2e', figures, notes };
   } finally {
@@ -184,14 +260,14 @@ function percent(fraction: number): string {
 /** The n-th event's input: the benchmark events in turn, each booking its own key. */
 /** The kit's consumer of a benchmark topic from the beginning, calling `handle` for every event type. */
 export function benchConsumer(
-  kafka: Kafka,
+  client: { kafka: Kafka } | { brokers: string[]; transport: 'platformatic' },
   registry: SchemaRegistryClient,
   contract: BookingsContract,
   handle: () => void,
 ): Consumer<BookingsContract> {
   return createConsumer({
     contract,
-    kafka,
+    ...client,
     registry,
     groupId: `${contract.topic}-group`,
     fromBeginning: true,
@@ -217,14 +293,17 @@ function waiter(target: number): { tick(seen: number): void; done: Promise<void>
   return { tick: (seen) => (seen >= target ? resolve() : undefined), done };
 }
 
+/** The kit end to end; with `platformaticBrokers`, on the platformatic transport (else kafkajs through `kafka`). */
 export async function runKit(
   kafka: Kafka,
   registry: SchemaRegistryClient,
   topic: string,
   events: number,
+  platformaticBrokers?: string[],
 ): Promise<RunResult> {
   const contract: BookingsContract = { ...bookingsContract, topic, deadLetterTopic: `${topic}.dlq` };
-  const producer = createProducer({ contract, kafka, registry, source: 'bench' });
+  const client = platformaticBrokers ? { brokers: platformaticBrokers, transport: 'platformatic' as const } : { kafka };
+  const producer = createProducer({ contract, ...client, registry, source: 'bench' });
   let seen = 0;
   const primed = waiter(1);
   const all = waiter(events + 1);
@@ -233,7 +312,7 @@ export async function runKit(
     primed.tick(seen);
     all.tick(seen);
   };
-  const consumer = benchConsumer(kafka, registry, contract, handle);
+  const consumer = benchConsumer(client, registry, contract, handle);
   try {
     await producer.connect();
     await consumer.start();
@@ -242,11 +321,11 @@ export async function runKit(
     await primed.done;
     const callsBefore = registry.requestCount;
     const started = performance.now();
-    for (let n = 0; n < events; n += BATCH) {
+    await sendBatches(events, (from, to) => {
       const items: Array<BatchItem<BookingsContract>> = [];
-      for (let i = n; i < Math.min(n + BATCH, events); i++) items.push(inputOf(i));
-      await producer.publishBatch(items);
-    }
+      for (let i = from; i < to; i++) items.push(inputOf(i));
+      return producer.publishBatch(items);
+    });
     const producedMs = performance.now() - started;
     await all.done;
     const ms = performance.now() - started;
@@ -294,27 +373,243 @@ export function rawAvroCodec(schemaId: number): RawCodec {
   };
 }
 
-async function runRaw(kafka: Kafka, topic: string, events: number, codec: RawCodec): Promise<RunResult> {
-  const producer = kafka.producer({
+/** The producer-only rows: the kit on each transport against the raw clients, and against Kafka's own producer. */
+function producerAloneFigures(
+  alone: Record<Producing, number[]>,
+  ratios: Record<'raw' | 'pRaw' | 'pPlat', number[]>,
+  ceiling: BrokerCeiling | undefined,
+): BenchFigure[] {
+  const events = `${PRODUCER_EVENTS.toLocaleString('en-US')} events, ${PRODUCER_IN_FLIGHT} batches in flight, no consumer in the process`;
+  const figures: BenchFigure[] = [
+    {
+      name: `producer only (${events})`,
+      value: `${formatSpread(alone.kit)} events`,
+      baseline: `raw kafkajs + JSON ${formatSpread(alone.raw)}`,
+      ratio: formatRatioSpread(ratios.raw),
+    },
+  ];
+  if (PLATFORMATIC) {
+    figures.push(
+      {
+        name: `producer only on the platformatic transport (${events}), against raw kafkajs + JSON`,
+        value: `${formatSpread(alone['kit-platformatic'])} events`,
+        baseline: `raw kafkajs + JSON ${formatSpread(alone.raw)}`,
+        ratio: formatRatioSpread(ratios.pRaw),
+      },
+      {
+        name: 'producer only on the platformatic transport, against raw @platformatic/kafka + JSON',
+        value: `${formatSpread(alone['kit-platformatic'])} events`,
+        baseline: `raw @platformatic/kafka + JSON ${formatSpread(alone['raw-platformatic'])}`,
+        ratio: formatRatioSpread(ratios.pPlat),
+      },
+    );
+  }
+  if (!ceiling) return figures;
+  const java = ceiling.produced.median;
+  const share = (variant: Producing) => median(alone[variant]) / java;
+  figures.push({
+    name: "producer only as a fraction of the broker's ceiling (kafka-producer-perf-test, alone too, same broker)",
+    value: `${formatRate(median(alone.kit))} events`,
+    baseline: `Java ProducerPerformance ${formatRate(java)} (raw kafkajs + JSON = ${percent(share('raw'))})`,
+    ratio: percent(share('kit')),
+  });
+  if (PLATFORMATIC) {
+    figures.push({
+      name: "producer only on the platformatic transport, as a fraction of the broker's ceiling",
+      value: `${formatRate(median(alone['kit-platformatic']))} events`,
+      baseline: `Java ProducerPerformance ${formatRate(java)} (raw @platformatic/kafka + JSON = ${percent(share('raw-platformatic'))})`,
+      ratio: percent(share('kit-platformatic')),
+      target: '≥ 50 %',
+      met: share('kit-platformatic') >= 0.5,
+    });
+  }
+  return figures;
+}
+
+/** The platformatic transport's rows: the kit on it against raw kafkajs + JSON (the goal) and against raw platformatic. */
+function platformaticFigures(
+  rates: Record<Variant, number[]>,
+  producing: Record<Variant, number[]>,
+  ratios: Record<'pRaw' | 'pPlat', number[]>,
+  producerRatios: Record<'pRaw' | 'pPlat', number[]>,
+): BenchFigure[] {
+  const kit = formatSpread(rates['kit-platformatic']);
+  const kitProducing = formatSpread(producing['kit-platformatic']);
+  return [
+    {
+      name: 'end to end on the platformatic transport, against raw kafkajs + JSON',
+      value: `${kit} events`,
+      baseline: `raw kafkajs + JSON ${formatSpread(rates.raw)}`,
+      ratio: formatRatioSpread(ratios.pRaw),
+      target: '≥ 2.0×',
+      met: median(ratios.pRaw) >= 2,
+    },
+    {
+      name: 'end to end on the platformatic transport, against raw @platformatic/kafka + JSON',
+      value: `${kit} events`,
+      baseline: `raw @platformatic/kafka + JSON ${formatSpread(rates['raw-platformatic'])}`,
+      ratio: formatRatioSpread(ratios.pPlat),
+    },
+    {
+      name: 'producer on the platformatic transport, the consumer beside it, against raw kafkajs + JSON',
+      value: `${kitProducing} events`,
+      baseline: `raw kafkajs + JSON ${formatSpread(producing.raw)}`,
+      ratio: formatRatioSpread(producerRatios.pRaw),
+    },
+    {
+      name: 'producer on the platformatic transport, the consumer beside it, against raw @platformatic/kafka + JSON',
+      value: `${kitProducing} events`,
+      baseline: `raw @platformatic/kafka + JSON ${formatSpread(producing['raw-platformatic'])}`,
+      ratio: formatRatioSpread(producerRatios.pPlat),
+    },
+  ];
+}
+
+/** The n-th event as a raw variant sends it: the kit's fields filled as the kit fills them. */
+function rawEvent(n: number): { key: string; eventType: string; event: Record<string, unknown> } {
+  const { eventType, payload } = inputOf(n);
+  const event = { ...(payload as object), eventType, eventId: randomUUID(), timestamp: new Date(), source: 'bench' };
+  return { key: payload.bookingId, eventType, event };
+}
+
+function kafkajsMessage(codec: RawCodec, n: number) {
+  const { key, eventType, event } = rawEvent(n);
+  return { key, value: codec.encode(event), headers: { 'event-type': eventType } };
+}
+
+function platformaticMessage(topic: string, n: number) {
+  const { key, eventType, event } = rawEvent(n);
+  return { topic, key, value: rawJson.encode(event) as string, headers: { 'event-type': eventType } };
+}
+
+function rawPlatformaticProducer(brokers: string[], clientId: string) {
+  const { Producer, ProduceAcks, stringSerializers } = platformatic();
+  return new Producer({
+    clientId,
+    bootstrapBrokers: brokers,
+    idempotent: true,
+    acks: ProduceAcks.ALL,
+    serializers: stringSerializers,
+  });
+}
+
+function rawKafkajsProducer(kafka: Kafka) {
+  return kafka.producer({
     idempotent: true,
     maxInFlightRequests: 1,
     createPartitioner: Partitioners.DefaultPartitioner,
   });
+}
+
+/** A variant that produces in the producer-only runs. */
+export type Producing = 'kit' | 'raw' | 'kit-platformatic' | 'raw-platformatic';
+const PRODUCING: Producing[] = ['kit', 'raw', 'kit-platformatic', 'raw-platformatic'];
+
+/**
+ * The producer with no consumer in the process (events/s until the last batch is acknowledged):
+ * what Kafka's ProducerPerformance, which runs alone, is compared with.
+ */
+export async function produceOnly(
+  variant: Producing,
+  kafka: Kafka,
+  registry: SchemaRegistryClient,
+  brokers: string[],
+  topic: string,
+  events: number,
+): Promise<number> {
+  const timed = async (send: (from: number, to: number) => Promise<unknown>) => {
+    await send(3, 4); // priming: connections, metadata, the schema ID
+    const started = performance.now();
+    await sendBatches(events, send, PRODUCER_IN_FLIGHT);
+    return (events / (performance.now() - started)) * 1000;
+  };
+  if (variant === 'kit' || variant === 'kit-platformatic') {
+    const contract: BookingsContract = { ...bookingsContract, topic, deadLetterTopic: `${topic}.dlq` };
+    const client = variant === 'kit' ? { kafka } : { brokers, transport: 'platformatic' as const };
+    const producer = createProducer({ contract, ...client, registry, source: 'bench' });
+    await producer.connect();
+    try {
+      return await timed((from, to) => {
+        const items: Array<BatchItem<BookingsContract>> = [];
+        for (let i = from; i < to; i++) items.push(inputOf(i));
+        return producer.publishBatch(items);
+      });
+    } finally {
+      await producer.disconnect();
+    }
+  }
+  if (variant === 'raw') {
+    const producer = rawKafkajsProducer(kafka);
+    await producer.connect();
+    try {
+      return await timed((from, to) => {
+        const messages = [];
+        for (let i = from; i < to; i++) messages.push(kafkajsMessage(rawJson, i));
+        return producer.send({ topic, acks: -1, messages });
+      });
+    } finally {
+      await producer.disconnect();
+    }
+  }
+  const producer = rawPlatformaticProducer(brokers, `${topic}-producer`);
+  try {
+    return await timed((from, to) => {
+      const messages = [];
+      for (let i = from; i < to; i++) messages.push(platformaticMessage(topic, i));
+      return producer.send({ messages });
+    });
+  } finally {
+    await producer.close();
+  }
+}
+
+/** Raw @platformatic/kafka + JSON with the library's defaults: the platformatic transport's baseline. */
+export async function runRawPlatformatic(brokers: string[], topic: string, events: number): Promise<RunResult> {
+  const { Consumer, MessagesStreamModes, stringDeserializers } = platformatic();
+  const producer = rawPlatformaticProducer(brokers, `${topic}-producer`);
+  const consumer = new Consumer({
+    clientId: `${topic}-consumer`,
+    groupId: `${topic}-group`,
+    bootstrapBrokers: brokers,
+    deserializers: stringDeserializers,
+  });
+  let seen = 0;
+  const primed = waiter(1);
+  const all = waiter(events + 1);
+  const toMessage = (n: number) => platformaticMessage(topic, n);
+  try {
+    const stream = await consumer.consume({ topics: [topic], mode: MessagesStreamModes.EARLIEST });
+    stream.on('data', (message) => {
+      rawJson.decode(Buffer.from(message.value));
+      seen++;
+      primed.tick(seen);
+      all.tick(seen);
+    });
+    await producer.send({ messages: [toMessage(3)] });
+    await primed.done;
+    const started = performance.now();
+    await sendBatches(events, (from, to) => {
+      const messages = [];
+      for (let i = from; i < to; i++) messages.push(toMessage(i));
+      return producer.send({ messages });
+    });
+    const producedMs = performance.now() - started;
+    await all.done;
+    const ms = performance.now() - started;
+    return { eventsPerSecond: (events / ms) * 1000, producedPerSecond: (events / producedMs) * 1000, registryCalls: 0 };
+  } finally {
+    await consumer.close(true).catch(() => undefined);
+    await producer.close().catch(() => undefined);
+  }
+}
+
+async function runRaw(kafka: Kafka, topic: string, events: number, codec: RawCodec): Promise<RunResult> {
+  const producer = rawKafkajsProducer(kafka);
   const consumer: KafkaConsumer = kafka.consumer({ groupId: `${topic}-group` });
   let seen = 0;
   const primed = waiter(1);
   const all = waiter(events + 1);
-  const toMessage = (n: number) => {
-    const { eventType, payload } = inputOf(n);
-    const event: Record<string, unknown> = {
-      ...(payload as unknown as Record<string, unknown>),
-      eventType,
-      eventId: randomUUID(),
-      timestamp: new Date(),
-      source: 'bench',
-    };
-    return { key: String(event.bookingId), value: codec.encode(event), headers: { 'event-type': eventType } };
-  };
+  const toMessage = (n: number) => kafkajsMessage(codec, n);
   try {
     await producer.connect();
     await consumer.connect();
@@ -330,11 +625,11 @@ async function runRaw(kafka: Kafka, topic: string, events: number, codec: RawCod
     await producer.send({ topic, acks: -1, messages: [toMessage(3)] });
     await primed.done;
     const started = performance.now();
-    for (let n = 0; n < events; n += BATCH) {
+    await sendBatches(events, (from, to) => {
       const messages = [];
-      for (let i = n; i < Math.min(n + BATCH, events); i++) messages.push(toMessage(i));
-      await producer.send({ topic, acks: -1, messages });
-    }
+      for (let i = from; i < to; i++) messages.push(toMessage(i));
+      return producer.send({ topic, acks: -1, messages });
+    });
     const producedMs = performance.now() - started;
     await all.done;
     const ms = performance.now() - started;

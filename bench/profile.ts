@@ -133,7 +133,7 @@ async function main(): Promise<void> {
       };
       let stop: () => Promise<void>;
       if (variant === 'kit') {
-        const consumer = benchConsumer(kafka, registry, contract, tick);
+        const consumer = benchConsumer({ kafka }, registry, contract, tick);
         await consumer.start();
         stop = () => consumer.stop();
       } else {
