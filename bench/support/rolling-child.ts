@@ -12,24 +12,19 @@ import { bookingsContract } from '../../src/generated/bookings';
 import type { TransportName } from '../../src/kafka/transport';
 import { withTopic } from '../../test/support/contracts';
 import { everyEvent } from '../../test/support/faults/stream';
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-}
+import { requiredEnv } from '../../test/support/stack-env';
 
 async function main(): Promise<void> {
-  const out = required('ROLL_OUT');
-  const transport = required('ROLL_TRANSPORT') as TransportName;
+  const out = requiredEnv('ROLL_OUT');
+  const transport = requiredEnv('ROLL_TRANSPORT') as TransportName;
   const membership: GroupMembership = {
     instanceId: process.env.ROLL_INSTANCE_ID || undefined,
     protocol: (process.env.ROLL_PROTOCOL as GroupMembership['protocol']) || undefined,
   };
   const create = () =>
     createConsumer({
-      contract: withTopic(bookingsContract, required('ROLL_TOPIC')),
-      groupId: required('ROLL_GROUP'),
+      contract: withTopic(bookingsContract, requiredEnv('ROLL_TOPIC')),
+      groupId: requiredEnv('ROLL_GROUP'),
       transport,
       membership,
       fromBeginning: true,

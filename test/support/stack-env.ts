@@ -31,3 +31,10 @@ export function stackEnv(): TestStackEnv {
     local: process.env.CONTRACTS_STACK_LOCAL === '1',
   };
 }
+
+/** An environment variable a child process was started with; an error naming it when it was not. */
+export function requiredEnv(name: string): string {
+  const value = process.env[name];
+  if (!value) throw new Error(`${name} is not set`);
+  return value;
+}

@@ -14,18 +14,13 @@ import { createProducer } from '../../../src/producer';
 import { createTransformer } from '../../../src/transformer';
 import { confirmationOf } from '../bookings-fixtures';
 import { withTopic } from '../contracts';
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-}
+import { requiredEnv } from '../stack-env';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function main(): Promise<void> {
-  const contract = withTopic(bookingsContract, required('FAULTS_TOPIC'));
-  const groupId = required('FAULTS_GROUP');
+  const contract = withTopic(bookingsContract, requiredEnv('FAULTS_TOPIC'));
+  const groupId = requiredEnv('FAULTS_GROUP');
   const workMs = Number(process.env.FAULTS_WORK_MS ?? 5);
   const hold = process.env.FAULTS_HOLD;
   const holdMs = Number(process.env.FAULTS_HOLD_MS ?? 0);

@@ -17,16 +17,11 @@ import { createConsumer, CONSUMER_EVENTS } from '../../../src/consumer';
 import { bookingsContract } from '../../../src/generated/bookings';
 import { withTopic } from '../contracts';
 import { everyEvent } from './stream';
-
-function required(name: string): string {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-}
+import { requiredEnv } from '../stack-env';
 
 async function main(): Promise<void> {
-  const out = required('FAULTS_OUT');
-  const contract = withTopic(bookingsContract, required('FAULTS_TOPIC'));
+  const out = requiredEnv('FAULTS_OUT');
+  const contract = withTopic(bookingsContract, requiredEnv('FAULTS_TOPIC'));
   const record = async (event: { eventId: string }) => {
     appendFileSync(out, `${event.eventId}\n`);
     // a service does some work per event; ~1 ms also keeps the stream long enough (≥ 6 s) that the
@@ -35,7 +30,7 @@ async function main(): Promise<void> {
   };
   const consumer = createConsumer({
     contract,
-    groupId: required('FAULTS_GROUP'),
+    groupId: requiredEnv('FAULTS_GROUP'),
     fromBeginning: true,
     stopOnSignals: ['SIGTERM'],
     kafkaConfig: { logLevel: logLevel.NOTHING },
