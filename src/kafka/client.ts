@@ -63,13 +63,19 @@ export function toKafkaError(error: unknown, action: string, topic?: string, bro
   const message = `${e?.name ?? 'Error'}: ${e?.message ?? String(error)}`;
   // @platformatic/kafka's messages name the API, not the broker's error: the type says what went wrong
   const type = kafkaErrorType(error);
+  // refused credentials stay refused: @platformatic/kafka marks its authentication errors retriable
+  const refusedCredentials = isAuthenticationError(error) || (type !== undefined && SASL_REFUSALS.has(type));
   return new KafkaError(
     `${action}${topic ? ` (topic ${topic})` : ''}${at} failed: ${message}${type && !message.includes(type) ? ` (${type})` : ''}`,
     topic,
     {
-      retriable: type !== undefined && INSTANCE_ID_HELD.has(type) ? true : retriableOf(error),
+      retriable: refusedCredentials
+        ? false
+        : type !== undefined && INSTANCE_ID_HELD.has(type)
+          ? true
+          : retriableOf(error),
       cause: error,
-      hint: isAuthenticationError(error)
+      hint: refusedCredentials
         ? `check the SASL credentials the client uses (kafkaConfig.sasl); the broker${at} refused them`
         : type !== undefined && INSTANCE_ID_HELD.has(type)
           ? 'another live member has this membership.instanceId, or the last process with it stopped without leaving (a crash) and its session has not expired yet (the consumer protocol: group.consumer.session.timeout.ms, 45 s by default): start again after that, and give each process an id of its own'
@@ -77,6 +83,9 @@ export function toKafkaError(error: unknown, action: string, topic?: string, bro
     },
   );
 }
+
+/** The broker refused the client's SASL handshake or credentials: trying again cannot help. */
+const SASL_REFUSALS = new Set(['SASL_AUTHENTICATION_FAILED', 'UNSUPPORTED_SASL_MECHANISM', 'ILLEGAL_SASL_STATE']);
 
 /** A static member's instance id held by another member, until that one leaves or its session expires. */
 const INSTANCE_ID_HELD = new Set(['UNRELEASED_INSTANCE_ID', 'FENCED_INSTANCE_ID']);

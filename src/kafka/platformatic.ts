@@ -2,12 +2,15 @@
  * The @platformatic/kafka transport's client side the producer and the consumer share: the
  * library, loaded only when a client chooses it (a kafkajs-only service never loads it, and it is
  * ESM, required through Node's require(esm)); the connection options the kit builds from
- * `brokers` / KAFKA_BROKERS and `clientId`, refusing with a typed error what it cannot translate
- * yet (a kafkajs `Kafka` instance, kafkajs client settings); and an idempotent acks=all producer
+ * `brokers` / KAFKA_BROKERS and `clientId`, with kafkajs's TLS, SASL (PLAIN, SCRAM, OAUTHBEARER),
+ * timeouts and retries from `kafkaConfig` translated, refusing with a typed error what it cannot
+ * translate (a kafkajs `Kafka` instance, AWS IAM or a custom SASL mechanism, kafkajs's other
+ * client settings); and an idempotent acks=all producer
  * as the kit's RecordProducer. Admin work (topics, offsets, DLQ replay's transactions) stays on
  * kafkajs for now.
  */
 import type * as Platformatic from '@platformatic/kafka';
+import type { ConnectionOptions } from 'node:tls';
 import { TransportUnsupportedError } from '../errors';
 import { brokersFrom, type KafkaConnectionOptions } from './client';
 import type { OutgoingRecord, RecordAck, RecordHeaders, RecordProducer } from './transport';
@@ -27,7 +30,20 @@ export function platformatic(): PlatformaticModule {
 export interface PlatformaticBase {
   clientId: string;
   bootstrapBrokers: string[];
+  tls?: ConnectionOptions;
+  sasl?: Platformatic.SASLOptions;
+  connectTimeout?: number;
+  requestTimeout?: number;
+  retries?: number;
+  retryDelay?: number;
 }
+
+type KafkajsConfig = NonNullable<KafkaConnectionOptions['kafkaConfig']>;
+
+/** kafkajs client settings the translation reads; logLevel and logCreator are the kit logger's on either transport. */
+const TRANSLATED = new Set(['ssl', 'sasl', 'connectionTimeout', 'requestTimeout', 'retry', 'logLevel', 'logCreator']);
+/** kafkajs `retry` settings with a platformatic equivalent (its retries and the delay between them). */
+const TRANSLATED_RETRY = new Set(['retries', 'initialRetryTime']);
 
 /** The connection options of a platformatic client, or a TransportUnsupportedError for what only kafkajs takes. */
 export function platformaticBase(options: KafkaConnectionOptions, defaultClientId: string): PlatformaticBase {
@@ -45,16 +61,56 @@ export function platformaticBase(options: KafkaConnectionOptions, defaultClientI
       "pass `brokers` and `clientId` instead, or use transport: 'kafkajs'",
     );
   }
-  const settings = Object.keys(options.kafkaConfig ?? {}).filter((k) => k !== 'logLevel' && k !== 'logCreator');
-  if (settings.length > 0) {
+  const config = options.kafkaConfig ?? {};
+  const untranslated = [
+    ...Object.keys(config).filter((k) => !TRANSLATED.has(k)),
+    ...Object.keys(config.retry ?? {})
+      .filter((k) => !TRANSLATED_RETRY.has(k))
+      .map((k) => `retry.${k}`),
+  ];
+  if (untranslated.length > 0) {
     throw new TransportUnsupportedError(
       'platformatic',
-      `kafkajs client settings (kafkaConfig: ${settings.join(', ')})`,
-      "TLS and SASL through the platformatic transport are not wired yet; use transport: 'kafkajs' for this client",
+      `kafkajs client settings (kafkaConfig: ${untranslated.join(', ')})`,
+      "the platformatic transport takes kafkaConfig's ssl, sasl, connectionTimeout, requestTimeout, retry.retries and retry.initialRetryTime; drop the others or use transport: 'kafkajs' for this client",
     );
   }
-  return { clientId: options.clientId ?? defaultClientId, bootstrapBrokers: brokersFrom(options.brokers) };
+  return {
+    clientId: options.clientId ?? defaultClientId,
+    bootstrapBrokers: brokersFrom(options.brokers),
+    ...(config.ssl ? { tls: config.ssl === true ? {} : config.ssl } : {}),
+    ...(config.sasl ? { sasl: saslOf(config.sasl) } : {}),
+    ...(config.connectionTimeout === undefined ? {} : { connectTimeout: config.connectionTimeout }),
+    ...(config.requestTimeout === undefined ? {} : { requestTimeout: config.requestTimeout }),
+    ...(config.retry?.retries === undefined ? {} : { retries: config.retry.retries }),
+    ...(config.retry?.initialRetryTime === undefined ? {} : { retryDelay: config.retry.initialRetryTime }),
+  };
 }
+
+/** kafkajs's SASL settings as @platformatic/kafka's: the same mechanisms by their protocol names. */
+function saslOf(sasl: NonNullable<KafkajsConfig['sasl']>): Platformatic.SASLOptions {
+  const named = SASL_MECHANISMS[sasl.mechanism];
+  // a custom kafkajs mechanism (authenticationProvider) may reuse a name: the fields decide
+  if (named && 'username' in sasl && 'password' in sasl) {
+    return { mechanism: named, username: sasl.username, password: sasl.password };
+  }
+  if (sasl.mechanism === 'oauthbearer' && 'oauthBearerProvider' in sasl) {
+    const provider = sasl.oauthBearerProvider;
+    return { mechanism: 'OAUTHBEARER', token: async () => (await provider()).value };
+  }
+  throw new TransportUnsupportedError(
+    'platformatic',
+    `SASL mechanism ${sasl.mechanism} (kafkaConfig.sasl)`,
+    "the platformatic transport speaks SASL PLAIN, SCRAM-SHA-256, SCRAM-SHA-512 and OAUTHBEARER; use transport: 'kafkajs' for this client",
+  );
+}
+
+/** kafkajs's names of the mechanisms with a username and a password, and their protocol names. */
+const SASL_MECHANISMS: Record<string, Platformatic.SASLOptions['mechanism'] | undefined> = {
+  plain: 'PLAIN',
+  'scram-sha-256': 'SCRAM-SHA-256',
+  'scram-sha-512': 'SCRAM-SHA-512',
+};
 
 /** Whether this Node.js runs @platformatic/kafka: 22.22 and newer (the kit itself runs from 22.13). */
 export function nodeRunsPlatformatic(version: string): boolean {

@@ -2,7 +2,8 @@
  * Security, end to end on a stack of this test's own:
  * - the registry behind nginx (basic auth on one port, a bearer token on another), used by the
  *   kit's registry client, producer and consumer;
- * - Kafka with a SASL/PLAIN listener, used by the kit's producer and consumer;
+ * - Kafka with a SASL/PLAIN listener, used by the kit's producer and consumer on both transports
+ *   (kafkajs's `kafkaConfig.sasl`, translated for @platformatic/kafka);
  * - wrong or missing credentials give typed errors naming the server, at once, not a hang;
  * - the secrets (passwords, token, the basic header value) appear nowhere in the kit's logs
  *   (kafkajs logs through the kit, captured), its errors, or the CLI's output (`contracts tail`,
@@ -17,6 +18,7 @@ import { createConsumer, CONSUMER_EVENTS } from '../../../src/consumer';
 import { isContractsError, KafkaError, RegistryError } from '../../../src/errors';
 import { bookingsContract } from '../../../src/generated/bookings';
 import { ensureTopics } from '../../../src/kafka';
+import { TRANSPORTS } from '../../../src/kafka/transport';
 import { createProducer } from '../../../src/producer';
 import { createSchemaRegistryClient, registerContract } from '../../../src/registry';
 import { CCOMPAT_PATH } from '../../../src/stack';
@@ -106,55 +108,70 @@ const scenario = faultScenario({
 describe('security: registry auth through nginx, Kafka SASL/PLAIN', () => {
   const topic = uniqueTopic('faults-secure');
   const contract = withTopic(bookingsContract, topic);
+  /** Each transport's run publishes and consumes on a topic of its own; the kafkajs one is also the CLI's below. */
+  const contractOf = (transport: string) =>
+    transport === 'kafkajs' ? contract : withTopic(bookingsContract, uniqueTopic(`faults-secure-${transport}`));
   const figures: Record<string, number | string | boolean> = {};
-  let handled = new Tally();
+  /** Every event handled over SASL, on both transports. */
+  const handled = new Tally();
 
-  it(`publishes and consumes ${EVENTS} events with SASL/PLAIN and an authenticated registry (basic for the producer, bearer for the consumer)`, async () => {
-    const brokers = saslBrokers(KAFKA_PORT, 1);
-    const basic = createSchemaRegistryClient({
-      url: proxy.basicUrl,
-      auth: { username: REGISTRY_USER, password: REGISTRY_PASSWORD },
-    });
-    const bearer = createSchemaRegistryClient({ url: proxy.bearerUrl, auth: { token: REGISTRY_TOKEN } });
-    const admin = new Kafka({ clientId: 'faults-secure-admin', brokers, ...kafkaConfig('admin') });
-    await ensureTopics(admin, { ...contract, partitions: 3, replicationFactor: 1 });
-    const ids = await registerContract(contract, basic);
-    figures.schemasRegisteredThroughBasicAuth = Object.keys(ids).length;
+  it.each(TRANSPORTS)(
+    `publishes and consumes ${EVENTS} events with SASL/PLAIN and an authenticated registry (basic for the producer, bearer for the consumer), on %s`,
+    async (transport) => {
+      const contract = contractOf(transport);
+      const brokers = saslBrokers(KAFKA_PORT, 1);
+      const basic = createSchemaRegistryClient({
+        url: proxy.basicUrl,
+        auth: { username: REGISTRY_USER, password: REGISTRY_PASSWORD },
+      });
+      const bearer = createSchemaRegistryClient({ url: proxy.bearerUrl, auth: { token: REGISTRY_TOKEN } });
+      const admin = new Kafka({ clientId: 'faults-secure-admin', brokers, ...kafkaConfig('admin') });
+      await ensureTopics(admin, { ...contract, partitions: 3, replicationFactor: 1 });
+      const ids = await registerContract(contract, basic);
+      figures.schemasRegisteredThroughBasicAuth = Object.keys(ids).length;
+      const events = makeEvents(EVENTS);
 
-    const producer = createProducer({ contract, brokers, registry: basic, kafkaConfig: kafkaConfig('producer') });
-    const events = makeEvents(EVENTS);
-    for (let i = 0; i < events.length; i += 100) await producer.publishBatch(events.slice(i, i + 100));
-    await producer.disconnect();
+      const producer = createProducer({
+        contract,
+        brokers,
+        registry: basic,
+        transport,
+        kafkaConfig: kafkaConfig(`${transport} producer`),
+      });
+      for (let i = 0; i < events.length; i += 100) await producer.publishBatch(events.slice(i, i + 100));
+      await producer.disconnect();
 
-    handled = new Tally();
-    const record = async (event: { eventId: string }) => handled.add(event.eventId);
-    const consumer = createConsumer({
-      contract,
-      groupId: `faults-secure-${randomUUID()}`,
-      brokers,
-      registry: bearer,
-      fromBeginning: true,
-      stopOnSignals: [],
-      kafkaConfig: kafkaConfig('consumer'),
-      handlers: everyEvent(record),
-    });
-    let deadLettered = 0;
-    consumer.on(CONSUMER_EVENTS.DEAD_LETTERED, () => (deadLettered += 1));
-    await consumer.start();
-    try {
-      await waitUntil(
-        () => handled.distinct >= EVENTS,
-        () => `${EVENTS} events over SASL, ${handled.distinct} so far`,
-        60_000,
-      );
-    } finally {
-      await consumer.stop();
-    }
-    expect(handled.missing(events.map((e) => e.eventId))).toEqual([]);
-    expect(deadLettered).toBe(0);
-    // the proxy really checks: both ports refuse a request without credentials
-    for (const url of [proxy.basicUrl, proxy.bearerUrl]) expect((await fetch(`${url}/subjects`)).status).toBe(401);
-  });
+      const record = async (event: { eventId: string }) => handled.add(event.eventId);
+      const consumer = createConsumer({
+        contract,
+        groupId: `faults-secure-${randomUUID()}`,
+        brokers,
+        registry: bearer,
+        transport,
+        fromBeginning: true,
+        stopOnSignals: [],
+        kafkaConfig: kafkaConfig(`${transport} consumer`),
+        handlers: everyEvent(record),
+      });
+      let deadLettered = 0;
+      consumer.on(CONSUMER_EVENTS.DEAD_LETTERED, () => (deadLettered += 1));
+      await consumer.start();
+      try {
+        await waitUntil(
+          () => handled.missing(events.map((e) => e.eventId)).length === 0,
+          () => `${EVENTS} events over SASL on ${transport}, ${handled.distinct} in all so far`,
+          60_000,
+        );
+      } finally {
+        await consumer.stop();
+      }
+      expect(handled.missing(events.map((e) => e.eventId))).toEqual([]);
+      expect(deadLettered).toBe(0);
+      figures[`eventsOverSasl_${transport}`] = EVENTS;
+      // the proxy really checks: both ports refuse a request without credentials
+      for (const url of [proxy.basicUrl, proxy.bearerUrl]) expect((await fetch(`${url}/subjects`)).status).toBe(401);
+    },
+  );
 
   it('refuses wrong or missing registry credentials with a typed REGISTRY_AUTH error naming the registry', async () => {
     const attempts = [
@@ -200,43 +217,48 @@ describe('security: registry auth through nginx, Kafka SASL/PLAIN', () => {
     figures.registryAuthRefusals = refused;
   });
 
-  it('refuses a wrong SASL password with a typed, non-retriable KafkaError naming the broker, not a hang', async () => {
-    const brokers = saslBrokers(KAFKA_PORT, 1);
-    const producer = createProducer({
-      contract,
-      brokers,
-      registry: proxy.basicUrl,
-      kafkaConfig: kafkaConfig('wrong-sasl-producer', 'not-the-password'),
-    });
-    const producerError = await producer.connect().then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    const consumer = createConsumer({
-      contract,
-      groupId: `faults-secure-bad-${randomUUID()}`,
-      brokers,
-      registry: proxy.basicUrl,
-      stopOnSignals: [],
-      kafkaConfig: kafkaConfig('wrong-sasl-consumer', 'not-the-password'),
-      handlers: everyEvent('ignore'),
-    });
-    const consumerError = await consumer.start().then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    for (const [name, error] of [
-      ['producer', producerError],
-      ['consumer', consumerError],
-    ] as const) {
-      recordError(`wrong SASL ${name}`, error);
-      expect(error).toBeInstanceOf(KafkaError);
-      expect(error).toMatchObject({ code: 'KAFKA', retriable: false });
-      expect((error as KafkaError).message).toMatch(/SASL|[Aa]uthentication/);
-      expect((error as KafkaError).message).toContain(brokers[0]);
-    }
-    figures.kafkaSaslRefusals = 2;
-  });
+  it.each(TRANSPORTS)(
+    'refuses a wrong SASL password with a typed, non-retriable KafkaError naming the broker, not a hang, on %s',
+    async (transport) => {
+      const brokers = saslBrokers(KAFKA_PORT, 1);
+      const producer = createProducer({
+        contract,
+        brokers,
+        registry: proxy.basicUrl,
+        transport,
+        kafkaConfig: kafkaConfig(`${transport} wrong-sasl-producer`, 'not-the-password'),
+      });
+      const producerError = await producer.connect().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      const consumer = createConsumer({
+        contract,
+        groupId: `faults-secure-bad-${randomUUID()}`,
+        brokers,
+        registry: proxy.basicUrl,
+        transport,
+        stopOnSignals: [],
+        kafkaConfig: kafkaConfig(`${transport} wrong-sasl-consumer`, 'not-the-password'),
+        handlers: everyEvent('ignore'),
+      });
+      const consumerError = await consumer.start().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      for (const [name, error] of [
+        ['producer', producerError],
+        ['consumer', consumerError],
+      ] as const) {
+        recordError(`wrong SASL ${transport} ${name}`, error);
+        expect(error).toBeInstanceOf(KafkaError);
+        expect(error).toMatchObject({ code: 'KAFKA', retriable: false });
+        expect((error as KafkaError).message).toMatch(/SASL|[Aa]uthentication/);
+        expect((error as KafkaError).message).toContain(brokers[0]);
+      }
+      figures[`kafkaSaslRefusals_${transport}`] = 2;
+    },
+  );
 
   it('leaves no secret in the kit logs, its errors or the CLI output', () => {
     const cli = (args: string[], env: Record<string, string> = {}) => {
@@ -308,11 +330,11 @@ describe('security: registry auth through nginx, Kafka SASL/PLAIN', () => {
     reportFigures({
       scenario: 'security',
       fault: 'registry basic auth and bearer token through nginx, Kafka SASL/PLAIN; wrong credentials; secret scan',
-      sent: EVENTS,
+      sent: EVENTS * TRANSPORTS.length,
       handled: handled.distinct,
       duplicates: handled.duplicates,
       deadLettered: 0,
-      lost: EVENTS - handled.distinct,
+      lost: EVENTS * TRANSPORTS.length - handled.distinct,
       details: {
         ...figures,
         tailExitCodesWithWrongCredentials: `${wrong.status} / ${wrongToken.status}`,

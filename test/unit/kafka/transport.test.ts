@@ -5,7 +5,7 @@
  */
 import { Kafka } from 'kafkajs';
 import { createConsumer, createProducer, TransportUnsupportedError, UnknownTransportError } from '../../../src';
-import { nodeRunsPlatformatic } from '../../../src/kafka/platformatic';
+import { nodeRunsPlatformatic, platformaticBase } from '../../../src/kafka/platformatic';
 import { resolveTransport, TRANSPORT_ENV } from '../../../src/kafka/transport';
 import { createInMemoryRegistry } from '../../../src/testing';
 import { bookingsContract } from '../../../src/generated/bookings';
@@ -68,9 +68,13 @@ describe('the factories', () => {
       TransportUnsupportedError,
     );
     process.env[TRANSPORT_ENV.TRANSPORT] = 'platformatic';
-    expect(() => createProducer({ contract: bookingsContract, registry, kafkaConfig: { ssl: true } })).toThrow(
-      /does not support kafkajs client settings \(kafkaConfig: ssl\)/,
-    );
+    expect(() =>
+      createProducer({
+        contract: bookingsContract,
+        registry,
+        kafkaConfig: { ssl: true, authenticationTimeout: 1, retry: { retries: 1, maxRetryTime: 5 } },
+      }),
+    ).toThrow(/does not support kafkajs client settings \(kafkaConfig: authenticationTimeout, retry.maxRetryTime\)/);
     expect(() =>
       createConsumer({
         contract: bookingsContract,
@@ -93,6 +97,71 @@ describe('the factories', () => {
     expect(() =>
       createProducer({ contract: bookingsContract, registry, transport: 'platformatic', compression: 4 }),
     ).not.toThrow();
+  });
+});
+
+describe("kafkajs's connection settings on a platformatic client", () => {
+  it('become TLS, SASL, timeouts and retries of @platformatic/kafka', () => {
+    const base = platformaticBase(
+      {
+        brokers: 'b1:9093,b2:9093',
+        kafkaConfig: {
+          ssl: true,
+          sasl: { mechanism: 'scram-sha-512', username: 'billing', password: 'secret' },
+          connectionTimeout: 3_000,
+          requestTimeout: 5_000,
+          retry: { retries: 2, initialRetryTime: 50 },
+          logLevel: 1,
+        },
+      },
+      'billing',
+    );
+    expect(base).toEqual({
+      clientId: 'billing',
+      bootstrapBrokers: ['b1:9093', 'b2:9093'],
+      tls: {},
+      sasl: { mechanism: 'SCRAM-SHA-512', username: 'billing', password: 'secret' },
+      connectTimeout: 3_000,
+      requestTimeout: 5_000,
+      retries: 2,
+      retryDelay: 50,
+    });
+    const ca = 'a CA certificate';
+    expect(platformaticBase({ kafkaConfig: { ssl: { ca } } }, 'x').tls).toEqual({ ca });
+    expect(
+      platformaticBase({ kafkaConfig: { sasl: { mechanism: 'plain', username: 'u', password: 'p' } } }, 'x').sasl,
+    ).toEqual({ mechanism: 'PLAIN', username: 'u', password: 'p' });
+  });
+
+  it("asks kafkajs's OAUTHBEARER provider for each token", async () => {
+    let asked = 0;
+    const { sasl } = platformaticBase(
+      {
+        kafkaConfig: {
+          sasl: { mechanism: 'oauthbearer', oauthBearerProvider: async () => ({ value: `token-${++asked}` }) },
+        },
+      },
+      'x',
+    );
+    expect(sasl?.mechanism).toBe('OAUTHBEARER');
+    const token = sasl?.token as () => Promise<string>;
+    expect(await token()).toBe('token-1');
+    expect(await token()).toBe('token-2');
+  });
+
+  it('refuse a SASL mechanism @platformatic/kafka does not speak, naming it', () => {
+    const aws = {
+      mechanism: 'aws' as const,
+      authorizationIdentity: 'id',
+      accessKeyId: 'key',
+      secretAccessKey: 'secret',
+    };
+    expect(() => platformaticBase({ kafkaConfig: { sasl: aws } }, 'x')).toThrow(
+      expect.objectContaining({
+        code: 'TRANSPORT_UNSUPPORTED',
+        message: expect.stringContaining('SASL mechanism aws'),
+      }),
+    );
   });
 });
 
