@@ -164,6 +164,9 @@ export function createContractProducers(options: ContractProducersOptions): Cont
         contract: entry.contract,
         registry: options.registry,
         kafka: options.kafka(),
+        // the operations the CLI and the UI share run on their kafkajs client, whatever
+        // CONTRACTS_TRANSPORT says for the services of the process
+        transport: 'kafkajs',
         clientId: 'contracts-ui',
       });
       const producer = entry.producer;

@@ -30,6 +30,26 @@ async function setUp() {
 const asJson = (value: unknown) => JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
 
 describe('createContractProducers', () => {
+  it('produces on its kafkajs client when CONTRACTS_TRANSPORT names platformatic for the services of the process', async () => {
+    const saved = process.env.CONTRACTS_TRANSPORT;
+    process.env.CONTRACTS_TRANSPORT = 'platformatic';
+    try {
+      const { producers } = await setUp();
+      const input = bookingInputs('B-ENV')['booking.created'];
+      const record = await producers.produce({
+        topic: 'bookings',
+        eventType: 'booking.created',
+        payload: asJson(input),
+        dryRun: true,
+      });
+      expect(record.dryRun).toBe(true);
+      expect(record.key).toBe('B-ENV');
+    } finally {
+      if (saved === undefined) delete process.env.CONTRACTS_TRANSPORT;
+      else process.env.CONTRACTS_TRANSPORT = saved;
+    }
+  });
+
   it("gives a topic's form: each event type with its subject and the validator's schema", async () => {
     const { producers } = await setUp();
     const form = producers.form('bookings');
@@ -49,7 +69,7 @@ describe('createContractProducers', () => {
       payload: asJson({ ...input, eventId: '2f1a0c1e-6b5f-4c43-9a55-0d8d9f6c8e01', source: 'test' }),
       dryRun: true,
     });
-    const generated = createProducer({ contract: bookingsContract, kafka: noKafka(), registry });
+    const generated = createProducer({ contract: bookingsContract, kafka: noKafka(), transport: 'kafkajs', registry });
     const expected = await generated.encode('booking.created', {
       ...input,
       eventId: '2f1a0c1e-6b5f-4c43-9a55-0d8d9f6c8e01',
@@ -89,7 +109,12 @@ describe('createContractProducers', () => {
       payload,
       dryRun: true,
     });
-    const generated = createProducer({ contract: bookingsProtoContract, kafka: noKafka(), registry });
+    const generated = createProducer({
+      contract: bookingsProtoContract,
+      kafka: noKafka(),
+      transport: 'kafkajs',
+      registry,
+    });
     const expected = await generated.encode('booking.failed', {
       ...payload,
       timestamp: new Date(payload.timestamp),
