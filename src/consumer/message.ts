@@ -86,8 +86,8 @@ export interface At {
   message: ConsumedRecord;
 }
 
-/** Steps end a message's span unconditionally; this one is used when telemetry is off. */
-export const NO_SPAN: ProcessSpan = { run: (fn, a, b) => fn(a, b), retried: () => undefined, end: () => undefined };
+/** Steps end a message's span unconditionally; this one is used when telemetry made none. */
+export { NOOP_PROCESS as NO_SPAN } from '../telemetry';
 
 /** The position fields of the consumer's events. */
 export const position = (at: At) => ({

@@ -53,7 +53,12 @@ export interface PublishSpan {
   end(result: { partition: number; offset?: string } | { error: unknown }): void;
 }
 
-const NOOP_PROCESS: ProcessSpan = { run: (fn, a, b) => fn(a, b), retried: () => undefined, end: () => undefined };
+/** A span that records nothing: what the consumer's steps end when telemetry made none. */
+export const NOOP_PROCESS: ProcessSpan = {
+  run: (fn, a, b) => fn(a, b),
+  retried: () => undefined,
+  end: () => undefined,
+};
 const NOOP_PUBLISH: PublishSpan = { inject: () => undefined, end: () => undefined };
 
 /** Reads and writes Kafka headers (Buffers or strings) for the W3C propagator. */
